@@ -1,0 +1,219 @@
+//! Administrative procedures (thủ tục hành chính) and their electronic workflow (quy trình nội
+//! bộ). Rules that differ per procedure — times, cut-off, supplement rule, channels, steps —
+//! are data here, never code.
+
+use chrono::NaiveTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::Role;
+use crate::calendar::ProcessingTime;
+use crate::codes::AgencyCode;
+
+/// How a dossier reaches the agency (Decision 45/2016/QĐ-TTg for postal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 1: trực tiếp, at the desk.
+    Direct,
+    /// 2: trực tuyến.
+    Online,
+    /// 3: qua dịch vụ bưu chính công ích.
+    Postal,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Direct => "direct",
+            Channel::Online => "online",
+            Channel::Postal => "postal",
+        }
+    }
+}
+
+/// Online service level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnlineLevel {
+    /// Level 2: information and forms only; no online submission.
+    Information,
+    /// Một phần (formerly level 3): submit online, pay or collect in person.
+    Partial,
+    /// Toàn trình (formerly level 4): everything online.
+    Full,
+}
+
+/// What happens to the clock when a requested supplement arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SupplementRule {
+    /// The full processing time starts again (the default rule).
+    Recompute,
+    /// The paused clock resumes with what was left.
+    Resume,
+}
+
+/// Who may apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantKind {
+    Citizen,
+    Organisation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentForm {
+    /// Bản chính.
+    Original,
+    /// Bản sao (or certified copy).
+    Copy,
+}
+
+/// A required or optional component of a dossier (thành phần hồ sơ).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Component {
+    pub name: String,
+    pub form: ComponentForm,
+    pub quantity: u32,
+    pub required: bool,
+}
+
+/// A fee or charge (phí, lệ phí) in đồng.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Fee {
+    pub name: String,
+    pub amount_vnd: u64,
+}
+
+/// One step of the internal workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WorkflowStep {
+    pub name: String,
+    pub role: Role,
+    /// Another agency for an inter-agency (liên thông) step; the procedure's agency when absent.
+    #[schema(value_type = Option<String>)]
+    #[serde(default)]
+    pub agency: Option<AgencyCode>,
+    /// This step's share of the processing time, in percent; the shares add up to 100.
+    pub share_percent: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Procedure {
+    /// National code, e.g. `1.001234`.
+    pub code: String,
+    pub name: String,
+    /// Lĩnh vực.
+    pub field: String,
+    #[schema(value_type = String, example = "000.00.03.H56")]
+    pub agency: AgencyCode,
+    #[serde(default)]
+    pub legal_basis: String,
+    pub applicant_kinds: Vec<ApplicantKind>,
+    pub components: Vec<Component>,
+    #[serde(default)]
+    pub fees: Vec<Fee>,
+    pub processing_time: ProcessingTime,
+    /// A shorter time for online dossiers, where the procedure grants one.
+    #[serde(default)]
+    pub online_processing_time: Option<ProcessingTime>,
+    /// Same-day cut-off: received after it counts as received the next working morning.
+    #[schema(value_type = Option<String>, example = "15:00:00")]
+    #[serde(default)]
+    pub cutoff: Option<NaiveTime>,
+    pub channels: Vec<Channel>,
+    pub online_level: OnlineLevel,
+    pub postal_return: bool,
+    pub supplement_rule: SupplementRule,
+    pub workflow: Vec<WorkflowStep>,
+}
+
+/// Why a procedure cannot be published.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidProcedure {
+    #[error("mã thủ tục không hợp lệ / invalid procedure code: expected digits.digits, e.g. 1.001234")]
+    Code,
+    #[error("thiếu {0} / {0} is required")]
+    Missing(&'static str),
+    #[error("{0}")]
+    Time(#[from] crate::calendar::InvalidProcessingTime),
+    #[error("tổng tỷ lệ thời gian các bước phải bằng 100 / workflow shares must add up to 100, not {0}")]
+    Shares(u32),
+    #[error("bước cuối phải do lãnh đạo phê duyệt / the last workflow step must be a leader's approval")]
+    LastStepNotLeader,
+    #[error("bước quy trình không thể giao cho vai trò quản trị / a workflow step cannot belong to the admin role")]
+    AdminStep,
+    #[error("thủ tục mức độ thông tin không được nhận hồ sơ trực tuyến / an information-only procedure cannot accept online dossiers")]
+    OnlineNotOffered,
+    #[error("thời hạn trực tuyến phải cùng đơn vị và không dài hơn / the online time must use the same unit and not be longer")]
+    OnlineTimeLonger,
+}
+
+/// A national procedure code: digits, a dot, digits (`1.001234`).
+pub fn is_procedure_code(text: &str) -> bool {
+    match text.split_once('.') {
+        Some((a, b)) => {
+            let digits = |s: &str| !s.is_empty() && s.len() <= 9 && s.bytes().all(|c| c.is_ascii_digit());
+            digits(a) && digits(b)
+        }
+        None => false,
+    }
+}
+
+impl Procedure {
+    pub fn validate(&self) -> Result<(), InvalidProcedure> {
+        if !is_procedure_code(&self.code) {
+            return Err(InvalidProcedure::Code);
+        }
+        for (value, what) in [(&self.name, "tên thủ tục / name"), (&self.field, "lĩnh vực / field")] {
+            if value.trim().is_empty() {
+                return Err(InvalidProcedure::Missing(what));
+            }
+        }
+        if self.applicant_kinds.is_empty() {
+            return Err(InvalidProcedure::Missing("đối tượng / applicant_kinds"));
+        }
+        if self.channels.is_empty() {
+            return Err(InvalidProcedure::Missing("kênh nộp / channels"));
+        }
+        if self.workflow.is_empty() {
+            return Err(InvalidProcedure::Missing("quy trình / workflow"));
+        }
+        self.processing_time.validate()?;
+        if let Some(online) = &self.online_processing_time {
+            online.validate()?;
+            if online.unit != self.processing_time.unit || online.amount > self.processing_time.amount {
+                return Err(InvalidProcedure::OnlineTimeLonger);
+            }
+        }
+        let shares: u32 = self.workflow.iter().map(|s| s.share_percent).sum();
+        if shares != 100 {
+            return Err(InvalidProcedure::Shares(shares));
+        }
+        if self.workflow.iter().any(|s| s.role == Role::Admin) {
+            return Err(InvalidProcedure::AdminStep);
+        }
+        if self.workflow.last().map(|s| s.role) != Some(Role::Leader) {
+            return Err(InvalidProcedure::LastStepNotLeader);
+        }
+        if self.online_level == OnlineLevel::Information && self.channels.contains(&Channel::Online) {
+            return Err(InvalidProcedure::OnlineNotOffered);
+        }
+        Ok(())
+    }
+
+    /// The time that applies to a dossier arriving through `channel`.
+    pub fn processing_time_for(&self, channel: Channel) -> ProcessingTime {
+        match (channel, self.online_processing_time) {
+            (Channel::Online, Some(online)) => online,
+            _ => self.processing_time,
+        }
+    }
+
+    /// The agency in charge of step `index`.
+    pub fn step_agency(&self, index: usize) -> &AgencyCode {
+        self.workflow.get(index).and_then(|s| s.agency.as_ref()).unwrap_or(&self.agency)
+    }
+}

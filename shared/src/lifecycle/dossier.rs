@@ -1,0 +1,175 @@
+//! The dossier (hồ sơ) and what it carries: applicant, documents, the terms in force when it was
+//! received, the current workflow step, a paused clock, the result and the rating.
+
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::Status;
+use crate::calendar::{ProcessingTime, Remaining};
+use crate::catalogue::{ApplicantKind, Channel, OfficerRef, Procedure, SupplementRule, WorkflowStep};
+use crate::codes::{AgencyCode, DossierCode};
+use crate::contact::{CitizenId, Email, PhoneNumber, TaxCode};
+
+/// The applicant (personal data: shown only to officers handling the dossier and to the holder
+/// of the lookup secret; never logged).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Applicant {
+    pub kind: ApplicantKind,
+    pub name: String,
+    #[schema(value_type = Option<String>, example = "079203001234")]
+    pub citizen_id: Option<CitizenId>,
+    #[schema(value_type = Option<String>, example = "0101234567")]
+    pub tax_code: Option<TaxCode>,
+    #[schema(value_type = Option<String>, example = "+84912345678")]
+    pub phone: Option<PhoneNumber>,
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Email>,
+    pub address: Option<String>,
+    /// A delegate who files on the applicant's behalf (người được ủy quyền).
+    pub delegate_name: Option<String>,
+}
+
+/// A document handed in for one component (metadata; files live in document storage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SubmittedDocument {
+    /// The component's name, as in the procedure.
+    pub component: String,
+    pub file_name: String,
+    /// Where the file is kept, or the number of a digitised document already held.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+/// The procedure's rules as they stood when the dossier was received: later catalogue changes
+/// do not move its deadlines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Terms {
+    pub procedure_name: String,
+    pub processing_time: ProcessingTime,
+    pub cutoff: Option<NaiveTime>,
+    pub supplement_rule: SupplementRule,
+    pub postal_return: bool,
+    pub workflow: Vec<WorkflowStep>,
+}
+
+impl Terms {
+    pub fn of(procedure: &Procedure, channel: Channel) -> Self {
+        Self {
+            procedure_name: procedure.name.clone(),
+            processing_time: procedure.processing_time_for(channel),
+            cutoff: procedure.cutoff,
+            supplement_rule: procedure.supplement_rule,
+            postal_return: procedure.postal_return,
+            workflow: procedure.workflow.clone(),
+        }
+    }
+}
+
+/// The workflow step in hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepProgress {
+    pub index: usize,
+    pub given_at: DateTime<Utc>,
+    pub given_by: Option<OfficerRef>,
+    pub assignee: Option<OfficerRef>,
+    pub taken_at: Option<DateTime<Utc>>,
+    pub due_at: DateTime<Utc>,
+}
+
+/// A stopped clock while the applicant supplements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pause {
+    pub paused_at: DateTime<Utc>,
+    pub resume_to: Status,
+    /// What was left of a running clock; none when paused before reception.
+    pub remaining: Option<Remaining>,
+}
+
+/// How the result reached the applicant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnMethod {
+    /// At the one-stop desk.
+    Counter,
+    /// By post, with a waybill.
+    Postal,
+    /// Electronically (a downloadable result document).
+    Online,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultDelivery {
+    pub method: ReturnMethod,
+    pub waybill: Option<String>,
+}
+
+/// Overall verdict of a rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Rất hài lòng.
+    VerySatisfied,
+    /// Hài lòng.
+    Satisfied,
+    /// Không hài lòng.
+    Unsatisfied,
+}
+
+/// The applicant's rating: the nine official indicators scored 2/1/0, ease of use, a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    /// Nine scores in the official order, each 0, 1 or 2.
+    pub indicators: Vec<u8>,
+    /// Ease of use, 1 (hard) to 5 (easy).
+    pub ease_of_use: Option<u8>,
+    pub verdict: Verdict,
+    pub comment: Option<String>,
+}
+
+impl Rating {
+    pub fn total(&self) -> u32 {
+        self.indicators.iter().map(|&s| u32::from(s)).sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dossier {
+    pub code: DossierCode,
+    pub procedure_code: String,
+    pub agency_code: AgencyCode,
+    pub channel: Channel,
+    pub status: Status,
+    /// Bumped by every transition; a write is conditioned on the version it read.
+    pub version: u64,
+    pub applicant: Applicant,
+    pub documents: Vec<SubmittedDocument>,
+    pub terms: Terms,
+    pub submitted_at: DateTime<Utc>,
+    pub received_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub step: Option<StepProgress>,
+    pub pause: Option<Pause>,
+    pub supplement_requests: u32,
+    pub extended: bool,
+    pub result: Option<ResultDelivery>,
+    pub rating: Option<Rating>,
+    /// Number of history events so far; the next event's sequence number.
+    pub events: u32,
+}
+
+impl Dossier {
+    /// The workflow step in hand and its definition.
+    pub fn current_step(&self) -> Option<(&StepProgress, &WorkflowStep)> {
+        let progress = self.step.as_ref()?;
+        Some((progress, self.terms.workflow.get(progress.index)?))
+    }
+
+    /// The agency in charge of workflow step `index`.
+    pub fn step_agency(&self, index: usize) -> &AgencyCode {
+        self.terms.workflow.get(index).and_then(|s| s.agency.as_ref()).unwrap_or(&self.agency_code)
+    }
+}

@@ -1,0 +1,58 @@
+//! Why a lifecycle action is refused. Each variant maps to one stable API error code.
+
+use super::{Action, Status};
+use crate::catalogue::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LifecycleError {
+    #[error("không thể {action:?} hồ sơ ở trạng thái {status:?} / {action:?} is not possible while the dossier is {status:?}")]
+    InvalidTransition { action: Action, status: Status },
+    #[error("thao tác này dành cho người nộp hồ sơ / only the applicant may do this")]
+    ApplicantOnly,
+    #[error("cán bộ không thuộc cơ quan xử lý hồ sơ / the officer does not belong to the agency handling this dossier")]
+    OtherAgency,
+    #[error("cán bộ không có vai trò cần thiết ({needed:?}) / the officer lacks the role needed ({needed:?})")]
+    MissingRole { needed: Vec<Role> },
+    #[error("bước này đã được giao cho cán bộ khác / this step is assigned to another officer")]
+    NotAssignee,
+    #[error("thiếu lý do / a reason is required")]
+    ReasonRequired,
+    #[error("phải liệt kê đầy đủ giấy tờ cần bổ sung / list everything that is missing")]
+    MissingListRequired,
+    #[error("chỉ được yêu cầu bổ sung một lần / a supplement may be requested only once")]
+    SupplementAlreadyRequested,
+    #[error("chưa có tài liệu bổ sung / no supplementary documents were given")]
+    DocumentsRequired,
+    #[error("cán bộ được giao không phù hợp với bước xử lý / the assignee cannot hold this step (agency or role)")]
+    AssigneeNotEligible,
+    #[error("đây là bước cuối, cần phê duyệt / this is the last step: approve instead of forwarding")]
+    LastStep,
+    #[error("chưa đến bước phê duyệt / the dossier is not at its approval step")]
+    NotLastStep,
+    #[error("chỉ được hẹn lại một lần / the due date may be extended only once")]
+    AlreadyExtended,
+    #[error("đã quá hạn, không thể hẹn lại / the due date has passed: the apology must come before it")]
+    DeadlinePassed,
+    #[error("ngày hẹn mới phải sau ngày hẹn hiện tại / the new due date must be after the current one")]
+    NewDueNotLater,
+    #[error("trả qua bưu chính cần mã vận đơn / a postal return needs a waybill number")]
+    WaybillRequired,
+    #[error("thủ tục không cho phép trả kết quả qua bưu chính / this procedure does not return results by post")]
+    PostalReturnNotOffered,
+    #[error("hồ sơ đã được đánh giá / the dossier has already been rated")]
+    AlreadyRated,
+    #[error("đánh giá không hợp lệ / invalid rating: {0}")]
+    InvalidRating(&'static str),
+    #[error("thủ tục không nhận hồ sơ qua kênh này / this procedure does not accept dossiers through this channel")]
+    ChannelNotOffered,
+    #[error("thủ tục không dành cho đối tượng này / this procedure is not open to this kind of applicant")]
+    ApplicantKindNotAccepted,
+    #[error("thiếu thông tin người nộp: {0} / missing applicant detail: {0}")]
+    ApplicantDetail(&'static str),
+    #[error("thiếu thành phần hồ sơ bắt buộc / required components are missing: {0:?}")]
+    MissingComponents(Vec<String>),
+    #[error("thành phần hồ sơ không thuộc thủ tục / unknown component: {0}")]
+    UnknownComponent(String),
+    #[error("nội dung quá dài / {0} is too long")]
+    TooLong(&'static str),
+}

@@ -1,0 +1,114 @@
+//! Dossier statuses and the code the national portal (DVCQG) uses for each.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 1 Mới đăng ký: filed online, not yet checked by the desk.
+    Submitted,
+    /// 2 Được tiếp nhận: accepted, receipt issued, appointment date set.
+    Received,
+    /// 3 Không được tiếp nhận.
+    Refused,
+    /// 4 Đang xử lý: in the internal workflow.
+    Processing,
+    /// 5 Yêu cầu bổ sung: the applicant must add or correct documents; the clock is stopped.
+    AwaitingSupplement,
+    /// 6 Yêu cầu nghĩa vụ tài chính.
+    AwaitingPayment,
+    /// 7 Công dân rút hồ sơ.
+    Withdrawn,
+    /// 8 Dừng xử lý.
+    Stopped,
+    /// 9 Đã xử lý xong: result ready for return.
+    Resolved,
+    /// 10 Đã trả kết quả.
+    Returned,
+}
+
+impl Status {
+    pub const ALL: [Status; 10] = [
+        Status::Submitted,
+        Status::Received,
+        Status::Refused,
+        Status::Processing,
+        Status::AwaitingSupplement,
+        Status::AwaitingPayment,
+        Status::Withdrawn,
+        Status::Stopped,
+        Status::Resolved,
+        Status::Returned,
+    ];
+
+    /// The DVCQG status code, 1–10.
+    pub fn dvcqg_code(self) -> u8 {
+        match self {
+            Status::Submitted => 1,
+            Status::Received => 2,
+            Status::Refused => 3,
+            Status::Processing => 4,
+            Status::AwaitingSupplement => 5,
+            Status::AwaitingPayment => 6,
+            Status::Withdrawn => 7,
+            Status::Stopped => 8,
+            Status::Resolved => 9,
+            Status::Returned => 10,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Received => "received",
+            Status::Refused => "refused",
+            Status::Processing => "processing",
+            Status::AwaitingSupplement => "awaiting_supplement",
+            Status::AwaitingPayment => "awaiting_payment",
+            Status::Withdrawn => "withdrawn",
+            Status::Stopped => "stopped",
+            Status::Resolved => "resolved",
+            Status::Returned => "returned",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Status::Submitted => "Mới đăng ký",
+            Status::Received => "Đã tiếp nhận",
+            Status::Refused => "Không được tiếp nhận",
+            Status::Processing => "Đang xử lý",
+            Status::AwaitingSupplement => "Yêu cầu bổ sung",
+            Status::AwaitingPayment => "Yêu cầu nghĩa vụ tài chính",
+            Status::Withdrawn => "Công dân rút hồ sơ",
+            Status::Stopped => "Dừng xử lý",
+            Status::Resolved => "Đã xử lý xong",
+            Status::Returned => "Đã trả kết quả",
+        }
+    }
+
+    /// No processing happens any more (the dossier may still be rated).
+    pub fn is_finished(self) -> bool {
+        matches!(self, Status::Refused | Status::Withdrawn | Status::Stopped | Status::Resolved | Status::Returned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_one_to_ten_and_names_round_trip() {
+        let codes: Vec<u8> = Status::ALL.iter().map(|s| s.dvcqg_code()).collect();
+        assert_eq!(codes, (1..=10).collect::<Vec<_>>());
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Notifications to applicants: the outbox message type and one template per notice kind,
+//! email in Vietnamese with diacritics, SMS without (GSM-7, at most two segments).
+
+pub mod sms;
+mod templates;
+
+pub use templates::messages_for;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::lifecycle::{NoticeKind, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageChannel {
+    Sms,
+    Email,
+}
+
+impl MessageChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageChannel::Sms => "sms",
+            MessageChannel::Email => "email",
+        }
+    }
+}
+
+/// One message in the outbox, committed with the transition that raised it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMessage {
+    /// `<dossier code>:<event seq>:<channel>`: stable, so a retry never sends twice.
+    pub id: String,
+    pub dossier_code: String,
+    pub kind: NoticeKind,
+    pub channel: MessageChannel,
+    /// E.164 phone number or email address (personal data: never logged).
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub text: String,
+    /// The dossier's status when the message was raised.
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests;

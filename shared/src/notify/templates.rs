@@ -1,0 +1,128 @@
+//! One template per notice kind, rendered for each contact the applicant gave.
+
+use super::{sms, MessageChannel, OutgoingMessage};
+use crate::calendar::vietnam;
+use crate::catalogue::Agency;
+use crate::lifecycle::{Dossier, HistoryEvent, NoticeKind, ReturnMethod};
+
+/// The three parts of a notice: fixed opening, variable detail (shortened first for SMS), close.
+struct Parts {
+    subject: String,
+    head: String,
+    detail: String,
+    tail: String,
+}
+
+fn due(d: &Dossier) -> String {
+    d.due_at.map(vietnam::display).unwrap_or_else(|| "chưa xác định".to_owned())
+}
+
+fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Parts {
+    let code = &d.code;
+    let note = e.note.clone().unwrap_or_default();
+    let p = |subject: String, head: String, detail: String, tail: String| Parts { subject, head, detail, tail };
+    match kind {
+        NoticeKind::Submitted => p(
+            format!("Hồ sơ {code} đã được nộp"),
+            format!("Hồ sơ {code} đã được nộp trực tuyến lúc {}. ", vietnam::display(e.at)),
+            String::new(),
+            "Cơ quan sẽ kiểm tra và thông báo kết quả tiếp nhận.".to_owned(),
+        ),
+        NoticeKind::Received => p(
+            format!("Hồ sơ {code} đã được tiếp nhận"),
+            format!("Hồ sơ {code} đã được tiếp nhận. "),
+            String::new(),
+            format!("Ngày hẹn trả kết quả: {}.", due(d)),
+        ),
+        NoticeKind::Refused => p(
+            format!("Hồ sơ {code} không được tiếp nhận"),
+            format!("Hồ sơ {code} không được tiếp nhận. Lý do: "),
+            note,
+            String::new(),
+        ),
+        NoticeKind::SupplementRequested => p(
+            format!("Hồ sơ {code} cần bổ sung"),
+            format!("Hồ sơ {code} cần bổ sung: "),
+            note.replace('\n', " "),
+            " Vui lòng bổ sung để tiếp tục giải quyết.".to_owned(),
+        ),
+        NoticeKind::SupplementReceived => p(
+            format!("Hồ sơ {code} đã nhận tài liệu bổ sung"),
+            format!("Hồ sơ {code} đã nhận tài liệu bổ sung. "),
+            String::new(),
+            format!("Ngày hẹn trả kết quả: {}.", due(d)),
+        ),
+        NoticeKind::Apology => p(
+            format!("Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ {code}"),
+            format!("{} xin lỗi vì hồ sơ {code} chưa giải quyết được đúng hẹn. Lý do: ", agency.name),
+            note,
+            format!(" Ngày hẹn mới: {}.", due(d)),
+        ),
+        NoticeKind::ResultReady => p(
+            format!("Hồ sơ {code} đã có kết quả"),
+            format!("Hồ sơ {code} đã có kết quả. Nơi nhận: "),
+            format!("{}, {}", agency.name, agency.address),
+            ".".to_owned(),
+        ),
+        NoticeKind::Returned => {
+            let how = match d.result.as_ref().map(|r| r.method) {
+                Some(ReturnMethod::Postal) => format!("qua bưu chính, mã vận đơn {note}"),
+                Some(ReturnMethod::Online) => "trực tuyến".to_owned(),
+                _ => "tại Bộ phận Một cửa".to_owned(),
+            };
+            p(
+                format!("Kết quả hồ sơ {code} đã được trả"),
+                format!("Kết quả hồ sơ {code} đã được trả {how}. "),
+                String::new(),
+                "Mời ông/bà đánh giá mức độ hài lòng.".to_owned(),
+            )
+        }
+        NoticeKind::Withdrawn => p(
+            format!("Hồ sơ {code} đã được rút"),
+            format!("Hồ sơ {code} đã được rút theo yêu cầu của ông/bà."),
+            String::new(),
+            String::new(),
+        ),
+        NoticeKind::Stopped => p(
+            format!("Hồ sơ {code} bị dừng xử lý"),
+            format!("Hồ sơ {code} bị dừng xử lý. Lý do: "),
+            note,
+            String::new(),
+        ),
+    }
+}
+
+/// The messages a notice sends: an SMS if the applicant gave a phone, an email if an address.
+pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Vec<OutgoingMessage> {
+    let parts = parts(kind, d, e, agency);
+    let message = |channel: MessageChannel, recipient: String, subject: Option<String>, text: String| OutgoingMessage {
+        id: format!("{}:{}:{}", d.code, e.seq, channel.as_str()),
+        dossier_code: d.code.to_string(),
+        kind,
+        channel,
+        recipient,
+        subject,
+        text,
+        status: d.status,
+        created_at: e.at,
+    };
+    let mut out = Vec::new();
+    if let Some(phone) = &d.applicant.phone {
+        let text = sms::fit(&parts.head, &parts.detail, &parts.tail);
+        out.push(message(MessageChannel::Sms, phone.e164().to_owned(), None, text));
+    }
+    if let Some(email) = &d.applicant.email {
+        let body = format!(
+            "Kính gửi {},\n\n{}{}{}\n\nThủ tục: {}\nTrạng thái: {}\n\nTra cứu tiến độ hồ sơ bằng mã hồ sơ và mã tra cứu in trên giấy tiếp nhận.\n\n{}",
+            d.applicant.name,
+            parts.head,
+            parts.detail,
+            parts.tail,
+            d.terms.procedure_name,
+            d.status.name_vi(),
+            agency.name,
+        );
+        out.push(message(MessageChannel::Email, email.as_str().to_owned(), Some(parts.subject), body));
+    }
+    out
+}

@@ -1,0 +1,107 @@
+//! Every notice renders an SMS in GSM-7 within two segments and an email with diacritics.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::calendar::{DurationUnit, ProcessingTime};
+use crate::catalogue::{Agency, AgencyLevel, ApplicantKind, Channel, SupplementRule};
+use crate::codes::{AgencyCode, DossierCode};
+use crate::contact::{Email, PhoneNumber};
+use crate::lifecycle::{Applicant, Dossier, EventActor, HistoryEvent, NoticeKind, Action, Status, Terms};
+
+fn dossier() -> Dossier {
+    let agency = AgencyCode::parse("000.00.03.H56").unwrap();
+    let now = chrono::Utc::now();
+    Dossier {
+        code: DossierCode::new(agency.clone(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 7).unwrap(),
+        procedure_code: "2.000488".into(),
+        agency_code: agency,
+        channel: Channel::Online,
+        status: Status::Received,
+        version: 2,
+        applicant: Applicant {
+            kind: ApplicantKind::Citizen,
+            name: "Trần Thị Bích Ngọc".into(),
+            citizen_id: None,
+            tax_code: None,
+            phone: Some(PhoneNumber::parse("0987654321").unwrap()),
+            email: Some(Email::parse("ngoc@example.vn").unwrap()),
+            address: None,
+            delegate_name: None,
+        },
+        documents: vec![],
+        terms: Terms {
+            procedure_name: "Cấp Phiếu lý lịch tư pháp".into(),
+            processing_time: ProcessingTime::new(10.0, DurationUnit::WorkingDays).unwrap(),
+            cutoff: None,
+            supplement_rule: SupplementRule::Recompute,
+            postal_return: true,
+            workflow: vec![],
+        },
+        submitted_at: now,
+        received_at: Some(now),
+        due_at: Some(now),
+        finished_at: None,
+        returned_at: None,
+        step: None,
+        pause: None,
+        supplement_requests: 0,
+        extended: false,
+        result: None,
+        rating: None,
+        events: 2,
+    }
+}
+
+#[test]
+fn every_notice_renders_fitting_sms_and_email() {
+    let d = dossier();
+    let agency = Agency {
+        code: d.agency_code.clone(),
+        name: "Sở Tư pháp tỉnh Khánh Hòa".into(),
+        parent: None,
+        level: AgencyLevel::Province,
+        address: "Số 1 Trần Phú, Nha Trang".into(),
+        working_hours: Default::default(),
+    };
+    let kinds = [
+        NoticeKind::Submitted,
+        NoticeKind::Received,
+        NoticeKind::Refused,
+        NoticeKind::SupplementRequested,
+        NoticeKind::SupplementReceived,
+        NoticeKind::Apology,
+        NoticeKind::ResultReady,
+        NoticeKind::Returned,
+        NoticeKind::Withdrawn,
+        NoticeKind::Stopped,
+    ];
+    for kind in kinds {
+        let event = HistoryEvent {
+            seq: 1,
+            at: d.submitted_at,
+            action: Action::Refuse,
+            actor: EventActor::Applicant,
+            from_status: None,
+            to_status: d.status,
+            from_step: None,
+            to_step: None,
+            note: Some("Hồ sơ thiếu bản sao giấy khai sinh có chứng thực; ảnh chân dung không đúng quy cách. ".repeat(8)),
+            assignee: None,
+            step_due_at: None,
+            due_at: None,
+        };
+        let messages = messages_for(kind, &d, &event, &agency);
+        assert_eq!(messages.len(), 2, "{kind:?}");
+        let sms_text = &messages[0].text;
+        assert_eq!(messages[0].channel, MessageChannel::Sms);
+        assert_eq!(messages[0].recipient, "+84987654321");
+        assert!(sms_text.is_ascii(), "{kind:?}: {sms_text}");
+        assert!(sms::segments(sms_text) <= sms::MAX_SEGMENTS, "{kind:?}");
+        assert!(sms_text.contains("000.00.03.H56-260302-0007"), "{kind:?}");
+        let email = &messages[1];
+        assert!(email.text.contains("Kính gửi Trần Thị Bích Ngọc"));
+        assert!(email.subject.as_ref().unwrap().contains("Hồ sơ") || email.subject.as_ref().unwrap().contains("hồ sơ"));
+        assert_eq!(email.id, "000.00.03.H56-260302-0007:1:email");
+    }
+}

@@ -1,0 +1,147 @@
+//! The ports: what the application needs from the world, as narrow traits. Adapters in
+//! `motcua-infra` implement them over SQLite (one machine) and DynamoDB/SNS/SES (AWS).
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::{Agency, OfficerId, OnlineLevel, Officer, Procedure};
+use crate::codes::{AgencyCode, DossierCode};
+use crate::lifecycle::{Dossier, HistoryEvent, Status};
+use crate::notify::OutgoingMessage;
+
+/// Everything one transition writes, together or not at all.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub dossier: Dossier,
+    /// The version the decision was based on; `None` when the dossier is new.
+    pub expected_version: Option<u64>,
+    pub event: HistoryEvent,
+    pub outbox: Vec<OutgoingMessage>,
+    /// SHA-256 of the applicant's lookup secret, for a new dossier.
+    pub lookup_secret_hash: Option<String>,
+    pub idempotency: Option<IdempotencyRecord>,
+}
+
+/// A create request remembered under its `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    /// Who the key belongs to, e.g. `submit` or `counter:<officer id>`.
+    pub scope: String,
+    pub key: String,
+    /// SHA-256 of the request body: the same key with another body is refused.
+    pub request_hash: String,
+    pub status: u16,
+    pub response: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A dossier as stored, with the hash of its lookup secret.
+#[derive(Debug, Clone)]
+pub struct StoredDossier {
+    pub dossier: Dossier,
+    pub lookup_secret_hash: String,
+}
+
+/// An agency's work queue, soonest due first.
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery {
+    pub agency: Option<AgencyCode>,
+    pub status: Option<Status>,
+    pub assignee: Option<OfficerId>,
+    pub due_before: Option<DateTime<Utc>>,
+    /// Continue after this (due time, code), from a cursor.
+    pub after: Option<(Option<DateTime<Utc>>, String)>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProcedureQuery {
+    /// Already a search key (no diacritics, lower case).
+    pub text: Option<String>,
+    pub agency: Option<AgencyCode>,
+    pub field: Option<String>,
+    pub level: Option<OnlineLevel>,
+    pub after: Option<String>,
+    pub limit: usize,
+}
+
+/// A public holiday (ngày nghỉ lễ) or government swap day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Holiday {
+    pub date: NaiveDate,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The dossier changed since it was read (or another create used the same key).
+    #[error("hồ sơ đã thay đổi, vui lòng tải lại / the dossier changed since it was read")]
+    Conflict,
+    #[error("khóa Idempotency-Key đã được dùng / the Idempotency-Key is already in use")]
+    IdempotencyKeyTaken,
+    #[error("kho dữ liệu không sẵn sàng / the store is unavailable: {0}")]
+    Unavailable(String),
+    #[error("dữ liệu lưu trữ hỏng / stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Builds the commit for a new dossier once the store has allocated its code.
+pub type BuildCreate<'a> = &'a (dyn Fn(DossierCode) -> Commit + Send + Sync);
+
+#[async_trait]
+pub trait DossierStore: Send + Sync {
+    /// Allocates the next code of `agency` on `date` (Vietnam date) and writes the new dossier,
+    /// in one transaction.
+    async fn create(&self, agency: &AgencyCode, date: NaiveDate, build: BuildCreate<'_>) -> StoreResult<Dossier>;
+    async fn get(&self, code: &DossierCode) -> StoreResult<Option<StoredDossier>>;
+    /// Writes a transition, conditioned on `commit.expected_version`.
+    async fn commit(&self, commit: Commit) -> StoreResult<()>;
+    async fn history(&self, code: &DossierCode) -> StoreResult<Vec<HistoryEvent>>;
+    async fn queue(&self, query: QueueQuery) -> StoreResult<Vec<Dossier>>;
+    async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>>;
+}
+
+#[async_trait]
+pub trait Catalogue: Send + Sync {
+    async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>>;
+    async fn procedures(&self, query: ProcedureQuery) -> StoreResult<Vec<Procedure>>;
+    async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()>;
+    async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>>;
+    async fn agencies(&self, parent: Option<&AgencyCode>) -> StoreResult<Vec<Agency>>;
+    async fn put_agency(&self, agency: &Agency) -> StoreResult<()>;
+    async fn holidays(&self) -> StoreResult<Vec<Holiday>>;
+    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()>;
+    async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>>;
+    async fn officers(&self, agency: Option<&AgencyCode>, after: Option<&str>, limit: usize) -> StoreResult<Vec<Officer>>;
+    async fn put_officer(&self, officer: &Officer) -> StoreResult<()>;
+}
+
+/// The outbox, as the delivery worker sees it.
+#[async_trait]
+pub trait Outbox: Send + Sync {
+    async fn pending(&self, limit: usize) -> StoreResult<Vec<OutgoingMessage>>;
+    async fn mark_sent(&self, id: &str, provider_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn mark_failed(&self, id: &str, error: &str) -> StoreResult<()>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotifyError {
+    #[error("tạm thời không gửi được / temporary delivery failure: {0}")]
+    Temporary(String),
+    #[error("không thể gửi / permanent delivery failure: {0}")]
+    Permanent(String),
+}
+
+/// Sends one message. Must be idempotent per message id.
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    /// Returns the provider's message id.
+    async fn deliver(&self, message: &OutgoingMessage) -> Result<String, NotifyError>;
+}
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
