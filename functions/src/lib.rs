@@ -1,0 +1,14 @@
+//! motcua-functions: the HTTP API as axum routers per action family (each runs alone as a
+//! Lambda or all together in the `motcua` binary), the application services behind them,
+//! officer identity, and the sample province the binary seeds.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod pagination;
+pub mod routes;
+pub mod seed;
+pub mod server;
+pub mod service;
+pub mod state;
+pub mod views;

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Agency, OfficerId, OnlineLevel, Officer, Procedure};
+use crate::catalogue::{Agency, Officer, OfficerId, OnlineLevel, Procedure};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::lifecycle::{Dossier, HistoryEvent, Status};
 use crate::notify::OutgoingMessage;
@@ -89,13 +89,18 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Builds the commit for a new dossier once the store has allocated its code.
-pub type BuildCreate<'a> = &'a (dyn Fn(DossierCode) -> Commit + Send + Sync);
+pub type BuildCreate = Box<dyn Fn(DossierCode) -> Commit + Send + Sync>;
 
 #[async_trait]
 pub trait DossierStore: Send + Sync {
     /// Allocates the next code of `agency` on `date` (Vietnam date) and writes the new dossier,
     /// in one transaction.
-    async fn create(&self, agency: &AgencyCode, date: NaiveDate, build: BuildCreate<'_>) -> StoreResult<Dossier>;
+    async fn create(
+        &self,
+        agency: &AgencyCode,
+        date: NaiveDate,
+        build: BuildCreate,
+    ) -> StoreResult<Dossier>;
     async fn get(&self, code: &DossierCode) -> StoreResult<Option<StoredDossier>>;
     /// Writes a transition, conditioned on `commit.expected_version`.
     async fn commit(&self, commit: Commit) -> StoreResult<()>;
@@ -115,7 +120,12 @@ pub trait Catalogue: Send + Sync {
     async fn holidays(&self) -> StoreResult<Vec<Holiday>>;
     async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()>;
     async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>>;
-    async fn officers(&self, agency: Option<&AgencyCode>, after: Option<&str>, limit: usize) -> StoreResult<Vec<Officer>>;
+    async fn officers(
+        &self,
+        agency: Option<&AgencyCode>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Officer>>;
     async fn put_officer(&self, officer: &Officer) -> StoreResult<()>;
 }
 

@@ -34,6 +34,9 @@ mod tests {
             strip_diacritics("Phiếu lý lịch tư pháp, Ủy ban, thường trú, Đồng Tháp, ỹ ữ ặ"),
             "Phieu ly lich tu phap, Uy ban, thuong tru, Dong Thap, y u a"
         );
-        assert_eq!(search_key("  Cấp   PHÙ HIỆU xe Taxi "), "cap phu hieu xe taxi");
+        assert_eq!(
+            search_key("  Cấp   PHÙ HIỆU xe Taxi "),
+            "cap phu hieu xe taxi"
+        );
     }
 }

@@ -40,8 +40,14 @@ impl Default for WorkingHours {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
         Self {
             sessions: vec![
-                Session { start: t(7, 0), end: t(11, 30) },
-                Session { start: t(13, 30), end: t(17, 0) },
+                Session {
+                    start: t(7, 0),
+                    end: t(11, 30),
+                },
+                Session {
+                    start: t(13, 30),
+                    end: t(17, 0),
+                },
             ],
             weekdays: vec![1, 2, 3, 4, 5],
         }
@@ -73,7 +79,10 @@ impl WorkingHours {
 
     /// Working minutes in one full working day (480 for the usual day).
     pub fn day_minutes(&self) -> i64 {
-        self.sessions.iter().map(|s| (s.end - s.start).num_minutes()).sum()
+        self.sessions
+            .iter()
+            .map(|s| (s.end - s.start).num_minutes())
+            .sum()
     }
 
     pub fn opening(&self) -> NaiveTime {

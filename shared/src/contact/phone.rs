@@ -25,7 +25,10 @@ impl PhoneNumber {
             Some(rest) => (true, rest),
             None => (false, trimmed),
         };
-        if !rest.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-')) {
+        if !rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-'))
+        {
             return Err(InvalidPhoneNumber);
         }
         let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
@@ -80,15 +83,37 @@ mod tests {
 
     #[test]
     fn normalises_to_e164() {
-        for input in ["0912345678", "+84912345678", "84912345678", "091 234 5678", "091.234.5678"] {
-            assert_eq!(PhoneNumber::parse(input).unwrap().e164(), "+84912345678", "{input}");
+        for input in [
+            "0912345678",
+            "+84912345678",
+            "84912345678",
+            "091 234 5678",
+            "091.234.5678",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(input).unwrap().e164(),
+                "+84912345678",
+                "{input}"
+            );
         }
-        assert_eq!(PhoneNumber::parse("0912345678").unwrap().masked(), "091****678");
+        assert_eq!(
+            PhoneNumber::parse("0912345678").unwrap().masked(),
+            "091****678"
+        );
     }
 
     #[test]
     fn rejects_landlines_and_garbage() {
-        for bad in ["", "0212345678", "091234567", "09123456789", "+0912345678", "+85912345678", "09a2345678", "+84 0912345678"] {
+        for bad in [
+            "",
+            "0212345678",
+            "091234567",
+            "09123456789",
+            "+0912345678",
+            "+85912345678",
+            "09a2345678",
+            "+84 0912345678",
+        ] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
         }
     }

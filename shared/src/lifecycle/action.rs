@@ -64,19 +64,49 @@ impl Action {
 /// An action on an existing dossier, with its input.
 #[derive(Debug, Clone)]
 pub enum Command {
-    Receive { note: Option<String> },
-    Refuse { reason: String },
-    RequestSupplement { reason: String, missing: Vec<String> },
-    Supplement { documents: Vec<SubmittedDocument>, note: Option<String> },
+    Receive {
+        note: Option<String>,
+    },
+    Refuse {
+        reason: String,
+    },
+    RequestSupplement {
+        reason: String,
+        missing: Vec<String>,
+    },
+    Supplement {
+        documents: Vec<SubmittedDocument>,
+        note: Option<String>,
+    },
     /// `assignee` has been looked up by the caller; the table checks they fit the step.
-    Assign { assignee: Officer, note: Option<String> },
-    Forward { assignee: Option<Officer>, note: Option<String> },
-    Approve { note: Option<String> },
-    Stop { reason: String },
-    Extend { reason: String, new_due_at: DateTime<Utc> },
-    Return { method: ReturnMethod, waybill: Option<String> },
-    Withdraw { reason: Option<String> },
-    Rate { rating: Rating },
+    Assign {
+        assignee: Officer,
+        note: Option<String>,
+    },
+    Forward {
+        assignee: Option<Officer>,
+        note: Option<String>,
+    },
+    Approve {
+        note: Option<String>,
+    },
+    Stop {
+        reason: String,
+    },
+    Extend {
+        reason: String,
+        new_due_at: DateTime<Utc>,
+    },
+    Return {
+        method: ReturnMethod,
+        waybill: Option<String>,
+    },
+    Withdraw {
+        reason: Option<String>,
+    },
+    Rate {
+        rating: Rating,
+    },
 }
 
 impl Command {

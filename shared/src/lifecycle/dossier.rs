@@ -7,7 +7,9 @@ use utoipa::ToSchema;
 
 use super::Status;
 use crate::calendar::{ProcessingTime, Remaining};
-use crate::catalogue::{ApplicantKind, Channel, OfficerRef, Procedure, SupplementRule, WorkflowStep};
+use crate::catalogue::{
+    ApplicantKind, Channel, OfficerRef, Procedure, SupplementRule, WorkflowStep,
+};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::contact::{CitizenId, Email, PhoneNumber, TaxCode};
 
@@ -170,6 +172,10 @@ impl Dossier {
 
     /// The agency in charge of workflow step `index`.
     pub fn step_agency(&self, index: usize) -> &AgencyCode {
-        self.terms.workflow.get(index).and_then(|s| s.agency.as_ref()).unwrap_or(&self.agency_code)
+        self.terms
+            .workflow
+            .get(index)
+            .and_then(|s| s.agency.as_ref())
+            .unwrap_or(&self.agency_code)
     }
 }

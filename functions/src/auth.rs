@@ -1,0 +1,175 @@
+//! Officer identity. Officers send `Authorization: Bearer <JWT>` with claims `sub`, `name`,
+//! `agency`, `roles`. On one machine the server verifies tokens signed with a key it keeps in
+//! the data directory; handlers only ever see an [`Officer`].
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use motcua_domain::catalogue::{Officer, OfficerId, Role};
+use motcua_domain::codes::AgencyCode;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const ISSUER: &str = "motcua-local";
+pub const AUDIENCE: &str = "motcua";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub name: String,
+    pub agency: String,
+    pub roles: Vec<Role>,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Verifies a bearer token and yields the officer it names.
+pub trait Authenticator: Send + Sync {
+    fn authenticate(&self, token: &str) -> Result<Officer, ApiError>;
+}
+
+/// HS256 tokens signed with a local key (the zero-configuration default).
+pub struct LocalKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl LocalKeys {
+    pub fn from_secret(secret: &[u8]) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
+    }
+
+    /// Loads the key from `dir/jwt-signing.key`, creating a random one on first use.
+    pub fn load_or_create(dir: &Path) -> std::io::Result<Self> {
+        let path = dir.join("jwt-signing.key");
+        let secret = match std::fs::read_to_string(&path) {
+            Ok(text) => text.trim().to_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let secret = crate::service::secrets::random_hex(32);
+                write_private(&path, &secret)?;
+                secret
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Self::from_secret(secret.as_bytes()))
+    }
+
+    /// A token for `officer`, valid for `hours`.
+    pub fn issue(
+        &self,
+        officer: &Officer,
+        hours: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: officer.id.to_string(),
+            name: officer.name.clone(),
+            agency: officer.agency.to_string(),
+            roles: officer.roles.clone(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat: now,
+            exp: now + hours * 3600,
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+impl Authenticator for LocalKeys {
+    fn authenticate(&self, token: &str) -> Result<Officer, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let data = decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+            ApiError::unauthenticated(format!("mã xác thực không hợp lệ / invalid token: {e}"))
+        })?;
+        officer_from_claims(data.claims)
+    }
+}
+
+pub fn officer_from_claims(c: Claims) -> Result<Officer, ApiError> {
+    let bad = || {
+        ApiError::unauthenticated(
+            "mã xác thực thiếu thông tin cán bộ / token claims are incomplete",
+        )
+    };
+    Ok(Officer {
+        id: OfficerId::parse(&c.sub).map_err(|_| bad())?,
+        name: c.name,
+        agency: AgencyCode::parse(&c.agency).map_err(|_| bad())?,
+        roles: c.roles,
+        phone: None,
+        email: None,
+    })
+}
+
+/// The authenticated officer of a request.
+pub struct CurrentOfficer(pub Officer);
+
+impl FromRequestParts<AppState> for CurrentOfficer {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = crate::extract::header(&parts.headers, "authorization").ok_or_else(|| {
+            ApiError::unauthenticated("cần đăng nhập / a bearer token is required")
+        })?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| {
+                ApiError::unauthenticated(
+                    "cần mã Bearer / expected `Authorization: Bearer <token>`",
+                )
+            })?;
+        state.auth.authenticate(token.trim()).map(CurrentOfficer)
+    }
+}
+
+/// An officer holding the admin role.
+pub struct CurrentAdmin(pub Officer);
+
+impl FromRequestParts<AppState> for CurrentAdmin {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let CurrentOfficer(officer) = CurrentOfficer::from_request_parts(parts, state).await?;
+        if officer.has_role(Role::Admin) {
+            Ok(CurrentAdmin(officer))
+        } else {
+            Err(ApiError::forbidden(
+                "missing_role",
+                "cần quyền quản trị / the admin role is required",
+            )
+            .with_details(serde_json::json!({"needed": ["admin"]})))
+        }
+    }
+}
+
+pub type SharedAuthenticator = Arc<dyn Authenticator>;

@@ -1,0 +1,231 @@
+//! The API error: HTTP status plus `{"error": {"code", "message", "details"}}`. Every domain,
+//! store and input error is mapped to a stable code here and nowhere else.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use motcua_domain::lifecycle::LifecycleError;
+use motcua_domain::ports::StoreError;
+use serde::Serialize;
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Value,
+}
+
+/// The error body every endpoint returns.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorContent,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorContent {
+    /// Stable, machine-readable, e.g. `dossier_not_found`.
+    pub code: String,
+    /// Vietnamese first, English after the slash.
+    pub message: String,
+    #[schema(value_type = Object)]
+    pub details: Value,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: json!({}),
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+    }
+
+    pub fn dossier_not_found() -> Self {
+        Self::not_found(
+            "dossier_not_found",
+            "không tìm thấy hồ sơ / dossier not found",
+        )
+    }
+
+    pub fn procedure_not_found() -> Self {
+        Self::not_found(
+            "procedure_not_found",
+            "không tìm thấy thủ tục / procedure not found",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body =
+            json!({"error": {"code": self.code, "message": self.message, "details": self.details}});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let message = e.to_string();
+        match e {
+            StoreError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", message),
+            StoreError::IdempotencyKeyTaken => {
+                ApiError::new(StatusCode::CONFLICT, "idempotency_key_reused", message)
+            }
+            StoreError::Unavailable(detail) => {
+                tracing::error!(error = %detail, "store unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "kho dữ liệu tạm thời không sẵn sàng / the store is temporarily unavailable",
+                )
+            }
+            StoreError::Corrupt(detail) => {
+                tracing::error!(error = %detail, "stored data could not be read");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "lỗi hệ thống / internal error",
+                )
+            }
+        }
+    }
+}
+
+impl From<LifecycleError> for ApiError {
+    fn from(e: LifecycleError) -> Self {
+        use LifecycleError as L;
+        let message = e.to_string();
+        let (status, code, details) = match &e {
+            L::InvalidTransition { action, status } => (
+                StatusCode::CONFLICT,
+                "invalid_transition",
+                json!({"action": action, "status": status}),
+            ),
+            L::ApplicantOnly => (StatusCode::FORBIDDEN, "applicant_only", json!({})),
+            L::OtherAgency => (StatusCode::FORBIDDEN, "other_agency", json!({})),
+            L::MissingRole { needed } => (
+                StatusCode::FORBIDDEN,
+                "missing_role",
+                json!({"needed": needed}),
+            ),
+            L::NotAssignee => (StatusCode::FORBIDDEN, "not_assignee", json!({})),
+            L::ReasonRequired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "reason_required",
+                json!({}),
+            ),
+            L::MissingListRequired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "missing_list_required",
+                json!({}),
+            ),
+            L::SupplementAlreadyRequested => (
+                StatusCode::CONFLICT,
+                "supplement_already_requested",
+                json!({}),
+            ),
+            L::DocumentsRequired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "documents_required",
+                json!({}),
+            ),
+            L::AssigneeNotEligible => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "assignee_not_eligible",
+                json!({}),
+            ),
+            L::LastStep => (StatusCode::CONFLICT, "last_step", json!({})),
+            L::NotLastStep => (StatusCode::CONFLICT, "not_last_step", json!({})),
+            L::AlreadyExtended => (StatusCode::CONFLICT, "already_extended", json!({})),
+            L::DeadlinePassed => (StatusCode::CONFLICT, "deadline_passed", json!({})),
+            L::NewDueNotLater => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "new_due_not_later",
+                json!({}),
+            ),
+            L::WaybillRequired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "waybill_required",
+                json!({}),
+            ),
+            L::PostalReturnNotOffered => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "postal_return_not_offered",
+                json!({}),
+            ),
+            L::AlreadyRated => (StatusCode::CONFLICT, "already_rated", json!({})),
+            L::InvalidRating(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_rating",
+                json!({}),
+            ),
+            L::ChannelNotOffered => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "channel_not_offered",
+                json!({}),
+            ),
+            L::ApplicantKindNotAccepted => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "applicant_kind_not_accepted",
+                json!({}),
+            ),
+            L::ApplicantDetail(field) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "applicant_detail_missing",
+                json!({"field": field}),
+            ),
+            L::MissingComponents(names) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "missing_components",
+                json!({"components": names}),
+            ),
+            L::UnknownComponent(name) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_component",
+                json!({"component": name}),
+            ),
+            L::TooLong(field) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_long",
+                json!({"field": field}),
+            ),
+        };
+        ApiError {
+            status,
+            code,
+            message,
+            details,
+        }
+    }
+}

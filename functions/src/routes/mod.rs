@@ -1,0 +1,140 @@
+//! HTTP routers, one per action family, and the whole API assembled on one port with the
+//! conventions of API.md: error shape, body limits, no 500 for anything a client sends.
+
+pub mod admin;
+pub mod approve;
+pub mod assign;
+pub mod ops;
+pub mod query;
+pub mod rate;
+pub mod receive;
+pub mod submit;
+
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use motcua_domain::catalogue::Officer;
+use motcua_domain::lifecycle::{Actor, Command};
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::{ApiError, ApiResult};
+use crate::service::dossiers;
+use crate::state::AppState;
+use crate::views::OfficerDossierView;
+
+/// Largest accepted request body. Documents are referenced, not uploaded here.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Shared by officer action handlers: act, then answer with the officer's view.
+pub(crate) async fn officer_act(
+    state: &AppState,
+    code: &str,
+    officer: &Officer,
+    command: Command,
+) -> ApiResult<Json<OfficerDossierView>> {
+    let stored = dossiers::load(state, code).await?;
+    let d = dossiers::act(state, stored, Actor::Officer(officer), command).await?;
+    let events = dossiers::history(state, &d).await?;
+    Ok(Json(OfficerDossierView::of(&d, &events)))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "motcua HTTP API", version = "1", description = "One-stop electronic administrative procedures (hệ thống một cửa điện tử)."),
+    modifiers(&BearerScheme),
+    components(schemas(crate::error::ErrorBody))
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every family's routes with their OpenAPI description.
+pub fn families() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(submit::router())
+        .merge(receive::router())
+        .merge(assign::router())
+        .merge(approve::router())
+        .merge(rate::router())
+        .merge(query::router())
+        .merge(admin::router())
+        .merge(ops::router())
+}
+
+/// The OpenAPI document generated from the routes.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    families().split_for_parts().1
+}
+
+async fn not_found(method: Method) -> Response {
+    let _ = method;
+    ApiError::not_found("route_not_found", "không có đường dẫn này / no such route").into_response()
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "lỗi hệ thống / internal error",
+    )
+    .into_response()
+}
+
+/// Turns axum's own plain-text rejections (405, 413 from the limit layer) into the error shape.
+async fn error_shape(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || status.is_success() {
+        return response;
+    }
+    match status {
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
+            "method_not_allowed",
+            "phương thức không được hỗ trợ / method not allowed",
+        )
+        .into_response(),
+        StatusCode::PAYLOAD_TOO_LARGE => crate::extract::too_large().into_response(),
+        _ => response,
+    }
+}
+
+/// The whole API on one router, for `motcua serve` and the tests.
+pub fn app(state: AppState) -> Router {
+    let (router, api) = families().split_for_parts();
+    let api = std::sync::Arc::new(api);
+    router
+        .route(
+            "/v1/openapi.json",
+            axum::routing::get(move || {
+                let api = api.clone();
+                async move { Json(api.as_ref().clone()) }
+            }),
+        )
+        .fallback(not_found)
+        .with_state(state)
+        .layer(axum::middleware::map_response(error_shape))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(panic_response))
+}

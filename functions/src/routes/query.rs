@@ -1,0 +1,267 @@
+//! Read-only queries: the catalogue, due dates, agencies, the applicant's lookup and officers'
+//! queues and dossiers.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, FixedOffset};
+use motcua_domain::calendar::vietnam;
+use motcua_domain::catalogue::{Agency, Channel, OnlineLevel, Procedure};
+use motcua_domain::lifecycle::Status;
+use motcua_domain::ports::{ProcedureQuery, QueueQuery};
+use motcua_domain::text::search_key;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentOfficer;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{header, ApiQuery};
+use crate::pagination::{self, page};
+use crate::service::{self, dossiers};
+use crate::state::AppState;
+use crate::views::{
+    vn, ApplicantDossierView, OfficerDossierView, PublicStatusView, QueueItem, QueuePage,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(procedures))
+        .routes(routes!(procedure))
+        .routes(routes!(due_date))
+        .routes(routes!(agencies))
+        .routes(routes!(lookup))
+        .routes(routes!(queue))
+        .routes(routes!(officer_dossier))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureParams {
+    /// Words to find in the code, name or field; diacritics and case are ignored.
+    pub q: Option<String>,
+    pub agency: Option<String>,
+    pub field: Option<String>,
+    pub level: Option<OnlineLevel>,
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProcedurePage {
+    pub items: Vec<Procedure>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CodeCursor {
+    c: String,
+}
+
+/// Tra cứu thủ tục hành chính.
+#[utoipa::path(get, path = "/v1/procedures", tag = "query", params(ProcedureParams),
+    responses((status = 200, body = ProcedurePage), (status = 400, body = ErrorBody)))]
+async fn procedures(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<ProcedureParams>,
+) -> ApiResult<Json<ProcedurePage>> {
+    let limit = pagination::limit(p.limit)?;
+    let after = p
+        .cursor
+        .as_deref()
+        .map(pagination::decode::<CodeCursor>)
+        .transpose()?
+        .map(|c| c.c);
+    let text = p.q.as_deref().map(search_key).filter(|t| !t.is_empty());
+    if text.as_ref().is_some_and(|t| t.len() > 200) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "từ khóa quá dài / q is too long",
+        ));
+    }
+    let agency = p.agency.as_deref().map(service::parse_agency).transpose()?;
+    let query = ProcedureQuery {
+        text,
+        agency,
+        field: p.field,
+        level: p.level,
+        after,
+        limit: limit + 1,
+    };
+    let found = state.catalogue.procedures(query).await?;
+    let (items, next_cursor) = page(found, limit, |p| CodeCursor { c: p.code.clone() });
+    Ok(Json(ProcedurePage { items, next_cursor }))
+}
+
+/// One procedure with components, fees, times and workflow.
+#[utoipa::path(get, path = "/v1/procedures/{code}", tag = "query", params(("code" = String, Path)),
+    responses((status = 200, body = Procedure), (status = 404, body = ErrorBody)))]
+async fn procedure(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Procedure>> {
+    Ok(Json(service::procedure(&state, &code).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DueDateParams {
+    /// RFC 3339; now when absent.
+    #[param(value_type = Option<String>)]
+    pub received_at: Option<DateTime<FixedOffset>>,
+    /// `online` may have a shorter time; `direct` when absent.
+    pub channel: Option<Channel>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DueDate {
+    pub due_at: DateTime<FixedOffset>,
+}
+
+/// The appointment date this procedure would get if received at that instant.
+#[utoipa::path(get, path = "/v1/procedures/{code}/due-date", tag = "query", params(("code" = String, Path), DueDateParams),
+    responses((status = 200, body = DueDate), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn due_date(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(p): ApiQuery<DueDateParams>,
+) -> ApiResult<Json<DueDate>> {
+    let procedure = service::procedure(&state, &code).await?;
+    let agency = service::agency(&state, &procedure.agency).await?;
+    let calendar = service::calendar(&state, &agency).await?;
+    let at = p
+        .received_at
+        .map(|t| t.to_utc())
+        .unwrap_or_else(|| state.clock.now());
+    let time = procedure.processing_time_for(p.channel.unwrap_or(Channel::Direct));
+    let start = calendar.reception_start(vietnam::to_local(at), procedure.cutoff);
+    Ok(Json(DueDate {
+        due_at: vn(vietnam::from_local(calendar.due(start, time))),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyParams {
+    /// Only the children of this agency.
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgencyList {
+    pub items: Vec<Agency>,
+}
+
+/// The agency tree (all agencies, or the children of `parent`).
+#[utoipa::path(get, path = "/v1/agencies", tag = "query", params(AgencyParams),
+    responses((status = 200, body = AgencyList), (status = 400, body = ErrorBody)))]
+async fn agencies(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<AgencyParams>,
+) -> ApiResult<Json<AgencyList>> {
+    let parent = p.parent.as_deref().map(service::parse_agency).transpose()?;
+    Ok(Json(AgencyList {
+        items: state.catalogue.agencies(parent.as_ref()).await?,
+    }))
+}
+
+/// Tra cứu hồ sơ: with `X-Lookup-Secret` the applicant's full view; without, status and due date only.
+#[utoipa::path(get, path = "/v1/dossiers/{code}", tag = "query",
+    params(("code" = String, Path), ("X-Lookup-Secret" = Option<String>, Header)),
+    responses((status = 200, description = "ApplicantDossierView with the secret, PublicStatusView without", body = ApplicantDossierView),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn lookup(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let stored = dossiers::load(&state, &code).await?;
+    match header(&headers, "x-lookup-secret") {
+        None => Ok(Json(PublicStatusView::of(&stored.dossier)).into_response()),
+        Some(secret) => {
+            dossiers::check_secret(&stored, Some(secret))?;
+            let events = dossiers::history(&state, &stored.dossier).await?;
+            Ok(Json(ApplicantDossierView::of(&stored.dossier, &events)).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct QueueParams {
+    pub status: Option<Status>,
+    /// `me` for the officer's own queue.
+    pub assignee: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub due_before: Option<DateTime<FixedOffset>>,
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct QueueCursor {
+    d: Option<chrono::DateTime<chrono::Utc>>,
+    c: String,
+}
+
+/// The work queue of the officer's agency, soonest due first.
+#[utoipa::path(get, path = "/v1/officer/dossiers", tag = "query", security(("bearer" = [])), params(QueueParams),
+    responses((status = 200, body = QueuePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn queue(
+    State(state): State<AppState>,
+    CurrentOfficer(officer): CurrentOfficer,
+    ApiQuery(p): ApiQuery<QueueParams>,
+) -> ApiResult<Json<QueuePage>> {
+    let limit = pagination::limit(p.limit)?;
+    let after = p
+        .cursor
+        .as_deref()
+        .map(pagination::decode::<QueueCursor>)
+        .transpose()?
+        .map(|c| (c.d, c.c));
+    let (agency, assignee) = match p.assignee.as_deref() {
+        None => (Some(officer.agency.clone()), None),
+        Some("me") => (None, Some(officer.id.clone())),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "assignee chỉ nhận `me` / assignee must be `me`",
+            ))
+        }
+    };
+    let query = QueueQuery {
+        agency,
+        status: p.status,
+        assignee,
+        due_before: p.due_before.map(|d| d.to_utc()),
+        after,
+        limit: limit + 1,
+    };
+    let found = state.dossiers.queue(query).await?;
+    let (items, next_cursor) = page(found, limit, |d| QueueCursor {
+        d: d.due_at,
+        c: d.code.to_string(),
+    });
+    Ok(Json(QueuePage {
+        items: items.iter().map(QueueItem::of).collect(),
+        next_cursor,
+    }))
+}
+
+/// The full dossier with personal data, history and tracking card, for officers who handle it.
+#[utoipa::path(get, path = "/v1/officer/dossiers/{code}", tag = "query", security(("bearer" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, body = OfficerDossierView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn officer_dossier(
+    State(state): State<AppState>,
+    CurrentOfficer(officer): CurrentOfficer,
+    Path(code): Path<String>,
+) -> ApiResult<Json<OfficerDossierView>> {
+    let stored = dossiers::load(&state, &code).await?;
+    dossiers::check_officer_may_see(&officer, &stored.dossier)?;
+    let events = dossiers::history(&state, &stored.dossier).await?;
+    Ok(Json(OfficerDossierView::of(&stored.dossier, &events)))
+}

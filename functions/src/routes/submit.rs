@@ -1,0 +1,136 @@
+//! Applicant actions: online submission, supplement, withdrawal.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use motcua_domain::catalogue::Channel;
+use motcua_domain::lifecycle::{Actor, Command, NewDossier};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{header as header_value, ApiJson, JsonOrEmpty, RawJson};
+use crate::service::filing::{open_dossier, Answer, IdempotencyKey};
+use crate::service::input::{documents, DocumentInput, SubmitRequest};
+use crate::service::{dossiers, input};
+use crate::state::AppState;
+use crate::views::{ApplicantDossierView, SubmissionView};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submit))
+        .routes(routes!(supplement))
+        .routes(routes!(withdraw))
+}
+
+pub fn answer(a: Answer) -> Response {
+    (
+        a.status,
+        [(header::CONTENT_TYPE, "application/json")],
+        a.body,
+    )
+        .into_response()
+}
+
+/// Nộp hồ sơ trực tuyến.
+#[utoipa::path(post, path = "/v1/dossiers", tag = "submit",
+    params(("Idempotency-Key" = Option<String>, Header, description = "the same key and body returns the same answer")),
+    request_body = SubmitRequest,
+    responses(
+        (status = 201, description = "filed; the lookup secret is shown this once", body = SubmissionView),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: RawJson<SubmitRequest>,
+) -> ApiResult<Response> {
+    let key = IdempotencyKey::parse(
+        "submit".into(),
+        header_value(&headers, "idempotency-key"),
+        &body.bytes,
+    )?;
+    let req = body.value;
+    let new = NewDossier {
+        channel: Channel::Online,
+        applicant: req.applicant.parse()?,
+        documents: documents(req.documents),
+    };
+    Ok(answer(
+        open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupplementRequest {
+    pub documents: Vec<DocumentInput>,
+    pub note: Option<String>,
+}
+
+/// Bổ sung hồ sơ: the applicant adds the requested documents; the clock restarts.
+#[utoipa::path(post, path = "/v1/dossiers/{code}/supplement", tag = "submit",
+    params(("code" = String, Path), ("X-Lookup-Secret" = String, Header)),
+    request_body = SupplementRequest,
+    responses((status = 200, body = ApplicantDossierView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn supplement(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<SupplementRequest>,
+) -> ApiResult<Json<ApplicantDossierView>> {
+    let stored = dossiers::load(&state, &code).await?;
+    dossiers::check_secret(&stored, header_value(&headers, "x-lookup-secret"))?;
+    let command = Command::Supplement {
+        documents: input::documents(req.documents),
+        note: req.note,
+    };
+    applicant_view(
+        &state,
+        dossiers::act(&state, stored, Actor::Applicant, command).await?,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawRequest {
+    pub reason: Option<String>,
+}
+
+/// Rút hồ sơ: the applicant withdraws before the result.
+#[utoipa::path(post, path = "/v1/dossiers/{code}/withdraw", tag = "submit",
+    params(("code" = String, Path), ("X-Lookup-Secret" = String, Header)),
+    request_body(content = Option<WithdrawRequest>),
+    responses((status = 200, body = ApplicantDossierView), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn withdraw(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    JsonOrEmpty(req): JsonOrEmpty<WithdrawRequest>,
+) -> ApiResult<Json<ApplicantDossierView>> {
+    let stored = dossiers::load(&state, &code).await?;
+    dossiers::check_secret(&stored, header_value(&headers, "x-lookup-secret"))?;
+    let d = dossiers::act(
+        &state,
+        stored,
+        Actor::Applicant,
+        Command::Withdraw { reason: req.reason },
+    )
+    .await?;
+    applicant_view(&state, d).await
+}
+
+pub async fn applicant_view(
+    state: &AppState,
+    d: motcua_domain::lifecycle::Dossier,
+) -> ApiResult<Json<ApplicantDossierView>> {
+    let events = dossiers::history(state, &d).await?;
+    Ok(Json(ApplicantDossierView::of(&d, &events)))
+}

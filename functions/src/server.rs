@@ -1,0 +1,149 @@
+//! The one-machine home: opens the SQLite store and signing key in a data directory, seeds a
+//! fresh catalogue, runs the outbox worker and serves every router on one port.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use motcua_domain::calendar::vietnam;
+use motcua_domain::catalogue::OfficerId;
+use motcua_domain::ports::{Catalogue, Clock};
+use motcua_infra::{outbox_worker, LocalSink, SqliteStore, SystemClock};
+use tokio::sync::watch;
+
+use crate::auth::LocalKeys;
+use crate::state::AppState;
+
+/// File names inside the data directory.
+pub const DATABASE: &str = "motcua.sqlite3";
+pub const SINK: &str = "sent-messages.jsonl";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot prepare the data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("cannot open the store: {0}")]
+    Store(#[from] motcua_domain::ports::StoreError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+    #[error("no officer with id `{0}`")]
+    UnknownOfficer(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Everything opened from a data directory.
+pub struct Home {
+    pub store: SqliteStore,
+    pub keys: Arc<LocalKeys>,
+    pub data_dir: PathBuf,
+}
+
+impl Home {
+    pub async fn open(data_dir: &Path) -> Result<Self, ServerError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
+        let store = SqliteStore::open(data_dir.join(DATABASE))?;
+        let keys = Arc::new(
+            LocalKeys::load_or_create(data_dir)
+                .map_err(|e| ServerError::DataDir(data_dir.into(), e))?,
+        );
+        let today = vietnam::to_local(SystemClock.now()).date();
+        if crate::seed::seed_if_empty(&store, today).await? {
+            tracing::info!("seeded the sample province catalogue");
+        }
+        Ok(Self {
+            store,
+            keys,
+            data_dir: data_dir.into(),
+        })
+    }
+
+    pub fn state(&self) -> AppState {
+        AppState {
+            dossiers: Arc::new(self.store.clone()),
+            catalogue: Arc::new(self.store.clone()),
+            clock: Arc::new(SystemClock),
+            auth: self.keys.clone(),
+        }
+    }
+
+    /// A token for a known officer, valid for `hours`.
+    pub async fn token(&self, officer: &str, hours: i64) -> Result<String, ServerError> {
+        let id = OfficerId::parse(officer).map_err(|e| ServerError::Invalid(e.to_string()))?;
+        let officer = self
+            .store
+            .officer(&id)
+            .await?
+            .ok_or_else(|| ServerError::UnknownOfficer(officer.into()))?;
+        self.keys
+            .issue(&officer, hours)
+            .map_err(|e| ServerError::Invalid(e.to_string()))
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM, then drains the worker.
+pub async fn serve(addr: SocketAddr, data_dir: &Path) -> Result<(), ServerError> {
+    let home = Home::open(data_dir).await?;
+    let sink = Arc::new(
+        LocalSink::open(data_dir.join(SINK))
+            .map_err(|e| ServerError::DataDir(data_dir.into(), e))?,
+    );
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = tokio::spawn(outbox_worker::run(
+        Arc::new(home.store.clone()),
+        sink,
+        Arc::new(SystemClock),
+        Duration::from_millis(200),
+        stop_rx,
+    ));
+    let housekeeping = {
+        let store = home.store.clone();
+        tokio::spawn(async move {
+            loop {
+                let day_ago = chrono::Utc::now() - chrono::Duration::hours(24);
+                if let Err(e) = store.purge_idempotency(day_ago).await {
+                    tracing::warn!(error = %e, "idempotency purge failed");
+                }
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+        })
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServerError::Bind(addr, e))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| ServerError::Bind(addr, e))?;
+    tracing::info!(addr = %local, data_dir = %data_dir.display(), "motcua listening");
+    let app = crate::routes::app(home.state()).layer(tower_http::trace::TraceLayer::new_for_http());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServerError::Serve)?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    housekeeping.abort();
+    tracing::info!("motcua stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

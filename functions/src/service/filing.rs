@@ -1,0 +1,173 @@
+//! Opening dossiers: online submission and reception at the desk, with idempotency keys.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use motcua_domain::calendar::vietnam;
+use motcua_domain::codes::DossierCode;
+use motcua_domain::lifecycle::{open, Actor, Context, NewDossier};
+use motcua_domain::notify::messages_for;
+use motcua_domain::ports::{Commit, IdempotencyRecord, StoreError};
+
+use super::secrets::{new_lookup_secret, sha256_hex};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::views::{DossierSummary, Receipt, SubmissionView};
+
+/// A replayed or fresh answer: status and JSON body.
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: String,
+}
+
+/// An `Idempotency-Key` with the hash of the body it came with.
+pub struct IdempotencyKey {
+    pub scope: String,
+    pub key: String,
+    pub request_hash: String,
+}
+
+impl IdempotencyKey {
+    pub fn parse(scope: String, key: Option<&str>, body: &[u8]) -> ApiResult<Option<Self>> {
+        let Some(key) = key else { return Ok(None) };
+        let ok = (1..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+        if !ok {
+            return Err(ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key phải có 1-128 ký tự ASCII / Idempotency-Key must be 1-128 visible ASCII characters",
+            ));
+        }
+        Ok(Some(Self {
+            scope,
+            key: key.to_owned(),
+            request_hash: sha256_hex(body),
+        }))
+    }
+}
+
+fn replay(record: IdempotencyRecord, key: &IdempotencyKey) -> ApiResult<Answer> {
+    if record.request_hash != key.request_hash {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_reused",
+            "khóa Idempotency-Key đã dùng cho một yêu cầu khác / this Idempotency-Key was used with another body",
+        ));
+    }
+    Ok(Answer {
+        status: StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED),
+        body: record.response,
+    })
+}
+
+/// Files a dossier for `procedure_code`: online by the applicant, or at the desk by an officer.
+pub async fn open_dossier(
+    state: &AppState,
+    procedure_code: &str,
+    new: NewDossier,
+    actor: Actor<'_>,
+    key: Option<IdempotencyKey>,
+) -> ApiResult<Answer> {
+    if let Some(k) = &key {
+        if let Some(record) = state.dossiers.idempotency(&k.scope, &k.key).await? {
+            return replay(record, k);
+        }
+    }
+    let procedure = super::procedure(state, procedure_code).await?;
+    let agency = super::agency(state, &procedure.agency).await?;
+    let calendar = super::calendar(state, &agency).await?;
+    let now = state.clock.now();
+    let date = vietnam::to_local(now).date();
+    let provisional = DossierCode::new(procedure.agency.clone(), date, 1)
+        .map_err(|e| ApiError::unprocessable("invalid_date", e.to_string()))?;
+    let ctx = Context {
+        now,
+        calendar: &calendar,
+        procedure: &procedure,
+    };
+    let transition = open(provisional, new, actor, &ctx)?;
+
+    let secret = new_lookup_secret();
+    let secret_hash = sha256_hex(secret.as_bytes());
+    let with_receipt = matches!(actor, Actor::Officer(_));
+    let respond = {
+        let (procedure, agency, secret) = (procedure.clone(), agency.clone(), secret.clone());
+        move |d: &motcua_domain::lifecycle::Dossier, e: &motcua_domain::lifecycle::HistoryEvent| {
+            let view = SubmissionView {
+                dossier: DossierSummary::of(d),
+                lookup_secret: secret.clone(),
+                receipt: if with_receipt {
+                    Receipt::of(d, &procedure, &agency, std::slice::from_ref(e))
+                } else {
+                    None
+                },
+            };
+            serde_json::to_string(&view).unwrap_or_default()
+        }
+    };
+    let respond = Arc::new(respond);
+    let build = {
+        let (respond, agency, key) = (
+            respond.clone(),
+            agency.clone(),
+            key.as_ref()
+                .map(|k| (k.scope.clone(), k.key.clone(), k.request_hash.clone())),
+        );
+        move |code: DossierCode| {
+            let mut t = transition.clone();
+            t.dossier.code = code;
+            let outbox = t
+                .notice
+                .map(|n| messages_for(n, &t.dossier, &t.event, &agency))
+                .unwrap_or_default();
+            let idempotency = key
+                .clone()
+                .map(|(scope, key, request_hash)| IdempotencyRecord {
+                    scope,
+                    key,
+                    request_hash,
+                    status: StatusCode::CREATED.as_u16(),
+                    response: respond(&t.dossier, &t.event),
+                    created_at: now,
+                });
+            Commit {
+                dossier: t.dossier,
+                expected_version: None,
+                event: t.event,
+                outbox,
+                lookup_secret_hash: Some(secret_hash.clone()),
+                idempotency,
+            }
+        }
+    };
+    match state
+        .dossiers
+        .create(&procedure.agency, date, Box::new(build))
+        .await
+    {
+        Ok(d) => {
+            let events = state.dossiers.history(&d.code).await?;
+            let body = match events.first() {
+                Some(e) => respond(&d, e),
+                None => {
+                    return Err(ApiError::from(StoreError::Corrupt(
+                        "new dossier has no event".into(),
+                    )))
+                }
+            };
+            tracing::info!(dossier = %d.code, action = "open", channel = d.channel.as_str(), "dossier opened");
+            Ok(Answer {
+                status: StatusCode::CREATED,
+                body,
+            })
+        }
+        Err(StoreError::IdempotencyKeyTaken) => {
+            // A concurrent request with the same key won the race: answer as it did.
+            let k = key.ok_or(ApiError::from(StoreError::Conflict))?;
+            match state.dossiers.idempotency(&k.scope, &k.key).await? {
+                Some(record) => replay(record, &k),
+                None => Err(StoreError::Conflict.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}

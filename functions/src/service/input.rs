@@ -1,0 +1,100 @@
+//! Request bodies for filings and actions, parsed into domain values. Unknown fields are
+//! refused (no mass assignment); each invalid value gets its own error code.
+
+use motcua_domain::catalogue::{ApplicantKind, Channel};
+use motcua_domain::contact::{CitizenId, Email, PhoneNumber, TaxCode};
+use motcua_domain::lifecycle::{Applicant, SubmittedDocument};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantInput {
+    pub kind: ApplicantKind,
+    pub name: String,
+    #[schema(example = "079203001234")]
+    pub citizen_id: Option<String>,
+    #[schema(example = "0101234567")]
+    pub tax_code: Option<String>,
+    #[schema(example = "0912345678")]
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub delegate_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentInput {
+    pub component: String,
+    pub file_name: String,
+    pub reference: Option<String>,
+}
+
+/// `POST /v1/dossiers`: an online filing.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    #[schema(example = "2.000488")]
+    pub procedure_code: String,
+    pub applicant: ApplicantInput,
+    pub documents: Vec<DocumentInput>,
+}
+
+/// `POST /v1/counter/dossiers`: a filing received at the desk, directly or by post.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CounterRequest {
+    pub procedure_code: String,
+    /// `direct` or `postal`.
+    pub channel: Channel,
+    pub applicant: ApplicantInput,
+    pub documents: Vec<DocumentInput>,
+}
+
+fn blank_to_none(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+impl ApplicantInput {
+    pub fn parse(self) -> Result<Applicant, ApiError> {
+        let invalid = |code: &'static str, e: &dyn std::fmt::Display| {
+            ApiError::unprocessable(code, e.to_string())
+        };
+        Ok(Applicant {
+            kind: self.kind,
+            name: self.name.trim().to_owned(),
+            citizen_id: blank_to_none(self.citizen_id)
+                .map(|s| CitizenId::parse(&s))
+                .transpose()
+                .map_err(|e| invalid("invalid_citizen_id", &e))?,
+            tax_code: blank_to_none(self.tax_code)
+                .map(|s| TaxCode::parse(&s))
+                .transpose()
+                .map_err(|e| invalid("invalid_tax_code", &e))?,
+            phone: blank_to_none(self.phone)
+                .map(|s| PhoneNumber::parse(&s))
+                .transpose()
+                .map_err(|e| invalid("invalid_phone", &e))?,
+            email: blank_to_none(self.email)
+                .map(|s| Email::parse(&s))
+                .transpose()
+                .map_err(|e| invalid("invalid_email", &e))?,
+            address: blank_to_none(self.address),
+            delegate_name: blank_to_none(self.delegate_name),
+        })
+    }
+}
+
+pub fn documents(input: Vec<DocumentInput>) -> Vec<SubmittedDocument> {
+    input
+        .into_iter()
+        .map(|d| SubmittedDocument {
+            component: d.component.trim().to_owned(),
+            file_name: d.file_name.trim().to_owned(),
+            reference: blank_to_none(d.reference),
+        })
+        .collect()
+}

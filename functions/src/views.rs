@@ -1,0 +1,395 @@
+//! Response bodies: explicit types, never a whole stored record. Times a person reads carry the
+//! `+07:00` offset. Personal data appears only in the applicant's and officers' views.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use motcua_domain::calendar::{vietnam, Timeliness};
+use motcua_domain::catalogue::{Agency, Channel, ComponentForm, Fee, OfficerRef};
+use motcua_domain::lifecycle::{
+    Action, Applicant, Dossier, EventActor, HistoryEvent, Rating, ResultDelivery, ReturnMethod,
+    Status, SubmittedDocument, TrackingRow,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type VnTime = DateTime<FixedOffset>;
+
+pub fn vn(at: DateTime<Utc>) -> VnTime {
+    vietnam::with_offset(at)
+}
+
+fn vn_opt(at: Option<DateTime<Utc>>) -> Option<VnTime> {
+    at.map(vn)
+}
+
+/// What anyone may see of a dossier: status and due date, no personal data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusView {
+    #[schema(example = "000.00.03.H56-260302-0001")]
+    pub code: String,
+    pub status: Status,
+    pub dvcqg_status: u8,
+    pub due_at: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierSummary {
+    pub code: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub agency_code: String,
+    pub channel: Channel,
+    pub status: Status,
+    pub dvcqg_status: u8,
+    pub submitted_at: DateTime<FixedOffset>,
+    pub received_at: Option<DateTime<FixedOffset>>,
+    pub due_at: Option<DateTime<FixedOffset>>,
+    pub finished_at: Option<DateTime<FixedOffset>>,
+    pub returned_at: Option<DateTime<FixedOffset>>,
+}
+
+impl DossierSummary {
+    pub fn of(d: &Dossier) -> Self {
+        Self {
+            code: d.code.to_string(),
+            procedure_code: d.procedure_code.clone(),
+            procedure_name: d.terms.procedure_name.clone(),
+            agency_code: d.agency_code.to_string(),
+            channel: d.channel,
+            status: d.status,
+            dvcqg_status: d.status.dvcqg_code(),
+            submitted_at: vn(d.submitted_at),
+            received_at: vn_opt(d.received_at),
+            due_at: vn_opt(d.due_at),
+            finished_at: vn_opt(d.finished_at),
+            returned_at: vn_opt(d.returned_at),
+        }
+    }
+}
+
+impl PublicStatusView {
+    pub fn of(d: &Dossier) -> Self {
+        Self {
+            code: d.code.to_string(),
+            status: d.status,
+            dvcqg_status: d.status.dvcqg_code(),
+            due_at: vn_opt(d.due_at),
+        }
+    }
+}
+
+/// The answer to a filing: the only time the lookup secret is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionView {
+    #[serde(flatten)]
+    pub dossier: DossierSummary,
+    /// Keep it: it is shown once and needed to follow, supplement, withdraw or rate.
+    pub lookup_secret: String,
+    /// For desk receptions, the receipt to print.
+    pub receipt: Option<Receipt>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub at: DateTime<FixedOffset>,
+    pub action: Action,
+    pub status: Status,
+    /// The agency that acted (none for the applicant's own actions).
+    pub agency_code: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The applicant's view (with the lookup secret): their data, documents and progress.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicantDossierView {
+    #[serde(flatten)]
+    pub dossier: DossierSummary,
+    pub applicant: Applicant,
+    pub documents: Vec<SubmittedDocument>,
+    pub timeline: Vec<TimelineEntry>,
+    pub result: Option<ResultView>,
+    pub rating: Option<Rating>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultView {
+    pub method: ReturnMethod,
+    pub waybill: Option<String>,
+}
+
+impl ResultView {
+    fn of(r: &ResultDelivery) -> Self {
+        Self {
+            method: r.method,
+            waybill: r.waybill.clone(),
+        }
+    }
+}
+
+fn timeline(events: &[HistoryEvent]) -> Vec<TimelineEntry> {
+    events
+        .iter()
+        .map(|e| TimelineEntry {
+            at: vn(e.at),
+            action: e.action,
+            status: e.to_status,
+            agency_code: match &e.actor {
+                EventActor::Officer { officer, .. } => Some(officer.agency.to_string()),
+                EventActor::Applicant => None,
+            },
+            note: match e.action {
+                Action::Refuse
+                | Action::RequestSupplement
+                | Action::Stop
+                | Action::Extend
+                | Action::Return => e.note.clone(),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+impl ApplicantDossierView {
+    pub fn of(d: &Dossier, events: &[HistoryEvent]) -> Self {
+        Self {
+            dossier: DossierSummary::of(d),
+            applicant: d.applicant.clone(),
+            documents: d.documents.clone(),
+            timeline: timeline(events),
+            result: d.result.as_ref().map(ResultView::of),
+            rating: d.rating.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepView {
+    pub index: usize,
+    pub name: String,
+    pub role: motcua_domain::catalogue::Role,
+    pub agency_code: String,
+    pub assignee: Option<OfficerRef>,
+    pub given_at: DateTime<FixedOffset>,
+    pub taken_at: Option<DateTime<FixedOffset>>,
+    pub due_at: DateTime<FixedOffset>,
+}
+
+impl StepView {
+    pub fn of(d: &Dossier) -> Option<Self> {
+        let (p, def) = d.current_step()?;
+        Some(Self {
+            index: p.index,
+            name: def.name.clone(),
+            role: def.role,
+            agency_code: d.step_agency(p.index).to_string(),
+            assignee: p.assignee.clone(),
+            given_at: vn(p.given_at),
+            taken_at: vn_opt(p.taken_at),
+            due_at: vn(p.due_at),
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub seq: u32,
+    pub at: DateTime<FixedOffset>,
+    pub action: Action,
+    pub actor: EventActor,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    pub from_step: Option<usize>,
+    pub to_step: Option<usize>,
+    pub note: Option<String>,
+    pub assignee: Option<OfficerRef>,
+    pub step_due_at: Option<DateTime<FixedOffset>>,
+    pub due_at: Option<DateTime<FixedOffset>>,
+}
+
+impl EventView {
+    fn of(e: &HistoryEvent) -> Self {
+        Self {
+            seq: e.seq,
+            at: vn(e.at),
+            action: e.action,
+            actor: e.actor.clone(),
+            from_status: e.from_status,
+            to_status: e.to_status,
+            from_step: e.from_step,
+            to_step: e.to_step,
+            note: e.note.clone(),
+            assignee: e.assignee.clone(),
+            step_due_at: vn_opt(e.step_due_at),
+            due_at: vn_opt(e.due_at),
+        }
+    }
+}
+
+/// One row of the tracking card (Phiếu kiểm soát quá trình giải quyết hồ sơ).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackingRowView {
+    pub step: usize,
+    pub step_name: String,
+    pub agency_code: String,
+    pub given_at: DateTime<FixedOffset>,
+    pub given_by: Option<OfficerRef>,
+    pub taken_at: Option<DateTime<FixedOffset>>,
+    pub taken_by: Option<OfficerRef>,
+    pub due_at: Option<DateTime<FixedOffset>>,
+    pub finished_at: Option<DateTime<FixedOffset>>,
+    pub result: Option<Timeliness>,
+}
+
+impl TrackingRowView {
+    fn of(r: &TrackingRow) -> Self {
+        Self {
+            step: r.step,
+            step_name: r.step_name.clone(),
+            agency_code: r.agency.to_string(),
+            given_at: vn(r.given_at),
+            given_by: r.given_by.clone(),
+            taken_at: vn_opt(r.taken_at),
+            taken_by: r.taken_by.clone(),
+            due_at: vn_opt(r.due_at),
+            finished_at: vn_opt(r.finished_at),
+            result: r.result,
+        }
+    }
+}
+
+/// Everything an officer handling the dossier sees.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficerDossierView {
+    #[serde(flatten)]
+    pub dossier: DossierSummary,
+    /// Send actions based on this view; a stale view gets `409 conflict`.
+    pub version: u64,
+    pub applicant: Applicant,
+    pub documents: Vec<SubmittedDocument>,
+    pub current_step: Option<StepView>,
+    pub supplement_requests: u32,
+    pub extended: bool,
+    pub result: Option<ResultView>,
+    pub rating: Option<Rating>,
+    pub history: Vec<EventView>,
+    pub tracking_card: Vec<TrackingRowView>,
+}
+
+impl OfficerDossierView {
+    pub fn of(d: &Dossier, events: &[HistoryEvent]) -> Self {
+        let card = motcua_domain::lifecycle::tracking_card(d, events);
+        Self {
+            dossier: DossierSummary::of(d),
+            version: d.version,
+            applicant: d.applicant.clone(),
+            documents: d.documents.clone(),
+            current_step: StepView::of(d),
+            supplement_requests: d.supplement_requests,
+            extended: d.extended,
+            result: d.result.as_ref().map(ResultView::of),
+            rating: d.rating.clone(),
+            history: events.iter().map(EventView::of).collect(),
+            tracking_card: card.iter().map(TrackingRowView::of).collect(),
+        }
+    }
+}
+
+/// A line of an officer's work queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItem {
+    #[serde(flatten)]
+    pub dossier: DossierSummary,
+    pub version: u64,
+    pub applicant_name: String,
+    pub current_step: Option<StepView>,
+}
+
+impl QueueItem {
+    pub fn of(d: &Dossier) -> Self {
+        Self {
+            dossier: DossierSummary::of(d),
+            version: d.version,
+            applicant_name: d.applicant.name.clone(),
+            current_step: StepView::of(d),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptComponent {
+    pub name: String,
+    pub form: ComponentForm,
+    pub quantity: u32,
+    pub required: bool,
+    /// Whether a document was handed in for it.
+    pub received: bool,
+}
+
+/// Giấy tiếp nhận hồ sơ và hẹn trả kết quả.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Receipt {
+    pub code: String,
+    pub applicant_name: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub components: Vec<ReceiptComponent>,
+    pub received_at: DateTime<FixedOffset>,
+    pub due_at: DateTime<FixedOffset>,
+    /// Where to collect the result.
+    pub collect_at: String,
+    pub fees: Vec<Fee>,
+    pub total_fee_vnd: u64,
+    pub received_by: Option<OfficerRef>,
+}
+
+impl Receipt {
+    /// The receipt of a received dossier; `None` before reception.
+    pub fn of(
+        d: &Dossier,
+        procedure: &motcua_domain::catalogue::Procedure,
+        agency: &Agency,
+        events: &[HistoryEvent],
+    ) -> Option<Self> {
+        let received_at = d.received_at?;
+        let due_at = d.due_at?;
+        let received_by = events
+            .iter()
+            .find(|e| matches!(e.action, Action::Receive | Action::CounterReceive))
+            .and_then(|e| match &e.actor {
+                EventActor::Officer { officer, .. } => Some(officer.clone()),
+                EventActor::Applicant => None,
+            });
+        Some(Self {
+            code: d.code.to_string(),
+            applicant_name: d.applicant.name.clone(),
+            procedure_code: d.procedure_code.clone(),
+            procedure_name: d.terms.procedure_name.clone(),
+            agency_code: agency.code.to_string(),
+            agency_name: agency.name.clone(),
+            components: procedure
+                .components
+                .iter()
+                .map(|c| ReceiptComponent {
+                    name: c.name.clone(),
+                    form: c.form,
+                    quantity: c.quantity,
+                    required: c.required,
+                    received: d.documents.iter().any(|x| x.component == c.name),
+                })
+                .collect(),
+            received_at: vn(received_at),
+            due_at: vn(due_at),
+            collect_at: format!("Bộ phận Một cửa, {} – {}", agency.name, agency.address),
+            fees: procedure.fees.clone(),
+            total_fee_vnd: procedure.fees.iter().map(|f| f.amount_vnd).sum(),
+            received_by,
+        })
+    }
+}

@@ -1,0 +1,92 @@
+//! The local notifier: appends each message as one JSON line to a file in the data directory
+//! (channel, recipient, text, dossier code, status). It remembers which message ids it has
+//! written, across restarts, so a message is written once even if the worker retries.
+
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use motcua_domain::notify::OutgoingMessage;
+use motcua_domain::ports::{Notifier, NotifyError};
+use serde::Serialize;
+
+pub struct LocalSink {
+    path: PathBuf,
+    state: Mutex<(File, HashSet<String>)>,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    channel: &'a str,
+    recipient: &'a str,
+    subject: Option<&'a str>,
+    text: &'a str,
+    dossier_code: &'a str,
+    status: &'a str,
+    kind: motcua_domain::lifecycle::NoticeKind,
+    sent_at: String,
+}
+
+impl LocalSink {
+    pub fn open(path: impl AsRef<Path>) -> std::io::Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let mut seen = HashSet::new();
+        if let Ok(existing) = File::open(&path) {
+            for line in BufReader::new(existing).lines() {
+                let line = line?;
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                    if let Some(id) = v.get("id").and_then(|i| i.as_str()) {
+                        seen.insert(id.to_owned());
+                    }
+                }
+            }
+        }
+        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        Ok(Self {
+            path,
+            state: Mutex::new((file, seen)),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[async_trait]
+impl Notifier for LocalSink {
+    async fn deliver(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| NotifyError::Temporary("sink lock poisoned".into()))?;
+        let (file, seen) = &mut *state;
+        if seen.contains(&m.id) {
+            return Ok(m.id.clone());
+        }
+        let line = Line {
+            id: &m.id,
+            channel: m.channel.as_str(),
+            recipient: &m.recipient,
+            subject: m.subject.as_deref(),
+            text: &m.text,
+            dossier_code: &m.dossier_code,
+            status: m.status.as_str(),
+            kind: m.kind,
+            sent_at: chrono::Utc::now().to_rfc3339(),
+        };
+        let mut text =
+            serde_json::to_string(&line).map_err(|e| NotifyError::Permanent(e.to_string()))?;
+        text.push('\n');
+        file.write_all(text.as_bytes())
+            .map_err(|e| NotifyError::Temporary(e.to_string()))?;
+        file.sync_data()
+            .map_err(|e| NotifyError::Temporary(e.to_string()))?;
+        seen.insert(m.id.clone());
+        Ok(m.id.clone())
+    }
+}

@@ -1,0 +1,220 @@
+//! Agencies, procedures, holidays and officers in SQLite.
+
+use async_trait::async_trait;
+use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
+use motcua_domain::codes::AgencyCode;
+use motcua_domain::ports::{Catalogue, Holiday, ProcedureQuery, StoreResult};
+use motcua_domain::text::search_key;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+
+use super::{from_json, to_json, unavailable, SqliteStore};
+
+fn bodies<T: DeserializeOwned>(c: &Connection, sql: &str, args: &[String]) -> StoreResult<Vec<T>> {
+    let mut stmt = c.prepare_cached(sql).map_err(unavailable)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(unavailable)?;
+    let mut out = Vec::new();
+    for body in rows {
+        out.push(from_json(&body.map_err(unavailable)?)?);
+    }
+    Ok(out)
+}
+
+fn one<T: DeserializeOwned>(c: &Connection, sql: &str, key: String) -> StoreResult<Option<T>> {
+    let body: Option<String> = c
+        .query_row(sql, [key], |r| r.get(0))
+        .optional()
+        .map_err(unavailable)?;
+    Ok(body.map(|b| from_json(&b)).transpose()?)
+}
+
+/// `LIKE` pattern matching `word` anywhere, with wildcards in the word taken literally.
+fn contains_pattern(word: &str) -> String {
+    let escaped = word
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[async_trait]
+impl Catalogue for SqliteStore {
+    async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>> {
+        let code = code.to_owned();
+        self.read(move |c| one(c, "SELECT body FROM procedures WHERE code = ?1", code))
+            .await
+    }
+
+    async fn procedures(&self, q: ProcedureQuery) -> StoreResult<Vec<Procedure>> {
+        self.read(move |c| {
+            let mut sql = String::from("SELECT body FROM procedures WHERE 1=1");
+            let mut args = Vec::new();
+            let mut bind = |sql: &mut String, clause: &str, value: String| {
+                args.push(value);
+                sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+            };
+            for word in q.text.as_deref().unwrap_or("").split_whitespace().take(10) {
+                bind(
+                    &mut sql,
+                    " AND search LIKE ? ESCAPE '\\'",
+                    contains_pattern(word),
+                );
+            }
+            if let Some(a) = &q.agency {
+                bind(&mut sql, " AND agency = ?", a.to_string());
+            }
+            if let Some(f) = &q.field {
+                bind(&mut sql, " AND field = ?", search_key(f));
+            }
+            if let Some(l) = q.level {
+                bind(&mut sql, " AND level = ?", to_json(&l)?);
+            }
+            if let Some(after) = &q.after {
+                bind(&mut sql, " AND code > ?", after.clone());
+            }
+            sql.push_str(&format!(" ORDER BY code LIMIT {}", q.limit.clamp(1, 1000)));
+            bodies(c, &sql, &args)
+        })
+        .await
+    }
+
+    async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
+        let search = search_key(&format!("{} {} {}", p.code, p.name, p.field));
+        let row = (
+            p.code.clone(),
+            p.agency.to_string(),
+            search_key(&p.field),
+            to_json(&p.online_level)?,
+            search,
+            to_json(p)?,
+        );
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO procedures (code, agency, field, level, search, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (code) DO UPDATE SET agency = ?2, field = ?3, level = ?4, search = ?5, body = ?6",
+                params![row.0, row.1, row.2, row.3, row.4, row.5],
+            )
+            .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
+        let code = code.to_string();
+        self.read(move |c| one(c, "SELECT body FROM agencies WHERE code = ?1", code))
+            .await
+    }
+
+    async fn agencies(&self, parent: Option<&AgencyCode>) -> StoreResult<Vec<Agency>> {
+        let parent = parent.map(|p| p.to_string());
+        self.read(move |c| match parent {
+            Some(p) => bodies(
+                c,
+                "SELECT body FROM agencies WHERE parent = ?1 ORDER BY code",
+                &[p],
+            ),
+            None => bodies(c, "SELECT body FROM agencies ORDER BY code", &[]),
+        })
+        .await
+    }
+
+    async fn put_agency(&self, a: &Agency) -> StoreResult<()> {
+        let row = (
+            a.code.to_string(),
+            a.parent.as_ref().map(|p| p.to_string()),
+            to_json(a)?,
+        );
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO agencies (code, parent, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (code) DO UPDATE SET parent = ?2, body = ?3",
+                params![row.0, row.1, row.2],
+            )
+            .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn holidays(&self) -> StoreResult<Vec<Holiday>> {
+        self.read(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT date, name FROM holidays ORDER BY date")
+                .map_err(unavailable)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(unavailable)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (date, name) = row.map_err(unavailable)?;
+                let date = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                    .map_err(|e| motcua_domain::ports::StoreError::Corrupt(e.to_string()))?;
+                out.push(Holiday { date, name });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
+        let holidays = holidays.to_vec();
+        self.write(move |tx| {
+            tx.execute("DELETE FROM holidays WHERE year = ?1", [year])
+                .map_err(unavailable)?;
+            for h in &holidays {
+                tx.execute(
+                    "INSERT INTO holidays (date, year, name) VALUES (?1, ?2, ?3)",
+                    params![h.date.format("%Y-%m-%d").to_string(), year, h.name],
+                )
+                .map_err(unavailable)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>> {
+        let id = id.to_string();
+        self.read(move |c| one(c, "SELECT body FROM officers WHERE id = ?1", id))
+            .await
+    }
+
+    async fn officers(
+        &self,
+        agency: Option<&AgencyCode>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Officer>> {
+        let agency = agency.map(|a| a.to_string());
+        let after = after.unwrap_or("").to_owned();
+        let limit = limit.clamp(1, 1000);
+        self.read(move |c| match agency {
+            Some(a) => bodies(
+                c,
+                &format!("SELECT body FROM officers WHERE agency = ?1 AND id > ?2 ORDER BY id LIMIT {limit}"),
+                &[a, after],
+            ),
+            None => bodies(c, &format!("SELECT body FROM officers WHERE id > ?1 ORDER BY id LIMIT {limit}"), &[after]),
+        })
+        .await
+    }
+
+    async fn put_officer(&self, o: &Officer) -> StoreResult<()> {
+        let row = (o.id.to_string(), o.agency.to_string(), to_json(o)?);
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO officers (id, agency, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET agency = ?2, body = ?3",
+                params![row.0, row.1, row.2],
+            )
+            .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+}

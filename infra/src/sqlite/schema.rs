@@ -1,0 +1,39 @@
+//! Embedded migrations, applied in order and tracked with `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE agencies (code TEXT PRIMARY KEY, parent TEXT, body TEXT NOT NULL);
+CREATE INDEX agencies_parent ON agencies(parent, code);
+CREATE TABLE procedures (
+    code TEXT PRIMARY KEY, agency TEXT NOT NULL, field TEXT NOT NULL, level TEXT NOT NULL,
+    search TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX procedures_agency ON procedures(agency, code);
+CREATE TABLE holidays (date TEXT PRIMARY KEY, year INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE TABLE officers (id TEXT PRIMARY KEY, agency TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX officers_agency ON officers(agency, id);
+CREATE TABLE dossiers (
+    code TEXT PRIMARY KEY, agency TEXT NOT NULL, status TEXT NOT NULL, assignee TEXT,
+    due_key TEXT NOT NULL, version INTEGER NOT NULL, secret_hash TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX dossiers_queue ON dossiers(agency, due_key, code);
+CREATE INDEX dossiers_status ON dossiers(agency, status, due_key, code);
+CREATE INDEX dossiers_assignee ON dossiers(assignee, due_key, code);
+CREATE TABLE events (dossier TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (dossier, seq));
+CREATE TABLE outbox (
+    id TEXT PRIMARY KEY, dossier TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
+    sent_at TEXT, provider_id TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+CREATE INDEX outbox_pending ON outbox(created_at) WHERE sent_at IS NULL;
+CREATE TABLE sequences (agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (agency, day));
+CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (scope, key));
+"#];
+
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
