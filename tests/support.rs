@@ -1,0 +1,44 @@
+//! Test helpers shared by the router and end-to-end suites: requests, tokens, sample filings.
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+
+pub const JUSTICE: &str = "000.00.03.H56";
+pub const CRIMINAL_RECORD: &str = "2.000488";
+pub const BIRTH: &str = "1.001193";
+
+/// A complete online filing for the criminal-record procedure, with distinctive personal data.
+pub fn criminal_record_filing(phone: &str) -> Value {
+    json!({
+        "procedure_code": CRIMINAL_RECORD,
+        "applicant": {
+            "kind": "citizen",
+            "name": "Nguyễn Thị Minh Khai",
+            "citizen_id": "079203009876",
+            "phone": phone,
+            "email": "minhkhai@example.vn"
+        },
+        "documents": [
+            {"component": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "file_name": "to-khai.pdf"},
+            {"component": "Bản chụp giấy tờ tùy thân", "file_name": "cccd.pdf"}
+        ]
+    })
+}
+
+/// A complete desk filing for birth registration at the ward.
+pub fn birth_filing(channel: &str) -> Value {
+    json!({
+        "procedure_code": BIRTH,
+        "channel": channel,
+        "applicant": {"kind": "citizen", "name": "Trần Văn Bình", "citizen_id": "079203001111", "phone": "0987654321"},
+        "documents": [
+            {"component": "Tờ khai đăng ký khai sinh", "file_name": "to-khai.pdf"},
+            {"component": "Giấy chứng sinh", "file_name": "chung-sinh.pdf"}
+        ]
+    })
+}
+
+pub fn rating() -> Value {
+    json!({"indicators": [2, 2, 2, 1, 2, 2, 2, 2, 2], "ease_of_use": 5, "verdict": "very_satisfied", "comment": "Nhanh"})
+}
