@@ -180,7 +180,7 @@ fn procedure(s: &Spec) -> Procedure {
         online_processing_time: (s.level == OnlineLevel::Full
             && s.unit == DurationUnit::WorkingDays
             && s.amount >= 5.0)
-            .then(|| ProcessingTime {
+            .then_some(ProcessingTime {
                 amount: s.amount - 1.0,
                 unit: s.unit,
             }),
