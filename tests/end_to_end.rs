@@ -24,36 +24,18 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let data_dir = dir.path().join("data");
         let log = dir.path().join("server.log");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-            .args([
-                "serve",
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-                "--data-dir",
-            ])
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
             .arg(&data_dir)
             .env("MOTCUA_LOG", "debug")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let server = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            data_dir,
-            log,
-            _dir: dir,
-        };
+        let server = Self { child, base: format!("http://127.0.0.1:{port}"), data_dir, log, _dir: dir };
         let deadline = Instant::now() + Duration::from_secs(30);
-        while ureq::get(&format!("{}/v1/health", server.base))
-            .call()
-            .is_err()
-        {
+        while ureq::get(&format!("{}/v1/health", server.base)).call().is_err() {
             assert!(
                 Instant::now() < deadline,
                 "server did not start: {}",
@@ -70,17 +52,8 @@ impl Server {
             .arg(&self.data_dir)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .split_whitespace()
-            .last()
-            .unwrap()
-            .to_owned()
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().split_whitespace().last().unwrap().to_owned()
     }
 
     fn request(
@@ -114,30 +87,15 @@ impl Server {
     }
 
     fn officer(&self, token: &str, code: &str, action: &str, body: Value) -> Value {
-        let (s, v) = self.request(
-            "POST",
-            &format!("/v1/dossiers/{code}/{action}"),
-            Some(token),
-            None,
-            Some(body),
-        );
+        let (s, v) = self.request("POST", &format!("/v1/dossiers/{code}/{action}"), Some(token), None, Some(body));
         assert_eq!(s, 200, "{action}: {v}");
         v
     }
 
     fn submit(&self, phone: &str) -> (String, String) {
-        let (s, v) = self.request(
-            "POST",
-            "/v1/dossiers",
-            None,
-            None,
-            Some(criminal_record_filing(phone)),
-        );
+        let (s, v) = self.request("POST", "/v1/dossiers", None, None, Some(criminal_record_filing(phone)));
         assert_eq!(s, 201, "{v}");
-        (
-            v["code"].as_str().unwrap().to_owned(),
-            v["lookup_secret"].as_str().unwrap().to_owned(),
-        )
+        (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
     }
 
     /// The sink's lines for `code`, waiting until at least `count` have arrived.
@@ -184,37 +142,16 @@ fn a_dossier_lives_its_whole_life_over_http() {
         "GET",
         &format!(
             "/v1/procedures/{CRIMINAL_RECORD}/due-date?channel=online&received_at={}",
-            received["received_at"]
-                .as_str()
-                .unwrap()
-                .replace('+', "%2B")
+            received["received_at"].as_str().unwrap().replace('+', "%2B")
         ),
         None,
         None,
         None,
     );
-    assert_eq!(
-        received["due_at"], expected["due_at"],
-        "the due date is the calendar's"
-    );
-    server.officer(
-        &lead,
-        &code,
-        "assign",
-        json!({"assignee": "tuphap.chuyenvien"}),
-    );
-    server.officer(
-        &spec,
-        &code,
-        "forward",
-        json!({"assignee": "congan.chuyenvien"}),
-    );
-    server.officer(
-        &police,
-        &code,
-        "forward",
-        json!({"assignee": "tuphap.lanhdao"}),
-    );
+    assert_eq!(received["due_at"], expected["due_at"], "the due date is the calendar's");
+    server.officer(&lead, &code, "assign", json!({"assignee": "tuphap.chuyenvien"}));
+    server.officer(&spec, &code, "forward", json!({"assignee": "congan.chuyenvien"}));
+    server.officer(&police, &code, "forward", json!({"assignee": "tuphap.lanhdao"}));
     server.officer(&lead, &code, "approve", json!({}));
     let returned = server.officer(&desk, &code, "return", json!({"method": "counter"}));
     assert_eq!(returned["status"], "returned");
@@ -222,13 +159,7 @@ fn a_dossier_lives_its_whole_life_over_http() {
     assert_eq!(card.len(), 3);
     assert_eq!(card[0]["given_by"]["id"], "tuphap.motcua");
     assert_eq!(card[2]["taken_by"]["id"], "tuphap.lanhdao");
-    let (s, v) = server.request(
-        "POST",
-        &format!("/v1/dossiers/{code}/rating"),
-        None,
-        Some(&secret),
-        Some(rating()),
-    );
+    let (s, v) = server.request("POST", &format!("/v1/dossiers/{code}/rating"), None, Some(&secret), Some(rating()));
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["rating"]["verdict"], "very_satisfied");
 
@@ -245,14 +176,8 @@ fn a_dossier_lives_its_whole_life_over_http() {
         assert_eq!(email["recipient"], "minhkhai@example.vn");
         assert!(email["text"].as_str().unwrap().contains("Kính gửi"));
     }
-    let received_sms = sent
-        .iter()
-        .find(|m| m["kind"] == "received" && m["channel"] == "sms")
-        .unwrap();
-    assert!(received_sms["text"]
-        .as_str()
-        .unwrap()
-        .contains("Ngay hen tra ket qua"));
+    let received_sms = sent.iter().find(|m| m["kind"] == "received" && m["channel"] == "sms").unwrap();
+    assert!(received_sms["text"].as_str().unwrap().contains("Ngay hen tra ket qua"));
 
     // Supplement: the clock stops and is recomputed from the supplement.
     let (code, secret) = server.submit("0987000111");
@@ -273,18 +198,26 @@ fn a_dossier_lives_its_whole_life_over_http() {
     );
     assert_eq!(s, 200, "{after}");
     assert_eq!(after["status"], "received");
-    assert!(
-        after["due_at"].as_str().unwrap() >= before["due_at"].as_str().unwrap(),
-        "recomputed from the supplement"
-    );
-    let kinds: Vec<String> = server
-        .messages(&code, 8)
+    let (_, view) = server.request("GET", &format!("/v1/officer/dossiers/{code}"), Some(&desk), None, None);
+    let supplemented_at = view["history"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|m| m["kind"].as_str().unwrap().to_owned())
-        .collect();
+        .find(|e| e["action"] == "supplement")
+        .map(|e| e["at"].as_str().unwrap().replace('+', "%2B"))
+        .unwrap();
+    let (_, recomputed) = server.request(
+        "GET",
+        &format!("/v1/procedures/{CRIMINAL_RECORD}/due-date?channel=online&received_at={supplemented_at}"),
+        None,
+        None,
+        None,
+    );
+    assert_eq!(after["due_at"], recomputed["due_at"], "the full time runs again from the supplement");
+    assert!(after["due_at"].as_str().unwrap() >= before["due_at"].as_str().unwrap());
+    let kinds: Vec<String> = server.messages(&code, 8).iter().map(|m| m["kind"].as_str().unwrap().to_owned()).collect();
     assert!(
-        kinds.contains(&"supplement_requested".to_owned())
-            && kinds.contains(&"supplement_received".to_owned()),
+        kinds.contains(&"supplement_requested".to_owned()) && kinds.contains(&"supplement_received".to_owned()),
         "{kinds:?}"
     );
 
@@ -303,43 +236,17 @@ fn a_dossier_lives_its_whole_life_over_http() {
         None,
         Some(json!({"reason": "Lần nữa", "new_due_at": "2099-12-31T16:00:00+07:00"})),
     );
-    assert_eq!(
-        (s, v["error"]["code"].as_str()),
-        (409, Some("already_extended"))
-    );
-    let apology_sms = server
-        .messages(&code, 10)
-        .into_iter()
-        .find(|m| m["kind"] == "apology" && m["channel"] == "sms");
-    assert!(apology_sms.unwrap()["text"]
-        .as_str()
-        .unwrap()
-        .contains("30/12/2099"));
+    assert_eq!((s, v["error"]["code"].as_str()), (409, Some("already_extended")));
+    let apology_sms = server.messages(&code, 10).into_iter().find(|m| m["kind"] == "apology" && m["channel"] == "sms");
+    assert!(apology_sms.unwrap()["text"].as_str().unwrap().contains("30/12/2099"));
 
     // Refusal and withdrawal.
     let (code, _) = server.submit("0912000222");
-    let refused = server.officer(
-        &desk,
-        &code,
-        "refuse",
-        json!({"reason": "Không thuộc thẩm quyền"}),
-    );
-    assert_eq!(
-        (refused["status"].as_str(), refused["dvcqg_status"].as_u64()),
-        (Some("refused"), Some(3))
-    );
-    assert!(server
-        .messages(&code, 4)
-        .iter()
-        .any(|m| m["kind"] == "refused"));
+    let refused = server.officer(&desk, &code, "refuse", json!({"reason": "Không thuộc thẩm quyền"}));
+    assert_eq!((refused["status"].as_str(), refused["dvcqg_status"].as_u64()), (Some("refused"), Some(3)));
+    assert!(server.messages(&code, 4).iter().any(|m| m["kind"] == "refused"));
     let (code, secret) = server.submit("0912000333");
-    let (s, v) = server.request(
-        "POST",
-        &format!("/v1/dossiers/{code}/withdraw"),
-        None,
-        Some(&secret),
-        None,
-    );
+    let (s, v) = server.request("POST", &format!("/v1/dossiers/{code}/withdraw"), None, Some(&secret), None);
     assert_eq!((s, v["status"].as_str()), (200, Some("withdrawn")));
 
     // Each message was written exactly once.
@@ -356,19 +263,8 @@ fn a_dossier_lives_its_whole_life_over_http() {
 
     // Personal data never reaches the logs.
     let log = std::fs::read_to_string(&server.log).unwrap();
-    assert!(
-        log.contains("transition committed"),
-        "the server logged its work"
-    );
-    for secret_text in [
-        "Minh Khai",
-        "079203009876",
-        "912345678",
-        "minhkhai@example.vn",
-    ] {
-        assert!(
-            !log.contains(secret_text),
-            "`{secret_text}` leaked into the log"
-        );
+    assert!(log.contains("transition committed"), "the server logged its work");
+    for secret_text in ["Minh Khai", "079203009876", "912345678", "minhkhai@example.vn"] {
+        assert!(!log.contains(secret_text), "`{secret_text}` leaked into the log");
     }
 }

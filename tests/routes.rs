@@ -33,11 +33,7 @@ impl Api {
         let dir = tempfile::tempdir().unwrap();
         let home = Home::open(dir.path()).await.unwrap();
         let app = motcua_functions::routes::app(home.state());
-        Self {
-            app,
-            home,
-            _dir: dir,
-        }
+        Self { app, home, _dir: dir }
     }
 
     async fn token(&self, officer: &str) -> String {
@@ -45,15 +41,7 @@ impl Api {
     }
 
     fn call<'a>(&self, method: &'a str, uri: impl Into<String>) -> Call<'a> {
-        Call {
-            method,
-            uri: uri.into(),
-            token: None,
-            secret: None,
-            body: None,
-            content_type: None,
-            key: None,
-        }
+        Call { method, uri: uri.into(), token: None, secret: None, body: None, content_type: None, key: None }
     }
 
     async fn send(&self, c: Call<'_>) -> (StatusCode, Value) {
@@ -74,19 +62,10 @@ impl Api {
             }
             None => Body::empty(),
         };
-        let res = self
-            .app
-            .clone()
-            .oneshot(req.body(body).unwrap())
-            .await
-            .unwrap();
+        let res = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
         let status = res.status();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-        };
+        let value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
         (status, value)
     }
 
@@ -97,24 +76,14 @@ impl Api {
         self.send(c).await
     }
 
-    async fn post_secret(
-        &self,
-        uri: &str,
-        secret: Option<&str>,
-        body: Value,
-    ) -> (StatusCode, Value) {
+    async fn post_secret(&self, uri: &str, secret: Option<&str>, body: Value) -> (StatusCode, Value) {
         let mut c = self.call("POST", uri);
         c.secret = secret.map(str::to_owned);
         c.body = Some(body.to_string());
         self.send(c).await
     }
 
-    async fn get(
-        &self,
-        uri: &str,
-        token: Option<&str>,
-        secret: Option<&str>,
-    ) -> (StatusCode, Value) {
+    async fn get(&self, uri: &str, token: Option<&str>, secret: Option<&str>) -> (StatusCode, Value) {
         let mut c = self.call("GET", uri);
         c.token = token.map(str::to_owned);
         c.secret = secret.map(str::to_owned);
@@ -130,14 +99,9 @@ impl Api {
 
     /// Files the criminal-record request online: (code, secret).
     async fn submit(&self) -> (String, String) {
-        let (s, v) = self
-            .post("/v1/dossiers", None, criminal_record_filing("0912345678"))
-            .await;
+        let (s, v) = self.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
-        (
-            v["code"].as_str().unwrap().to_owned(),
-            v["lookup_secret"].as_str().unwrap().to_owned(),
-        )
+        (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
     }
 }
 
@@ -148,63 +112,26 @@ fn code_of(v: &Value) -> &str {
 #[tokio::test]
 async fn catalogue_search_is_diacritic_insensitive_and_paginated() {
     let api = Api::new().await;
-    let (s, v) = api
-        .get("/v1/procedures?q=phu%20hieu%20TAXI", None, None)
-        .await;
+    let (s, v) = api.get("/v1/procedures?q=phu%20hieu%20TAXI", None, None).await;
     assert_eq!(s, StatusCode::OK);
-    let names: Vec<&str> = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
-    assert!(
-        names.iter().any(|n| n.contains("phù hiệu xe taxi")),
-        "{names:?}"
-    );
+    let names: Vec<&str> = v["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(names.iter().any(|n| n.contains("phù hiệu xe taxi")), "{names:?}");
     let (_, v) = api.get("/v1/procedures?q=khai%20sinh", None, None).await;
     assert!(v["items"].as_array().unwrap().len() >= 2);
 
     let (_, first) = api.get("/v1/procedures?limit=10", None, None).await;
     assert_eq!(first["items"].as_array().unwrap().len(), 10);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let (_, second) = api
-        .get(
-            &format!("/v1/procedures?limit=10&cursor={cursor}"),
-            None,
-            None,
-        )
-        .await;
+    let (_, second) = api.get(&format!("/v1/procedures?limit=10&cursor={cursor}"), None, None).await;
     assert_ne!(first["items"][0]["code"], second["items"][0]["code"]);
     assert!(first["items"][9]["code"].as_str() < second["items"][0]["code"].as_str());
 
-    assert_eq!(
-        code_of(&api.get("/v1/procedures?cursor=%%%", None, None).await.1),
-        "invalid_cursor"
-    );
-    assert_eq!(
-        code_of(&api.get("/v1/procedures?cursor=abc", None, None).await.1),
-        "invalid_cursor"
-    );
-    assert_eq!(
-        code_of(&api.get("/v1/procedures?limit=500", None, None).await.1),
-        "invalid_limit"
-    );
-    assert_eq!(
-        code_of(&api.get("/v1/procedures?agency=xyz", None, None).await.1),
-        "invalid_agency_code"
-    );
-    assert_eq!(
-        code_of(&api.get("/v1/procedures?level=level9", None, None).await.1),
-        "invalid_query"
-    );
-    let (_, by_agency) = api
-        .get(
-            &format!("/v1/procedures?agency={JUSTICE}&level=full"),
-            None,
-            None,
-        )
-        .await;
+    assert_eq!(code_of(&api.get("/v1/procedures?cursor=%%%", None, None).await.1), "invalid_cursor");
+    assert_eq!(code_of(&api.get("/v1/procedures?cursor=abc", None, None).await.1), "invalid_cursor");
+    assert_eq!(code_of(&api.get("/v1/procedures?limit=500", None, None).await.1), "invalid_limit");
+    assert_eq!(code_of(&api.get("/v1/procedures?agency=xyz", None, None).await.1), "invalid_agency_code");
+    assert_eq!(code_of(&api.get("/v1/procedures?level=level9", None, None).await.1), "invalid_query");
+    let (_, by_agency) = api.get(&format!("/v1/procedures?agency={JUSTICE}&level=full"), None, None).await;
     assert!(by_agency["items"]
         .as_array()
         .unwrap()
@@ -215,65 +142,38 @@ async fn catalogue_search_is_diacritic_insensitive_and_paginated() {
 #[tokio::test]
 async fn procedure_due_date_agencies_and_health() {
     let api = Api::new().await;
-    let (s, v) = api
-        .get(&format!("/v1/procedures/{CRIMINAL_RECORD}"), None, None)
-        .await;
+    let (s, v) = api.get(&format!("/v1/procedures/{CRIMINAL_RECORD}"), None, None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["workflow"].as_array().unwrap().len(), 3);
-    assert_eq!(
-        code_of(&api.get("/v1/procedures/9.999999", None, None).await.1),
-        "procedure_not_found"
-    );
+    assert_eq!(code_of(&api.get("/v1/procedures/9.999999", None, None).await.1), "procedure_not_found");
 
     // Monday 2 March 2026 09:00 + 10 working days (direct) = Monday 16 March 09:00.
     let at = "2026-03-02T09:00:00%2B07:00";
-    let (s, v) = api
-        .get(
-            &format!("/v1/procedures/{CRIMINAL_RECORD}/due-date?received_at={at}"),
-            None,
-            None,
-        )
-        .await;
+    let (s, v) = api.get(&format!("/v1/procedures/{CRIMINAL_RECORD}/due-date?received_at={at}"), None, None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["due_at"], "2026-03-16T09:00:00+07:00");
     // Online gets the shorter 9 days.
     let (_, v) = api
-        .get(
-            &format!("/v1/procedures/{CRIMINAL_RECORD}/due-date?received_at={at}&channel=online"),
-            None,
-            None,
-        )
+        .get(&format!("/v1/procedures/{CRIMINAL_RECORD}/due-date?received_at={at}&channel=online"), None, None)
         .await;
     assert_eq!(v["due_at"], "2026-03-13T09:00:00+07:00");
-    let (s, v) = api
-        .get(
-            &format!("/v1/procedures/{CRIMINAL_RECORD}/due-date?received_at=yesterday"),
-            None,
-            None,
-        )
-        .await;
+    let (s, v) = api.get(&format!("/v1/procedures/{CRIMINAL_RECORD}/due-date?received_at=yesterday"), None, None).await;
     assert_eq!((s, code_of(&v)), (StatusCode::BAD_REQUEST, "invalid_query"));
 
-    let (_, v) = api
-        .get("/v1/agencies?parent=000.00.00.H56", None, None)
-        .await;
+    let (_, v) = api.get("/v1/agencies?parent=000.00.00.H56", None, None).await;
     assert!(v["items"].as_array().unwrap().len() >= 6);
-    assert_eq!(
-        code_of(&api.get("/v1/agencies?parent=bad", None, None).await.1),
-        "invalid_agency_code"
-    );
+    assert_eq!(code_of(&api.get("/v1/agencies?parent=bad", None, None).await.1), "invalid_agency_code");
     let (s, v) = api.get("/v1/health", None, None).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")));
     let (s, v) = api.get("/v1/openapi.json", None, None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(v["paths"]["/v1/dossiers/{code}/receive"]["post"].is_object());
+    assert!(v["paths"]["/v1/openapi.json"]["get"].is_object());
+    assert!(v["components"]["securitySchemes"]["bearer"].is_object());
     let (s, v) = api.get("/v1/nowhere", None, None).await;
     assert_eq!((s, code_of(&v)), (StatusCode::NOT_FOUND, "route_not_found"));
     let (s, v) = api.send(api.call("DELETE", "/v1/health")).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
-    );
+    assert_eq!((s, code_of(&v)), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
 }
 
 #[tokio::test]
@@ -285,46 +185,18 @@ async fn submission_rejects_bad_input_and_changes_nothing() {
         v
     };
     let cases: Vec<(Value, StatusCode, &str)> = vec![
-        (
-            bad(|v| v["applicant"]["phone"] = json!("0212345678")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_phone",
-        ),
-        (
-            bad(|v| v["applicant"]["email"] = json!("not-an-email")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_email",
-        ),
-        (
-            bad(|v| v["applicant"]["citizen_id"] = json!("123")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_citizen_id",
-        ),
-        (
-            bad(|v| v["procedure_code"] = json!("9.999999")),
-            StatusCode::NOT_FOUND,
-            "procedure_not_found",
-        ),
-        (
-            bad(|v| v["documents"] = json!([])),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "missing_components",
-        ),
+        (bad(|v| v["applicant"]["phone"] = json!("0212345678")), StatusCode::UNPROCESSABLE_ENTITY, "invalid_phone"),
+        (bad(|v| v["applicant"]["email"] = json!("not-an-email")), StatusCode::UNPROCESSABLE_ENTITY, "invalid_email"),
+        (bad(|v| v["applicant"]["citizen_id"] = json!("123")), StatusCode::UNPROCESSABLE_ENTITY, "invalid_citizen_id"),
+        (bad(|v| v["procedure_code"] = json!("9.999999")), StatusCode::NOT_FOUND, "procedure_not_found"),
+        (bad(|v| v["documents"] = json!([])), StatusCode::UNPROCESSABLE_ENTITY, "missing_components"),
         (
             bad(|v| v["applicant"]["kind"] = json!("organisation")),
             StatusCode::UNPROCESSABLE_ENTITY,
             "applicant_kind_not_accepted",
         ),
-        (
-            bad(|v| v["status"] = json!("resolved")),
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
-        ),
-        (
-            bad(|v| v["applicant"]["name"] = json!("   ")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "applicant_detail_missing",
-        ),
+        (bad(|v| v["status"] = json!("resolved")), StatusCode::BAD_REQUEST, "invalid_json"),
+        (bad(|v| v["applicant"]["name"] = json!("   ")), StatusCode::UNPROCESSABLE_ENTITY, "applicant_detail_missing"),
         (
             bad(|v| v["procedure_code"] = json!("1.002861")),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -334,9 +206,7 @@ async fn submission_rejects_bad_input_and_changes_nothing() {
     for (body, status, code) in cases {
         let (s, v) = api.post("/v1/dossiers", None, body).await;
         assert_eq!((s, code_of(&v)), (status, code), "{v}");
-        assert!(v["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()));
+        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     let mut c = api.call("POST", "/v1/dossiers");
     c.body = Some("{not json".into());
@@ -349,10 +219,7 @@ async fn submission_rejects_bad_input_and_changes_nothing() {
     let mut c = api.call("POST", "/v1/dossiers");
     c.body = Some(format!("{{\"x\": \"{}\"}}", "a".repeat(300_000)));
     let (s, v) = api.send(c).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
-    );
+    assert_eq!((s, code_of(&v)), (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"));
 
     // Nothing was created: the first real submission gets sequence 0001.
     let (code, _) = api.submit().await;
@@ -375,15 +242,9 @@ async fn idempotency_keys_replay_or_refuse() {
     assert_eq!(v1, v2, "the same key and body answer the same");
     let other = criminal_record_filing("0987654321").to_string();
     let (s, v) = send("k-1", other).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::CONFLICT, "idempotency_key_reused")
-    );
+    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "idempotency_key_reused"));
     let (_, v3) = send("k-2", body).await;
-    assert!(
-        v3["code"].as_str().unwrap().ends_with("-0002"),
-        "a new key is a new dossier"
-    );
+    assert!(v3["code"].as_str().unwrap().ends_with("-0002"), "a new key is a new dossier");
 }
 
 #[tokio::test]
@@ -393,77 +254,35 @@ async fn lookup_shows_personal_data_only_with_the_secret() {
     let (s, public) = api.get(&format!("/v1/dossiers/{code}"), None, None).await;
     assert_eq!(s, StatusCode::OK);
     let text = public.to_string();
-    assert!(
-        !text.contains("Minh Khai")
-            && !text.contains("079203009876")
-            && !text.contains("912345678"),
-        "{text}"
-    );
+    assert!(!text.contains("Minh Khai") && !text.contains("079203009876") && !text.contains("912345678"), "{text}");
     assert_eq!(public["status"], "submitted");
     assert_eq!(public["dvcqg_status"], 1);
 
-    let (s, mine) = api
-        .get(&format!("/v1/dossiers/{code}"), None, Some(&secret))
-        .await;
+    let (s, mine) = api.get(&format!("/v1/dossiers/{code}"), None, Some(&secret)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(mine["applicant"]["name"], "Nguyễn Thị Minh Khai");
     assert_eq!(mine["timeline"].as_array().unwrap().len(), 1);
-    let (s, v) = api
-        .get(
-            &format!("/v1/dossiers/{code}"),
-            None,
-            Some("WRONGWRONGWRONG2"),
-        )
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::FORBIDDEN, "lookup_secret_invalid")
-    );
-    let (s, v) = api
-        .get("/v1/dossiers/000.00.03.H56-260101-0099", None, None)
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::NOT_FOUND, "dossier_not_found")
-    );
+    let (s, v) = api.get(&format!("/v1/dossiers/{code}"), None, Some("WRONGWRONGWRONG2")).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "lookup_secret_invalid"));
+    let (s, v) = api.get("/v1/dossiers/000.00.03.H56-260101-0099", None, None).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::NOT_FOUND, "dossier_not_found"));
     let (s, v) = api.get("/v1/dossiers/garbage", None, None).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::BAD_REQUEST, "invalid_dossier_code")
-    );
+    assert_eq!((s, code_of(&v)), (StatusCode::BAD_REQUEST, "invalid_dossier_code"));
 
     // Applicant actions need the secret.
     let uri = format!("/v1/dossiers/{code}/withdraw");
     let (s, v) = api.post_secret(&uri, None, json!({})).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNAUTHORIZED, "lookup_secret_required")
-    );
+    assert_eq!((s, code_of(&v)), (StatusCode::UNAUTHORIZED, "lookup_secret_required"));
     let (s, v) = api.post_secret(&uri, Some("nope"), json!({})).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::FORBIDDEN, "lookup_secret_invalid")
-    );
+    assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "lookup_secret_invalid"));
     let (other, other_secret) = api.submit().await;
     assert_ne!(other, code);
     let (s, _) = api.post_secret(&uri, Some(&other_secret), json!({})).await;
-    assert_eq!(
-        s,
-        StatusCode::FORBIDDEN,
-        "another dossier's secret does not open this one"
-    );
-    let (s, v) = api
-        .post_secret(&uri, Some(&secret), json!({"reason": "Không cần nữa"}))
-        .await;
-    assert_eq!(
-        (s, v["status"].as_str()),
-        (StatusCode::OK, Some("withdrawn"))
-    );
+    assert_eq!(s, StatusCode::FORBIDDEN, "another dossier's secret does not open this one");
+    let (s, v) = api.post_secret(&uri, Some(&secret), json!({"reason": "Không cần nữa"})).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("withdrawn")));
     let (s, v) = api.post_secret(&uri, Some(&secret), json!({})).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::CONFLICT, "invalid_transition")
-    );
+    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "invalid_transition"));
 }
 
 #[tokio::test]
@@ -480,33 +299,16 @@ async fn the_whole_workflow_with_every_officer_error() {
 
     // Authentication and authorisation.
     let (s, v) = api.post(&at("receive"), None, json!({})).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNAUTHORIZED, "unauthenticated")
-    );
-    let (s, v) = api
-        .post(&at("receive"), Some("not.a.token"), json!({}))
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNAUTHORIZED, "unauthenticated")
-    );
+    assert_eq!((s, code_of(&v)), (StatusCode::UNAUTHORIZED, "unauthenticated"));
+    let (s, v) = api.post(&at("receive"), Some("not.a.token"), json!({})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNAUTHORIZED, "unauthenticated"));
     let (s, v) = api.post(&at("receive"), Some(&other_desk), json!({})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "other_agency"));
     let (s, v) = api.post(&at("receive"), Some(&spec), json!({})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "missing_role"));
     let (s, v) = api.post(&at("approve"), Some(&lead), json!({})).await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::CONFLICT, "invalid_transition")
-    );
-    let (s, v) = api
-        .get(
-            &format!("/v1/officer/dossiers/{code}"),
-            Some(&other_desk),
-            None,
-        )
-        .await;
+    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "invalid_transition"));
+    let (s, v) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&other_desk), None).await;
     assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "other_agency"));
     let (s, v) = api.get(&at("receipt"), Some(&desk), None).await;
     assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "not_received"));
@@ -521,160 +323,65 @@ async fn the_whole_workflow_with_every_officer_error() {
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["total_fee_vnd"], 200000);
     assert_eq!(v["received_by"]["id"], "tuphap.motcua");
-    assert!(v["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["received"] == true));
+    assert!(v["components"].as_array().unwrap().iter().all(|c| c["received"] == true));
 
-    let (s, v) = api
-        .post(
-            &at("assign"),
-            Some(&lead),
-            json!({"assignee": "nobody.here"}),
-        )
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "assignee_not_found")
-    );
-    let (s, v) = api
-        .post(
-            &at("assign"),
-            Some(&lead),
-            json!({"assignee": "tuphap.lanhdao"}),
-        )
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "assignee_not_eligible")
-    );
+    let (s, v) = api.post(&at("assign"), Some(&lead), json!({"assignee": "nobody.here"})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "assignee_not_found"));
+    let (s, v) = api.post(&at("assign"), Some(&lead), json!({"assignee": "tuphap.lanhdao"})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "assignee_not_eligible"));
     let (s, v) = api.post(&at("assign"), Some(&lead), json!({})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::BAD_REQUEST, "invalid_json"));
-    let (s, v) = api
-        .post(
-            &at("assign"),
-            Some(&lead),
-            json!({"assignee": "tuphap.chuyenvien"}),
-        )
-        .await;
-    assert_eq!(
-        (s, v["status"].as_str()),
-        (StatusCode::OK, Some("processing")),
-        "{v}"
-    );
+    let (s, v) = api.post(&at("assign"), Some(&lead), json!({"assignee": "tuphap.chuyenvien"})).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("processing")), "{v}");
 
     let (s, v) = api.post(&at("forward"), Some(&spec2), json!({})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "not_assignee"));
-    let (s, v) = api
-        .post(
-            &at("forward"),
-            Some(&spec),
-            json!({"assignee": "congan.chuyenvien"}),
-        )
-        .await;
+    let (s, v) = api.post(&at("forward"), Some(&spec), json!({"assignee": "congan.chuyenvien"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(
-        v["current_step"]["agency_code"], "000.00.20.H56",
-        "inter-agency step at the police"
-    );
+    assert_eq!(v["current_step"]["agency_code"], "000.00.20.H56", "inter-agency step at the police");
+    let (_, police_queue) = api.get("/v1/officer/dossiers", Some(&police), None).await;
+    assert_eq!(police_queue["items"][0]["code"], code, "the step sits in the police agency's queue");
+    let (_, justice_queue) = api.get("/v1/officer/dossiers?status=processing", Some(&desk), None).await;
+    assert!(justice_queue["items"].as_array().unwrap().is_empty(), "and not in the justice desk's meanwhile");
 
     // The police specialist sees the dossier in their own queue and hands it back.
-    let (s, q) = api
-        .get("/v1/officer/dossiers?assignee=me", Some(&police), None)
-        .await;
+    let (s, q) = api.get("/v1/officer/dossiers?assignee=me", Some(&police), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(q["items"][0]["code"], code);
-    let (s, _) = api
-        .get(&format!("/v1/officer/dossiers/{code}"), Some(&police), None)
-        .await;
+    let (s, _) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&police), None).await;
     assert_eq!(s, StatusCode::OK);
     let (s, v) = api
-        .post(
-            &at("forward"),
-            Some(&police),
-            json!({"assignee": "tuphap.lanhdao", "note": "Không có án tích"}),
-        )
+        .post(&at("forward"), Some(&police), json!({"assignee": "tuphap.lanhdao", "note": "Không có án tích"}))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
 
+    let (s, v) =
+        api.post(&at("extend"), Some(&lead), json!({"reason": "", "new_due_at": "2099-01-01T09:00:00+07:00"})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"));
     let (s, v) = api
-        .post(
-            &at("extend"),
-            Some(&lead),
-            json!({"reason": "", "new_due_at": "2099-01-01T09:00:00+07:00"}),
-        )
+        .post(&at("extend"), Some(&lead), json!({"reason": "Chờ xác minh", "new_due_at": "2000-01-01T09:00:00+07:00"}))
         .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "reason_required")
-    );
-    let (s, v) = api
-        .post(
-            &at("extend"),
-            Some(&lead),
-            json!({"reason": "Chờ xác minh", "new_due_at": "2000-01-01T09:00:00+07:00"}),
-        )
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "new_due_not_later")
-    );
-    let (s, v) = api
-        .post(
-            &at("extend"),
-            Some(&lead),
-            json!({"reason": "Chờ xác minh", "new_due_at": "next week"}),
-        )
-        .await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "new_due_not_later"));
+    let (s, v) =
+        api.post(&at("extend"), Some(&lead), json!({"reason": "Chờ xác minh", "new_due_at": "next week"})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::BAD_REQUEST, "invalid_json"));
     let (s, _) = api
-        .post(
-            &at("extend"),
-            Some(&lead),
-            json!({"reason": "Chờ xác minh", "new_due_at": "2099-01-01T09:00:00+07:00"}),
-        )
+        .post(&at("extend"), Some(&lead), json!({"reason": "Chờ xác minh", "new_due_at": "2099-01-01T09:00:00+07:00"}))
         .await;
     assert_eq!(s, StatusCode::OK);
     let (s, v) = api
-        .post(
-            &at("extend"),
-            Some(&lead),
-            json!({"reason": "Lần hai", "new_due_at": "2099-02-01T09:00:00+07:00"}),
-        )
+        .post(&at("extend"), Some(&lead), json!({"reason": "Lần hai", "new_due_at": "2099-02-01T09:00:00+07:00"}))
         .await;
     assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "already_extended"));
 
-    let (s, v) = api
-        .post(&at("approve"), Some(&lead), json!({"note": "Đồng ý"}))
-        .await;
-    assert_eq!(
-        (s, v["status"].as_str()),
-        (StatusCode::OK, Some("resolved")),
-        "{v}"
-    );
-    let (s, v) = api
-        .post(&at("return"), Some(&desk), json!({"method": "postal"}))
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required")
-    );
-    let (s, v) = api
-        .post(&at("return"), Some(&desk), json!({"method": "pigeon"}))
-        .await;
+    let (s, v) = api.post(&at("approve"), Some(&lead), json!({"note": "Đồng ý"})).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("resolved")), "{v}");
+    let (s, v) = api.post(&at("return"), Some(&desk), json!({"method": "postal"})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required"));
+    let (s, v) = api.post(&at("return"), Some(&desk), json!({"method": "pigeon"})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::BAD_REQUEST, "invalid_json"));
-    let (s, v) = api
-        .post(
-            &at("return"),
-            Some(&desk),
-            json!({"method": "postal", "waybill": "EB123456789VN"}),
-        )
-        .await;
-    assert_eq!(
-        (s, v["status"].as_str()),
-        (StatusCode::OK, Some("returned"))
-    );
+    let (s, v) = api.post(&at("return"), Some(&desk), json!({"method": "postal", "waybill": "EB123456789VN"})).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("returned")));
     assert_eq!(v["dvcqg_status"], 10);
     let card = v["tracking_card"].as_array().unwrap();
     assert_eq!(card.len(), 3, "{card:?}");
@@ -683,17 +390,8 @@ async fn the_whole_workflow_with_every_officer_error() {
     assert!(card.iter().all(|r| r["result"].is_string()));
 
     let rate = format!("/v1/dossiers/{code}/rating");
-    let (s, v) = api
-        .post_secret(
-            &rate,
-            Some(&secret),
-            json!({"indicators": [3, 2], "verdict": "satisfied"}),
-        )
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rating")
-    );
+    let (s, v) = api.post_secret(&rate, Some(&secret), json!({"indicators": [3, 2], "verdict": "satisfied"})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rating"));
     let (s, v) = api.post_secret(&rate, Some(&secret), rating()).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (s, v) = api.post_secret(&rate, Some(&secret), rating()).await;
@@ -706,126 +404,51 @@ async fn refusal_supplement_stop_and_counter_reception() {
     let desk = api.token("tuphap.motcua").await;
     let lead = api.token("tuphap.lanhdao").await;
     let (code, secret) = api.submit().await;
-    let (s, v) = api
-        .post(
-            &format!("/v1/dossiers/{code}/refuse"),
-            Some(&desk),
-            json!({"reason": " "}),
-        )
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "reason_required")
-    );
-    let (s, v) = api
-        .post(
-            &format!("/v1/dossiers/{code}/refuse"),
-            Some(&desk),
-            json!({"reason": "Ngoài phạm vi"}),
-        )
-        .await;
+    let (s, v) = api.post(&format!("/v1/dossiers/{code}/refuse"), Some(&desk), json!({"reason": " "})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"));
+    let (s, v) =
+        api.post(&format!("/v1/dossiers/{code}/refuse"), Some(&desk), json!({"reason": "Ngoài phạm vi"})).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("refused")));
 
     let (code, secret2) = api.submit().await;
     let rs = format!("/v1/dossiers/{code}/request-supplement");
-    let (s, v) = api
-        .post(
-            &rs,
-            Some(&desk),
-            json!({"reason": "Thiếu giấy tờ", "missing": []}),
-        )
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "missing_list_required")
-    );
-    let (s, v) = api
-        .post(
-            &rs,
-            Some(&desk),
-            json!({"reason": "Thiếu giấy tờ", "missing": ["Bản chụp CCCD rõ nét"]}),
-        )
-        .await;
-    assert_eq!(
-        (s, v["status"].as_str()),
-        (StatusCode::OK, Some("awaiting_supplement"))
-    );
+    let (s, v) = api.post(&rs, Some(&desk), json!({"reason": "Thiếu giấy tờ", "missing": []})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "missing_list_required"));
+    let (s, v) =
+        api.post(&rs, Some(&desk), json!({"reason": "Thiếu giấy tờ", "missing": ["Bản chụp CCCD rõ nét"]})).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("awaiting_supplement")));
     let sup = format!("/v1/dossiers/{code}/supplement");
     let (s, v) = api
-        .post_secret(
-            &sup,
-            Some(&secret2),
-            json!({"documents": [{"component": "Không có", "file_name": "x.pdf"}]}),
-        )
+        .post_secret(&sup, Some(&secret2), json!({"documents": [{"component": "Không có", "file_name": "x.pdf"}]}))
         .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "unknown_component")
-    );
-    let (s, v) = api
-        .post_secret(&sup, Some(&secret), json!({"documents": []}))
-        .await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_component"));
+    let (s, v) = api.post_secret(&sup, Some(&secret), json!({"documents": []})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     let doc = json!({"documents": [{"component": "Bản chụp giấy tờ tùy thân", "file_name": "cccd-ro.pdf"}]});
     let (s, v) = api.post_secret(&sup, Some(&secret2), doc).await;
-    assert_eq!(
-        (s, v["status"].as_str()),
-        (StatusCode::OK, Some("submitted")),
-        "{v}"
-    );
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("submitted")), "{v}");
 
-    let (s, v) = api
-        .post(
-            &format!("/v1/dossiers/{code}/receive"),
-            Some(&desk),
-            json!({}),
-        )
-        .await;
+    let (s, v) = api.post(&format!("/v1/dossiers/{code}/receive"), Some(&desk), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, v) = api
-        .post(
-            &format!("/v1/dossiers/{code}/stop"),
-            Some(&desk),
-            json!({"reason": "x"}),
-        )
-        .await;
+    let (s, v) = api.post(&format!("/v1/dossiers/{code}/stop"), Some(&desk), json!({"reason": "x"})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "missing_role"));
-    let (s, v) = api
-        .post(
-            &format!("/v1/dossiers/{code}/stop"),
-            Some(&lead),
-            json!({"reason": "Quyết định dừng"}),
-        )
-        .await;
+    let (s, v) =
+        api.post(&format!("/v1/dossiers/{code}/stop"), Some(&lead), json!({"reason": "Quyết định dừng"})).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("stopped")));
 
     // The ward desk receives a birth registration at the counter and prints the receipt.
     let ward = api.token("nhatrang.motcua").await;
-    let (s, v) = api
-        .post("/v1/counter/dossiers", Some(&ward), birth_filing("direct"))
-        .await;
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&ward), birth_filing("direct")).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["status"], "received");
     assert!(v["receipt"]["due_at"].is_string());
     assert!(v["lookup_secret"].is_string());
-    let (s, v) = api
-        .post("/v1/counter/dossiers", Some(&desk), birth_filing("direct"))
-        .await;
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&desk), birth_filing("direct")).await;
     assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "other_agency"));
-    let (s, v) = api
-        .post("/v1/counter/dossiers", Some(&ward), birth_filing("online"))
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "channel_not_offered")
-    );
-    let (s, v) = api
-        .post("/v1/counter/dossiers", None, birth_filing("direct"))
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNAUTHORIZED, "unauthenticated")
-    );
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&ward), birth_filing("online")).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "channel_not_offered"));
+    let (s, v) = api.post("/v1/counter/dossiers", None, birth_filing("direct")).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNAUTHORIZED, "unauthenticated"));
 }
 
 #[tokio::test]
@@ -834,30 +457,14 @@ async fn queue_is_agency_scoped_sorted_and_paginated() {
     let desk = api.token("tuphap.motcua").await;
     for _ in 0..5 {
         let (code, _) = api.submit().await;
-        api.post(
-            &format!("/v1/dossiers/{code}/receive"),
-            Some(&desk),
-            json!({}),
-        )
-        .await;
+        api.post(&format!("/v1/dossiers/{code}/receive"), Some(&desk), json!({})).await;
     }
-    let (s, first) = api
-        .get(
-            "/v1/officer/dossiers?status=received&limit=3",
-            Some(&desk),
-            None,
-        )
-        .await;
+    let (s, first) = api.get("/v1/officer/dossiers?status=received&limit=3", Some(&desk), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(first["items"].as_array().unwrap().len(), 3);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let (_, second) = api
-        .get(
-            &format!("/v1/officer/dossiers?status=received&limit=3&cursor={cursor}"),
-            Some(&desk),
-            None,
-        )
-        .await;
+    let (_, second) =
+        api.get(&format!("/v1/officer/dossiers?status=received&limit=3&cursor={cursor}"), Some(&desk), None).await;
     assert_eq!(second["items"].as_array().unwrap().len(), 2);
     assert!(second["next_cursor"].is_null());
     let dues: Vec<String> = first["items"]
@@ -872,30 +479,10 @@ async fn queue_is_agency_scoped_sorted_and_paginated() {
     assert_eq!(dues, sorted, "soonest due first");
     let other = api.token("taichinh.motcua").await;
     let (_, theirs) = api.get("/v1/officer/dossiers", Some(&other), None).await;
-    assert!(
-        theirs["items"].as_array().unwrap().is_empty(),
-        "another agency sees none of them"
-    );
-    assert_eq!(
-        code_of(
-            &api.get("/v1/officer/dossiers?status=lost", Some(&desk), None)
-                .await
-                .1
-        ),
-        "invalid_query"
-    );
-    assert_eq!(
-        code_of(
-            &api.get("/v1/officer/dossiers?assignee=bob", Some(&desk), None)
-                .await
-                .1
-        ),
-        "invalid_query"
-    );
-    assert_eq!(
-        code_of(&api.get("/v1/officer/dossiers", None, None).await.1),
-        "unauthenticated"
-    );
+    assert!(theirs["items"].as_array().unwrap().is_empty(), "another agency sees none of them");
+    assert_eq!(code_of(&api.get("/v1/officer/dossiers?status=lost", Some(&desk), None).await.1), "invalid_query");
+    assert_eq!(code_of(&api.get("/v1/officer/dossiers?assignee=bob", Some(&desk), None).await.1), "invalid_query");
+    assert_eq!(code_of(&api.get("/v1/officer/dossiers", None, None).await.1), "unauthenticated");
 }
 
 #[tokio::test]
@@ -903,10 +490,7 @@ async fn two_concurrent_conflicting_actions_one_wins() {
     let api = Api::new().await;
     let desk = api.token("tuphap.motcua").await;
     let (code, _) = api.submit().await;
-    let (receive_uri, refuse_uri) = (
-        format!("/v1/dossiers/{code}/receive"),
-        format!("/v1/dossiers/{code}/refuse"),
-    );
+    let (receive_uri, refuse_uri) = (format!("/v1/dossiers/{code}/receive"), format!("/v1/dossiers/{code}/refuse"));
     let receive = api.post(&receive_uri, Some(&desk), json!({}));
     let refuse = api.post(&refuse_uri, Some(&desk), json!({"reason": "Trùng hồ sơ"}));
     let ((s1, v1), (s2, v2)) = tokio::join!(receive, refuse);
@@ -915,14 +499,8 @@ async fn two_concurrent_conflicting_actions_one_wins() {
     assert!(statuses.contains(&StatusCode::CONFLICT), "{v1} {v2}");
     let loser = if s1 == StatusCode::CONFLICT { &v1 } else { &v2 };
     assert!(["conflict", "invalid_transition"].contains(&code_of(loser)));
-    let (_, v) = api
-        .get(&format!("/v1/officer/dossiers/{code}"), Some(&desk), None)
-        .await;
-    assert_eq!(
-        v["history"].as_array().unwrap().len(),
-        2,
-        "submit + exactly one of the two"
-    );
+    let (_, v) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&desk), None).await;
+    assert_eq!(v["history"].as_array().unwrap().len(), 2, "submit + exactly one of the two");
     assert_eq!(v["version"], 2);
 }
 
@@ -931,123 +509,56 @@ async fn admin_maintains_the_catalogue() {
     let api = Api::new().await;
     let admin = api.token("admin").await;
     let desk = api.token("tuphap.motcua").await;
-    let (_, mut p) = api
-        .get(&format!("/v1/procedures/{BIRTH}"), None, None)
-        .await;
+    let (_, mut p) = api.get(&format!("/v1/procedures/{BIRTH}"), None, None).await;
     p["name"] = json!("Đăng ký khai sinh (sửa đổi)");
     let uri = format!("/v1/admin/procedures/{BIRTH}");
     let (s, v) = api.put(&uri, &desk, p.clone()).await;
     assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "missing_role"));
     let (s, _) = api.put(&uri, &admin, p.clone()).await;
     assert_eq!(s, StatusCode::OK);
-    let (_, got) = api
-        .get(&format!("/v1/procedures/{BIRTH}"), None, None)
-        .await;
+    let (_, got) = api.get(&format!("/v1/procedures/{BIRTH}"), None, None).await;
     assert_eq!(got["name"], "Đăng ký khai sinh (sửa đổi)");
     let mut broken = p.clone();
     broken["workflow"][0]["share_percent"] = json!(10);
-    assert_eq!(
-        code_of(&api.put(&uri, &admin, broken).await.1),
-        "invalid_procedure"
-    );
-    assert_eq!(
-        code_of(
-            &api.put("/v1/admin/procedures/1.000001", &admin, p.clone())
-                .await
-                .1
-        ),
-        "path_mismatch"
-    );
+    assert_eq!(code_of(&api.put(&uri, &admin, broken).await.1), "invalid_procedure");
+    assert_eq!(code_of(&api.put("/v1/admin/procedures/1.000001", &admin, p.clone()).await.1), "path_mismatch");
     let mut unknown_agency = p;
     unknown_agency["agency"] = json!("000.00.99.H56");
-    assert_eq!(
-        code_of(&api.put(&uri, &admin, unknown_agency).await.1),
-        "agency_not_found"
-    );
+    assert_eq!(code_of(&api.put(&uri, &admin, unknown_agency).await.1), "agency_not_found");
 
     let agency = json!({"code": "000.03.31.H56", "name": "UBND xã Cam Lâm", "parent": "000.00.00.H56", "level": "commune",
         "address": "Cam Lâm", "working_hours": {"sessions": [{"start": "07:30:00", "end": "11:30:00"}, {"start": "13:00:00", "end": "17:00:00"}], "weekdays": [1,2,3,4,5,6]}});
-    let (s, v) = api
-        .put("/v1/admin/agencies/000.03.31.H56", &admin, agency.clone())
-        .await;
+    let (s, v) = api.put("/v1/admin/agencies/000.03.31.H56", &admin, agency.clone()).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let mut bad_hours = agency.clone();
     bad_hours["working_hours"]["sessions"] = json!([]);
     assert_eq!(
-        code_of(
-            &api.put("/v1/admin/agencies/000.03.31.H56", &admin, bad_hours)
-                .await
-                .1
-        ),
+        code_of(&api.put("/v1/admin/agencies/000.03.31.H56", &admin, bad_hours).await.1),
         "invalid_working_hours"
     );
     let mut bad_code = agency;
     bad_code["code"] = json!("3.31.H56");
-    assert_eq!(
-        code_of(
-            &api.put("/v1/admin/agencies/3.31.H56", &admin, bad_code)
-                .await
-                .1
-        ),
-        "invalid_json"
-    );
+    assert_eq!(code_of(&api.put("/v1/admin/agencies/3.31.H56", &admin, bad_code).await.1), "invalid_json");
 
     let (s, _) = api
-        .put(
-            "/v1/admin/holidays/2030",
-            &admin,
-            json!({"holidays": [{"date": "2030-09-02", "name": "Quốc khánh"}]}),
-        )
+        .put("/v1/admin/holidays/2030", &admin, json!({"holidays": [{"date": "2030-09-02", "name": "Quốc khánh"}]}))
         .await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = api
-        .put(
-            "/v1/admin/holidays/2030",
-            &admin,
-            json!({"holidays": [{"date": "2031-01-01", "name": "x"}]}),
-        )
-        .await;
-    assert_eq!(
-        (s, code_of(&v)),
-        (StatusCode::UNPROCESSABLE_ENTITY, "holiday_outside_year")
-    );
-    assert_eq!(
-        code_of(
-            &api.put("/v1/admin/holidays/abc", &admin, json!({"holidays": []}))
-                .await
-                .1
-        ),
-        "invalid_year"
-    );
+    let (s, v) =
+        api.put("/v1/admin/holidays/2030", &admin, json!({"holidays": [{"date": "2031-01-01", "name": "x"}]})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "holiday_outside_year"));
+    assert_eq!(code_of(&api.put("/v1/admin/holidays/abc", &admin, json!({"holidays": []})).await.1), "invalid_year");
 
     let officer = json!({"id": "camlam.motcua", "name": "Lê Thị Hoa", "agency": "000.03.31.H56", "roles": ["reception"], "phone": null, "email": null});
-    let (s, v) = api
-        .put("/v1/admin/officers/camlam.motcua", &admin, officer.clone())
-        .await;
+    let (s, v) = api.put("/v1/admin/officers/camlam.motcua", &admin, officer.clone()).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let mut bad_phone = officer;
     bad_phone["phone"] = json!("123");
-    assert_eq!(
-        code_of(
-            &api.put("/v1/admin/officers/camlam.motcua", &admin, bad_phone)
-                .await
-                .1
-        ),
-        "invalid_json"
-    );
-    let (s, v) = api
-        .get(
-            "/v1/admin/officers?agency=000.03.31.H56",
-            Some(&admin),
-            None,
-        )
-        .await;
+    assert_eq!(code_of(&api.put("/v1/admin/officers/camlam.motcua", &admin, bad_phone).await.1), "invalid_json");
+    let (s, v) = api.get("/v1/admin/officers?agency=000.03.31.H56", Some(&admin), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["items"][0]["id"], "camlam.motcua");
-    assert!(
-        v["items"][0].get("phone").is_none(),
-        "list shows id, name, agency, roles"
-    );
+    assert!(v["items"][0].get("phone").is_none(), "list shows id, name, agency, roles");
     let (s, _) = api.get("/v1/admin/officers", Some(&desk), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use motcua_domain::catalogue::{Officer, OfficerId, Role};
 use motcua_domain::codes::AgencyCode;
@@ -43,10 +44,7 @@ pub struct LocalKeys {
 
 impl LocalKeys {
     pub fn from_secret(secret: &[u8]) -> Self {
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-        }
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
     }
 
     /// Loads the key from `dir/jwt-signing.key`, creating a random one on first use.
@@ -65,11 +63,7 @@ impl LocalKeys {
     }
 
     /// A token for `officer`, valid for `hours`.
-    pub fn issue(
-        &self,
-        officer: &Officer,
-        hours: i64,
-    ) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(&self, officer: &Officer, hours: i64) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: officer.id.to_string(),
@@ -103,19 +97,14 @@ impl Authenticator for LocalKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let data = decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
-            ApiError::unauthenticated(format!("mã xác thực không hợp lệ / invalid token: {e}"))
-        })?;
+        let data = decode::<Claims>(token, &self.decoding, &validation)
+            .map_err(|e| ApiError::unauthenticated(format!("mã xác thực không hợp lệ / invalid token: {e}")))?;
         officer_from_claims(data.claims)
     }
 }
 
 pub fn officer_from_claims(c: Claims) -> Result<Officer, ApiError> {
-    let bad = || {
-        ApiError::unauthenticated(
-            "mã xác thực thiếu thông tin cán bộ / token claims are incomplete",
-        )
-    };
+    let bad = || ApiError::unauthenticated("mã xác thực thiếu thông tin cán bộ / token claims are incomplete");
     Ok(Officer {
         id: OfficerId::parse(&c.sub).map_err(|_| bad())?,
         name: c.name,
@@ -126,27 +115,24 @@ pub fn officer_from_claims(c: Claims) -> Result<Officer, ApiError> {
     })
 }
 
+/// The officer named by the request's `Authorization: Bearer` header.
+pub fn officer_of(headers: &HeaderMap, auth: &dyn Authenticator) -> Result<Officer, ApiError> {
+    let header = crate::extract::header(headers, "authorization")
+        .ok_or_else(|| ApiError::unauthenticated("cần đăng nhập / a bearer token is required"))?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .ok_or_else(|| ApiError::unauthenticated("cần mã Bearer / expected `Authorization: Bearer <token>`"))?;
+    auth.authenticate(token.trim())
+}
+
 /// The authenticated officer of a request.
 pub struct CurrentOfficer(pub Officer);
 
 impl FromRequestParts<AppState> for CurrentOfficer {
     type Rejection = ApiError;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = crate::extract::header(&parts.headers, "authorization").ok_or_else(|| {
-            ApiError::unauthenticated("cần đăng nhập / a bearer token is required")
-        })?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| {
-                ApiError::unauthenticated(
-                    "cần mã Bearer / expected `Authorization: Bearer <token>`",
-                )
-            })?;
-        state.auth.authenticate(token.trim()).map(CurrentOfficer)
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        officer_of(&parts.headers, state.auth.as_ref()).map(CurrentOfficer)
     }
 }
 
@@ -155,19 +141,13 @@ pub struct CurrentAdmin(pub Officer);
 
 impl FromRequestParts<AppState> for CurrentAdmin {
     type Rejection = ApiError;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let CurrentOfficer(officer) = CurrentOfficer::from_request_parts(parts, state).await?;
         if officer.has_role(Role::Admin) {
             Ok(CurrentAdmin(officer))
         } else {
-            Err(ApiError::forbidden(
-                "missing_role",
-                "cần quyền quản trị / the admin role is required",
-            )
-            .with_details(serde_json::json!({"needed": ["admin"]})))
+            Err(ApiError::forbidden("missing_role", "cần quyền quản trị / the admin role is required")
+                .with_details(serde_json::json!({"needed": ["admin"]})))
         }
     }
 }

@@ -38,12 +38,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            details: json!({}),
-        }
+        Self { status, code, message: message.into(), details: json!({}) }
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -72,24 +67,17 @@ impl ApiError {
     }
 
     pub fn dossier_not_found() -> Self {
-        Self::not_found(
-            "dossier_not_found",
-            "không tìm thấy hồ sơ / dossier not found",
-        )
+        Self::not_found("dossier_not_found", "không tìm thấy hồ sơ / dossier not found")
     }
 
     pub fn procedure_not_found() -> Self {
-        Self::not_found(
-            "procedure_not_found",
-            "không tìm thấy thủ tục / procedure not found",
-        )
+        Self::not_found("procedure_not_found", "không tìm thấy thủ tục / procedure not found")
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            json!({"error": {"code": self.code, "message": self.message, "details": self.details}});
+        let body = json!({"error": {"code": self.code, "message": self.message, "details": self.details}});
         (self.status, Json(body)).into_response()
     }
 }
@@ -99,9 +87,7 @@ impl From<StoreError> for ApiError {
         let message = e.to_string();
         match e {
             StoreError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", message),
-            StoreError::IdempotencyKeyTaken => {
-                ApiError::new(StatusCode::CONFLICT, "idempotency_key_reused", message)
-            }
+            StoreError::IdempotencyKeyTaken => ApiError::new(StatusCode::CONFLICT, "idempotency_key_reused", message),
             StoreError::Unavailable(detail) => {
                 tracing::error!(error = %detail, "store unavailable");
                 ApiError::new(
@@ -112,11 +98,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Corrupt(detail) => {
                 tracing::error!(error = %detail, "stored data could not be read");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "lỗi hệ thống / internal error",
-                )
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "lỗi hệ thống / internal error")
             }
         }
     }
@@ -127,105 +109,40 @@ impl From<LifecycleError> for ApiError {
         use LifecycleError as L;
         let message = e.to_string();
         let (status, code, details) = match &e {
-            L::InvalidTransition { action, status } => (
-                StatusCode::CONFLICT,
-                "invalid_transition",
-                json!({"action": action, "status": status}),
-            ),
+            L::InvalidTransition { action, status } => {
+                (StatusCode::CONFLICT, "invalid_transition", json!({"action": action, "status": status}))
+            }
             L::ApplicantOnly => (StatusCode::FORBIDDEN, "applicant_only", json!({})),
             L::OtherAgency => (StatusCode::FORBIDDEN, "other_agency", json!({})),
-            L::MissingRole { needed } => (
-                StatusCode::FORBIDDEN,
-                "missing_role",
-                json!({"needed": needed}),
-            ),
+            L::MissingRole { needed } => (StatusCode::FORBIDDEN, "missing_role", json!({"needed": needed})),
             L::NotAssignee => (StatusCode::FORBIDDEN, "not_assignee", json!({})),
-            L::ReasonRequired => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "reason_required",
-                json!({}),
-            ),
-            L::MissingListRequired => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "missing_list_required",
-                json!({}),
-            ),
-            L::SupplementAlreadyRequested => (
-                StatusCode::CONFLICT,
-                "supplement_already_requested",
-                json!({}),
-            ),
-            L::DocumentsRequired => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "documents_required",
-                json!({}),
-            ),
-            L::AssigneeNotEligible => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "assignee_not_eligible",
-                json!({}),
-            ),
+            L::ReasonRequired => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required", json!({})),
+            L::MissingListRequired => (StatusCode::UNPROCESSABLE_ENTITY, "missing_list_required", json!({})),
+            L::SupplementAlreadyRequested => (StatusCode::CONFLICT, "supplement_already_requested", json!({})),
+            L::DocumentsRequired => (StatusCode::UNPROCESSABLE_ENTITY, "documents_required", json!({})),
+            L::AssigneeNotEligible => (StatusCode::UNPROCESSABLE_ENTITY, "assignee_not_eligible", json!({})),
             L::LastStep => (StatusCode::CONFLICT, "last_step", json!({})),
             L::NotLastStep => (StatusCode::CONFLICT, "not_last_step", json!({})),
             L::AlreadyExtended => (StatusCode::CONFLICT, "already_extended", json!({})),
             L::DeadlinePassed => (StatusCode::CONFLICT, "deadline_passed", json!({})),
-            L::NewDueNotLater => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "new_due_not_later",
-                json!({}),
-            ),
-            L::WaybillRequired => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "waybill_required",
-                json!({}),
-            ),
-            L::PostalReturnNotOffered => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "postal_return_not_offered",
-                json!({}),
-            ),
+            L::NewDueNotLater => (StatusCode::UNPROCESSABLE_ENTITY, "new_due_not_later", json!({})),
+            L::WaybillRequired => (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required", json!({})),
+            L::PostalReturnNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "postal_return_not_offered", json!({})),
             L::AlreadyRated => (StatusCode::CONFLICT, "already_rated", json!({})),
-            L::InvalidRating(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_rating",
-                json!({}),
-            ),
-            L::ChannelNotOffered => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "channel_not_offered",
-                json!({}),
-            ),
-            L::ApplicantKindNotAccepted => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "applicant_kind_not_accepted",
-                json!({}),
-            ),
-            L::ApplicantDetail(field) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "applicant_detail_missing",
-                json!({"field": field}),
-            ),
-            L::MissingComponents(names) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "missing_components",
-                json!({"components": names}),
-            ),
-            L::UnknownComponent(name) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_component",
-                json!({"component": name}),
-            ),
-            L::TooLong(field) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "too_long",
-                json!({"field": field}),
-            ),
+            L::InvalidRating(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rating", json!({})),
+            L::ChannelNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "channel_not_offered", json!({})),
+            L::ApplicantKindNotAccepted => (StatusCode::UNPROCESSABLE_ENTITY, "applicant_kind_not_accepted", json!({})),
+            L::ApplicantDetail(field) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "applicant_detail_missing", json!({"field": field}))
+            }
+            L::MissingComponents(names) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "missing_components", json!({"components": names}))
+            }
+            L::UnknownComponent(name) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "unknown_component", json!({"component": name}))
+            }
+            L::TooLong(field) => (StatusCode::UNPROCESSABLE_ENTITY, "too_long", json!({"field": field})),
         };
-        ApiError {
-            status,
-            code,
-            message,
-            details,
-        }
+        ApiError { status, code, message, details }
     }
 }

@@ -19,34 +19,22 @@ fn json_rejection(r: JsonRejection) -> ApiError {
             "unsupported_media_type",
             "cần Content-Type: application/json / expected Content-Type: application/json",
         ),
-        JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            too_large()
-        }
+        JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large(),
         other => ApiError::bad_request(
             "invalid_json",
-            format!(
-                "nội dung JSON không hợp lệ / invalid JSON body: {}",
-                other.body_text()
-            ),
+            format!("nội dung JSON không hợp lệ / invalid JSON body: {}", other.body_text()),
         ),
     }
 }
 
 pub fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-        "nội dung quá lớn / request body too large",
-    )
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "nội dung quá lớn / request body too large")
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(req, state)
-            .await
-            .map(|j| ApiJson(j.0))
-            .map_err(json_rejection)
+        axum::Json::<T>::from_request(req, state).await.map(|j| ApiJson(j.0)).map_err(json_rejection)
     }
 }
 
@@ -59,28 +47,16 @@ pub struct RawJson<T> {
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for RawJson<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        let is_json =
+            req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
             });
         if !is_json {
-            return Err(json_rejection(JsonRejection::MissingJsonContentType(
-                Default::default(),
-            )));
+            return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default())));
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| too_large())?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| too_large())?;
         let value = serde_json::from_slice(&bytes).map_err(|e| {
-            ApiError::bad_request(
-                "invalid_json",
-                format!("nội dung JSON không hợp lệ / invalid JSON body: {e}"),
-            )
+            ApiError::bad_request("invalid_json", format!("nội dung JSON không hợp lệ / invalid JSON body: {e}"))
         })?;
         Ok(Self { value, bytes })
     }
@@ -92,18 +68,14 @@ pub struct ApiQuery<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|r: QueryRejection| {
+        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(
+            |r: QueryRejection| {
                 ApiError::bad_request(
                     "invalid_query",
-                    format!(
-                        "tham số truy vấn không hợp lệ / invalid query: {}",
-                        r.body_text()
-                    ),
+                    format!("tham số truy vấn không hợp lệ / invalid query: {}", r.body_text()),
                 )
-            })
+            },
+        )
     }
 }
 
@@ -125,21 +97,15 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for JsonOrEmp
             .is_none_or(|v| v != "0");
         let has_type = req.headers().contains_key(axum::http::header::CONTENT_TYPE);
         if !has_type && has_body {
-            let bytes = Bytes::from_request(req, state)
-                .await
-                .map_err(|_| too_large())?;
+            let bytes = Bytes::from_request(req, state).await.map_err(|_| too_large())?;
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(Self(T::default()));
             }
-            return Err(json_rejection(JsonRejection::MissingJsonContentType(
-                Default::default(),
-            )));
+            return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default())));
         }
         if !has_body {
             return Ok(Self(T::default()));
         }
-        RawJson::<T>::from_request(req, state)
-            .await
-            .map(|r| Self(r.value))
+        RawJson::<T>::from_request(req, state).await.map(|r| Self(r.value))
     }
 }

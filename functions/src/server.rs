@@ -46,19 +46,12 @@ impl Home {
     pub async fn open(data_dir: &Path) -> Result<Self, ServerError> {
         std::fs::create_dir_all(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let store = SqliteStore::open(data_dir.join(DATABASE))?;
-        let keys = Arc::new(
-            LocalKeys::load_or_create(data_dir)
-                .map_err(|e| ServerError::DataDir(data_dir.into(), e))?,
-        );
+        let keys = Arc::new(LocalKeys::load_or_create(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
         let today = vietnam::to_local(SystemClock.now()).date();
         if crate::seed::seed_if_empty(&store, today).await? {
             tracing::info!("seeded the sample province catalogue");
         }
-        Ok(Self {
-            store,
-            keys,
-            data_dir: data_dir.into(),
-        })
+        Ok(Self { store, keys, data_dir: data_dir.into() })
     }
 
     pub fn state(&self) -> AppState {
@@ -73,24 +66,15 @@ impl Home {
     /// A token for a known officer, valid for `hours`.
     pub async fn token(&self, officer: &str, hours: i64) -> Result<String, ServerError> {
         let id = OfficerId::parse(officer).map_err(|e| ServerError::Invalid(e.to_string()))?;
-        let officer = self
-            .store
-            .officer(&id)
-            .await?
-            .ok_or_else(|| ServerError::UnknownOfficer(officer.into()))?;
-        self.keys
-            .issue(&officer, hours)
-            .map_err(|e| ServerError::Invalid(e.to_string()))
+        let officer = self.store.officer(&id).await?.ok_or_else(|| ServerError::UnknownOfficer(officer.into()))?;
+        self.keys.issue(&officer, hours).map_err(|e| ServerError::Invalid(e.to_string()))
     }
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
 pub async fn serve(addr: SocketAddr, data_dir: &Path) -> Result<(), ServerError> {
     let home = Home::open(data_dir).await?;
-    let sink = Arc::new(
-        LocalSink::open(data_dir.join(SINK))
-            .map_err(|e| ServerError::DataDir(data_dir.into(), e))?,
-    );
+    let sink = Arc::new(LocalSink::open(data_dir.join(SINK)).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = tokio::spawn(outbox_worker::run(
         Arc::new(home.store.clone()),
@@ -111,18 +95,11 @@ pub async fn serve(addr: SocketAddr, data_dir: &Path) -> Result<(), ServerError>
             }
         })
     };
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| ServerError::Bind(addr, e))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| ServerError::Bind(addr, e))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| ServerError::Bind(addr, e))?;
+    let local = listener.local_addr().map_err(|e| ServerError::Bind(addr, e))?;
     tracing::info!(addr = %local, data_dir = %data_dir.display(), "motcua listening");
     let app = crate::routes::app(home.state()).layer(tower_http::trace::TraceLayer::new_for_http());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServerError::Serve)?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     housekeeping.abort();

@@ -5,8 +5,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use motcua_domain::calendar::{vietnam, Timeliness};
 use motcua_domain::catalogue::{Agency, Channel, ComponentForm, Fee, OfficerRef};
 use motcua_domain::lifecycle::{
-    Action, Applicant, Dossier, EventActor, HistoryEvent, Rating, ResultDelivery, ReturnMethod,
-    Status, SubmittedDocument, TrackingRow,
+    Action, Applicant, Dossier, EventActor, HistoryEvent, Rating, ResultDelivery, ReturnMethod, Status,
+    SubmittedDocument, TrackingRow,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -118,10 +118,7 @@ pub struct ResultView {
 
 impl ResultView {
     fn of(r: &ResultDelivery) -> Self {
-        Self {
-            method: r.method,
-            waybill: r.waybill.clone(),
-        }
+        Self { method: r.method, waybill: r.waybill.clone() }
     }
 }
 
@@ -137,11 +134,9 @@ fn timeline(events: &[HistoryEvent]) -> Vec<TimelineEntry> {
                 EventActor::Applicant => None,
             },
             note: match e.action {
-                Action::Refuse
-                | Action::RequestSupplement
-                | Action::Stop
-                | Action::Extend
-                | Action::Return => e.note.clone(),
+                Action::Refuse | Action::RequestSupplement | Action::Stop | Action::Extend | Action::Return => {
+                    e.note.clone()
+                }
                 _ => None,
             },
         })

@@ -46,10 +46,7 @@ impl LocalSink {
             }
         }
         let file = OpenOptions::new().create(true).append(true).open(&path)?;
-        Ok(Self {
-            path,
-            state: Mutex::new((file, seen)),
-        })
+        Ok(Self { path, state: Mutex::new((file, seen)) })
     }
 
     pub fn path(&self) -> &Path {
@@ -60,10 +57,7 @@ impl LocalSink {
 #[async_trait]
 impl Notifier for LocalSink {
     async fn deliver(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
-        let mut state = self
-            .state
-            .lock()
-            .map_err(|_| NotifyError::Temporary("sink lock poisoned".into()))?;
+        let mut state = self.state.lock().map_err(|_| NotifyError::Temporary("sink lock poisoned".into()))?;
         let (file, seen) = &mut *state;
         if seen.contains(&m.id) {
             return Ok(m.id.clone());
@@ -79,13 +73,10 @@ impl Notifier for LocalSink {
             kind: m.kind,
             sent_at: chrono::Utc::now().to_rfc3339(),
         };
-        let mut text =
-            serde_json::to_string(&line).map_err(|e| NotifyError::Permanent(e.to_string()))?;
+        let mut text = serde_json::to_string(&line).map_err(|e| NotifyError::Permanent(e.to_string()))?;
         text.push('\n');
-        file.write_all(text.as_bytes())
-            .map_err(|e| NotifyError::Temporary(e.to_string()))?;
-        file.sync_data()
-            .map_err(|e| NotifyError::Temporary(e.to_string()))?;
+        file.write_all(text.as_bytes()).map_err(|e| NotifyError::Temporary(e.to_string()))?;
+        file.sync_data().map_err(|e| NotifyError::Temporary(e.to_string()))?;
         seen.insert(m.id.clone());
         Ok(m.id.clone())
     }

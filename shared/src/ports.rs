@@ -43,9 +43,10 @@ pub struct StoredDossier {
     pub lookup_secret_hash: String,
 }
 
-/// An agency's work queue, soonest due first.
+/// A work queue, soonest due first (dossiers not yet received, with no due time, first).
 #[derive(Debug, Clone, Default)]
 pub struct QueueQuery {
+    /// Dossiers this agency is handling now ([`Dossier::handling_agency`]).
     pub agency: Option<AgencyCode>,
     pub status: Option<Status>,
     pub assignee: Option<OfficerId>,
@@ -95,12 +96,7 @@ pub type BuildCreate = Box<dyn Fn(DossierCode) -> Commit + Send + Sync>;
 pub trait DossierStore: Send + Sync {
     /// Allocates the next code of `agency` on `date` (Vietnam date) and writes the new dossier,
     /// in one transaction.
-    async fn create(
-        &self,
-        agency: &AgencyCode,
-        date: NaiveDate,
-        build: BuildCreate,
-    ) -> StoreResult<Dossier>;
+    async fn create(&self, agency: &AgencyCode, date: NaiveDate, build: BuildCreate) -> StoreResult<Dossier>;
     async fn get(&self, code: &DossierCode) -> StoreResult<Option<StoredDossier>>;
     /// Writes a transition, conditioned on `commit.expected_version`.
     async fn commit(&self, commit: Commit) -> StoreResult<()>;

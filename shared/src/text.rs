@@ -16,11 +16,7 @@ pub fn strip_diacritics(text: &str) -> String {
 
 /// The search key of a text: no diacritics, lower case, single spaces.
 pub fn search_key(text: &str) -> String {
-    strip_diacritics(text)
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    strip_diacritics(text).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -34,9 +30,6 @@ mod tests {
             strip_diacritics("Phiếu lý lịch tư pháp, Ủy ban, thường trú, Đồng Tháp, ỹ ữ ặ"),
             "Phieu ly lich tu phap, Uy ban, thuong tru, Dong Thap, y u a"
         );
-        assert_eq!(
-            search_key("  Cấp   PHÙ HIỆU xe Taxi "),
-            "cap phu hieu xe taxi"
-        );
+        assert_eq!(search_key("  Cấp   PHÙ HIỆU xe Taxi "), "cap phu hieu xe taxi");
     }
 }

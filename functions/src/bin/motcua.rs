@@ -48,15 +48,11 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG")
-                .unwrap_or_else(|_| "info,tower_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info,tower_http=info".into()),
         )
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the runtime: {e}");
@@ -65,14 +61,8 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir } => {
-                motcua_functions::server::serve(addr, &data_dir).await
-            }
-            Command::Token {
-                officer,
-                data_dir,
-                hours,
-            } => {
+            Command::Serve { addr, data_dir } => motcua_functions::server::serve(addr, &data_dir).await,
+            Command::Token { officer, data_dir, hours } => {
                 let home = motcua_functions::server::Home::open(&data_dir).await?;
                 let token = home.token(&officer, hours).await?;
                 println!("{token}");
@@ -80,7 +70,7 @@ fn main() -> ExitCode {
             }
             Command::Openapi => {
                 let doc = motcua_functions::routes::openapi();
-                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+                println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
                 Ok(())
             }
         }

@@ -33,16 +33,12 @@ fn path_mismatch() -> ApiError {
     )
 }
 
-async fn require_agency(
-    state: &AppState,
-    code: &motcua_domain::codes::AgencyCode,
-) -> ApiResult<()> {
+async fn require_agency(state: &AppState, code: &motcua_domain::codes::AgencyCode) -> ApiResult<()> {
     match state.catalogue.agency(code).await? {
         Some(_) => Ok(()),
-        None => Err(ApiError::unprocessable(
-            "agency_not_found",
-            format!("không có cơ quan {code} / unknown agency {code}"),
-        )),
+        None => {
+            Err(ApiError::unprocessable("agency_not_found", format!("không có cơ quan {code} / unknown agency {code}")))
+        }
     }
 }
 
@@ -60,8 +56,7 @@ async fn put_procedure(
     if p.code != code {
         return Err(path_mismatch());
     }
-    p.validate()
-        .map_err(|e| ApiError::unprocessable("invalid_procedure", e.to_string()))?;
+    p.validate().map_err(|e| ApiError::unprocessable("invalid_procedure", e.to_string()))?;
     require_agency(&state, &p.agency).await?;
     for step in &p.workflow {
         if let Some(a) = &step.agency {
@@ -88,14 +83,9 @@ async fn put_agency(
         return Err(path_mismatch());
     }
     if a.name.trim().is_empty() {
-        return Err(ApiError::unprocessable(
-            "invalid_agency",
-            "thiếu tên cơ quan / the agency needs a name",
-        ));
+        return Err(ApiError::unprocessable("invalid_agency", "thiếu tên cơ quan / the agency needs a name"));
     }
-    a.working_hours
-        .validate()
-        .map_err(|e| ApiError::unprocessable("invalid_working_hours", e.to_string()))?;
+    a.working_hours.validate().map_err(|e| ApiError::unprocessable("invalid_working_hours", e.to_string()))?;
     if let Some(parent) = &a.parent {
         if parent == &a.code {
             return Err(ApiError::unprocessable(
@@ -130,9 +120,7 @@ async fn put_holidays(
         .parse()
         .ok()
         .filter(|y| (2000..2100).contains(y))
-        .ok_or_else(|| {
-            ApiError::bad_request("invalid_year", "năm không hợp lệ / year must be 2000-2099")
-        })?;
+        .ok_or_else(|| ApiError::bad_request("invalid_year", "năm không hợp lệ / year must be 2000-2099"))?;
     if let Some(h) = list.holidays.iter().find(|h| h.date.year() != year) {
         return Err(ApiError::unprocessable(
             "holiday_outside_year",
@@ -140,10 +128,7 @@ async fn put_holidays(
         ));
     }
     if list.holidays.len() > 366 || list.holidays.iter().any(|h| h.name.chars().count() > 200) {
-        return Err(ApiError::unprocessable(
-            "too_long",
-            "danh sách quá dài / too many or too long entries",
-        ));
+        return Err(ApiError::unprocessable("too_long", "danh sách quá dài / too many or too long entries"));
     }
     state.catalogue.put_holidays(year, &list.holidays).await?;
     Ok(Json(list))
@@ -214,27 +199,12 @@ async fn list_officers(
 ) -> ApiResult<Json<OfficerPage>> {
     let limit = pagination::limit(p.limit)?;
     let agency = p.agency.as_deref().map(service::parse_agency).transpose()?;
-    let after = p
-        .cursor
-        .as_deref()
-        .map(pagination::decode::<IdCursor>)
-        .transpose()?
-        .map(|c| c.i);
-    let found = state
-        .catalogue
-        .officers(agency.as_ref(), after.as_deref(), limit + 1)
-        .await?;
-    let (items, next_cursor) = page(found, limit, |o| IdCursor {
-        i: o.id.to_string(),
-    });
+    let after = p.cursor.as_deref().map(pagination::decode::<IdCursor>).transpose()?.map(|c| c.i);
+    let found = state.catalogue.officers(agency.as_ref(), after.as_deref(), limit + 1).await?;
+    let (items, next_cursor) = page(found, limit, |o| IdCursor { i: o.id.to_string() });
     let items = items
         .into_iter()
-        .map(|o| OfficerListItem {
-            id: o.id,
-            name: o.name,
-            agency: o.agency.to_string(),
-            roles: o.roles,
-        })
+        .map(|o| OfficerListItem { id: o.id, name: o.name, agency: o.agency.to_string(), roles: o.roles })
         .collect();
     Ok(Json(OfficerPage { items, next_cursor }))
 }

@@ -67,13 +67,7 @@ async fn stop(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<ReasonRequest>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    officer_act(
-        &state,
-        &code,
-        &officer,
-        Command::Stop { reason: req.reason },
-    )
-    .await
+    officer_act(&state, &code, &officer, Command::Stop { reason: req.reason }).await
 }
 
 /// Xin lỗi và hẹn lại: a new due date, once, before the current one passes.
@@ -87,10 +81,7 @@ async fn extend(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<ExtendRequest>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    let command = Command::Extend {
-        reason: req.reason,
-        new_due_at: req.new_due_at.to_utc(),
-    };
+    let command = Command::Extend { reason: req.reason, new_due_at: req.new_due_at.to_utc() };
     officer_act(&state, &code, &officer, command).await
 }
 
@@ -105,14 +96,5 @@ async fn return_result(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<ReturnRequest>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    officer_act(
-        &state,
-        &code,
-        &officer,
-        Command::Return {
-            method: req.method,
-            waybill: req.waybill,
-        },
-    )
-    .await
+    officer_act(&state, &code, &officer, Command::Return { method: req.method, waybill: req.waybill }).await
 }

@@ -17,9 +17,7 @@ use crate::state::AppState;
 use crate::views::OfficerDossierView;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(assign))
-        .routes(routes!(forward))
+    OpenApiRouter::new().routes(routes!(assign)).routes(routes!(forward))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -50,16 +48,7 @@ async fn assign(
     ApiJson(req): ApiJson<AssignRequest>,
 ) -> ApiResult<Json<OfficerDossierView>> {
     let assignee = dossiers::officer(&state, &req.assignee).await?;
-    officer_act(
-        &state,
-        &code,
-        &officer,
-        Command::Assign {
-            assignee,
-            note: req.note,
-        },
-    )
-    .await
+    officer_act(&state, &code, &officer, Command::Assign { assignee, note: req.note }).await
 }
 
 /// Chuyển bước: finish the current step and hand over to the next.
@@ -77,14 +66,5 @@ async fn forward(
         Some(id) => Some(dossiers::officer(&state, &id).await?),
         None => None,
     };
-    officer_act(
-        &state,
-        &code,
-        &officer,
-        Command::Forward {
-            assignee,
-            note: req.note,
-        },
-    )
-    .await
+    officer_act(&state, &code, &officer, Command::Forward { assignee, note: req.note }).await
 }

@@ -10,7 +10,7 @@ pub mod rate;
 pub mod receive;
 pub mod submit;
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use motcua_domain::catalogue::Officer;
@@ -56,12 +56,7 @@ impl Modify for BearerScheme {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }
@@ -79,23 +74,18 @@ pub fn families() -> OpenApiRouter<AppState> {
         .merge(ops::router())
 }
 
-/// The OpenAPI document generated from the routes.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    families().split_for_parts().1
+/// The OpenAPI document generated from the routes, built once.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| families().split_for_parts().1)
 }
 
-async fn not_found(method: Method) -> Response {
-    let _ = method;
+async fn not_found() -> Response {
     ApiError::not_found("route_not_found", "không có đường dẫn này / no such route").into_response()
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "lỗi hệ thống / internal error",
-    )
-    .into_response()
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "lỗi hệ thống / internal error").into_response()
 }
 
 /// Turns axum's own plain-text rejections (405, 413 from the limit layer) into the error shape.
@@ -109,12 +99,10 @@ async fn error_shape(response: Response) -> Response {
         return response;
     }
     match status {
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
-            status,
-            "method_not_allowed",
-            "phương thức không được hỗ trợ / method not allowed",
-        )
-        .into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ApiError::new(status, "method_not_allowed", "phương thức không được hỗ trợ / method not allowed")
+                .into_response()
+        }
         StatusCode::PAYLOAD_TOO_LARGE => crate::extract::too_large().into_response(),
         _ => response,
     }
@@ -122,16 +110,9 @@ async fn error_shape(response: Response) -> Response {
 
 /// The whole API on one router, for `motcua serve` and the tests.
 pub fn app(state: AppState) -> Router {
-    let (router, api) = families().split_for_parts();
-    let api = std::sync::Arc::new(api);
-    router
-        .route(
-            "/v1/openapi.json",
-            axum::routing::get(move || {
-                let api = api.clone();
-                async move { Json(api.as_ref().clone()) }
-            }),
-        )
+    families()
+        .split_for_parts()
+        .0
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::map_response(error_shape))

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(health))
+    OpenApiRouter::new().routes(routes!(health)).routes(routes!(openapi_json))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -26,19 +26,18 @@ pub struct Health {
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let reachable = state.catalogue.holidays().await.is_ok();
-    let status = if reachable {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
+    let status = if reachable { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let health = Health {
         status: if reachable { "ok" } else { "degraded" },
-        store: if reachable {
-            "reachable"
-        } else {
-            "unreachable"
-        },
+        store: if reachable { "reachable" } else { "unreachable" },
         version: env!("CARGO_PKG_VERSION"),
     };
     (status, Json(health))
+}
+
+/// This contract, machine-readable, generated from the routers so it cannot drift.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "ops",
+    responses((status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json")))]
+async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(super::openapi())
 }

@@ -22,9 +22,7 @@ use crate::extract::{header, ApiQuery};
 use crate::pagination::{self, page};
 use crate::service::{self, dossiers};
 use crate::state::AppState;
-use crate::views::{
-    vn, ApplicantDossierView, OfficerDossierView, PublicStatusView, QueueItem, QueuePage,
-};
+use crate::views::{vn, ApplicantDossierView, OfficerDossierView, PublicStatusView, QueueItem, QueuePage};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -68,28 +66,13 @@ async fn procedures(
     ApiQuery(p): ApiQuery<ProcedureParams>,
 ) -> ApiResult<Json<ProcedurePage>> {
     let limit = pagination::limit(p.limit)?;
-    let after = p
-        .cursor
-        .as_deref()
-        .map(pagination::decode::<CodeCursor>)
-        .transpose()?
-        .map(|c| c.c);
+    let after = p.cursor.as_deref().map(pagination::decode::<CodeCursor>).transpose()?.map(|c| c.c);
     let text = p.q.as_deref().map(search_key).filter(|t| !t.is_empty());
     if text.as_ref().is_some_and(|t| t.len() > 200) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "từ khóa quá dài / q is too long",
-        ));
+        return Err(ApiError::bad_request("invalid_query", "từ khóa quá dài / q is too long"));
     }
     let agency = p.agency.as_deref().map(service::parse_agency).transpose()?;
-    let query = ProcedureQuery {
-        text,
-        agency,
-        field: p.field,
-        level: p.level,
-        after,
-        limit: limit + 1,
-    };
+    let query = ProcedureQuery { text, agency, field: p.field, level: p.level, after, limit: limit + 1 };
     let found = state.catalogue.procedures(query).await?;
     let (items, next_cursor) = page(found, limit, |p| CodeCursor { c: p.code.clone() });
     Ok(Json(ProcedurePage { items, next_cursor }))
@@ -98,10 +81,7 @@ async fn procedures(
 /// One procedure with components, fees, times and workflow.
 #[utoipa::path(get, path = "/v1/procedures/{code}", tag = "query", params(("code" = String, Path)),
     responses((status = 200, body = Procedure), (status = 404, body = ErrorBody)))]
-async fn procedure(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> ApiResult<Json<Procedure>> {
+async fn procedure(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Procedure>> {
     Ok(Json(service::procedure(&state, &code).await?))
 }
 
@@ -131,15 +111,10 @@ async fn due_date(
     let procedure = service::procedure(&state, &code).await?;
     let agency = service::agency(&state, &procedure.agency).await?;
     let calendar = service::calendar(&state, &agency).await?;
-    let at = p
-        .received_at
-        .map(|t| t.to_utc())
-        .unwrap_or_else(|| state.clock.now());
+    let at = p.received_at.map(|t| t.to_utc()).unwrap_or_else(|| state.clock.now());
     let time = procedure.processing_time_for(p.channel.unwrap_or(Channel::Direct));
     let start = calendar.reception_start(vietnam::to_local(at), procedure.cutoff);
-    Ok(Json(DueDate {
-        due_at: vn(vietnam::from_local(calendar.due(start, time))),
-    }))
+    Ok(Json(DueDate { due_at: vn(vietnam::from_local(calendar.due(start, time))) }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -157,14 +132,9 @@ pub struct AgencyList {
 /// The agency tree (all agencies, or the children of `parent`).
 #[utoipa::path(get, path = "/v1/agencies", tag = "query", params(AgencyParams),
     responses((status = 200, body = AgencyList), (status = 400, body = ErrorBody)))]
-async fn agencies(
-    State(state): State<AppState>,
-    ApiQuery(p): ApiQuery<AgencyParams>,
-) -> ApiResult<Json<AgencyList>> {
+async fn agencies(State(state): State<AppState>, ApiQuery(p): ApiQuery<AgencyParams>) -> ApiResult<Json<AgencyList>> {
     let parent = p.parent.as_deref().map(service::parse_agency).transpose()?;
-    Ok(Json(AgencyList {
-        items: state.catalogue.agencies(parent.as_ref()).await?,
-    }))
+    Ok(Json(AgencyList { items: state.catalogue.agencies(parent.as_ref()).await? }))
 }
 
 /// Tra cứu hồ sơ: with `X-Lookup-Secret` the applicant's full view; without, status and due date only.
@@ -172,11 +142,7 @@ async fn agencies(
     params(("code" = String, Path), ("X-Lookup-Secret" = Option<String>, Header)),
     responses((status = 200, description = "ApplicantDossierView with the secret, PublicStatusView without", body = ApplicantDossierView),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn lookup(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
+async fn lookup(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
     let stored = dossiers::load(&state, &code).await?;
     match header(&headers, "x-lookup-secret") {
         None => Ok(Json(PublicStatusView::of(&stored.dossier)).into_response()),
@@ -215,20 +181,12 @@ async fn queue(
     ApiQuery(p): ApiQuery<QueueParams>,
 ) -> ApiResult<Json<QueuePage>> {
     let limit = pagination::limit(p.limit)?;
-    let after = p
-        .cursor
-        .as_deref()
-        .map(pagination::decode::<QueueCursor>)
-        .transpose()?
-        .map(|c| (c.d, c.c));
+    let after = p.cursor.as_deref().map(pagination::decode::<QueueCursor>).transpose()?.map(|c| (c.d, c.c));
     let (agency, assignee) = match p.assignee.as_deref() {
         None => (Some(officer.agency.clone()), None),
         Some("me") => (None, Some(officer.id.clone())),
         Some(_) => {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                "assignee chỉ nhận `me` / assignee must be `me`",
-            ))
+            return Err(ApiError::bad_request("invalid_query", "assignee chỉ nhận `me` / assignee must be `me`"))
         }
     };
     let query = QueueQuery {
@@ -240,14 +198,8 @@ async fn queue(
         limit: limit + 1,
     };
     let found = state.dossiers.queue(query).await?;
-    let (items, next_cursor) = page(found, limit, |d| QueueCursor {
-        d: d.due_at,
-        c: d.code.to_string(),
-    });
-    Ok(Json(QueuePage {
-        items: items.iter().map(QueueItem::of).collect(),
-        next_cursor,
-    }))
+    let (items, next_cursor) = page(found, limit, |d| QueueCursor { d: d.due_at, c: d.code.to_string() });
+    Ok(Json(QueuePage { items: items.iter().map(QueueItem::of).collect(), next_cursor }))
 }
 
 /// The full dossier with personal data, history and tracking card, for officers who handle it.

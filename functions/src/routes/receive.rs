@@ -48,21 +48,9 @@ async fn counter_receive(
     let scope = format!("counter:{}", officer.id);
     let key = IdempotencyKey::parse(scope, header(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
-    let new = NewDossier {
-        channel: req.channel,
-        applicant: req.applicant.parse()?,
-        documents: documents(req.documents),
-    };
-    Ok(answer(
-        open_dossier(
-            &state,
-            &req.procedure_code,
-            new,
-            Actor::Officer(&officer),
-            key,
-        )
-        .await?,
-    ))
+    let new =
+        NewDossier { channel: req.channel, applicant: req.applicant.parse()?, documents: documents(req.documents) };
+    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Officer(&officer), key).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -110,13 +98,7 @@ async fn refuse(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<ReasonRequest>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    officer_act(
-        &state,
-        &code,
-        &officer,
-        Command::Refuse { reason: req.reason },
-    )
-    .await
+    officer_act(&state, &code, &officer, Command::Refuse { reason: req.reason }).await
 }
 
 /// Yêu cầu bổ sung: lists everything missing; the clock stops.
@@ -130,16 +112,7 @@ async fn request_supplement(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<SupplementRequestBody>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    officer_act(
-        &state,
-        &code,
-        &officer,
-        Command::RequestSupplement {
-            reason: req.reason,
-            missing: req.missing,
-        },
-    )
-    .await
+    officer_act(&state, &code, &officer, Command::RequestSupplement { reason: req.reason, missing: req.missing }).await
 }
 
 /// Giấy tiếp nhận hồ sơ và hẹn trả kết quả: for officers (Bearer) or the applicant (X-Lookup-Secret).
@@ -153,9 +126,8 @@ async fn receipt(
     headers: HeaderMap,
 ) -> ApiResult<Json<Receipt>> {
     let stored = dossiers::load(&state, &code).await?;
-    if let Some(auth) = header(&headers, "authorization") {
-        let token = auth.strip_prefix("Bearer ").unwrap_or(auth);
-        let officer = state.auth.authenticate(token.trim())?;
+    if headers.contains_key("authorization") {
+        let officer = crate::auth::officer_of(&headers, state.auth.as_ref())?;
         dossiers::check_officer_may_see(&officer, &stored.dossier)?;
     } else {
         dossiers::check_secret(&stored, header(&headers, "x-lookup-secret"))?;
@@ -164,13 +136,11 @@ async fn receipt(
     let procedure = service::procedure(&state, &d.procedure_code).await?;
     let agency = service::agency(&state, &d.agency_code).await?;
     let events = dossiers::history(&state, &d).await?;
-    Receipt::of(&d, &procedure, &agency, &events)
-        .map(Json)
-        .ok_or_else(|| {
-            ApiError::new(
-                axum::http::StatusCode::CONFLICT,
-                "not_received",
-                "hồ sơ chưa được tiếp nhận / the dossier has not been received yet",
-            )
-        })
+    Receipt::of(&d, &procedure, &agency, &events).map(Json).ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "not_received",
+            "hồ sơ chưa được tiếp nhận / the dossier has not been received yet",
+        )
+    })
 }

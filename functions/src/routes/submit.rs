@@ -20,19 +20,11 @@ use crate::state::AppState;
 use crate::views::{ApplicantDossierView, SubmissionView};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(submit))
-        .routes(routes!(supplement))
-        .routes(routes!(withdraw))
+    OpenApiRouter::new().routes(routes!(submit)).routes(routes!(supplement)).routes(routes!(withdraw))
 }
 
 pub fn answer(a: Answer) -> Response {
-    (
-        a.status,
-        [(header::CONTENT_TYPE, "application/json")],
-        a.body,
-    )
-        .into_response()
+    (a.status, [(header::CONTENT_TYPE, "application/json")], a.body).into_response()
 }
 
 /// Nộp hồ sơ trực tuyến.
@@ -48,20 +40,11 @@ async fn submit(
     headers: HeaderMap,
     body: RawJson<SubmitRequest>,
 ) -> ApiResult<Response> {
-    let key = IdempotencyKey::parse(
-        "submit".into(),
-        header_value(&headers, "idempotency-key"),
-        &body.bytes,
-    )?;
+    let key = IdempotencyKey::parse("submit".into(), header_value(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
-    let new = NewDossier {
-        channel: Channel::Online,
-        applicant: req.applicant.parse()?,
-        documents: documents(req.documents),
-    };
-    Ok(answer(
-        open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key).await?,
-    ))
+    let new =
+        NewDossier { channel: Channel::Online, applicant: req.applicant.parse()?, documents: documents(req.documents) };
+    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -86,15 +69,8 @@ async fn supplement(
 ) -> ApiResult<Json<ApplicantDossierView>> {
     let stored = dossiers::load(&state, &code).await?;
     dossiers::check_secret(&stored, header_value(&headers, "x-lookup-secret"))?;
-    let command = Command::Supplement {
-        documents: input::documents(req.documents),
-        note: req.note,
-    };
-    applicant_view(
-        &state,
-        dossiers::act(&state, stored, Actor::Applicant, command).await?,
-    )
-    .await
+    let command = Command::Supplement { documents: input::documents(req.documents), note: req.note };
+    applicant_view(&state, dossiers::act(&state, stored, Actor::Applicant, command).await?).await
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -117,13 +93,7 @@ async fn withdraw(
 ) -> ApiResult<Json<ApplicantDossierView>> {
     let stored = dossiers::load(&state, &code).await?;
     dossiers::check_secret(&stored, header_value(&headers, "x-lookup-secret"))?;
-    let d = dossiers::act(
-        &state,
-        stored,
-        Actor::Applicant,
-        Command::Withdraw { reason: req.reason },
-    )
-    .await?;
+    let d = dossiers::act(&state, stored, Actor::Applicant, Command::Withdraw { reason: req.reason }).await?;
     applicant_view(&state, d).await
 }
 

@@ -12,11 +12,7 @@ use crate::state::AppState;
 
 pub async fn load(state: &AppState, code: &str) -> ApiResult<StoredDossier> {
     let code = super::parse_code(code)?;
-    state
-        .dossiers
-        .get(&code)
-        .await?
-        .ok_or_else(ApiError::dossier_not_found)
+    state.dossiers.get(&code).await?.ok_or_else(ApiError::dossier_not_found)
 }
 
 /// Checks the applicant's `X-Lookup-Secret`.
@@ -31,52 +27,33 @@ pub fn check_secret(stored: &StoredDossier, secret: Option<&str>) -> ApiResult<(
     if secret_matches(secret, &stored.lookup_secret_hash) {
         Ok(())
     } else {
-        Err(ApiError::forbidden(
-            "lookup_secret_invalid",
-            "mã tra cứu không đúng / the lookup secret is wrong",
-        ))
+        Err(ApiError::forbidden("lookup_secret_invalid", "mã tra cứu không đúng / the lookup secret is wrong"))
     }
 }
 
 /// Whether `officer` works on `d`: its agency, or the agency of one of its workflow steps.
 pub fn officer_may_see(officer: &Officer, d: &Dossier) -> bool {
-    officer.agency == d.agency_code
-        || (0..d.terms.workflow.len()).any(|i| d.step_agency(i) == &officer.agency)
+    officer.agency == d.agency_code || (0..d.terms.workflow.len()).any(|i| d.step_agency(i) == &officer.agency)
 }
 
 pub fn check_officer_may_see(officer: &Officer, d: &Dossier) -> ApiResult<()> {
     if officer_may_see(officer, d) {
         Ok(())
     } else {
-        Err(ApiError::forbidden(
-            "other_agency",
-            "hồ sơ thuộc cơ quan khác / the dossier belongs to another agency",
-        ))
+        Err(ApiError::forbidden("other_agency", "hồ sơ thuộc cơ quan khác / the dossier belongs to another agency"))
     }
 }
 
 /// Decides `command` on the dossier and commits the outcome conditioned on the version read.
-pub async fn act(
-    state: &AppState,
-    stored: StoredDossier,
-    actor: Actor<'_>,
-    command: Command,
-) -> ApiResult<Dossier> {
+pub async fn act(state: &AppState, stored: StoredDossier, actor: Actor<'_>, command: Command) -> ApiResult<Dossier> {
     let current = stored.dossier;
     let procedure = super::procedure(state, &current.procedure_code).await?;
     let agency = super::agency(state, &current.agency_code).await?;
     let calendar = super::calendar(state, &agency).await?;
-    let ctx = Context {
-        now: state.clock.now(),
-        calendar: &calendar,
-        procedure: &procedure,
-    };
+    let ctx = Context { now: state.clock.now(), calendar: &calendar, procedure: &procedure };
     let action = command.action();
     let t = decide(&current, actor, command, &ctx)?;
-    let outbox = t
-        .notice
-        .map(|n| messages_for(n, &t.dossier, &t.event, &agency))
-        .unwrap_or_default();
+    let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
     let commit = Commit {
         dossier: t.dossier.clone(),
         expected_version: Some(current.version),
@@ -99,9 +76,6 @@ pub async fn officer(state: &AppState, id: &str) -> ApiResult<Officer> {
     let id = motcua_domain::catalogue::OfficerId::parse(id)
         .map_err(|e| ApiError::unprocessable("invalid_officer_id", e.to_string()))?;
     state.catalogue.officer(&id).await?.ok_or_else(|| {
-        ApiError::unprocessable(
-            "assignee_not_found",
-            "không tìm thấy cán bộ được giao / assignee not found",
-        )
+        ApiError::unprocessable("assignee_not_found", "không tìm thấy cán bộ được giao / assignee not found")
     })
 }

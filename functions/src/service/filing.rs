@@ -37,11 +37,7 @@ impl IdempotencyKey {
                 "Idempotency-Key phải có 1-128 ký tự ASCII / Idempotency-Key must be 1-128 visible ASCII characters",
             ));
         }
-        Ok(Some(Self {
-            scope,
-            key: key.to_owned(),
-            request_hash: sha256_hex(body),
-        }))
+        Ok(Some(Self { scope, key: key.to_owned(), request_hash: sha256_hex(body) }))
     }
 }
 
@@ -53,10 +49,7 @@ fn replay(record: IdempotencyRecord, key: &IdempotencyKey) -> ApiResult<Answer> 
             "khóa Idempotency-Key đã dùng cho một yêu cầu khác / this Idempotency-Key was used with another body",
         ));
     }
-    Ok(Answer {
-        status: StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED),
-        body: record.response,
-    })
+    Ok(Answer { status: StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED), body: record.response })
 }
 
 /// Files a dossier for `procedure_code`: online by the applicant, or at the desk by an officer.
@@ -79,11 +72,7 @@ pub async fn open_dossier(
     let date = vietnam::to_local(now).date();
     let provisional = DossierCode::new(procedure.agency.clone(), date, 1)
         .map_err(|e| ApiError::unprocessable("invalid_date", e.to_string()))?;
-    let ctx = Context {
-        now,
-        calendar: &calendar,
-        procedure: &procedure,
-    };
+    let ctx = Context { now, calendar: &calendar, procedure: &procedure };
     let transition = open(provisional, new, actor, &ctx)?;
 
     let secret = new_lookup_secret();
@@ -95,11 +84,7 @@ pub async fn open_dossier(
             let view = SubmissionView {
                 dossier: DossierSummary::of(d),
                 lookup_secret: secret.clone(),
-                receipt: if with_receipt {
-                    Receipt::of(d, &procedure, &agency, std::slice::from_ref(e))
-                } else {
-                    None
-                },
+                receipt: if with_receipt { Receipt::of(d, &procedure, &agency, std::slice::from_ref(e)) } else { None },
             };
             serde_json::to_string(&view).unwrap_or_default()
         }
@@ -109,26 +94,20 @@ pub async fn open_dossier(
         let (respond, agency, key) = (
             respond.clone(),
             agency.clone(),
-            key.as_ref()
-                .map(|k| (k.scope.clone(), k.key.clone(), k.request_hash.clone())),
+            key.as_ref().map(|k| (k.scope.clone(), k.key.clone(), k.request_hash.clone())),
         );
         move |code: DossierCode| {
             let mut t = transition.clone();
             t.dossier.code = code;
-            let outbox = t
-                .notice
-                .map(|n| messages_for(n, &t.dossier, &t.event, &agency))
-                .unwrap_or_default();
-            let idempotency = key
-                .clone()
-                .map(|(scope, key, request_hash)| IdempotencyRecord {
-                    scope,
-                    key,
-                    request_hash,
-                    status: StatusCode::CREATED.as_u16(),
-                    response: respond(&t.dossier, &t.event),
-                    created_at: now,
-                });
+            let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
+            let idempotency = key.clone().map(|(scope, key, request_hash)| IdempotencyRecord {
+                scope,
+                key,
+                request_hash,
+                status: StatusCode::CREATED.as_u16(),
+                response: respond(&t.dossier, &t.event),
+                created_at: now,
+            });
             Commit {
                 dossier: t.dossier,
                 expected_version: None,
@@ -139,26 +118,15 @@ pub async fn open_dossier(
             }
         }
     };
-    match state
-        .dossiers
-        .create(&procedure.agency, date, Box::new(build))
-        .await
-    {
+    match state.dossiers.create(&procedure.agency, date, Box::new(build)).await {
         Ok(d) => {
             let events = state.dossiers.history(&d.code).await?;
             let body = match events.first() {
                 Some(e) => respond(&d, e),
-                None => {
-                    return Err(ApiError::from(StoreError::Corrupt(
-                        "new dossier has no event".into(),
-                    )))
-                }
+                None => return Err(ApiError::from(StoreError::Corrupt("new dossier has no event".into()))),
             };
             tracing::info!(dossier = %d.code, action = "open", channel = d.channel.as_str(), "dossier opened");
-            Ok(Answer {
-                status: StatusCode::CREATED,
-                body,
-            })
+            Ok(Answer { status: StatusCode::CREATED, body })
         }
         Err(StoreError::IdempotencyKeyTaken) => {
             // A concurrent request with the same key won the race: answer as it did.

@@ -60,9 +60,7 @@ fn blank_to_none(v: Option<String>) -> Option<String> {
 
 impl ApplicantInput {
     pub fn parse(self) -> Result<Applicant, ApiError> {
-        let invalid = |code: &'static str, e: &dyn std::fmt::Display| {
-            ApiError::unprocessable(code, e.to_string())
-        };
+        let invalid = |code: &'static str, e: &dyn std::fmt::Display| ApiError::unprocessable(code, e.to_string());
         Ok(Applicant {
             kind: self.kind,
             name: self.name.trim().to_owned(),

@@ -12,11 +12,8 @@ use super::{from_json, to_json, unavailable, SqliteStore};
 
 fn bodies<T: DeserializeOwned>(c: &Connection, sql: &str, args: &[String]) -> StoreResult<Vec<T>> {
     let mut stmt = c.prepare_cached(sql).map_err(unavailable)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            r.get::<_, String>(0)
-        })
-        .map_err(unavailable)?;
+    let rows =
+        stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0)).map_err(unavailable)?;
     let mut out = Vec::new();
     for body in rows {
         out.push(from_json(&body.map_err(unavailable)?)?);
@@ -25,19 +22,13 @@ fn bodies<T: DeserializeOwned>(c: &Connection, sql: &str, args: &[String]) -> St
 }
 
 fn one<T: DeserializeOwned>(c: &Connection, sql: &str, key: String) -> StoreResult<Option<T>> {
-    let body: Option<String> = c
-        .query_row(sql, [key], |r| r.get(0))
-        .optional()
-        .map_err(unavailable)?;
+    let body: Option<String> = c.query_row(sql, [key], |r| r.get(0)).optional().map_err(unavailable)?;
     Ok(body.map(|b| from_json(&b)).transpose()?)
 }
 
 /// `LIKE` pattern matching `word` anywhere, with wildcards in the word taken literally.
 fn contains_pattern(word: &str) -> String {
-    let escaped = word
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -45,8 +36,7 @@ fn contains_pattern(word: &str) -> String {
 impl Catalogue for SqliteStore {
     async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>> {
         let code = code.to_owned();
-        self.read(move |c| one(c, "SELECT body FROM procedures WHERE code = ?1", code))
-            .await
+        self.read(move |c| one(c, "SELECT body FROM procedures WHERE code = ?1", code)).await
     }
 
     async fn procedures(&self, q: ProcedureQuery) -> StoreResult<Vec<Procedure>> {
@@ -58,11 +48,7 @@ impl Catalogue for SqliteStore {
                 sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
             };
             for word in q.text.as_deref().unwrap_or("").split_whitespace().take(10) {
-                bind(
-                    &mut sql,
-                    " AND search LIKE ? ESCAPE '\\'",
-                    contains_pattern(word),
-                );
+                bind(&mut sql, " AND search LIKE ? ESCAPE '\\'", contains_pattern(word));
             }
             if let Some(a) = &q.agency {
                 bind(&mut sql, " AND agency = ?", a.to_string());
@@ -106,29 +92,20 @@ impl Catalogue for SqliteStore {
 
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
         let code = code.to_string();
-        self.read(move |c| one(c, "SELECT body FROM agencies WHERE code = ?1", code))
-            .await
+        self.read(move |c| one(c, "SELECT body FROM agencies WHERE code = ?1", code)).await
     }
 
     async fn agencies(&self, parent: Option<&AgencyCode>) -> StoreResult<Vec<Agency>> {
         let parent = parent.map(|p| p.to_string());
         self.read(move |c| match parent {
-            Some(p) => bodies(
-                c,
-                "SELECT body FROM agencies WHERE parent = ?1 ORDER BY code",
-                &[p],
-            ),
+            Some(p) => bodies(c, "SELECT body FROM agencies WHERE parent = ?1 ORDER BY code", &[p]),
             None => bodies(c, "SELECT body FROM agencies ORDER BY code", &[]),
         })
         .await
     }
 
     async fn put_agency(&self, a: &Agency) -> StoreResult<()> {
-        let row = (
-            a.code.to_string(),
-            a.parent.as_ref().map(|p| p.to_string()),
-            to_json(a)?,
-        );
+        let row = (a.code.to_string(), a.parent.as_ref().map(|p| p.to_string()), to_json(a)?);
         self.write(move |tx| {
             tx.execute(
                 "INSERT INTO agencies (code, parent, body) VALUES (?1, ?2, ?3)
@@ -143,12 +120,9 @@ impl Catalogue for SqliteStore {
 
     async fn holidays(&self) -> StoreResult<Vec<Holiday>> {
         self.read(|c| {
-            let mut stmt = c
-                .prepare_cached("SELECT date, name FROM holidays ORDER BY date")
-                .map_err(unavailable)?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-                .map_err(unavailable)?;
+            let mut stmt = c.prepare_cached("SELECT date, name FROM holidays ORDER BY date").map_err(unavailable)?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(unavailable)?;
             let mut out = Vec::new();
             for row in rows {
                 let (date, name) = row.map_err(unavailable)?;
@@ -164,8 +138,7 @@ impl Catalogue for SqliteStore {
     async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
         let holidays = holidays.to_vec();
         self.write(move |tx| {
-            tx.execute("DELETE FROM holidays WHERE year = ?1", [year])
-                .map_err(unavailable)?;
+            tx.execute("DELETE FROM holidays WHERE year = ?1", [year]).map_err(unavailable)?;
             for h in &holidays {
                 tx.execute(
                     "INSERT INTO holidays (date, year, name) VALUES (?1, ?2, ?3)",
@@ -180,8 +153,7 @@ impl Catalogue for SqliteStore {
 
     async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>> {
         let id = id.to_string();
-        self.read(move |c| one(c, "SELECT body FROM officers WHERE id = ?1", id))
-            .await
+        self.read(move |c| one(c, "SELECT body FROM officers WHERE id = ?1", id)).await
     }
 
     async fn officers(

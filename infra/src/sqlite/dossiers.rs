@@ -5,8 +5,7 @@ use chrono::NaiveDate;
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Dossier, HistoryEvent};
 use motcua_domain::ports::{
-    BuildCreate, Commit, DossierStore, IdempotencyRecord, QueueQuery, StoreError, StoreResult,
-    StoredDossier,
+    BuildCreate, Commit, DossierStore, IdempotencyRecord, QueueQuery, StoreError, StoreResult, StoredDossier,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -17,10 +16,7 @@ fn due_key(d: &Dossier) -> String {
 }
 
 fn assignee(d: &Dossier) -> Option<String> {
-    d.step
-        .as_ref()
-        .and_then(|s| s.assignee.as_ref())
-        .map(|a| a.id.to_string())
+    d.step.as_ref().and_then(|s| s.assignee.as_ref()).map(|a| a.id.to_string())
 }
 
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
@@ -34,13 +30,7 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
         "INSERT INTO events (dossier, seq, body) VALUES (?1, ?2, ?3)",
         params![code, commit.event.seq, to_json(&commit.event)?],
     )
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            StoreError::Conflict
-        } else {
-            unavailable(e)
-        }
-    })?;
+    .map_err(|e| if is_unique_violation(&e) { StoreError::Conflict } else { unavailable(e) })?;
     for m in &commit.outbox {
         tx.execute(
             "INSERT INTO outbox (id, dossier, body, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -53,25 +43,14 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
             "INSERT INTO idempotency (scope, key, body, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![r.scope, r.key, to_json(r)?, ts(r.created_at)],
         )
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::IdempotencyKeyTaken
-            } else {
-                unavailable(e)
-            }
-        })?;
+        .map_err(|e| if is_unique_violation(&e) { StoreError::IdempotencyKeyTaken } else { unavailable(e) })?;
     }
     Ok(())
 }
 
 #[async_trait]
 impl DossierStore for SqliteStore {
-    async fn create(
-        &self,
-        agency: &AgencyCode,
-        date: NaiveDate,
-        build: BuildCreate,
-    ) -> StoreResult<Dossier> {
+    async fn create(&self, agency: &AgencyCode, date: NaiveDate, build: BuildCreate) -> StoreResult<Dossier> {
         let agency = agency.clone();
         self.write(move |tx| {
             let day = date.format("%Y-%m-%d").to_string();
@@ -88,11 +67,12 @@ impl DossierStore for SqliteStore {
             let d = &commit.dossier;
             let secret = commit.lookup_secret_hash.clone().unwrap_or_default();
             tx.execute(
-                "INSERT INTO dossiers (code, agency, status, assignee, due_key, version, secret_hash, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO dossiers (code, agency, handler, status, assignee, due_key, version, secret_hash, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     d.code.to_string(),
                     d.agency_code.as_str(),
+                    d.handling_agency().as_str(),
                     d.status.as_str(),
                     assignee(d),
                     due_key(d),
@@ -112,18 +92,15 @@ impl DossierStore for SqliteStore {
         let code = code.to_string();
         self.read(move |c| {
             let row: Option<(String, String)> = c
-                .query_row(
-                    "SELECT body, secret_hash FROM dossiers WHERE code = ?1",
-                    [code],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
+                .query_row("SELECT body, secret_hash FROM dossiers WHERE code = ?1", [code], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()
                 .map_err(unavailable)?;
             match row {
-                Some((body, secret)) => Ok(Some(StoredDossier {
-                    dossier: from_json(&body)?,
-                    lookup_secret_hash: secret,
-                })),
+                Some((body, secret)) => {
+                    Ok(Some(StoredDossier { dossier: from_json(&body)?, lookup_secret_hash: secret }))
+                }
                 None => Ok(None),
             }
         })
@@ -136,8 +113,8 @@ impl DossierStore for SqliteStore {
             let expected = commit.expected_version.ok_or(StoreError::Conflict)?;
             let changed = tx
                 .execute(
-                    "UPDATE dossiers SET status = ?2, assignee = ?3, due_key = ?4, version = ?5, body = ?6
-                     WHERE code = ?1 AND version = ?7",
+                    "UPDATE dossiers SET status = ?2, assignee = ?3, due_key = ?4, version = ?5, body = ?6,
+                     handler = ?8 WHERE code = ?1 AND version = ?7",
                     params![
                         d.code.to_string(),
                         d.status.as_str(),
@@ -145,7 +122,8 @@ impl DossierStore for SqliteStore {
                         due_key(d),
                         d.version,
                         to_json(d)?,
-                        expected
+                        expected,
+                        d.handling_agency().as_str()
                     ],
                 )
                 .map_err(unavailable)?;
@@ -160,12 +138,9 @@ impl DossierStore for SqliteStore {
     async fn history(&self, code: &DossierCode) -> StoreResult<Vec<HistoryEvent>> {
         let code = code.to_string();
         self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached("SELECT body FROM events WHERE dossier = ?1 ORDER BY seq")
-                .map_err(unavailable)?;
-            let rows = stmt
-                .query_map([code], |r| r.get::<_, String>(0))
-                .map_err(unavailable)?;
+            let mut stmt =
+                c.prepare_cached("SELECT body FROM events WHERE dossier = ?1 ORDER BY seq").map_err(unavailable)?;
+            let rows = stmt.query_map([code], |r| r.get::<_, String>(0)).map_err(unavailable)?;
             let mut out = Vec::new();
             for body in rows {
                 out.push(from_json(&body.map_err(unavailable)?)?);
@@ -184,7 +159,7 @@ impl DossierStore for SqliteStore {
                 sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
             };
             if let Some(a) = &q.agency {
-                bind(&mut sql, " AND agency = ?", a.to_string());
+                bind(&mut sql, " AND handler = ?", a.to_string());
             }
             if let Some(s) = q.status {
                 bind(&mut sql, " AND status = ?", s.as_str().to_owned());
@@ -201,15 +176,10 @@ impl DossierStore for SqliteStore {
                 bind(&mut sql, " OR (due_key = ?", key);
                 bind(&mut sql, " AND code > ?))", code.clone());
             }
-            sql.push_str(&format!(
-                " ORDER BY due_key, code LIMIT {}",
-                q.limit.clamp(1, 1000)
-            ));
+            sql.push_str(&format!(" ORDER BY due_key, code LIMIT {}", q.limit.clamp(1, 1000)));
             let mut stmt = c.prepare(&sql).map_err(unavailable)?;
             let rows = stmt
-                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                    r.get::<_, String>(0)
-                })
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0))
                 .map_err(unavailable)?;
             let mut out = Vec::new();
             for body in rows {
@@ -224,11 +194,7 @@ impl DossierStore for SqliteStore {
         let (scope, key) = (scope.to_owned(), key.to_owned());
         self.read(move |c| {
             let body: Option<String> = c
-                .query_row(
-                    "SELECT body FROM idempotency WHERE scope = ?1 AND key = ?2",
-                    [scope, key],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT body FROM idempotency WHERE scope = ?1 AND key = ?2", [scope, key], |r| r.get(0))
                 .optional()
                 .map_err(unavailable)?;
             Ok(body.map(|b| from_json(&b)).transpose()?)

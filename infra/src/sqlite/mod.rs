@@ -58,9 +58,7 @@ pub(crate) fn ts(at: DateTime<Utc>) -> String {
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -76,13 +74,7 @@ impl SqliteStore {
         let path = path.as_ref().to_path_buf();
         let mut writer = open_connection(&path).map_err(unavailable)?;
         schema::migrate(&mut writer).map_err(unavailable)?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                path,
-                writer: Mutex::new(writer),
-                readers: Mutex::new(Vec::new()),
-            }),
-        })
+        Ok(Self { inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) }) })
     }
 
     /// Runs `f` in one immediate transaction on the writer connection.
@@ -93,13 +85,8 @@ impl SqliteStore {
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = inner
-                .writer
-                .lock()
-                .map_err(|_| unavailable("writer lock poisoned"))?;
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(unavailable)?;
+            let mut conn = inner.writer.lock().map_err(|_| unavailable("writer lock poisoned"))?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(unavailable)?;
             let value = f(&tx)?;
             tx.commit().map_err(unavailable)?;
             Ok(value)
@@ -116,11 +103,7 @@ impl SqliteStore {
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let pooled = inner
-                .readers
-                .lock()
-                .map_err(|_| unavailable("reader pool poisoned"))?
-                .pop();
+            let pooled = inner.readers.lock().map_err(|_| unavailable("reader pool poisoned"))?.pop();
             let conn = match pooled {
                 Some(c) => c,
                 None => open_connection(&inner.path).map_err(unavailable)?,
@@ -139,18 +122,14 @@ impl SqliteStore {
 
     /// Whether the database answers (for health checks).
     pub async fn ping(&self) -> StoreResult<()> {
-        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(unavailable))
-            .await
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(unavailable)).await
     }
 
     /// Forgets idempotency records older than `before` (housekeeping, not correctness).
     pub async fn purge_idempotency(&self, before: DateTime<Utc>) -> StoreResult<usize> {
         let cutoff = ts(before);
-        self.write(move |tx| {
-            tx.execute("DELETE FROM idempotency WHERE created_at < ?1", [cutoff])
-                .map_err(unavailable)
-        })
-        .await
+        self.write(move |tx| tx.execute("DELETE FROM idempotency WHERE created_at < ?1", [cutoff]).map_err(unavailable))
+            .await
     }
 }
 

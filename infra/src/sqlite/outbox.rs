@@ -20,9 +20,8 @@ impl Outbox for SqliteStore {
                     "SELECT body FROM outbox WHERE sent_at IS NULL AND attempts < ?1 ORDER BY created_at LIMIT ?2",
                 )
                 .map_err(unavailable)?;
-            let rows = stmt
-                .query_map(params![MAX_ATTEMPTS, limit as i64], |r| r.get::<_, String>(0))
-                .map_err(unavailable)?;
+            let rows =
+                stmt.query_map(params![MAX_ATTEMPTS, limit as i64], |r| r.get::<_, String>(0)).map_err(unavailable)?;
             let mut out = Vec::new();
             for body in rows {
                 out.push(from_json(&body.map_err(unavailable)?)?);
@@ -48,11 +47,8 @@ impl Outbox for SqliteStore {
     async fn mark_failed(&self, id: &str, error: &str) -> StoreResult<()> {
         let (id, error) = (id.to_owned(), error.chars().take(500).collect::<String>());
         self.write(move |tx| {
-            tx.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-                params![id, error],
-            )
-            .map_err(unavailable)?;
+            tx.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1", params![id, error])
+                .map_err(unavailable)?;
             Ok(())
         })
         .await

@@ -12,11 +12,14 @@ CREATE INDEX procedures_agency ON procedures(agency, code);
 CREATE TABLE holidays (date TEXT PRIMARY KEY, year INTEGER NOT NULL, name TEXT NOT NULL);
 CREATE TABLE officers (id TEXT PRIMARY KEY, agency TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX officers_agency ON officers(agency, id);
+-- handler: the agency whose queue the dossier is in now; due_key: due time as fixed-width
+-- UTC text, '' before reception, so (due_key, code) orders a queue and is its cursor.
 CREATE TABLE dossiers (
-    code TEXT PRIMARY KEY, agency TEXT NOT NULL, status TEXT NOT NULL, assignee TEXT,
-    due_key TEXT NOT NULL, version INTEGER NOT NULL, secret_hash TEXT NOT NULL, body TEXT NOT NULL);
-CREATE INDEX dossiers_queue ON dossiers(agency, due_key, code);
-CREATE INDEX dossiers_status ON dossiers(agency, status, due_key, code);
+    code TEXT PRIMARY KEY, agency TEXT NOT NULL, handler TEXT NOT NULL, status TEXT NOT NULL,
+    assignee TEXT, due_key TEXT NOT NULL, version INTEGER NOT NULL, secret_hash TEXT NOT NULL,
+    body TEXT NOT NULL);
+CREATE INDEX dossiers_queue ON dossiers(handler, due_key, code);
+CREATE INDEX dossiers_status ON dossiers(handler, status, due_key, code);
 CREATE INDEX dossiers_assignee ON dossiers(assignee, due_key, code);
 CREATE TABLE events (dossier TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (dossier, seq));
 CREATE TABLE outbox (

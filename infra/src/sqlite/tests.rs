@@ -7,9 +7,7 @@ use chrono::{NaiveDate, Utc};
 use motcua_domain::calendar::{DurationUnit, ProcessingTime};
 use motcua_domain::catalogue::{ApplicantKind, Channel, SupplementRule};
 use motcua_domain::codes::{AgencyCode, DossierCode};
-use motcua_domain::lifecycle::{
-    Action, Applicant, Dossier, EventActor, HistoryEvent, NoticeKind, Status, Terms,
-};
+use motcua_domain::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent, NoticeKind, Status, Terms};
 use motcua_domain::notify::{MessageChannel, OutgoingMessage};
 use motcua_domain::ports::{Commit, DossierStore, IdempotencyRecord, Outbox, StoreError};
 
@@ -46,10 +44,7 @@ fn dossier(code: DossierCode) -> Dossier {
         documents: vec![],
         terms: Terms {
             procedure_name: "x".into(),
-            processing_time: ProcessingTime {
-                amount: 1.0,
-                unit: DurationUnit::WorkingDays,
-            },
+            processing_time: ProcessingTime { amount: 1.0, unit: DurationUnit::WorkingDays },
             cutoff: None,
             supplement_rule: SupplementRule::Recompute,
             postal_return: false,
@@ -121,10 +116,7 @@ fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
 
 fn store() -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    (
-        SqliteStore::open(dir.path().join("db.sqlite3")).unwrap(),
-        dir,
-    )
+    (SqliteStore::open(dir.path().join("db.sqlite3")).unwrap(), dir)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -134,11 +126,7 @@ async fn concurrent_submissions_get_consecutive_unique_codes() {
     for _ in 0..40 {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
-            s.create(&agency(), day(), Box::new(|code| create_commit(code, None)))
-                .await
-                .unwrap()
-                .code
-                .sequence()
+            s.create(&agency(), day(), Box::new(|code| create_commit(code, None))).await.unwrap().code.sequence()
         }));
     }
     let mut seqs = vec![];
@@ -149,20 +137,14 @@ async fn concurrent_submissions_get_consecutive_unique_codes() {
     assert_eq!(seqs, (1..=40).collect::<Vec<_>>());
     // A new day starts again at 0001; another agency has its own counter.
     let next_day = day().succ_opt().unwrap();
-    let d = store
-        .create(&agency(), next_day, Box::new(|c| create_commit(c, None)))
-        .await
-        .unwrap();
+    let d = store.create(&agency(), next_day, Box::new(|c| create_commit(c, None))).await.unwrap();
     assert_eq!(d.code.to_string(), "000.00.03.H56-260303-0001");
 }
 
 #[tokio::test]
 async fn stale_writes_conflict_and_change_nothing() {
     let (store, _dir) = store();
-    let d = store
-        .create(&agency(), day(), Box::new(|c| create_commit(c, None)))
-        .await
-        .unwrap();
+    let d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
     let mut next = d.clone();
     next.status = Status::Received;
     next.version = 2;
@@ -177,30 +159,19 @@ async fn stale_writes_conflict_and_change_nothing() {
     store.commit(commit(1)).await.unwrap();
     assert_eq!(store.commit(commit(1)).await, Err(StoreError::Conflict));
     assert_eq!(store.history(&d.code).await.unwrap().len(), 2);
-    assert_eq!(
-        store.get(&d.code).await.unwrap().unwrap().dossier.version,
-        2
-    );
+    assert_eq!(store.get(&d.code).await.unwrap().unwrap().dossier.version, 2);
 }
 
 #[tokio::test]
 async fn an_idempotency_key_creates_once() {
     let (store, _dir) = store();
-    store
-        .create(&agency(), day(), Box::new(|c| create_commit(c, Some("k"))))
-        .await
-        .unwrap();
-    let again = store
-        .create(&agency(), day(), Box::new(|c| create_commit(c, Some("k"))))
-        .await;
+    store.create(&agency(), day(), Box::new(|c| create_commit(c, Some("k")))).await.unwrap();
+    let again = store.create(&agency(), day(), Box::new(|c| create_commit(c, Some("k")))).await;
     assert_eq!(again.unwrap_err(), StoreError::IdempotencyKeyTaken);
     let record = store.idempotency("submit", "k").await.unwrap().unwrap();
     assert_eq!(record.response, "000.00.03.H56-260302-0001");
     // The failed create consumed no sequence number and left no dossier.
-    let d = store
-        .create(&agency(), day(), Box::new(|c| create_commit(c, None)))
-        .await
-        .unwrap();
+    let d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
     assert_eq!(d.code.sequence(), 2);
 }
 
@@ -208,29 +179,18 @@ async fn an_idempotency_key_creates_once() {
 async fn the_outbox_is_delivered_exactly_once_even_after_a_restart() {
     let (store, dir) = store();
     for _ in 0..3 {
-        store
-            .create(&agency(), day(), Box::new(|c| create_commit(c, None)))
-            .await
-            .unwrap();
+        store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
     }
     let path = dir.path().join("sent.jsonl");
     let sink = LocalSink::open(&path).unwrap();
     // Deliver one message without marking it, as if the process died in between.
     let pending = store.pending(10).await.unwrap();
     assert_eq!(pending.len(), 3);
-    motcua_domain::ports::Notifier::deliver(&sink, &pending[0])
-        .await
-        .unwrap();
+    motcua_domain::ports::Notifier::deliver(&sink, &pending[0]).await.unwrap();
     drop(sink);
     let sink = Arc::new(LocalSink::open(&path).unwrap());
-    assert_eq!(
-        outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await,
-        3
-    );
-    assert_eq!(
-        outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await,
-        0
-    );
+    assert_eq!(outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await, 3);
+    assert_eq!(outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await, 0);
     let lines = std::fs::read_to_string(&path).unwrap();
     assert_eq!(lines.lines().count(), 3, "{lines}");
     assert!(store.pending(10).await.unwrap().is_empty());

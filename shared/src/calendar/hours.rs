@@ -29,7 +29,9 @@ pub enum InvalidWorkingHours {
     NoSessions,
     #[error("giờ làm việc phải có ít nhất một ngày trong tuần / working hours need at least one weekday")]
     NoWeekdays,
-    #[error("các buổi làm việc phải theo thứ tự và không chồng lấn / sessions must be ordered, non-empty and not overlap")]
+    #[error(
+        "các buổi làm việc phải theo thứ tự và không chồng lấn / sessions must be ordered, non-empty and not overlap"
+    )]
     Overlapping,
     #[error("ngày trong tuần phải từ 1 (thứ Hai) đến 7 (Chủ nhật) / weekdays are 1 (Monday) to 7 (Sunday)")]
     BadWeekday,
@@ -39,16 +41,7 @@ impl Default for WorkingHours {
     fn default() -> Self {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
         Self {
-            sessions: vec![
-                Session {
-                    start: t(7, 0),
-                    end: t(11, 30),
-                },
-                Session {
-                    start: t(13, 30),
-                    end: t(17, 0),
-                },
-            ],
+            sessions: vec![Session { start: t(7, 0), end: t(11, 30) }, Session { start: t(13, 30), end: t(17, 0) }],
             weekdays: vec![1, 2, 3, 4, 5],
         }
     }
@@ -65,8 +58,8 @@ impl WorkingHours {
         if self.weekdays.iter().any(|d| !(1..=7).contains(d)) {
             return Err(InvalidWorkingHours::BadWeekday);
         }
-        let ordered = self.sessions.iter().all(|s| s.start < s.end)
-            && self.sessions.windows(2).all(|w| w[0].end <= w[1].start);
+        let ordered =
+            self.sessions.iter().all(|s| s.start < s.end) && self.sessions.windows(2).all(|w| w[0].end <= w[1].start);
         if !ordered {
             return Err(InvalidWorkingHours::Overlapping);
         }
@@ -79,10 +72,7 @@ impl WorkingHours {
 
     /// Working minutes in one full working day (480 for the usual day).
     pub fn day_minutes(&self) -> i64 {
-        self.sessions
-            .iter()
-            .map(|s| (s.end - s.start).num_minutes())
-            .sum()
+        self.sessions.iter().map(|s| (s.end - s.start).num_minutes()).sum()
     }
 
     pub fn opening(&self) -> NaiveTime {

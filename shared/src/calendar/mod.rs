@@ -27,10 +27,7 @@ impl Calendar {
         holidays: impl IntoIterator<Item = NaiveDate>,
     ) -> Result<Self, InvalidWorkingHours> {
         hours.validate()?;
-        Ok(Self {
-            hours,
-            holidays: holidays.into_iter().collect(),
-        })
+        Ok(Self { hours, holidays: holidays.into_iter().collect() })
     }
 
     pub fn hours(&self) -> &WorkingHours {
@@ -94,12 +91,7 @@ impl Calendar {
         }
         loop {
             let time = at.time();
-            let Some(session) = self
-                .hours
-                .sessions
-                .iter()
-                .find(|s| time >= s.start && time < s.end)
-            else {
+            let Some(session) = self.hours.sessions.iter().find(|s| time >= s.start && time < s.end) else {
                 at = self.clock_start(at);
                 continue;
             };
@@ -140,10 +132,7 @@ impl Calendar {
     /// Adds whole calendar days; a due date on a non-working day moves to the next working
     /// day. The due instant is the closing time of that date.
     pub fn add_calendar_days(&self, start: NaiveDateTime, days: u32) -> NaiveDateTime {
-        let mut date = start
-            .date()
-            .checked_add_days(Days::new(days.into()))
-            .unwrap_or(start.date());
+        let mut date = start.date().checked_add_days(Days::new(days.into())).unwrap_or(start.date());
         if !self.is_working_day(date) {
             date = self.next_working_day(date);
         }
@@ -161,19 +150,10 @@ impl Calendar {
     }
 
     /// What is left of a running clock paused at `paused` with `due` outstanding.
-    pub fn remaining(
-        &self,
-        paused: NaiveDateTime,
-        due: NaiveDateTime,
-        unit: DurationUnit,
-    ) -> Remaining {
+    pub fn remaining(&self, paused: NaiveDateTime, due: NaiveDateTime, unit: DurationUnit) -> Remaining {
         match unit {
-            DurationUnit::CalendarDays => {
-                Remaining::CalendarDays((due.date() - paused.date()).num_days().max(0))
-            }
-            _ => Remaining::WorkingMinutes(
-                self.working_minutes_between(self.clock_start(paused), due),
-            ),
+            DurationUnit::CalendarDays => Remaining::CalendarDays((due.date() - paused.date()).num_days().max(0)),
+            _ => Remaining::WorkingMinutes(self.working_minutes_between(self.clock_start(paused), due)),
         }
     }
 
@@ -182,9 +162,7 @@ impl Calendar {
         let start = self.clock_start(resume_at);
         match remaining {
             Remaining::WorkingMinutes(m) => self.add_working_minutes(start, m),
-            Remaining::CalendarDays(d) => {
-                self.add_calendar_days(start, u32::try_from(d).unwrap_or(u32::MAX))
-            }
+            Remaining::CalendarDays(d) => self.add_calendar_days(start, u32::try_from(d).unwrap_or(u32::MAX)),
         }
     }
 }

@@ -5,10 +5,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(y, m, d)
-        .unwrap()
-        .and_hms_opt(h, min, 0)
-        .unwrap()
+    NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
 }
 
 /// 2026: 30/4 (Thu) and 1/5 (Fri) are holidays.
@@ -26,69 +23,24 @@ fn days(n: f64) -> ProcessingTime {
 fn clock_start_rules() {
     let c = calendar();
     // Monday 2026-03-02.
-    assert_eq!(
-        c.clock_start(at(2026, 3, 2, 6, 15)),
-        at(2026, 3, 2, 7, 0),
-        "before opening"
-    );
-    assert_eq!(
-        c.clock_start(at(2026, 3, 2, 9, 10)),
-        at(2026, 3, 2, 9, 10),
-        "during a session"
-    );
-    assert_eq!(
-        c.clock_start(at(2026, 3, 2, 12, 0)),
-        at(2026, 3, 2, 13, 30),
-        "lunch break"
-    );
-    assert_eq!(
-        c.clock_start(at(2026, 3, 2, 11, 30)),
-        at(2026, 3, 2, 13, 30),
-        "at the break"
-    );
-    assert_eq!(
-        c.clock_start(at(2026, 3, 2, 17, 0)),
-        at(2026, 3, 3, 7, 0),
-        "at closing"
-    );
-    assert_eq!(
-        c.clock_start(at(2026, 3, 6, 19, 0)),
-        at(2026, 3, 9, 7, 0),
-        "Friday evening"
-    );
-    assert_eq!(
-        c.clock_start(at(2026, 3, 7, 10, 0)),
-        at(2026, 3, 9, 7, 0),
-        "Saturday"
-    );
-    assert_eq!(
-        c.clock_start(at(2026, 4, 29, 18, 0)),
-        at(2026, 5, 4, 7, 0),
-        "before 30/4 and 1/5"
-    );
+    assert_eq!(c.clock_start(at(2026, 3, 2, 6, 15)), at(2026, 3, 2, 7, 0), "before opening");
+    assert_eq!(c.clock_start(at(2026, 3, 2, 9, 10)), at(2026, 3, 2, 9, 10), "during a session");
+    assert_eq!(c.clock_start(at(2026, 3, 2, 12, 0)), at(2026, 3, 2, 13, 30), "lunch break");
+    assert_eq!(c.clock_start(at(2026, 3, 2, 11, 30)), at(2026, 3, 2, 13, 30), "at the break");
+    assert_eq!(c.clock_start(at(2026, 3, 2, 17, 0)), at(2026, 3, 3, 7, 0), "at closing");
+    assert_eq!(c.clock_start(at(2026, 3, 6, 19, 0)), at(2026, 3, 9, 7, 0), "Friday evening");
+    assert_eq!(c.clock_start(at(2026, 3, 7, 10, 0)), at(2026, 3, 9, 7, 0), "Saturday");
+    assert_eq!(c.clock_start(at(2026, 4, 29, 18, 0)), at(2026, 5, 4, 7, 0), "before 30/4 and 1/5");
 }
 
 #[test]
 fn cut_off_moves_late_receptions_to_the_next_morning() {
     let c = calendar();
     let cutoff = NaiveTime::from_hms_opt(15, 0, 0);
-    assert_eq!(
-        c.reception_start(at(2026, 3, 2, 15, 0), cutoff),
-        at(2026, 3, 2, 15, 0)
-    );
-    assert_eq!(
-        c.reception_start(at(2026, 3, 2, 15, 1), cutoff),
-        at(2026, 3, 3, 7, 0)
-    );
-    assert_eq!(
-        c.reception_start(at(2026, 3, 6, 16, 0), cutoff),
-        at(2026, 3, 9, 7, 0),
-        "Friday after cut-off"
-    );
-    assert_eq!(
-        c.reception_start(at(2026, 3, 2, 16, 0), None),
-        at(2026, 3, 2, 16, 0)
-    );
+    assert_eq!(c.reception_start(at(2026, 3, 2, 15, 0), cutoff), at(2026, 3, 2, 15, 0));
+    assert_eq!(c.reception_start(at(2026, 3, 2, 15, 1), cutoff), at(2026, 3, 3, 7, 0));
+    assert_eq!(c.reception_start(at(2026, 3, 6, 16, 0), cutoff), at(2026, 3, 9, 7, 0), "Friday after cut-off");
+    assert_eq!(c.reception_start(at(2026, 3, 2, 16, 0), None), at(2026, 3, 2, 16, 0));
 }
 
 #[test]
@@ -97,31 +49,16 @@ fn working_days_skip_lunch_nights_weekends_and_holidays() {
     // Monday 09:00 + 1 working day = Tuesday 09:00.
     assert_eq!(c.due(at(2026, 3, 2, 9, 0), days(1.0)), at(2026, 3, 3, 9, 0));
     // Half a day from 10:00: 1.5 h before lunch, 2.5 h after → 16:00.
-    assert_eq!(
-        c.due(at(2026, 3, 2, 10, 0), days(0.5)),
-        at(2026, 3, 2, 16, 0)
-    );
+    assert_eq!(c.due(at(2026, 3, 2, 10, 0), days(0.5)), at(2026, 3, 2, 16, 0));
     // Friday 14:00 + 1 working day = Monday 14:00.
-    assert_eq!(
-        c.due(at(2026, 3, 6, 14, 0), days(1.0)),
-        at(2026, 3, 9, 14, 0)
-    );
+    assert_eq!(c.due(at(2026, 3, 6, 14, 0), days(1.0)), at(2026, 3, 9, 14, 0));
     // Wednesday 29/4 10:00 + 2 working days: 30/4, 1/5 and the weekend are skipped → Tue 5/5 10:00.
-    assert_eq!(
-        c.due(at(2026, 4, 29, 10, 0), days(2.0)),
-        at(2026, 5, 5, 10, 0)
-    );
+    assert_eq!(c.due(at(2026, 4, 29, 10, 0), days(2.0)), at(2026, 5, 5, 10, 0));
     // A whole day from opening ends at closing the same day, not the next morning.
-    assert_eq!(
-        c.due(at(2026, 3, 2, 7, 0), days(1.0)),
-        at(2026, 3, 2, 17, 0)
-    );
+    assert_eq!(c.due(at(2026, 3, 2, 7, 0), days(1.0)), at(2026, 3, 2, 17, 0));
     // Working hours: 4 h from 10:00 → 11:30 (1.5 h), then 13:30 + 2.5 h = 16:00.
     let four_hours = ProcessingTime::new(4.0, DurationUnit::WorkingHours).unwrap();
-    assert_eq!(
-        c.due(at(2026, 3, 2, 10, 0), four_hours),
-        at(2026, 3, 2, 16, 0)
-    );
+    assert_eq!(c.due(at(2026, 3, 2, 10, 0), four_hours), at(2026, 3, 2, 16, 0));
 }
 
 #[test]
@@ -144,76 +81,36 @@ fn supplement_pause_resume_and_recompute() {
     let left = c.remaining(at(2026, 3, 3, 9, 0), due, DurationUnit::WorkingDays);
     assert_eq!(left, Remaining::WorkingMinutes(960));
     // Supplement arrives Monday 9/3 14:00: resume → Wed 11/3 14:00; recompute → Thu 12/3 14:00.
-    assert_eq!(
-        c.resume(at(2026, 3, 9, 14, 0), left),
-        at(2026, 3, 11, 14, 0)
-    );
-    assert_eq!(
-        c.due(c.clock_start(at(2026, 3, 9, 14, 0)), days(3.0)),
-        at(2026, 3, 12, 14, 0)
-    );
+    assert_eq!(c.resume(at(2026, 3, 9, 14, 0), left), at(2026, 3, 11, 14, 0));
+    assert_eq!(c.due(c.clock_start(at(2026, 3, 9, 14, 0)), days(3.0)), at(2026, 3, 12, 14, 0));
 }
 
 #[test]
 fn timeliness_compares_dates_not_times() {
     let due = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
-    assert_eq!(
-        Timeliness::classify(NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(), due),
-        Timeliness::Early
-    );
+    assert_eq!(Timeliness::classify(NaiveDate::from_ymd_opt(2026, 3, 4).unwrap(), due), Timeliness::Early);
     assert_eq!(Timeliness::classify(due, due), Timeliness::OnTime);
-    assert_eq!(
-        Timeliness::classify(NaiveDate::from_ymd_opt(2026, 3, 6).unwrap(), due),
-        Timeliness::Late
-    );
+    assert_eq!(Timeliness::classify(NaiveDate::from_ymd_opt(2026, 3, 6).unwrap(), due), Timeliness::Late);
 }
 
 #[test]
 fn custom_hours_are_honoured_and_bad_hours_refused() {
     let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
     let saturday_morning = WorkingHours {
-        sessions: vec![
-            Session {
-                start: t(7, 30),
-                end: t(11, 30),
-            },
-            Session {
-                start: t(13, 0),
-                end: t(17, 0),
-            },
-        ],
+        sessions: vec![Session { start: t(7, 30), end: t(11, 30) }, Session { start: t(13, 0), end: t(17, 0) }],
         weekdays: vec![1, 2, 3, 4, 5, 6],
     };
     let c = Calendar::new(saturday_morning, []).unwrap();
     assert_eq!(c.clock_start(at(2026, 3, 7, 6, 0)), at(2026, 3, 7, 7, 30));
     assert_eq!(c.hours().day_minutes(), 480);
-    let none = WorkingHours {
-        sessions: vec![],
-        weekdays: vec![1],
-    };
-    assert_eq!(
-        Calendar::new(none, []),
-        Err(InvalidWorkingHours::NoSessions)
-    );
-    let overlapping = WorkingHours {
-        sessions: vec![Session {
-            start: t(9, 0),
-            end: t(8, 0),
-        }],
-        weekdays: vec![1],
-    };
-    assert_eq!(
-        Calendar::new(overlapping, []),
-        Err(InvalidWorkingHours::Overlapping)
-    );
+    let none = WorkingHours { sessions: vec![], weekdays: vec![1] };
+    assert_eq!(Calendar::new(none, []), Err(InvalidWorkingHours::NoSessions));
+    let overlapping = WorkingHours { sessions: vec![Session { start: t(9, 0), end: t(8, 0) }], weekdays: vec![1] };
+    assert_eq!(Calendar::new(overlapping, []), Err(InvalidWorkingHours::Overlapping));
 }
 
 fn in_working_hours(c: &Calendar, t: NaiveDateTime) -> bool {
-    c.is_working_day(t.date())
-        && c.hours()
-            .sessions
-            .iter()
-            .any(|s| t.time() >= s.start && t.time() <= s.end)
+    c.is_working_day(t.date()) && c.hours().sessions.iter().any(|s| t.time() >= s.start && t.time() <= s.end)
 }
 
 prop_compose! {

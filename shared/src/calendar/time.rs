@@ -36,18 +36,14 @@ impl ProcessingTime {
 
     pub fn validate(&self) -> Result<(), InvalidProcessingTime> {
         if !self.amount.is_finite() || self.amount <= 0.0 || self.amount > 3650.0 {
-            return Err(InvalidProcessingTime(
-                "amount must be above 0 and at most 3650",
-            ));
+            return Err(InvalidProcessingTime("amount must be above 0 and at most 3650"));
         }
         let minutes = self.amount * 60.0;
         if self.unit == DurationUnit::CalendarDays && self.amount.fract() != 0.0 {
             return Err(InvalidProcessingTime("calendar days must be whole days"));
         }
         if self.unit == DurationUnit::WorkingDays && (self.amount * 8.0).fract() != 0.0 {
-            return Err(InvalidProcessingTime(
-                "working days must be in eighths (whole hours)",
-            ));
+            return Err(InvalidProcessingTime("working days must be in eighths (whole hours)"));
         }
         if self.unit == DurationUnit::WorkingHours && minutes.fract() != 0.0 {
             return Err(InvalidProcessingTime("working hours must be whole minutes"));

@@ -7,6 +7,6 @@ mod procedure;
 pub use agency::{Agency, AgencyLevel};
 pub use officer::{InvalidOfficerId, Officer, OfficerId, OfficerRef, Role};
 pub use procedure::{
-    is_procedure_code, ApplicantKind, Channel, Component, ComponentForm, Fee, InvalidProcedure,
-    OnlineLevel, Procedure, SupplementRule, WorkflowStep,
+    is_procedure_code, ApplicantKind, Channel, Component, ComponentForm, Fee, InvalidProcedure, OnlineLevel, Procedure,
+    SupplementRule, WorkflowStep,
 };

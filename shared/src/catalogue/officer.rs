@@ -9,9 +9,7 @@ use crate::codes::AgencyCode;
 use crate::contact::{Email, PhoneNumber};
 
 /// What an officer may do.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Cán bộ một cửa: receives dossiers, issues receipts, returns results.
@@ -53,9 +51,7 @@ pub struct InvalidOfficerId;
 impl OfficerId {
     pub fn parse(text: &str) -> Result<Self, InvalidOfficerId> {
         let ok = (1..=64).contains(&text.len())
-            && text.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
-            });
+            && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
         if ok {
             Ok(Self(text.to_owned()))
         } else {
@@ -106,11 +102,7 @@ impl Officer {
         self.roles.contains(&role)
     }
     pub fn reference(&self) -> OfficerRef {
-        OfficerRef {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            agency: self.agency.clone(),
-        }
+        OfficerRef { id: self.id.clone(), name: self.name.clone(), agency: self.agency.clone() }
     }
 }
 

@@ -133,21 +133,15 @@ pub struct Procedure {
 /// Why a procedure cannot be published.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidProcedure {
-    #[error(
-        "mã thủ tục không hợp lệ / invalid procedure code: expected digits.digits, e.g. 1.001234"
-    )]
+    #[error("mã thủ tục không hợp lệ / invalid procedure code: expected digits.digits, e.g. 1.001234")]
     Code,
     #[error("thiếu {0} / {0} is required")]
     Missing(&'static str),
     #[error("{0}")]
     Time(#[from] crate::calendar::InvalidProcessingTime),
-    #[error(
-        "tổng tỷ lệ thời gian các bước phải bằng 100 / workflow shares must add up to 100, not {0}"
-    )]
+    #[error("tổng tỷ lệ thời gian các bước phải bằng 100 / workflow shares must add up to 100, not {0}")]
     Shares(u32),
-    #[error(
-        "bước cuối phải do lãnh đạo phê duyệt / the last workflow step must be a leader's approval"
-    )]
+    #[error("bước cuối phải do lãnh đạo phê duyệt / the last workflow step must be a leader's approval")]
     LastStepNotLeader,
     #[error("bước quy trình không thể giao cho vai trò quản trị / a workflow step cannot belong to the admin role")]
     AdminStep,
@@ -161,8 +155,7 @@ pub enum InvalidProcedure {
 pub fn is_procedure_code(text: &str) -> bool {
     match text.split_once('.') {
         Some((a, b)) => {
-            let digits =
-                |s: &str| !s.is_empty() && s.len() <= 9 && s.bytes().all(|c| c.is_ascii_digit());
+            let digits = |s: &str| !s.is_empty() && s.len() <= 9 && s.bytes().all(|c| c.is_ascii_digit());
             digits(a) && digits(b)
         }
         None => false,
@@ -174,10 +167,7 @@ impl Procedure {
         if !is_procedure_code(&self.code) {
             return Err(InvalidProcedure::Code);
         }
-        for (value, what) in [
-            (&self.name, "tên thủ tục / name"),
-            (&self.field, "lĩnh vực / field"),
-        ] {
+        for (value, what) in [(&self.name, "tên thủ tục / name"), (&self.field, "lĩnh vực / field")] {
             if value.trim().is_empty() {
                 return Err(InvalidProcedure::Missing(what));
             }
@@ -194,9 +184,7 @@ impl Procedure {
         self.processing_time.validate()?;
         if let Some(online) = &self.online_processing_time {
             online.validate()?;
-            if online.unit != self.processing_time.unit
-                || online.amount > self.processing_time.amount
-            {
+            if online.unit != self.processing_time.unit || online.amount > self.processing_time.amount {
                 return Err(InvalidProcedure::OnlineTimeLonger);
             }
         }
@@ -210,8 +198,7 @@ impl Procedure {
         if self.workflow.last().map(|s| s.role) != Some(Role::Leader) {
             return Err(InvalidProcedure::LastStepNotLeader);
         }
-        if self.online_level == OnlineLevel::Information && self.channels.contains(&Channel::Online)
-        {
+        if self.online_level == OnlineLevel::Information && self.channels.contains(&Channel::Online) {
             return Err(InvalidProcedure::OnlineNotOffered);
         }
         Ok(())
@@ -227,9 +214,6 @@ impl Procedure {
 
     /// The agency in charge of step `index`.
     pub fn step_agency(&self, index: usize) -> &AgencyCode {
-        self.workflow
-            .get(index)
-            .and_then(|s| s.agency.as_ref())
-            .unwrap_or(&self.agency)
+        self.workflow.get(index).and_then(|s| s.agency.as_ref()).unwrap_or(&self.agency)
     }
 }

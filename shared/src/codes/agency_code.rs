@@ -25,9 +25,7 @@ impl AgencyCode {
         };
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
         let unit = m.as_bytes();
-        let unit_ok = unit.len() == 3
-            && unit[0].is_ascii_uppercase()
-            && unit[1..].iter().all(u8::is_ascii_digit);
+        let unit_ok = unit.len() == 3 && unit[0].is_ascii_uppercase() && unit[1..].iter().all(u8::is_ascii_digit);
         if digits(v, 3) && digits(z, 2) && digits(y, 2) && unit_ok {
             Ok(Self(text.to_owned()))
         } else {

@@ -26,27 +26,18 @@ pub struct InvalidDossierCode(pub String);
 
 impl DossierCode {
     /// The code for the `sequence`-th dossier (from 1) of `agency` on `date` (Vietnam date).
-    pub fn new(
-        agency: AgencyCode,
-        date: NaiveDate,
-        sequence: u32,
-    ) -> Result<Self, InvalidDossierCode> {
+    pub fn new(agency: AgencyCode, date: NaiveDate, sequence: u32) -> Result<Self, InvalidDossierCode> {
         use chrono::Datelike;
         if sequence == 0 || !(2000..2100).contains(&date.year()) {
             return Err(InvalidDossierCode(format!("{agency}-{date}-{sequence}")));
         }
-        Ok(Self {
-            agency,
-            date,
-            sequence,
-        })
+        Ok(Self { agency, date, sequence })
     }
 
     pub fn parse(text: &str) -> Result<Self, InvalidDossierCode> {
         let bad = || InvalidDossierCode(text.chars().take(60).collect());
         let mut parts = text.rsplitn(3, '-');
-        let (Some(seq), Some(day), Some(agency)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(seq), Some(day), Some(agency)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
         let agency = AgencyCode::parse(agency).map_err(|_| bad())?;
@@ -76,13 +67,7 @@ impl DossierCode {
 
 impl fmt::Display for DossierCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}-{}-{:04}",
-            self.agency,
-            self.date.format("%y%m%d"),
-            self.sequence
-        )
+        write!(f, "{}-{}-{:04}", self.agency, self.date.format("%y%m%d"), self.sequence)
     }
 }
 
@@ -120,10 +105,7 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2024, 3, 15).unwrap();
         let code = DossierCode::new(agency(), date, 7).unwrap();
         assert_eq!(code.to_string(), "000.00.12.H56-240315-0007");
-        assert_eq!(
-            DossierCode::parse("000.00.12.H56-240315-0007").unwrap(),
-            code
-        );
+        assert_eq!(DossierCode::parse("000.00.12.H56-240315-0007").unwrap(), code);
     }
 
     #[test]
@@ -131,10 +113,7 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
         let code = DossierCode::new(agency(), date, 10_000).unwrap();
         assert_eq!(code.to_string(), "000.00.12.H56-260105-10000");
-        assert_eq!(
-            DossierCode::parse(&code.to_string()).unwrap().sequence(),
-            10_000
-        );
+        assert_eq!(DossierCode::parse(&code.to_string()).unwrap().sequence(), 10_000);
     }
 
     #[test]

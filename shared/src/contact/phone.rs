@@ -25,10 +25,7 @@ impl PhoneNumber {
             Some(rest) => (true, rest),
             None => (false, trimmed),
         };
-        if !rest
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-'))
-        {
+        if !rest.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-')) {
             return Err(InvalidPhoneNumber);
         }
         let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
@@ -83,23 +80,10 @@ mod tests {
 
     #[test]
     fn normalises_to_e164() {
-        for input in [
-            "0912345678",
-            "+84912345678",
-            "84912345678",
-            "091 234 5678",
-            "091.234.5678",
-        ] {
-            assert_eq!(
-                PhoneNumber::parse(input).unwrap().e164(),
-                "+84912345678",
-                "{input}"
-            );
+        for input in ["0912345678", "+84912345678", "84912345678", "091 234 5678", "091.234.5678"] {
+            assert_eq!(PhoneNumber::parse(input).unwrap().e164(), "+84912345678", "{input}");
         }
-        assert_eq!(
-            PhoneNumber::parse("0912345678").unwrap().masked(),
-            "091****678"
-        );
+        assert_eq!(PhoneNumber::parse("0912345678").unwrap().masked(), "091****678");
     }
 
     #[test]

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use super::table::{rules_for, By, Rule, To};
 use super::{
-    Action, Applicant, Command, Dossier, EventActor, HistoryEvent, LifecycleError, NoticeKind,
-    Pause, Rating, ResultDelivery, ReturnMethod, Status, StepProgress, SubmittedDocument, Terms,
+    Action, Applicant, Command, Dossier, EventActor, HistoryEvent, LifecycleError, NoticeKind, Pause, Rating,
+    ResultDelivery, ReturnMethod, Status, StepProgress, SubmittedDocument, Terms,
 };
 use crate::calendar::{vietnam, Calendar};
 use crate::catalogue::{ApplicantKind, Channel, Officer, OfficerRef, Procedure, Role};
@@ -50,10 +50,7 @@ const MAX_TEXT: usize = 2000;
 fn rule_for(action: Action, status: Option<Status>) -> Result<&'static Rule, LifecycleError> {
     rules_for(action, status)
         .next()
-        .ok_or(LifecycleError::InvalidTransition {
-            action,
-            status: status.unwrap_or(Status::Submitted),
-        })
+        .ok_or(LifecycleError::InvalidTransition { action, status: status.unwrap_or(Status::Submitted) })
 }
 
 /// The role an officer acts in under `rule`, or why they may not.
@@ -65,11 +62,7 @@ pub fn authorise(
 ) -> Result<Option<Role>, LifecycleError> {
     let officer = match actor {
         Actor::Applicant if rule.by.contains(&By::Applicant) => return Ok(None),
-        Actor::Applicant => {
-            return Err(LifecycleError::MissingRole {
-                needed: needed_roles(rule, step),
-            })
-        }
+        Actor::Applicant => return Err(LifecycleError::MissingRole { needed: needed_roles(rule, step) }),
         Actor::Officer(o) => o,
     };
     let mut denial = LifecycleError::ApplicantOnly;
@@ -78,17 +71,13 @@ pub fn authorise(
             (By::Applicant, _) => continue,
             (By::AgencyRole(role), _) => (dossier_agency, *role, None),
             (By::StepAgencyRole(role), Some((_, _, agency))) => (agency, *role, None),
-            (By::StepHolder, Some((progress, role, agency))) => {
-                (agency, role, progress.assignee.as_ref())
-            }
+            (By::StepHolder, Some((progress, role, agency))) => (agency, role, progress.assignee.as_ref()),
             (_, None) => continue,
         };
         let attempt = if &officer.agency != agency {
             LifecycleError::OtherAgency
         } else if !officer.has_role(role) {
-            LifecycleError::MissingRole {
-                needed: needed_roles(rule, step),
-            }
+            LifecycleError::MissingRole { needed: needed_roles(rule, step) }
         } else if assignee.is_some_and(|a| a.id != officer.id) {
             LifecycleError::NotAssignee
         } else {
@@ -117,10 +106,7 @@ fn needed_roles(rule: &Rule, step: Option<(&StepProgress, Role, &AgencyCode)>) -
 
 fn actor_record(actor: Actor<'_>, role: Option<Role>) -> EventActor {
     match (actor, role) {
-        (Actor::Officer(o), Some(role)) => EventActor::Officer {
-            officer: o.reference(),
-            role,
-        },
+        (Actor::Officer(o), Some(role)) => EventActor::Officer { officer: o.reference(), role },
         _ => EventActor::Applicant,
     }
 }
@@ -165,9 +151,7 @@ fn check_filing(new: &NewDossier, procedure: &Procedure) -> Result<(), Lifecycle
         _ => {}
     }
     if new.channel == Channel::Online && a.phone.is_none() && a.email.is_none() {
-        return Err(LifecycleError::ApplicantDetail(
-            "số điện thoại hoặc email / phone or email",
-        ));
+        return Err(LifecycleError::ApplicantDetail("số điện thoại hoặc email / phone or email"));
     }
     check_documents(&new.documents, procedure)?;
     let missing: Vec<String> = procedure
@@ -182,18 +166,13 @@ fn check_filing(new: &NewDossier, procedure: &Procedure) -> Result<(), Lifecycle
     Ok(())
 }
 
-fn check_documents(
-    documents: &[SubmittedDocument],
-    procedure: &Procedure,
-) -> Result<(), LifecycleError> {
+fn check_documents(documents: &[SubmittedDocument], procedure: &Procedure) -> Result<(), LifecycleError> {
     if documents.len() > 100 {
         return Err(LifecycleError::TooLong("documents"));
     }
     for d in documents {
         if !procedure.components.iter().any(|c| c.name == d.component) {
-            return Err(LifecycleError::UnknownComponent(
-                d.component.chars().take(200).collect(),
-            ));
+            return Err(LifecycleError::UnknownComponent(d.component.chars().take(200).collect()));
         }
         if d.file_name.trim().is_empty()
             || d.file_name.len() > 255
@@ -222,25 +201,10 @@ fn step_progress(
     ctx: &Context<'_>,
 ) -> StepProgress {
     let cal = ctx.calendar;
-    let share = d
-        .terms
-        .workflow
-        .get(index)
-        .map(|s| s.share_percent)
-        .unwrap_or(0);
-    let minutes = d
-        .terms
-        .processing_time
-        .share_minutes(share, cal.hours().day_minutes());
+    let share = d.terms.workflow.get(index).map(|s| s.share_percent).unwrap_or(0);
+    let minutes = d.terms.processing_time.share_minutes(share, cal.hours().day_minutes());
     let due = cal.add_working_minutes(vietnam::to_local(at), minutes);
-    StepProgress {
-        index,
-        given_at: at,
-        given_by: by,
-        assignee: None,
-        taken_at: None,
-        due_at: vietnam::from_local(due),
-    }
+    StepProgress { index, given_at: at, given_by: by, assignee: None, taken_at: None, due_at: vietnam::from_local(due) }
 }
 
 /// Opens a dossier: online submission or reception at the desk.
@@ -250,11 +214,7 @@ pub fn open(
     actor: Actor<'_>,
     ctx: &Context<'_>,
 ) -> Result<Transition, LifecycleError> {
-    let action = if matches!(actor, Actor::Officer(_)) {
-        Action::CounterReceive
-    } else {
-        Action::Submit
-    };
+    let action = if matches!(actor, Actor::Officer(_)) { Action::CounterReceive } else { Action::Submit };
     if (action == Action::Submit) != (new.channel == Channel::Online) {
         return Err(LifecycleError::ChannelNotOffered);
     }
@@ -310,11 +270,7 @@ pub fn open(
         step_due_at: d.step.as_ref().map(|s| s.due_at),
         due_at: d.due_at,
     };
-    Ok(Transition {
-        dossier: d,
-        event,
-        notice: rule.notice,
-    })
+    Ok(Transition { dossier: d, event, notice: rule.notice })
 }
 
 /// Decides an action on an existing dossier.
@@ -325,14 +281,9 @@ pub fn decide(
     ctx: &Context<'_>,
 ) -> Result<Transition, LifecycleError> {
     let action = command.action();
-    let rule =
-        rule_for(action, Some(current.status)).map_err(|_| LifecycleError::InvalidTransition {
-            action,
-            status: current.status,
-        })?;
-    let step = current
-        .current_step()
-        .map(|(progress, def)| (progress, def.role, current.step_agency(progress.index)));
+    let rule = rule_for(action, Some(current.status))
+        .map_err(|_| LifecycleError::InvalidTransition { action, status: current.status })?;
+    let step = current.current_step().map(|(progress, def)| (progress, def.role, current.step_agency(progress.index)));
     let role = authorise(rule, &current.agency_code, step, actor)?;
     let officer_ref = match actor {
         Actor::Officer(o) => Some(o.reference()),
@@ -357,11 +308,7 @@ pub fn decide(
         }
         Command::RequestSupplement { reason, missing } => {
             let reason = required_text(&reason, "reason")?;
-            let missing: Vec<String> = missing
-                .iter()
-                .map(|m| m.trim().to_owned())
-                .filter(|m| !m.is_empty())
-                .collect();
+            let missing: Vec<String> = missing.iter().map(|m| m.trim().to_owned()).filter(|m| !m.is_empty()).collect();
             if missing.is_empty() {
                 return Err(LifecycleError::MissingListRequired);
             }
@@ -371,18 +318,10 @@ pub fn decide(
             if d.supplement_requests > 0 {
                 return Err(LifecycleError::SupplementAlreadyRequested);
             }
-            let remaining = d.due_at.map(|due| {
-                cal.remaining(
-                    vietnam::to_local(now),
-                    vietnam::to_local(due),
-                    d.terms.processing_time.unit,
-                )
-            });
-            d.pause = Some(Pause {
-                paused_at: now,
-                resume_to: d.status,
-                remaining,
-            });
+            let remaining = d
+                .due_at
+                .map(|due| cal.remaining(vietnam::to_local(now), vietnam::to_local(due), d.terms.processing_time.unit));
+            d.pause = Some(Pause { paused_at: now, resume_to: d.status, remaining });
             d.supplement_requests += 1;
             note = Some(format!("{reason}\n- {}", missing.join("\n- ")));
         }
@@ -393,28 +332,19 @@ pub fn decide(
             check_documents(&documents, ctx.procedure)?;
             note = optional_text(n.as_deref(), "note")?;
             let pause = d.pause.take();
-            d.status = pause
-                .as_ref()
-                .map(|p| p.resume_to)
-                .unwrap_or(Status::Submitted);
+            d.status = pause.as_ref().map(|p| p.resume_to).unwrap_or(Status::Submitted);
             if let Some(remaining) = pause.and_then(|p| p.remaining) {
                 let due = match d.terms.supplement_rule {
-                    crate::catalogue::SupplementRule::Recompute => cal.due(
-                        cal.clock_start(vietnam::to_local(now)),
-                        d.terms.processing_time,
-                    ),
-                    crate::catalogue::SupplementRule::Resume => {
-                        cal.resume(vietnam::to_local(now), remaining)
+                    crate::catalogue::SupplementRule::Recompute => {
+                        cal.due(cal.clock_start(vietnam::to_local(now)), d.terms.processing_time)
                     }
+                    crate::catalogue::SupplementRule::Resume => cal.resume(vietnam::to_local(now), remaining),
                 };
                 d.due_at = Some(vietnam::from_local(due));
                 if let Some(step) = &d.step {
                     let restarted = step_progress(&d, step.index, now, step.given_by.clone(), ctx);
-                    d.step = Some(StepProgress {
-                        assignee: step.assignee.clone(),
-                        taken_at: step.taken_at,
-                        ..restarted
-                    });
+                    d.step =
+                        Some(StepProgress { assignee: step.assignee.clone(), taken_at: step.taken_at, ..restarted });
                 }
             }
             d.documents.extend(documents);
@@ -422,15 +352,11 @@ pub fn decide(
         Command::Assign { assignee, note: n } => {
             note = optional_text(n.as_deref(), "note")?;
             let Some(step) = d.step.as_mut() else {
-                return Err(LifecycleError::InvalidTransition {
-                    action,
-                    status: d.status,
-                });
+                return Err(LifecycleError::InvalidTransition { action, status: d.status });
             };
             let def = current.terms.workflow.get(step.index);
-            let eligible = def.is_some_and(|def| {
-                &assignee.agency == current.step_agency(step.index) && assignee.has_role(def.role)
-            });
+            let eligible = def
+                .is_some_and(|def| &assignee.agency == current.step_agency(step.index) && assignee.has_role(def.role));
             if !eligible {
                 return Err(LifecycleError::AssigneeNotEligible);
             }
@@ -469,10 +395,7 @@ pub fn decide(
             if d.extended {
                 return Err(LifecycleError::AlreadyExtended);
             }
-            let due = d.due_at.ok_or(LifecycleError::InvalidTransition {
-                action,
-                status: d.status,
-            })?;
+            let due = d.due_at.ok_or(LifecycleError::InvalidTransition { action, status: d.status })?;
             if now > due {
                 return Err(LifecycleError::DeadlinePassed);
             }
@@ -483,9 +406,7 @@ pub fn decide(
             d.extended = true;
         }
         Command::Return { method, waybill } => {
-            let waybill = waybill
-                .map(|w| w.trim().to_owned())
-                .filter(|w| !w.is_empty());
+            let waybill = waybill.map(|w| w.trim().to_owned()).filter(|w| !w.is_empty());
             if method == ReturnMethod::Postal {
                 if !d.terms.postal_return {
                     return Err(LifecycleError::PostalReturnNotOffered);
@@ -497,10 +418,7 @@ pub fn decide(
                 }
             }
             note = waybill.clone();
-            d.result = Some(ResultDelivery {
-                method,
-                waybill: waybill.filter(|_| method == ReturnMethod::Postal),
-            });
+            d.result = Some(ResultDelivery { method, waybill: waybill.filter(|_| method == ReturnMethod::Postal) });
             d.returned_at = Some(now);
         }
         Command::Withdraw { reason } => {
@@ -538,32 +456,20 @@ pub fn decide(
         step_due_at: d.step.as_ref().map(|s| s.due_at),
         due_at: d.due_at,
     };
-    Ok(Transition {
-        dossier: d,
-        event,
-        notice: rule.notice,
-    })
+    Ok(Transition { dossier: d, event, notice: rule.notice })
 }
 
 fn check_rating(rating: &Rating) -> Result<(), LifecycleError> {
     if rating.indicators.len() != 9 {
-        return Err(LifecycleError::InvalidRating(
-            "indicators must have nine scores",
-        ));
+        return Err(LifecycleError::InvalidRating("indicators must have nine scores"));
     }
     if rating.indicators.iter().any(|&s| s > 2) {
-        return Err(LifecycleError::InvalidRating(
-            "each indicator is scored 0, 1 or 2",
-        ));
+        return Err(LifecycleError::InvalidRating("each indicator is scored 0, 1 or 2"));
     }
     if rating.ease_of_use.is_some_and(|e| !(1..=5).contains(&e)) {
         return Err(LifecycleError::InvalidRating("ease_of_use is 1 to 5"));
     }
-    if rating
-        .comment
-        .as_ref()
-        .is_some_and(|c| c.chars().count() > MAX_TEXT)
-    {
+    if rating.comment.as_ref().is_some_and(|c| c.chars().count() > MAX_TEXT) {
         return Err(LifecycleError::TooLong("comment"));
     }
     Ok(())

@@ -7,9 +7,7 @@ use utoipa::ToSchema;
 
 use super::Status;
 use crate::calendar::{ProcessingTime, Remaining};
-use crate::catalogue::{
-    ApplicantKind, Channel, OfficerRef, Procedure, SupplementRule, WorkflowStep,
-};
+use crate::catalogue::{ApplicantKind, Channel, OfficerRef, Procedure, SupplementRule, WorkflowStep};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::contact::{CitizenId, Email, PhoneNumber, TaxCode};
 
@@ -170,12 +168,20 @@ impl Dossier {
         Some((progress, self.terms.workflow.get(progress.index)?))
     }
 
+    /// The agency whose queue the dossier is in now: the current step's agency while it is in
+    /// the workflow (an inter-agency step sits with the other agency), else the dossier's own.
+    pub fn handling_agency(&self) -> &AgencyCode {
+        match (&self.step, self.status) {
+            (
+                Some(step),
+                Status::Received | Status::Processing | Status::AwaitingSupplement | Status::AwaitingPayment,
+            ) => self.step_agency(step.index),
+            _ => &self.agency_code,
+        }
+    }
+
     /// The agency in charge of workflow step `index`.
     pub fn step_agency(&self, index: usize) -> &AgencyCode {
-        self.terms
-            .workflow
-            .get(index)
-            .and_then(|s| s.agency.as_ref())
-            .unwrap_or(&self.agency_code)
+        self.terms.workflow.get(index).and_then(|s| s.agency.as_ref()).unwrap_or(&self.agency_code)
     }
 }

@@ -9,7 +9,9 @@ pub enum LifecycleError {
     InvalidTransition { action: Action, status: Status },
     #[error("thao tác này dành cho người nộp hồ sơ / only the applicant may do this")]
     ApplicantOnly,
-    #[error("cán bộ không thuộc cơ quan xử lý hồ sơ / the officer does not belong to the agency handling this dossier")]
+    #[error(
+        "cán bộ không thuộc cơ quan xử lý hồ sơ / the officer does not belong to the agency handling this dossier"
+    )]
     OtherAgency,
     #[error("cán bộ không có vai trò cần thiết ({needed:?}) / the officer lacks the role needed ({needed:?})")]
     MissingRole { needed: Vec<Role> },
@@ -25,21 +27,15 @@ pub enum LifecycleError {
     DocumentsRequired,
     #[error("cán bộ được giao không phù hợp với bước xử lý / the assignee cannot hold this step (agency or role)")]
     AssigneeNotEligible,
-    #[error(
-        "đây là bước cuối, cần phê duyệt / this is the last step: approve instead of forwarding"
-    )]
+    #[error("đây là bước cuối, cần phê duyệt / this is the last step: approve instead of forwarding")]
     LastStep,
     #[error("chưa đến bước phê duyệt / the dossier is not at its approval step")]
     NotLastStep,
     #[error("chỉ được hẹn lại một lần / the due date may be extended only once")]
     AlreadyExtended,
-    #[error(
-        "đã quá hạn, không thể hẹn lại / the due date has passed: the apology must come before it"
-    )]
+    #[error("đã quá hạn, không thể hẹn lại / the due date has passed: the apology must come before it")]
     DeadlinePassed,
-    #[error(
-        "ngày hẹn mới phải sau ngày hẹn hiện tại / the new due date must be after the current one"
-    )]
+    #[error("ngày hẹn mới phải sau ngày hẹn hiện tại / the new due date must be after the current one")]
     NewDueNotLater,
     #[error("trả qua bưu chính cần mã vận đơn / a postal return needs a waybill number")]
     WaybillRequired,

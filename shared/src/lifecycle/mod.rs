@@ -13,8 +13,7 @@ mod tracking;
 pub use action::{Action, Command};
 pub use decide::{authorise, decide, open, Actor, Context, NewDossier, Transition};
 pub use dossier::{
-    Applicant, Dossier, Pause, Rating, ResultDelivery, ReturnMethod, StepProgress,
-    SubmittedDocument, Terms, Verdict,
+    Applicant, Dossier, Pause, Rating, ResultDelivery, ReturnMethod, StepProgress, SubmittedDocument, Terms, Verdict,
 };
 pub use error::LifecycleError;
 pub use event::{EventActor, HistoryEvent};

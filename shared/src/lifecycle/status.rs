@@ -94,14 +94,7 @@ impl Status {
 
     /// No processing happens any more (the dossier may still be rated).
     pub fn is_finished(self) -> bool {
-        matches!(
-            self,
-            Status::Refused
-                | Status::Withdrawn
-                | Status::Stopped
-                | Status::Resolved
-                | Status::Returned
-        )
+        matches!(self, Status::Refused | Status::Withdrawn | Status::Stopped | Status::Resolved | Status::Returned)
     }
 }
 

@@ -102,10 +102,7 @@ pub const TRANSITIONS: &[Rule] = &[
     Rule {
         action: Action::Assign,
         from: From::In(&[Received, Processing]),
-        by: &[
-            By::StepAgencyRole(Role::Leader),
-            By::StepAgencyRole(Role::Reception),
-        ],
+        by: &[By::StepAgencyRole(Role::Leader), By::StepAgencyRole(Role::Reception)],
         to: To::Status(Processing),
         notice: None,
     },
@@ -133,10 +130,7 @@ pub const TRANSITIONS: &[Rule] = &[
     Rule {
         action: Action::Extend,
         from: From::In(&[Received, Processing, AwaitingPayment]),
-        by: &[
-            By::AgencyRole(Role::Leader),
-            By::AgencyRole(Role::Reception),
-        ],
+        by: &[By::AgencyRole(Role::Leader), By::AgencyRole(Role::Reception)],
         to: To::Unchanged,
         notice: Some(NoticeKind::Apology),
     },
@@ -149,13 +143,7 @@ pub const TRANSITIONS: &[Rule] = &[
     },
     Rule {
         action: Action::Withdraw,
-        from: From::In(&[
-            Submitted,
-            Received,
-            Processing,
-            AwaitingSupplement,
-            AwaitingPayment,
-        ]),
+        from: From::In(&[Submitted, Received, Processing, AwaitingSupplement, AwaitingPayment]),
         by: &[By::Applicant],
         to: To::Status(Withdrawn),
         notice: Some(NoticeKind::Withdrawn),

@@ -15,12 +15,7 @@ fn agency() -> AgencyCode {
 }
 
 fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    vietnam::from_local(
-        NaiveDate::from_ymd_opt(y, m, d)
-            .unwrap()
-            .and_hms_opt(h, min, 0)
-            .unwrap(),
-    )
+    vietnam::from_local(NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap())
 }
 
 fn procedure(rule: SupplementRule) -> Procedure {
@@ -46,18 +41,8 @@ fn procedure(rule: SupplementRule) -> Procedure {
         postal_return: true,
         supplement_rule: rule,
         workflow: vec![
-            WorkflowStep {
-                name: "Thẩm định".into(),
-                role: Role::Specialist,
-                agency: None,
-                share_percent: 75,
-            },
-            WorkflowStep {
-                name: "Phê duyệt".into(),
-                role: Role::Leader,
-                agency: None,
-                share_percent: 25,
-            },
+            WorkflowStep { name: "Thẩm định".into(), role: Role::Specialist, agency: None, share_percent: 75 },
+            WorkflowStep { name: "Phê duyệt".into(), role: Role::Leader, agency: None, share_percent: 25 },
         ],
     }
 }
@@ -94,31 +79,13 @@ impl World {
         }
     }
     fn ctx(&self, now: DateTime<Utc>) -> Context<'_> {
-        Context {
-            now,
-            calendar: &self.calendar,
-            procedure: &self.procedure,
-        }
+        Context { now, calendar: &self.calendar, procedure: &self.procedure }
     }
     fn submit(&self, now: DateTime<Utc>) -> Dossier {
-        let code =
-            DossierCode::new(agency(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 1).unwrap();
-        open(
-            code,
-            filing(Channel::Online),
-            Actor::Applicant,
-            &self.ctx(now),
-        )
-        .unwrap()
-        .dossier
+        let code = DossierCode::new(agency(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 1).unwrap();
+        open(code, filing(Channel::Online), Actor::Applicant, &self.ctx(now)).unwrap().dossier
     }
-    fn act(
-        &self,
-        d: &Dossier,
-        actor: Actor<'_>,
-        c: Command,
-        now: DateTime<Utc>,
-    ) -> Result<Transition, LifecycleError> {
+    fn act(&self, d: &Dossier, actor: Actor<'_>, c: Command, now: DateTime<Utc>) -> Result<Transition, LifecycleError> {
         decide(d, actor, c, &self.ctx(now))
     }
 }
@@ -148,11 +115,7 @@ fn filing(channel: Channel) -> NewDossier {
 fn table_has_one_rule_per_action_and_status_and_covers_every_action() {
     for rule in TRANSITIONS {
         for status in Status::ALL.map(Some).into_iter().chain([None]) {
-            assert!(
-                rules_for(rule.action, status).count() <= 1,
-                "{:?} from {status:?}",
-                rule.action
-            );
+            assert!(rules_for(rule.action, status).count() <= 1, "{:?} from {status:?}", rule.action);
         }
     }
     use Action::*;
@@ -183,137 +146,60 @@ fn happy_path_from_online_submission_to_rating() {
     assert_eq!(d.status, Status::Submitted);
     assert_eq!(d.due_at, None);
 
-    let t = w
-        .act(
-            &d,
-            Actor::Officer(&w.desk),
-            Command::Receive { note: None },
-            vn(2026, 3, 2, 9, 0),
-        )
-        .unwrap();
+    let t = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap();
     assert_eq!(t.dossier.status, Status::Received);
-    assert_eq!(
-        t.dossier.due_at,
-        Some(vn(2026, 3, 5, 9, 0)),
-        "3 working days from Monday 09:00"
-    );
+    assert_eq!(t.dossier.due_at, Some(vn(2026, 3, 5, 9, 0)), "3 working days from Monday 09:00");
     assert_eq!(t.notice, Some(NoticeKind::Received));
     assert_eq!(t.event.seq, 1);
     assert_eq!(t.dossier.version, 2);
     // Step 0 has 75% of 24 h = 18 working hours: Monday 09:00 → Wednesday 11:00.
-    assert_eq!(
-        t.dossier.step.as_ref().unwrap().due_at,
-        vn(2026, 3, 4, 11, 0)
-    );
+    assert_eq!(t.dossier.step.as_ref().unwrap().due_at, vn(2026, 3, 4, 11, 0));
 
     let d = t.dossier;
-    let assign = Command::Assign {
-        assignee: w.specialist.clone(),
-        note: None,
-    };
-    let t = w
-        .act(&d, Actor::Officer(&w.desk), assign, vn(2026, 3, 2, 9, 30))
-        .unwrap();
+    let assign = Command::Assign { assignee: w.specialist.clone(), note: None };
+    let t = w.act(&d, Actor::Officer(&w.desk), assign, vn(2026, 3, 2, 9, 30)).unwrap();
     assert_eq!(t.dossier.status, Status::Processing);
     let d = t.dossier;
 
     // Another specialist cannot take a step assigned to someone else.
-    let fwd = || Command::Forward {
-        assignee: None,
-        note: None,
-    };
+    let fwd = || Command::Forward { assignee: None, note: None };
     assert_eq!(
-        w.act(
-            &d,
-            Actor::Officer(&w.other_specialist),
-            fwd(),
-            vn(2026, 3, 3, 9, 0)
-        )
-        .unwrap_err(),
+        w.act(&d, Actor::Officer(&w.other_specialist), fwd(), vn(2026, 3, 3, 9, 0)).unwrap_err(),
         LifecycleError::NotAssignee
     );
     // Approving at the review step is refused.
     assert_eq!(
-        w.act(
-            &d,
-            Actor::Officer(&w.specialist),
-            Command::Approve { note: None },
-            vn(2026, 3, 3, 9, 0)
-        )
-        .unwrap_err(),
+        w.act(&d, Actor::Officer(&w.specialist), Command::Approve { note: None }, vn(2026, 3, 3, 9, 0)).unwrap_err(),
         LifecycleError::NotLastStep
     );
-    let t = w
-        .act(
-            &d,
-            Actor::Officer(&w.specialist),
-            fwd(),
-            vn(2026, 3, 3, 9, 0),
-        )
-        .unwrap();
+    let t = w.act(&d, Actor::Officer(&w.specialist), fwd(), vn(2026, 3, 3, 9, 0)).unwrap();
     assert_eq!(t.dossier.step.as_ref().unwrap().index, 1);
     let d = t.dossier;
     assert_eq!(
-        w.act(&d, Actor::Officer(&w.leader), fwd(), vn(2026, 3, 3, 10, 0))
-            .unwrap_err(),
+        w.act(&d, Actor::Officer(&w.leader), fwd(), vn(2026, 3, 3, 10, 0)).unwrap_err(),
         LifecycleError::LastStep
     );
-    let t = w
-        .act(
-            &d,
-            Actor::Officer(&w.leader),
-            Command::Approve { note: None },
-            vn(2026, 3, 3, 10, 0),
-        )
-        .unwrap();
+    let t = w.act(&d, Actor::Officer(&w.leader), Command::Approve { note: None }, vn(2026, 3, 3, 10, 0)).unwrap();
     assert_eq!(t.dossier.status, Status::Resolved);
     assert_eq!(t.notice, Some(NoticeKind::ResultReady));
     let d = t.dossier;
 
-    let ret = Command::Return {
-        method: ReturnMethod::Postal,
-        waybill: None,
-    };
+    let ret = Command::Return { method: ReturnMethod::Postal, waybill: None };
     assert_eq!(
-        w.act(&d, Actor::Officer(&w.desk), ret, vn(2026, 3, 3, 11, 0))
-            .unwrap_err(),
+        w.act(&d, Actor::Officer(&w.desk), ret, vn(2026, 3, 3, 11, 0)).unwrap_err(),
         LifecycleError::WaybillRequired
     );
-    let ret = Command::Return {
-        method: ReturnMethod::Postal,
-        waybill: Some("EB123456789VN".into()),
-    };
-    let t = w
-        .act(&d, Actor::Officer(&w.desk), ret, vn(2026, 3, 3, 11, 0))
-        .unwrap();
+    let ret = Command::Return { method: ReturnMethod::Postal, waybill: Some("EB123456789VN".into()) };
+    let t = w.act(&d, Actor::Officer(&w.desk), ret, vn(2026, 3, 3, 11, 0)).unwrap();
     assert_eq!(t.dossier.status, Status::Returned);
     let d = t.dossier;
 
-    let rating = Rating {
-        indicators: vec![2; 9],
-        ease_of_use: Some(5),
-        verdict: Verdict::VerySatisfied,
-        comment: None,
-    };
-    let t = w
-        .act(
-            &d,
-            Actor::Applicant,
-            Command::Rate {
-                rating: rating.clone(),
-            },
-            vn(2026, 3, 4, 8, 0),
-        )
-        .unwrap();
+    let rating =
+        Rating { indicators: vec![2; 9], ease_of_use: Some(5), verdict: Verdict::VerySatisfied, comment: None };
+    let t = w.act(&d, Actor::Applicant, Command::Rate { rating: rating.clone() }, vn(2026, 3, 4, 8, 0)).unwrap();
     assert_eq!(t.dossier.rating.as_ref().unwrap().total(), 18);
     assert_eq!(
-        w.act(
-            &t.dossier,
-            Actor::Applicant,
-            Command::Rate { rating },
-            vn(2026, 3, 4, 8, 0)
-        )
-        .unwrap_err(),
+        w.act(&t.dossier, Actor::Applicant, Command::Rate { rating }, vn(2026, 3, 4, 8, 0)).unwrap_err(),
         LifecycleError::AlreadyRated
     );
 }
@@ -326,67 +212,30 @@ fn actors_outside_the_table_are_refused_with_a_reason() {
     stranger.agency = AgencyCode::parse("000.00.05.H56").unwrap();
     let receive = || Command::Receive { note: None };
     assert_eq!(
-        w.act(
-            &d,
-            Actor::Officer(&stranger),
-            receive(),
-            vn(2026, 3, 2, 9, 0)
-        )
-        .unwrap_err(),
+        w.act(&d, Actor::Officer(&stranger), receive(), vn(2026, 3, 2, 9, 0)).unwrap_err(),
         LifecycleError::OtherAgency
     );
     assert!(matches!(
-        w.act(
-            &d,
-            Actor::Officer(&w.specialist),
-            receive(),
-            vn(2026, 3, 2, 9, 0)
-        )
-        .unwrap_err(),
+        w.act(&d, Actor::Officer(&w.specialist), receive(), vn(2026, 3, 2, 9, 0)).unwrap_err(),
         LifecycleError::MissingRole { .. }
     ));
     assert!(matches!(
-        w.act(&d, Actor::Applicant, receive(), vn(2026, 3, 2, 9, 0))
-            .unwrap_err(),
+        w.act(&d, Actor::Applicant, receive(), vn(2026, 3, 2, 9, 0)).unwrap_err(),
         LifecycleError::MissingRole { .. }
     ));
     assert_eq!(
-        w.act(
-            &d,
-            Actor::Officer(&w.desk),
-            Command::Approve { note: None },
-            vn(2026, 3, 2, 9, 0)
-        )
-        .unwrap_err(),
-        LifecycleError::InvalidTransition {
-            action: Action::Approve,
-            status: Status::Submitted
-        }
+        w.act(&d, Actor::Officer(&w.desk), Command::Approve { note: None }, vn(2026, 3, 2, 9, 0)).unwrap_err(),
+        LifecycleError::InvalidTransition { action: Action::Approve, status: Status::Submitted }
     );
-    let refuse = Command::Refuse {
-        reason: "  ".into(),
-    };
+    let refuse = Command::Refuse { reason: "  ".into() };
     assert_eq!(
-        w.act(&d, Actor::Officer(&w.desk), refuse, vn(2026, 3, 2, 9, 0))
-            .unwrap_err(),
+        w.act(&d, Actor::Officer(&w.desk), refuse, vn(2026, 3, 2, 9, 0)).unwrap_err(),
         LifecycleError::ReasonRequired
     );
-    let assign = Command::Assign {
-        assignee: w.leader.clone(),
-        note: None,
-    };
-    let received = w
-        .act(&d, Actor::Officer(&w.desk), receive(), vn(2026, 3, 2, 9, 0))
-        .unwrap()
-        .dossier;
+    let assign = Command::Assign { assignee: w.leader.clone(), note: None };
+    let received = w.act(&d, Actor::Officer(&w.desk), receive(), vn(2026, 3, 2, 9, 0)).unwrap().dossier;
     assert_eq!(
-        w.act(
-            &received,
-            Actor::Officer(&w.desk),
-            assign,
-            vn(2026, 3, 2, 9, 0)
-        )
-        .unwrap_err(),
+        w.act(&received, Actor::Officer(&w.desk), assign, vn(2026, 3, 2, 9, 0)).unwrap_err(),
         LifecycleError::AssigneeNotEligible
     );
 }
@@ -394,92 +243,37 @@ fn actors_outside_the_table_are_refused_with_a_reason() {
 fn supplement_cycle(rule: SupplementRule) -> Dossier {
     let w = World::new(rule);
     let d = w.submit(vn(2026, 3, 2, 8, 0));
+    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
     let d = w
         .act(
             &d,
             Actor::Officer(&w.desk),
-            Command::Receive { note: None },
-            vn(2026, 3, 2, 9, 0),
-        )
-        .unwrap()
-        .dossier;
-    let d = w
-        .act(
-            &d,
-            Actor::Officer(&w.desk),
-            Command::Assign {
-                assignee: w.specialist.clone(),
-                note: None,
-            },
+            Command::Assign { assignee: w.specialist.clone(), note: None },
             vn(2026, 3, 2, 10, 0),
         )
         .unwrap()
         .dossier;
     let ask = Command::RequestSupplement {
-        reason: "Thiếu bản sao".into(),
-        missing: vec!["Tờ khai có chữ ký".into()],
+        reason: "Thiếu bản sao".into(), missing: vec!["Tờ khai có chữ ký".into()]
     };
-    let t = w
-        .act(
-            &d,
-            Actor::Officer(&w.specialist),
-            ask.clone(),
-            vn(2026, 3, 3, 9, 0),
-        )
-        .unwrap();
+    let t = w.act(&d, Actor::Officer(&w.specialist), ask.clone(), vn(2026, 3, 3, 9, 0)).unwrap();
     assert_eq!(t.dossier.status, Status::AwaitingSupplement);
     assert_eq!(t.notice, Some(NoticeKind::SupplementRequested));
     let d = t.dossier;
-    let docs = vec![SubmittedDocument {
-        component: "Tờ khai".into(),
-        file_name: "to-khai-2.pdf".into(),
-        reference: None,
-    }];
+    let docs =
+        vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "to-khai-2.pdf".into(), reference: None }];
     assert_eq!(
-        w.act(
-            &d,
-            Actor::Applicant,
-            Command::Supplement {
-                documents: vec![],
-                note: None
-            },
-            vn(2026, 3, 9, 14, 0)
-        )
-        .unwrap_err(),
+        w.act(&d, Actor::Applicant, Command::Supplement { documents: vec![], note: None }, vn(2026, 3, 9, 14, 0))
+            .unwrap_err(),
         LifecycleError::DocumentsRequired
     );
     let t = w
-        .act(
-            &d,
-            Actor::Applicant,
-            Command::Supplement {
-                documents: docs,
-                note: None,
-            },
-            vn(2026, 3, 9, 14, 0),
-        )
+        .act(&d, Actor::Applicant, Command::Supplement { documents: docs, note: None }, vn(2026, 3, 9, 14, 0))
         .unwrap();
     assert_eq!(t.dossier.status, Status::Processing, "back to where it was");
     assert_eq!(t.dossier.documents.len(), 2);
-    assert_eq!(
-        t.dossier
-            .step
-            .as_ref()
-            .unwrap()
-            .assignee
-            .as_ref()
-            .unwrap()
-            .id,
-        w.specialist.id
-    );
-    let again = w
-        .act(
-            &t.dossier,
-            Actor::Officer(&w.specialist),
-            ask,
-            vn(2026, 3, 10, 9, 0),
-        )
-        .unwrap_err();
+    assert_eq!(t.dossier.step.as_ref().unwrap().assignee.as_ref().unwrap().id, w.specialist.id);
+    let again = w.act(&t.dossier, Actor::Officer(&w.specialist), ask, vn(2026, 3, 10, 9, 0)).unwrap_err();
     assert_eq!(again, LifecycleError::SupplementAlreadyRequested);
     t.dossier
 }
@@ -487,11 +281,7 @@ fn supplement_cycle(rule: SupplementRule) -> Dossier {
 #[test]
 fn supplement_recomputes_the_full_time() {
     let d = supplement_cycle(SupplementRule::Recompute);
-    assert_eq!(
-        d.due_at,
-        Some(vn(2026, 3, 12, 14, 0)),
-        "3 working days from Monday 9/3 14:00"
-    );
+    assert_eq!(d.due_at, Some(vn(2026, 3, 12, 14, 0)), "3 working days from Monday 9/3 14:00");
 }
 
 #[test]
@@ -505,57 +295,21 @@ fn supplement_can_resume_the_paused_clock() {
 fn extension_is_allowed_once_and_only_before_the_due_date() {
     let w = World::new(SupplementRule::Recompute);
     let d = w.submit(vn(2026, 3, 2, 8, 0));
-    let d = w
-        .act(
-            &d,
-            Actor::Officer(&w.desk),
-            Command::Receive { note: None },
-            vn(2026, 3, 2, 9, 0),
-        )
-        .unwrap()
-        .dossier;
-    let extend = |to| Command::Extend {
-        reason: "Cần xác minh thêm".into(),
-        new_due_at: to,
-    };
+    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
+    let extend = |to| Command::Extend { reason: "Cần xác minh thêm".into(), new_due_at: to };
     assert_eq!(
-        w.act(
-            &d,
-            Actor::Officer(&w.leader),
-            extend(vn(2026, 3, 4, 9, 0)),
-            vn(2026, 3, 3, 9, 0)
-        )
-        .unwrap_err(),
+        w.act(&d, Actor::Officer(&w.leader), extend(vn(2026, 3, 4, 9, 0)), vn(2026, 3, 3, 9, 0)).unwrap_err(),
         LifecycleError::NewDueNotLater
     );
     assert_eq!(
-        w.act(
-            &d,
-            Actor::Officer(&w.leader),
-            extend(vn(2026, 3, 10, 9, 0)),
-            vn(2026, 3, 6, 9, 0)
-        )
-        .unwrap_err(),
+        w.act(&d, Actor::Officer(&w.leader), extend(vn(2026, 3, 10, 9, 0)), vn(2026, 3, 6, 9, 0)).unwrap_err(),
         LifecycleError::DeadlinePassed
     );
-    let t = w
-        .act(
-            &d,
-            Actor::Officer(&w.leader),
-            extend(vn(2026, 3, 10, 9, 0)),
-            vn(2026, 3, 4, 9, 0),
-        )
-        .unwrap();
+    let t = w.act(&d, Actor::Officer(&w.leader), extend(vn(2026, 3, 10, 9, 0)), vn(2026, 3, 4, 9, 0)).unwrap();
     assert_eq!(t.notice, Some(NoticeKind::Apology));
     assert_eq!(t.dossier.due_at, Some(vn(2026, 3, 10, 9, 0)));
     assert_eq!(
-        w.act(
-            &t.dossier,
-            Actor::Officer(&w.leader),
-            extend(vn(2026, 3, 12, 9, 0)),
-            vn(2026, 3, 5, 9, 0)
-        )
-        .unwrap_err(),
+        w.act(&t.dossier, Actor::Officer(&w.leader), extend(vn(2026, 3, 12, 9, 0)), vn(2026, 3, 5, 9, 0)).unwrap_err(),
         LifecycleError::AlreadyExtended
     );
 }
@@ -572,23 +326,11 @@ fn filings_are_checked_against_the_procedure() {
         LifecycleError::MissingComponents(_)
     ));
     assert_eq!(
-        open(
-            code.clone(),
-            filing(Channel::Postal),
-            Actor::Officer(&w.desk),
-            &ctx
-        )
-        .unwrap_err(),
+        open(code.clone(), filing(Channel::Postal), Actor::Officer(&w.desk), &ctx).unwrap_err(),
         LifecycleError::ChannelNotOffered
     );
     assert_eq!(
-        open(
-            code.clone(),
-            filing(Channel::Direct),
-            Actor::Applicant,
-            &ctx
-        )
-        .unwrap_err(),
+        open(code.clone(), filing(Channel::Direct), Actor::Applicant, &ctx).unwrap_err(),
         LifecycleError::ChannelNotOffered
     );
     let counter = open(code, filing(Channel::Direct), Actor::Officer(&w.desk), &ctx).unwrap();
@@ -601,41 +343,14 @@ fn filings_are_checked_against_the_procedure() {
 fn withdrawal_and_stop_finish_the_dossier() {
     let w = World::new(SupplementRule::Recompute);
     let d = w.submit(vn(2026, 3, 2, 8, 0));
-    let t = w
-        .act(
-            &d,
-            Actor::Applicant,
-            Command::Withdraw { reason: None },
-            vn(2026, 3, 2, 9, 0),
-        )
-        .unwrap();
+    let t = w.act(&d, Actor::Applicant, Command::Withdraw { reason: None }, vn(2026, 3, 2, 9, 0)).unwrap();
     assert_eq!(t.dossier.status, Status::Withdrawn);
     assert!(t.dossier.finished_at.is_some());
-    let d = w
-        .act(
-            &d,
-            Actor::Officer(&w.desk),
-            Command::Receive { note: None },
-            vn(2026, 3, 2, 9, 0),
-        )
-        .unwrap()
-        .dossier;
-    let stop = Command::Stop {
-        reason: "Quyết định dừng".into(),
-    };
-    assert!(w
-        .act(
-            &d,
-            Actor::Officer(&w.desk),
-            stop.clone(),
-            vn(2026, 3, 2, 10, 0)
-        )
-        .is_err());
+    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
+    let stop = Command::Stop { reason: "Quyết định dừng".into() };
+    assert!(w.act(&d, Actor::Officer(&w.desk), stop.clone(), vn(2026, 3, 2, 10, 0)).is_err());
     assert_eq!(
-        w.act(&d, Actor::Officer(&w.leader), stop, vn(2026, 3, 2, 10, 0))
-            .unwrap()
-            .dossier
-            .status,
+        w.act(&d, Actor::Officer(&w.leader), stop, vn(2026, 3, 2, 10, 0)).unwrap().dossier.status,
         Status::Stopped
     );
 }
@@ -647,32 +362,18 @@ fn tracking_card_has_a_row_per_hand_over() {
     let mut events = vec![];
     let mut d = d0;
     let steps: Vec<(Actor<'_>, Command, DateTime<Utc>)> = vec![
-        (
-            Actor::Officer(&w.desk),
-            Command::Receive { note: None },
-            vn(2026, 3, 2, 9, 0),
-        ),
+        (Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)),
         (
             Actor::Officer(&w.leader),
-            Command::Assign {
-                assignee: w.specialist.clone(),
-                note: None,
-            },
+            Command::Assign { assignee: w.specialist.clone(), note: None },
             vn(2026, 3, 2, 10, 0),
         ),
         (
             Actor::Officer(&w.specialist),
-            Command::Forward {
-                assignee: Some(w.leader.clone()),
-                note: None,
-            },
+            Command::Forward { assignee: Some(w.leader.clone()), note: None },
             vn(2026, 3, 5, 10, 0),
         ),
-        (
-            Actor::Officer(&w.leader),
-            Command::Approve { note: None },
-            vn(2026, 3, 5, 11, 0),
-        ),
+        (Actor::Officer(&w.leader), Command::Approve { note: None }, vn(2026, 3, 5, 11, 0)),
     ];
     for (actor, cmd, at) in steps {
         let t = w.act(&d, actor, cmd, at).unwrap();
@@ -683,15 +384,7 @@ fn tracking_card_has_a_row_per_hand_over() {
     assert_eq!(card.len(), 2);
     assert_eq!(card[0].given_by.as_ref().unwrap().id.as_str(), "desk");
     assert_eq!(card[0].taken_by.as_ref().unwrap().id.as_str(), "spec");
-    assert_eq!(
-        card[0].result,
-        Some(crate::calendar::Timeliness::Late),
-        "step due Wed 4/3, finished Thu 5/3"
-    );
+    assert_eq!(card[0].result, Some(crate::calendar::Timeliness::Late), "step due Wed 4/3, finished Thu 5/3");
     assert_eq!(card[1].taken_by.as_ref().unwrap().id.as_str(), "lead");
-    assert_eq!(
-        card[1].result,
-        Some(crate::calendar::Timeliness::Early),
-        "6 h step due Fri 08:00, approved Thu"
-    );
+    assert_eq!(card[1].result, Some(crate::calendar::Timeliness::Early), "6 h step due Fri 08:00, approved Thu");
 }

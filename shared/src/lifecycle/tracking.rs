@@ -42,9 +42,8 @@ pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<Tracking
                 row.taken_by = by;
             }
             row.finished_at = Some(at);
-            row.result = row.due_at.map(|due| {
-                Timeliness::classify(vietnam::to_local(at).date(), vietnam::to_local(due).date())
-            });
+            row.result =
+                row.due_at.map(|due| Timeliness::classify(vietnam::to_local(at).date(), vietnam::to_local(due).date()));
         }
     };
     for e in events {
@@ -57,9 +56,7 @@ pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<Tracking
                     row.taken_by = e.assignee.clone();
                 }
             }
-            Action::Approve | Action::Refuse | Action::Stop | Action::Withdraw => {
-                finish(&mut rows, e.at, by.clone())
-            }
+            Action::Approve | Action::Refuse | Action::Stop | Action::Withdraw => finish(&mut rows, e.at, by.clone()),
             Action::Supplement => {
                 if let Some(row) = rows.last_mut() {
                     row.due_at = e.step_due_at;
@@ -72,12 +69,7 @@ pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<Tracking
             let index = e.to_step.unwrap_or(0);
             rows.push(TrackingRow {
                 step: index,
-                step_name: dossier
-                    .terms
-                    .workflow
-                    .get(index)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default(),
+                step_name: dossier.terms.workflow.get(index).map(|s| s.name.clone()).unwrap_or_default(),
                 agency: dossier.step_agency(index).clone(),
                 given_at: e.at,
                 given_by: by,

@@ -90,10 +90,7 @@ mod tests {
 
     #[test]
     fn vietnamese_becomes_gsm7() {
-        assert_eq!(
-            to_gsm7("Hồ sơ “đã” được tiếp nhận – ngày 15/03"),
-            "Ho so \"da\" duoc tiep nhan - ngay 15/03"
-        );
+        assert_eq!(to_gsm7("Hồ sơ “đã” được tiếp nhận – ngày 15/03"), "Ho so \"da\" duoc tiep nhan - ngay 15/03");
         assert_eq!(to_gsm7("漢字"), "??");
     }
 

@@ -14,27 +14,17 @@ struct Parts {
 }
 
 fn due(d: &Dossier) -> String {
-    d.due_at
-        .map(vietnam::display)
-        .unwrap_or_else(|| "chưa xác định".to_owned())
+    d.due_at.map(vietnam::display).unwrap_or_else(|| "chưa xác định".to_owned())
 }
 
 fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Parts {
     let code = &d.code;
     let note = e.note.clone().unwrap_or_default();
-    let p = |subject: String, head: String, detail: String, tail: String| Parts {
-        subject,
-        head,
-        detail,
-        tail,
-    };
+    let p = |subject: String, head: String, detail: String, tail: String| Parts { subject, head, detail, tail };
     match kind {
         NoticeKind::Submitted => p(
             format!("Hồ sơ {code} đã được nộp"),
-            format!(
-                "Hồ sơ {code} đã được nộp trực tuyến lúc {}. ",
-                vietnam::display(e.at)
-            ),
+            format!("Hồ sơ {code} đã được nộp trực tuyến lúc {}. ", vietnam::display(e.at)),
             String::new(),
             "Cơ quan sẽ kiểm tra và thông báo kết quả tiếp nhận.".to_owned(),
         ),
@@ -64,10 +54,7 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
         ),
         NoticeKind::Apology => p(
             format!("Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ {code}"),
-            format!(
-                "{} xin lỗi vì hồ sơ {code} chưa giải quyết được đúng hẹn. Lý do: ",
-                agency.name
-            ),
+            format!("{} xin lỗi vì hồ sơ {code} chưa giải quyết được đúng hẹn. Lý do: ", agency.name),
             note,
             format!(" Ngày hẹn mới: {}.", due(d)),
         ),
@@ -106,17 +93,9 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
 }
 
 /// The messages a notice sends: an SMS if the applicant gave a phone, an email if an address.
-pub fn messages_for(
-    kind: NoticeKind,
-    d: &Dossier,
-    e: &HistoryEvent,
-    agency: &Agency,
-) -> Vec<OutgoingMessage> {
+pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Vec<OutgoingMessage> {
     let parts = parts(kind, d, e, agency);
-    let message = |channel: MessageChannel,
-                   recipient: String,
-                   subject: Option<String>,
-                   text: String| OutgoingMessage {
+    let message = |channel: MessageChannel, recipient: String, subject: Option<String>, text: String| OutgoingMessage {
         id: format!("{}:{}:{}", d.code, e.seq, channel.as_str()),
         dossier_code: d.code.to_string(),
         kind,
@@ -130,12 +109,7 @@ pub fn messages_for(
     let mut out = Vec::new();
     if let Some(phone) = &d.applicant.phone {
         let text = sms::fit(&parts.head, &parts.detail, &parts.tail);
-        out.push(message(
-            MessageChannel::Sms,
-            phone.e164().to_owned(),
-            None,
-            text,
-        ));
+        out.push(message(MessageChannel::Sms, phone.e164().to_owned(), None, text));
     }
     if let Some(email) = &d.applicant.email {
         let body = format!(
@@ -148,12 +122,7 @@ pub fn messages_for(
             d.status.name_vi(),
             agency.name,
         );
-        out.push(message(
-            MessageChannel::Email,
-            email.as_str().to_owned(),
-            Some(parts.subject),
-            body,
-        ));
+        out.push(message(MessageChannel::Email, email.as_str().to_owned(), Some(parts.subject), body));
     }
     out
 }

@@ -7,20 +7,13 @@ use crate::calendar::{DurationUnit, ProcessingTime};
 use crate::catalogue::{Agency, AgencyLevel, ApplicantKind, Channel, SupplementRule};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::contact::{Email, PhoneNumber};
-use crate::lifecycle::{
-    Action, Applicant, Dossier, EventActor, HistoryEvent, NoticeKind, Status, Terms,
-};
+use crate::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent, NoticeKind, Status, Terms};
 
 fn dossier() -> Dossier {
     let agency = AgencyCode::parse("000.00.03.H56").unwrap();
     let now = chrono::Utc::now();
     Dossier {
-        code: DossierCode::new(
-            agency.clone(),
-            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
-            7,
-        )
-        .unwrap(),
+        code: DossierCode::new(agency.clone(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 7).unwrap(),
         procedure_code: "2.000488".into(),
         agency_code: agency,
         channel: Channel::Online,
@@ -93,7 +86,9 @@ fn every_notice_renders_fitting_sms_and_email() {
             to_status: d.status,
             from_step: None,
             to_step: None,
-            note: Some("Hồ sơ thiếu bản sao giấy khai sinh có chứng thực; ảnh chân dung không đúng quy cách. ".repeat(8)),
+            note: Some(
+                "Hồ sơ thiếu bản sao giấy khai sinh có chứng thực; ảnh chân dung không đúng quy cách. ".repeat(8),
+            ),
             assignee: None,
             step_due_at: None,
             due_at: None,
@@ -108,10 +103,7 @@ fn every_notice_renders_fitting_sms_and_email() {
         assert!(sms_text.contains("000.00.03.H56-260302-0007"), "{kind:?}");
         let email = &messages[1];
         assert!(email.text.contains("Kính gửi Trần Thị Bích Ngọc"));
-        assert!(
-            email.subject.as_ref().unwrap().contains("Hồ sơ")
-                || email.subject.as_ref().unwrap().contains("hồ sơ")
-        );
+        assert!(email.subject.as_ref().unwrap().contains("Hồ sơ") || email.subject.as_ref().unwrap().contains("hồ sơ"));
         assert_eq!(email.id, "000.00.03.H56-260302-0007:1:email");
     }
 }
