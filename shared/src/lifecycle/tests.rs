@@ -388,3 +388,89 @@ fn tracking_card_has_a_row_per_hand_over() {
     assert_eq!(card[1].taken_by.as_ref().unwrap().id.as_str(), "lead");
     assert_eq!(card[1].result, Some(crate::calendar::Timeliness::Early), "6 h step due Fri 08:00, approved Thu");
 }
+
+mod random_walks {
+    //! Random sequences of actions by random actors: whatever is accepted is a move of the
+    //! table, and every accepted move keeps the dossier's invariants.
+
+    use super::*;
+    use crate::lifecycle::table::{rules_for, By, To};
+    use proptest::prelude::*;
+
+    fn command(kind: u8, w: &World, now: DateTime<Utc>) -> Command {
+        let docs =
+            vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "b.pdf".into(), reference: None }];
+        match kind % 14 {
+            0 => Command::Receive { note: None },
+            1 => Command::Refuse { reason: "Sai thẩm quyền".into() },
+            2 => Command::RequestSupplement { reason: "Thiếu".into(), missing: vec!["Tờ khai".into()] },
+            3 => Command::Supplement { documents: docs, note: None },
+            4 => Command::Assign { assignee: w.specialist.clone(), note: None },
+            5 => Command::Assign { assignee: w.leader.clone(), note: None },
+            6 => Command::Forward { assignee: None, note: None },
+            7 => Command::Forward { assignee: Some(w.leader.clone()), note: None },
+            8 => Command::Approve { note: None },
+            9 => Command::Stop { reason: "Dừng".into() },
+            10 => Command::Extend { reason: "Trễ".into(), new_due_at: now + chrono::Duration::days(30) },
+            11 => Command::Return { method: ReturnMethod::Counter, waybill: None },
+            12 => Command::Withdraw { reason: None },
+            _ => Command::Rate {
+                rating: Rating {
+                    indicators: vec![1; 9],
+                    ease_of_use: None,
+                    verdict: Verdict::Satisfied,
+                    comment: None,
+                },
+            },
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+        #[test]
+        fn every_accepted_move_is_in_the_table(moves in prop::collection::vec((0u8..6, 0u8..14), 1..40)) {
+            let w = World::new(SupplementRule::Resume);
+            let mut now = vn(2026, 3, 2, 8, 0);
+            let mut d = w.submit(now);
+            for (who, kind) in moves {
+                now += chrono::Duration::minutes(97);
+                let actor = match who {
+                    0 => Actor::Applicant,
+                    1 => Actor::Officer(&w.desk),
+                    2 => Actor::Officer(&w.specialist),
+                    3 => Actor::Officer(&w.other_specialist),
+                    _ => Actor::Officer(&w.leader),
+                };
+                let cmd = command(kind, &w, now);
+                let action = cmd.action();
+                let rule = rules_for(action, Some(d.status)).next();
+                match w.act(&d, actor, cmd, now) {
+                    Err(LifecycleError::InvalidTransition { .. }) => prop_assert!(rule.is_none()),
+                    Err(_) => prop_assert!(rule.is_some()),
+                    Ok(t) => {
+                        let rule = rule.expect("an accepted move has a rule");
+                        let expected = match rule.to {
+                            To::Status(s) => s,
+                            To::Unchanged => d.status,
+                            To::Resume => d.pause.as_ref().map(|p| p.resume_to).unwrap_or(Status::Submitted),
+                        };
+                        prop_assert_eq!(t.dossier.status, expected);
+                        prop_assert_eq!(t.dossier.version, d.version + 1);
+                        prop_assert_eq!(t.event.seq, d.events);
+                        prop_assert_eq!(t.event.from_status, Some(d.status));
+                        prop_assert_eq!(matches!(actor, Actor::Applicant), rule.by.contains(&By::Applicant));
+                        prop_assert_eq!(t.notice, rule.notice);
+                        if t.dossier.received_at.is_some() {
+                            prop_assert!(t.dossier.due_at.is_some());
+                        }
+                        if t.dossier.status.is_finished() {
+                            prop_assert!(t.dossier.finished_at.is_some());
+                        }
+                        prop_assert_eq!(t.dossier.pause.is_some(), t.dossier.status == Status::AwaitingSupplement);
+                        d = t.dossier;
+                    }
+                }
+            }
+        }
+    }
+}
