@@ -63,25 +63,6 @@ impl OfficerId {
     }
 }
 
-impl fmt::Display for OfficerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for OfficerId {
-    type Error = InvalidOfficerId;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<OfficerId> for String {
-    fn from(v: OfficerId) -> Self {
-        v.0
-    }
-}
-
 /// An officer as the administrator records them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Officer {
@@ -115,3 +96,5 @@ pub struct OfficerRef {
     #[schema(value_type = String)]
     pub agency: AgencyCode,
 }
+
+text_newtype!(OfficerId, InvalidOfficerId);

@@ -1,9 +1,6 @@
 //! Agency identifier codes (mã định danh cơ quan), QCVN 102:2016 / Circular 10/2016/TT-BTTTT:
 //! `V1V2V3.Z1Z2.Y1Y2.MX1X2`, e.g. `000.00.00.H56` for a province people's committee.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// A parsed agency code. Invalid codes cannot exist past the edge.
@@ -43,31 +40,7 @@ impl AgencyCode {
     }
 }
 
-impl fmt::Display for AgencyCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for AgencyCode {
-    type Err = InvalidAgencyCode;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for AgencyCode {
-    type Error = InvalidAgencyCode;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<AgencyCode> for String {
-    fn from(c: AgencyCode) -> Self {
-        c.0
-    }
-}
+text_newtype!(AgencyCode, InvalidAgencyCode);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! Email addresses, checked for the shape a mail server will accept (not a full RFC 5322 parser).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// An email address, trimmed, with a lower-cased domain.
@@ -53,24 +51,7 @@ impl Email {
     }
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = InvalidEmail;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Email> for String {
-    fn from(e: Email) -> Self {
-        e.0
-    }
-}
+text_newtype!(Email, InvalidEmail);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! Applicant identifiers: citizen ID (CCCD, 12 digits) and tax code (10 digits, or 13 as `NNNNNNNNNN-NNN`).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// Căn cước công dân: 12 digits.
@@ -60,28 +58,8 @@ impl TaxCode {
     }
 }
 
-macro_rules! string_newtype {
-    ($t:ty, $e:ty) => {
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl TryFrom<String> for $t {
-            type Error = $e;
-            fn try_from(s: String) -> Result<Self, Self::Error> {
-                Self::parse(&s)
-            }
-        }
-        impl From<$t> for String {
-            fn from(v: $t) -> Self {
-                v.0
-            }
-        }
-    };
-}
-string_newtype!(CitizenId, InvalidCitizenId);
-string_newtype!(TaxCode, InvalidTaxCode);
+text_newtype!(CitizenId, InvalidCitizenId);
+text_newtype!(TaxCode, InvalidTaxCode);
 
 #[cfg(test)]
 mod tests {

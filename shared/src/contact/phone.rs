@@ -1,7 +1,5 @@
 //! Vietnamese mobile numbers: `0xx…` or `+84…` on input, always E.164 (`+84…`) inside.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// A Vietnamese mobile number in E.164 form, e.g. `+84912345678`.
@@ -54,24 +52,7 @@ impl PhoneNumber {
     }
 }
 
-impl fmt::Display for PhoneNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for PhoneNumber {
-    type Error = InvalidPhoneNumber;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::parse(&s)
-    }
-}
-
-impl From<PhoneNumber> for String {
-    fn from(p: PhoneNumber) -> Self {
-        p.0
-    }
-}
+text_newtype!(PhoneNumber, InvalidPhoneNumber);
 
 #[cfg(test)]
 mod tests {
