@@ -49,17 +49,7 @@ impl LocalKeys {
 
     /// Loads the key from `dir/jwt-signing.key`, creating a random one on first use.
     pub fn load_or_create(dir: &Path) -> std::io::Result<Self> {
-        let path = dir.join("jwt-signing.key");
-        let secret = match std::fs::read_to_string(&path) {
-            Ok(text) => text.trim().to_owned(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let secret = crate::service::secrets::random_hex(32);
-                write_private(&path, &secret)?;
-                secret
-            }
-            Err(e) => return Err(e),
-        };
-        Ok(Self::from_secret(secret.as_bytes()))
+        Ok(Self::from_secret(load_or_create_key(&dir.join("jwt-signing.key"))?.as_bytes()))
     }
 
     /// A token for `officer`, valid for `hours`.
@@ -76,6 +66,19 @@ impl LocalKeys {
             exp: now + hours * 3600,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+}
+
+/// A 256-bit random key kept as hex in `path` (mode 0600), created on first use.
+pub fn load_or_create_key(path: &Path) -> std::io::Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text.trim().to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = crate::service::secrets::random_hex(32);
+            write_private(path, &key)?;
+            Ok(key)
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -39,6 +39,7 @@ pub enum ServerError {
 pub struct Home {
     pub store: SqliteStore,
     pub keys: Arc<LocalKeys>,
+    pub server_key: Arc<[u8]>,
     pub data_dir: PathBuf,
 }
 
@@ -47,11 +48,13 @@ impl Home {
         std::fs::create_dir_all(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let store = SqliteStore::open(data_dir.join(DATABASE))?;
         let keys = Arc::new(LocalKeys::load_or_create(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
+        let server_key = crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
+            .map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let today = vietnam::to_local(SystemClock.now()).date();
         if crate::seed::seed_if_empty(&store, today).await? {
             tracing::info!("seeded the sample province catalogue");
         }
-        Ok(Self { store, keys, data_dir: data_dir.into() })
+        Ok(Self { store, keys, server_key: server_key.into_bytes().into(), data_dir: data_dir.into() })
     }
 
     pub fn state(&self) -> AppState {
@@ -60,6 +63,7 @@ impl Home {
             catalogue: Arc::new(self.store.clone()),
             clock: Arc::new(SystemClock),
             auth: self.keys.clone(),
+            server_key: self.server_key.clone(),
         }
     }
 

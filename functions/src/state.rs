@@ -12,4 +12,6 @@ pub struct AppState {
     pub catalogue: Arc<dyn Catalogue>,
     pub clock: Arc<dyn Clock>,
     pub auth: SharedAuthenticator,
+    /// Keys the lookup secrets of idempotent filings (see `service::secrets`).
+    pub server_key: Arc<[u8]>,
 }

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use motcua_domain::calendar::vietnam;
 use motcua_domain::codes::DossierCode;
-use motcua_domain::lifecycle::{open, Actor, Context, NewDossier};
+use motcua_domain::lifecycle::{open, Actor, Context, Dossier, NewDossier};
 use motcua_domain::notify::messages_for;
 use motcua_domain::ports::{Commit, IdempotencyRecord, StoreError};
 
-use super::secrets::{new_lookup_secret, sha256_hex};
+use super::secrets::{derived_lookup_secret, new_lookup_secret, sha256_hex};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::views::{DossierSummary, Receipt, SubmissionView};
@@ -41,7 +41,16 @@ impl IdempotencyKey {
     }
 }
 
-fn replay(record: IdempotencyRecord, key: &IdempotencyKey) -> ApiResult<Answer> {
+impl IdempotencyKey {
+    /// The lookup secret of the filing made with this key and body.
+    fn lookup_secret(&self, server_key: &[u8]) -> String {
+        derived_lookup_secret(server_key, &self.scope, &self.key, &self.request_hash)
+    }
+}
+
+/// The answer first given for `key`. The record holds it without the lookup secret, which is
+/// derived again here.
+fn replay(record: IdempotencyRecord, key: &IdempotencyKey, server_key: &[u8]) -> ApiResult<Answer> {
     if record.request_hash != key.request_hash {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -49,7 +58,10 @@ fn replay(record: IdempotencyRecord, key: &IdempotencyKey) -> ApiResult<Answer> 
             "khóa Idempotency-Key đã dùng cho một yêu cầu khác / this Idempotency-Key was used with another body",
         ));
     }
-    Ok(Answer { status: StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED), body: record.response })
+    let mut body: serde_json::Value =
+        serde_json::from_str(&record.response).map_err(|e| ApiError::from(StoreError::Corrupt(e.to_string())))?;
+    body["lookup_secret"] = serde_json::Value::String(key.lookup_secret(server_key));
+    Ok(Answer { status: StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED), body: body.to_string() })
 }
 
 /// Files a dossier for `procedure_code`: online by the applicant, or at the desk by an officer.
@@ -62,7 +74,7 @@ pub async fn open_dossier(
 ) -> ApiResult<Answer> {
     if let Some(k) = &key {
         if let Some(record) = state.dossiers.idempotency(&k.scope, &k.key).await? {
-            return replay(record, k);
+            return replay(record, k, &state.server_key);
         }
     }
     let procedure = super::procedure(state, procedure_code).await?;
@@ -75,27 +87,30 @@ pub async fn open_dossier(
     let ctx = Context { now, calendar: &calendar, procedure: &procedure };
     let transition = open(provisional, new, actor, &ctx)?;
 
-    let secret = new_lookup_secret();
+    let secret = key.as_ref().map(|k| k.lookup_secret(&state.server_key)).unwrap_or_else(new_lookup_secret);
     let secret_hash = sha256_hex(secret.as_bytes());
     let with_receipt = matches!(actor, Actor::Officer(_));
-    let respond = {
-        let (procedure, agency, secret) = (procedure.clone(), agency.clone(), secret.clone());
-        move |d: &motcua_domain::lifecycle::Dossier, e: &motcua_domain::lifecycle::HistoryEvent| {
+    // The event does not depend on the code, so the answer can be built inside the store's
+    // transaction (for the idempotency record) and after it alike.
+    let event = transition.event.clone();
+    let respond = Arc::new({
+        let (procedure, agency) = (procedure.clone(), agency.clone());
+        move |d: &Dossier, secret: &str| {
             let view = SubmissionView {
                 dossier: DossierSummary::of(d),
-                lookup_secret: secret.clone(),
-                receipt: if with_receipt { Receipt::of(d, &procedure, &agency, std::slice::from_ref(e)) } else { None },
+                lookup_secret: secret.to_owned(),
+                receipt: if with_receipt {
+                    Receipt::of(d, &procedure, &agency, std::slice::from_ref(&event))
+                } else {
+                    None
+                },
             };
             serde_json::to_string(&view).unwrap_or_default()
         }
-    };
-    let respond = Arc::new(respond);
+    });
     let build = {
-        let (respond, agency, key) = (
-            respond.clone(),
-            agency.clone(),
-            key.as_ref().map(|k| (k.scope.clone(), k.key.clone(), k.request_hash.clone())),
-        );
+        let (respond, agency) = (respond.clone(), agency.clone());
+        let key = key.as_ref().map(|k| (k.scope.clone(), k.key.clone(), k.request_hash.clone()));
         move |code: DossierCode| {
             let mut t = transition.clone();
             t.dossier.code = code;
@@ -105,7 +120,8 @@ pub async fn open_dossier(
                 key,
                 request_hash,
                 status: StatusCode::CREATED.as_u16(),
-                response: respond(&t.dossier, &t.event),
+                // Without the secret: a replay derives it again.
+                response: respond(&t.dossier, ""),
                 created_at: now,
             });
             Commit {
@@ -120,19 +136,14 @@ pub async fn open_dossier(
     };
     match state.dossiers.create(&procedure.agency, date, Box::new(build)).await {
         Ok(d) => {
-            let events = state.dossiers.history(&d.code).await?;
-            let body = match events.first() {
-                Some(e) => respond(&d, e),
-                None => return Err(ApiError::from(StoreError::Corrupt("new dossier has no event".into()))),
-            };
             tracing::info!(dossier = %d.code, action = "open", channel = d.channel.as_str(), "dossier opened");
-            Ok(Answer { status: StatusCode::CREATED, body })
+            Ok(Answer { status: StatusCode::CREATED, body: respond(&d, &secret) })
         }
         Err(StoreError::IdempotencyKeyTaken) => {
             // A concurrent request with the same key won the race: answer as it did.
             let k = key.ok_or(ApiError::from(StoreError::Conflict))?;
             match state.dossiers.idempotency(&k.scope, &k.key).await? {
-                Some(record) => replay(record, &k),
+                Some(record) => replay(record, &k, &state.server_key),
                 None => Err(StoreError::Conflict.into()),
             }
         }
