@@ -172,6 +172,7 @@ fn a_dossier_lives_its_whole_life_over_http() {
         let sms = of_kind.iter().find(|m| m["channel"] == "sms").unwrap();
         assert_eq!(sms["recipient"], "+84912345678");
         assert!(sms["text"].as_str().unwrap().is_ascii());
+        assert!((1..=2).contains(&sms["segments"].as_u64().unwrap()));
         let email = of_kind.iter().find(|m| m["channel"] == "email").unwrap();
         assert_eq!(email["recipient"], "minhkhai@example.vn");
         assert!(email["text"].as_str().unwrap().contains("Kính gửi"));

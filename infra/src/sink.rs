@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use motcua_domain::notify::OutgoingMessage;
+use motcua_domain::notify::{sms, MessageChannel, OutgoingMessage};
 use motcua_domain::ports::{Notifier, NotifyError};
 use serde::Serialize;
 
@@ -25,6 +25,8 @@ struct Line<'a> {
     recipient: &'a str,
     subject: Option<&'a str>,
     text: &'a str,
+    /// For SMS: how many GSM-7 segments the text costs.
+    segments: Option<usize>,
     dossier_code: &'a str,
     status: &'a str,
     kind: motcua_domain::lifecycle::NoticeKind,
@@ -68,6 +70,7 @@ impl Notifier for LocalSink {
             recipient: &m.recipient,
             subject: m.subject.as_deref(),
             text: &m.text,
+            segments: (m.channel == MessageChannel::Sms).then(|| sms::segments(&m.text)),
             dossier_code: &m.dossier_code,
             status: m.status.as_str(),
             kind: m.kind,
