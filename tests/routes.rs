@@ -566,3 +566,26 @@ async fn admin_maintains_the_catalogue() {
     let (s, _) = api.get("/v1/admin/officers", Some(&desk), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn cors_admits_only_the_configured_portals() {
+    let api = Api::new().await;
+    let cors = motcua_functions::server::cors_layer(&["https://dichvucong.example.gov.vn".to_owned()]).unwrap();
+    let app = api.app.clone().layer(cors);
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/v1/dossiers")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type,idempotency-key")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let ok = app.clone().oneshot(preflight("https://dichvucong.example.gov.vn")).await.unwrap();
+    assert_eq!(ok.headers()["access-control-allow-origin"], "https://dichvucong.example.gov.vn");
+    let other = app.oneshot(preflight("https://evil.example")).await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    assert!(motcua_functions::server::cors_layer(&["dichvucong.example.gov.vn".to_owned()]).is_err());
+    assert!(motcua_functions::server::cors_layer(&["https://a.vn/".to_owned()]).is_err());
+}

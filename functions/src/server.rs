@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::OfficerId;
 use motcua_domain::ports::{Catalogue, Clock};
 use motcua_infra::{outbox_worker, LocalSink, SqliteStore, SystemClock};
 use tokio::sync::watch;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::LocalKeys;
 use crate::state::AppState;
@@ -76,7 +78,8 @@ impl Home {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
-pub async fn serve(addr: SocketAddr, data_dir: &Path) -> Result<(), ServerError> {
+pub async fn serve(addr: SocketAddr, data_dir: &Path, cors_origins: &[String]) -> Result<(), ServerError> {
+    let cors = cors_layer(cors_origins)?;
     let home = Home::open(data_dir).await?;
     let sink = Arc::new(LocalSink::open(data_dir.join(SINK)).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -102,13 +105,39 @@ pub async fn serve(addr: SocketAddr, data_dir: &Path) -> Result<(), ServerError>
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| ServerError::Bind(addr, e))?;
     let local = listener.local_addr().map_err(|e| ServerError::Bind(addr, e))?;
     tracing::info!(addr = %local, data_dir = %data_dir.display(), "motcua listening");
-    let app = crate::routes::app(home.state()).layer(tower_http::trace::TraceLayer::new_for_http());
+    let app = crate::routes::app(home.state()).layer(cors).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     housekeeping.abort();
     tracing::info!("motcua stopped");
     Ok(())
+}
+
+/// CORS for the configured portal origins only; none configured, no cross-origin access.
+pub fn cors_layer(origins: &[String]) -> Result<CorsLayer, ServerError> {
+    let origins = origins
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let ok = (o.starts_with("https://") || o.starts_with("http://")) && !o.ends_with('/');
+            match HeaderValue::from_str(o) {
+                Ok(v) if ok => Ok(v),
+                _ => Err(ServerError::Invalid(format!("invalid CORS origin `{o}`: expected scheme://host[:port]"))),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-lookup-secret"),
+        ])
+        .max_age(Duration::from_secs(3600)))
 }
 
 async fn shutdown_signal() {

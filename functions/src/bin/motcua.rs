@@ -29,6 +29,10 @@ enum Command {
         /// Where the database (motcua.sqlite3), signing key and sent-messages.jsonl live.
         #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
         data_dir: PathBuf,
+        /// Web portal origins allowed to call the API from a browser (CORS), e.g.
+        /// `https://dichvucong.example.gov.vn`; repeat the flag or separate with commas.
+        #[arg(long = "cors-origin", env = "MOTCUA_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origins: Vec<String>,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -61,7 +65,9 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir } => motcua_functions::server::serve(addr, &data_dir).await,
+            Command::Serve { addr, data_dir, cors_origins } => {
+                motcua_functions::server::serve(addr, &data_dir, &cors_origins).await
+            }
             Command::Token { officer, data_dir, hours } => {
                 let home = motcua_functions::server::Home::open(&data_dir).await?;
                 let token = home.token(&officer, hours).await?;
