@@ -589,3 +589,121 @@ async fn cors_admits_only_the_configured_portals() {
     assert!(motcua_functions::server::cors_layer(&["dichvucong.example.gov.vn".to_owned()]).is_err());
     assert!(motcua_functions::server::cors_layer(&["https://a.vn/".to_owned()]).is_err());
 }
+
+mod garbage_in {
+    //! Arbitrary JSON to every write endpoint, as an officer, an admin and an applicant: the
+    //! answer is always a well-formed error or success, never a server error.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::from),
+            prop::sample::select(vec![
+                "online",
+                "direct",
+                "postal",
+                "citizen",
+                "2.000488",
+                "tuphap.chuyenvien",
+                "0912345678"
+            ])
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map(
+                    prop::sample::select(vec![
+                        "procedure_code",
+                        "applicant",
+                        "documents",
+                        "kind",
+                        "name",
+                        "citizen_id",
+                        "phone",
+                        "email",
+                        "reason",
+                        "missing",
+                        "assignee",
+                        "note",
+                        "new_due_at",
+                        "method",
+                        "waybill",
+                        "indicators",
+                        "verdict",
+                        "ease_of_use",
+                        "channel",
+                        "component",
+                        "file_name",
+                        "holidays",
+                        "code",
+                        "roles",
+                    ])
+                    .prop_map(str::to_owned),
+                    inner,
+                    0..5,
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    #[test]
+    fn no_body_makes_a_server_error() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (api, code, secret, desk, admin) = runtime.block_on(async {
+            let api = Api::new().await;
+            let (code, secret) = api.submit().await;
+            let desk = api.token("tuphap.motcua").await;
+            let admin = api.token("admin").await;
+            (api, code, secret, desk, admin)
+        });
+        let writes: Vec<(&str, String)> =
+            ["receive", "refuse", "request-supplement", "assign", "forward", "approve", "stop", "extend", "return"]
+                .iter()
+                .map(|a| ("officer", format!("/v1/dossiers/{code}/{a}")))
+                .chain(
+                    ["supplement", "withdraw", "rating"]
+                        .iter()
+                        .map(|a| ("applicant", format!("/v1/dossiers/{code}/{a}"))),
+                )
+                .chain([("public", "/v1/dossiers".to_owned()), ("officer", "/v1/counter/dossiers".to_owned())])
+                .collect();
+        let admin_puts = [
+            "/v1/admin/procedures/2.000488",
+            "/v1/admin/agencies/000.00.03.H56",
+            "/v1/admin/holidays/2027",
+            "/v1/admin/officers/tuphap.motcua",
+        ];
+        let config = ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() };
+        proptest!(config, |(body in json_value(), pick in 0usize..100)| {
+            runtime.block_on(async {
+                let (method, uri, who) = if pick % 5 == 4 {
+                    ("PUT", admin_puts[pick % admin_puts.len()].to_owned(), "admin")
+                } else {
+                    let (who, uri) = &writes[pick % writes.len()];
+                    ("POST", uri.clone(), *who)
+                };
+                let mut c = api.call(method, uri.clone());
+                c.body = Some(body.to_string());
+                match who {
+                    "officer" => c.token = Some(desk.clone()),
+                    "admin" => c.token = Some(admin.clone()),
+                    "applicant" => c.secret = Some(secret.clone()),
+                    _ => {}
+                }
+                let (status, answer) = api.send(c).await;
+                assert!(!status.is_server_error(), "{method} {uri} with {body} → {status} {answer}");
+                if !status.is_success() {
+                    assert!(answer["error"]["code"].is_string(), "{method} {uri} → {status} {answer}");
+                }
+            });
+        });
+    }
+}
