@@ -173,3 +173,32 @@ pub fn rules_for(action: Action, status: Option<Status>) -> impl Iterator<Item =
 pub fn is_possible(action: Action, status: Option<Status>) -> bool {
     rules_for(action, status).next().is_some()
 }
+
+fn by_text(by: &By) -> String {
+    match by {
+        By::Applicant => "applicant (lookup secret)".to_owned(),
+        By::AgencyRole(r) => format!("{r} of the dossier's agency"),
+        By::StepAgencyRole(r) => format!("{r} of the current step's agency"),
+        By::StepHolder => "holder of the current step".to_owned(),
+    }
+}
+
+/// The table as Markdown, for `docs/lifecycle.md` (a test keeps that file in step).
+pub fn to_markdown() -> String {
+    let mut out = String::from("| action | from | by | to | notice to the applicant |\n|---|---|---|---|---|\n");
+    for r in TRANSITIONS {
+        let from = match r.from {
+            From::New => "(new dossier)".to_owned(),
+            From::In(states) => states.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+        };
+        let by = r.by.iter().map(by_text).collect::<Vec<_>>().join(" or ");
+        let to = match r.to {
+            To::Status(s) => s.as_str().to_owned(),
+            To::Resume => "the status before the pause".to_owned(),
+            To::Unchanged => "(unchanged)".to_owned(),
+        };
+        let notice = r.notice.map(|n| format!("{n:?}")).unwrap_or_else(|| "—".to_owned());
+        out.push_str(&format!("| {} | {from} | {by} | {to} | {notice} |\n", r.action.as_str()));
+    }
+    out
+}

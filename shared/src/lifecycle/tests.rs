@@ -474,3 +474,11 @@ mod random_walks {
         }
     }
 }
+
+#[test]
+fn the_documented_table_is_the_table() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/lifecycle.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let table = super::table::to_markdown();
+    assert!(doc.contains(&table), "docs/lifecycle.md is out of date; replace its table with:\n{table}");
+}
