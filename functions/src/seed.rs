@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use motcua_domain::calendar::{DurationUnit, ProcessingTime, WorkingHours};
 use motcua_domain::catalogue::*;
 use motcua_domain::codes::AgencyCode;
-use motcua_domain::ports::{Catalogue, Holiday, StoreResult};
+use motcua_domain::ports::{Catalogue, Holiday, StoreError};
 
 pub const PROVINCE: &str = "000.00.00.H56";
 pub const JUSTICE: &str = "000.00.03.H56";
@@ -70,29 +70,24 @@ pub fn agencies() -> Vec<Agency> {
     ]
 }
 
-struct Spec {
-    code: &'static str,
-    name: &'static str,
-    field: &'static str,
-    agency: &'static str,
-    amount: f64,
-    unit: DurationUnit,
-    components: &'static [&'static str],
-    fee: u64,
-    level: OnlineLevel,
-    citizen: bool,
-    organisation: bool,
+/// The sample procedures, one per line of `seed/procedures.tsv`: code, name, field, agency,
+/// amount, unit, online level, applicant kinds, fee, components (`|`-separated, the first two
+/// required), and the agency of an inter-agency verification step, if any.
+const PROCEDURES_TSV: &str = include_str!("../seed/procedures.tsv");
+
+/// Why the sample data cannot be used (a test proves the shipped data is fine).
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("sample procedure line {line}: {message}")]
+    Data { line: usize, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// Review and approval at the procedure's agency, with an inter-agency verification step
 /// between them where the procedure needs one (liên thông).
-fn steps(inter: Option<&str>) -> Vec<WorkflowStep> {
-    let step = |name: &str, role, agency: Option<&str>, share| WorkflowStep {
-        name: name.into(),
-        role,
-        agency: agency.map(code),
-        share_percent: share,
-    };
+fn steps(inter: Option<AgencyCode>) -> Vec<WorkflowStep> {
+    let step = |name: &str, role, agency, share| WorkflowStep { name: name.into(), role, agency, share_percent: share };
     match inter {
         Some(other) => vec![
             step("Thẩm định hồ sơ", Role::Specialist, None, 40),
@@ -106,491 +101,70 @@ fn steps(inter: Option<&str>) -> Vec<WorkflowStep> {
     }
 }
 
-fn procedure(s: &Spec) -> Procedure {
-    let inter = (s.code == "2.000488" || s.code == "2.000505").then_some(POLICE);
-    let mut kinds = vec![];
-    if s.citizen {
-        kinds.push(ApplicantKind::Citizen);
-    }
-    if s.organisation {
-        kinds.push(ApplicantKind::Organisation);
-    }
-    let same_day = s.unit == DurationUnit::WorkingHours;
+/// A snake_case enum value from its name.
+fn named<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| format!("`{text}`: {e}"))
+}
+
+fn procedure_from_line(line: &str) -> Result<Procedure, String> {
+    let cols: Vec<&str> = line.split('\t').collect();
+    let [code, name, field, agency, amount, unit, level, applicants, fee, components, inter] = cols.as_slice() else {
+        return Err(format!("expected 11 tab-separated columns, found {}", cols.len()));
+    };
+    let agency = AgencyCode::parse(agency).map_err(|e| e.to_string())?;
+    let unit: DurationUnit = named(unit)?;
+    let level: OnlineLevel = named(level)?;
+    let amount: f64 = amount.parse().map_err(|e| format!("amount: {e}"))?;
+    let fee: u64 = fee.parse().map_err(|e| format!("fee: {e}"))?;
+    let inter = match *inter {
+        "" => None,
+        code => Some(AgencyCode::parse(code).map_err(|e| e.to_string())?),
+    };
     let mut channels = vec![Channel::Direct, Channel::Postal];
-    if s.level != OnlineLevel::Information {
+    if level != OnlineLevel::Information {
         channels.push(Channel::Online);
     }
-    Procedure {
-        code: s.code.into(),
-        name: s.name.into(),
-        field: s.field.into(),
-        agency: code(s.agency),
+    let processing_time = ProcessingTime { amount, unit };
+    Ok(Procedure {
+        code: (*code).into(),
+        name: (*name).into(),
+        field: (*field).into(),
+        agency,
         legal_basis: "Dữ liệu mẫu / sample data".into(),
-        applicant_kinds: kinds,
-        components: s
-            .components
-            .iter()
+        applicant_kinds: applicants.split(',').map(named).collect::<Result<_, _>>()?,
+        components: components
+            .split('|')
             .enumerate()
             .map(|(i, name)| Component {
-                name: (*name).into(),
+                name: name.into(),
                 form: if i == 0 { ComponentForm::Original } else { ComponentForm::Copy },
                 quantity: 1,
                 required: i < 2,
             })
             .collect(),
-        fees: if s.fee > 0 { vec![Fee { name: "Lệ phí".into(), amount_vnd: s.fee }] } else { vec![] },
-        processing_time: ProcessingTime { amount: s.amount, unit: s.unit },
-        online_processing_time: (s.level == OnlineLevel::Full
-            && s.unit == DurationUnit::WorkingDays
-            && s.amount >= 5.0)
-            .then_some(ProcessingTime { amount: s.amount - 1.0, unit: s.unit }),
-        cutoff: same_day.then(|| NaiveTime::from_hms_opt(15, 0, 0)).flatten(),
+        fees: if fee > 0 { vec![Fee { name: "Lệ phí".into(), amount_vnd: fee }] } else { vec![] },
+        processing_time,
+        // Full online service earns a day off the longer working-day procedures.
+        online_processing_time: (level == OnlineLevel::Full && unit == DurationUnit::WorkingDays && amount >= 5.0)
+            .then_some(ProcessingTime { amount: amount - 1.0, unit }),
+        // Same-day procedures: received after 15:00 counts from the next working morning.
+        cutoff: if unit == DurationUnit::WorkingHours { NaiveTime::from_hms_opt(15, 0, 0) } else { None },
         channels,
-        online_level: s.level,
+        online_level: level,
         postal_return: true,
         supplement_rule: SupplementRule::Recompute,
         workflow: steps(inter),
-    }
+    })
 }
 
-const WD: DurationUnit = DurationUnit::WorkingDays;
-const WH: DurationUnit = DurationUnit::WorkingHours;
-const CD: DurationUnit = DurationUnit::CalendarDays;
-const FULL: OnlineLevel = OnlineLevel::Full;
-const PART: OnlineLevel = OnlineLevel::Partial;
-
-macro_rules! spec {
-    ($code:expr, $name:expr, $field:expr, $agency:expr, $amount:expr, $unit:expr, [$($c:expr),*], $fee:expr, $level:expr, $cit:expr, $org:expr) => {
-        Spec { code: $code, name: $name, field: $field, agency: $agency, amount: $amount, unit: $unit,
-               components: &[$($c),*], fee: $fee, level: $level, citizen: $cit, organisation: $org }
-    };
-}
-
-const SPECS: &[Spec] = &[
-    spec!(
-        "2.000488",
-        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam",
-        "Lý lịch tư pháp",
-        JUSTICE,
-        10.0,
-        WD,
-        ["Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "Bản chụp giấy tờ tùy thân"],
-        200_000,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "2.000505",
-        "Cấp Phiếu lý lịch tư pháp cho cơ quan tiến hành tố tụng",
-        "Lý lịch tư pháp",
-        JUSTICE,
-        10.0,
-        WD,
-        ["Văn bản yêu cầu", "Thông tin người được yêu cầu cấp phiếu"],
-        0,
-        PART,
-        false,
-        true
-    ),
-    spec!(
-        "1.001612",
-        "Cấp giấy phép hành nghề luật sư với tư cách cá nhân",
-        "Luật sư",
-        JUSTICE,
-        7.0,
-        WD,
-        ["Đơn đề nghị", "Chứng chỉ hành nghề luật sư"],
-        0,
-        PART,
-        true,
-        false
-    ),
-    spec!(
-        "2.001757",
-        "Đăng ký hoạt động văn phòng công chứng",
-        "Công chứng",
-        JUSTICE,
-        10.0,
-        WD,
-        ["Đơn đăng ký hoạt động", "Quyết định cho phép thành lập"],
-        1_000_000,
-        PART,
-        false,
-        true
-    ),
-    spec!(
-        "1.003005",
-        "Cấp lại Thẻ công chứng viên",
-        "Công chứng",
-        JUSTICE,
-        5.0,
-        WD,
-        ["Đơn đề nghị cấp lại", "Ảnh chân dung"],
-        100_000,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "2.001610",
-        "Đăng ký thành lập doanh nghiệp tư nhân",
-        "Thành lập và hoạt động doanh nghiệp",
-        FINANCE,
-        3.0,
-        WD,
-        ["Giấy đề nghị đăng ký doanh nghiệp", "Bản sao giấy tờ pháp lý của chủ doanh nghiệp"],
-        50_000,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "2.001199",
-        "Đăng ký thành lập công ty TNHH một thành viên",
-        "Thành lập và hoạt động doanh nghiệp",
-        FINANCE,
-        3.0,
-        WD,
-        ["Giấy đề nghị đăng ký doanh nghiệp", "Điều lệ công ty", "Bản sao giấy tờ pháp lý của chủ sở hữu"],
-        50_000,
-        FULL,
-        true,
-        true
-    ),
-    spec!(
-        "2.001208",
-        "Đăng ký thành lập công ty cổ phần",
-        "Thành lập và hoạt động doanh nghiệp",
-        FINANCE,
-        3.0,
-        WD,
-        ["Giấy đề nghị đăng ký doanh nghiệp", "Điều lệ công ty", "Danh sách cổ đông sáng lập"],
-        50_000,
-        FULL,
-        true,
-        true
-    ),
-    spec!(
-        "1.005029",
-        "Đăng ký thay đổi nội dung đăng ký doanh nghiệp",
-        "Thành lập và hoạt động doanh nghiệp",
-        FINANCE,
-        3.0,
-        WD,
-        ["Thông báo thay đổi nội dung đăng ký doanh nghiệp", "Nghị quyết, quyết định thay đổi"],
-        50_000,
-        FULL,
-        false,
-        true
-    ),
-    spec!(
-        "2.002011",
-        "Thông báo tạm ngừng kinh doanh",
-        "Thành lập và hoạt động doanh nghiệp",
-        FINANCE,
-        3.0,
-        WD,
-        ["Thông báo tạm ngừng kinh doanh", "Nghị quyết tạm ngừng kinh doanh"],
-        0,
-        FULL,
-        false,
-        true
-    ),
-    spec!(
-        "1.010024",
-        "Cấp lại Giấy chứng nhận đăng ký doanh nghiệp",
-        "Thành lập và hoạt động doanh nghiệp",
-        FINANCE,
-        3.0,
-        WD,
-        ["Giấy đề nghị cấp lại", "Giấy tờ chứng minh bị mất, hỏng"],
-        50_000,
-        FULL,
-        false,
-        true
-    ),
-    spec!(
-        "1.002861",
-        "Cấp phù hiệu xe taxi",
-        "Đường bộ",
-        TRANSPORT,
-        2.0,
-        WD,
-        ["Giấy đề nghị cấp phù hiệu", "Bản sao Giấy đăng ký xe ô tô"],
-        0,
-        FULL,
-        false,
-        true
-    ),
-    spec!(
-        "1.002856",
-        "Cấp Giấy phép kinh doanh vận tải bằng xe ô tô",
-        "Đường bộ",
-        TRANSPORT,
-        5.0,
-        WD,
-        [
-            "Giấy đề nghị cấp Giấy phép kinh doanh",
-            "Phương án kinh doanh",
-            "Bản sao văn bằng của người điều hành vận tải"
-        ],
-        200_000,
-        FULL,
-        false,
-        true
-    ),
-    spec!(
-        "1.002869",
-        "Cấp phù hiệu xe hợp đồng, xe tải, xe công-ten-nơ",
-        "Đường bộ",
-        TRANSPORT,
-        2.0,
-        WD,
-        ["Giấy đề nghị cấp phù hiệu", "Bản sao Giấy đăng ký xe ô tô"],
-        0,
-        FULL,
-        false,
-        true
-    ),
-    spec!(
-        "1.002801",
-        "Cấp lại phù hiệu xe taxi bị mất, hỏng",
-        "Đường bộ",
-        TRANSPORT,
-        2.0,
-        WD,
-        ["Giấy đề nghị cấp lại phù hiệu", "Phù hiệu bị hỏng (nếu có)"],
-        0,
-        FULL,
-        false,
-        true
-    ),
-    spec!(
-        "1.004979",
-        "Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh",
-        "Khám bệnh, chữa bệnh",
-        HEALTH,
-        20.0,
-        WD,
-        ["Đơn đề nghị cấp chứng chỉ hành nghề", "Bản sao văn bằng chuyên môn", "Giấy chứng nhận đủ sức khỏe"],
-        360_000,
-        PART,
-        true,
-        false
-    ),
-    spec!(
-        "1.001024",
-        "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
-        "An toàn thực phẩm",
-        HEALTH,
-        20.0,
-        WD,
-        ["Đơn đề nghị cấp Giấy chứng nhận", "Bản thuyết minh về cơ sở vật chất"],
-        1_000_000,
-        PART,
-        true,
-        true
-    ),
-    spec!(
-        "1.004616",
-        "Cấp giấy phép hoạt động đối với phòng khám chuyên khoa",
-        "Khám bệnh, chữa bệnh",
-        HEALTH,
-        45.0,
-        CD,
-        ["Đơn đề nghị cấp giấy phép hoạt động", "Danh sách người hành nghề"],
-        4_300_000,
-        PART,
-        true,
-        true
-    ),
-    spec!(
-        "1.001193",
-        "Đăng ký khai sinh",
-        "Hộ tịch",
-        WARD_A,
-        1.0,
-        WD,
-        ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"],
-        0,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "1.000894",
-        "Đăng ký kết hôn",
-        "Hộ tịch",
-        WARD_A,
-        5.0,
-        WD,
-        ["Tờ khai đăng ký kết hôn", "Giấy xác nhận tình trạng hôn nhân"],
-        0,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "1.000656",
-        "Đăng ký khai tử",
-        "Hộ tịch",
-        WARD_A,
-        1.0,
-        WD,
-        ["Tờ khai đăng ký khai tử", "Giấy báo tử"],
-        0,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "1.004873",
-        "Cấp bản sao trích lục hộ tịch",
-        "Hộ tịch",
-        WARD_A,
-        1.0,
-        WD,
-        ["Tờ khai cấp bản sao trích lục", "Giấy tờ tùy thân"],
-        8_000,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "1.004746",
-        "Xác nhận tình trạng hôn nhân",
-        "Hộ tịch",
-        WARD_A,
-        3.0,
-        WD,
-        ["Tờ khai cấp Giấy xác nhận tình trạng hôn nhân", "Giấy tờ tùy thân"],
-        0,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "1.001022",
-        "Đăng ký nhận cha, mẹ, con",
-        "Hộ tịch",
-        WARD_A,
-        3.0,
-        WD,
-        ["Tờ khai đăng ký nhận cha, mẹ, con", "Văn bản chứng minh quan hệ cha, mẹ, con"],
-        0,
-        PART,
-        true,
-        false
-    ),
-    spec!(
-        "2.000815",
-        "Chứng thực bản sao từ bản chính giấy tờ, văn bản",
-        "Chứng thực",
-        WARD_A,
-        4.0,
-        WH,
-        ["Bản chính giấy tờ", "Bản sao cần chứng thực"],
-        2_000,
-        PART,
-        true,
-        true
-    ),
-    spec!(
-        "2.000884",
-        "Chứng thực chữ ký trong các giấy tờ, văn bản",
-        "Chứng thực",
-        WARD_A,
-        4.0,
-        WH,
-        ["Giấy tờ, văn bản cần chứng thực chữ ký", "Giấy tờ tùy thân"],
-        10_000,
-        PART,
-        true,
-        false
-    ),
-    spec!(
-        "2.001035",
-        "Chứng thực hợp đồng, giao dịch liên quan đến động sản",
-        "Chứng thực",
-        WARD_A,
-        2.0,
-        WD,
-        ["Dự thảo hợp đồng, giao dịch", "Giấy tờ tùy thân của các bên"],
-        50_000,
-        PART,
-        true,
-        true
-    ),
-    spec!(
-        "2.000720",
-        "Đăng ký thành lập hộ kinh doanh",
-        "Hộ kinh doanh",
-        WARD_B,
-        3.0,
-        WD,
-        ["Giấy đề nghị đăng ký hộ kinh doanh", "Bản sao giấy tờ pháp lý của chủ hộ"],
-        100_000,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "1.009994",
-        "Cấp giấy phép xây dựng nhà ở riêng lẻ",
-        "Hoạt động xây dựng",
-        WARD_B,
-        15.0,
-        CD,
-        ["Đơn đề nghị cấp giấy phép xây dựng", "Bản sao giấy tờ quyền sử dụng đất", "Bản vẽ thiết kế xây dựng"],
-        75_000,
-        PART,
-        true,
-        false
-    ),
-    spec!(
-        "1.001776",
-        "Trợ cấp xã hội hàng tháng đối với đối tượng bảo trợ xã hội",
-        "Bảo trợ xã hội",
-        WARD_B,
-        10.0,
-        WD,
-        ["Tờ khai thông tin của đối tượng", "Bản sao giấy tờ tùy thân"],
-        0,
-        PART,
-        true,
-        false
-    ),
-    spec!(
-        "1.001194",
-        "Đăng ký khai sinh",
-        "Hộ tịch",
-        WARD_B,
-        1.0,
-        WD,
-        ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"],
-        0,
-        FULL,
-        true,
-        false
-    ),
-    spec!(
-        "2.000816",
-        "Chứng thực bản sao từ bản chính giấy tờ, văn bản",
-        "Chứng thực",
-        WARD_B,
-        4.0,
-        WH,
-        ["Bản chính giấy tờ", "Bản sao cần chứng thực"],
-        2_000,
-        PART,
-        true,
-        true
-    ),
-];
-
-pub fn procedures() -> Vec<Procedure> {
-    SPECS.iter().map(procedure).collect()
+pub fn procedures() -> Result<Vec<Procedure>, SeedError> {
+    PROCEDURES_TSV
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| procedure_from_line(l).map_err(|message| SeedError::Data { line: i + 1, message }))
+        .collect()
 }
 
 fn officer(id: &str, name: &str, agency: &str, roles: &[Role]) -> Officer {
@@ -676,14 +250,14 @@ pub fn holidays(year: i32) -> Vec<Holiday> {
 }
 
 /// Seeds the catalogue if it has no agencies yet; returns whether it did.
-pub async fn seed_if_empty(catalogue: &dyn Catalogue, today: NaiveDate) -> StoreResult<bool> {
+pub async fn seed_if_empty(catalogue: &dyn Catalogue, today: NaiveDate) -> Result<bool, SeedError> {
     if !catalogue.agencies(None).await?.is_empty() {
         return Ok(false);
     }
     for a in agencies() {
         catalogue.put_agency(&a).await?;
     }
-    for p in procedures() {
+    for p in procedures()? {
         catalogue.put_procedure(&p).await?;
     }
     for o in officers() {
@@ -701,7 +275,7 @@ mod tests {
 
     #[test]
     fn the_sample_catalogue_is_valid() {
-        let procedures = procedures();
+        let procedures = procedures().unwrap();
         assert!(procedures.len() >= 30);
         for p in &procedures {
             p.validate().unwrap_or_else(|e| panic!("{}: {e}", p.code));
@@ -711,5 +285,12 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), procedures.len(), "procedure codes are unique");
         assert!(holidays(2026).iter().all(|h| h.date.year() == 2026));
+        let has =
+            |name: &str, agency: &str| procedures.iter().any(|p| p.name.contains(name) && p.agency.as_str() == agency);
+        assert!(has("phù hiệu xe taxi", TRANSPORT));
+        assert!(has("Đăng ký thành lập", FINANCE));
+        assert!(has("Phiếu lý lịch tư pháp", JUSTICE));
+        assert!(has("Đăng ký khai sinh", WARD_A) && has("Đăng ký khai sinh", WARD_B));
+        assert!(has("Chứng thực bản sao", WARD_A));
     }
 }

@@ -53,7 +53,7 @@ impl Home {
         let server_key = crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
             .map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let today = vietnam::to_local(SystemClock.now()).date();
-        if crate::seed::seed_if_empty(&store, today).await? {
+        if crate::seed::seed_if_empty(&store, today).await.map_err(|e| ServerError::Invalid(e.to_string()))? {
             tracing::info!("seeded the sample province catalogue");
         }
         Ok(Self { store, keys, server_key: server_key.into_bytes().into(), data_dir: data_dir.into() })
