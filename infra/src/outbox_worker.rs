@@ -1,18 +1,33 @@
 //! Drains the outbox: delivers each committed message through the notifier and marks it sent.
 //! Delivery is idempotent per message id, so a crash between sending and marking never sends
-//! twice; a failed message is retried on later passes, up to a bounded number of attempts.
+//! twice. A temporary failure is retried with exponential back-off and jitter (2 s, 4 s, …, at
+//! most an hour apart) up to [`MAX_ATTEMPTS`]; a permanent failure, or the last attempt, leaves
+//! the message in the outbox with its error for an operator.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use motcua_domain::ports::{Clock, Notifier, NotifyError, Outbox};
+use rand::Rng;
 use tokio::sync::watch;
 
 const BATCH: usize = 50;
 
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: u32 = 10;
+
+/// When to try again after the `attempts`-th failure: 2^attempts seconds (at most an hour),
+/// spread by ±20% so that failed messages do not all return at once.
+pub fn retry_at(now: DateTime<Utc>, attempts: u32) -> DateTime<Utc> {
+    let base = 2f64.powi(attempts.min(12) as i32).min(3600.0);
+    let spread = rand::thread_rng().gen_range(0.8..1.2);
+    now + chrono::Duration::milliseconds((base * spread * 1000.0) as i64)
+}
+
 /// One pass over the pending messages; returns how many were delivered.
 pub async fn drain_once(outbox: &dyn Outbox, notifier: &dyn Notifier, clock: &dyn Clock) -> usize {
-    let pending = match outbox.pending(BATCH).await {
+    let pending = match outbox.pending(clock.now(), BATCH).await {
         Ok(p) => p,
         Err(e) => {
             tracing::warn!(error = %e, "outbox: cannot read pending messages");
@@ -20,7 +35,8 @@ pub async fn drain_once(outbox: &dyn Outbox, notifier: &dyn Notifier, clock: &dy
         }
     };
     let mut delivered = 0;
-    for m in pending {
+    for p in pending {
+        let m = p.message;
         match notifier.deliver(&m).await {
             Ok(provider_id) => {
                 if let Err(e) = outbox.mark_sent(&m.id, &provider_id, clock.now()).await {
@@ -30,9 +46,20 @@ pub async fn drain_once(outbox: &dyn Outbox, notifier: &dyn Notifier, clock: &dy
                     tracing::info!(message_id = %m.id, channel = m.channel.as_str(), "notification delivered");
                 }
             }
-            Err(NotifyError::Temporary(e) | NotifyError::Permanent(e)) => {
-                tracing::warn!(message_id = %m.id, error = %e, "notification not delivered");
-                let _ = outbox.mark_failed(&m.id, &e).await;
+            Err(failure) => {
+                let attempts = p.attempts + 1;
+                let (error, retry) = match failure {
+                    NotifyError::Temporary(e) if attempts < MAX_ATTEMPTS => (e, Some(retry_at(clock.now(), attempts))),
+                    NotifyError::Temporary(e) | NotifyError::Permanent(e) => (e, None),
+                };
+                if retry.is_some() {
+                    tracing::warn!(message_id = %m.id, attempts, error = %error, "notification not delivered; will retry");
+                } else {
+                    tracing::error!(message_id = %m.id, attempts, error = %error, "notification given up");
+                }
+                if let Err(e) = outbox.mark_failed(&m.id, &error, retry).await {
+                    tracing::warn!(message_id = %m.id, error = %e, "outbox: cannot record the failure");
+                }
             }
         }
     }

@@ -125,12 +125,22 @@ pub trait Catalogue: Send + Sync {
     async fn put_officer(&self, officer: &Officer) -> StoreResult<()>;
 }
 
+/// A message waiting in the outbox, with how often sending it has failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingMessage {
+    pub message: OutgoingMessage,
+    pub attempts: u32,
+}
+
 /// The outbox, as the delivery worker sees it.
 #[async_trait]
 pub trait Outbox: Send + Sync {
-    async fn pending(&self, limit: usize) -> StoreResult<Vec<OutgoingMessage>>;
+    /// Unsent messages due for an attempt at `now`, oldest first.
+    async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<PendingMessage>>;
     async fn mark_sent(&self, id: &str, provider_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
-    async fn mark_failed(&self, id: &str, error: &str) -> StoreResult<()>;
+    /// Records a failed attempt; the message is tried again at `retry_at`, or never when `None`
+    /// (it stays in the outbox with its last error, for an operator).
+    async fn mark_failed(&self, id: &str, error: &str, retry_at: Option<DateTime<Utc>>) -> StoreResult<()>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

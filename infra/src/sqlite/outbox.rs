@@ -2,29 +2,29 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use motcua_domain::notify::OutgoingMessage;
-use motcua_domain::ports::{Outbox, StoreResult};
+use motcua_domain::ports::{Outbox, PendingMessage, StoreResult};
 use rusqlite::params;
 
 use super::{from_json, ts, unavailable, SqliteStore};
 
-/// After this many failed attempts a message is left for an operator (it stays in the table).
-pub const MAX_ATTEMPTS: u32 = 8;
-
 #[async_trait]
 impl Outbox for SqliteStore {
-    async fn pending(&self, limit: usize) -> StoreResult<Vec<OutgoingMessage>> {
+    async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<PendingMessage>> {
         self.read(move |c| {
             let mut stmt = c
                 .prepare_cached(
-                    "SELECT body FROM outbox WHERE sent_at IS NULL AND attempts < ?1 ORDER BY created_at LIMIT ?2",
+                    "SELECT body, attempts FROM outbox
+                     WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at LIMIT ?2",
                 )
                 .map_err(unavailable)?;
-            let rows =
-                stmt.query_map(params![MAX_ATTEMPTS, limit as i64], |r| r.get::<_, String>(0)).map_err(unavailable)?;
+            let rows = stmt
+                .query_map(params![ts(now), limit as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
+                .map_err(unavailable)?;
             let mut out = Vec::new();
-            for body in rows {
-                out.push(from_json(&body.map_err(unavailable)?)?);
+            for row in rows {
+                let (body, attempts) = row.map_err(unavailable)?;
+                out.push(PendingMessage { message: from_json(&body)?, attempts });
             }
             Ok(out)
         })
@@ -35,7 +35,8 @@ impl Outbox for SqliteStore {
         let (id, provider_id) = (id.to_owned(), provider_id.to_owned());
         self.write(move |tx| {
             tx.execute(
-                "UPDATE outbox SET sent_at = ?2, provider_id = ?3, attempts = attempts + 1 WHERE id = ?1 AND sent_at IS NULL",
+                "UPDATE outbox SET sent_at = ?2, provider_id = ?3, attempts = attempts + 1, next_attempt_at = NULL
+                 WHERE id = ?1 AND sent_at IS NULL",
                 params![id, ts(at), provider_id],
             )
             .map_err(unavailable)?;
@@ -44,11 +45,15 @@ impl Outbox for SqliteStore {
         .await
     }
 
-    async fn mark_failed(&self, id: &str, error: &str) -> StoreResult<()> {
+    async fn mark_failed(&self, id: &str, error: &str, retry_at: Option<DateTime<Utc>>) -> StoreResult<()> {
         let (id, error) = (id.to_owned(), error.chars().take(500).collect::<String>());
         self.write(move |tx| {
-            tx.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1", params![id, error])
-                .map_err(unavailable)?;
+            tx.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3
+                 WHERE id = ?1 AND sent_at IS NULL",
+                params![id, error, retry_at.map(ts)],
+            )
+            .map_err(unavailable)?;
             Ok(())
         })
         .await

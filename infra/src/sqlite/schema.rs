@@ -22,10 +22,12 @@ CREATE INDEX dossiers_queue ON dossiers(handler, due_key, code);
 CREATE INDEX dossiers_status ON dossiers(handler, status, due_key, code);
 CREATE INDEX dossiers_assignee ON dossiers(assignee, due_key, code);
 CREATE TABLE events (dossier TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (dossier, seq));
+-- next_attempt_at: when the worker may try an unsent message; NULL once given up.
 CREATE TABLE outbox (
     id TEXT PRIMARY KEY, dossier TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
-    sent_at TEXT, provider_id TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);
-CREATE INDEX outbox_pending ON outbox(created_at) WHERE sent_at IS NULL;
+    next_attempt_at TEXT, sent_at TEXT, provider_id TEXT, attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT);
+CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL;
 CREATE TABLE sequences (agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (agency, day));
 CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (scope, key));
 "#];

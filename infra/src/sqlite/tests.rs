@@ -9,7 +9,7 @@ use motcua_domain::catalogue::{ApplicantKind, Channel, SupplementRule};
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent, NoticeKind, Status, Terms};
 use motcua_domain::notify::{MessageChannel, OutgoingMessage};
-use motcua_domain::ports::{Commit, DossierStore, IdempotencyRecord, Outbox, StoreError};
+use motcua_domain::ports::{Clock, Commit, DossierStore, IdempotencyRecord, Notifier, NotifyError, Outbox, StoreError};
 
 use super::SqliteStore;
 use crate::{outbox_worker, LocalSink, SystemClock};
@@ -184,14 +184,64 @@ async fn the_outbox_is_delivered_exactly_once_even_after_a_restart() {
     let path = dir.path().join("sent.jsonl");
     let sink = LocalSink::open(&path).unwrap();
     // Deliver one message without marking it, as if the process died in between.
-    let pending = store.pending(10).await.unwrap();
+    let pending = store.pending(Utc::now(), 10).await.unwrap();
     assert_eq!(pending.len(), 3);
-    motcua_domain::ports::Notifier::deliver(&sink, &pending[0]).await.unwrap();
+    motcua_domain::ports::Notifier::deliver(&sink, &pending[0].message).await.unwrap();
     drop(sink);
     let sink = Arc::new(LocalSink::open(&path).unwrap());
     assert_eq!(outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await, 3);
     assert_eq!(outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await, 0);
     let lines = std::fs::read_to_string(&path).unwrap();
     assert_eq!(lines.lines().count(), 3, "{lines}");
-    assert!(store.pending(10).await.unwrap().is_empty());
+    assert!(store.pending(Utc::now() + chrono::Duration::days(1), 10).await.unwrap().is_empty());
+}
+
+/// A notifier that always fails, temporarily or for good.
+struct Failing(fn(String) -> NotifyError);
+
+#[async_trait::async_trait]
+impl Notifier for Failing {
+    async fn deliver(&self, _: &OutgoingMessage) -> Result<String, NotifyError> {
+        Err((self.0)("gateway down".into()))
+    }
+}
+
+struct FixedClock(chrono::DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> chrono::DateTime<Utc> {
+        self.0
+    }
+}
+
+#[tokio::test]
+async fn failed_messages_back_off_and_are_given_up_in_the_end() {
+    let (store, _dir) = store();
+    store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    let mut now = Utc::now();
+    let temporary = Failing(NotifyError::Temporary);
+    assert_eq!(outbox_worker::drain_once(&store, &temporary, &FixedClock(now)).await, 0);
+    // Not again at once: the first retry waits about 2 seconds (±20%).
+    assert!(store.pending(now + chrono::Duration::milliseconds(1500), 10).await.unwrap().is_empty());
+    let again = store.pending(now + chrono::Duration::milliseconds(2500), 10).await.unwrap();
+    assert_eq!(again[0].attempts, 1);
+    for _ in 1..outbox_worker::MAX_ATTEMPTS {
+        now += chrono::Duration::hours(2);
+        outbox_worker::drain_once(&store, &temporary, &FixedClock(now)).await;
+    }
+    assert!(store.pending(now + chrono::Duration::days(365), 10).await.unwrap().is_empty(), "given up");
+
+    let (store, _dir) = self::store();
+    store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    outbox_worker::drain_once(&store, &Failing(NotifyError::Permanent), &FixedClock(Utc::now())).await;
+    assert!(store.pending(Utc::now() + chrono::Duration::days(365), 10).await.unwrap().is_empty(), "no retry");
+}
+
+#[test]
+fn back_off_doubles_up_to_an_hour() {
+    let now = Utc::now();
+    let wait = |n| (outbox_worker::retry_at(now, n) - now).num_milliseconds();
+    assert!((1600..=2400).contains(&wait(1)));
+    assert!((6400..=9600).contains(&wait(3)));
+    assert!(wait(30) <= 3_600_000 * 12 / 10);
 }
