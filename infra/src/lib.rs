@@ -3,6 +3,8 @@
 //! outbox worker that drains committed notifications.
 
 pub mod clock;
+#[cfg(test)]
+pub mod contract;
 pub mod outbox_worker;
 pub mod sink;
 pub mod sqlite;

@@ -1,0 +1,356 @@
+//! The store contract: what every adapter of the dossier store, catalogue and outbox ports must
+//! do, written once against the ports and run against each adapter with [`store_contract!`].
+
+pub mod fixtures;
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel};
+use motcua_domain::codes::AgencyCode;
+use motcua_domain::lifecycle::{Status, StepProgress};
+use motcua_domain::ports::{
+    Catalogue, Commit, DossierStore, Holiday, NotifyError, Outbox, ProcedureQuery, QueueQuery, StoreError,
+};
+
+use self::fixtures::*;
+use crate::{outbox_worker, LocalSink, SystemClock};
+
+/// Everything a home's store provides.
+pub trait Store: DossierStore + Catalogue + Outbox + Clone + 'static {}
+impl<T: DossierStore + Catalogue + Outbox + Clone + 'static> Store for T {}
+
+/// Generates one `#[tokio::test]` per contract clause for the adapter that `$fresh` (an
+/// expression giving `(store, guard)` for a new, empty store) opens.
+#[macro_export]
+macro_rules! store_contract {
+    ($fresh:expr) => {
+        $crate::store_contract!(@clauses $fresh;
+            concurrent_creates_get_consecutive_codes,
+            stale_writes_conflict_and_change_nothing,
+            an_idempotency_key_creates_once,
+            history_comes_back_in_order,
+            queues_are_ordered_filtered_and_paginated,
+            outbox_is_delivered_exactly_once_across_restarts,
+            failed_messages_back_off_and_are_given_up,
+            catalogue_round_trips_and_searches,
+        );
+    };
+    (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $clause() {
+                let (store, _guard) = $fresh;
+                $crate::contract::$clause(store).await;
+            }
+        )*
+    };
+}
+
+pub async fn concurrent_creates_get_consecutive_codes<S: Store>(store: S) {
+    let mut tasks = vec![];
+    for _ in 0..40 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            s.create(&agency(), day(), Box::new(|code| create_commit(code, None))).await.unwrap().code.sequence()
+        }));
+    }
+    let mut seqs = vec![];
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    seqs.sort();
+    assert_eq!(seqs, (1..=40).collect::<Vec<_>>(), "no gaps, no repeats");
+    let next_day = day().succ_opt().unwrap();
+    let d = store.create(&agency(), next_day, Box::new(|c| create_commit(c, None))).await.unwrap();
+    assert_eq!(d.code.to_string(), "000.00.03.H56-260303-0001", "a new day starts at 0001");
+    let other = AgencyCode::parse("000.00.05.H56").unwrap();
+    let d = store.create(&other, day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    assert_eq!(d.code.sequence(), 1, "each agency has its own counter");
+}
+
+pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
+    let d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    let mut next = d.clone();
+    next.status = Status::Received;
+    next.version = 2;
+    next.events = 2;
+    let commit = |expected| Commit {
+        dossier: next.clone(),
+        expected_version: Some(expected),
+        event: event(1, Status::Received),
+        outbox: vec![message(&d.code, 1)],
+        lookup_secret_hash: None,
+        idempotency: None,
+    };
+    store.commit(commit(1)).await.unwrap();
+    assert_eq!(store.commit(commit(1)).await, Err(StoreError::Conflict));
+    assert_eq!(store.history(&d.code).await.unwrap().len(), 2);
+    let stored = store.get(&d.code).await.unwrap().unwrap();
+    assert_eq!(stored.dossier.version, 2);
+    assert_eq!(stored.lookup_secret_hash, "hash");
+    let pending = store.pending(Utc::now() + Duration::minutes(1), 10).await.unwrap();
+    assert_eq!(pending.len(), 2, "the losing commit left no outbox item");
+
+    // Two racing writers from the same version: exactly one wins.
+    let mut racers = vec![];
+    for i in 0..2u32 {
+        let (s, mut third) = (store.clone(), next.clone());
+        third.version = 3;
+        third.events = 3;
+        racers.push(tokio::spawn(async move {
+            let commit = Commit {
+                dossier: third,
+                expected_version: Some(2),
+                event: event(2, if i == 0 { Status::Processing } else { Status::Refused }),
+                outbox: vec![],
+                lookup_secret_hash: None,
+                idempotency: None,
+            };
+            s.commit(commit).await
+        }));
+    }
+    let mut results = vec![];
+    for r in racers {
+        results.push(r.await.unwrap());
+    }
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert!(results.contains(&Err(StoreError::Conflict)));
+    assert_eq!(store.history(&d.code).await.unwrap().len(), 3);
+    assert_eq!(
+        store
+            .get(&motcua_domain::codes::DossierCode::parse("000.00.03.H56-260302-0099").unwrap())
+            .await
+            .unwrap()
+            .map(|s| s.dossier.version),
+        None
+    );
+}
+
+pub async fn an_idempotency_key_creates_once<S: Store>(store: S) {
+    store.create(&agency(), day(), Box::new(|c| create_commit(c, Some("k")))).await.unwrap();
+    let again = store.create(&agency(), day(), Box::new(|c| create_commit(c, Some("k")))).await;
+    assert_eq!(again.unwrap_err(), StoreError::IdempotencyKeyTaken);
+    let record = store.idempotency("submit", "k").await.unwrap().unwrap();
+    assert_eq!(record.response, "000.00.03.H56-260302-0001");
+    assert!(store.idempotency("submit", "other").await.unwrap().is_none());
+    assert!(store.idempotency("counter:x", "k").await.unwrap().is_none(), "keys are scoped");
+    let d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    assert!(d.code.sequence() >= 2, "codes are never reused");
+    assert!(store.get(&d.code).await.unwrap().is_some());
+}
+
+pub async fn history_comes_back_in_order<S: Store>(store: S) {
+    let mut d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    for seq in 1..12u32 {
+        let mut next = d.clone();
+        next.version += 1;
+        next.events += 1;
+        let commit = Commit {
+            dossier: next.clone(),
+            expected_version: Some(d.version),
+            event: event(seq, Status::Processing),
+            outbox: vec![],
+            lookup_secret_hash: None,
+            idempotency: None,
+        };
+        store.commit(commit).await.unwrap();
+        d = next;
+    }
+    let seqs: Vec<u32> = store.history(&d.code).await.unwrap().iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (0..12).collect::<Vec<_>>());
+}
+
+pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {
+    let now = Utc::now();
+    let police = AgencyCode::parse("000.00.20.H56").unwrap();
+    // Ten dossiers, received with due times in reverse order of creation, the even ones
+    // assigned, the last two at an inter-agency step of the police.
+    for i in 0..10i64 {
+        let d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+        let mut next = d.clone();
+        next.status = Status::Processing;
+        next.version = 2;
+        next.events = 2;
+        next.received_at = Some(now);
+        next.due_at = Some(now + Duration::hours(100 - i));
+        next.terms.workflow = vec![
+            motcua_domain::catalogue::WorkflowStep {
+                name: "a".into(),
+                role: motcua_domain::catalogue::Role::Specialist,
+                agency: None,
+                share_percent: 50,
+            },
+            motcua_domain::catalogue::WorkflowStep {
+                name: "b".into(),
+                role: motcua_domain::catalogue::Role::Specialist,
+                agency: Some(police.clone()),
+                share_percent: 50,
+            },
+        ];
+        next.step = Some(StepProgress {
+            index: if i >= 8 { 1 } else { 0 },
+            given_at: now,
+            given_by: None,
+            assignee: (i % 2 == 0).then(|| officer_ref("spec")),
+            taken_at: None,
+            due_at: now,
+        });
+        let commit = Commit {
+            dossier: next,
+            expected_version: Some(1),
+            event: event(1, Status::Processing),
+            outbox: vec![],
+            lookup_secret_hash: None,
+            idempotency: None,
+        };
+        store.commit(commit).await.unwrap();
+    }
+    store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+
+    let query = |after, limit| QueueQuery { agency: Some(agency()), after, limit, ..QueueQuery::default() };
+    let mut seen = vec![];
+    let mut after = None;
+    loop {
+        let page = store.queue(query(after.clone(), 3)).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        let last = page.last().unwrap();
+        after = Some((last.due_at, last.code.to_string()));
+        seen.extend(page);
+    }
+    assert_eq!(seen.len(), 9, "8 at the agency's own step + 1 not yet received; 2 sit with the police");
+    assert_eq!(seen[0].due_at, None, "not yet received first");
+    let dues: Vec<_> = seen[1..].iter().map(|d| d.due_at.unwrap()).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "soonest due first");
+    let police_queue =
+        store.queue(QueueQuery { agency: Some(police), limit: 50, ..QueueQuery::default() }).await.unwrap();
+    assert_eq!(police_queue.len(), 2);
+    let mine = store
+        .queue(QueueQuery { assignee: Some(OfficerId::parse("spec").unwrap()), limit: 50, ..QueueQuery::default() })
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 5);
+    let submitted = store
+        .queue(QueueQuery {
+            agency: Some(agency()),
+            status: Some(Status::Submitted),
+            limit: 50,
+            ..QueueQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(submitted.len(), 1);
+    let soon = store
+        .queue(QueueQuery {
+            agency: Some(agency()),
+            due_before: Some(now + Duration::hours(94) + Duration::minutes(30)),
+            limit: 50,
+            ..QueueQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(soon.len(), 2, "due in 93 h and 94 h; the 91 h and 92 h ones are with the police");
+}
+
+pub async fn outbox_is_delivered_exactly_once_across_restarts<S: Store>(store: S) {
+    for _ in 0..3 {
+        store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sent.jsonl");
+    let sink = LocalSink::open(&path).unwrap();
+    // One message delivered but not marked, as if the process died in between.
+    let pending = store.pending(Utc::now(), 10).await.unwrap();
+    assert_eq!(pending.len(), 3);
+    motcua_domain::ports::Notifier::deliver(&sink, &pending[0].message).await.unwrap();
+    drop(sink);
+    let sink = Arc::new(LocalSink::open(&path).unwrap());
+    assert_eq!(outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await, 3);
+    assert_eq!(outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await, 0);
+    let lines = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(lines.lines().count(), 3, "{lines}");
+    assert!(store.pending(Utc::now() + Duration::days(1), 10).await.unwrap().is_empty());
+}
+
+pub async fn failed_messages_back_off_and_are_given_up<S: Store>(store: S) {
+    store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    let mut now = Utc::now();
+    let temporary = Failing(NotifyError::Temporary);
+    assert_eq!(outbox_worker::drain_once(&store, &temporary, &FixedClock(now)).await, 0);
+    assert!(store.pending(now + Duration::milliseconds(1500), 10).await.unwrap().is_empty(), "about 2 s first");
+    let again = store.pending(now + Duration::milliseconds(2500), 10).await.unwrap();
+    assert_eq!(again[0].attempts, 1);
+    for _ in 1..outbox_worker::MAX_ATTEMPTS {
+        now += Duration::hours(2);
+        outbox_worker::drain_once(&store, &temporary, &FixedClock(now)).await;
+    }
+    assert!(store.pending(now + Duration::days(365), 10).await.unwrap().is_empty(), "given up");
+
+    store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    outbox_worker::drain_once(&store, &Failing(NotifyError::Permanent), &FixedClock(Utc::now())).await;
+    assert!(store.pending(Utc::now() + Duration::days(365), 10).await.unwrap().is_empty(), "no retry");
+}
+
+pub async fn catalogue_round_trips_and_searches<S: Store>(store: S) {
+    let province = AgencyCode::parse("000.00.00.H56").unwrap();
+    let a = |code: &str, parent: Option<&AgencyCode>| Agency {
+        code: AgencyCode::parse(code).unwrap(),
+        name: format!("Cơ quan {code}"),
+        parent: parent.cloned(),
+        level: AgencyLevel::Province,
+        address: "Nha Trang".into(),
+        working_hours: Default::default(),
+    };
+    store.put_agency(&a("000.00.00.H56", None)).await.unwrap();
+    store.put_agency(&a("000.00.03.H56", Some(&province))).await.unwrap();
+    store.put_agency(&a("000.00.05.H56", Some(&province))).await.unwrap();
+    assert_eq!(store.agencies(Some(&province)).await.unwrap().len(), 2);
+    assert_eq!(store.agencies(None).await.unwrap().len(), 3);
+    assert_eq!(store.agency(&agency()).await.unwrap().unwrap().name, "Cơ quan 000.00.03.H56");
+
+    let mut names = vec!["Đăng ký khai sinh", "Cấp phù hiệu xe taxi", "Chứng thực bản sao 100%_x"];
+    for (i, name) in names.drain(..).enumerate() {
+        let mut p = procedure();
+        p.code = format!("1.00000{i}");
+        p.name = name.into();
+        p.online_level = if i == 1 { OnlineLevel::Partial } else { OnlineLevel::Full };
+        store.put_procedure(&p).await.unwrap();
+    }
+    let search = |text: &str| ProcedureQuery {
+        text: Some(motcua_domain::text::search_key(text)),
+        limit: 10,
+        ..ProcedureQuery::default()
+    };
+    assert_eq!(store.procedures(search("KHAI SINH")).await.unwrap()[0].code, "1.000000");
+    assert_eq!(store.procedures(search("phu hieu taxi")).await.unwrap()[0].code, "1.000001");
+    assert_eq!(store.procedures(search("100%")).await.unwrap().len(), 1, "wildcards are literal");
+    assert_eq!(store.procedures(search("_")).await.unwrap().len(), 1, "`_` matches itself, not any character");
+    let partial = ProcedureQuery { level: Some(OnlineLevel::Partial), limit: 10, ..ProcedureQuery::default() };
+    assert_eq!(store.procedures(partial).await.unwrap().len(), 1);
+    let page = ProcedureQuery { after: Some("1.000000".into()), limit: 1, ..ProcedureQuery::default() };
+    assert_eq!(store.procedures(page).await.unwrap()[0].code, "1.000001");
+    let mut renamed = store.procedure("1.000002").await.unwrap().unwrap();
+    renamed.name = "Chứng thực chữ ký".into();
+    store.put_procedure(&renamed).await.unwrap();
+    assert_eq!(store.procedure("1.000002").await.unwrap().unwrap().name, "Chứng thực chữ ký");
+    assert!(store.procedures(search("ban sao")).await.unwrap().is_empty(), "the search key follows the name");
+
+    let h = |y, m, d| Holiday { date: chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap(), name: "Lễ".into() };
+    store.put_holidays(2026, &[h(2026, 1, 1), h(2026, 9, 2)]).await.unwrap();
+    store.put_holidays(2027, &[h(2027, 1, 1)]).await.unwrap();
+    store.put_holidays(2026, &[h(2026, 4, 30)]).await.unwrap();
+    let dates: Vec<String> = store.holidays().await.unwrap().iter().map(|h| h.date.to_string()).collect();
+    assert_eq!(dates, ["2026-04-30", "2027-01-01"], "a year is replaced whole");
+
+    for id in ["a.motcua", "b.motcua", "c.motcua"] {
+        store.put_officer(&officer(id)).await.unwrap();
+    }
+    let first = store.officers(Some(&agency()), None, 2).await.unwrap();
+    assert_eq!(first.iter().map(|o| o.id.to_string()).collect::<Vec<_>>(), ["a.motcua", "b.motcua"]);
+    let rest = store.officers(Some(&agency()), Some("b.motcua"), 2).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    assert!(store.officers(Some(&province), None, 10).await.unwrap().is_empty());
+    assert_eq!(store.officer(&OfficerId::parse("c.motcua").unwrap()).await.unwrap().unwrap().name, "C.MOTCUA");
+}
