@@ -163,6 +163,10 @@ async fn procedure_due_date_agencies_and_health() {
     let (_, v) = api.get("/v1/agencies?parent=000.00.00.H56", None, None).await;
     assert!(v["items"].as_array().unwrap().len() >= 6);
     assert_eq!(code_of(&api.get("/v1/agencies?parent=bad", None, None).await.1), "invalid_agency_code");
+    let (_, first) = api.get("/v1/agencies?limit=3", None, None).await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let (_, rest) = api.get(&format!("/v1/agencies?cursor={cursor}"), None, None).await;
+    assert_eq!(first["items"].as_array().unwrap().len() + rest["items"].as_array().unwrap().len(), 8);
     let (s, v) = api.get("/v1/health", None, None).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")));
     let (s, v) = api.get("/v1/openapi.json", None, None).await;

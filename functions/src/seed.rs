@@ -251,7 +251,7 @@ pub fn holidays(year: i32) -> Vec<Holiday> {
 
 /// Seeds the catalogue if it has no agencies yet; returns whether it did.
 pub async fn seed_if_empty(catalogue: &dyn Catalogue, today: NaiveDate) -> Result<bool, SeedError> {
-    if !catalogue.agencies(None).await?.is_empty() {
+    if !catalogue.agencies(None, None, 1).await?.is_empty() {
         return Ok(false);
     }
     for a in agencies() {

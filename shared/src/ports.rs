@@ -111,7 +111,13 @@ pub trait Catalogue: Send + Sync {
     async fn procedures(&self, query: ProcedureQuery) -> StoreResult<Vec<Procedure>>;
     async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()>;
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>>;
-    async fn agencies(&self, parent: Option<&AgencyCode>) -> StoreResult<Vec<Agency>>;
+    /// Agencies in code order (the children of `parent` only, when given), after `after`.
+    async fn agencies(
+        &self,
+        parent: Option<&AgencyCode>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Agency>>;
     async fn put_agency(&self, agency: &Agency) -> StoreResult<()>;
     async fn holidays(&self) -> StoreResult<Vec<Holiday>>;
     async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()>;

@@ -122,19 +122,26 @@ async fn due_date(
 pub struct AgencyParams {
     /// Only the children of this agency.
     pub parent: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AgencyList {
+pub struct AgencyPage {
     pub items: Vec<Agency>,
+    pub next_cursor: Option<String>,
 }
 
 /// The agency tree (all agencies, or the children of `parent`).
 #[utoipa::path(get, path = "/v1/agencies", tag = "query", params(AgencyParams),
-    responses((status = 200, body = AgencyList), (status = 400, body = ErrorBody)))]
-async fn agencies(State(state): State<AppState>, ApiQuery(p): ApiQuery<AgencyParams>) -> ApiResult<Json<AgencyList>> {
+    responses((status = 200, body = AgencyPage), (status = 400, body = ErrorBody)))]
+async fn agencies(State(state): State<AppState>, ApiQuery(p): ApiQuery<AgencyParams>) -> ApiResult<Json<AgencyPage>> {
+    let limit = pagination::limit(p.limit)?;
     let parent = p.parent.as_deref().map(service::parse_agency).transpose()?;
-    Ok(Json(AgencyList { items: state.catalogue.agencies(parent.as_ref()).await? }))
+    let after = p.cursor.as_deref().map(pagination::decode::<CodeCursor>).transpose()?.map(|c| c.c);
+    let found = state.catalogue.agencies(parent.as_ref(), after.as_deref(), limit + 1).await?;
+    let (items, next_cursor) = page(found, limit, |a| CodeCursor { c: a.code.to_string() });
+    Ok(Json(AgencyPage { items, next_cursor }))
 }
 
 /// Tra cứu hồ sơ: with `X-Lookup-Secret` the applicant's full view; without, status and due date only.

@@ -306,8 +306,10 @@ pub async fn catalogue_round_trips_and_searches<S: Store>(store: S) {
     store.put_agency(&a("000.00.00.H56", None)).await.unwrap();
     store.put_agency(&a("000.00.03.H56", Some(&province))).await.unwrap();
     store.put_agency(&a("000.00.05.H56", Some(&province))).await.unwrap();
-    assert_eq!(store.agencies(Some(&province)).await.unwrap().len(), 2);
-    assert_eq!(store.agencies(None).await.unwrap().len(), 3);
+    assert_eq!(store.agencies(Some(&province), None, 10).await.unwrap().len(), 2);
+    assert_eq!(store.agencies(None, None, 10).await.unwrap().len(), 3);
+    let next = store.agencies(Some(&province), Some("000.00.03.H56"), 10).await.unwrap();
+    assert_eq!(next.iter().map(|a| a.code.to_string()).collect::<Vec<_>>(), ["000.00.05.H56"]);
     assert_eq!(store.agency(&agency()).await.unwrap().unwrap().name, "Cơ quan 000.00.03.H56");
 
     let mut names = vec!["Đăng ký khai sinh", "Cấp phù hiệu xe taxi", "Chứng thực bản sao 100%_x"];

@@ -95,11 +95,24 @@ impl Catalogue for SqliteStore {
         self.read(move |c| one(c, "SELECT body FROM agencies WHERE code = ?1", code)).await
     }
 
-    async fn agencies(&self, parent: Option<&AgencyCode>) -> StoreResult<Vec<Agency>> {
+    async fn agencies(
+        &self,
+        parent: Option<&AgencyCode>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Agency>> {
         let parent = parent.map(|p| p.to_string());
+        let after = after.unwrap_or("").to_owned();
+        let limit = limit.clamp(1, 1000);
         self.read(move |c| match parent {
-            Some(p) => bodies(c, "SELECT body FROM agencies WHERE parent = ?1 ORDER BY code", &[p]),
-            None => bodies(c, "SELECT body FROM agencies ORDER BY code", &[]),
+            Some(p) => bodies(
+                c,
+                &format!("SELECT body FROM agencies WHERE parent = ?1 AND code > ?2 ORDER BY code LIMIT {limit}"),
+                &[p, after],
+            ),
+            None => {
+                bodies(c, &format!("SELECT body FROM agencies WHERE code > ?1 ORDER BY code LIMIT {limit}"), &[after])
+            }
         })
         .await
     }
