@@ -49,8 +49,10 @@ pub async fn act(state: &AppState, stored: StoredDossier, actor: Actor<'_>, comm
     let current = stored.dossier;
     let procedure = super::procedure(state, &current.procedure_code).await?;
     let agency = super::agency(state, &current.agency_code).await?;
-    let calendar = super::calendar(state, &agency).await?;
-    let ctx = Context { now: state.clock.now(), calendar: &calendar, procedure: &procedure };
+    let workflows = [current.terms.workflow.as_slice(), procedure.workflow.as_slice()];
+    let (calendar, step_calendars) = super::calendars(state, &agency, &workflows).await?;
+    let ctx =
+        Context { now: state.clock.now(), calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
     let action = command.action();
     let t = decide(&current, actor, command, &ctx)?;
     let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();

@@ -79,12 +79,12 @@ pub async fn open_dossier(
     }
     let procedure = super::procedure(state, procedure_code).await?;
     let agency = super::agency(state, &procedure.agency).await?;
-    let calendar = super::calendar(state, &agency).await?;
+    let (calendar, step_calendars) = super::calendars(state, &agency, &[&procedure.workflow]).await?;
     let now = state.clock.now();
     let date = vietnam::to_local(now).date();
     let provisional = DossierCode::new(procedure.agency.clone(), date, 1)
         .map_err(|e| ApiError::unprocessable("invalid_date", e.to_string()))?;
-    let ctx = Context { now, calendar: &calendar, procedure: &procedure };
+    let ctx = Context { now, calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
     let transition = open(provisional, new, actor, &ctx)?;
 
     let secret = key.as_ref().map(|k| k.lookup_secret(&state.server_key)).unwrap_or_else(new_lookup_secret);

@@ -7,8 +7,9 @@ pub mod input;
 pub mod secrets;
 
 use motcua_domain::calendar::Calendar;
-use motcua_domain::catalogue::{Agency, Procedure};
+use motcua_domain::catalogue::{Agency, Procedure, WorkflowStep};
 use motcua_domain::codes::{AgencyCode, DossierCode};
+use motcua_domain::ports::Holiday;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -33,11 +34,34 @@ pub async fn agency(state: &AppState, code: &AgencyCode) -> ApiResult<Agency> {
         .ok_or_else(|| ApiError::not_found("agency_not_found", "không tìm thấy cơ quan / agency not found"))
 }
 
-/// The working-time calendar of `agency`: its hours and the holiday table.
-pub async fn calendar(state: &AppState, agency: &Agency) -> ApiResult<Calendar> {
-    let holidays = state.catalogue.holidays().await?;
-    Calendar::new(agency.working_hours.clone(), holidays.into_iter().map(|h| h.date)).map_err(|e| {
+fn calendar_with(agency: &Agency, holidays: &[Holiday]) -> ApiResult<Calendar> {
+    Calendar::new(agency.working_hours.clone(), holidays.iter().map(|h| h.date)).map_err(|e| {
         tracing::error!(agency = %agency.code, error = %e, "agency working hours are invalid");
         ApiError::unprocessable("invalid_working_hours", e.to_string())
     })
+}
+
+/// The working-time calendar of `agency`: its hours and the holiday table.
+pub async fn calendar(state: &AppState, agency: &Agency) -> ApiResult<Calendar> {
+    calendar_with(agency, &state.catalogue.holidays().await?)
+}
+
+/// The calendar of `home` and those of the other agencies holding steps of `workflows`.
+pub async fn calendars(
+    state: &AppState,
+    home: &Agency,
+    workflows: &[&[WorkflowStep]],
+) -> ApiResult<(Calendar, Vec<(AgencyCode, Calendar)>)> {
+    let holidays = state.catalogue.holidays().await?;
+    let mut others: Vec<(AgencyCode, Calendar)> = Vec::new();
+    for code in workflows.iter().flat_map(|w| w.iter()).filter_map(|s| s.agency.as_ref()) {
+        if code == &home.code || others.iter().any(|(a, _)| a == code) {
+            continue;
+        }
+        // A step agency missing from the catalogue keeps the home agency's hours.
+        if let Some(agency) = state.catalogue.agency(code).await? {
+            others.push((code.clone(), calendar_with(&agency, &holidays)?));
+        }
+    }
+    Ok((calendar_with(home, &holidays)?, others))
 }

@@ -25,8 +25,23 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
     /// The calendar of the dossier's agency.
     pub calendar: &'a Calendar,
+    /// Calendars of the other agencies in the workflow (inter-agency steps keep their own
+    /// agency's hours); an agency missing here uses the dossier agency's calendar.
+    pub step_calendars: &'a [(AgencyCode, Calendar)],
     /// The procedure as the catalogue has it now (its terms are copied at reception).
     pub procedure: &'a Procedure,
+}
+
+impl<'a> Context<'a> {
+    /// Everything at the dossier's agency.
+    pub fn new(now: DateTime<Utc>, calendar: &'a Calendar, procedure: &'a Procedure) -> Self {
+        Self { now, calendar, step_calendars: &[], procedure }
+    }
+
+    /// The working-time calendar of `agency`.
+    pub fn calendar_of(&self, agency: &AgencyCode) -> &'a Calendar {
+        self.step_calendars.iter().find(|(a, _)| a == agency).map(|(_, c)| c).unwrap_or(self.calendar)
+    }
 }
 
 /// The outcome of an accepted action: commit all of it together, conditioned on the old version.
@@ -200,7 +215,7 @@ fn step_progress(
     by: Option<OfficerRef>,
     ctx: &Context<'_>,
 ) -> StepProgress {
-    let cal = ctx.calendar;
+    let cal = ctx.calendar_of(d.step_agency(index));
     let share = d.terms.workflow.get(index).map(|s| s.share_percent).unwrap_or(0);
     let minutes = d.terms.processing_time.share_minutes(share, cal.hours().day_minutes());
     let due = cal.add_working_minutes(vietnam::to_local(at), minutes);

@@ -79,7 +79,7 @@ impl World {
         }
     }
     fn ctx(&self, now: DateTime<Utc>) -> Context<'_> {
-        Context { now, calendar: &self.calendar, procedure: &self.procedure }
+        Context::new(now, &self.calendar, &self.procedure)
     }
     fn submit(&self, now: DateTime<Utc>) -> Dossier {
         let code = DossierCode::new(agency(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 1).unwrap();
@@ -481,4 +481,48 @@ fn the_documented_table_is_the_table() {
     let doc = std::fs::read_to_string(path).unwrap();
     let table = super::table::to_markdown();
     assert!(doc.contains(&table), "docs/lifecycle.md is out of date; replace its table with:\n{table}");
+}
+
+#[test]
+fn an_inter_agency_step_runs_on_its_own_agency_hours() {
+    use chrono::NaiveTime;
+    let mut w = World::new(SupplementRule::Recompute);
+    let police = AgencyCode::parse("000.00.20.H56").unwrap();
+    w.procedure.workflow[1].agency = Some(police.clone());
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    // The police also work on Saturdays.
+    let hours = WorkingHours {
+        sessions: vec![
+            crate::calendar::Session { start: t(7, 0), end: t(11, 30) },
+            crate::calendar::Session { start: t(13, 30), end: t(17, 0) },
+        ],
+        weekdays: vec![1, 2, 3, 4, 5, 6],
+    };
+    let police_calendar = [(police.clone(), Calendar::new(hours, []).unwrap())];
+    let mut officer_at_police = w.leader.clone();
+    officer_at_police.agency = police;
+    let d = w.submit(vn(2026, 3, 2, 8, 0));
+    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
+    let d = w
+        .act(
+            &d,
+            Actor::Officer(&w.leader),
+            Command::Assign { assignee: w.specialist.clone(), note: None },
+            vn(2026, 3, 2, 9, 0),
+        )
+        .unwrap()
+        .dossier;
+    // Friday 16:00: 6 working hours (25% of 3 days) for the police step.
+    let now = vn(2026, 3, 6, 16, 0);
+    let ctx = Context { now, calendar: &w.calendar, step_calendars: &police_calendar, procedure: &w.procedure };
+    let forward = Command::Forward { assignee: Some(officer_at_police), note: None };
+    let t = decide(&d, Actor::Officer(&w.specialist), forward.clone(), &ctx).unwrap();
+    // 1 h on Friday, then 4.5 h on Saturday morning and 0.5 h after lunch: Saturday 14:00.
+    assert_eq!(t.dossier.step.as_ref().unwrap().due_at, vn(2026, 3, 7, 14, 0));
+    let t = decide(&d, Actor::Officer(&w.specialist), forward, &Context::new(now, &w.calendar, &w.procedure)).unwrap();
+    assert_eq!(
+        t.dossier.step.as_ref().unwrap().due_at,
+        vn(2026, 3, 9, 14, 0),
+        "with the desk's hours: Friday 1 h, Monday 4.5 h and 0.5 h after lunch"
+    );
 }
