@@ -4,7 +4,9 @@ use chrono::{NaiveDate, Utc};
 use motcua_domain::calendar::{DurationUnit, ProcessingTime};
 use motcua_domain::catalogue::{ApplicantKind, Channel, SupplementRule};
 use motcua_domain::codes::{AgencyCode, DossierCode};
-use motcua_domain::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent, NoticeKind, Status, Terms};
+use motcua_domain::lifecycle::{
+    Action, Applicant, Dossier, EventActor, HistoryEvent, NewDossier, NoticeKind, Status, Terms,
+};
 use motcua_domain::notify::{MessageChannel, OutgoingMessage};
 use motcua_domain::ports::{Clock, Commit, IdempotencyRecord, Notifier, NotifyError};
 
@@ -17,45 +19,28 @@ pub fn day() -> NaiveDate {
 }
 
 pub fn dossier(code: DossierCode) -> Dossier {
-    let now = Utc::now();
-    Dossier {
-        code,
-        procedure_code: "2.000488".into(),
-        agency_code: agency(),
-        channel: Channel::Online,
-        status: Status::Submitted,
-        version: 1,
-        applicant: Applicant {
-            kind: ApplicantKind::Citizen,
-            name: "Test".into(),
-            citizen_id: None,
-            tax_code: None,
-            phone: None,
-            email: None,
-            address: None,
-            delegate_name: None,
-        },
-        documents: vec![],
-        terms: Terms {
-            procedure_name: "x".into(),
-            processing_time: ProcessingTime { amount: 1.0, unit: DurationUnit::WorkingDays },
-            cutoff: None,
-            supplement_rule: SupplementRule::Recompute,
-            postal_return: false,
-            workflow: vec![],
-        },
-        submitted_at: now,
-        received_at: None,
-        due_at: None,
-        finished_at: None,
-        returned_at: None,
-        step: None,
-        pause: None,
-        supplement_requests: 0,
-        extended: false,
-        result: None,
-        rating: None,
-        events: 1,
+    let applicant = Applicant {
+        kind: ApplicantKind::Citizen,
+        name: "Test".into(),
+        citizen_id: None,
+        tax_code: None,
+        phone: None,
+        email: None,
+        address: None,
+        delegate_name: None,
+    };
+    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![] };
+    Dossier::filed(code, "2.000488".into(), agency(), new, terms(), Utc::now())
+}
+
+fn terms() -> Terms {
+    Terms {
+        procedure_name: "x".into(),
+        processing_time: ProcessingTime { amount: 1.0, unit: DurationUnit::WorkingDays },
+        cutoff: None,
+        supplement_rule: SupplementRule::Recompute,
+        postal_return: false,
+        workflow: vec![],
     }
 }
 

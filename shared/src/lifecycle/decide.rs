@@ -241,29 +241,9 @@ pub fn open(
         To::Status(s) => s,
         _ => Status::Submitted,
     };
-    let mut d = Dossier {
-        code,
-        procedure_code: procedure.code.clone(),
-        agency_code: procedure.agency.clone(),
-        channel: new.channel,
-        status,
-        version: 1,
-        applicant: new.applicant,
-        documents: new.documents,
-        terms: Terms::of(procedure, new.channel),
-        submitted_at: ctx.now,
-        received_at: None,
-        due_at: None,
-        finished_at: None,
-        returned_at: None,
-        step: None,
-        pause: None,
-        supplement_requests: 0,
-        extended: false,
-        result: None,
-        rating: None,
-        events: 1,
-    };
+    let terms = Terms::of(procedure, new.channel);
+    let mut d = Dossier::filed(code, procedure.code.clone(), procedure.agency.clone(), new, terms, ctx.now);
+    d.status = status;
     if status == Status::Received {
         let by = match actor {
             Actor::Officer(o) => Some(o.reference()),

@@ -162,6 +162,40 @@ pub struct Dossier {
 }
 
 impl Dossier {
+    /// A dossier as filed, before any transition: submitted, version 1, its opening event only.
+    pub fn filed(
+        code: DossierCode,
+        procedure_code: String,
+        agency_code: AgencyCode,
+        new: super::NewDossier,
+        terms: Terms,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            code,
+            procedure_code,
+            agency_code,
+            channel: new.channel,
+            status: Status::Submitted,
+            version: 1,
+            applicant: new.applicant,
+            documents: new.documents,
+            terms,
+            submitted_at: at,
+            received_at: None,
+            due_at: None,
+            finished_at: None,
+            returned_at: None,
+            step: None,
+            pause: None,
+            supplement_requests: 0,
+            extended: false,
+            result: None,
+            rating: None,
+            events: 1,
+        }
+    }
+
     /// The workflow step in hand and its definition.
     pub fn current_step(&self) -> Option<(&StepProgress, &WorkflowStep)> {
         let progress = self.step.as_ref()?;

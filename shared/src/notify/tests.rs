@@ -7,50 +7,36 @@ use crate::calendar::{DurationUnit, ProcessingTime};
 use crate::catalogue::{Agency, AgencyLevel, ApplicantKind, Channel, SupplementRule};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::contact::{Email, PhoneNumber};
-use crate::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent, NoticeKind, Status, Terms};
+use crate::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent, NewDossier, NoticeKind, Status, Terms};
 
 fn dossier() -> Dossier {
     let agency = AgencyCode::parse("000.00.03.H56").unwrap();
     let now = chrono::Utc::now();
-    Dossier {
-        code: DossierCode::new(agency.clone(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 7).unwrap(),
-        procedure_code: "2.000488".into(),
-        agency_code: agency,
-        channel: Channel::Online,
-        status: Status::Received,
-        version: 2,
-        applicant: Applicant {
-            kind: ApplicantKind::Citizen,
-            name: "Trần Thị Bích Ngọc".into(),
-            citizen_id: None,
-            tax_code: None,
-            phone: Some(PhoneNumber::parse("0987654321").unwrap()),
-            email: Some(Email::parse("ngoc@example.vn").unwrap()),
-            address: None,
-            delegate_name: None,
-        },
-        documents: vec![],
-        terms: Terms {
-            procedure_name: "Cấp Phiếu lý lịch tư pháp".into(),
-            processing_time: ProcessingTime::new(10.0, DurationUnit::WorkingDays).unwrap(),
-            cutoff: None,
-            supplement_rule: SupplementRule::Recompute,
-            postal_return: true,
-            workflow: vec![],
-        },
-        submitted_at: now,
-        received_at: Some(now),
-        due_at: Some(now),
-        finished_at: None,
-        returned_at: None,
-        step: None,
-        pause: None,
-        supplement_requests: 0,
-        extended: false,
-        result: None,
-        rating: None,
-        events: 2,
-    }
+    let applicant = Applicant {
+        kind: ApplicantKind::Citizen,
+        name: "Trần Thị Bích Ngọc".into(),
+        citizen_id: None,
+        tax_code: None,
+        phone: Some(PhoneNumber::parse("0987654321").unwrap()),
+        email: Some(Email::parse("ngoc@example.vn").unwrap()),
+        address: None,
+        delegate_name: None,
+    };
+    let terms = Terms {
+        procedure_name: "Cấp Phiếu lý lịch tư pháp".into(),
+        processing_time: ProcessingTime::new(10.0, DurationUnit::WorkingDays).unwrap(),
+        cutoff: None,
+        supplement_rule: SupplementRule::Recompute,
+        postal_return: true,
+        workflow: vec![],
+    };
+    let code = DossierCode::new(agency.clone(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 7).unwrap();
+    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![] };
+    let mut d = Dossier::filed(code, "2.000488".into(), agency, new, terms, now);
+    d.status = Status::Received;
+    d.received_at = Some(now);
+    d.due_at = Some(now);
+    d
 }
 
 #[test]
