@@ -23,7 +23,7 @@ fn bodies<T: DeserializeOwned>(c: &Connection, sql: &str, args: &[String]) -> St
 
 fn one<T: DeserializeOwned>(c: &Connection, sql: &str, key: String) -> StoreResult<Option<T>> {
     let body: Option<String> = c.query_row(sql, [key], |r| r.get(0)).optional().map_err(unavailable)?;
-    Ok(body.map(|b| from_json(&b)).transpose()?)
+    body.map(|b| from_json(&b)).transpose()
 }
 
 /// `LIKE` pattern matching `word` anywhere, with wildcards in the word taken literally.

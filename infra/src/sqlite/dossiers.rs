@@ -197,7 +197,7 @@ impl DossierStore for SqliteStore {
                 .query_row("SELECT body FROM idempotency WHERE scope = ?1 AND key = ?2", [scope, key], |r| r.get(0))
                 .optional()
                 .map_err(unavailable)?;
-            Ok(body.map(|b| from_json(&b)).transpose()?)
+            body.map(|b| from_json(&b)).transpose()
         })
         .await
     }

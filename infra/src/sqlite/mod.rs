@@ -33,21 +33,13 @@ fn unavailable(e: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(e.to_string())
 }
 
-impl From<JsonError> for StoreError {
-    fn from(e: JsonError) -> Self {
-        StoreError::Corrupt(e.0)
-    }
-}
-
-/// A stored body that no longer parses.
-pub(crate) struct JsonError(String);
-
 pub(crate) fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
-    serde_json::from_str(text).map_err(|e| JsonError(e.to_string()))
+/// A stored body; one that no longer parses is corrupt data, not a client error.
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Fixed-width UTC text, so that text order is time order.

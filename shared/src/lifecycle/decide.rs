@@ -276,8 +276,7 @@ pub fn decide(
     ctx: &Context<'_>,
 ) -> Result<Transition, LifecycleError> {
     let action = command.action();
-    let rule = rule_for(action, Some(current.status))
-        .map_err(|_| LifecycleError::InvalidTransition { action, status: current.status })?;
+    let rule = rule_for(action, Some(current.status))?;
     let step = current.current_step().map(|(progress, def)| (progress, def.role, current.step_agency(progress.index)));
     let role = authorise(rule, &current.agency_code, step, actor)?;
     let officer_ref = match actor {

@@ -169,11 +169,6 @@ pub fn rules_for(action: Action, status: Option<Status>) -> impl Iterator<Item =
     })
 }
 
-/// Whether `action` is ever possible from `status`, by anyone.
-pub fn is_possible(action: Action, status: Option<Status>) -> bool {
-    rules_for(action, status).next().is_some()
-}
-
 fn by_text(by: &By) -> String {
     match by {
         By::Applicant => "applicant (lookup secret)".to_owned(),
