@@ -1,14 +1,19 @@
 //! motcua-infra: adapters implementing the domain's ports. On one machine: an embedded SQLite
 //! store (dossiers, catalogue, outbox), a local notification sink, the system clock and the
-//! outbox worker that drains committed notifications.
+//! outbox worker that drains committed notifications. On AWS: the DynamoDB store and the
+//! SNS (SMS) and SES (email) notifier.
 
+pub mod aws;
 pub mod clock;
+mod codec;
 #[cfg(test)]
 pub mod contract;
+pub mod dynamo;
 pub mod outbox_worker;
 pub mod sink;
 pub mod sqlite;
 
 pub use clock::SystemClock;
+pub use dynamo::DynamoStore;
 pub use sink::LocalSink;
 pub use sqlite::SqliteStore;

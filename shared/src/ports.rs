@@ -43,7 +43,10 @@ pub struct StoredDossier {
     pub lookup_secret_hash: String,
 }
 
-/// A work queue, soonest due first (dossiers not yet received, with no due time, first).
+/// A work queue, soonest due first (dossiers not yet received, with no due time, first). It holds
+/// the dossiers still open ([`Status::is_closed`] is false), or those of `status` when given; an
+/// officer's own queue (`assignee`) holds open dossiers only. A query names an agency or an
+/// assignee: no store scans all dossiers.
 #[derive(Debug, Clone, Default)]
 pub struct QueueQuery {
     /// Dossiers this agency is handling now ([`Dossier::handling_agency`]).

@@ -31,6 +31,7 @@ macro_rules! store_contract {
             an_idempotency_key_creates_once,
             history_comes_back_in_order,
             queues_are_ordered_filtered_and_paginated,
+            closed_dossiers_leave_the_queues,
             outbox_is_delivered_exactly_once_across_restarts,
             failed_messages_back_off_and_are_given_up,
             catalogue_round_trips_and_searches,
@@ -252,6 +253,35 @@ pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {
         .await
         .unwrap();
     assert_eq!(soon.len(), 2, "due in 93 h and 94 h; the 91 h and 92 h ones are with the police");
+}
+
+pub async fn closed_dossiers_leave_the_queues<S: Store>(store: S) {
+    let withdrawn = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    let mut next = withdrawn.clone();
+    next.status = Status::Withdrawn;
+    next.version = 2;
+    next.events = 2;
+    let commit = Commit {
+        dossier: next,
+        expected_version: Some(1),
+        event: event(1, Status::Withdrawn),
+        outbox: vec![],
+        lookup_secret_hash: None,
+        idempotency: None,
+    };
+    store.commit(commit).await.unwrap();
+    let open = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    let codes = |page: Vec<motcua_domain::lifecycle::Dossier>| page.into_iter().map(|d| d.code).collect::<Vec<_>>();
+    let queue = QueueQuery { agency: Some(agency()), limit: 50, ..QueueQuery::default() };
+    assert_eq!(
+        codes(store.queue(queue.clone()).await.unwrap()),
+        std::slice::from_ref(&open.code),
+        "only open dossiers"
+    );
+    let by_status = QueueQuery { status: Some(Status::Withdrawn), ..queue.clone() };
+    assert_eq!(codes(store.queue(by_status).await.unwrap()), [withdrawn.code], "closed ones by their status");
+    let by_status = QueueQuery { status: Some(Status::Submitted), ..queue };
+    assert_eq!(codes(store.queue(by_status).await.unwrap()), [open.code]);
 }
 
 pub async fn outbox_is_delivered_exactly_once_across_restarts<S: Store>(store: S) {

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use motcua_domain::codes::{AgencyCode, DossierCode};
-use motcua_domain::lifecycle::{Dossier, HistoryEvent};
+use motcua_domain::lifecycle::{Dossier, HistoryEvent, Status};
 use motcua_domain::ports::{
     BuildCreate, Commit, DossierStore, IdempotencyRecord, QueueQuery, StoreError, StoreResult, StoredDossier,
 };
@@ -12,7 +12,14 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::{from_json, to_json, ts, unavailable, SqliteStore};
 
 fn due_key(d: &Dossier) -> String {
-    d.due_at.map(ts).unwrap_or_default()
+    crate::codec::due_key(d.due_at)
+}
+
+/// `status NOT IN (…closed…)`, for queues of open dossiers.
+fn open_only() -> String {
+    let closed: Vec<String> =
+        Status::ALL.iter().filter(|s| s.is_closed()).map(|s| format!("'{}'", s.as_str())).collect();
+    format!(" AND status NOT IN ({})", closed.join(", "))
 }
 
 fn assignee(d: &Dossier) -> Option<String> {
@@ -166,6 +173,9 @@ impl DossierStore for SqliteStore {
             }
             if let Some(a) = &q.assignee {
                 bind(&mut sql, " AND assignee = ?", a.to_string());
+            }
+            if q.status.is_none() || q.assignee.is_some() {
+                sql.push_str(&open_only());
             }
             if let Some(due) = q.due_before {
                 bind(&mut sql, " AND due_key <> '' AND due_key < ?", ts(due));

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use motcua_domain::ports::{StoreError, StoreResult};
+use motcua_domain::ports::StoreResult;
 use rusqlite::{Connection, OpenFlags};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+
+pub(crate) use crate::codec::{from_json, to_json, ts, unavailable};
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -28,24 +28,6 @@ struct Inner {
 }
 
 const MAX_IDLE_READERS: usize = 8;
-
-fn unavailable(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(e.to_string())
-}
-
-pub(crate) fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-/// A stored body; one that no longer parses is corrupt data, not a client error.
-pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> StoreResult<T> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-/// Fixed-width UTC text, so that text order is time order.
-pub(crate) fn ts(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
 
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(

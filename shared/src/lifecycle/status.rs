@@ -96,6 +96,13 @@ impl Status {
     pub fn is_finished(self) -> bool {
         matches!(self, Status::Refused | Status::Withdrawn | Status::Stopped | Status::Resolved | Status::Returned)
     }
+
+    /// Nothing is left for any officer to do: the dossier leaves the work queues (it can still
+    /// be listed by its status, and the applicant may still rate it). A resolved dossier is not
+    /// closed: its result still waits at the desk.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Status::Refused | Status::Withdrawn | Status::Stopped | Status::Returned)
+    }
 }
 
 #[cfg(test)]

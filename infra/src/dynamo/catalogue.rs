@@ -1,0 +1,158 @@
+//! Agencies, procedures, holidays and officers in DynamoDB. Lists are index queries in code
+//! order; free-text search filters the candidate partition (the catalogue, ~1,600 procedures at
+//! most a province), never the dossiers.
+
+use async_trait::async_trait;
+use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
+use motcua_domain::codes::AgencyCode;
+use motcua_domain::ports::{Catalogue, Holiday, ProcedureQuery, StoreResult};
+use motcua_domain::text::search_key;
+use serde::de::DeserializeOwned;
+
+use super::items::{self, body, s, with_body};
+use super::keys::{self, Index, Key};
+use super::query::{Page, Range};
+use super::{failure, DynamoStore, Item};
+use crate::codec::to_json;
+
+const AGENCIES: &str = "AGENCY";
+const PROCEDURES: &str = "PROCEDURE";
+const OFFICERS: &str = "OFFICER";
+
+fn after(after: Option<&str>) -> Range {
+    match after {
+        Some(a) => Range::After(a.to_owned()),
+        None => Range::All,
+    }
+}
+
+impl DynamoStore {
+    async fn get_body<T: DeserializeOwned>(&self, key: Key) -> StoreResult<Option<T>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(items::key(key)))
+            .send()
+            .await
+            .map_err(failure)?;
+        out.item().map(body).transpose()
+    }
+
+    async fn put_item(&self, item: Item) -> StoreResult<()> {
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(failure)?;
+        Ok(())
+    }
+
+    async fn list<T: DeserializeOwned>(&self, page: Page) -> StoreResult<Vec<T>> {
+        self.query_limited(page).await?.iter().map(body).collect()
+    }
+}
+
+#[async_trait]
+impl Catalogue for DynamoStore {
+    async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>> {
+        self.get_body(keys::procedure(code)).await
+    }
+
+    async fn procedures(&self, q: ProcedureQuery) -> StoreResult<Vec<Procedure>> {
+        let field = q.field.as_deref().map(search_key);
+        let range = after(q.after.as_deref());
+        let limit = q.limit.clamp(1, 1000);
+        let mut page = match (&q.agency, &field) {
+            (Some(agency), _) => Page::index(Index::Groups, format!("{PROCEDURES}#{agency}"), range, limit),
+            (None, Some(field)) => Page::index(Index::People, format!("PF#{field}"), range, limit),
+            (None, None) => Page::index(Index::Lists, PROCEDURES.into(), range, limit),
+        };
+        if let (Some(_), Some(field)) = (&q.agency, field) {
+            page = page.filter_eq("field_key", field);
+        }
+        for word in q.text.as_deref().unwrap_or("").split_whitespace().take(10) {
+            page = page.filter_contains("search", word.to_owned());
+        }
+        if let Some(level) = q.level {
+            page = page.filter_eq("level", to_json(&level)?);
+        }
+        self.list(page).await
+    }
+
+    async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
+        let mut item = with_body(keys::procedure(&p.code), p)?;
+        let field = search_key(&p.field);
+        item.insert("search".into(), s(search_key(&format!("{} {} {}", p.code, p.name, p.field))));
+        item.insert("level".into(), s(to_json(&p.online_level)?));
+        item.insert("field_key".into(), s(field.clone()));
+        items::index(&mut item, Index::Lists, (PROCEDURES.into(), p.code.clone()));
+        items::index(&mut item, Index::Groups, (format!("{PROCEDURES}#{}", p.agency), p.code.clone()));
+        items::index(&mut item, Index::People, (format!("PF#{field}"), p.code.clone()));
+        self.put_item(item).await
+    }
+
+    async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
+        self.get_body(keys::agency(code.as_str())).await
+    }
+
+    async fn agencies(
+        &self,
+        parent: Option<&AgencyCode>,
+        after_code: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Agency>> {
+        let range = after(after_code);
+        let limit = limit.clamp(1, 1000);
+        let page = match parent {
+            Some(p) => Page::index(Index::Groups, format!("{AGENCIES}#{p}"), range, limit),
+            None => Page::index(Index::Lists, AGENCIES.into(), range, limit),
+        };
+        self.list(page).await
+    }
+
+    async fn put_agency(&self, a: &Agency) -> StoreResult<()> {
+        let mut item = with_body(keys::agency(a.code.as_str()), a)?;
+        items::index(&mut item, Index::Lists, (AGENCIES.into(), a.code.to_string()));
+        if let Some(parent) = &a.parent {
+            items::index(&mut item, Index::Groups, (format!("{AGENCIES}#{parent}"), a.code.to_string()));
+        }
+        self.put_item(item).await
+    }
+
+    async fn holidays(&self) -> StoreResult<Vec<Holiday>> {
+        let years = self.query_all(Page::table(keys::HOLIDAYS.into(), Range::All)).await?;
+        let mut out = vec![];
+        for year in &years {
+            out.extend(body::<Vec<Holiday>>(year)?);
+        }
+        out.sort_by_key(|h| h.date);
+        Ok(out)
+    }
+
+    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
+        self.put_item(with_body((keys::HOLIDAYS.into(), year.to_string()), &holidays)?).await
+    }
+
+    async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>> {
+        self.get_body(keys::officer(id.as_str())).await
+    }
+
+    async fn officers(
+        &self,
+        agency: Option<&AgencyCode>,
+        after_id: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Officer>> {
+        let range = after(after_id);
+        let limit = limit.clamp(1, 1000);
+        let page = match agency {
+            Some(a) => Page::index(Index::Groups, format!("{OFFICERS}#{a}"), range, limit),
+            None => Page::index(Index::Lists, OFFICERS.into(), range, limit),
+        };
+        self.list(page).await
+    }
+
+    async fn put_officer(&self, o: &Officer) -> StoreResult<()> {
+        let mut item = with_body(keys::officer(o.id.as_str()), o)?;
+        items::index(&mut item, Index::Lists, (OFFICERS.into(), o.id.to_string()));
+        items::index(&mut item, Index::Groups, (format!("{OFFICERS}#{}", o.agency), o.id.to_string()));
+        self.put_item(item).await
+    }
+}

@@ -1,0 +1,244 @@
+//! Dossiers, history, idempotency records and daily code sequences in DynamoDB.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
+use chrono::NaiveDate;
+use motcua_domain::codes::{AgencyCode, DossierCode};
+use motcua_domain::lifecycle::{Dossier, HistoryEvent};
+use motcua_domain::ports::{
+    BuildCreate, Commit, DossierStore, IdempotencyRecord, QueueQuery, StoreError, StoreResult, StoredDossier,
+};
+
+use super::items::{self, body, expires_in_days, n, s, with_body};
+use super::keys::{self, Index};
+use super::query::{Page, Range};
+use super::schema::EXPIRES_AT;
+use super::{failure, DynamoStore, Item};
+use crate::codec::ts;
+
+/// How long an idempotency record and a day's sequence counter are kept (housekeeping only: a
+/// replay after this long is a new request, and a past day's counter is never bumped again).
+const KEEP_DAYS: i64 = 30;
+
+/// What a transaction item is, to tell which condition failed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Dossier,
+    Event,
+    Message,
+    Idempotency,
+}
+
+fn dossier_item(d: &Dossier, secret_hash: &str) -> StoreResult<Item> {
+    let mut item = with_body(keys::dossier(&d.code), d)?;
+    item.insert("version".into(), n(d.version));
+    item.insert("secret_hash".into(), s(secret_hash));
+    item.insert("status".into(), s(d.status.as_str()));
+    for (index, key) in keys::dossier_entries(d) {
+        items::index(&mut item, index, key);
+    }
+    Ok(item)
+}
+
+impl DynamoStore {
+    fn put(&self, item: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_owned));
+        Ok(TransactWriteItem::builder().put(put.build().map_err(|e| StoreError::Unavailable(e.to_string()))?).build())
+    }
+
+    /// The dossier's new state as an update conditioned on the version it was read at: every
+    /// attribute but the key and the secret hash is set, and index entries it no longer has are
+    /// removed.
+    fn update_dossier(&self, d: &Dossier, expected: u64) -> StoreResult<TransactWriteItem> {
+        let mut item = dossier_item(d, "")?;
+        item.remove("secret_hash");
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(items::key(keys::dossier(&d.code))))
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":expected", n(expected));
+        let mut sets = vec![];
+        for (i, (name, value)) in item.into_iter().filter(|(k, _)| k != keys::PK && k != keys::SK).enumerate() {
+            sets.push(format!("#s{i} = :s{i}"));
+            update = update
+                .expression_attribute_names(format!("#s{i}"), name)
+                .expression_attribute_values(format!(":s{i}"), value);
+        }
+        let present: Vec<&str> = keys::dossier_entries(d).iter().map(|(index, _)| index.pk()).collect();
+        let mut removes = vec![];
+        for (i, index) in Index::ALL.iter().filter(|x| !present.contains(&x.pk())).enumerate() {
+            removes.push(format!("#r{i}a, #r{i}b"));
+            update = update
+                .expression_attribute_names(format!("#r{i}a"), index.pk())
+                .expression_attribute_names(format!("#r{i}b"), index.sk());
+        }
+        let mut expression = format!("SET {}", sets.join(", "));
+        if !removes.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+        }
+        let update =
+            update.update_expression(expression).build().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Writes the dossier and the rest of `commit` as one transaction (`secret_hash` only
+    /// matters for a new dossier).
+    async fn transact(&self, commit: &Commit, secret_hash: &str) -> StoreResult<()> {
+        let d = &commit.dossier;
+        let mut parts = vec![];
+        let mut writes = vec![];
+        let dossier = match commit.expected_version {
+            None => self.put(dossier_item(d, secret_hash)?, Some("attribute_not_exists(pk)"))?,
+            Some(expected) => self.update_dossier(d, expected)?,
+        };
+        parts.push(Part::Dossier);
+        writes.push(dossier);
+        let event = with_body(keys::event(&d.code, commit.event.seq), &commit.event)?;
+        parts.push(Part::Event);
+        writes.push(self.put(event, Some("attribute_not_exists(pk)"))?);
+        for m in &commit.outbox {
+            parts.push(Part::Message);
+            writes.push(self.put(super::outbox::new_item(m)?, Some("attribute_not_exists(pk)"))?);
+        }
+        if let Some(r) = &commit.idempotency {
+            let mut item = with_body(keys::idempotency(&r.scope, &r.key), r)?;
+            item.insert(EXPIRES_AT.into(), expires_in_days(KEEP_DAYS));
+            parts.push(Part::Idempotency);
+            writes.push(self.put(item, Some("attribute_not_exists(pk)"))?);
+        }
+        let sent = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
+        let Err(e) = sent else { return Ok(()) };
+        match e.as_service_error() {
+            Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
+                let failed: Vec<Part> = cancelled
+                    .cancellation_reasons()
+                    .iter()
+                    .zip(&parts)
+                    .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
+                    .map(|(_, p)| *p)
+                    .collect();
+                if failed.contains(&Part::Idempotency) {
+                    Err(StoreError::IdempotencyKeyTaken)
+                } else if !failed.is_empty()
+                    || cancelled.cancellation_reasons().iter().any(|r| r.code() == Some("TransactionConflict"))
+                {
+                    // A stale version, or another writer inside the same item right now.
+                    Err(StoreError::Conflict)
+                } else {
+                    Err(failure(e))
+                }
+            }
+            _ => Err(failure(e)),
+        }
+    }
+
+    /// Bumps the day's counter of `agency` and returns the new value. A create that then fails
+    /// leaves a gap; a number is never handed out twice.
+    async fn next_sequence(&self, agency: &AgencyCode, date: NaiveDate) -> StoreResult<u32> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(items::key(keys::sequence(agency, &date.format("%Y-%m-%d").to_string()))))
+            .update_expression("ADD #last :one SET #expires = :expires")
+            .expression_attribute_names("#last", "last")
+            .expression_attribute_names("#expires", EXPIRES_AT)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":expires", expires_in_days(KEEP_DAYS))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(failure)?;
+        let last = items::number(out.attributes().unwrap_or(&Item::new()), "last")?;
+        u32::try_from(last).map_err(|_| StoreError::Corrupt("sequence out of range".into()))
+    }
+}
+
+#[async_trait]
+impl DossierStore for DynamoStore {
+    async fn create(&self, agency: &AgencyCode, date: NaiveDate, build: BuildCreate) -> StoreResult<Dossier> {
+        let next = self.next_sequence(agency, date).await?;
+        let code = DossierCode::new(agency.clone(), date, next).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let commit = build(code);
+        let secret = commit.lookup_secret_hash.clone().unwrap_or_default();
+        self.transact(&commit, &secret).await?;
+        Ok(commit.dossier)
+    }
+
+    async fn get(&self, code: &DossierCode) -> StoreResult<Option<StoredDossier>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(items::key(keys::dossier(code))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(failure)?;
+        let Some(item) = out.item() else { return Ok(None) };
+        Ok(Some(StoredDossier { dossier: body(item)?, lookup_secret_hash: items::text(item, "secret_hash")?.into() }))
+    }
+
+    async fn commit(&self, commit: Commit) -> StoreResult<()> {
+        if commit.expected_version.is_none() {
+            return Err(StoreError::Conflict);
+        }
+        self.transact(&commit, "").await
+    }
+
+    async fn history(&self, code: &DossierCode) -> StoreResult<Vec<HistoryEvent>> {
+        let (pk, _) = keys::dossier(code);
+        let page = Page::table(pk, Range::Prefix(keys::EVENT_PREFIX.into())).consistent();
+        self.query_all(page).await?.iter().map(body).collect()
+    }
+
+    async fn queue(&self, q: QueueQuery) -> StoreResult<Vec<Dossier>> {
+        let (index, partition) = match (&q.assignee, &q.agency, q.status) {
+            (Some(officer), _, _) => (Index::People, keys::officer_queue(officer)),
+            (None, Some(agency), Some(status)) => (Index::Groups, keys::status_queue(agency, status)),
+            (None, Some(agency), None) => (Index::Lists, keys::agency_queue(agency)),
+            (None, None, _) => {
+                return Err(StoreError::Unavailable("a queue names an agency or an assignee".into()));
+            }
+        };
+        let range = match q.due_before {
+            // Received dossiers due before the time: positions from "0…" (a year) up to it.
+            Some(before) => Range::Between("0".into(), ts(before)),
+            None => Range::All,
+        };
+        let mut page = Page::index(index, partition.clone(), range, q.limit.clamp(1, 1000));
+        if let Some((due, code)) = &q.after {
+            let code = DossierCode::parse(code).map_err(|_| StoreError::Corrupt("bad queue cursor".into()))?;
+            let mut start = items::key(keys::dossier(&code));
+            items::index(&mut start, index, (partition, keys::queue_position(*due, &code.to_string())));
+            page = page.after(start);
+        }
+        if index == Index::People {
+            if let Some(agency) = &q.agency {
+                page = page.filter_eq("gsi1pk", keys::agency_queue(agency));
+            }
+            if let Some(status) = q.status {
+                page = page.filter_eq("status", status.as_str().to_owned());
+            }
+        }
+        self.query_limited(page).await?.iter().map(body).collect()
+    }
+
+    async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(items::key(keys::idempotency(scope, key))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(failure)?;
+        out.item().map(body).transpose()
+    }
+}

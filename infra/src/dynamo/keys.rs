@@ -1,0 +1,171 @@
+//! The single-table key layout: every item's partition and sort keys and its entries in the
+//! three overloaded indexes. `docs/dynamodb.md` is the same layout as a table, with the access
+//! pattern each key serves.
+
+use motcua_domain::catalogue::OfficerId;
+use motcua_domain::codes::{AgencyCode, DossierCode};
+use motcua_domain::lifecycle::{Dossier, Status};
+use sha2::{Digest, Sha256};
+
+use crate::codec::due_key;
+
+pub const PK: &str = "pk";
+pub const SK: &str = "sk";
+
+/// One of the table's global secondary indexes, all projecting every attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    /// Lists: an agency's open dossiers by due time, pending outbox items by next attempt, the
+    /// catalogue's agencies, procedures and officers by code.
+    Lists,
+    /// Narrower lists: an agency's dossiers of one status by due time; agencies by parent,
+    /// procedures and officers by agency.
+    Groups,
+    /// An officer's own open dossiers by due time; procedures by field.
+    People,
+    /// An applicant's dossiers by filing time.
+    Applicants,
+}
+
+impl Index {
+    pub const ALL: [Index; 4] = [Index::Lists, Index::Groups, Index::People, Index::Applicants];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Index::Lists => "gsi1",
+            Index::Groups => "gsi2",
+            Index::People => "gsi3",
+            Index::Applicants => "gsi4",
+        }
+    }
+
+    pub fn pk(self) -> &'static str {
+        match self {
+            Index::Lists => "gsi1pk",
+            Index::Groups => "gsi2pk",
+            Index::People => "gsi3pk",
+            Index::Applicants => "gsi4pk",
+        }
+    }
+
+    pub fn sk(self) -> &'static str {
+        match self {
+            Index::Lists => "gsi1sk",
+            Index::Groups => "gsi2sk",
+            Index::People => "gsi3sk",
+            Index::Applicants => "gsi4sk",
+        }
+    }
+}
+
+/// A table or index key: (partition, sort).
+pub type Key = (String, String);
+
+pub fn dossier(code: &DossierCode) -> Key {
+    (format!("D#{code}"), "#DOSSIER".into())
+}
+
+pub fn event(code: &DossierCode, seq: u32) -> Key {
+    (format!("D#{code}"), format!("E#{seq:010}"))
+}
+
+pub const EVENT_PREFIX: &str = "E#";
+
+/// Outbox items live beside their dossier; the stream carries them to `notify`.
+pub fn message(code: &str, id: &str) -> Key {
+    (format!("D#{code}"), format!("M#{id}"))
+}
+
+pub const MESSAGE_PREFIX: &str = "M#";
+
+/// The dossier code a message id (`<code>:<seq>:<channel>`) belongs to.
+pub fn code_of_message(id: &str) -> &str {
+    id.split(':').next().unwrap_or(id)
+}
+
+pub fn idempotency(scope: &str, key: &str) -> Key {
+    (format!("I#{scope}#{key}"), "#IDEMPOTENCY".into())
+}
+
+pub fn sequence(agency: &AgencyCode, day: &str) -> Key {
+    (format!("SEQ#{agency}#{day}"), "#SEQUENCE".into())
+}
+
+pub fn agency(code: &str) -> Key {
+    (format!("AG#{code}"), "#AGENCY".into())
+}
+
+pub fn procedure(code: &str) -> Key {
+    (format!("PR#{code}"), "#PROCEDURE".into())
+}
+
+pub fn officer(id: &str) -> Key {
+    (format!("OF#{id}"), "#OFFICER".into())
+}
+
+pub const HOLIDAYS: &str = "HOLIDAYS";
+
+/// The position of a dossier in a queue: due time (empty before reception), then code.
+pub fn queue_position(due: Option<chrono::DateTime<chrono::Utc>>, code: &str) -> String {
+    format!("{}#{code}", due_key(due))
+}
+
+pub fn agency_queue(handler: &AgencyCode) -> String {
+    format!("Q#{handler}")
+}
+
+pub fn status_queue(handler: &AgencyCode, status: Status) -> String {
+    format!("QS#{handler}#{}", status.as_str())
+}
+
+pub fn officer_queue(id: &OfficerId) -> String {
+    format!("W#{id}")
+}
+
+pub const PENDING_MESSAGES: &str = "OUTBOX#PENDING";
+
+/// The index entries of a dossier: open ones sit in their handling agency's queue and their
+/// assignee's; every one is listed under its status and its applicant.
+pub fn dossier_entries(d: &Dossier) -> Vec<(Index, Key)> {
+    let position = queue_position(d.due_at, &d.code.to_string());
+    let handler = d.handling_agency();
+    let mut out = vec![(Index::Groups, (status_queue(handler, d.status), position.clone()))];
+    if !d.status.is_closed() {
+        out.push((Index::Lists, (agency_queue(handler), position.clone())));
+        if let Some(a) = d.step.as_ref().and_then(|s| s.assignee.as_ref()) {
+            out.push((Index::People, (officer_queue(&a.id), position)));
+        }
+    }
+    if let Some(applicant) = applicant_key(d) {
+        out.push((Index::Applicants, (applicant, format!("{}#{}", crate::codec::ts(d.submitted_at), d.code))));
+    }
+    out
+}
+
+/// The applicant's citizen ID or tax code, hashed so the index key does not spell it out.
+fn applicant_key(d: &Dossier) -> Option<String> {
+    let id = d
+        .applicant
+        .citizen_id
+        .as_ref()
+        .map(|c| c.to_string())
+        .or_else(|| d.applicant.tax_code.as_ref().map(|t| t.to_string()))?;
+    Some(format!("AP#{}", hex(&Sha256::digest(id.as_bytes()))))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreceived_dossiers_sort_before_any_due_time() {
+        let due = chrono::Utc::now();
+        assert!(queue_position(None, "000.00.03.H56-260302-0001") < queue_position(Some(due), "000"));
+        assert!(queue_position(Some(due), "b") < queue_position(Some(due + chrono::Duration::seconds(1)), "a"));
+        assert_eq!(code_of_message("000.00.03.H56-260302-0001:3:sms"), "000.00.03.H56-260302-0001");
+    }
+}

@@ -1,0 +1,86 @@
+//! The production store: one DynamoDB table (single-table design, see [`keys`] and
+//! `docs/dynamodb.md`). Each action is one `TransactWriteItems` of the dossier, conditioned on
+//! its version, with its history event, outbox items and idempotency record; the day's dossier
+//! sequence is an atomic counter bumped just before. Lists are `Query`s on three overloaded
+//! indexes; nothing on a request path scans.
+
+mod catalogue;
+mod dossiers;
+mod items;
+pub mod keys;
+mod outbox;
+mod query;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+use motcua_domain::ports::{StoreError, StoreResult};
+
+pub use schema::create_table;
+
+type Item = HashMap<String, AttributeValue>;
+
+/// The DynamoDB store: a client and the table it works on. Cloning shares the client.
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: table.into() }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Opens the connection to DynamoDB (TLS handshake included) with one cheap read, so that
+    /// a Lambda pays for it during init rather than on its first request.
+    pub async fn warm_up(&self) -> StoreResult<()> {
+        self.client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, AttributeValue::S("WARM-UP".into()))
+            .key(keys::SK, AttributeValue::S("#WARM-UP".into()))
+            .send()
+            .await
+            .map_err(failure)?;
+        Ok(())
+    }
+}
+
+/// A failed call: throttling, network and service errors are all "unavailable" (the caller may
+/// retry); the error code is kept for the logs.
+fn failure<E, R>(e: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match e.as_service_error() {
+        Some(service) => StoreError::Unavailable(format!(
+            "DynamoDB {}: {}",
+            service.code().unwrap_or("error"),
+            service.message().unwrap_or("")
+        )),
+        None => StoreError::Unavailable(format!("DynamoDB: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e))),
+    }
+}
+
+/// Whether a single-item write failed only because its condition did not hold.
+fn condition_failed<E, R>(e: &SdkError<E, R>) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    e.as_service_error().and_then(|s| s.code()) == Some("ConditionalCheckFailedException")
+}
