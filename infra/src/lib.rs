@@ -4,6 +4,7 @@
 //! SNS (SMS) and SES (email) notifier.
 
 pub mod aws;
+pub mod aws_notifier;
 pub mod clock;
 mod codec;
 #[cfg(test)]
@@ -13,6 +14,7 @@ pub mod outbox_worker;
 pub mod sink;
 pub mod sqlite;
 
+pub use aws_notifier::{AwsNotifier, Senders};
 pub use clock::SystemClock;
 pub use dynamo::DynamoStore;
 pub use sink::LocalSink;

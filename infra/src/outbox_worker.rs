@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use motcua_domain::ports::{Clock, Notifier, NotifyError, Outbox};
+use motcua_domain::ports::{Clock, Notifier, NotifyError, Outbox, PendingMessage};
 use rand::Rng;
 use tokio::sync::watch;
 
@@ -36,34 +36,65 @@ pub async fn drain_once(outbox: &dyn Outbox, notifier: &dyn Notifier, clock: &dy
     };
     let mut delivered = 0;
     for p in pending {
-        let m = p.message;
-        match notifier.deliver(&m).await {
-            Ok(provider_id) => {
-                if let Err(e) = outbox.mark_sent(&m.id, &provider_id, clock.now()).await {
-                    tracing::warn!(message_id = %m.id, error = %e, "outbox: delivered but not yet marked; will be skipped as a duplicate");
-                } else {
-                    delivered += 1;
-                    tracing::info!(message_id = %m.id, channel = m.channel.as_str(), "notification delivered");
-                }
-            }
-            Err(failure) => {
-                let attempts = p.attempts + 1;
-                let (error, retry) = match failure {
-                    NotifyError::Temporary(e) if attempts < MAX_ATTEMPTS => (e, Some(retry_at(clock.now(), attempts))),
-                    NotifyError::Temporary(e) | NotifyError::Permanent(e) => (e, None),
-                };
-                if retry.is_some() {
-                    tracing::warn!(message_id = %m.id, attempts, error = %error, "notification not delivered; will retry");
-                } else {
-                    tracing::error!(message_id = %m.id, attempts, error = %error, "notification given up");
-                }
-                if let Err(e) = outbox.mark_failed(&m.id, &error, retry).await {
-                    tracing::warn!(message_id = %m.id, error = %e, "outbox: cannot record the failure");
-                }
-            }
+        if deliver_one(outbox, notifier, clock, p).await == Delivery::Sent {
+            delivered += 1;
         }
     }
     delivered
+}
+
+/// What became of one delivery attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Sent and recorded as sent (with the provider's message id).
+    Sent,
+    /// Failed for now; recorded with the time of the next attempt.
+    WillRetry,
+    /// Failed for good (permanent failure or attempts exhausted); recorded with the error.
+    GivenUp,
+    /// The outcome could not be recorded; the message stays as it was.
+    Unrecorded,
+}
+
+/// Sends one pending message and records the outcome in the outbox.
+pub async fn deliver_one(
+    outbox: &dyn Outbox,
+    notifier: &dyn Notifier,
+    clock: &dyn Clock,
+    p: PendingMessage,
+) -> Delivery {
+    let m = p.message;
+    match notifier.deliver(&m).await {
+        Ok(provider_id) => {
+            if let Err(e) = outbox.mark_sent(&m.id, &provider_id, clock.now()).await {
+                tracing::warn!(message_id = %m.id, error = %e, "outbox: delivered but not marked");
+                return Delivery::Unrecorded;
+            }
+            tracing::info!(message_id = %m.id, channel = m.channel.as_str(), "notification delivered");
+            Delivery::Sent
+        }
+        Err(failure) => {
+            let attempts = p.attempts + 1;
+            let (error, retry) = match failure {
+                NotifyError::Temporary(e) if attempts < MAX_ATTEMPTS => (e, Some(retry_at(clock.now(), attempts))),
+                NotifyError::Temporary(e) | NotifyError::Permanent(e) => (e, None),
+            };
+            if retry.is_some() {
+                tracing::warn!(message_id = %m.id, attempts, error = %error, "notification not delivered; will retry");
+            } else {
+                tracing::error!(message_id = %m.id, attempts, error = %error, "notification given up");
+            }
+            if let Err(e) = outbox.mark_failed(&m.id, &error, retry).await {
+                tracing::warn!(message_id = %m.id, error = %e, "outbox: cannot record the failure");
+                return Delivery::Unrecorded;
+            }
+            if retry.is_some() {
+                Delivery::WillRetry
+            } else {
+                Delivery::GivenUp
+            }
+        }
+    }
 }
 
 /// Runs until `shutdown` turns true, polling every `interval` when idle.

@@ -146,6 +146,9 @@ pub struct PendingMessage {
 pub trait Outbox: Send + Sync {
     /// Unsent messages due for an attempt at `now`, oldest first.
     async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<PendingMessage>>;
+    /// The message `id` if it still waits to be sent (neither sent nor given up), whenever its
+    /// next attempt is due: a redelivered stream record checks this before sending.
+    async fn unsent(&self, id: &str) -> StoreResult<Option<PendingMessage>>;
     async fn mark_sent(&self, id: &str, provider_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
     /// Records a failed attempt; the message is tried again at `retry_at`, or never when `None`
     /// (it stays in the outbox with its last error, for an operator).

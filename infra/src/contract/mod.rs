@@ -294,6 +294,9 @@ pub async fn outbox_is_delivered_exactly_once_across_restarts<S: Store>(store: S
     // One message delivered but not marked, as if the process died in between.
     let pending = store.pending(Utc::now(), 10).await.unwrap();
     assert_eq!(pending.len(), 3);
+    let first = &pending[0].message.id;
+    assert_eq!(store.unsent(first).await.unwrap().map(|p| p.message.id), Some(first.clone()));
+    assert_eq!(store.unsent("000.00.03.H56-260302-0099:0:sms").await.unwrap(), None);
     motcua_domain::ports::Notifier::deliver(&sink, &pending[0].message).await.unwrap();
     drop(sink);
     let sink = Arc::new(LocalSink::open(&path).unwrap());
@@ -302,6 +305,7 @@ pub async fn outbox_is_delivered_exactly_once_across_restarts<S: Store>(store: S
     let lines = std::fs::read_to_string(&path).unwrap();
     assert_eq!(lines.lines().count(), 3, "{lines}");
     assert!(store.pending(Utc::now() + Duration::days(1), 10).await.unwrap().is_empty());
+    assert_eq!(store.unsent(first).await.unwrap(), None, "sent messages are not sent again");
 }
 
 pub async fn failed_messages_back_off_and_are_given_up<S: Store>(store: S) {
@@ -317,6 +321,7 @@ pub async fn failed_messages_back_off_and_are_given_up<S: Store>(store: S) {
         outbox_worker::drain_once(&store, &temporary, &FixedClock(now)).await;
     }
     assert!(store.pending(now + Duration::days(365), 10).await.unwrap().is_empty(), "given up");
+    assert_eq!(store.unsent(&again[0].message.id).await.unwrap(), None, "given up is final");
 
     store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
     outbox_worker::drain_once(&store, &Failing(NotifyError::Permanent), &FixedClock(Utc::now())).await;

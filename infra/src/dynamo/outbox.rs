@@ -22,6 +22,11 @@ pub fn new_item(m: &OutgoingMessage) -> StoreResult<Item> {
     Ok(item)
 }
 
+fn pending_message(item: &Item) -> StoreResult<PendingMessage> {
+    let attempts = items::number(item, "attempts")?;
+    Ok(PendingMessage { message: body(item)?, attempts: u32::try_from(attempts).unwrap_or(u32::MAX) })
+}
+
 fn pending_entry(id: &str, at: DateTime<Utc>) -> keys::Key {
     (keys::PENDING_MESSAGES.into(), format!("{}#{id}", ts(at)))
 }
@@ -62,13 +67,25 @@ impl Outbox for DynamoStore {
         let range = Range::Between("0".into(), format!("{}$", ts(now)));
         let page = Page::index(Index::Lists, keys::PENDING_MESSAGES.into(), range, limit.clamp(1, 1000));
         let found = self.query_limited(page).await?;
-        found
-            .iter()
-            .map(|item| {
-                let attempts = items::number(item, "attempts")?;
-                Ok(PendingMessage { message: body(item)?, attempts: u32::try_from(attempts).unwrap_or(u32::MAX) })
-            })
-            .collect()
+        found.iter().map(pending_message).collect()
+    }
+
+    async fn unsent(&self, id: &str) -> StoreResult<Option<PendingMessage>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(items::key(keys::message(keys::code_of_message(id), id))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(failure)?;
+        match out.item() {
+            Some(item) if !item.contains_key("sent_at") && item.contains_key(Index::Lists.pk()) => {
+                Ok(Some(pending_message(item)?))
+            }
+            _ => Ok(None),
+        }
     }
 
     async fn mark_sent(&self, id: &str, provider_id: &str, at: DateTime<Utc>) -> StoreResult<()> {

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_domain::ports::{Outbox, PendingMessage, StoreResult};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::{from_json, ts, unavailable, SqliteStore};
 
@@ -27,6 +27,22 @@ impl Outbox for SqliteStore {
                 out.push(PendingMessage { message: from_json(&body)?, attempts });
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn unsent(&self, id: &str) -> StoreResult<Option<PendingMessage>> {
+        let id = id.to_owned();
+        self.read(move |c| {
+            let row: Option<(String, u32)> = c
+                .query_row(
+                    "SELECT body, attempts FROM outbox WHERE id = ?1 AND sent_at IS NULL AND next_attempt_at IS NOT NULL",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(unavailable)?;
+            row.map(|(body, attempts)| Ok(PendingMessage { message: from_json(&body)?, attempts })).transpose()
         })
         .await
     }

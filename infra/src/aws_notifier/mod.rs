@@ -1,0 +1,139 @@
+//! The AWS notifier: SMS through SNS `Publish` to E.164 numbers (transactional, with the
+//! province's registered sender id), email through SES `SendEmail` (UTF-8, tagged with the
+//! notification id for delivery receipts). Sending once per notification id is the outbox's
+//! job: callers deliver only messages [`Outbox::unsent`](motcua_domain::ports::Outbox::unsent)
+//! still holds, and record the provider's message id with `mark_sent`.
+
+use async_trait::async_trait;
+use aws_sdk_ses::types::{Body, Content, Destination, Message, MessageTag};
+use aws_sdk_sns::config::http::HttpResponse;
+use aws_sdk_sns::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sns::types::MessageAttributeValue;
+use motcua_domain::notify::{MessageChannel, OutgoingMessage};
+use motcua_domain::ports::{Notifier, NotifyError};
+
+/// Who messages come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Senders {
+    /// SNS `AWS.SNS.SMS.SenderID` (the registered brand name), if any.
+    pub sms_sender_id: Option<String>,
+    /// SES `Source`: a verified address or an address of a verified domain.
+    pub email_from: String,
+    /// SES configuration set that publishes delivery, bounce and complaint events.
+    pub configuration_set: Option<String>,
+}
+
+impl Senders {
+    /// From `MOTCUA_EMAIL_FROM` (required), `MOTCUA_SMS_SENDER_ID` and
+    /// `MOTCUA_SES_CONFIGURATION_SET`.
+    pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Ok(Self {
+            sms_sender_id: var("MOTCUA_SMS_SENDER_ID"),
+            email_from: var("MOTCUA_EMAIL_FROM").ok_or("MOTCUA_EMAIL_FROM is not set")?,
+            configuration_set: var("MOTCUA_SES_CONFIGURATION_SET"),
+        })
+    }
+}
+
+pub struct AwsNotifier {
+    sns: aws_sdk_sns::Client,
+    ses: aws_sdk_ses::Client,
+    senders: Senders,
+}
+
+/// Service errors that say this message can never be delivered as it is; everything else
+/// (throttling, 5xx, network, credentials, configuration) may pass and is retried.
+const PERMANENT: &[&str] = &[
+    "InvalidParameter",
+    "InvalidParameterValue",
+    "InvalidParameterException",
+    "ValidationError",
+    "MessageRejected",
+    "EndpointDisabled",
+    "OptedOut",
+];
+
+fn classify<E>(service: &str, e: SdkError<E, HttpResponse>) -> NotifyError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match &e {
+        SdkError::ServiceError(failed) => {
+            let code = failed.err().code().unwrap_or("Unknown");
+            let text = format!(
+                "{service} {code} (HTTP {}): {}",
+                failed.raw().status().as_u16(),
+                failed.err().message().unwrap_or("")
+            );
+            if PERMANENT.contains(&code) {
+                NotifyError::Permanent(text)
+            } else {
+                NotifyError::Temporary(text)
+            }
+        }
+        _ => NotifyError::Temporary(format!("{service}: {}", aws_sdk_sns::error::DisplayErrorContext(&e))),
+    }
+}
+
+fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, NotifyError> {
+    r.map_err(|e| NotifyError::Permanent(format!("cannot build the request: {e}")))
+}
+
+impl AwsNotifier {
+    pub fn new(config: &aws_config::SdkConfig, senders: Senders) -> Self {
+        Self { sns: aws_sdk_sns::Client::new(config), ses: aws_sdk_ses::Client::new(config), senders }
+    }
+
+    async fn sms(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
+        let attribute =
+            |value: &str| built(MessageAttributeValue::builder().data_type("String").string_value(value).build());
+        let mut publish = self
+            .sns
+            .publish()
+            .phone_number(&m.recipient)
+            .message(&m.text)
+            .message_attributes("AWS.SNS.SMS.SMSType", attribute("Transactional")?);
+        if let Some(sender) = &self.senders.sms_sender_id {
+            publish = publish.message_attributes("AWS.SNS.SMS.SenderID", attribute(sender)?);
+        }
+        let sent = publish.send().await.map_err(|e| classify("SNS", e))?;
+        Ok(sent.message_id().unwrap_or_default().to_owned())
+    }
+
+    async fn email(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
+        let utf8 = |text: &str| built(Content::builder().data(text).charset("UTF-8").build());
+        let message = Message::builder()
+            .subject(utf8(m.subject.as_deref().unwrap_or("motcua"))?)
+            .body(Body::builder().text(utf8(&m.text)?).build())
+            .build();
+        // Tag values allow letters, digits, `_`, `-` and `.`.
+        let tag_value: String =
+            m.id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+        let sent = self
+            .ses
+            .send_email()
+            .source(&self.senders.email_from)
+            .destination(Destination::builder().to_addresses(&m.recipient).build())
+            .message(message)
+            .tags(built(MessageTag::builder().name("notification").value(tag_value).build())?)
+            .set_configuration_set_name(self.senders.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|e| classify("SES", e))?;
+        Ok(sent.message_id().to_owned())
+    }
+}
+
+#[async_trait]
+impl Notifier for AwsNotifier {
+    async fn deliver(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
+        match m.channel {
+            MessageChannel::Sms => self.sms(m).await,
+            MessageChannel::Email => self.email(m).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
