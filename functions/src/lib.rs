@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod lambda;
+pub mod notify;
 pub mod pagination;
 pub mod routes;
 pub mod seed;

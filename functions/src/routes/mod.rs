@@ -61,17 +61,58 @@ impl Modify for BearerScheme {
     }
 }
 
+/// An action family: the routes one Lambda serves on AWS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    Submit,
+    Receive,
+    Assign,
+    Approve,
+    Rate,
+    /// Reads: catalogue, lookups, queues, and the operations routes.
+    Query,
+    Admin,
+}
+
+impl Family {
+    pub const ALL: [Family; 7] =
+        [Family::Submit, Family::Receive, Family::Assign, Family::Approve, Family::Rate, Family::Query, Family::Admin];
+
+    /// The family's name, which is also its Lambda binary's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Submit => "submit",
+            Family::Receive => "receive",
+            Family::Assign => "assign",
+            Family::Approve => "approve",
+            Family::Rate => "rate",
+            Family::Query => "query",
+            Family::Admin => "admin",
+        }
+    }
+
+    pub fn router(self) -> OpenApiRouter<AppState> {
+        let routes = match self {
+            Family::Submit => submit::router(),
+            Family::Receive => receive::router(),
+            Family::Assign => assign::router(),
+            Family::Approve => approve::router(),
+            Family::Rate => rate::router(),
+            Family::Query => query::router().merge(ops::router()),
+            Family::Admin => admin::router(),
+        };
+        OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes)
+    }
+
+    /// This family alone, with the API's conventions, as one Lambda serves it.
+    pub fn app(self, state: AppState) -> Router {
+        finish(self.router(), state)
+    }
+}
+
 /// Every family's routes with their OpenAPI description.
 pub fn families() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(submit::router())
-        .merge(receive::router())
-        .merge(assign::router())
-        .merge(approve::router())
-        .merge(rate::router())
-        .merge(query::router())
-        .merge(admin::router())
-        .merge(ops::router())
+    Family::ALL.iter().fold(OpenApiRouter::with_openapi(ApiDoc::openapi()), |all, f| all.merge(f.router()))
 }
 
 /// The OpenAPI document generated from the routes, built once.
@@ -110,7 +151,12 @@ async fn error_shape(response: Response) -> Response {
 
 /// The whole API on one router, for `motcua serve` and the tests.
 pub fn app(state: AppState) -> Router {
-    families()
+    finish(families(), state)
+}
+
+/// Routes with the API's conventions: JSON 404 and 405, body limit, panics as JSON 500.
+fn finish(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
+    routes
         .split_for_parts()
         .0
         .fallback(not_found)

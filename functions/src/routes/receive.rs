@@ -2,6 +2,7 @@
 //! requesting a supplement, and the receipt.
 
 use axum::extract::{Path, State};
+use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
@@ -120,17 +121,13 @@ async fn request_supplement(
     params(("code" = String, Path), ("X-Lookup-Secret" = Option<String>, Header)),
     responses((status = 200, body = Receipt), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn receipt(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Json<Receipt>> {
+async fn receipt(State(state): State<AppState>, Path(code): Path<String>, request: Parts) -> ApiResult<Json<Receipt>> {
     let stored = dossiers::load(&state, &code).await?;
-    if headers.contains_key("authorization") {
-        let officer = crate::auth::officer_of(&headers, state.auth.as_ref())?;
+    if state.auth.presented(&request) {
+        let officer = state.auth.authenticate(&request)?;
         dossiers::check_officer_may_see(&officer, &stored.dossier)?;
     } else {
-        dossiers::check_secret(&stored, header(&headers, "x-lookup-secret"))?;
+        dossiers::check_secret(&stored, header(&request.headers, "x-lookup-secret"))?;
     }
     let d = stored.dossier;
     let procedure = service::procedure(&state, &d.procedure_code).await?;

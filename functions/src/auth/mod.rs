@@ -1,6 +1,10 @@
 //! Officer identity. Officers send `Authorization: Bearer <JWT>` with claims `sub`, `name`,
 //! `agency`, `roles`. On one machine the server verifies tokens signed with a key it keeps in
-//! the data directory; handlers only ever see an [`Officer`].
+//! the data directory ([`LocalKeys`]); on AWS the API Gateway JWT authorizer verifies them and
+//! the Lambda reads the claims it attached ([`gateway::GatewayClaims`]). Handlers only ever see
+//! an [`Officer`].
+
+pub mod gateway;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -31,9 +35,15 @@ pub struct Claims {
     pub exp: i64,
 }
 
-/// Verifies a bearer token and yields the officer it names.
+/// Finds the officer a request speaks for.
 pub trait Authenticator: Send + Sync {
-    fn authenticate(&self, token: &str) -> Result<Officer, ApiError>;
+    /// The verified officer, or 401.
+    fn authenticate(&self, request: &Parts) -> Result<Officer, ApiError>;
+    /// Whether the request presents officer credentials at all (so a route open to both
+    /// officers and applicants knows which check applies).
+    fn presented(&self, request: &Parts) -> bool {
+        request.headers.contains_key(axum::http::header::AUTHORIZATION)
+    }
 }
 
 /// HS256 tokens signed with a local key (the zero-configuration default).
@@ -95,7 +105,14 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 impl Authenticator for LocalKeys {
-    fn authenticate(&self, token: &str) -> Result<Officer, ApiError> {
+    fn authenticate(&self, request: &Parts) -> Result<Officer, ApiError> {
+        self.verify(bearer(&request.headers)?)
+    }
+}
+
+impl LocalKeys {
+    /// Verifies a token this server signed.
+    pub fn verify(&self, token: &str) -> Result<Officer, ApiError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
@@ -118,15 +135,15 @@ pub fn officer_from_claims(c: Claims) -> Result<Officer, ApiError> {
     })
 }
 
-/// The officer named by the request's `Authorization: Bearer` header.
-pub fn officer_of(headers: &HeaderMap, auth: &dyn Authenticator) -> Result<Officer, ApiError> {
+/// The token of the request's `Authorization: Bearer` header.
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     let header = crate::extract::header(headers, "authorization")
         .ok_or_else(|| ApiError::unauthenticated("cần đăng nhập / a bearer token is required"))?;
     let token = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::unauthenticated("cần mã Bearer / expected `Authorization: Bearer <token>`"))?;
-    auth.authenticate(token.trim())
+    Ok(token.trim())
 }
 
 /// The authenticated officer of a request.
@@ -135,7 +152,7 @@ pub struct CurrentOfficer(pub Officer);
 impl FromRequestParts<AppState> for CurrentOfficer {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        officer_of(&parts.headers, state.auth.as_ref()).map(CurrentOfficer)
+        state.auth.authenticate(parts).map(CurrentOfficer)
     }
 }
 

@@ -1,0 +1,6 @@
+//! The `approve` Lambda: the approve family's routes behind API Gateway (see `motcua_functions::lambda`).
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), motcua_functions::lambda::Error> {
+    motcua_functions::lambda::run_http(motcua_functions::routes::Family::Approve).await
+}

@@ -1,0 +1,120 @@
+//! The AWS home: what each Lambda's `main` does. It reads its configuration from the
+//! environment, builds its clients and opens their connections once during init, then serves
+//! one action family's router under `lambda_http` (or, for `notify`, the table's stream).
+//!
+//! Environment: `MOTCUA_TABLE` (the DynamoDB table), `MOTCUA_SERVER_KEY` (hex, at least 32
+//! bytes: keys the lookup secrets of idempotent filings, the same for every function),
+//! `MOTCUA_LOG` (a tracing filter, default `info`); for `notify`, `MOTCUA_EMAIL_FROM`,
+//! `MOTCUA_SMS_SENDER_ID` and `MOTCUA_SES_CONFIGURATION_SET`. Region, credentials and
+//! endpoint come from the standard AWS variables.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use aws_lambda_events::event::dynamodb;
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use lambda_http::request::RequestContext;
+use lambda_runtime::{service_fn, LambdaEvent};
+use motcua_infra::{AwsNotifier, DynamoStore, Senders, SystemClock};
+
+use crate::auth::gateway::GatewayClaims;
+use crate::routes::Family;
+use crate::state::AppState;
+
+pub type Error = lambda_runtime::Error;
+
+/// One JSON object per log line, for CloudWatch. Personal data is never logged.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .without_time() // CloudWatch stamps each line
+        .with_current_span(false)
+        .init();
+}
+
+fn required(name: &str) -> Result<String, Error> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("{name} is not set").into())
+}
+
+/// The server key from `MOTCUA_SERVER_KEY`.
+pub fn server_key() -> Result<Arc<[u8]>, Error> {
+    let hex = required("MOTCUA_SERVER_KEY")?;
+    let bytes: Result<Vec<u8>, _> = (0..hex.len())
+        .step_by(2)
+        .map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()).ok_or(()))
+        .collect();
+    match bytes {
+        Ok(b) if b.len() >= 32 => Ok(b.into()),
+        _ => Err("MOTCUA_SERVER_KEY must be at least 64 hex digits".into()),
+    }
+}
+
+/// The table, with its connection opened.
+async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), required("MOTCUA_TABLE")?);
+    if let Err(e) = store.warm_up().await {
+        // Not fatal: the first request will try again.
+        tracing::warn!(error = %e, "could not open the DynamoDB connection during init");
+    }
+    Ok(store)
+}
+
+/// Logs each request: request id, method, route, status and latency (never bodies or
+/// headers).
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+    let request_id = match request.extensions().get::<RequestContext>() {
+        Some(RequestContext::ApiGatewayV2(c)) => c.request_id.clone(),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    };
+    let response = next.run(request).await;
+    tracing::info!(
+        request_id = request_id.as_deref().unwrap_or("-"),
+        method = %method,
+        route = route.as_deref().unwrap_or("-"),
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+/// Serves `family` under the Lambda runtime until the sandbox is shut down.
+pub async fn run_http(family: Family) -> Result<(), Error> {
+    init_logging();
+    let sdk = motcua_infra::aws::config_from_env().await;
+    let store = store(&sdk).await?;
+    let state = AppState {
+        dossiers: Arc::new(store.clone()),
+        catalogue: Arc::new(store),
+        clock: Arc::new(SystemClock),
+        auth: Arc::new(GatewayClaims),
+        server_key: server_key()?,
+    };
+    let app = family.app(state).layer(axum::middleware::from_fn(log_request));
+    tracing::info!(family = family.name(), "initialised");
+    lambda_http::run(app).await
+}
+
+/// Serves `notify`: sends the outbox items that reach it through the table's stream.
+pub async fn run_notify() -> Result<(), Error> {
+    init_logging();
+    let sdk = motcua_infra::aws::config_from_env().await;
+    let store = store(&sdk).await?;
+    let notifier = AwsNotifier::new(&sdk, Senders::from_env()?);
+    let (store, notifier) = (&store, &notifier);
+    tracing::info!(family = "notify", "initialised");
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<dynamodb::Event>| async move {
+        Ok::<DynamoDbEventResponse, Error>(crate::notify::handle(store, notifier, &SystemClock, event.payload).await)
+    }))
+    .await
+}

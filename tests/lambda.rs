@@ -1,0 +1,306 @@
+//! The real Lambda binaries under the Lambda Runtime API emulator, against moto's DynamoDB,
+//! SNS and SES: API Gateway HTTP API (v2) events with JWT authorizer claims drive a dossier
+//! through its life across the `submit`, `receive`, `assign`, `approve`, `rate` and `query`
+//! functions, and DynamoDB stream events drive `notify`.
+
+mod emulator;
+mod support;
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::Utc;
+use emulator::{Function, Outcome};
+use motcua_domain::calendar::vietnam;
+use motcua_infra::aws;
+use motcua_infra::dynamo::{create_table, DynamoStore};
+use serde_json::{json, Value};
+use support::{criminal_record_filing, rating};
+
+const FROM: &str = "khong-tra-loi@motcua.example.gov.vn";
+
+struct Home {
+    store: DynamoStore,
+    env: Vec<(String, String)>,
+}
+
+async fn home() -> Home {
+    let endpoint = aws::moto_endpoint();
+    let config = aws::local_config(&endpoint);
+    let table = aws::unique_table("lambda");
+    let store = create_table(&aws_sdk_dynamodb::Client::new(&config), &table).await.unwrap();
+    let today = vietnam::to_local(Utc::now()).date();
+    motcua_functions::seed::seed_if_empty(&store, today).await.unwrap();
+    aws_sdk_ses::Client::new(&config).verify_email_identity().email_address(FROM).send().await.unwrap();
+    let env = [
+        ("AWS_REGION", "ap-southeast-1"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("MOTCUA_TABLE", table.as_str()),
+        ("MOTCUA_SERVER_KEY", &"ab".repeat(32)),
+        ("MOTCUA_EMAIL_FROM", FROM),
+        ("MOTCUA_SMS_SENDER_ID", "MOTCUA"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Home { store, env }
+}
+
+fn binary(name: &str) -> &'static str {
+    match name {
+        "submit" => env!("CARGO_BIN_EXE_submit"),
+        "receive" => env!("CARGO_BIN_EXE_receive"),
+        "assign" => env!("CARGO_BIN_EXE_assign"),
+        "approve" => env!("CARGO_BIN_EXE_approve"),
+        "rate" => env!("CARGO_BIN_EXE_rate"),
+        "query" => env!("CARGO_BIN_EXE_query"),
+        "admin" => env!("CARGO_BIN_EXE_admin"),
+        "notify" => env!("CARGO_BIN_EXE_notify"),
+        other => panic!("no binary {other}"),
+    }
+}
+
+async fn start(home: &Home, name: &str) -> Function {
+    let mut f = Function::spawn(name, binary(name), &home.env).await;
+    f.ready().await;
+    f
+}
+
+/// The claims API Gateway's JWT authorizer attaches for a seeded officer (list claims as
+/// API Gateway writes them: `[a b]`).
+fn claims(officer: &str) -> Value {
+    let o = motcua_functions::seed::officers().into_iter().find(|o| o.id.as_str() == officer).unwrap();
+    let roles: Vec<String> =
+        o.roles.iter().map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned()).collect();
+    json!({"sub": o.id.as_str(), "name": o.name, "agency": o.agency.as_str(), "roles": format!("[{}]", roles.join(" ")),
+           "iss": "https://cognito-idp.ap-southeast-1.amazonaws.com/pool", "aud": "client"})
+}
+
+/// An API Gateway HTTP API (payload 2.0) event.
+fn http_event(
+    method: &str,
+    path: &str,
+    officer: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> Value {
+    let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut h: HashMap<String, String> = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    h.insert("host".into(), "api.example.gov.vn".into());
+    if body.is_some() {
+        h.insert("content-type".into(), "application/json".into());
+    }
+    let mut context = json!({
+        "accountId": "123456789012", "apiId": "api", "domainName": "api.example.gov.vn", "domainPrefix": "api",
+        "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9", "userAgent": "test"},
+        "requestId": format!("req-{}", rand::random::<u32>()), "routeKey": format!("{method} {raw_path}"),
+        "stage": "$default", "time": "28/Nov/2026:10:00:00 +0000", "timeEpoch": 1_795_860_000_000u64
+    });
+    if let Some(officer) = officer {
+        context["authorizer"] = json!({"jwt": {"claims": claims(officer), "scopes": null}});
+    }
+    json!({
+        "version": "2.0", "routeKey": format!("{method} {raw_path}"), "rawPath": raw_path, "rawQueryString": query,
+        "headers": h, "requestContext": context,
+        "body": body.map(|b| b.to_string()), "isBase64Encoded": false
+    })
+}
+
+/// Status and JSON body of an HTTP function's answer.
+fn http_answer(outcome: Outcome) -> (u16, Value) {
+    let Outcome::Response(r) = outcome else { panic!("the function failed: {outcome:?}") };
+    let body = r["body"].as_str().unwrap_or("null");
+    (r["statusCode"].as_u64().unwrap() as u16, serde_json::from_str(body).unwrap_or(Value::String(body.into())))
+}
+
+async fn call(f: &mut Function, method: &str, path: &str, officer: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    http_answer(f.invoke(&http_event(method, path, officer, &[], body.as_ref())).await)
+}
+
+async fn act(f: &mut Function, officer: &str, code: &str, action: &str, body: Value) -> Value {
+    let (status, v) = call(f, "POST", &format!("/v1/dossiers/{code}/{action}"), Some(officer), Some(body)).await;
+    assert_eq!(status, 200, "{action}: {v}");
+    v
+}
+
+fn unique_phone() -> String {
+    format!("09{:08}", rand::random::<u32>() % 100_000_000)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
+    let home = home().await;
+    let mut submit = start(&home, "submit").await;
+    let mut receive = start(&home, "receive").await;
+    let mut assign = start(&home, "assign").await;
+    let mut approve = start(&home, "approve").await;
+    let mut rate = start(&home, "rate").await;
+    let mut query = start(&home, "query").await;
+
+    let filing = criminal_record_filing(&unique_phone());
+    let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
+    assert_eq!(status, 201, "{created}");
+    let code = created["code"].as_str().unwrap().to_owned();
+    let secret = created["lookup_secret"].as_str().unwrap().to_owned();
+
+    let received = act(&mut receive, "tuphap.motcua", &code, "receive", json!({})).await;
+    assert_eq!(received["status"], "received");
+    assert!(received["due_at"].is_string());
+    act(&mut assign, "tuphap.lanhdao", &code, "assign", json!({"assignee": "tuphap.chuyenvien"})).await;
+    act(&mut assign, "tuphap.chuyenvien", &code, "forward", json!({"assignee": "congan.chuyenvien"})).await;
+    let (_, queue) = call(&mut query, "GET", "/v1/officer/dossiers", Some("congan.chuyenvien"), None).await;
+    assert!(queue["items"].as_array().unwrap().iter().any(|d| d["code"] == code.as_str()), "in the police's queue");
+    act(&mut assign, "congan.chuyenvien", &code, "forward", json!({"assignee": "tuphap.lanhdao"})).await;
+    act(&mut approve, "tuphap.lanhdao", &code, "approve", json!({})).await;
+    let returned = act(&mut approve, "tuphap.motcua", &code, "return", json!({"method": "counter"})).await;
+    assert_eq!(returned["status"], "returned");
+    assert_eq!(returned["tracking_card"].as_array().unwrap().len(), 3);
+
+    let rated = rate
+        .invoke(&http_event(
+            "POST",
+            &format!("/v1/dossiers/{code}/rating"),
+            None,
+            &[("x-lookup-secret", &secret)],
+            Some(&rating()),
+        ))
+        .await;
+    let (status, v) = http_answer(rated);
+    assert_eq!(status, 200, "{v}");
+    let looked_up = query
+        .invoke(&http_event("GET", &format!("/v1/dossiers/{code}"), None, &[("x-lookup-secret", &secret)], None))
+        .await;
+    let (status, v) = http_answer(looked_up);
+    assert_eq!((status, v["status"].as_str()), (200, Some("returned")));
+    assert_eq!(v["rating"]["verdict"], "very_satisfied");
+
+    // Everything the lifecycle wrote is in the table: 7 events after the opening one.
+    let history = motcua_domain::ports::DossierStore::history(&home.store, &code.parse().unwrap()).await.unwrap();
+    assert_eq!(history.len(), 8);
+    for f in [submit, receive, assign, approve, rate, query] {
+        assert!(!f.output().contains("0912"), "no phone number in the logs");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_routes_trust_only_the_authorizer() {
+    let home = home().await;
+    let mut query = start(&home, "query").await;
+    // A bearer token the gateway did not verify (no authorizer claims) is not enough.
+    let forged =
+        http_event("GET", "/v1/officer/dossiers", None, &[("authorization", "Bearer eyJhbGciOiJub25lIn0.e30.")], None);
+    let (status, v) = http_answer(query.invoke(&forged).await);
+    assert_eq!((status, v["error"]["code"].as_str()), (401, Some("unauthenticated")));
+    let (status, _) = call(&mut query, "GET", "/v1/officer/dossiers", Some("tuphap.motcua"), None).await;
+    assert_eq!(status, 200);
+    let (status, v) = call(&mut query, "GET", "/v1/procedures?q=ly%20lich%20tu%20phap", None, None).await;
+    assert_eq!(status, 200);
+    assert!(!v["items"].as_array().unwrap().is_empty());
+    let (status, v) = call(&mut query, "GET", "/v1/nowhere", None, None).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (404, Some("route_not_found")));
+}
+
+/// The table's items under a dossier whose sort key starts with `prefix`, as DynamoDB stream
+/// JSON (`{"S": …}` / `{"N": …}`).
+async fn stream_images(store: &DynamoStore, code: &str, prefix: &str) -> Vec<Value> {
+    let out = store
+        .client()
+        .query()
+        .table_name(store.table())
+        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+        .expression_attribute_values(":pk", AttributeValue::S(format!("D#{code}")))
+        .expression_attribute_values(":prefix", AttributeValue::S(prefix.into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    out.items()
+        .iter()
+        .map(|item| {
+            let image: serde_json::Map<String, Value> = item
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        AttributeValue::S(s) => json!({"S": s}),
+                        AttributeValue::N(n) => json!({"N": n}),
+                        other => panic!("unexpected attribute {other:?}"),
+                    };
+                    (k.clone(), v)
+                })
+                .collect();
+            Value::Object(image)
+        })
+        .collect()
+}
+
+fn record(seq: u32, name: &str, image: &Value) -> Value {
+    let keys: serde_json::Map<String, Value> =
+        ["pk", "sk"].iter().filter_map(|k| image.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
+    json!({
+        "eventID": format!("event-{seq}"), "eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb",
+        "awsRegion": "ap-southeast-1",
+        "eventSourceARN": "arn:aws:dynamodb:ap-southeast-1:123456789012:table/motcua/stream/2026-11-28T00:00:00.000",
+        "dynamodb": {"ApproximateCreationDateTime": 1_795_860_000.0, "Keys": keys, "NewImage": image,
+                     "SequenceNumber": format!("{seq:021}"), "SizeBytes": 512, "StreamViewType": "NEW_IMAGE"}
+    })
+}
+
+fn moto_sent() -> Value {
+    ureq::get(&format!("{}/moto-api/data.json", aws::moto_endpoint())).call().unwrap().into_json().unwrap()
+}
+
+fn count_sent(phone: &str, email: &str) -> (usize, usize) {
+    let data = moto_sent();
+    let sms = data["sns"]["SMS"].as_array().unwrap().iter().filter(|m| m["phone_number"] == phone).count();
+    let emails = data["ses"]["Message"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["destinations"]["ToAddresses"][0] == email)
+        .count();
+    (sms, emails)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
+    let home = home().await;
+    let mut submit = start(&home, "submit").await;
+    let mut notify = start(&home, "notify").await;
+    let phone = unique_phone();
+    let mut filing = criminal_record_filing(&phone);
+    let email = format!("cong-dan-{}@example.vn", rand::random::<u32>());
+    filing["applicant"]["email"] = json!(email);
+    let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
+    assert_eq!(status, 201);
+    let code = created["code"].as_str().unwrap();
+
+    let messages = stream_images(&home.store, code, "M#").await;
+    assert_eq!(messages.len(), 2, "an SMS and an email for the submission");
+    let dossier = stream_images(&home.store, code, "#DOSSIER").await;
+    let broken = json!({"pk": {"S": format!("D#{code}")}});
+    let batch = json!({"Records": [
+        record(1, "INSERT", &dossier[0]),
+        record(2, "INSERT", &messages[0]),
+        record(3, "INSERT", &broken),
+        record(4, "INSERT", &messages[1]),
+        record(5, "MODIFY", &messages[0]),
+    ]});
+    let answer = match notify.invoke(&batch).await {
+        Outcome::Response(a) => a,
+        other => panic!("notify failed: {other:?}"),
+    };
+    assert_eq!(answer["batchItemFailures"], json!([{"itemIdentifier": format!("{:021}", 3)}]), "{}", notify.output());
+    let international = format!("+84{}", &phone[1..]);
+    assert_eq!(count_sent(&international, &email), (1, 1));
+
+    // The stream redelivers the batch: nothing is sent again, the broken record still fails.
+    let Outcome::Response(again) = notify.invoke(&batch).await else { panic!("notify failed") };
+    assert_eq!(again["batchItemFailures"].as_array().unwrap().len(), 1);
+    assert_eq!(count_sent(&international, &email), (1, 1), "sent once per notification id");
+    let pending =
+        motcua_domain::ports::Outbox::pending(&home.store, Utc::now() + chrono::Duration::days(1), 10).await.unwrap();
+    assert!(pending.iter().all(|p| p.message.dossier_code != code), "both recorded as sent");
+    assert!(!notify.output().contains(&phone[1..]), "no phone number in the logs");
+}
