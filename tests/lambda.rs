@@ -4,6 +4,7 @@
 //! functions, and DynamoDB stream events drive `notify`.
 
 mod emulator;
+mod recorder;
 mod support;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use emulator::{Function, Outcome};
 use motcua_domain::calendar::vietnam;
 use motcua_infra::aws;
 use motcua_infra::dynamo::{create_table, DynamoStore};
+use recorder::{Call, Recorder};
 use serde_json::{json, Value};
 use support::{criminal_record_filing, rating};
 
@@ -62,10 +64,68 @@ fn binary(name: &str) -> &'static str {
     }
 }
 
-async fn start(home: &Home, name: &str) -> Function {
-    let mut f = Function::spawn(name, binary(name), &home.env).await;
+/// A running function, with the recorder between it and moto.
+struct Lambda {
+    name: &'static str,
+    f: Function,
+    calls: Recorder,
+    /// (what was asked, the DynamoDB calls it made), for every invocation.
+    log: Vec<(String, Vec<Call>)>,
+}
+
+async fn start(home: &Home, name: &'static str) -> Lambda {
+    let calls = Recorder::start(&aws::moto_endpoint()).await;
+    let mut env = home.env.clone();
+    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL".into(), calls.endpoint()));
+    let mut f = Function::spawn(name, binary(name), &env).await;
     f.ready().await;
-    f
+    let warm_up = calls.take();
+    assert_eq!(warm_up.len(), 1, "{name} opens its DynamoDB connection during init: {warm_up:?}");
+    Lambda { name, f, calls, log: vec![] }
+}
+
+impl Lambda {
+    async fn invoke(&mut self, what: &str, payload: &Value) -> Outcome {
+        let outcome = self.f.invoke(payload).await;
+        self.log.push((what.to_owned(), self.calls.take()));
+        outcome
+    }
+
+    fn output(&self) -> String {
+        self.f.output()
+    }
+
+    /// Every call stayed inside the function's IAM grants, no call scanned, and no
+    /// invocation wrote more than one transaction.
+    fn check_calls_against_grants(&self) {
+        let grants = motcua_functions::permissions::of(self.name).unwrap();
+        for (what, calls) in &self.log {
+            for call in calls {
+                for need in &call.needs {
+                    let allowed = match need.split_once('@') {
+                        Some((_, index)) => grants.indexes.contains(&index),
+                        None => grants.table.contains(&need.as_str()),
+                    };
+                    assert!(allowed, "{} ({what}) calls {need}, which template.yaml does not grant it", self.name);
+                }
+                assert_ne!(call.operation, "Scan", "{what} scans");
+            }
+            let transactions = calls.iter().filter(|c| c.operation == "TransactWriteItems").count();
+            assert!(transactions <= 1, "{what} wrote {transactions} transactions");
+        }
+    }
+
+    /// `what: N requests (GetItem, Query, …)` for each invocation, for the docs.
+    fn request_counts(&self) -> Vec<String> {
+        self.log
+            .iter()
+            .map(|(what, calls)| {
+                let ops: Vec<&str> = calls.iter().map(|c| c.operation.as_str()).collect();
+                format!("{:<10} {:<38} {:>2} requests: {}", self.name, what, calls.len(), ops.join(", "))
+            })
+            .collect()
+    }
 }
 
 /// The claims API Gateway's JWT authorizer attaches for a seeded officer (list claims as
@@ -115,12 +175,14 @@ fn http_answer(outcome: Outcome) -> (u16, Value) {
     (r["statusCode"].as_u64().unwrap() as u16, serde_json::from_str(body).unwrap_or(Value::String(body.into())))
 }
 
-async fn call(f: &mut Function, method: &str, path: &str, officer: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    http_answer(f.invoke(&http_event(method, path, officer, &[], body.as_ref())).await)
+async fn call(f: &mut Lambda, method: &str, path: &str, officer: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    let route = path.split('?').next().unwrap_or(path).to_owned();
+    http_answer(f.invoke(&format!("{method} {route}"), &http_event(method, path, officer, &[], body.as_ref())).await)
 }
 
-async fn act(f: &mut Function, officer: &str, code: &str, action: &str, body: Value) -> Value {
-    let (status, v) = call(f, "POST", &format!("/v1/dossiers/{code}/{action}"), Some(officer), Some(body)).await;
+async fn act(f: &mut Lambda, officer: &str, code: &str, action: &str, body: Value) -> Value {
+    let event = http_event("POST", &format!("/v1/dossiers/{code}/{action}"), Some(officer), &[], Some(&body));
+    let (status, v) = http_answer(f.invoke(&format!("POST /v1/dossiers/{{code}}/{action}"), &event).await);
     assert_eq!(status, 200, "{action}: {v}");
     v
 }
@@ -139,7 +201,8 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
     let mut rate = start(&home, "rate").await;
     let mut query = start(&home, "query").await;
 
-    let filing = criminal_record_filing(&unique_phone());
+    let phone = unique_phone();
+    let filing = criminal_record_filing(&phone);
     let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
     assert_eq!(status, 201, "{created}");
     let code = created["code"].as_str().unwrap().to_owned();
@@ -159,18 +222,24 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
     assert_eq!(returned["tracking_card"].as_array().unwrap().len(), 3);
 
     let rated = rate
-        .invoke(&http_event(
-            "POST",
-            &format!("/v1/dossiers/{code}/rating"),
-            None,
-            &[("x-lookup-secret", &secret)],
-            Some(&rating()),
-        ))
+        .invoke(
+            "POST /v1/dossiers/{code}/rating",
+            &http_event(
+                "POST",
+                &format!("/v1/dossiers/{code}/rating"),
+                None,
+                &[("x-lookup-secret", &secret)],
+                Some(&rating()),
+            ),
+        )
         .await;
     let (status, v) = http_answer(rated);
     assert_eq!(status, 200, "{v}");
     let looked_up = query
-        .invoke(&http_event("GET", &format!("/v1/dossiers/{code}"), None, &[("x-lookup-secret", &secret)], None))
+        .invoke(
+            "GET /v1/dossiers/{code} (applicant)",
+            &http_event("GET", &format!("/v1/dossiers/{code}"), None, &[("x-lookup-secret", &secret)], None),
+        )
         .await;
     let (status, v) = http_answer(looked_up);
     assert_eq!((status, v["status"].as_str()), (200, Some("returned")));
@@ -179,9 +248,13 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
     // Everything the lifecycle wrote is in the table: 7 events after the opening one.
     let history = motcua_domain::ports::DossierStore::history(&home.store, &code.parse().unwrap()).await.unwrap();
     assert_eq!(history.len(), 8);
+    let mut counts = vec![];
     for f in [submit, receive, assign, approve, rate, query] {
-        assert!(!f.output().contains("0912"), "no phone number in the logs");
+        assert!(!f.output().contains(&phone[1..]), "no phone number in the logs");
+        f.check_calls_against_grants();
+        counts.extend(f.request_counts());
     }
+    println!("DynamoDB requests per invocation:\n{}", counts.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -191,7 +264,7 @@ async fn officer_routes_trust_only_the_authorizer() {
     // A bearer token the gateway did not verify (no authorizer claims) is not enough.
     let forged =
         http_event("GET", "/v1/officer/dossiers", None, &[("authorization", "Bearer eyJhbGciOiJub25lIn0.e30.")], None);
-    let (status, v) = http_answer(query.invoke(&forged).await);
+    let (status, v) = http_answer(query.invoke("forged token", &forged).await);
     assert_eq!((status, v["error"]["code"].as_str()), (401, Some("unauthenticated")));
     let (status, _) = call(&mut query, "GET", "/v1/officer/dossiers", Some("tuphap.motcua"), None).await;
     assert_eq!(status, 200);
@@ -287,7 +360,7 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
         record(4, "INSERT", &messages[1]),
         record(5, "MODIFY", &messages[0]),
     ]});
-    let answer = match notify.invoke(&batch).await {
+    let answer = match notify.invoke("a batch of 5 records", &batch).await {
         Outcome::Response(a) => a,
         other => panic!("notify failed: {other:?}"),
     };
@@ -296,11 +369,13 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
     assert_eq!(count_sent(&international, &email), (1, 1));
 
     // The stream redelivers the batch: nothing is sent again, the broken record still fails.
-    let Outcome::Response(again) = notify.invoke(&batch).await else { panic!("notify failed") };
+    let Outcome::Response(again) = notify.invoke("the same batch again", &batch).await else { panic!("notify failed") };
     assert_eq!(again["batchItemFailures"].as_array().unwrap().len(), 1);
     assert_eq!(count_sent(&international, &email), (1, 1), "sent once per notification id");
     let pending =
         motcua_domain::ports::Outbox::pending(&home.store, Utc::now() + chrono::Duration::days(1), 10).await.unwrap();
     assert!(pending.iter().all(|p| p.message.dossier_code != code), "both recorded as sent");
     assert!(!notify.output().contains(&phone[1..]), "no phone number in the logs");
+    notify.check_calls_against_grants();
+    println!("DynamoDB requests per invocation:\n{}", notify.request_counts().join("\n"));
 }

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod lambda;
 pub mod notify;
 pub mod pagination;
+pub mod permissions;
 pub mod routes;
 pub mod seed;
 pub mod server;

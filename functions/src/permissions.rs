@@ -1,0 +1,52 @@
+//! What each Lambda may do on AWS, from what its code calls: the DynamoDB actions on the table,
+//! the indexes it queries, and other services. `template.yaml` grants exactly this (a test
+//! compares them), and the Lambda emulator tests record every DynamoDB call each real binary
+//! makes and check it is inside.
+//!
+//! IAM has no action for `TransactWriteItems` itself: a transaction needs the item actions
+//! inside it (`PutItem` for new items, `UpdateItem` for a dossier's next state).
+
+/// One function's grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grants {
+    /// DynamoDB actions on the table itself.
+    pub table: &'static [&'static str],
+    /// Indexes the function queries (`dynamodb:Query` on `<table>/index/<name>`).
+    pub indexes: &'static [&'static str],
+    /// Actions on other services.
+    pub other: &'static [&'static str],
+}
+
+/// Reading a dossier, its history, the catalogue and the calendar, and writing transitions.
+const ACT: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
+
+/// The grants of the function named `function` (a family's name, or `notify`).
+pub fn of(function: &str) -> Option<Grants> {
+    let grants = match function {
+        // Filing allocates the day's sequence (UpdateItem) and puts the new items.
+        "submit" | "receive" | "assign" | "approve" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
+        // Queues and catalogue lists are index queries.
+        "query" => {
+            Grants { table: &["dynamodb:GetItem", "dynamodb:Query"], indexes: &["gsi1", "gsi2", "gsi3"], other: &[] }
+        }
+        "admin" => Grants {
+            table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+            indexes: &["gsi1", "gsi2"],
+            other: &[],
+        },
+        // Reads an outbox item, records the outcome; sends.
+        "notify" => Grants {
+            table: &["dynamodb:GetItem", "dynamodb:UpdateItem"],
+            indexes: &[],
+            other: &["sns:Publish", "ses:SendEmail"],
+        },
+        _ => return None,
+    };
+    Some(grants)
+}
+
+/// The IAM action a DynamoDB API call needs (`X-Amz-Target: DynamoDB_20120810.<Operation>`);
+/// a transaction needs those of its items, which callers list separately.
+pub fn action_of(operation: &str) -> String {
+    format!("dynamodb:{operation}")
+}
