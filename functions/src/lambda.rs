@@ -2,8 +2,9 @@
 //! environment, builds its clients and opens their connections once during init, then serves
 //! one action family's router under `lambda_http` (or, for `notify`, the table's stream).
 //!
-//! Environment: `MOTCUA_TABLE` (the DynamoDB table), `MOTCUA_SERVER_KEY` (hex, at least 32
-//! bytes: keys the lookup secrets of idempotent filings, the same for every function),
+//! Environment: `MOTCUA_TABLE` (the DynamoDB table), `MOTCUA_SERVER_KEY` (for `submit` and
+//! `receive`, which file dossiers: keys the lookup secrets of idempotent filings, the same for
+//! both),
 //! `MOTCUA_LOG` (a tracing filter, default `info`); for `notify`, `MOTCUA_EMAIL_FROM`,
 //! `MOTCUA_SMS_SENDER_ID` and `MOTCUA_SES_CONFIGURATION_SET`. Region, credentials and
 //! endpoint come from the standard AWS variables.
@@ -42,17 +43,18 @@ fn required(name: &str) -> Result<String, Error> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("{name} is not set").into())
 }
 
-/// The server key from `MOTCUA_SERVER_KEY`.
-pub fn server_key() -> Result<Arc<[u8]>, Error> {
-    let hex = required("MOTCUA_SERVER_KEY")?;
-    let bytes: Result<Vec<u8>, _> = (0..hex.len())
-        .step_by(2)
-        .map(|i| hex.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()).ok_or(()))
-        .collect();
-    match bytes {
-        Ok(b) if b.len() >= 32 => Ok(b.into()),
-        _ => Err("MOTCUA_SERVER_KEY must be at least 64 hex digits".into()),
+/// The server key from `MOTCUA_SERVER_KEY` (any text of at least 32 characters, e.g. the
+/// secret the template generates), for the families that file dossiers; the others never
+/// derive a lookup secret and get a random key.
+pub fn server_key(family: Family) -> Result<Arc<[u8]>, Error> {
+    if !family.files_dossiers() {
+        return Ok(crate::service::secrets::random_hex(32).into_bytes().into());
     }
+    let key = required("MOTCUA_SERVER_KEY")?;
+    if key.trim().len() < 32 {
+        return Err("MOTCUA_SERVER_KEY must be at least 32 characters".into());
+    }
+    Ok(key.trim().as_bytes().into())
 }
 
 /// The table, with its connection opened.
@@ -98,7 +100,7 @@ pub async fn run_http(family: Family) -> Result<(), Error> {
         catalogue: Arc::new(store),
         clock: Arc::new(SystemClock),
         auth: Arc::new(GatewayClaims),
-        server_key: server_key()?,
+        server_key: server_key(family)?,
     };
     let app = family.app(state).layer(axum::middleware::from_fn(log_request));
     tracing::info!(family = family.name(), "initialised");

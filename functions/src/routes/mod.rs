@@ -91,6 +91,12 @@ impl Family {
         }
     }
 
+    /// Whether the family files new dossiers (online or at the desk), and so derives lookup
+    /// secrets from the server key.
+    pub fn files_dossiers(self) -> bool {
+        matches!(self, Family::Submit | Family::Receive)
+    }
+
     pub fn router(self) -> OpenApiRouter<AppState> {
         let routes = match self {
             Family::Submit => submit::router(),

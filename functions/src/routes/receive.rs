@@ -116,8 +116,9 @@ async fn request_supplement(
     officer_act(&state, &code, &officer, Command::RequestSupplement { reason: req.reason, missing: req.missing }).await
 }
 
-/// Giấy tiếp nhận hồ sơ và hẹn trả kết quả: for officers (Bearer) or the applicant (X-Lookup-Secret).
-#[utoipa::path(get, path = "/v1/dossiers/{code}/receipt", tag = "receive",
+/// Giấy tiếp nhận hồ sơ và hẹn trả kết quả: for officers (Bearer) or, on one machine, the applicant
+/// (X-Lookup-Secret). Behind API Gateway the route sits behind the JWT authorizer: officers only.
+#[utoipa::path(get, path = "/v1/dossiers/{code}/receipt", tag = "receive", security((), ("bearer" = [])),
     params(("code" = String, Path), ("X-Lookup-Secret" = Option<String>, Header)),
     responses((status = 200, body = Receipt), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]

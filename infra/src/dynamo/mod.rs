@@ -21,7 +21,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use motcua_domain::ports::{StoreError, StoreResult};
 
-pub use schema::create_table;
+pub use schema::{create_table, EXPIRES_AT};
 
 type Item = HashMap<String, AttributeValue>;
 

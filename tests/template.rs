@@ -1,0 +1,181 @@
+//! `template.yaml` against the code: every route of the OpenAPI document is wired to the
+//! function of its family (behind the JWT authorizer exactly when it takes officer tokens),
+//! every function's policy grants exactly what `permissions` says its code uses, and the table
+//! is the one the DynamoDB adapter creates. (`cfn-lint template.yaml` runs in scripts/test.)
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use motcua_functions::permissions;
+use motcua_functions::routes::{self, Family};
+use motcua_infra::dynamo::keys::Index;
+use serde_norway::Value;
+
+fn template() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
+    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Tagged(t) => text(&t.value),
+        other => panic!("expected text, got {other:?}"),
+    }
+}
+
+fn list(v: &Value) -> Vec<String> {
+    match v {
+        Value::Sequence(items) => items.iter().map(text).collect(),
+        other => vec![text(other)],
+    }
+}
+
+/// The template's functions by the binary they run.
+fn functions(t: &Value) -> BTreeMap<String, Value> {
+    t["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::Serverless::Function")
+        .map(|r| (text(&r["Metadata"]["BuildProperties"]["Binary"]), r.clone()))
+        .collect()
+}
+
+/// (method, path, behind the authorizer) of every HTTP event of a function.
+fn wired_routes(function: &Value) -> BTreeSet<(String, String, bool)> {
+    let Some(events) = function["Properties"]["Events"].as_mapping() else { return BTreeSet::new() };
+    events
+        .values()
+        .filter(|e| e["Type"] == "HttpApi")
+        .map(|e| {
+            let p = &e["Properties"];
+            let open = p["Auth"]["Authorizer"] == "NONE";
+            (text(&p["Method"]).to_uppercase(), text(&p["Path"]), !open)
+        })
+        .collect()
+}
+
+/// (method, path, takes officer tokens) of a family's routes, from its OpenAPI description.
+fn documented_routes(family: Family) -> BTreeSet<(String, String, bool)> {
+    let doc = family.router().split_for_parts().1;
+    let doc = serde_json::to_value(&doc).unwrap();
+    let mut out = BTreeSet::new();
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, op) in operations.as_object().unwrap() {
+            let officer = op["security"].as_array().is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+            out.insert((method.to_uppercase(), path.clone(), officer));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_route_is_wired_to_its_familys_function() {
+    let t = template();
+    let functions = functions(&t);
+    let mut all = BTreeSet::new();
+    for family in Family::ALL {
+        let function = functions.get(family.name()).unwrap_or_else(|| panic!("no function for {}", family.name()));
+        let documented = documented_routes(family);
+        assert_eq!(wired_routes(function), documented, "routes of {}", family.name());
+        all.extend(documented);
+    }
+    let whole = serde_json::to_value(routes::openapi()).unwrap();
+    let count: usize = whole["paths"].as_object().unwrap().values().map(|ops| ops.as_object().unwrap().len()).sum();
+    assert_eq!(all.len(), count, "every route of the OpenAPI document belongs to one family");
+    assert!(wired_routes(&functions["notify"]).is_empty(), "notify takes no HTTP routes");
+}
+
+/// A function's policy statements as (actions, resources).
+fn statements(function: &Value) -> Vec<(Vec<String>, Vec<String>)> {
+    function["Properties"]["Policies"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["Statement"].as_sequence().unwrap().clone())
+        .map(|s| {
+            assert_eq!(s["Effect"], "Allow");
+            (list(&s["Action"]), list(&s["Resource"]))
+        })
+        .collect()
+}
+
+#[test]
+fn every_policy_grants_exactly_what_its_code_uses() {
+    let t = template();
+    for (binary, function) in functions(&t) {
+        let grants = permissions::of(&binary).unwrap_or_else(|| panic!("{binary} has no grants in code"));
+        let mut table = BTreeSet::new();
+        let mut indexes = BTreeSet::new();
+        let mut other = BTreeSet::new();
+        for (actions, resources) in statements(&function) {
+            for resource in &resources {
+                if resource == "Table.Arn" {
+                    table.extend(actions.iter().cloned());
+                } else if let Some(index) = resource.strip_prefix("${Table.Arn}/index/") {
+                    assert_eq!(actions, ["dynamodb:Query"], "{binary}: only queries on indexes");
+                    indexes.insert(index.to_owned());
+                } else {
+                    assert!(
+                        actions.iter().all(|a| !a.starts_with("dynamodb:")),
+                        "{binary}: table actions on {resource}"
+                    );
+                    other.extend(actions.iter().cloned());
+                }
+            }
+        }
+        let set = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(table, set(grants.table), "{binary}: table actions");
+        assert_eq!(indexes, set(grants.indexes), "{binary}: indexes");
+        assert_eq!(other, set(grants.other), "{binary}: other services");
+        assert_eq!(function["Metadata"]["BuildMethod"], "rust-cargolambda", "{binary}");
+    }
+    let mut expected: BTreeSet<String> = Family::ALL.iter().map(|f| f.name().to_owned()).collect();
+    expected.insert("notify".into());
+    assert_eq!(functions(&t).keys().cloned().collect::<BTreeSet<_>>(), expected);
+}
+
+#[test]
+fn the_table_is_the_one_the_adapter_creates() {
+    let t = template();
+    let table = &t["Resources"]["Table"]["Properties"];
+    let indexes: Vec<(String, String, String)> = table["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                text(&i["IndexName"]),
+                text(&i["KeySchema"][0]["AttributeName"]),
+                text(&i["KeySchema"][1]["AttributeName"]),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> =
+        Index::ALL.iter().map(|i| (i.name().to_owned(), i.pk().to_owned(), i.sk().to_owned())).collect();
+    assert_eq!(indexes, expected);
+    assert_eq!(table["StreamSpecification"]["StreamViewType"], "NEW_IMAGE");
+    assert_eq!(table["TimeToLiveSpecification"]["AttributeName"], motcua_infra::dynamo::EXPIRES_AT);
+    assert_eq!(table["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], true);
+    let globals = &t["Globals"]["Function"];
+    assert_eq!(
+        (text(&globals["Runtime"]), list(&globals["Architectures"])),
+        ("provided.al2023".into(), vec!["arm64".into()])
+    );
+}
+
+#[test]
+fn the_stream_reports_partial_failures_and_ends_in_a_dead_letter_queue() {
+    let t = template();
+    let notify = &functions(&t)["notify"];
+    let stream = &notify["Properties"]["Events"]["Outbox"]["Properties"];
+    assert_eq!(list(&stream["FunctionResponseTypes"]), ["ReportBatchItemFailures"]);
+    assert_eq!(stream["BisectBatchOnFunctionError"], true);
+    assert!(stream["MaximumRetryAttempts"].as_u64().unwrap() <= 10);
+    assert!(stream["MaximumRecordAgeInSeconds"].as_u64().unwrap() <= 6 * 3600);
+    assert_eq!(text(&stream["DestinationConfig"]["OnFailure"]["Destination"]), "NotifyDeadLetterQueue.Arn");
+    let pattern: serde_json::Value =
+        serde_json::from_str(&text(&stream["FilterCriteria"]["Filters"][0]["Pattern"])).unwrap();
+    assert_eq!(pattern["dynamodb"]["Keys"]["sk"]["S"][0]["prefix"], motcua_infra::dynamo::keys::MESSAGE_PREFIX);
+}
