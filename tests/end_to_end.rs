@@ -16,11 +16,17 @@ struct Server {
     base: String,
     data_dir: PathBuf,
     log: PathBuf,
+    env: Vec<(String, String)>,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
     fn start() -> Self {
+        Self::start_with(vec![])
+    }
+
+    /// Starts the server with extra environment (also given to `motcua token`).
+    fn start_with(env: Vec<(String, String)>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let data_dir = dir.path().join("data");
         let log = dir.path().join("server.log");
@@ -29,11 +35,12 @@ impl Server {
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
             .arg(&data_dir)
             .env("MOTCUA_LOG", "debug")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let server = Self { child, base: format!("http://127.0.0.1:{port}"), data_dir, log, _dir: dir };
+        let server = Self { child, base: format!("http://127.0.0.1:{port}"), data_dir, log, env, _dir: dir };
         let deadline = Instant::now() + Duration::from_secs(30);
         while ureq::get(&format!("{}/v1/health", server.base)).call().is_err() {
             assert!(
@@ -50,6 +57,7 @@ impl Server {
         let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
             .args(["token", officer, "--data-dir"])
             .arg(&self.data_dir)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -268,4 +276,74 @@ fn a_dossier_lives_its_whole_life_over_http() {
     for secret_text in ["Minh Khai", "079203009876", "912345678", "minhkhai@example.vn"] {
         assert!(!log.contains(secret_text), "`{secret_text}` leaked into the log");
     }
+}
+
+/// What moto recorded as sent to `phone` (SMS) and `email`.
+fn moto_sent(endpoint: &str, phone: &str, email: &str) -> (usize, usize) {
+    let data: Value = ureq::get(&format!("{endpoint}/moto-api/data.json")).call().unwrap().into_json().unwrap();
+    let sms = data["sns"]["SMS"].as_array().unwrap().iter().filter(|m| m["phone_number"] == phone).count();
+    let emails = data["ses"]["Message"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["destinations"]["ToAddresses"][0] == email)
+        .count();
+    (sms, emails)
+}
+
+#[test]
+fn the_server_runs_on_dynamodb_and_notifies_through_sns_and_ses() {
+    let endpoint = motcua_infra::aws::moto_endpoint();
+    let from = "khong-tra-loi@motcua.example.gov.vn";
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let config = motcua_infra::aws::local_config(&endpoint);
+        aws_sdk_ses::Client::new(&config).verify_email_identity().email_address(from).send().await.unwrap();
+    });
+    let table = motcua_infra::aws::unique_table("serve");
+    let env: Vec<(String, String)> = [
+        ("MOTCUA_STORE", "dynamodb"),
+        ("MOTCUA_TABLE", table.as_str()),
+        ("MOTCUA_CREATE_TABLE", "true"),
+        ("MOTCUA_NOTIFIER", "aws"),
+        ("MOTCUA_EMAIL_FROM", from),
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_REGION", "ap-southeast-1"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let server = Server::start_with(env);
+    let phone = format!("09{:08}", rand::random::<u32>() % 100_000_000);
+    let (code, secret) = server.submit(&phone);
+    let desk = server.token("tuphap.motcua");
+    let received = server.officer(&desk, &code, "receive", json!({}));
+    assert_eq!(received["status"], "received");
+    let (s, v) = server.request("GET", "/v1/officer/dossiers?status=received", Some(&desk), None, None);
+    assert_eq!(s, 200);
+    assert!(v["items"].as_array().unwrap().iter().any(|d| d["code"] == code.as_str()), "{v}");
+
+    // The outbox worker sends through moto's SNS and SES: submitted + received, SMS and email.
+    let international = format!("+84{}", &phone[1..]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while moto_sent(&endpoint, &international, "minhkhai@example.vn").0 < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(moto_sent(&endpoint, &international, "minhkhai@example.vn").0, 2);
+    let (_, emails) = moto_sent(&endpoint, &international, "minhkhai@example.vn");
+    assert!(emails >= 2, "the submission and reception emails");
+    assert!(
+        read_sink(&server.data_dir.join("sent-messages.jsonl"), &code).is_empty(),
+        "nothing went to the local sink"
+    );
+
+    // A second server on the same table (not creating it) sees the same dossier.
+    let mut env = server.env.clone();
+    env.retain(|(k, _)| k != "MOTCUA_CREATE_TABLE");
+    drop(server);
+    let again = Server::start_with(env);
+    let (s, v) = again.request("GET", &format!("/v1/dossiers/{code}"), None, Some(&secret), None);
+    assert_eq!((s, v["status"].as_str()), (200, Some("received")), "{v}");
 }

@@ -245,8 +245,7 @@ async fn idempotency_keys_replay_or_refuse() {
     assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::CREATED));
     assert_eq!(v1, v2, "the same key and body answer the same");
     let secret = v1["lookup_secret"].as_str().unwrap();
-    use motcua_domain::ports::DossierStore;
-    let record = api.home.store.idempotency("submit", "k-1").await.unwrap().unwrap();
+    let record = api.home.store.dossiers.idempotency("submit", "k-1").await.unwrap().unwrap();
     assert!(!record.response.contains(secret), "the lookup secret is never stored in clear");
     let other = criminal_record_filing("0987654321").to_string();
     let (s, v) = send("k-1", other).await;

@@ -1,5 +1,6 @@
-//! The one-machine home: opens the SQLite store and signing key in a data directory, seeds a
-//! fresh catalogue, runs the outbox worker and serves every router on one port.
+//! The one-machine home: opens the store (embedded SQLite by default, or a DynamoDB table) and
+//! the signing key in a data directory, seeds a fresh catalogue, runs the outbox worker and
+//! serves every router on one port.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,8 +10,8 @@ use std::time::Duration;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::OfficerId;
-use motcua_domain::ports::{Catalogue, Clock};
-use motcua_infra::{outbox_worker, LocalSink, SqliteStore, SystemClock};
+use motcua_domain::ports::{Catalogue, Clock, DossierStore, Notifier, Outbox};
+use motcua_infra::{outbox_worker, AwsNotifier, DynamoStore, LocalSink, Senders, SqliteStore, SystemClock};
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -37,9 +38,64 @@ pub enum ServerError {
     Invalid(String),
 }
 
+/// Where dossiers and the catalogue live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// `motcua.sqlite3` in the data directory (the default).
+    Sqlite,
+    /// A DynamoDB table; endpoint, region and credentials from the standard AWS variables
+    /// (`AWS_ENDPOINT_URL` for moto or DynamoDB Local). `create` creates the table if missing.
+    Dynamodb { table: String, create: bool },
+}
+
+/// How notifications leave the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifierChoice {
+    /// `sent-messages.jsonl` in the data directory (the default).
+    Sink,
+    /// SNS and SES (see [`Senders::from_env`]).
+    Aws,
+}
+
+/// The stores of a home, as the ports see them.
+#[derive(Clone)]
+pub struct Stores {
+    pub dossiers: Arc<dyn DossierStore>,
+    pub catalogue: Arc<dyn Catalogue>,
+    pub outbox: Arc<dyn Outbox>,
+    /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
+    pub sqlite: Option<SqliteStore>,
+}
+
+impl Stores {
+    fn of<S: DossierStore + Catalogue + Outbox + Clone + 'static>(store: S, sqlite: Option<SqliteStore>) -> Self {
+        Self { dossiers: Arc::new(store.clone()), catalogue: Arc::new(store.clone()), outbox: Arc::new(store), sqlite }
+    }
+
+    pub async fn open(choice: &StoreChoice, data_dir: &Path) -> Result<Self, ServerError> {
+        match choice {
+            StoreChoice::Sqlite => {
+                let store = SqliteStore::open(data_dir.join(DATABASE))?;
+                Ok(Self::of(store.clone(), Some(store)))
+            }
+            StoreChoice::Dynamodb { table, create } => {
+                let config = motcua_infra::aws::config_from_env().await;
+                let client = aws_sdk_dynamodb::Client::new(&config);
+                let store = if *create {
+                    motcua_infra::dynamo::create_table(&client, table).await?
+                } else {
+                    DynamoStore::new(client, table)
+                };
+                store.warm_up().await?;
+                Ok(Self::of(store, None))
+            }
+        }
+    }
+}
+
 /// Everything opened from a data directory.
 pub struct Home {
-    pub store: SqliteStore,
+    pub store: Stores,
     pub keys: Arc<LocalKeys>,
     pub server_key: Arc<[u8]>,
     pub data_dir: PathBuf,
@@ -47,13 +103,20 @@ pub struct Home {
 
 impl Home {
     pub async fn open(data_dir: &Path) -> Result<Self, ServerError> {
+        Self::open_with(data_dir, &StoreChoice::Sqlite).await
+    }
+
+    pub async fn open_with(data_dir: &Path, choice: &StoreChoice) -> Result<Self, ServerError> {
         std::fs::create_dir_all(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
-        let store = SqliteStore::open(data_dir.join(DATABASE))?;
+        let store = Stores::open(choice, data_dir).await?;
         let keys = Arc::new(LocalKeys::load_or_create(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
         let server_key = crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
             .map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let today = vietnam::to_local(SystemClock.now()).date();
-        if crate::seed::seed_if_empty(&store, today).await.map_err(|e| ServerError::Invalid(e.to_string()))? {
+        if crate::seed::seed_if_empty(store.catalogue.as_ref(), today)
+            .await
+            .map_err(|e| ServerError::Invalid(e.to_string()))?
+        {
             tracing::info!("seeded the sample province catalogue");
         }
         Ok(Self { store, keys, server_key: server_key.into_bytes().into(), data_dir: data_dir.into() })
@@ -61,8 +124,8 @@ impl Home {
 
     pub fn state(&self) -> AppState {
         AppState {
-            dossiers: Arc::new(self.store.clone()),
-            catalogue: Arc::new(self.store.clone()),
+            dossiers: self.store.dossiers.clone(),
+            catalogue: self.store.catalogue.clone(),
             clock: Arc::new(SystemClock),
             auth: self.keys.clone(),
             server_key: self.server_key.clone(),
@@ -72,26 +135,46 @@ impl Home {
     /// A token for a known officer, valid for `hours`.
     pub async fn token(&self, officer: &str, hours: i64) -> Result<String, ServerError> {
         let id = OfficerId::parse(officer).map_err(|e| ServerError::Invalid(e.to_string()))?;
-        let officer = self.store.officer(&id).await?.ok_or_else(|| ServerError::UnknownOfficer(officer.into()))?;
+        let officer =
+            self.store.catalogue.officer(&id).await?.ok_or_else(|| ServerError::UnknownOfficer(officer.into()))?;
         self.keys.issue(&officer, hours).map_err(|e| ServerError::Invalid(e.to_string()))
     }
 }
 
+/// What `motcua serve` is told.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub cors_origins: Vec<String>,
+    pub store: StoreChoice,
+    pub notifier: NotifierChoice,
+}
+
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
-pub async fn serve(addr: SocketAddr, data_dir: &Path, cors_origins: &[String]) -> Result<(), ServerError> {
-    let cors = cors_layer(cors_origins)?;
-    let home = Home::open(data_dir).await?;
-    let sink = Arc::new(LocalSink::open(data_dir.join(SINK)).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
+pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
+    let ServeOptions { addr, data_dir, cors_origins, store, notifier } = options;
+    let data_dir = data_dir.as_path();
+    let cors = cors_layer(&cors_origins)?;
+    let home = Home::open_with(data_dir, &store).await?;
+    let notifier: Arc<dyn Notifier> = match notifier {
+        NotifierChoice::Sink => {
+            Arc::new(LocalSink::open(data_dir.join(SINK)).map_err(|e| ServerError::DataDir(data_dir.into(), e))?)
+        }
+        NotifierChoice::Aws => {
+            let senders = Senders::from_env().map_err(ServerError::Invalid)?;
+            Arc::new(AwsNotifier::new(&motcua_infra::aws::config_from_env().await, senders))
+        }
+    };
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = tokio::spawn(outbox_worker::run(
-        Arc::new(home.store.clone()),
-        sink,
+        home.store.outbox.clone(),
+        notifier,
         Arc::new(SystemClock),
         Duration::from_millis(200),
         stop_rx,
     ));
-    let housekeeping = {
-        let store = home.store.clone();
+    let housekeeping = home.store.sqlite.clone().map(|store| {
         tokio::spawn(async move {
             loop {
                 let day_ago = chrono::Utc::now() - chrono::Duration::hours(24);
@@ -101,15 +184,17 @@ pub async fn serve(addr: SocketAddr, data_dir: &Path, cors_origins: &[String]) -
                 tokio::time::sleep(Duration::from_secs(3600)).await;
             }
         })
-    };
+    });
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| ServerError::Bind(addr, e))?;
     let local = listener.local_addr().map_err(|e| ServerError::Bind(addr, e))?;
-    tracing::info!(addr = %local, data_dir = %data_dir.display(), "motcua listening");
+    tracing::info!(addr = %local, data_dir = %data_dir.display(), store = ?store, "motcua listening");
     let app = crate::routes::app(home.state()).layer(cors).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
-    housekeeping.abort();
+    if let Some(h) = housekeeping {
+        h.abort();
+    }
     tracing::info!("motcua stopped");
     Ok(())
 }

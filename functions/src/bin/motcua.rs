@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use motcua_functions::server::{NotifierChoice, ServeOptions, StoreChoice};
 
 /// motcua — hệ thống một cửa điện tử. Serves the whole HTTP API v1 on one port over an
 /// embedded SQLite database, delivering SMS/email notifications to a local JSON-lines sink.
@@ -33,6 +34,13 @@ enum Command {
         /// `https://dichvucong.example.gov.vn`; repeat the flag or separate with commas.
         #[arg(long = "cors-origin", env = "MOTCUA_CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Where notifications go: `sink` appends them to sent-messages.jsonl in the data
+        /// directory; `aws` sends SMS through SNS and email through SES (MOTCUA_EMAIL_FROM,
+        /// MOTCUA_SMS_SENDER_ID, MOTCUA_SES_CONFIGURATION_SET and the AWS variables).
+        #[arg(long, env = "MOTCUA_NOTIFIER", value_enum, default_value_t = Notifier::Sink)]
+        notifier: Notifier,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -43,9 +51,48 @@ enum Command {
         /// Validity in hours.
         #[arg(long, default_value_t = 12)]
         hours: i64,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Store {
+    /// motcua.sqlite3 in the data directory.
+    Sqlite,
+    /// A DynamoDB table (endpoint, region and credentials from the AWS variables, e.g.
+    /// AWS_ENDPOINT_URL for moto_server or DynamoDB Local).
+    Dynamodb,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Notifier {
+    Sink,
+    Aws,
+}
+
+#[derive(Args)]
+struct StoreArgs {
+    /// Where dossiers and the catalogue live.
+    #[arg(long, env = "MOTCUA_STORE", value_enum, default_value_t = Store::Sqlite)]
+    store: Store,
+    /// The DynamoDB table (with --store dynamodb).
+    #[arg(long, env = "MOTCUA_TABLE", default_value = "motcua")]
+    table: String,
+    /// Create the DynamoDB table if it does not exist (with --store dynamodb).
+    #[arg(long, env = "MOTCUA_CREATE_TABLE")]
+    create_table: bool,
+}
+
+impl StoreArgs {
+    fn choice(self) -> StoreChoice {
+        match self.store {
+            Store::Sqlite => StoreChoice::Sqlite,
+            Store::Dynamodb => StoreChoice::Dynamodb { table: self.table, create: self.create_table },
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -67,11 +114,16 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir, cors_origins } => {
-                motcua_functions::server::serve(addr, &data_dir, &cors_origins).await
+            Command::Serve { addr, data_dir, cors_origins, store, notifier } => {
+                let notifier = match notifier {
+                    Notifier::Sink => NotifierChoice::Sink,
+                    Notifier::Aws => NotifierChoice::Aws,
+                };
+                let options = ServeOptions { addr, data_dir, cors_origins, store: store.choice(), notifier };
+                motcua_functions::server::serve(options).await
             }
-            Command::Token { officer, data_dir, hours } => {
-                let home = motcua_functions::server::Home::open(&data_dir).await?;
+            Command::Token { officer, data_dir, hours, store } => {
+                let home = motcua_functions::server::Home::open_with(&data_dir, &store.choice()).await?;
                 let token = home.token(&officer, hours).await?;
                 println!("{token}");
                 Ok(())
