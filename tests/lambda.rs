@@ -121,7 +121,17 @@ impl Lambda {
         self.log
             .iter()
             .map(|(what, calls)| {
-                let ops: Vec<&str> = calls.iter().map(|c| c.operation.as_str()).collect();
+                let ops: Vec<String> = calls
+                    .iter()
+                    .map(|c| {
+                        let partition = c.partition.split('#').next().unwrap_or_default();
+                        if partition.is_empty() {
+                            c.operation.clone()
+                        } else {
+                            format!("{} {partition}", c.operation)
+                        }
+                    })
+                    .collect();
                 format!("{:<10} {:<38} {:>2} requests: {}", self.name, what, calls.len(), ops.join(", "))
             })
             .collect()

@@ -20,6 +20,8 @@ pub struct Call {
     pub operation: String,
     /// e.g. `dynamodb:GetItem`, `dynamodb:Query` on an index as `dynamodb:Query@gsi1`.
     pub needs: Vec<String>,
+    /// The partition it read or wrote (`D#…`, `PR#…`), with the index for a `Query`.
+    pub partition: String,
 }
 
 #[derive(Clone)]
@@ -65,8 +67,20 @@ async fn forward(State(s): State<Shared>, request: Request) -> Response {
     let body = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
     if let Some(target) = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
         if let Some(operation) = target.strip_prefix("DynamoDB_20120810.") {
-            let json = serde_json::from_slice(&body).unwrap_or_default();
-            s.calls.lock().unwrap().push(Call { operation: operation.into(), needs: needs(operation, &json) });
+            let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let partition = match (&json["Key"]["pk"]["S"], &json["ExpressionAttributeValues"][":pk"]["S"]) {
+                (serde_json::Value::String(pk), _) => pk.clone(),
+                (_, serde_json::Value::String(pk)) => match json["IndexName"].as_str() {
+                    Some(index) => format!("{index}:{pk}"),
+                    None => pk.clone(),
+                },
+                _ => String::new(),
+            };
+            s.calls.lock().unwrap().push(Call {
+                operation: operation.into(),
+                needs: needs(operation, &json),
+                partition,
+            });
         }
     }
     let url = format!("{}{}", s.upstream, parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
