@@ -50,8 +50,13 @@ async fn home() -> Home {
     Home { store, env }
 }
 
-fn binary(name: &str) -> &'static str {
-    match name {
+/// The binary of a function: this build's, or the one in `MOTCUA_LAMBDA_BINARIES` (a directory,
+/// e.g. `target/release`) to measure release builds.
+fn binary(name: &str) -> String {
+    if let Ok(dir) = std::env::var("MOTCUA_LAMBDA_BINARIES") {
+        return format!("{dir}/{name}");
+    }
+    let built = match name {
         "submit" => env!("CARGO_BIN_EXE_submit"),
         "receive" => env!("CARGO_BIN_EXE_receive"),
         "assign" => env!("CARGO_BIN_EXE_assign"),
@@ -61,7 +66,8 @@ fn binary(name: &str) -> &'static str {
         "admin" => env!("CARGO_BIN_EXE_admin"),
         "notify" => env!("CARGO_BIN_EXE_notify"),
         other => panic!("no binary {other}"),
-    }
+    };
+    built.to_owned()
 }
 
 /// A running function, with the recorder between it and moto.
@@ -78,8 +84,9 @@ async fn start(home: &Home, name: &'static str) -> Lambda {
     let mut env = home.env.clone();
     env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
     env.push(("AWS_ENDPOINT_URL".into(), calls.endpoint()));
-    let mut f = Function::spawn(name, binary(name), &env).await;
-    f.ready().await;
+    let mut f = Function::spawn(name, &binary(name), &env).await;
+    let init = f.ready().await;
+    println!("{name}: init {:.1} ms (spawn to first poll for work)", init.as_secs_f64() * 1000.0);
     let warm_up = calls.take();
     assert_eq!(warm_up.len(), 1, "{name} opens its DynamoDB connection during init: {warm_up:?}");
     Lambda { name, f, calls, log: vec![] }
