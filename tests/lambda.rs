@@ -337,22 +337,6 @@ fn record(seq: u32, name: &str, image: &Value) -> Value {
     })
 }
 
-fn moto_sent() -> Value {
-    ureq::get(&format!("{}/moto-api/data.json", aws::moto_endpoint())).call().unwrap().into_json().unwrap()
-}
-
-fn count_sent(phone: &str, email: &str) -> (usize, usize) {
-    let data = moto_sent();
-    let sms = data["sns"]["SMS"].as_array().unwrap().iter().filter(|m| m["phone_number"] == phone).count();
-    let emails = data["ses"]["Message"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["destinations"]["ToAddresses"][0] == email)
-        .count();
-    (sms, emails)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
     let home = home().await;
@@ -383,12 +367,12 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
     };
     assert_eq!(answer["batchItemFailures"], json!([{"itemIdentifier": format!("{:021}", 3)}]), "{}", notify.output());
     let international = format!("+84{}", &phone[1..]);
-    assert_eq!(count_sent(&international, &email), (1, 1));
+    assert_eq!(support::moto_sent(&international, &email), (1, 1));
 
     // The stream redelivers the batch: nothing is sent again, the broken record still fails.
     let Outcome::Response(again) = notify.invoke("the same batch again", &batch).await else { panic!("notify failed") };
     assert_eq!(again["batchItemFailures"].as_array().unwrap().len(), 1);
-    assert_eq!(count_sent(&international, &email), (1, 1), "sent once per notification id");
+    assert_eq!(support::moto_sent(&international, &email), (1, 1), "sent once per notification id");
     let pending =
         motcua_domain::ports::Outbox::pending(&home.store, Utc::now() + chrono::Duration::days(1), 10).await.unwrap();
     assert!(pending.iter().all(|p| p.message.dossier_code != code), "both recorded as sent");

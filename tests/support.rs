@@ -42,3 +42,17 @@ pub fn birth_filing(channel: &str) -> Value {
 pub fn rating() -> Value {
     json!({"indicators": [2, 2, 2, 1, 2, 2, 2, 2, 2], "ease_of_use": 5, "verdict": "very_satisfied", "comment": "Nhanh"})
 }
+
+/// How many SMS to `phone` and emails to `email` moto_server (from `scripts/test`) has sent.
+pub fn moto_sent(phone: &str, email: &str) -> (usize, usize) {
+    let url = format!("{}/moto-api/data.json", motcua_infra::aws::moto_endpoint());
+    let data: Value = ureq::get(&url).call().unwrap().into_json().unwrap();
+    let sms = data["sns"]["SMS"].as_array().unwrap().iter().filter(|m| m["phone_number"] == phone).count();
+    let emails = data["ses"]["Message"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["destinations"]["ToAddresses"][0] == email)
+        .count();
+    (sms, emails)
+}

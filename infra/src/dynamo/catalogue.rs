@@ -47,6 +47,23 @@ impl DynamoStore {
     async fn list<T: DeserializeOwned>(&self, page: Page) -> StoreResult<Vec<T>> {
         self.query_limited(page).await?.iter().map(body).collect()
     }
+
+    /// Items of `kind` in key order after `after`: all of them, or those of one `group`
+    /// (agencies of a parent, officers of an agency).
+    async fn list_kind<T: DeserializeOwned>(
+        &self,
+        kind: &str,
+        group: Option<&AgencyCode>,
+        after_key: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<T>> {
+        let (range, limit) = (after(after_key), limit.clamp(1, 1000));
+        let page = match group {
+            Some(g) => Page::index(Index::Groups, format!("{kind}#{g}"), range, limit),
+            None => Page::index(Index::Lists, kind.into(), range, limit),
+        };
+        self.list(page).await
+    }
 }
 
 #[async_trait]
@@ -98,13 +115,7 @@ impl Catalogue for DynamoStore {
         after_code: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<Agency>> {
-        let range = after(after_code);
-        let limit = limit.clamp(1, 1000);
-        let page = match parent {
-            Some(p) => Page::index(Index::Groups, format!("{AGENCIES}#{p}"), range, limit),
-            None => Page::index(Index::Lists, AGENCIES.into(), range, limit),
-        };
-        self.list(page).await
+        self.list_kind(AGENCIES, parent, after_code, limit).await
     }
 
     async fn put_agency(&self, a: &Agency) -> StoreResult<()> {
@@ -140,13 +151,7 @@ impl Catalogue for DynamoStore {
         after_id: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<Officer>> {
-        let range = after(after_id);
-        let limit = limit.clamp(1, 1000);
-        let page = match agency {
-            Some(a) => Page::index(Index::Groups, format!("{OFFICERS}#{a}"), range, limit),
-            None => Page::index(Index::Lists, OFFICERS.into(), range, limit),
-        };
-        self.list(page).await
+        self.list_kind(OFFICERS, agency, after_id, limit).await
     }
 
     async fn put_officer(&self, o: &Officer) -> StoreResult<()> {

@@ -21,6 +21,23 @@ use crate::codec::ts;
 /// replay after this long is a new request, and a past day's counter is never bumped again).
 const KEEP_DAYS: i64 = 30;
 
+/// How many codes a filing tries when the one it was given is already taken (a sequence
+/// counter restored from a backup can lag behind the dossiers).
+const ALLOCATIONS: usize = 5;
+
+/// Why a transaction did not commit.
+enum Refused {
+    /// The new dossier's code is already taken.
+    CodeTaken,
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refused {
+    fn from(e: StoreError) -> Self {
+        Refused::Store(e)
+    }
+}
+
 /// What a transaction item is, to tell which condition failed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Part {
@@ -88,7 +105,7 @@ impl DynamoStore {
 
     /// Writes the dossier and the rest of `commit` as one transaction (`secret_hash` only
     /// matters for a new dossier).
-    async fn transact(&self, commit: &Commit, secret_hash: &str) -> StoreResult<()> {
+    async fn transact(&self, commit: &Commit, secret_hash: &str) -> Result<(), Refused> {
         let d = &commit.dossier;
         let mut parts = vec![];
         let mut writes = vec![];
@@ -123,17 +140,19 @@ impl DynamoStore {
                     .map(|(_, p)| *p)
                     .collect();
                 if failed.contains(&Part::Idempotency) {
-                    Err(StoreError::IdempotencyKeyTaken)
+                    Err(StoreError::IdempotencyKeyTaken.into())
+                } else if failed.contains(&Part::Dossier) && commit.expected_version.is_none() {
+                    Err(Refused::CodeTaken)
                 } else if !failed.is_empty()
                     || cancelled.cancellation_reasons().iter().any(|r| r.code() == Some("TransactionConflict"))
                 {
                     // A stale version, or another writer inside the same item right now.
-                    Err(StoreError::Conflict)
+                    Err(StoreError::Conflict.into())
                 } else {
-                    Err(failure(e))
+                    Err(failure(e).into())
                 }
             }
-            _ => Err(failure(e)),
+            _ => Err(failure(e).into()),
         }
     }
 
@@ -162,12 +181,20 @@ impl DynamoStore {
 #[async_trait]
 impl DossierStore for DynamoStore {
     async fn create(&self, agency: &AgencyCode, date: NaiveDate, build: BuildCreate) -> StoreResult<Dossier> {
-        let next = self.next_sequence(agency, date).await?;
-        let code = DossierCode::new(agency.clone(), date, next).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let commit = build(code);
-        let secret = commit.lookup_secret_hash.clone().unwrap_or_default();
-        self.transact(&commit, &secret).await?;
-        Ok(commit.dossier)
+        for _ in 0..ALLOCATIONS {
+            let next = self.next_sequence(agency, date).await?;
+            let code = DossierCode::new(agency.clone(), date, next).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let commit = build(code);
+            let secret = commit.lookup_secret_hash.clone().unwrap_or_default();
+            match self.transact(&commit, &secret).await {
+                Ok(()) => return Ok(commit.dossier),
+                Err(Refused::CodeTaken) => {
+                    tracing::warn!(code = %commit.dossier.code, "dossier code already taken; allocating another");
+                }
+                Err(Refused::Store(e)) => return Err(e),
+            }
+        }
+        Err(StoreError::Corrupt(format!("the sequence of {agency} on {date} keeps giving taken codes")))
     }
 
     async fn get(&self, code: &DossierCode) -> StoreResult<Option<StoredDossier>> {
@@ -188,7 +215,11 @@ impl DossierStore for DynamoStore {
         if commit.expected_version.is_none() {
             return Err(StoreError::Conflict);
         }
-        self.transact(&commit, "").await
+        match self.transact(&commit, "").await {
+            Ok(()) => Ok(()),
+            Err(Refused::Store(e)) => Err(e),
+            Err(Refused::CodeTaken) => Err(StoreError::Conflict),
+        }
     }
 
     async fn history(&self, code: &DossierCode) -> StoreResult<Vec<HistoryEvent>> {
