@@ -46,7 +46,7 @@ fn wired_routes(function: &Value) -> BTreeSet<(String, String, bool)> {
     let Some(events) = function["Properties"]["Events"].as_mapping() else { return BTreeSet::new() };
     events
         .values()
-        .filter(|e| e["Type"] == "HttpApi")
+        .filter(|e| e["Type"] == "HttpApi" && e["Properties"]["Path"] != "$default")
         .map(|e| {
             let p = &e["Properties"];
             let open = p["Auth"]["Authorizer"] == "NONE";
@@ -84,6 +84,16 @@ fn every_route_is_wired_to_its_familys_function() {
     let count: usize = whole["paths"].as_object().unwrap().values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(all.len(), count, "every route of the OpenAPI document belongs to one family");
     assert!(wired_routes(&functions["notify"]).is_empty(), "notify takes no HTTP routes");
+    let unmatched: Vec<&String> = functions
+        .iter()
+        .filter(|(_, f)| {
+            f["Properties"]["Events"]
+                .as_mapping()
+                .is_some_and(|e| e.values().any(|e| e["Properties"]["Path"] == "$default"))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(unmatched, ["query"], "unmatched requests go to query, which answers a JSON 404");
 }
 
 /// A function's policy statements as (actions, resources).
