@@ -67,12 +67,13 @@ async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
     Ok(store)
 }
 
-/// Logs each request: request id, method, route, status and latency (never bodies or
-/// headers).
+/// Logs each request: request id, method, route, path (which names the dossier, not the
+/// applicant), status and latency; never bodies, query strings or headers.
 async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+    let path = request.uri().path().to_owned();
     let request_id = match request.extensions().get::<RequestContext>() {
         Some(RequestContext::ApiGatewayV2(c)) => c.request_id.clone(),
         #[allow(unreachable_patterns)]
@@ -83,6 +84,7 @@ async fn log_request(request: Request, next: Next) -> Response {
         request_id = request_id.as_deref().unwrap_or("-"),
         method = %method,
         route = route.as_deref().unwrap_or("-"),
+        path = %path,
         status = response.status().as_u16(),
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,
         "request"
