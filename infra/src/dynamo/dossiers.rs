@@ -59,12 +59,15 @@ fn dossier_item(d: &Dossier, secret_hash: &str) -> StoreResult<Item> {
 }
 
 impl DynamoStore {
-    fn put(&self, item: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
+    /// Puts an item that must not exist yet (a new dossier, event, message or record).
+    fn put_new(&self, item: Item) -> StoreResult<TransactWriteItem> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
-            .set_condition_expression(condition.map(str::to_owned));
-        Ok(TransactWriteItem::builder().put(put.build().map_err(|e| StoreError::Unavailable(e.to_string()))?).build())
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(TransactWriteItem::builder().put(put).build())
     }
 
     /// The dossier's new state as an update conditioned on the version it was read at: every
@@ -110,23 +113,23 @@ impl DynamoStore {
         let mut parts = vec![];
         let mut writes = vec![];
         let dossier = match commit.expected_version {
-            None => self.put(dossier_item(d, secret_hash)?, Some("attribute_not_exists(pk)"))?,
+            None => self.put_new(dossier_item(d, secret_hash)?)?,
             Some(expected) => self.update_dossier(d, expected)?,
         };
         parts.push(Part::Dossier);
         writes.push(dossier);
         let event = with_body(keys::event(&d.code, commit.event.seq), &commit.event)?;
         parts.push(Part::Event);
-        writes.push(self.put(event, Some("attribute_not_exists(pk)"))?);
+        writes.push(self.put_new(event)?);
         for m in &commit.outbox {
             parts.push(Part::Message);
-            writes.push(self.put(super::outbox::new_item(m)?, Some("attribute_not_exists(pk)"))?);
+            writes.push(self.put_new(super::outbox::new_item(m)?)?);
         }
         if let Some(r) = &commit.idempotency {
             let mut item = with_body(keys::idempotency(&r.scope, &r.key), r)?;
             item.insert(EXPIRES_AT.into(), expires_in_days(KEEP_DAYS));
             parts.push(Part::Idempotency);
-            writes.push(self.put(item, Some("attribute_not_exists(pk)"))?);
+            writes.push(self.put_new(item)?);
         }
         let sent = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
         let Err(e) = sent else { return Ok(()) };
