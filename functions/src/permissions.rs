@@ -44,9 +44,3 @@ pub fn of(function: &str) -> Option<Grants> {
     };
     Some(grants)
 }
-
-/// The IAM action a DynamoDB API call needs (`X-Amz-Target: DynamoDB_20120810.<Operation>`);
-/// a transaction needs those of its items, which callers list separately.
-pub fn action_of(operation: &str) -> String {
-    format!("dynamodb:{operation}")
-}
