@@ -76,7 +76,6 @@ async fn log_request(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let request_id = match request.extensions().get::<RequestContext>() {
         Some(RequestContext::ApiGatewayV2(c)) => c.request_id.clone(),
-        #[allow(unreachable_patterns)]
         _ => None,
     };
     let response = next.run(request).await;

@@ -23,7 +23,6 @@ pub struct GatewayClaims;
 fn claims(request: &Parts) -> Option<&HashMap<String, String>> {
     match request.extensions.get::<RequestContext>()? {
         RequestContext::ApiGatewayV2(context) => Some(&context.authorizer.as_ref()?.jwt.as_ref()?.claims),
-        #[allow(unreachable_patterns)]
         _ => None,
     }
 }
