@@ -47,10 +47,13 @@ enum Part {
     Idempotency,
 }
 
-fn dossier_item(d: &Dossier, secret_hash: &str) -> StoreResult<Item> {
+/// The dossier's item; the secret hash is written only with a new dossier and never changes.
+fn dossier_item(d: &Dossier, secret_hash: Option<&str>) -> StoreResult<Item> {
     let mut item = with_body(keys::dossier(&d.code), d)?;
     item.insert("version".into(), n(d.version));
-    item.insert("secret_hash".into(), s(secret_hash));
+    if let Some(hash) = secret_hash {
+        item.insert("secret_hash".into(), s(hash));
+    }
     item.insert("status".into(), s(d.status.as_str()));
     for (index, key) in keys::dossier_entries(d) {
         items::index(&mut item, index, key);
@@ -74,28 +77,26 @@ impl DynamoStore {
     /// attribute but the key and the secret hash is set, and index entries it no longer has are
     /// removed.
     fn update_dossier(&self, d: &Dossier, expected: u64) -> StoreResult<TransactWriteItem> {
-        let mut item = dossier_item(d, "")?;
-        item.remove("secret_hash");
+        let item = dossier_item(d, None)?;
         let mut update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(items::key(keys::dossier(&d.code))))
             .condition_expression("#version = :expected")
             .expression_attribute_names("#version", "version")
             .expression_attribute_values(":expected", n(expected));
+        let mut removes = vec![];
+        for (i, index) in Index::ALL.iter().filter(|x| !item.contains_key(x.pk())).enumerate() {
+            removes.push(format!("#r{i}a, #r{i}b"));
+            update = update
+                .expression_attribute_names(format!("#r{i}a"), index.pk())
+                .expression_attribute_names(format!("#r{i}b"), index.sk());
+        }
         let mut sets = vec![];
         for (i, (name, value)) in item.into_iter().filter(|(k, _)| k != keys::PK && k != keys::SK).enumerate() {
             sets.push(format!("#s{i} = :s{i}"));
             update = update
                 .expression_attribute_names(format!("#s{i}"), name)
                 .expression_attribute_values(format!(":s{i}"), value);
-        }
-        let present: Vec<&str> = keys::dossier_entries(d).iter().map(|(index, _)| index.pk()).collect();
-        let mut removes = vec![];
-        for (i, index) in Index::ALL.iter().filter(|x| !present.contains(&x.pk())).enumerate() {
-            removes.push(format!("#r{i}a, #r{i}b"));
-            update = update
-                .expression_attribute_names(format!("#r{i}a"), index.pk())
-                .expression_attribute_names(format!("#r{i}b"), index.sk());
         }
         let mut expression = format!("SET {}", sets.join(", "));
         if !removes.is_empty() {
@@ -113,7 +114,7 @@ impl DynamoStore {
         let mut parts = vec![];
         let mut writes = vec![];
         let dossier = match commit.expected_version {
-            None => self.put_new(dossier_item(d, secret_hash)?)?,
+            None => self.put_new(dossier_item(d, Some(secret_hash))?)?,
             Some(expected) => self.update_dossier(d, expected)?,
         };
         parts.push(Part::Dossier);
