@@ -343,23 +343,34 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
     let mut submit = start(&home, "submit").await;
     let mut notify = start(&home, "notify").await;
     let phone = unique_phone();
-    let mut filing = criminal_record_filing(&phone);
     let email = format!("cong-dan-{}@example.vn", rand::random::<u32>());
+    // With a phone and an email: one SMS, the email kept as its fallback.
+    let mut filing = criminal_record_filing(&phone);
     filing["applicant"]["email"] = json!(email);
     let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
     assert_eq!(status, 201);
-    let code = created["code"].as_str().unwrap();
+    let code = created["code"].as_str().unwrap().to_owned();
+    // With an email only: one email.
+    let other_email = format!("cong-dan-{}@example.vn", rand::random::<u32>());
+    let mut filing = criminal_record_filing(&unique_phone());
+    filing["applicant"]["phone"] = Value::Null;
+    filing["applicant"]["email"] = json!(other_email);
+    let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
+    assert_eq!(status, 201);
+    let other = created["code"].as_str().unwrap().to_owned();
 
-    let messages = stream_images(&home.store, code, "M#").await;
-    assert_eq!(messages.len(), 2, "an SMS and an email for the submission");
-    let dossier = stream_images(&home.store, code, "#DOSSIER").await;
+    let sms = stream_images(&home.store, &code, "M#").await;
+    assert_eq!(sms.len(), 1, "one message for the submission, on the primary channel");
+    let mail = stream_images(&home.store, &other, "M#").await;
+    assert_eq!(mail.len(), 1);
+    let dossier = stream_images(&home.store, &code, "#DOSSIER").await;
     let broken = json!({"pk": {"S": format!("D#{code}")}});
     let batch = json!({"Records": [
         record(1, "INSERT", &dossier[0]),
-        record(2, "INSERT", &messages[0]),
+        record(2, "INSERT", &sms[0]),
         record(3, "INSERT", &broken),
-        record(4, "INSERT", &messages[1]),
-        record(5, "MODIFY", &messages[0]),
+        record(4, "INSERT", &mail[0]),
+        record(5, "MODIFY", &sms[0]),
     ]});
     let answer = match notify.invoke("a batch of 5 records", &batch).await {
         Outcome::Response(a) => a,
@@ -367,15 +378,28 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
     };
     assert_eq!(answer["batchItemFailures"], json!([{"itemIdentifier": format!("{:021}", 3)}]), "{}", notify.output());
     let international = format!("+84{}", &phone[1..]);
-    assert_eq!(support::moto_sent(&international, &email), (1, 1));
+    assert_eq!(support::moto_sent(&international, &email), (1, 0), "the SMS reached them: no fallback");
+    assert_eq!(support::moto_sent("+84000000000", &other_email), (0, 1));
 
     // The stream redelivers the batch: nothing is sent again, the broken record still fails.
     let Outcome::Response(again) = notify.invoke("the same batch again", &batch).await else { panic!("notify failed") };
     assert_eq!(again["batchItemFailures"].as_array().unwrap().len(), 1);
-    assert_eq!(support::moto_sent(&international, &email), (1, 1), "sent once per notification id");
-    let pending =
-        motcua_domain::ports::Outbox::pending(&home.store, Utc::now() + chrono::Duration::days(1), 10).await.unwrap();
-    assert!(pending.iter().all(|p| p.message.dossier_code != code), "both recorded as sent");
+    assert_eq!(support::moto_sent(&international, &email), (1, 0), "sent once per notification id");
+    assert_eq!(support::moto_sent("+84000000000", &other_email), (0, 1));
+    for c in [&code, &other] {
+        let outbox = stream_images(&home.store, c, "M#").await;
+        assert_eq!(outbox[0]["state"], json!({"S": "delivered"}), "{c}");
+    }
+
+    // The sweeper's schedule: nothing is due or stuck, nothing is sent.
+    let schedule = json!({"version": "0", "id": "sweep-1", "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "123456789012", "time": "2026-11-28T00:00:00Z", "region": "ap-southeast-1",
+        "resources": ["arn:aws:events:ap-southeast-1:123456789012:rule/motcua-sweep"], "detail": {}});
+    let Outcome::Response(_) = notify.invoke("a scheduled sweep", &schedule).await else { panic!("sweep failed") };
+    assert_eq!(support::moto_sent(&international, &email), (1, 0));
+    let Outcome::Error(_) = notify.invoke("an unknown event", &json!({"hello": "world"})).await else {
+        panic!("an event notify cannot read must fail, not be dropped")
+    };
     assert!(!notify.output().contains(&phone[1..]), "no phone number in the logs");
     notify.check_calls_against_grants();
     println!("DynamoDB requests per invocation:\n{}", notify.request_counts().join("\n"));

@@ -1,6 +1,7 @@
 //! The AWS home: what each Lambda's `main` does. It reads its configuration from the
 //! environment, builds its clients and opens their connections once during init, then serves
-//! one action family's router under `lambda_http` (or, for `notify`, the table's stream).
+//! one action family's router under `lambda_http` (or, for `notify`, the table's stream and
+//! the outbox sweeper's schedule).
 //!
 //! Environment: `MOTCUA_TABLE` (the DynamoDB table), `MOTCUA_SERVER_KEY` (for `submit` and
 //! `receive`, which file dossiers: keys the lookup secrets of idempotent filings, the same for
@@ -19,6 +20,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use lambda_http::request::RequestContext;
 use lambda_runtime::{service_fn, LambdaEvent};
+use motcua_domain::notify::delivery::SmsCaps;
+use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{AwsNotifier, DynamoStore, Senders, SystemClock};
 
 use crate::auth::gateway::GatewayClaims;
@@ -108,16 +111,42 @@ pub async fn run_http(family: Family) -> Result<(), Error> {
     lambda_http::run(app).await
 }
 
-/// Serves `notify`: sends the outbox items that reach it through the table's stream.
+/// What reaches `notify`: records of the table's stream, or the sweeper's schedule (an
+/// EventBridge `Scheduled Event`). Anything else is an error, so nothing is dropped unread.
+fn notify_event(payload: serde_json::Value) -> Result<Option<dynamodb::Event>, Error> {
+    if payload.get("Records").is_some() {
+        return Ok(Some(serde_json::from_value(payload)?));
+    }
+    if payload.get("detail-type").and_then(|t| t.as_str()) == Some("Scheduled Event") {
+        return Ok(None);
+    }
+    Err("notify: neither stream records nor a scheduled event".into())
+}
+
+/// Serves `notify`: sends the outbox items that reach it through the table's stream, and on
+/// its schedule sends what is due again and sweeps what is stuck.
 pub async fn run_notify() -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let store = store(&sdk).await?;
-    let notifier = AwsNotifier::new(&sdk, Senders::from_env()?);
-    let (store, notifier) = (&store, &notifier);
+    let courier = Courier {
+        outbox: Arc::new(store.clone()),
+        notifier: Arc::new(AwsNotifier::new(&sdk, Senders::from_env()?)),
+        limits: Arc::new(store),
+        clock: Arc::new(SystemClock),
+        caps: SmsCaps::default(),
+    };
+    let courier = &courier;
     tracing::info!(family = "notify", "initialised");
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<dynamodb::Event>| async move {
-        Ok::<DynamoDbEventResponse, Error>(crate::notify::handle(store, notifier, &SystemClock, event.payload).await)
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
+        let response = match notify_event(event.payload)? {
+            Some(records) => crate::notify::handle(courier, records).await,
+            None => {
+                crate::notify::sweep(courier).await;
+                DynamoDbEventResponse::default()
+            }
+        };
+        Ok::<DynamoDbEventResponse, Error>(response)
     }))
     .await
 }

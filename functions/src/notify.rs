@@ -1,16 +1,18 @@
-//! `notify`: the consumer of the table's stream. Each new outbox item (an `INSERT` whose sort
-//! key starts `M#`) is sent once: the item is read again (consistently) and sent only while it
-//! is still unsent, so a redelivered record or a retried batch never sends twice. Records that
-//! could not be brought to an outcome (a temporary failure, a store error, a record that cannot
+//! `notify`: the consumer of the table's stream, and the outbox's sweeper on a schedule.
+//!
+//! Each new outbox item (an `INSERT` whose sort key starts `M#`: a notice, or a fallback
+//! created by a failure) is claimed and sent by [`Courier::send`]: only a successful claim
+//! (`created` → `sending`) leads to the provider, so a redelivered record or a retried batch
+//! never sends twice. Temporary failures go back to `created` with their next attempt time and
+//! are picked up by the scheduled sweep, which also closes messages stuck in `sending`. Only
+//! records that could not be looked at (a store error before any sending, a record that cannot
 //! be read) are reported as partial batch failures, so the stream retries them and finally
-//! routes them to the dead-letter queue; a permanent failure is recorded on the item and not
-//! retried.
+//! routes them to the dead-letter queue.
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use motcua_domain::ports::{Clock, Notifier, Outbox};
 use motcua_infra::dynamo::keys::MESSAGE_PREFIX;
-use motcua_infra::outbox_worker::{deliver_one, Delivery};
+use motcua_infra::outbox_worker::{Courier, Sent};
 
 /// What a record is about.
 enum Record<'a> {
@@ -35,12 +37,7 @@ fn classify(record: &EventRecord) -> Record<'_> {
 }
 
 /// Sends what the batch asks for; returns the records to retry.
-pub async fn handle(
-    outbox: &dyn Outbox,
-    notifier: &dyn Notifier,
-    clock: &dyn Clock,
-    event: Event,
-) -> DynamoDbEventResponse {
+pub async fn handle(courier: &Courier, event: Event) -> DynamoDbEventResponse {
     let mut failures = vec![];
     for record in &event.records {
         let done = match classify(record) {
@@ -49,16 +46,7 @@ pub async fn handle(
                 tracing::error!(event_id = record.event_id.as_str(), "stream record without a readable key");
                 false
             }
-            Record::NewMessage(id) => match outbox.unsent(id).await {
-                Ok(None) => true, // sent or given up already
-                Ok(Some(pending)) => {
-                    matches!(deliver_one(outbox, notifier, clock, pending).await, Delivery::Sent | Delivery::GivenUp)
-                }
-                Err(e) => {
-                    tracing::warn!(message_id = id, error = %e, "cannot read the outbox item");
-                    false
-                }
-            },
+            Record::NewMessage(id) => courier.send(id).await != Sent::StoreFailed,
         };
         if !done {
             let mut failure = DynamoDbBatchItemFailure::default();
@@ -69,4 +57,21 @@ pub async fn handle(
     let mut response = DynamoDbEventResponse::default();
     response.batch_item_failures = failures;
     response
+}
+
+/// The scheduled pass: sends what is due (retries, fallbacks the stream missed) and closes what
+/// is stuck in `sending`. Returns (handed over, swept).
+pub async fn sweep(courier: &Courier) -> (usize, usize) {
+    let mut handed = 0;
+    // A few batches per run, so a backlog drains without running into the timeout.
+    for _ in 0..10 {
+        let n = courier.drain_once().await;
+        handed += n;
+        if n == 0 {
+            break;
+        }
+    }
+    let swept = courier.sweep_once().await;
+    tracing::info!(handed, swept, "outbox sweep");
+    (handed, swept)
 }

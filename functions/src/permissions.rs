@@ -34,12 +34,9 @@ pub fn of(function: &str) -> Option<Grants> {
             indexes: &["gsi1", "gsi2"],
             other: &[],
         },
-        // Reads an outbox item, records the outcome; sends.
-        "notify" => Grants {
-            table: &["dynamodb:GetItem", "dynamodb:UpdateItem"],
-            indexes: &[],
-            other: &["sns:Publish", "ses:SendEmail"],
-        },
+        // Claims and settles outbox items, counts SMS caps (UpdateItem), puts fallbacks and
+        // receipt pointers, lists due and stuck messages for the sweep (gsi1); sends.
+        "notify" => Grants { table: ACT, indexes: &["gsi1"], other: &["sns:Publish", "ses:SendEmail"] },
         _ => return None,
     };
     Some(grants)

@@ -10,8 +10,10 @@ use std::time::Duration;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::OfficerId;
-use motcua_domain::ports::{Catalogue, Clock, DossierStore, Notifier, Outbox};
-use motcua_infra::{outbox_worker, AwsNotifier, DynamoStore, LocalSink, Senders, SqliteStore, SystemClock};
+use motcua_domain::notify::delivery::SmsCaps;
+use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits, Notifier, Outbox};
+use motcua_infra::outbox_worker::Courier;
+use motcua_infra::{AwsNotifier, DynamoStore, LocalSink, Senders, SqliteStore, SystemClock};
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -63,13 +65,23 @@ pub struct Stores {
     pub dossiers: Arc<dyn DossierStore>,
     pub catalogue: Arc<dyn Catalogue>,
     pub outbox: Arc<dyn Outbox>,
+    pub limits: Arc<dyn Limits>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
 
 impl Stores {
-    fn of<S: DossierStore + Catalogue + Outbox + Clone + 'static>(store: S, sqlite: Option<SqliteStore>) -> Self {
-        Self { dossiers: Arc::new(store.clone()), catalogue: Arc::new(store.clone()), outbox: Arc::new(store), sqlite }
+    fn of<S: DossierStore + Catalogue + Outbox + Limits + Clone + 'static>(
+        store: S,
+        sqlite: Option<SqliteStore>,
+    ) -> Self {
+        Self {
+            dossiers: Arc::new(store.clone()),
+            catalogue: Arc::new(store.clone()),
+            outbox: Arc::new(store.clone()),
+            limits: Arc::new(store),
+            sqlite,
+        }
     }
 
     pub async fn open(choice: &StoreChoice, data_dir: &Path) -> Result<Self, ServerError> {
@@ -167,13 +179,22 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         }
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(outbox_worker::run(
-        home.store.outbox.clone(),
+    let courier = Courier {
+        outbox: home.store.outbox.clone(),
         notifier,
-        Arc::new(SystemClock),
-        Duration::from_millis(200),
-        stop_rx,
-    ));
+        limits: home.store.limits.clone(),
+        clock: Arc::new(SystemClock),
+        caps: SmsCaps::default(),
+    };
+    if home.store.sqlite.is_some() {
+        // This process is the only sender of its database: claims left open were made by a
+        // process that is gone.
+        let recovered = courier.recover_after_restart().await;
+        if recovered > 0 {
+            tracing::warn!(recovered, "closed notification claims left by the previous run");
+        }
+    }
+    let worker = tokio::spawn(courier.run(Duration::from_millis(200), stop_rx));
     let housekeeping = home.store.sqlite.clone().map(|store| {
         tokio::spawn(async move {
             loop {

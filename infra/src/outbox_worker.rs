@@ -1,119 +1,228 @@
-//! Drains the outbox: delivers each committed message through the notifier and marks it sent.
-//! Delivery is idempotent per message id, so a crash between sending and marking never sends
-//! twice. A temporary failure is retried with exponential back-off and jitter (2 s, 4 s, …, at
-//! most an hour apart) up to [`MAX_ATTEMPTS`]; a permanent failure, or the last attempt, leaves
-//! the message in the outbox with its error for an operator.
+//! Delivers the outbox, one message at a time, through the state machine of
+//! [`motcua_domain::notify::delivery`]: claim (`created` → `sending`, one conditional write),
+//! check the SMS caps, hand the message to the notifier, record the settlement. Only the sender
+//! whose claim succeeded ever calls the provider, so redelivered stream records, restarted
+//! workers and racing sweepers never send a message twice. The same [`Courier`] runs in the
+//! one-machine worker loop, in `notify` on the stream, and in the scheduled sweeper.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use motcua_domain::ports::{Clock, Notifier, NotifyError, Outbox, PendingMessage};
+use motcua_domain::limits::vietnam_day_start;
+use motcua_domain::notify::delivery::{self, HandOff, Receipt, Settlement, SmsCaps};
+use motcua_domain::notify::OutgoingMessage;
+use motcua_domain::ports::{Clock, Limits, Notifier, NotifyError, Outbox, StoreResult, StoredMessage};
 use rand::Rng;
+use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
 const BATCH: usize = 50;
 
-/// Attempts before a message is given up.
-pub const MAX_ATTEMPTS: u32 = 10;
+/// How early a claim may take a message before its next attempt is due (clock skew between
+/// the writer and the sender).
+const CLAIM_SLACK: chrono::Duration = chrono::Duration::seconds(30);
 
-/// When to try again after the `attempts`-th failure: 2^attempts seconds (at most an hour),
-/// spread by ±20% so that failed messages do not all return at once.
-pub fn retry_at(now: DateTime<Utc>, attempts: u32) -> DateTime<Utc> {
-    let base = 2f64.powi(attempts.min(12) as i32).min(3600.0);
-    let spread = rand::thread_rng().gen_range(0.8..1.2);
-    now + chrono::Duration::milliseconds((base * spread * 1000.0) as i64)
-}
-
-/// One pass over the pending messages; returns how many were delivered.
-pub async fn drain_once(outbox: &dyn Outbox, notifier: &dyn Notifier, clock: &dyn Clock) -> usize {
-    let pending = match outbox.pending(clock.now(), BATCH).await {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::warn!(error = %e, "outbox: cannot read pending messages");
-            return 0;
-        }
-    };
-    let mut delivered = 0;
-    for p in pending {
-        if deliver_one(outbox, notifier, clock, p).await == Delivery::Sent {
-            delivered += 1;
-        }
-    }
-    delivered
-}
-
-/// What became of one delivery attempt.
+/// What became of one message the courier was asked to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// Sent and recorded as sent (with the provider's message id).
-    Sent,
-    /// Failed for now; recorded with the time of the next attempt.
+pub enum Sent {
+    /// Handed over (delivered, or awaiting its receipt).
+    HandedOver,
+    /// Failed for now; back in `created` with its next attempt time.
     WillRetry,
-    /// Failed for good (permanent failure or attempts exhausted); recorded with the error.
-    GivenUp,
-    /// The outcome could not be recorded; the message stays as it was.
+    /// Failed for good (a fallback message, if any, was created with it).
+    Failed,
+    /// Not ours to send: another sender has it, it is final, or not yet due.
+    NotClaimed,
+    /// The store failed before anything was sent; nothing changed.
+    StoreFailed,
+    /// Sent or refused, but the outcome could not be recorded; the sweeper will close it.
     Unrecorded,
 }
 
-/// Sends one pending message and records the outcome in the outbox.
-pub async fn deliver_one(
-    outbox: &dyn Outbox,
-    notifier: &dyn Notifier,
-    clock: &dyn Clock,
-    p: PendingMessage,
-) -> Delivery {
-    let m = p.message;
-    match notifier.deliver(&m).await {
-        Ok(provider_id) => {
-            if let Err(e) = outbox.mark_sent(&m.id, &provider_id, clock.now()).await {
-                tracing::warn!(message_id = %m.id, error = %e, "outbox: delivered but not marked");
-                return Delivery::Unrecorded;
+/// Sends messages and settles them: the outbox, the provider, the caps and a clock.
+#[derive(Clone)]
+pub struct Courier {
+    pub outbox: Arc<dyn Outbox>,
+    pub notifier: Arc<dyn Notifier>,
+    pub limits: Arc<dyn Limits>,
+    pub clock: Arc<dyn Clock>,
+    pub caps: SmsCaps,
+}
+
+fn hashed(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+fn jitter() -> f64 {
+    rand::thread_rng().gen_range(0.8..1.2)
+}
+
+impl Courier {
+    /// Sends the message `id` if it can be claimed now.
+    pub async fn send(&self, id: &str) -> Sent {
+        let now = self.clock.now();
+        let claimed = match self.outbox.claim(id, now + CLAIM_SLACK, delivery::claim_deadline(now)).await {
+            Ok(Some(m)) => m,
+            Ok(None) => return Sent::NotClaimed,
+            Err(e) => {
+                tracing::warn!(message_id = id, error = %e, "outbox: cannot claim the message");
+                return Sent::StoreFailed;
             }
-            tracing::info!(message_id = %m.id, channel = m.channel.as_str(), "notification delivered");
-            Delivery::Sent
+        };
+        let m = &claimed.message;
+        let settlement = match self.within_caps(&claimed).await {
+            Ok(true) => self.hand_over(m, claimed.attempts).await,
+            Ok(false) => {
+                tracing::warn!(message_id = id, "SMS cap reached; not sent");
+                delivery::refused(m, "SMS cap reached for this dossier or phone number today")
+            }
+            Err(e) => {
+                // Counted nothing we can trust: try again later, as after a temporary failure.
+                delivery::after_hand_off(m, claimed.attempts, HandOff::Temporary(e.to_string()), now, jitter())
+            }
+        };
+        self.record(id, &settlement).await
+    }
+
+    /// Whether the caps allow this message; only a first attempt is counted.
+    async fn within_caps(&self, m: &StoredMessage) -> StoreResult<bool> {
+        if !delivery::capped(m.message.channel) || m.attempts > 1 {
+            return Ok(true);
         }
-        Err(failure) => {
-            let attempts = p.attempts + 1;
-            let (error, retry) = match failure {
-                NotifyError::Temporary(e) if attempts < MAX_ATTEMPTS => (e, Some(retry_at(clock.now(), attempts))),
-                NotifyError::Temporary(e) | NotifyError::Permanent(e) => (e, None),
-            };
-            if retry.is_some() {
-                tracing::warn!(message_id = %m.id, attempts, error = %error, "notification not delivered; will retry");
-            } else {
-                tracing::error!(message_id = %m.id, attempts, error = %error, "notification given up");
+        let day = vietnam_day_start(self.clock.now());
+        let window = chrono::Duration::days(1);
+        let phone = format!("sms-phone:{}", hashed(&m.message.recipient));
+        let dossier = format!("sms-dossier:{}", m.message.dossier_code);
+        Ok(self.limits.take(&dossier, day, window, self.caps.per_dossier_per_day).await?
+            && self.limits.take(&phone, day, window, self.caps.per_phone_per_day).await?)
+    }
+
+    async fn hand_over(&self, m: &OutgoingMessage, attempts: u32) -> Settlement {
+        let outcome = match self.notifier.deliver(m).await {
+            Ok(provider_id) => HandOff::Accepted { provider_id, confirmed: !self.notifier.awaits_receipts(m.channel) },
+            Err(NotifyError::Temporary(e)) => HandOff::Temporary(e),
+            Err(NotifyError::Permanent(e)) => HandOff::Permanent(e),
+        };
+        delivery::after_hand_off(m, attempts, outcome, self.clock.now(), jitter())
+    }
+
+    async fn record(&self, id: &str, s: &Settlement) -> Sent {
+        match self.outbox.settle(id, s).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(message_id = id, "outbox: the message left `sending` before it was settled");
+                return Sent::Unrecorded;
             }
-            if let Err(e) = outbox.mark_failed(&m.id, &error, retry).await {
-                tracing::warn!(message_id = %m.id, error = %e, "outbox: cannot record the failure");
-                return Delivery::Unrecorded;
+            Err(e) => {
+                tracing::warn!(message_id = id, error = %e, "outbox: cannot record the outcome");
+                return Sent::Unrecorded;
             }
-            if retry.is_some() {
-                Delivery::WillRetry
-            } else {
-                Delivery::GivenUp
+        }
+        let state = s.state.as_str();
+        match s.state {
+            motcua_domain::notify::DeliveryState::Created => {
+                tracing::warn!(
+                    message_id = id,
+                    error = s.error.as_deref().unwrap_or(""),
+                    "notification will be retried"
+                );
+                Sent::WillRetry
+            }
+            st if st.is_final() && st != motcua_domain::notify::DeliveryState::Delivered => {
+                tracing::error!(
+                    message_id = id,
+                    state,
+                    error = s.error.as_deref().unwrap_or(""),
+                    "notification failed"
+                );
+                if let Some(next) = &s.follow_up {
+                    tracing::info!(message_id = id, fallback = %next.id, "falling back to the other channel");
+                }
+                Sent::Failed
+            }
+            _ => {
+                tracing::info!(message_id = id, state, "notification handed over");
+                Sent::HandedOver
             }
         }
     }
-}
 
-/// Runs until `shutdown` turns true, polling every `interval` when idle.
-pub async fn run(
-    outbox: Arc<dyn Outbox>,
-    notifier: Arc<dyn Notifier>,
-    clock: Arc<dyn Clock>,
-    interval: Duration,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    loop {
-        let delivered = drain_once(outbox.as_ref(), notifier.as_ref(), clock.as_ref()).await;
-        if *shutdown.borrow() {
-            return;
+    /// One pass over the due messages (fallbacks and retries included); returns how many were
+    /// handed over.
+    pub async fn drain_once(&self) -> usize {
+        let pending = match self.outbox.pending(self.clock.now(), BATCH).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox: cannot read pending messages");
+                return 0;
+            }
+        };
+        let mut handed = 0;
+        for p in pending {
+            if self.send(&p.message.id).await == Sent::HandedOver {
+                handed += 1;
+            }
         }
-        if delivered == 0 {
-            tokio::select! {
-                _ = tokio::time::sleep(interval) => {}
-                _ = shutdown.changed() => {}
+        handed
+    }
+
+    /// Moves every message left in `sending` past its deadline to a final state (or back to
+    /// `created` for an idempotent provider); returns how many it moved.
+    pub async fn sweep_once(&self) -> usize {
+        self.sweep_before(self.clock.now()).await
+    }
+
+    /// At the start of the only sender of a store (one machine): every claim still open was
+    /// made by a process that is gone, whatever its deadline.
+    pub async fn recover_after_restart(&self) -> usize {
+        self.sweep_before(self.clock.now() + delivery::CLAIM_TIMEOUT + chrono::Duration::seconds(1)).await
+    }
+
+    async fn sweep_before(&self, before: chrono::DateTime<chrono::Utc>) -> usize {
+        let overdue = match self.outbox.overdue(before, BATCH).await {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox: cannot read overdue messages");
+                return 0;
+            }
+        };
+        let mut closed = 0;
+        for m in overdue {
+            let s = delivery::swept(m.provider_id.is_some(), self.notifier.idempotent(), self.clock.now());
+            match self.outbox.settle(&m.message.id, &s).await {
+                Ok(true) => {
+                    tracing::error!(message_id = %m.message.id, state = s.state.as_str(), "notification swept");
+                    closed += 1;
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(message_id = %m.message.id, error = %e, "outbox: cannot sweep"),
+            }
+        }
+        closed
+    }
+
+    /// Applies a delivery receipt to the message `id`; `Ok(false)` when it changes nothing
+    /// (unknown message, final already, duplicate or out of order).
+    pub async fn receipt(&self, id: &str, receipt: Receipt) -> StoreResult<bool> {
+        let Some(m) = self.outbox.message(id).await? else { return Ok(false) };
+        let Some(s) = delivery::after_receipt(&m.message, m.state, receipt) else { return Ok(false) };
+        self.outbox.settle(id, &s).await
+    }
+
+    /// Runs until `shutdown` turns true: delivers due messages and sweeps, polling every
+    /// `interval` when idle.
+    pub async fn run(self, interval: Duration, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let handed = self.drain_once().await;
+            self.sweep_once().await;
+            if *shutdown.borrow() {
+                return;
+            }
+            if handed == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(interval) => {}
+                    _ = shutdown.changed() => {}
+                }
             }
         }
     }

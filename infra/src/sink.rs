@@ -83,4 +83,8 @@ impl Notifier for LocalSink {
         seen.insert(m.id.clone());
         Ok(m.id.clone())
     }
+
+    fn idempotent(&self) -> bool {
+        true
+    }
 }

@@ -37,6 +37,7 @@ pub mod catalogue;
 pub mod codes;
 pub mod contact;
 pub mod lifecycle;
+pub mod limits;
 pub mod notify;
 pub mod ports;
 pub mod text;

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::{Agency, Officer, OfficerId, OnlineLevel, Procedure};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::lifecycle::{Dossier, HistoryEvent, Status};
-use crate::notify::OutgoingMessage;
+use crate::notify::delivery::Settlement;
+use crate::notify::{DeliveryState, OutgoingMessage};
 
 /// Everything one transition writes, together or not at all.
 #[derive(Debug, Clone)]
@@ -134,25 +135,58 @@ pub trait Catalogue: Send + Sync {
     async fn put_officer(&self, officer: &Officer) -> StoreResult<()>;
 }
 
-/// A message waiting in the outbox, with how often sending it has failed.
+/// A message in the outbox with its delivery record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingMessage {
+pub struct StoredMessage {
     pub message: OutgoingMessage,
+    pub state: DeliveryState,
+    /// Claims so far (each claim is one attempt at handing it over).
     pub attempts: u32,
+    pub provider_id: Option<String>,
+    pub last_error: Option<String>,
 }
 
-/// The outbox, as the delivery worker sees it.
+/// The outbox: each message follows [`crate::notify::delivery`]'s state machine, and every
+/// move is one conditional write, so two senders can never both hand the same message over.
 #[async_trait]
 pub trait Outbox: Send + Sync {
-    /// Unsent messages due for an attempt at `now`, oldest first.
-    async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<PendingMessage>>;
-    /// The message `id` if it still waits to be sent (neither sent nor given up), whenever its
-    /// next attempt is due: a redelivered stream record checks this before sending.
-    async fn unsent(&self, id: &str) -> StoreResult<Option<PendingMessage>>;
-    async fn mark_sent(&self, id: &str, provider_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
-    /// Records a failed attempt; the message is tried again at `retry_at`, or never when `None`
-    /// (it stays in the outbox with its last error, for an operator).
-    async fn mark_failed(&self, id: &str, error: &str, retry_at: Option<DateTime<Utc>>) -> StoreResult<()>;
+    /// Messages in `created` whose next attempt is due at `now`, oldest first.
+    async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<StoredMessage>>;
+    /// Messages in `sending` whose deadline passed before `now` (for the sweeper).
+    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<StoredMessage>>;
+    /// One message, whatever its state (a consistent read).
+    async fn message(&self, id: &str) -> StoreResult<Option<StoredMessage>>;
+    /// The id of the message the provider knows as `provider_id`.
+    async fn message_of_provider(&self, provider_id: &str) -> StoreResult<Option<String>>;
+    /// Moves `id` from `created` to `sending` (one more attempt, to be settled by `deadline`)
+    /// when its next attempt is due by `due_by`; `None` when it is not there to take (another
+    /// sender has it, it is final, or not yet due).
+    async fn claim(
+        &self,
+        id: &str,
+        due_by: DateTime<Utc>,
+        deadline: DateTime<Utc>,
+    ) -> StoreResult<Option<StoredMessage>>;
+    /// Records `settlement` on `id` if it is still in `sending`, creating the follow-up message
+    /// (if any, and if absent) in the same write. `false` when it was not in `sending`: nothing
+    /// was changed.
+    async fn settle(&self, id: &str, settlement: &Settlement) -> StoreResult<bool>;
+}
+
+/// Fixed-window counters for caps and rate limits.
+#[async_trait]
+pub trait Limits: Send + Sync {
+    /// Counts one use of `key` in the window that began at `window_start` and lasts `window`,
+    /// unless `max` uses are counted already: then nothing is counted and it answers `false`.
+    async fn take(
+        &self,
+        key: &str,
+        window_start: DateTime<Utc>,
+        window: chrono::Duration,
+        max: u32,
+    ) -> StoreResult<bool>;
+    /// Uses of `key` counted in the window that began at `window_start`.
+    async fn used(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -163,11 +197,20 @@ pub enum NotifyError {
     Permanent(String),
 }
 
-/// Sends one message. Must be idempotent per message id.
+/// Hands one message to its provider.
 #[async_trait]
 pub trait Notifier: Send + Sync {
     /// Returns the provider's message id.
     async fn deliver(&self, message: &OutgoingMessage) -> Result<String, NotifyError>;
+    /// Whether delivery receipts will follow an acceptance; if not, acceptance is delivery.
+    fn awaits_receipts(&self, _channel: crate::notify::MessageChannel) -> bool {
+        false
+    }
+    /// Whether the provider recognises a message id it has already taken and does not send it
+    /// again; only then may a message whose sender vanished mid-send be tried again.
+    fn idempotent(&self) -> bool {
+        false
+    }
 }
 
 pub trait Clock: Send + Sync {

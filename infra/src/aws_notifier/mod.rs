@@ -1,8 +1,8 @@
 //! The AWS notifier: SMS through SNS `Publish` to E.164 numbers (transactional, with the
 //! province's registered sender id), email through SES `SendEmail` (UTF-8, tagged with the
 //! notification id for delivery receipts). Sending once per notification id is the outbox's
-//! job: callers deliver only messages [`Outbox::unsent`](motcua_domain::ports::Outbox::unsent)
-//! still holds, and record the provider's message id with `mark_sent`.
+//! job: only the sender that claimed a message (see `outbox_worker::Courier`) hands it over,
+//! and the provider's message id is recorded with the settlement.
 
 use async_trait::async_trait;
 use aws_sdk_ses::types::{Body, Content, Destination, Message, MessageTag};
@@ -21,17 +21,22 @@ pub struct Senders {
     pub email_from: String,
     /// SES configuration set that publishes delivery, bounce and complaint events.
     pub configuration_set: Option<String>,
+    /// Whether delivery receipts reach the `receipts` function (SMS delivery-status logs, and
+    /// the configuration set's events for email); without them, acceptance is delivery.
+    pub receipts: bool,
 }
 
 impl Senders {
     /// From `MOTCUA_EMAIL_FROM` (required), `MOTCUA_SMS_SENDER_ID` and
-    /// `MOTCUA_SES_CONFIGURATION_SET`.
+    /// `MOTCUA_SES_CONFIGURATION_SET`, `MOTCUA_DELIVERY_RECEIPTS` (`true` when receipts are
+    /// wired up).
     pub fn from_env() -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         Ok(Self {
             sms_sender_id: var("MOTCUA_SMS_SENDER_ID"),
             email_from: var("MOTCUA_EMAIL_FROM").ok_or("MOTCUA_EMAIL_FROM is not set")?,
             configuration_set: var("MOTCUA_SES_CONFIGURATION_SET"),
+            receipts: var("MOTCUA_DELIVERY_RECEIPTS").is_some_and(|v| v == "true"),
         })
     }
 }
@@ -131,6 +136,13 @@ impl Notifier for AwsNotifier {
         match m.channel {
             MessageChannel::Sms => self.sms(m).await,
             MessageChannel::Email => self.email(m).await,
+        }
+    }
+
+    fn awaits_receipts(&self, channel: MessageChannel) -> bool {
+        match channel {
+            MessageChannel::Sms => self.senders.receipts,
+            MessageChannel::Email => self.senders.receipts && self.senders.configuration_set.is_some(),
         }
     }
 }

@@ -9,13 +9,15 @@ use motcua_domain::ports::{DossierStore, Notifier, NotifyError, Outbox};
 
 use super::{AwsNotifier, Senders};
 use crate::aws;
-use crate::contract::fixtures::{agency, create_commit, day, FixedClock};
-use crate::outbox_worker::{self, Delivery};
+use crate::contract::courier;
+use crate::contract::fixtures::{agency, create_commit, day};
+use crate::outbox_worker::Sent;
+use motcua_domain::notify::DeliveryState;
 
 const FROM: &str = "khong-tra-loi@motcua.example.gov.vn";
 
 fn senders() -> Senders {
-    Senders { sms_sender_id: Some("MOTCUA".into()), email_from: FROM.into(), configuration_set: None }
+    Senders { sms_sender_id: Some("MOTCUA".into()), email_from: FROM.into(), configuration_set: None, receipts: false }
 }
 
 async fn notifier() -> AwsNotifier {
@@ -48,6 +50,7 @@ fn message(channel: MessageChannel, recipient: &str) -> OutgoingMessage {
         text: "Ho so 000.00.03.H56-260302-0001 da duoc tiep nhan".into(),
         status: motcua_domain::lifecycle::Status::Received,
         created_at: Utc::now(),
+        fallback: None,
     }
 }
 
@@ -133,15 +136,15 @@ async fn a_retry_after_a_failure_sends_once() {
             Err(NotifyError::Temporary("SNS Throttling (HTTP 400)".into()))
         }
     }
-    let now = Utc::now();
-    let first = outbox_worker::deliver_one(&store, &Down, &FixedClock(now), pending[0].clone()).await;
-    assert_eq!(first, Delivery::WillRetry);
+    let now = Utc::now() + Duration::seconds(1);
+    let id = &pending[0].message.id;
+    assert_eq!(courier(&store, Arc::new(Down), now).send(id).await, Sent::WillRetry);
 
     let n = Arc::new(notifier().await);
-    let later = FixedClock(now + Duration::minutes(5));
-    assert_eq!(outbox_worker::drain_once(&store, n.as_ref(), &later).await, 1);
-    assert_eq!(outbox_worker::drain_once(&store, n.as_ref(), &later).await, 0);
-    assert_eq!(store.unsent(&pending[0].message.id).await.unwrap(), None);
+    let later = courier(&store, n, now + Duration::minutes(5));
+    assert_eq!(later.drain_once().await, 1);
+    assert_eq!(later.drain_once().await, 0);
+    assert_eq!(store.message(id).await.unwrap().unwrap().state, DeliveryState::Delivered);
     let (sms, _) = sent();
     assert_eq!(sms.iter().filter(|s| s["phone_number"] == phone.as_str()).count(), 1, "sent exactly once");
 }

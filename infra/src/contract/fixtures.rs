@@ -72,6 +72,7 @@ pub fn message(code: &DossierCode, seq: u32) -> OutgoingMessage {
         text: "Ho so".into(),
         status: Status::Submitted,
         created_at: Utc::now(),
+        fallback: None,
     }
 }
 

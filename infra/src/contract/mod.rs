@@ -1,24 +1,24 @@
 //! The store contract: what every adapter of the dossier store, catalogue and outbox ports must
 //! do, written once against the ports and run against each adapter with [`store_contract!`].
 
+mod delivery;
 pub mod fixtures;
 
-use std::sync::Arc;
+pub use delivery::*;
 
 use chrono::{Duration, Utc};
 use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel};
 use motcua_domain::codes::AgencyCode;
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
-    Catalogue, Commit, DossierStore, Holiday, NotifyError, Outbox, ProcedureQuery, QueueQuery, StoreError,
+    Catalogue, Commit, DossierStore, Holiday, Limits, Outbox, ProcedureQuery, QueueQuery, StoreError,
 };
 
 use self::fixtures::*;
-use crate::{outbox_worker, LocalSink, SystemClock};
 
 /// Everything a home's store provides.
-pub trait Store: DossierStore + Catalogue + Outbox + Clone + 'static {}
-impl<T: DossierStore + Catalogue + Outbox + Clone + 'static> Store for T {}
+pub trait Store: DossierStore + Catalogue + Outbox + Limits + Clone + 'static {}
+impl<T: DossierStore + Catalogue + Outbox + Limits + Clone + 'static> Store for T {}
 
 /// Generates one `#[tokio::test]` per contract clause for the adapter that `$fresh` (an
 /// expression giving `(store, guard)` for a new, empty store) opens.
@@ -32,8 +32,12 @@ macro_rules! store_contract {
             history_comes_back_in_order,
             queues_are_ordered_filtered_and_paginated,
             closed_dossiers_leave_the_queues,
-            outbox_is_delivered_exactly_once_across_restarts,
-            failed_messages_back_off_and_are_given_up,
+            racing_senders_hand_each_message_over_once,
+            a_sender_lost_mid_send_is_swept_to_a_final_state,
+            failed_messages_back_off_and_end_in_a_final_state,
+            receipts_settle_once_and_final_states_never_move,
+            a_permanent_failure_falls_back_to_the_other_channel_once,
+            sms_caps_hold_per_dossier_and_phone,
             catalogue_round_trips_and_searches,
         );
     };
@@ -282,50 +286,6 @@ pub async fn closed_dossiers_leave_the_queues<S: Store>(store: S) {
     assert_eq!(codes(store.queue(by_status).await.unwrap()), [withdrawn.code], "closed ones by their status");
     let by_status = QueueQuery { status: Some(Status::Submitted), ..queue };
     assert_eq!(codes(store.queue(by_status).await.unwrap()), [open.code]);
-}
-
-pub async fn outbox_is_delivered_exactly_once_across_restarts<S: Store>(store: S) {
-    for _ in 0..3 {
-        store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sent.jsonl");
-    let sink = LocalSink::open(&path).unwrap();
-    // One message delivered but not marked, as if the process died in between.
-    let pending = store.pending(Utc::now(), 10).await.unwrap();
-    assert_eq!(pending.len(), 3);
-    let first = &pending[0].message.id;
-    assert_eq!(store.unsent(first).await.unwrap().map(|p| p.message.id), Some(first.clone()));
-    assert_eq!(store.unsent("000.00.03.H56-260302-0099:0:sms").await.unwrap(), None);
-    motcua_domain::ports::Notifier::deliver(&sink, &pending[0].message).await.unwrap();
-    drop(sink);
-    let sink = Arc::new(LocalSink::open(&path).unwrap());
-    assert_eq!(outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await, 3);
-    assert_eq!(outbox_worker::drain_once(&store, sink.as_ref(), &SystemClock).await, 0);
-    let lines = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(lines.lines().count(), 3, "{lines}");
-    assert!(store.pending(Utc::now() + Duration::days(1), 10).await.unwrap().is_empty());
-    assert_eq!(store.unsent(first).await.unwrap(), None, "sent messages are not sent again");
-}
-
-pub async fn failed_messages_back_off_and_are_given_up<S: Store>(store: S) {
-    store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
-    let mut now = Utc::now();
-    let temporary = Failing(NotifyError::Temporary);
-    assert_eq!(outbox_worker::drain_once(&store, &temporary, &FixedClock(now)).await, 0);
-    assert!(store.pending(now + Duration::milliseconds(1500), 10).await.unwrap().is_empty(), "about 2 s first");
-    let again = store.pending(now + Duration::milliseconds(2500), 10).await.unwrap();
-    assert_eq!(again[0].attempts, 1);
-    for _ in 1..outbox_worker::MAX_ATTEMPTS {
-        now += Duration::hours(2);
-        outbox_worker::drain_once(&store, &temporary, &FixedClock(now)).await;
-    }
-    assert!(store.pending(now + Duration::days(365), 10).await.unwrap().is_empty(), "given up");
-    assert_eq!(store.unsent(&again[0].message.id).await.unwrap(), None, "given up is final");
-
-    store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
-    outbox_worker::drain_once(&store, &Failing(NotifyError::Permanent), &FixedClock(Utc::now())).await;
-    assert!(store.pending(Utc::now() + Duration::days(365), 10).await.unwrap().is_empty(), "no retry");
 }
 
 pub async fn catalogue_round_trips_and_searches<S: Store>(store: S) {

@@ -63,7 +63,7 @@ fn dossier_item(d: &Dossier, secret_hash: Option<&str>) -> StoreResult<Item> {
 
 impl DynamoStore {
     /// Puts an item that must not exist yet (a new dossier, event, message or record).
-    fn put_new(&self, item: Item) -> StoreResult<TransactWriteItem> {
+    pub(super) fn put_new(&self, item: Item) -> StoreResult<TransactWriteItem> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))

@@ -123,6 +123,17 @@ pub fn officer_queue(id: &OfficerId) -> String {
 }
 
 pub const PENDING_MESSAGES: &str = "OUTBOX#PENDING";
+pub const SENDING_MESSAGES: &str = "OUTBOX#SENDING";
+
+/// Points a provider's message id (SNS, SES) back to the outbox item, for delivery receipts.
+pub fn provider_message(provider_id: &str) -> Key {
+    (format!("P#{provider_id}"), "#PROVIDER".into())
+}
+
+/// A fixed-window counter (caps and rate limits).
+pub fn limit(key: &str, window_start: &str) -> Key {
+    (format!("L#{key}"), format!("W#{window_start}"))
+}
 
 /// The index entries of a dossier: open ones sit in their handling agency's queue and their
 /// assignee's; every one is listed under its status and its applicant.

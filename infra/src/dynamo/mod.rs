@@ -8,6 +8,7 @@ mod catalogue;
 mod dossiers;
 mod items;
 pub mod keys;
+mod limits;
 mod outbox;
 mod query;
 mod schema;

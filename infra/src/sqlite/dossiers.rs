@@ -39,11 +39,7 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
     )
     .map_err(|e| if is_unique_violation(&e) { StoreError::Conflict } else { unavailable(e) })?;
     for m in &commit.outbox {
-        tx.execute(
-            "INSERT INTO outbox (id, dossier, body, created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-            params![m.id, code, to_json(m)?, ts(m.created_at)],
-        )
-        .map_err(unavailable)?;
+        super::outbox::insert(tx, &code, m)?;
     }
     if let Some(r) = &commit.idempotency {
         tx.execute(

@@ -4,6 +4,7 @@
 
 mod catalogue;
 mod dossiers;
+mod limits;
 mod outbox;
 mod schema;
 

@@ -1,76 +1,134 @@
-//! The outbox table, as the delivery worker sees it.
+//! The outbox table: each message's delivery state, moved by conditional updates.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use motcua_domain::ports::{Outbox, PendingMessage, StoreResult};
-use rusqlite::{params, OptionalExtension};
+use motcua_domain::notify::delivery::Settlement;
+use motcua_domain::notify::{DeliveryState, OutgoingMessage};
+use motcua_domain::ports::{Outbox, StoreError, StoreResult, StoredMessage};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
-use super::{from_json, ts, unavailable, SqliteStore};
+use super::{from_json, to_json, ts, unavailable, SqliteStore};
+
+const COLUMNS: &str = "body, state, attempts, provider_id, last_error";
+
+/// A row as read: body, state, attempts, provider id, last error.
+type Columns = (String, String, u32, Option<String>, Option<String>);
+
+fn stored(row: &Row<'_>) -> rusqlite::Result<Columns> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+}
+
+fn decode((body, state, attempts, provider_id, last_error): Columns) -> StoreResult<StoredMessage> {
+    let state = DeliveryState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("delivery state {state}")))?;
+    Ok(StoredMessage { message: from_json(&body)?, state, attempts, provider_id, last_error })
+}
+
+fn select(c: &Connection, sql: &str, params: impl rusqlite::Params) -> StoreResult<Vec<StoredMessage>> {
+    let mut stmt = c.prepare_cached(sql).map_err(unavailable)?;
+    let rows = stmt.query_map(params, stored).map_err(unavailable)?;
+    rows.map(|r| decode(r.map_err(unavailable)?)).collect()
+}
+
+fn one(c: &Connection, id: &str) -> StoreResult<Option<StoredMessage>> {
+    let sql = format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1");
+    c.query_row(&sql, [id], stored).optional().map_err(unavailable)?.map(decode).transpose()
+}
+
+/// Writes a new message in `created`, due at once; a message with its id already there is kept.
+pub(super) fn insert(tx: &Transaction<'_>, dossier: &str, m: &OutgoingMessage) -> StoreResult<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO outbox (id, dossier, body, created_at, next_attempt_at, state)
+         VALUES (?1, ?2, ?3, ?4, ?4, 'created')",
+        params![m.id, dossier, to_json(m)?, ts(m.created_at)],
+    )
+    .map_err(unavailable)?;
+    Ok(())
+}
 
 #[async_trait]
 impl Outbox for SqliteStore {
-    async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<PendingMessage>> {
-        self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached(
-                    "SELECT body, attempts FROM outbox
-                     WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?1
-                     ORDER BY next_attempt_at LIMIT ?2",
-                )
-                .map_err(unavailable)?;
-            let rows = stmt
-                .query_map(params![ts(now), limit as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
-                .map_err(unavailable)?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (body, attempts) = row.map_err(unavailable)?;
-                out.push(PendingMessage { message: from_json(&body)?, attempts });
-            }
-            Ok(out)
-        })
-        .await
+    async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<StoredMessage>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox WHERE state = 'created' AND next_attempt_at <= ?1
+             ORDER BY next_attempt_at LIMIT ?2"
+        );
+        self.read(move |c| select(c, &sql, params![ts(now), limit as i64])).await
     }
 
-    async fn unsent(&self, id: &str) -> StoreResult<Option<PendingMessage>> {
+    async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<StoredMessage>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox WHERE state = 'sending' AND deadline < ?1 ORDER BY deadline LIMIT ?2"
+        );
+        self.read(move |c| select(c, &sql, params![ts(now), limit as i64])).await
+    }
+
+    async fn message(&self, id: &str) -> StoreResult<Option<StoredMessage>> {
         let id = id.to_owned();
+        self.read(move |c| one(c, &id)).await
+    }
+
+    async fn message_of_provider(&self, provider_id: &str) -> StoreResult<Option<String>> {
+        let provider_id = provider_id.to_owned();
         self.read(move |c| {
-            let row: Option<(String, u32)> = c
-                .query_row(
-                    "SELECT body, attempts FROM outbox WHERE id = ?1 AND sent_at IS NULL AND next_attempt_at IS NOT NULL",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
+            c.query_row("SELECT id FROM outbox WHERE provider_id = ?1", [provider_id], |r| r.get(0))
                 .optional()
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn claim(
+        &self,
+        id: &str,
+        due_by: DateTime<Utc>,
+        deadline: DateTime<Utc>,
+    ) -> StoreResult<Option<StoredMessage>> {
+        let id = id.to_owned();
+        self.write(move |tx| {
+            let claimed = tx
+                .execute(
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, deadline = ?3
+                     WHERE id = ?1 AND state = 'created' AND next_attempt_at <= ?2",
+                    params![id, ts(due_by), ts(deadline)],
+                )
                 .map_err(unavailable)?;
-            row.map(|(body, attempts)| Ok(PendingMessage { message: from_json(&body)?, attempts })).transpose()
+            if claimed == 0 {
+                return Ok(None);
+            }
+            one(tx, &id)
         })
         .await
     }
 
-    async fn mark_sent(&self, id: &str, provider_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
-        let (id, provider_id) = (id.to_owned(), provider_id.to_owned());
+    async fn settle(&self, id: &str, settlement: &Settlement) -> StoreResult<bool> {
+        let id = id.to_owned();
+        let s = settlement.clone();
         self.write(move |tx| {
-            tx.execute(
-                "UPDATE outbox SET sent_at = ?2, provider_id = ?3, attempts = attempts + 1, next_attempt_at = NULL
-                 WHERE id = ?1 AND sent_at IS NULL",
-                params![id, ts(at), provider_id],
-            )
-            .map_err(unavailable)?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn mark_failed(&self, id: &str, error: &str, retry_at: Option<DateTime<Utc>>) -> StoreResult<()> {
-        let (id, error) = (id.to_owned(), error.chars().take(500).collect::<String>());
-        self.write(move |tx| {
-            tx.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3
-                 WHERE id = ?1 AND sent_at IS NULL",
-                params![id, error, retry_at.map(ts)],
-            )
-            .map_err(unavailable)?;
-            Ok(())
+            let error = s.error.as_ref().map(|e| e.chars().take(500).collect::<String>());
+            let changed = tx
+                .execute(
+                    "UPDATE outbox SET state = ?2, provider_id = COALESCE(?3, provider_id),
+                         last_error = COALESCE(?4, last_error), next_attempt_at = ?5, deadline = ?6,
+                         sent_at = CASE WHEN ?3 IS NOT NULL THEN ?7 ELSE sent_at END
+                     WHERE id = ?1 AND state = 'sending'",
+                    params![
+                        id,
+                        s.state.as_str(),
+                        s.provider_id,
+                        error,
+                        s.retry_at.map(ts),
+                        s.deadline.map(ts),
+                        ts(Utc::now()),
+                    ],
+                )
+                .map_err(unavailable)?;
+            if changed == 0 {
+                return Ok(false);
+            }
+            if let Some(next) = &s.follow_up {
+                insert(tx, &next.dossier_code, next)?;
+            }
+            Ok(true)
         })
         .await
     }

@@ -2,7 +2,8 @@
 
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE agencies (code TEXT PRIMARY KEY, parent TEXT, body TEXT NOT NULL);
 CREATE INDEX agencies_parent ON agencies(parent, code);
 CREATE TABLE procedures (
@@ -30,7 +31,24 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL;
 CREATE TABLE sequences (agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (agency, day));
 CREATE TABLE idempotency (scope TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (scope, key));
-"#];
+"#,
+    r#"
+-- Notifications follow a state machine (motcua_domain::notify::delivery); deadline: until when
+-- a message may stay in 'sending'.
+ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'created';
+ALTER TABLE outbox ADD COLUMN deadline TEXT;
+UPDATE outbox SET state = 'delivered' WHERE sent_at IS NOT NULL;
+UPDATE outbox SET state = 'permanent_failure' WHERE sent_at IS NULL AND next_attempt_at IS NULL;
+DROP INDEX outbox_pending;
+CREATE INDEX outbox_created ON outbox(next_attempt_at) WHERE state = 'created';
+CREATE INDEX outbox_sending ON outbox(deadline) WHERE state = 'sending';
+CREATE INDEX outbox_provider ON outbox(provider_id) WHERE provider_id IS NOT NULL;
+-- Fixed-window counters for caps and rate limits.
+CREATE TABLE limits (
+    key TEXT NOT NULL, window_start TEXT NOT NULL, used INTEGER NOT NULL, expires_at TEXT NOT NULL,
+    PRIMARY KEY (key, window_start));
+"#,
+];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

@@ -1,7 +1,6 @@
 //! The SQLite store against the store contract, plus what is SQLite's own.
 
 use super::SqliteStore;
-use crate::outbox_worker;
 
 async fn fresh() -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -28,13 +27,4 @@ async fn reopening_keeps_everything_and_migrates_once() {
     let store = SqliteStore::open(&path).unwrap();
     assert!(store.get(&d.code).await.unwrap().is_some());
     store.ping().await.unwrap();
-}
-
-#[test]
-fn back_off_doubles_up_to_an_hour() {
-    let now = chrono::Utc::now();
-    let wait = |n| (outbox_worker::retry_at(now, n) - now).num_milliseconds();
-    assert!((1600..=2400).contains(&wait(1)));
-    assert!((6400..=9600).contains(&wait(3)));
-    assert!(wait(30) <= 3_600_000 * 12 / 10);
 }

@@ -1,9 +1,11 @@
 //! Notifications to applicants: the outbox message type and one template per notice kind,
 //! email in Vietnamese with diacritics, SMS without (GSM-7, at most two segments).
 
+pub mod delivery;
 pub mod sms;
 mod templates;
 
+pub use delivery::DeliveryState;
 pub use templates::messages_for;
 
 use chrono::{DateTime, Utc};
@@ -42,6 +44,20 @@ pub struct OutgoingMessage {
     /// The dossier's status when the message was raised.
     pub status: Status,
     pub created_at: DateTime<Utc>,
+    /// The same notice on the applicant's other contact, sent only if this one cannot reach
+    /// them (see [`delivery::fallback_of`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Box<Fallback>>,
+}
+
+/// A notice rendered for the applicant's other contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fallback {
+    pub channel: MessageChannel,
+    /// Personal data: never logged.
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub text: String,
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! One template per notice kind, rendered for each contact the applicant gave.
 
-use super::{sms, MessageChannel, OutgoingMessage};
+use super::{sms, Fallback, MessageChannel, OutgoingMessage};
 use crate::calendar::vietnam;
 use crate::catalogue::Agency;
 use crate::lifecycle::{Dossier, HistoryEvent, NoticeKind, ReturnMethod};
@@ -92,27 +92,22 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
     }
 }
 
-/// The messages a notice sends: an SMS if the applicant gave a phone, an email if an address.
+/// The message a notice sends: an SMS when the applicant gave a phone (what people read),
+/// otherwise an email; with both, the email is kept as the fallback, sent only if the SMS
+/// cannot reach them (and the reverse never arises: email is primary only without a phone).
 pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Vec<OutgoingMessage> {
     let parts = parts(kind, d, e, agency);
-    let message = |channel: MessageChannel, recipient: String, subject: Option<String>, text: String| OutgoingMessage {
-        id: format!("{}:{}:{}", d.code, e.seq, channel.as_str()),
-        dossier_code: d.code.to_string(),
-        kind,
-        channel,
-        recipient,
-        subject,
-        text,
-        status: d.status,
-        created_at: e.at,
-    };
-    let mut out = Vec::new();
-    if let Some(phone) = &d.applicant.phone {
-        let text = sms::fit(&parts.head, &parts.detail, &parts.tail);
-        out.push(message(MessageChannel::Sms, phone.e164().to_owned(), None, text));
-    }
-    if let Some(email) = &d.applicant.email {
-        let body = format!(
+    let sms = d.applicant.phone.as_ref().map(|phone| Fallback {
+        channel: MessageChannel::Sms,
+        recipient: phone.e164().to_owned(),
+        subject: None,
+        text: sms::fit(&parts.head, &parts.detail, &parts.tail),
+    });
+    let email = d.applicant.email.as_ref().map(|email| Fallback {
+        channel: MessageChannel::Email,
+        recipient: email.as_str().to_owned(),
+        subject: Some(parts.subject.clone()),
+        text: format!(
             "Kính gửi {},\n\n{}{}{}\n\nThủ tục: {}\nTrạng thái: {}\n\nTra cứu tiến độ hồ sơ bằng mã hồ sơ và mã tra cứu in trên giấy tiếp nhận.\n\n{}",
             d.applicant.name,
             parts.head,
@@ -121,8 +116,23 @@ pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Ag
             d.terms.procedure_name,
             d.status.name_vi(),
             agency.name,
-        );
-        out.push(message(MessageChannel::Email, email.as_str().to_owned(), Some(parts.subject), body));
-    }
-    out
+        ),
+    });
+    let (primary, fallback) = match (sms, email) {
+        (Some(sms), email) => (sms, email),
+        (None, Some(email)) => (email, None),
+        (None, None) => return vec![],
+    };
+    vec![OutgoingMessage {
+        id: format!("{}:{}:{}", d.code, e.seq, primary.channel.as_str()),
+        dossier_code: d.code.to_string(),
+        kind,
+        channel: primary.channel,
+        recipient: primary.recipient,
+        subject: primary.subject,
+        text: primary.text,
+        status: d.status,
+        created_at: e.at,
+        fallback: fallback.map(Box::new),
+    }]
 }

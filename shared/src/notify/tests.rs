@@ -80,16 +80,52 @@ fn every_notice_renders_fitting_sms_and_email() {
             due_at: None,
         };
         let messages = messages_for(kind, &d, &event, &agency);
-        assert_eq!(messages.len(), 2, "{kind:?}");
+        assert_eq!(messages.len(), 1, "{kind:?}: one message, on the primary channel");
         let sms_text = &messages[0].text;
         assert_eq!(messages[0].channel, MessageChannel::Sms);
         assert_eq!(messages[0].recipient, "+84987654321");
         assert!(sms_text.is_ascii(), "{kind:?}: {sms_text}");
         assert!(sms::segments(sms_text) <= sms::MAX_SEGMENTS, "{kind:?}");
         assert!(sms_text.contains("000.00.03.H56-260302-0007"), "{kind:?}");
-        let email = &messages[1];
+        let email = delivery::fallback_of(&messages[0]).expect("the email is the fallback");
+        assert_eq!(email.channel, MessageChannel::Email);
+        assert!(email.fallback.is_none(), "a fallback has no fallback of its own");
         assert!(email.text.contains("Kính gửi Trần Thị Bích Ngọc"));
         assert!(email.subject.as_ref().unwrap().contains("Hồ sơ") || email.subject.as_ref().unwrap().contains("hồ sơ"));
         assert_eq!(email.id, "000.00.03.H56-260302-0007:1:email");
     }
+}
+
+#[test]
+fn without_a_phone_email_is_primary_and_has_no_fallback() {
+    let mut d = dossier();
+    d.applicant.phone = None;
+    let agency = Agency {
+        code: d.agency_code.clone(),
+        name: "Sở Tư pháp".into(),
+        parent: None,
+        level: AgencyLevel::Province,
+        address: "Nha Trang".into(),
+        working_hours: Default::default(),
+    };
+    let event = HistoryEvent {
+        seq: 0,
+        at: d.submitted_at,
+        action: Action::Submit,
+        actor: EventActor::Applicant,
+        from_status: None,
+        to_status: d.status,
+        from_step: None,
+        to_step: None,
+        note: None,
+        assignee: None,
+        step_due_at: None,
+        due_at: None,
+    };
+    let messages = messages_for(NoticeKind::Received, &d, &event, &agency);
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].channel, MessageChannel::Email);
+    assert!(messages[0].fallback.is_none());
+    d.applicant.email = None;
+    assert!(messages_for(NoticeKind::Received, &d, &event, &agency).is_empty());
 }

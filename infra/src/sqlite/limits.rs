@@ -1,0 +1,46 @@
+//! Fixed-window counters in SQLite: one upsert per use, refused at the cap.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use motcua_domain::ports::{Limits, StoreResult};
+use rusqlite::{params, OptionalExtension};
+
+use super::{ts, unavailable, SqliteStore};
+
+#[async_trait]
+impl Limits for SqliteStore {
+    async fn take(&self, key: &str, window_start: DateTime<Utc>, window: Duration, max: u32) -> StoreResult<bool> {
+        let key = key.to_owned();
+        self.write(move |tx| {
+            let now = ts(Utc::now());
+            tx.execute("DELETE FROM limits WHERE expires_at < ?1", [now]).map_err(unavailable)?;
+            let counted: Option<u32> = tx
+                .query_row(
+                    "INSERT INTO limits (key, window_start, used, expires_at) VALUES (?1, ?2, 1, ?3)
+                     ON CONFLICT (key, window_start) DO UPDATE SET used = used + 1 WHERE used < ?4
+                     RETURNING used",
+                    params![key, ts(window_start), ts(window_start + window), max],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(unavailable)?;
+            Ok(counted.is_some_and(|used| used <= max))
+        })
+        .await
+    }
+
+    async fn used(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
+        let key = key.to_owned();
+        self.read(move |c| {
+            c.query_row(
+                "SELECT used FROM limits WHERE key = ?1 AND window_start = ?2",
+                params![key, ts(window_start)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(|u| u.unwrap_or(0))
+            .map_err(unavailable)
+        })
+        .await
+    }
+}

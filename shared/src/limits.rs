@@ -1,0 +1,74 @@
+//! Caps and rate limits as fixed windows: which window an instant falls in, and the limits the
+//! system applies (OWASP API4: unrestricted resource consumption).
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use crate::calendar::vietnam;
+
+/// At most `max` uses per `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub max: u32,
+    pub window: Duration,
+}
+
+impl RateLimit {
+    pub const fn new(max: u32, window: Duration) -> Self {
+        Self { max, window }
+    }
+
+    /// The start of the window `now` falls in (windows are aligned to the Unix epoch).
+    pub fn window_start(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let len = self.window.num_seconds().max(1);
+        let start = now.timestamp().div_euclid(len) * len;
+        Utc.timestamp_opt(start, 0).single().unwrap_or(now)
+    }
+}
+
+/// The start of the Vietnam calendar day `now` falls in: daily caps reset at local midnight.
+pub fn vietnam_day_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = vietnam::to_local(now).date().and_hms_opt(0, 0, 0).unwrap_or_default();
+    vietnam::from_local(local)
+}
+
+/// The limits of the public API, per client address or per dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicLimits {
+    /// Online submissions per client address.
+    pub submissions: RateLimit,
+    /// Wrong lookup secrets per dossier code; once reached, even the right secret is refused
+    /// until the window ends, so guessing the ~79-bit secret is hopeless.
+    pub lookup_failures: RateLimit,
+}
+
+impl Default for PublicLimits {
+    fn default() -> Self {
+        Self {
+            submissions: RateLimit::new(20, Duration::minutes(10)),
+            lookup_failures: RateLimit::new(10, Duration::hours(1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_aligned_and_contain_now() {
+        let limit = RateLimit::new(5, Duration::minutes(10));
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 17, 42).unwrap();
+        let start = limit.window_start(now);
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 3, 2, 9, 10, 0).unwrap());
+        assert_eq!(limit.window_start(start), start);
+        assert_eq!(limit.window_start(start + Duration::minutes(10)), start + Duration::minutes(10));
+    }
+
+    #[test]
+    fn days_begin_at_midnight_in_vietnam() {
+        // 2026-03-02 16:59 UTC is 23:59 in Vietnam; 17:00 UTC is the next day there.
+        let late = Utc.with_ymd_and_hms(2026, 3, 2, 16, 59, 0).unwrap();
+        assert_eq!(vietnam_day_start(late), Utc.with_ymd_and_hms(2026, 3, 1, 17, 0, 0).unwrap());
+        assert_eq!(vietnam_day_start(late + Duration::minutes(1)), Utc.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap());
+    }
+}
