@@ -237,6 +237,12 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
     let returned = act(&mut approve, "tuphap.motcua", &code, "return", json!({"method": "counter"})).await;
     assert_eq!(returned["status"], "returned");
     assert_eq!(returned["tracking_card"].as_array().unwrap().len(), 3);
+    // Seven events written by four different functions form one intact hash chain.
+    let path = format!("/v1/dossiers/{code}/verify");
+    let (status, chain) = call(&mut query, "GET", &path, Some("tuphap.lanhdao"), None).await;
+    assert_eq!(status, 200, "{chain}");
+    assert_eq!((chain["intact"].clone(), chain["events"].clone()), (json!(true), json!(7)), "{chain}");
+    assert_eq!(chain["head"], returned["history_head"]);
 
     let rated = rate
         .invoke(

@@ -45,6 +45,9 @@ pub struct DossierSummary {
     pub due_at: Option<DateTime<FixedOffset>>,
     pub finished_at: Option<DateTime<FixedOffset>>,
     pub returned_at: Option<DateTime<FixedOffset>>,
+    /// The hash of the last history event, the head of the dossier's hash chain: keep it, and
+    /// `GET /v1/dossiers/{code}/verify` shows whether the history still leads to it.
+    pub history_head: String,
 }
 
 impl DossierSummary {
@@ -62,6 +65,7 @@ impl DossierSummary {
             due_at: vn_opt(d.due_at),
             finished_at: vn_opt(d.finished_at),
             returned_at: vn_opt(d.returned_at),
+            history_head: d.history_head.clone(),
         }
     }
 }
@@ -342,6 +346,8 @@ pub struct Receipt {
     pub fees: Vec<Fee>,
     pub total_fee_vnd: u64,
     pub received_by: Option<OfficerRef>,
+    /// The head of the history's hash chain when the receipt was printed.
+    pub history_head: String,
 }
 
 impl Receipt {
@@ -385,6 +391,7 @@ impl Receipt {
             fees: procedure.fees.clone(),
             total_fee_vnd: procedure.fees.iter().map(|f| f.amount_vnd).sum(),
             received_by,
+            history_head: d.history_head.clone(),
         })
     }
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use motcua_functions::server::{NotifierChoice, ServeOptions, StoreChoice};
+use motcua_domain::codes::DossierCode;
+use motcua_domain::ports::StoreError;
+use motcua_functions::server::{Home, NotifierChoice, ServeOptions, StoreChoice};
 
 /// motcua — hệ thống một cửa điện tử. Serves the whole HTTP API v1 on one port over an
 /// embedded SQLite database, delivering SMS/email notifications to a local JSON-lines sink.
@@ -54,6 +56,16 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Recompute the history hash chain of every dossier (or of the codes given) and report
+    /// each break; exits with 1 when any chain is broken.
+    Verify {
+        /// Dossier codes to check; all dossiers when none are given.
+        codes: Vec<String>,
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -95,6 +107,40 @@ impl StoreArgs {
     }
 }
 
+/// Checks each dossier's chain; prints one line per dossier with a break and a summary, and
+/// answers whether every chain is intact.
+async fn verify(home: &Home, codes: Vec<String>) -> Result<bool, StoreError> {
+    let store = &home.store;
+    let codes = if codes.is_empty() {
+        motcua_functions::audit::all_codes(store.dossiers.as_ref(), store.catalogue.as_ref()).await?
+    } else {
+        codes
+    };
+    let (mut intact, mut broken, mut missing) = (0, 0, 0);
+    for text in &codes {
+        let Ok(code) = DossierCode::parse(text) else {
+            println!("{text}: not a dossier code");
+            missing += 1;
+            continue;
+        };
+        match motcua_functions::audit::verify_one(store.dossiers.as_ref(), &code).await? {
+            None => {
+                println!("{text}: no such dossier");
+                missing += 1;
+            }
+            Some(report) if report.intact => intact += 1,
+            Some(report) => {
+                broken += 1;
+                let breaks: Vec<String> =
+                    report.breaks.iter().map(|b| format!("event {}: {:?}", b.seq, b.problem)).collect();
+                println!("{text}: BROKEN ({})", breaks.join("; "));
+            }
+        }
+    }
+    println!("verified {} dossiers: {intact} intact, {broken} broken, {missing} not found", codes.len());
+    Ok(broken == 0 && missing == 0)
+}
+
 fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info".into());
     let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
@@ -120,23 +166,28 @@ fn main() -> ExitCode {
                     Notifier::Aws => NotifierChoice::Aws,
                 };
                 let options = ServeOptions { addr, data_dir, cors_origins, store: store.choice(), notifier };
-                motcua_functions::server::serve(options).await
+                motcua_functions::server::serve(options).await.map(|()| ExitCode::SUCCESS)
             }
             Command::Token { officer, data_dir, hours, store } => {
-                let home = motcua_functions::server::Home::open_with(&data_dir, &store.choice()).await?;
+                let home = Home::open_with(&data_dir, &store.choice()).await?;
                 let token = home.token(&officer, hours).await?;
                 println!("{token}");
-                Ok(())
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Verify { codes, data_dir, store } => {
+                let home = Home::open_with(&data_dir, &store.choice()).await?;
+                let intact = verify(&home, codes).await?;
+                Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
             }
             Command::Openapi => {
                 let doc = motcua_functions::routes::openapi();
                 println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
-                Ok(())
+                Ok(ExitCode::SUCCESS)
             }
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("motcua: {e}");
             ExitCode::FAILURE

@@ -8,6 +8,7 @@ use axum::Json;
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::{Agency, Channel, OnlineLevel, Procedure};
+use motcua_domain::lifecycle::chain::{self, ChainReport};
 use motcua_domain::lifecycle::Status;
 use motcua_domain::ports::{ProcedureQuery, QueueQuery};
 use motcua_domain::text::search_key;
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(lookup))
         .routes(routes!(queue))
         .routes(routes!(officer_dossier))
+        .routes(routes!(verify))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -223,4 +225,34 @@ async fn officer_dossier(
     dossiers::check_officer_may_see(&officer, &stored.dossier)?;
     let events = dossiers::history(&state, &stored.dossier).await?;
     Ok(Json(OfficerDossierView::of(&stored.dossier, &events)))
+}
+
+/// Recomputes the dossier's history hash chain and reports any break: an event edited, removed
+/// or inserted behind the API's back, or a head that no longer matches.
+#[utoipa::path(get, path = "/v1/dossiers/{code}/verify", tag = "query", security(("bearer" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, body = ChainView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn verify(
+    State(state): State<AppState>,
+    CurrentOfficer(officer): CurrentOfficer,
+    Path(code): Path<String>,
+) -> ApiResult<Json<ChainView>> {
+    let stored = dossiers::load(&state, &code).await?;
+    dossiers::check_officer_may_see(&officer, &stored.dossier)?;
+    let d = &stored.dossier;
+    let events = dossiers::history(&state, d).await?;
+    let report = chain::verify(&d.code, &events, &d.history_head, d.events);
+    if !report.intact {
+        tracing::error!(dossier = %d.code, breaks = report.breaks.len(), "history hash chain is broken");
+    }
+    Ok(Json(ChainView { code: d.code.to_string(), report }))
+}
+
+/// The outcome of recomputing a dossier's hash chain.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainView {
+    pub code: String,
+    #[serde(flatten)]
+    pub report: ChainReport,
 }

@@ -112,8 +112,7 @@ pub async fn open_dossier(
         let (respond, agency) = (respond.clone(), agency.clone());
         let key = key.as_ref().map(|k| (k.scope.clone(), k.key.clone(), k.request_hash.clone()));
         move |code: DossierCode| {
-            let mut t = transition.clone();
-            t.dossier.code = code;
+            let t = transition.clone().opened_as(code);
             let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
             let idempotency = key.clone().map(|(scope, key, request_hash)| IdempotencyRecord {
                 scope,

@@ -58,6 +58,8 @@ pub fn event(seq: u32, to: Status) -> HistoryEvent {
         assignee: None,
         step_due_at: None,
         due_at: None,
+        prev_hash: String::new(),
+        hash: String::new(),
     }
 }
 

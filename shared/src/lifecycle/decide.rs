@@ -52,6 +52,16 @@ pub struct Transition {
     pub notice: Option<NoticeKind>,
 }
 
+impl Transition {
+    /// The opening of a dossier under the code its store allocated (the decision was made
+    /// before the code was known): the first event is sealed again under that code.
+    pub fn opened_as(mut self, code: DossierCode) -> Self {
+        self.dossier.code = code;
+        self.dossier.history_head = super::chain::seal(&self.dossier.code, &mut self.event, super::chain::GENESIS);
+        self
+    }
+}
+
 /// An applicant's or the desk's filing, before it has a code.
 #[derive(Debug, Clone)]
 pub struct NewDossier {
@@ -264,7 +274,11 @@ pub fn open(
         assignee: None,
         step_due_at: d.step.as_ref().map(|s| s.due_at),
         due_at: d.due_at,
+        prev_hash: String::new(),
+        hash: String::new(),
     };
+    let mut event = event;
+    d.history_head = super::chain::seal(&d.code, &mut event, super::chain::GENESIS);
     Ok(Transition { dossier: d, event, notice: rule.notice })
 }
 
@@ -449,7 +463,11 @@ pub fn decide(
         assignee: assignee_ref,
         step_due_at: d.step.as_ref().map(|s| s.due_at),
         due_at: d.due_at,
+        prev_hash: String::new(),
+        hash: String::new(),
     };
+    let mut event = event;
+    d.history_head = super::chain::seal(&d.code, &mut event, &current.history_head);
     Ok(Transition { dossier: d, event, notice: rule.notice })
 }
 

@@ -159,6 +159,9 @@ pub struct Dossier {
     pub rating: Option<Rating>,
     /// Number of history events so far; the next event's sequence number.
     pub events: u32,
+    /// The hash of the last history event: the head of the chain (see [`super::chain`]).
+    #[serde(default)]
+    pub history_head: String,
 }
 
 impl Dossier {
@@ -193,6 +196,7 @@ impl Dossier {
             result: None,
             rating: None,
             events: 1,
+            history_head: String::new(),
         }
     }
 

@@ -38,4 +38,10 @@ pub struct HistoryEvent {
     pub step_due_at: Option<DateTime<Utc>>,
     /// The dossier's due time after this event.
     pub due_at: Option<DateTime<Utc>>,
+    /// The hash of the event before (see [`super::chain`]); all zeros for the first.
+    #[serde(default)]
+    pub prev_hash: String,
+    /// SHA-256 of this event's canonical content, `prev_hash` included.
+    #[serde(default)]
+    pub hash: String,
 }

@@ -1,6 +1,7 @@
 //! The life of a dossier: statuses, actions, the one transition table and what it decides.
 
 mod action;
+pub mod chain;
 mod decide;
 mod dossier;
 mod error;

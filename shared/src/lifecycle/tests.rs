@@ -526,3 +526,56 @@ fn an_inter_agency_step_runs_on_its_own_agency_hours() {
         "with the desk's hours: Friday 1 h, Monday 4.5 h and 0.5 h after lunch"
     );
 }
+
+#[test]
+fn the_history_is_a_hash_chain_that_shows_any_edit() {
+    use super::chain::{self, Problem};
+    let w = World::new(SupplementRule::Recompute);
+    let now = vn(2026, 3, 2, 8, 0);
+    let code = DossierCode::new(agency(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 1).unwrap();
+    let opened = open(code.clone(), filing(Channel::Online), Actor::Applicant, &w.ctx(now)).unwrap();
+    let mut d = opened.dossier;
+    let mut events = vec![opened.event];
+    assert_eq!(events[0].prev_hash, chain::GENESIS);
+    let steps: Vec<(Actor<'_>, Command)> = vec![
+        (Actor::Officer(&w.desk), Command::Receive { note: None }),
+        (Actor::Officer(&w.leader), Command::Assign { assignee: w.specialist.clone(), note: None }),
+        (Actor::Officer(&w.specialist), Command::Forward { assignee: Some(w.leader.clone()), note: None }),
+    ];
+    for (i, (actor, command)) in steps.into_iter().enumerate() {
+        let t = w.act(&d, actor, command, now + chrono::Duration::hours(i as i64 + 1)).unwrap();
+        assert_eq!(t.event.prev_hash, d.history_head, "each event links to the head before it");
+        d = t.dossier;
+        events.push(t.event);
+    }
+    assert_eq!(d.history_head, events.last().unwrap().hash);
+    let report = chain::verify(&code, &events, &d.history_head, d.events);
+    assert!(report.intact, "{report:?}");
+    assert_eq!(report.events, 4);
+
+    let problems = |events: &[HistoryEvent], head: &str, count: u32| -> Vec<(u32, Problem)> {
+        chain::verify(&code, events, head, count).breaks.into_iter().map(|b| (b.seq, b.problem)).collect()
+    };
+    // An edited note: that event's content no longer matches its hash.
+    let mut edited = events.clone();
+    edited[1].note = Some("Đã tiếp nhận đủ".into());
+    assert_eq!(problems(&edited, &d.history_head, d.events), [(1, Problem::ContentChanged)]);
+    // Edited and re-hashed: the next event's link breaks.
+    edited[1].hash = chain::event_hash(&code, &edited[1]);
+    assert_eq!(problems(&edited, &d.history_head, d.events), [(2, Problem::LinkBroken)]);
+    // An event removed from the middle.
+    let mut removed = events.clone();
+    removed.remove(2);
+    assert_eq!(
+        problems(&removed, &d.history_head, d.events),
+        [(3, Problem::OutOfSequence), (3, Problem::LinkBroken), (3, Problem::HeadMismatch)]
+    );
+    // The last event cut off: the dossier's head no longer matches.
+    assert_eq!(problems(&events[..3], &d.history_head, d.events), [(2, Problem::HeadMismatch)]);
+    // The same events under another dossier's code do not verify.
+    let other = DossierCode::new(agency(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 2).unwrap();
+    assert!(!chain::verify(&other, &events, &d.history_head, d.events).intact);
+    // Opened before the store allocated its code, then sealed again under that code.
+    let t = open(code, filing(Channel::Online), Actor::Applicant, &w.ctx(now)).unwrap().opened_as(other.clone());
+    assert!(chain::verify(&other, &[t.event], &t.dossier.history_head, 1).intact);
+}

@@ -78,6 +78,8 @@ fn every_notice_renders_fitting_sms_and_email() {
             assignee: None,
             step_due_at: None,
             due_at: None,
+            prev_hash: String::new(),
+            hash: String::new(),
         };
         let messages = messages_for(kind, &d, &event, &agency);
         assert_eq!(messages.len(), 1, "{kind:?}: one message, on the primary channel");
@@ -121,6 +123,8 @@ fn without_a_phone_email_is_primary_and_has_no_fallback() {
         assignee: None,
         step_due_at: None,
         due_at: None,
+        prev_hash: String::new(),
+        hash: String::new(),
     };
     let messages = messages_for(NoticeKind::Received, &d, &event, &agency);
     assert_eq!(messages.len(), 1);

@@ -1,0 +1,138 @@
+//! The real `motcua` binary as a test fixture: started on a free port with a temporary data
+//! directory, driven over HTTP, with its log file and sink at hand.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::criminal_record_filing;
+
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub data_dir: PathBuf,
+    pub log: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub _dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn start() -> Self {
+        Self::start_with(vec![])
+    }
+
+    /// Starts the server with extra environment (also given to `motcua token`).
+    pub fn start_with(env: Vec<(String, String)>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().join("data");
+        let log = dir.path().join("server.log");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .arg(&data_dir)
+            .env("MOTCUA_LOG", "debug")
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let server = Self { child, base: format!("http://127.0.0.1:{port}"), data_dir, log, env, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while ureq::get(&format!("{}/v1/health", server.base)).call().is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "server did not start: {}",
+                std::fs::read_to_string(&server.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    pub fn token(&self, officer: &str) -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .args(["token", officer, "--data-dir"])
+            .arg(&self.data_dir)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().split_whitespace().last().unwrap().to_owned()
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        secret: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = ureq::request(method, &format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.set("authorization", &format!("Bearer {t}"));
+        }
+        if let Some(s) = secret {
+            req = req.set("x-lookup-secret", s);
+        }
+        let result = match body {
+            Some(b) => req.send_json(b),
+            None => req.call(),
+        };
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = response.status();
+        let mut text = String::new();
+        response.into_reader().read_to_string(&mut text).unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub fn officer(&self, token: &str, code: &str, action: &str, body: Value) -> Value {
+        let (s, v) = self.request("POST", &format!("/v1/dossiers/{code}/{action}"), Some(token), None, Some(body));
+        assert_eq!(s, 200, "{action}: {v}");
+        v
+    }
+
+    pub fn submit(&self, phone: &str) -> (String, String) {
+        let (s, v) = self.request("POST", "/v1/dossiers", None, None, Some(criminal_record_filing(phone)));
+        assert_eq!(s, 201, "{v}");
+        (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
+    }
+
+    /// The sink's lines for `code`, waiting until at least `count` have arrived.
+    pub fn messages(&self, code: &str, count: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let lines = read_sink(&self.data_dir.join("sent-messages.jsonl"), code);
+            if lines.len() >= count || Instant::now() > deadline {
+                return lines;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// The sink's lines for dossier `code`.
+pub fn read_sink(path: &Path, code: &str) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["dossier_code"] == code)
+        .collect()
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
