@@ -710,3 +710,41 @@ mod garbage_in {
         });
     }
 }
+
+#[tokio::test]
+async fn guessing_a_lookup_secret_is_cut_off_even_for_the_right_one() {
+    let api = Api::new().await;
+    let (code, secret) = api.submit().await;
+    let (other, _) = api.submit().await;
+    let path = format!("/v1/dossiers/{code}");
+    let max = api.home.public_limits.lookup_failures.max;
+    for i in 0..max {
+        let (s, v) = api.get(&path, None, Some(&format!("WRONGSECRET{i:05}"))).await;
+        assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "lookup_secret_invalid"), "guess {i}");
+    }
+    let (s, v) = api.get(&path, None, Some("WRONGSECRETAGAIN")).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::TOO_MANY_REQUESTS, "too_many_lookup_attempts"));
+    assert!(v["error"]["details"]["retry_after_seconds"].as_i64().unwrap() > 0);
+    let (s, _) = api.get(&path, None, Some(&secret)).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the right secret waits too: guessing cannot win");
+    let (s, _) = api.post_secret(&format!("{path}/withdraw"), Some(&secret), json!({})).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "every route taking the secret counts");
+    let (s, v) = api.get(&path, None, None).await;
+    assert_eq!((s, v["status"].clone()), (StatusCode::OK, json!("submitted")), "the public status stays open");
+    let (s, _) = api.get(&format!("/v1/dossiers/{other}"), None, Some("WRONGSECRET00000")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "limits are per dossier");
+}
+
+#[tokio::test]
+async fn online_submissions_are_limited_per_client() {
+    let api = Api::new().await;
+    let max = api.home.public_limits.submissions.max;
+    for _ in 0..max {
+        api.submit().await;
+    }
+    let (s, v) = api.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::TOO_MANY_REQUESTS, "too_many_submissions"), "{v}");
+    let ward = api.token("nhatrang.motcua").await;
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&ward), birth_filing("direct")).await;
+    assert_eq!(s, StatusCode::CREATED, "the desk is not limited: {v}");
+}

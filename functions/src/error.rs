@@ -66,6 +66,12 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
     }
 
+    /// 429, with `Retry-After` and `details.retry_after_seconds`.
+    pub fn too_many(code: &'static str, message: impl Into<String>, retry_after_seconds: i64) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, code, message)
+            .with_details(json!({"retry_after_seconds": retry_after_seconds.max(1)}))
+    }
+
     pub fn dossier_not_found() -> Self {
         Self::not_found("dossier_not_found", "không tìm thấy hồ sơ / dossier not found")
     }
@@ -77,8 +83,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = self.details.get("retry_after_seconds").and_then(Value::as_i64);
         let body = json!({"error": {"code": self.code, "message": self.message, "details": self.details}});
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = retry_after.filter(|_| self.status == StatusCode::TOO_MANY_REQUESTS) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

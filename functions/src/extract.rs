@@ -109,3 +109,27 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for JsonOrEmp
         RawJson::<T>::from_request(req, state).await.map(|r| Self(r.value))
     }
 }
+
+/// Who is calling, for per-client limits: the TCP peer on one machine, the source IP API
+/// Gateway saw on AWS, `unknown` when neither is known (in-process calls).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        if let Some(axum::extract::ConnectInfo(peer)) =
+            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        {
+            return Ok(Self(peer.ip().to_string()));
+        }
+        if let Some(lambda_http::request::RequestContext::ApiGatewayV2(c)) =
+            parts.extensions.get::<lambda_http::request::RequestContext>()
+        {
+            if let Some(ip) = &c.http.source_ip {
+                return Ok(Self(ip.clone()));
+            }
+        }
+        Ok(Self("unknown".into()))
+    }
+}

@@ -101,7 +101,9 @@ pub async fn run_http(family: Family) -> Result<(), Error> {
     let store = store(&sdk).await?;
     let state = AppState {
         dossiers: Arc::new(store.clone()),
-        catalogue: Arc::new(store),
+        catalogue: Arc::new(store.clone()),
+        limits: Arc::new(store),
+        public_limits: crate::state::public_limits_from_env()?,
         clock: Arc::new(SystemClock),
         auth: Arc::new(GatewayClaims),
         server_key: server_key(family)?,

@@ -25,10 +25,13 @@ pub fn of(function: &str) -> Option<Grants> {
     let grants = match function {
         // Filing allocates the day's sequence (UpdateItem) and puts the new items.
         "submit" | "receive" | "assign" | "approve" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
-        // Queues and catalogue lists are index queries.
-        "query" => {
-            Grants { table: &["dynamodb:GetItem", "dynamodb:Query"], indexes: &["gsi1", "gsi2", "gsi3"], other: &[] }
-        }
+        // Queues and catalogue lists are index queries; a wrong lookup secret is counted
+        // (UpdateItem on its limit counter).
+        "query" => Grants {
+            table: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            indexes: &["gsi1", "gsi2", "gsi3"],
+            other: &[],
+        },
         "admin" => Grants {
             table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
             indexes: &["gsi1", "gsi2"],

@@ -10,6 +10,7 @@ use std::time::Duration;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::OfficerId;
+use motcua_domain::limits::PublicLimits;
 use motcua_domain::notify::delivery::SmsCaps;
 use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits, Notifier, Outbox};
 use motcua_infra::outbox_worker::Courier;
@@ -108,6 +109,9 @@ impl Stores {
 /// Everything opened from a data directory.
 pub struct Home {
     pub store: Stores,
+    /// The public API's abuse limits (from the environment, see
+    /// [`crate::state::public_limits_from_env`]).
+    pub public_limits: PublicLimits,
     pub keys: Arc<LocalKeys>,
     pub server_key: Arc<[u8]>,
     pub data_dir: PathBuf,
@@ -131,7 +135,8 @@ impl Home {
         {
             tracing::info!("seeded the sample province catalogue");
         }
-        Ok(Self { store, keys, server_key: server_key.into_bytes().into(), data_dir: data_dir.into() })
+        let public_limits = crate::state::public_limits_from_env().map_err(ServerError::Invalid)?;
+        Ok(Self { store, keys, server_key: server_key.into_bytes().into(), data_dir: data_dir.into(), public_limits })
     }
 
     pub fn state(&self) -> AppState {
@@ -141,6 +146,8 @@ impl Home {
             clock: Arc::new(SystemClock),
             auth: self.keys.clone(),
             server_key: self.server_key.clone(),
+            limits: self.store.limits.clone(),
+            public_limits: self.public_limits,
         }
     }
 
@@ -210,7 +217,11 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let local = listener.local_addr().map_err(|e| ServerError::Bind(addr, e))?;
     tracing::info!(addr = %local, data_dir = %data_dir.display(), store = ?store, "motcua listening");
     let app = crate::routes::app(home.state()).layer(cors).layer(tower_http::trace::TraceLayer::new_for_http());
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServerError::Serve)?;
+    // The peer address feeds the per-client limits.
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     if let Some(h) = housekeeping {

@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use motcua_domain::ports::{Catalogue, Clock, DossierStore};
+use motcua_domain::limits::PublicLimits;
+use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits};
 
 use crate::auth::SharedAuthenticator;
 
@@ -14,4 +15,23 @@ pub struct AppState {
     pub auth: SharedAuthenticator,
     /// Keys the lookup secrets of idempotent filings (see `service::secrets`).
     pub server_key: Arc<[u8]>,
+    /// Counters for the public limits.
+    pub limits: Arc<dyn Limits>,
+    pub public_limits: PublicLimits,
+}
+
+/// The public limits, from `MOTCUA_SUBMISSION_LIMIT` (default `20/10m` per client address) and
+/// `MOTCUA_LOOKUP_FAILURE_LIMIT` (default `10/1h` wrong secrets per dossier).
+pub fn public_limits_from_env() -> Result<PublicLimits, String> {
+    let mut limits = PublicLimits::default();
+    let read = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let Some(text) = read("MOTCUA_SUBMISSION_LIMIT") {
+        limits.submissions =
+            motcua_domain::limits::RateLimit::parse(&text).map_err(|e| format!("MOTCUA_SUBMISSION_LIMIT: {e}"))?;
+    }
+    if let Some(text) = read("MOTCUA_LOOKUP_FAILURE_LIMIT") {
+        limits.lookup_failures =
+            motcua_domain::limits::RateLimit::parse(&text).map_err(|e| format!("MOTCUA_LOOKUP_FAILURE_LIMIT: {e}"))?;
+    }
+    Ok(limits)
 }

@@ -17,6 +17,27 @@ impl RateLimit {
         Self { max, window }
     }
 
+    /// Parses `<max>/<window>`, the window a number with `s`, `m`, `h` or `d`: `20/10m`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let err = || format!("`{text}` is not a rate limit like `20/10m` (uses per window in s, m, h or d)");
+        let (max, window) = text.trim().split_once('/').ok_or_else(err)?;
+        let max: u32 = max.trim().parse().map_err(|_| err())?;
+        let window = window.trim();
+        let unit = window.chars().last().ok_or_else(err)?;
+        let amount: i64 = window[..window.len() - unit.len_utf8()].parse().map_err(|_| err())?;
+        let seconds = match unit {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(err()),
+        };
+        if max == 0 || !(1..=366 * 86_400).contains(&amount.saturating_mul(seconds)) {
+            return Err(err());
+        }
+        Ok(Self::new(max, Duration::seconds(amount * seconds)))
+    }
+
     /// The start of the window `now` falls in (windows are aligned to the Unix epoch).
     pub fn window_start(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         let len = self.window.num_seconds().max(1);
@@ -62,6 +83,23 @@ mod tests {
         assert_eq!(start, Utc.with_ymd_and_hms(2026, 3, 2, 9, 10, 0).unwrap());
         assert_eq!(limit.window_start(start), start);
         assert_eq!(limit.window_start(start + Duration::minutes(10)), start + Duration::minutes(10));
+    }
+
+    #[test]
+    fn limits_parse_from_text() {
+        assert_eq!(RateLimit::parse("20/10m"), Ok(RateLimit::new(20, Duration::minutes(10))));
+        assert_eq!(RateLimit::parse(" 5 / 1h "), Ok(RateLimit::new(5, Duration::hours(1))));
+        assert_eq!(RateLimit::parse("1000/1d"), Ok(RateLimit::new(1000, Duration::days(1))));
+        for bad in ["", "20", "20/", "/10m", "0/10m", "20/10", "20/10w", "-1/1h", "20/0s", "20/999d", "x/1h", "20/ñ"] {
+            assert!(RateLimit::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(text in "\\PC{0,12}") {
+            let _ = RateLimit::parse(&text);
+        }
     }
 
     #[test]

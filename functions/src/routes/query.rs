@@ -156,7 +156,7 @@ async fn lookup(State(state): State<AppState>, Path(code): Path<String>, headers
     match header(&headers, "x-lookup-secret") {
         None => Ok(Json(PublicStatusView::of(&stored.dossier)).into_response()),
         Some(secret) => {
-            dossiers::check_secret(&stored, Some(secret))?;
+            dossiers::check_secret(&state, &stored, Some(secret)).await?;
             let events = dossiers::history(&state, &stored.dossier).await?;
             Ok(Json(ApplicantDossierView::of(&stored.dossier, &events)).into_response())
         }

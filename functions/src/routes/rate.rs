@@ -32,7 +32,7 @@ async fn rate(
     ApiJson(rating): ApiJson<Rating>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
     let stored = dossiers::load(&state, &code).await?;
-    dossiers::check_secret(&stored, header(&headers, "x-lookup-secret"))?;
+    dossiers::check_secret(&state, &stored, header(&headers, "x-lookup-secret")).await?;
     let d = dossiers::act(&state, stored, Actor::Applicant, Command::Rate { rating }).await?;
     applicant_view(&state, d).await
 }

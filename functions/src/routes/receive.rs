@@ -128,7 +128,7 @@ async fn receipt(State(state): State<AppState>, Path(code): Path<String>, reques
         let officer = state.auth.authenticate(&request)?;
         dossiers::check_officer_may_see(&officer, &stored.dossier)?;
     } else {
-        dossiers::check_secret(&stored, header(&request.headers, "x-lookup-secret"))?;
+        dossiers::check_secret(&state, &stored, header(&request.headers, "x-lookup-secret")).await?;
     }
     let d = stored.dossier;
     let procedure = service::procedure(&state, &d.procedure_code).await?;

@@ -12,10 +12,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{header as header_value, ApiJson, JsonOrEmpty, RawJson};
+use crate::extract::{header as header_value, ApiJson, ClientAddress, JsonOrEmpty, RawJson};
 use crate::service::filing::{open_dossier, Answer, IdempotencyKey};
 use crate::service::input::{documents, DocumentInput, SubmitRequest};
-use crate::service::{dossiers, input};
+use crate::service::{dossiers, guard, input};
 use crate::state::AppState;
 use crate::views::{ApplicantDossierView, SubmissionView};
 
@@ -34,12 +34,14 @@ pub fn answer(a: Answer) -> Response {
     responses(
         (status = 201, description = "filed; the lookup secret is shown this once", body = SubmissionView),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn submit(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     body: RawJson<SubmitRequest>,
 ) -> ApiResult<Response> {
+    guard::admit_submission(&state, &client).await?;
     let key = IdempotencyKey::parse("submit".into(), header_value(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
     let new =
@@ -68,7 +70,7 @@ async fn supplement(
     ApiJson(req): ApiJson<SupplementRequest>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
     let stored = dossiers::load(&state, &code).await?;
-    dossiers::check_secret(&stored, header_value(&headers, "x-lookup-secret"))?;
+    dossiers::check_secret(&state, &stored, header_value(&headers, "x-lookup-secret")).await?;
     let command = Command::Supplement { documents: input::documents(req.documents), note: req.note };
     applicant_view(&state, dossiers::act(&state, stored, Actor::Applicant, command).await?).await
 }
@@ -92,7 +94,7 @@ async fn withdraw(
     JsonOrEmpty(req): JsonOrEmpty<WithdrawRequest>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
     let stored = dossiers::load(&state, &code).await?;
-    dossiers::check_secret(&stored, header_value(&headers, "x-lookup-secret"))?;
+    dossiers::check_secret(&state, &stored, header_value(&headers, "x-lookup-secret")).await?;
     let d = dossiers::act(&state, stored, Actor::Applicant, Command::Withdraw { reason: req.reason }).await?;
     applicant_view(&state, d).await
 }

@@ -1,12 +1,10 @@
 //! Actions on existing dossiers and the views of them.
 
-use axum::http::StatusCode;
 use motcua_domain::catalogue::Officer;
 use motcua_domain::lifecycle::{decide, Actor, Command, Context, Dossier, HistoryEvent};
 use motcua_domain::notify::messages_for;
 use motcua_domain::ports::{Commit, StoredDossier};
 
-use super::secrets::secret_matches;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -15,21 +13,7 @@ pub async fn load(state: &AppState, code: &str) -> ApiResult<StoredDossier> {
     state.dossiers.get(&code).await?.ok_or_else(ApiError::dossier_not_found)
 }
 
-/// Checks the applicant's `X-Lookup-Secret`.
-pub fn check_secret(stored: &StoredDossier, secret: Option<&str>) -> ApiResult<()> {
-    let Some(secret) = secret.filter(|s| !s.trim().is_empty()) else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "lookup_secret_required",
-            "cần mã tra cứu (X-Lookup-Secret) / the dossier's lookup secret is required (X-Lookup-Secret)",
-        ));
-    };
-    if secret_matches(secret, &stored.lookup_secret_hash) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("lookup_secret_invalid", "mã tra cứu không đúng / the lookup secret is wrong"))
-    }
-}
+pub use super::guard::check_secret;
 
 /// Whether `officer` works on `d`: its agency, or the agency of one of its workflow steps.
 pub fn officer_may_see(officer: &Officer, d: &Dossier) -> bool {

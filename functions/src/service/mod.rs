@@ -3,6 +3,7 @@
 
 pub mod dossiers;
 pub mod filing;
+pub mod guard;
 pub mod input;
 pub mod secrets;
 

@@ -1,0 +1,67 @@
+//! The public API's abuse limits (OWASP API4): online submissions per client address, and wrong
+//! lookup secrets per dossier. A dossier whose secret was guessed wrong too often refuses even
+//! the right one until the window ends, so the ~79-bit secret cannot be brute-forced; the
+//! comparison itself takes the same time wherever the guess differs.
+
+use motcua_domain::limits::RateLimit;
+use motcua_domain::ports::StoredDossier;
+
+use super::secrets::secret_matches;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ClientAddress;
+use crate::state::AppState;
+
+fn retry_after(state: &AppState, limit: &RateLimit) -> i64 {
+    let now = state.clock.now();
+    (limit.window_start(now) + limit.window - now).num_seconds()
+}
+
+fn too_many_guesses(state: &AppState) -> ApiError {
+    let limit = state.public_limits.lookup_failures;
+    ApiError::too_many(
+        "too_many_lookup_attempts",
+        "nhập sai mã tra cứu quá nhiều lần, vui lòng thử lại sau / too many wrong lookup secrets for this dossier; try again later",
+        retry_after(state, &limit),
+    )
+}
+
+/// Checks the applicant's `X-Lookup-Secret`, counting wrong ones against the dossier.
+pub async fn check_secret(state: &AppState, stored: &StoredDossier, secret: Option<&str>) -> ApiResult<()> {
+    let Some(secret) = secret.filter(|s| !s.trim().is_empty()) else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "lookup_secret_required",
+            "cần mã tra cứu (X-Lookup-Secret) / the dossier's lookup secret is required (X-Lookup-Secret)",
+        ));
+    };
+    let limit = state.public_limits.lookup_failures;
+    let key = format!("lookup-failures:{}", stored.dossier.code);
+    let window = limit.window_start(state.clock.now());
+    if state.limits.used(&key, window).await? >= limit.max {
+        return Err(too_many_guesses(state));
+    }
+    if secret_matches(secret, &stored.lookup_secret_hash) {
+        return Ok(());
+    }
+    tracing::warn!(dossier = %stored.dossier.code, "wrong lookup secret");
+    if !state.limits.take(&key, window, limit.window, limit.max).await? {
+        return Err(too_many_guesses(state));
+    }
+    Err(ApiError::forbidden("lookup_secret_invalid", "mã tra cứu không đúng / the lookup secret is wrong"))
+}
+
+/// Counts one online submission from `client`; refused once its window's limit is reached.
+pub async fn admit_submission(state: &AppState, client: &ClientAddress) -> ApiResult<()> {
+    let limit = state.public_limits.submissions;
+    let key = format!("submissions:{}", client.0);
+    let window = limit.window_start(state.clock.now());
+    if state.limits.take(&key, window, limit.window, limit.max).await? {
+        return Ok(());
+    }
+    tracing::warn!("submission rate limit reached for a client");
+    Err(ApiError::too_many(
+        "too_many_submissions",
+        "nộp quá nhiều hồ sơ trong thời gian ngắn, vui lòng thử lại sau / too many submissions from this address; try again later",
+        retry_after(state, &limit),
+    ))
+}
