@@ -1,113 +1,15 @@
 //! Router tests: every endpoint through `tower::ServiceExt::oneshot` over a temporary SQLite
 //! store seeded with the sample province, including each error path.
 
+mod api;
 mod support;
 
+use api::{code_of, Api};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use motcua_functions::server::Home;
 use serde_json::{json, Value};
 use support::*;
 use tower::ServiceExt;
-
-struct Api {
-    app: Router,
-    home: Home,
-    _dir: tempfile::TempDir,
-}
-
-struct Call<'a> {
-    method: &'a str,
-    uri: String,
-    token: Option<String>,
-    secret: Option<String>,
-    body: Option<String>,
-    content_type: Option<&'a str>,
-    key: Option<&'a str>,
-}
-
-impl Api {
-    async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let home = Home::open(dir.path()).await.unwrap();
-        let app = motcua_functions::routes::app(home.state());
-        Self { app, home, _dir: dir }
-    }
-
-    async fn token(&self, officer: &str) -> String {
-        self.home.token(officer, 1).await.unwrap()
-    }
-
-    fn call<'a>(&self, method: &'a str, uri: impl Into<String>) -> Call<'a> {
-        Call { method, uri: uri.into(), token: None, secret: None, body: None, content_type: None, key: None }
-    }
-
-    async fn send(&self, c: Call<'_>) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(c.method).uri(c.uri);
-        if let Some(t) = c.token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        if let Some(s) = c.secret {
-            req = req.header("x-lookup-secret", s);
-        }
-        if let Some(k) = c.key {
-            req = req.header("idempotency-key", k);
-        }
-        let body = match c.body {
-            Some(b) => {
-                req = req.header("content-type", c.content_type.unwrap_or("application/json"));
-                Body::from(b)
-            }
-            None => Body::empty(),
-        };
-        let res = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-        (status, value)
-    }
-
-    async fn post(&self, uri: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        let mut c = self.call("POST", uri);
-        c.token = token.map(str::to_owned);
-        c.body = Some(body.to_string());
-        self.send(c).await
-    }
-
-    async fn post_secret(&self, uri: &str, secret: Option<&str>, body: Value) -> (StatusCode, Value) {
-        let mut c = self.call("POST", uri);
-        c.secret = secret.map(str::to_owned);
-        c.body = Some(body.to_string());
-        self.send(c).await
-    }
-
-    async fn get(&self, uri: &str, token: Option<&str>, secret: Option<&str>) -> (StatusCode, Value) {
-        let mut c = self.call("GET", uri);
-        c.token = token.map(str::to_owned);
-        c.secret = secret.map(str::to_owned);
-        self.send(c).await
-    }
-
-    async fn put(&self, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let mut c = self.call("PUT", uri);
-        c.token = Some(token.to_owned());
-        c.body = Some(body.to_string());
-        self.send(c).await
-    }
-
-    /// Files the criminal-record request online: (code, secret).
-    async fn submit(&self) -> (String, String) {
-        let (s, v) = self.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
-        assert_eq!(s, StatusCode::CREATED, "{v}");
-        (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
-    }
-}
-
-fn code_of(v: &Value) -> &str {
-    v["error"]["code"].as_str().unwrap_or("<no error code>")
-}
 
 #[tokio::test]
 async fn catalogue_search_is_diacritic_insensitive_and_paginated() {

@@ -1,0 +1,125 @@
+//! The whole API in process: the routers over a temporary SQLite store seeded with the sample
+//! province, called through `tower::ServiceExt::oneshot`.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use motcua_functions::server::Home;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::support::criminal_record_filing;
+
+pub struct Api {
+    pub app: Router,
+    pub home: Home,
+    pub _dir: tempfile::TempDir,
+}
+
+pub struct Call<'a> {
+    pub method: &'a str,
+    pub uri: String,
+    pub token: Option<String>,
+    pub secret: Option<String>,
+    pub body: Option<String>,
+    pub content_type: Option<&'a str>,
+    pub key: Option<&'a str>,
+}
+
+impl Api {
+    pub async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    /// With submission limits no test reaches (for suites that file many dossiers).
+    pub async fn many_filings() -> Self {
+        Self::with(|home| {
+            home.public_limits.submissions =
+                motcua_domain::limits::RateLimit::new(1_000_000, chrono::Duration::minutes(1))
+        })
+        .await
+    }
+
+    pub async fn with(adjust: impl FnOnce(&mut Home)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut home = Home::open(dir.path()).await.unwrap();
+        adjust(&mut home);
+        let app = motcua_functions::routes::app(home.state());
+        Self { app, home, _dir: dir }
+    }
+
+    pub async fn token(&self, officer: &str) -> String {
+        self.home.token(officer, 1).await.unwrap()
+    }
+
+    pub fn call<'a>(&self, method: &'a str, uri: impl Into<String>) -> Call<'a> {
+        Call { method, uri: uri.into(), token: None, secret: None, body: None, content_type: None, key: None }
+    }
+
+    pub async fn send(&self, c: Call<'_>) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(c.method).uri(c.uri);
+        if let Some(t) = c.token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if let Some(s) = c.secret {
+            req = req.header("x-lookup-secret", s);
+        }
+        if let Some(k) = c.key {
+            req = req.header("idempotency-key", k);
+        }
+        let body = match c.body {
+            Some(b) => {
+                req = req.header("content-type", c.content_type.unwrap_or("application/json"));
+                Body::from(b)
+            }
+            None => Body::empty(),
+        };
+        let res = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let value = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        (status, value)
+    }
+
+    pub async fn post(&self, uri: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut c = self.call("POST", uri);
+        c.token = token.map(str::to_owned);
+        c.body = Some(body.to_string());
+        self.send(c).await
+    }
+
+    pub async fn post_secret(&self, uri: &str, secret: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut c = self.call("POST", uri);
+        c.secret = secret.map(str::to_owned);
+        c.body = Some(body.to_string());
+        self.send(c).await
+    }
+
+    pub async fn get(&self, uri: &str, token: Option<&str>, secret: Option<&str>) -> (StatusCode, Value) {
+        let mut c = self.call("GET", uri);
+        c.token = token.map(str::to_owned);
+        c.secret = secret.map(str::to_owned);
+        self.send(c).await
+    }
+
+    pub async fn put(&self, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        let mut c = self.call("PUT", uri);
+        c.token = Some(token.to_owned());
+        c.body = Some(body.to_string());
+        self.send(c).await
+    }
+
+    /// Files the criminal-record request online: (code, secret).
+    pub async fn submit(&self) -> (String, String) {
+        let (s, v) = self.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
+    }
+}
+
+pub fn code_of(v: &Value) -> &str {
+    v["error"]["code"].as_str().unwrap_or("<no error code>")
+}
