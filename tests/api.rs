@@ -43,6 +43,15 @@ impl Api {
         .await
     }
 
+    /// Over stores opened already (a DynamoDB table, say).
+    pub async fn over(stores: motcua_functions::server::Stores) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut home = Home::open_on(dir.path(), stores).await.unwrap();
+        home.public_limits.submissions = motcua_domain::limits::RateLimit::new(1_000_000, chrono::Duration::minutes(1));
+        let app = motcua_functions::routes::app(home.state());
+        Self { app, home, _dir: dir }
+    }
+
     pub async fn with(adjust: impl FnOnce(&mut Home)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut home = Home::open(dir.path()).await.unwrap();

@@ -72,7 +72,8 @@ pub struct Stores {
 }
 
 impl Stores {
-    fn of<S: DossierStore + Catalogue + Outbox + Limits + Clone + 'static>(
+    /// One store serving every port (`sqlite`: the same store, for its housekeeping).
+    pub fn of<S: DossierStore + Catalogue + Outbox + Limits + Clone + 'static>(
         store: S,
         sqlite: Option<SqliteStore>,
     ) -> Self {
@@ -125,6 +126,12 @@ impl Home {
     pub async fn open_with(data_dir: &Path, choice: &StoreChoice) -> Result<Self, ServerError> {
         std::fs::create_dir_all(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let store = Stores::open(choice, data_dir).await?;
+        Self::open_on(data_dir, store).await
+    }
+
+    /// Opens the data directory's keys over stores opened already, seeding an empty catalogue.
+    pub async fn open_on(data_dir: &Path, store: Stores) -> Result<Self, ServerError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let keys = Arc::new(LocalKeys::load_or_create(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
         let server_key = crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
             .map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
