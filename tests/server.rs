@@ -18,7 +18,8 @@ pub struct Server {
     pub data_dir: PathBuf,
     pub log: PathBuf,
     pub env: Vec<(String, String)>,
-    pub _dir: tempfile::TempDir,
+    /// The temporary directory holding the data directory, unless the caller owns it.
+    pub _dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -29,19 +30,27 @@ impl Server {
     /// Starts the server with extra environment (also given to `motcua token`).
     pub fn start_with(env: Vec<(String, String)>) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let data_dir = dir.path().join("data");
-        let log = dir.path().join("server.log");
+        let mut server = Self::start_in(&dir.path().join("data"), env);
+        server._dir = Some(dir);
+        server
+    }
+
+    /// Starts the server on `data_dir` (kept by the caller, e.g. across restarts).
+    pub fn start_in(data_dir: &Path, env: Vec<(String, String)>) -> Self {
+        std::fs::create_dir_all(data_dir).unwrap();
+        let log = data_dir.with_extension(format!("log.{}", rand::random::<u32>()));
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
-            .arg(&data_dir)
+            .arg(data_dir)
             .env("MOTCUA_LOG", "debug")
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let server = Self { child, base: format!("http://127.0.0.1:{port}"), data_dir, log, env, _dir: dir };
+        let server =
+            Self { child, base: format!("http://127.0.0.1:{port}"), data_dir: data_dir.into(), log, env, _dir: None };
         let deadline = Instant::now() + Duration::from_secs(30);
         while ureq::get(&format!("{}/v1/health", server.base)).call().is_err() {
             assert!(
@@ -52,6 +61,12 @@ impl Server {
             std::thread::sleep(Duration::from_millis(100));
         }
         server
+    }
+
+    /// Kills the server at once (SIGKILL: no shutdown, no flush).
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn token(&self, officer: &str) -> String {

@@ -66,3 +66,101 @@ fn an_event_edited_behind_the_apis_back_breaks_the_chain() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let _: Value = report;
 }
+
+/// Submits and receives until the server stops answering; returns what was acknowledged:
+/// (code, secret, received).
+fn load(base: String, desk: String, seed: usize) -> Vec<(String, String, bool)> {
+    let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(5)).build();
+    let mut acked = vec![];
+    for n in 0.. {
+        let phone = format!("09{:08}", (seed * 1_000_003 + n) % 100_000_000);
+        let filed = agent.post(&format!("{base}/v1/dossiers")).send_json(support::criminal_record_filing(&phone));
+        let Ok(response) = filed else { break };
+        let v: Value = response.into_json().unwrap();
+        let (code, secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
+        acked.push((code.clone(), secret, false));
+        if n % 2 == 0 {
+            let received = agent
+                .post(&format!("{base}/v1/dossiers/{code}/receive"))
+                .set("authorization", &format!("Bearer {desk}"))
+                .send_json(json!({}));
+            match received {
+                Ok(_) => acked.last_mut().unwrap().2 = true,
+                Err(ureq::Error::Status(s, r)) => panic!("receive {code}: {s} {}", r.into_string().unwrap_or_default()),
+                Err(_) => break,
+            }
+        }
+    }
+    acked
+}
+
+/// Every acknowledged filing is there, and every acknowledged reception.
+fn check_acknowledged(server: &Server, acked: &[(String, String, bool)]) {
+    for (code, secret, received) in acked {
+        let (s, v) = server.request("GET", &format!("/v1/dossiers/{code}"), None, Some(secret), None);
+        assert_eq!(s, 200, "acknowledged {code} is lost: {v}");
+        if *received {
+            assert_eq!(v["status"], "received", "{code}: acknowledged reception is lost");
+        }
+    }
+}
+
+#[test]
+fn kill_9_during_load_loses_nothing_acknowledged_and_sends_each_notice_once() {
+    let rounds: usize = std::env::var("MOTCUA_CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(6);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let env = vec![("MOTCUA_SUBMISSION_LIMIT".to_owned(), "1000000/1m".to_owned())];
+    let mut acked: Vec<(String, String, bool)> = vec![];
+    for round in 0..rounds {
+        let server = Server::start_in(&data, env.clone());
+        check_acknowledged(&server, &acked);
+        let desk = server.token("tuphap.motcua");
+        let loaders: Vec<_> = (0..4)
+            .map(|t| {
+                let (base, desk) = (server.base.clone(), desk.clone());
+                std::thread::spawn(move || load(base, desk, round * 10 + t))
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(300 + rand::random::<u64>() % 700));
+        server.kill();
+        for l in loaders {
+            acked.extend(l.join().unwrap());
+        }
+    }
+    let server = Server::start_in(&data, env);
+    check_acknowledged(&server, &acked);
+    assert!(acked.len() > 10 * rounds, "the load made progress: {}", acked.len());
+
+    // Every notice committed is delivered once: the worker catches up after the last restart.
+    let db = rusqlite::Connection::open(data.join("motcua.sqlite3")).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    let undelivered =
+        || -> i64 { db.query_row("SELECT count(*) FROM outbox WHERE state != 'delivered'", [], |r| r.get(0)).unwrap() };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while undelivered() > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(undelivered(), 0, "every committed notice ends delivered");
+    let ids: Vec<String> =
+        db.prepare("SELECT id FROM outbox").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    let sink = std::fs::read_to_string(data.join("sent-messages.jsonl")).unwrap();
+    let mut lines_per_id = std::collections::HashMap::new();
+    for line in sink.lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("a torn sink line {line:?}: {e}"));
+        *lines_per_id.entry(v["id"].as_str().unwrap().to_owned()).or_insert(0) += 1;
+    }
+    assert_eq!(lines_per_id.len(), ids.len(), "one sink line per committed notice");
+    for id in &ids {
+        assert_eq!(lines_per_id.get(id), Some(&1), "{id} delivered exactly once");
+    }
+    let dossiers: i64 = db.query_row("SELECT count(*) FROM dossiers", [], |r| r.get(0)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua")).args(["verify", "--data-dir"]).arg(&data).output().unwrap();
+    assert!(out.status.success(), "no half-applied action: {}", String::from_utf8_lossy(&out.stdout));
+    println!(
+        "{rounds} kill -9 rounds: {} acknowledged filings ({} received), {dossiers} dossiers stored, {} notices each sent once",
+        acked.len(),
+        acked.iter().filter(|a| a.2).count(),
+        ids.len()
+    );
+}

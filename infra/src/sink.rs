@@ -47,6 +47,7 @@ impl LocalSink {
                 }
             }
         }
+        drop_torn_tail(&path)?;
         let file = OpenOptions::new().create(true).append(true).open(&path)?;
         Ok(Self { path, state: Mutex::new((file, seen)) })
     }
@@ -54,6 +55,17 @@ impl LocalSink {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Cuts a last line left unfinished by a crash mid-write: that message was never recorded as
+/// sent, so it will be written again, whole, on a line of its own.
+fn drop_torn_tail(path: &Path) -> std::io::Result<()> {
+    let Ok(bytes) = std::fs::read(path) else { return Ok(()) };
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(());
+    }
+    let keep = bytes.iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0);
+    OpenOptions::new().write(true).open(path)?.set_len(keep as u64)
 }
 
 #[async_trait]
@@ -86,5 +98,21 @@ impl Notifier for LocalSink {
 
     fn idempotent(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_torn_by_a_crash_is_cut_on_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sent.jsonl");
+        std::fs::write(&path, "{\"id\":\"a\"}\n{\"id\":\"b\",\"chan").unwrap();
+        let sink = LocalSink::open(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"id\":\"a\"}\n");
+        assert!(sink.state.lock().unwrap().1.contains("a"));
+        assert!(!sink.state.lock().unwrap().1.contains("b"), "b was never written whole");
     }
 }
