@@ -164,3 +164,70 @@ fn kill_9_during_load_loses_nothing_acknowledged_and_sends_each_notice_once() {
         ids.len()
     );
 }
+
+#[test]
+fn personal_data_never_reaches_logs_or_unauthenticated_answers() {
+    let server = Server::start_with(vec![("MOTCUA_LOG".into(), "trace".into())]);
+    let pii = [
+        "Phạm Thị Xuyến Zzyzx",
+        "Zzyzx",
+        "079299123456",
+        "0977123456",
+        "977123456",
+        "zzyzx.pii@example.vn",
+        "Ngõ Bí Mật",
+        "Đoàn Văn Qwerty",
+    ];
+    let mut filing = support::criminal_record_filing("0977123456");
+    filing["applicant"] = json!({
+        "kind": "citizen", "name": pii[0], "citizen_id": pii[2], "phone": pii[3], "email": pii[5],
+        "address": "Số 42 Ngõ Bí Mật, Nha Trang", "delegate_name": pii[7]
+    });
+    let (s, created) = server.request("POST", "/v1/dossiers", None, None, Some(filing));
+    assert_eq!(s, 201, "{created}");
+    let code = created["code"].as_str().unwrap().to_owned();
+    let secret = created["lookup_secret"].as_str().unwrap().to_owned();
+    let desk = server.token("tuphap.motcua");
+    server.officer(&desk, &code, "receive", json!({}));
+    // The holders of the secret and the officers do see it: the data is there to leak.
+    let (_, mine) = server.request("GET", &format!("/v1/dossiers/{code}"), None, Some(&secret), None);
+    assert!(mine.to_string().contains("Zzyzx"));
+    let (_, seen) = server.request("GET", &format!("/v1/officer/dossiers/{code}"), Some(&desk), None, None);
+    assert!(seen.to_string().contains("079299123456"));
+
+    // Everything an anonymous caller can reach, including every error it can provoke.
+    let mut answers = vec![];
+    for (method, path) in [
+        ("GET", format!("/v1/dossiers/{code}")),
+        ("GET", format!("/v1/dossiers/{code}/receipt")),
+        ("GET", format!("/v1/dossiers/{code}/verify")),
+        ("GET", format!("/v1/officer/dossiers/{code}")),
+        ("GET", "/v1/officer/dossiers".to_owned()),
+        ("GET", "/v1/procedures?q=Zzyzx".to_owned()),
+        ("GET", "/v1/agencies".to_owned()),
+        ("GET", "/v1/health".to_owned()),
+        ("GET", "/v1/openapi.json".to_owned()),
+        ("GET", "/v1/admin/officers".to_owned()),
+        ("POST", format!("/v1/dossiers/{code}/withdraw")),
+        ("POST", format!("/v1/dossiers/{code}/receive")),
+        ("POST", format!("/v1/dossiers/{code}/rating")),
+        ("POST", format!("/v1/dossiers/{code}/supplement")),
+    ] {
+        for secret in [None, Some("WRONGWRONGWRONG1")] {
+            let (s, v) = server.request(method, &path, None, secret, (method == "POST").then(|| json!({})));
+            assert!(s < 500, "{method} {path}: {s}");
+            answers.push((format!("{method} {path}"), format!("{s} {v}")));
+        }
+    }
+    // The worker has sent the notices (to the sink, which is not a log).
+    server.messages(&code, 2);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    assert!(log.lines().count() > 20, "trace logging was on");
+    for text in pii {
+        assert!(!log.contains(text), "`{text}` leaked into the server log");
+        for (request, answer) in &answers {
+            assert!(!answer.contains(text), "`{text}` leaked to an anonymous caller: {request} → {answer}");
+        }
+    }
+}

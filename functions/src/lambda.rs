@@ -11,14 +11,9 @@
 //! endpoint come from the standard AWS variables.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use aws_lambda_events::event::dynamodb;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
-use axum::extract::{MatchedPath, Request};
-use axum::middleware::Next;
-use axum::response::Response;
-use lambda_http::request::RequestContext;
 use lambda_runtime::{service_fn, LambdaEvent};
 use motcua_domain::notify::delivery::SmsCaps;
 use motcua_infra::outbox_worker::Courier;
@@ -70,30 +65,6 @@ async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
     Ok(store)
 }
 
-/// Logs each request: request id, method, route, path (which names the dossier, not the
-/// applicant), status and latency; never bodies, query strings or headers.
-async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
-    let path = request.uri().path().to_owned();
-    let request_id = match request.extensions().get::<RequestContext>() {
-        Some(RequestContext::ApiGatewayV2(c)) => c.request_id.clone(),
-        _ => None,
-    };
-    let response = next.run(request).await;
-    tracing::info!(
-        request_id = request_id.as_deref().unwrap_or("-"),
-        method = %method,
-        route = route.as_deref().unwrap_or("-"),
-        path = %path,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request"
-    );
-    response
-}
-
 /// Serves `family` under the Lambda runtime until the sandbox is shut down.
 pub async fn run_http(family: Family) -> Result<(), Error> {
     init_logging();
@@ -108,7 +79,7 @@ pub async fn run_http(family: Family) -> Result<(), Error> {
         auth: Arc::new(GatewayClaims),
         server_key: server_key(family)?,
     };
-    let app = family.app(state).layer(axum::middleware::from_fn(log_request));
+    let app = family.app(state).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!(family = family.name(), "initialised");
     lambda_http::run(app).await
 }

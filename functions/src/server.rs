@@ -223,7 +223,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| ServerError::Bind(addr, e))?;
     let local = listener.local_addr().map_err(|e| ServerError::Bind(addr, e))?;
     tracing::info!(addr = %local, data_dir = %data_dir.display(), store = ?store, "motcua listening");
-    let app = crate::routes::app(home.state()).layer(cors).layer(tower_http::trace::TraceLayer::new_for_http());
+    let app =
+        crate::routes::app(home.state()).layer(cors).layer(axum::middleware::from_fn(crate::request_log::log_request));
     // The peer address feeds the per-client limits.
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
