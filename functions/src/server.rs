@@ -110,6 +110,8 @@ impl Stores {
 /// Everything opened from a data directory.
 pub struct Home {
     pub store: Stores,
+    /// Who verifies officers' tokens: the local keys unless an OIDC issuer is configured.
+    pub auth: crate::auth::SharedAuthenticator,
     /// The public API's abuse limits (from the environment, see
     /// [`crate::state::public_limits_from_env`]).
     pub public_limits: PublicLimits,
@@ -143,7 +145,14 @@ impl Home {
             tracing::info!("seeded the sample province catalogue");
         }
         let public_limits = crate::state::public_limits_from_env().map_err(ServerError::Invalid)?;
-        Ok(Self { store, keys, server_key: server_key.into_bytes().into(), data_dir: data_dir.into(), public_limits })
+        Ok(Self {
+            store,
+            auth: keys.clone(),
+            keys,
+            server_key: server_key.into_bytes().into(),
+            data_dir: data_dir.into(),
+            public_limits,
+        })
     }
 
     pub fn state(&self) -> AppState {
@@ -151,7 +160,7 @@ impl Home {
             dossiers: self.store.dossiers.clone(),
             catalogue: self.store.catalogue.clone(),
             clock: Arc::new(SystemClock),
-            auth: self.keys.clone(),
+            auth: self.auth.clone(),
             server_key: self.server_key.clone(),
             limits: self.store.limits.clone(),
             public_limits: self.public_limits,
@@ -175,14 +184,25 @@ pub struct ServeOptions {
     pub cors_origins: Vec<String>,
     pub store: StoreChoice,
     pub notifier: NotifierChoice,
+    /// Verify officers' tokens with this OIDC issuer instead of the local signing key.
+    pub oidc: Option<crate::auth::oidc::OidcConfig>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
 pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
-    let ServeOptions { addr, data_dir, cors_origins, store, notifier } = options;
+    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc } = options;
     let data_dir = data_dir.as_path();
     let cors = cors_layer(&cors_origins)?;
-    let home = Home::open_with(data_dir, &store).await?;
+    let mut home = Home::open_with(data_dir, &store).await?;
+    if let Some(config) = oidc {
+        let issuer = config.issuer.clone();
+        let verifier = tokio::task::spawn_blocking(move || crate::auth::oidc::OidcVerifier::discover(config))
+            .await
+            .map_err(|e| ServerError::Invalid(e.to_string()))?
+            .map_err(ServerError::Invalid)?;
+        home.auth = Arc::new(verifier);
+        tracing::info!(issuer, "officer tokens are verified with the OIDC issuer's keys");
+    }
     let notifier: Arc<dyn Notifier> = match notifier {
         NotifierChoice::Sink => {
             Arc::new(LocalSink::open(data_dir.join(SINK)).map_err(|e| ServerError::DataDir(data_dir.into(), e))?)

@@ -5,6 +5,7 @@
 //! an [`Officer`].
 
 pub mod gateway;
+pub mod oidc;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -136,7 +137,7 @@ pub fn officer_from_claims(c: Claims) -> Result<Officer, ApiError> {
 }
 
 /// The token of the request's `Authorization: Bearer` header.
-fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     let header = crate::extract::header(headers, "authorization")
         .ok_or_else(|| ApiError::unauthenticated("cần đăng nhập / a bearer token is required"))?;
     let token = header

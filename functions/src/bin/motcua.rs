@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use motcua_domain::codes::DossierCode;
 use motcua_domain::ports::StoreError;
-use motcua_functions::server::{Home, NotifierChoice, ServeOptions, StoreChoice};
+use motcua_functions::auth::oidc::OidcConfig;
+use motcua_functions::server::{Home, NotifierChoice, ServeOptions, ServerError, StoreChoice};
 
 /// motcua — hệ thống một cửa điện tử. Serves the whole HTTP API v1 on one port over an
 /// embedded SQLite database, delivering SMS/email notifications to a local JSON-lines sink.
@@ -43,6 +44,8 @@ enum Command {
         /// MOTCUA_SMS_SENDER_ID, MOTCUA_SES_CONFIGURATION_SET and the AWS variables).
         #[arg(long, env = "MOTCUA_NOTIFIER", value_enum, default_value_t = Notifier::Sink)]
         notifier: Notifier,
+        #[command(flatten)]
+        oidc: OidcArgs,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -83,6 +86,43 @@ enum Store {
 enum Notifier {
     Sink,
     Aws,
+}
+
+/// Officer tokens from a real OpenID Connect issuer instead of the local signing key.
+#[derive(Args)]
+struct OidcArgs {
+    /// The issuer (`iss`), e.g. https://cognito-idp.ap-southeast-1.amazonaws.com/<pool id>;
+    /// its discovery document gives the JWKS. Without it, the local key signs and verifies.
+    #[arg(long, env = "MOTCUA_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// The audience tokens must carry (`aud`; for Cognito access tokens, `client_id`).
+    #[arg(long, env = "MOTCUA_OIDC_AUDIENCE", requires = "oidc_issuer")]
+    oidc_audience: Option<String>,
+    /// The JWKS address, when the issuer has no discovery document.
+    #[arg(long, env = "MOTCUA_OIDC_JWKS_URL", requires = "oidc_issuer")]
+    oidc_jwks_url: Option<String>,
+    /// Cognito's `token_use` to require: `id` or `access`.
+    #[arg(long, env = "MOTCUA_OIDC_TOKEN_USE", requires = "oidc_issuer", value_parser = ["id", "access"])]
+    oidc_token_use: Option<String>,
+    /// Accepted signature algorithms (asymmetric only).
+    #[arg(long, env = "MOTCUA_OIDC_ALGORITHMS", default_value = "RS256")]
+    oidc_algorithms: String,
+}
+
+impl OidcArgs {
+    fn config(self) -> Result<Option<OidcConfig>, ServerError> {
+        let Some(issuer) = self.oidc_issuer else { return Ok(None) };
+        let audience = self
+            .oidc_audience
+            .ok_or_else(|| ServerError::Invalid("--oidc-audience is required with --oidc-issuer".into()))?;
+        Ok(Some(OidcConfig {
+            issuer,
+            audience,
+            jwks_url: self.oidc_jwks_url,
+            token_use: self.oidc_token_use,
+            algorithms: OidcConfig::parse_algorithms(&self.oidc_algorithms).map_err(ServerError::Invalid)?,
+        }))
+    }
 }
 
 #[derive(Args)]
@@ -160,12 +200,19 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir, cors_origins, store, notifier } => {
+            Command::Serve { addr, data_dir, cors_origins, store, notifier, oidc } => {
                 let notifier = match notifier {
                     Notifier::Sink => NotifierChoice::Sink,
                     Notifier::Aws => NotifierChoice::Aws,
                 };
-                let options = ServeOptions { addr, data_dir, cors_origins, store: store.choice(), notifier };
+                let options = ServeOptions {
+                    addr,
+                    data_dir,
+                    cors_origins,
+                    store: store.choice(),
+                    notifier,
+                    oidc: oidc.config()?,
+                };
                 motcua_functions::server::serve(options).await.map(|()| ExitCode::SUCCESS)
             }
             Command::Token { officer, data_dir, hours, store } => {
