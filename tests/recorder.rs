@@ -1,7 +1,11 @@
-//! A recording proxy for the AWS endpoint: sits on loopback between one Lambda binary and
-//! `moto_server`, forwards every request unchanged, and remembers which DynamoDB operations it
-//! carried (with the index a `Query` used and the item kinds inside a transaction), so a test
-//! can check a function's calls against its IAM grants and count the requests of each action.
+//! A recording proxy for the AWS endpoint: sits on loopback between the code under test and
+//! `moto_server`, forwards every request, and remembers which DynamoDB operations it carried
+//! (with the index a `Query` used and the item kinds inside a transaction), so a test can check
+//! a function's calls against its IAM grants and count the requests of each action.
+//!
+//! It can also inject faults into a fraction of the requests: a 500 before forwarding, a reset
+//! connection before forwarding, a reset after forwarding (the request took effect but its
+//! answer is lost), or a delay.
 
 #![allow(dead_code)]
 
@@ -24,15 +28,59 @@ pub struct Call {
     pub partition: String,
 }
 
+/// The faults the proxy can inject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fault {
+    /// A 500 InternalServerError, without forwarding.
+    ServerError,
+    /// The connection is reset before the request is forwarded.
+    ResetBefore,
+    /// The request is forwarded and takes effect, then the connection is reset: the answer is lost.
+    ResetAfter,
+    /// The request is forwarded after 300 ms.
+    Delay,
+}
+
+/// Which fraction of requests get a fault (0 for none), and what was injected.
+#[derive(Default)]
+pub struct Faults {
+    /// Per mille of requests that get a fault.
+    pub per_mille: std::sync::atomic::AtomicU32,
+    pub injected: Mutex<std::collections::BTreeMap<Fault, usize>>,
+    pub requests: std::sync::atomic::AtomicUsize,
+}
+
+impl Faults {
+    fn pick(&self) -> Option<Fault> {
+        use std::sync::atomic::Ordering;
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        let rate = self.per_mille.load(Ordering::SeqCst);
+        if rate == 0 || rand::random::<u32>() % 1000 >= rate {
+            return None;
+        }
+        let fault =
+            [Fault::ServerError, Fault::ResetBefore, Fault::ResetAfter, Fault::Delay][rand::random::<usize>() % 4];
+        *self.injected.lock().unwrap().entry(fault).or_insert(0) += 1;
+        Some(fault)
+    }
+}
+
 #[derive(Clone)]
 struct Shared {
     upstream: String,
     calls: Arc<Mutex<Vec<Call>>>,
+    faults: Arc<Faults>,
 }
 
 pub struct Recorder {
     pub addr: SocketAddr,
     calls: Arc<Mutex<Vec<Call>>>,
+    pub faults: Arc<Faults>,
+}
+
+/// Drops the connection: the handler's task ends without an answer.
+fn reset() -> ! {
+    std::panic::resume_unwind(Box::new("injected connection reset"))
 }
 
 fn needs(operation: &str, body: &serde_json::Value) -> Vec<String> {
@@ -64,6 +112,17 @@ fn needs(operation: &str, body: &serde_json::Value) -> Vec<String> {
 
 async fn forward(State(s): State<Shared>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
+    let fault = if parts.uri.path().starts_with("/moto-api") { None } else { s.faults.pick() };
+    match fault {
+        Some(Fault::ServerError) => {
+            let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"injected"}"#;
+            return (StatusCode::INTERNAL_SERVER_ERROR, [("content-type", "application/x-amz-json-1.0")], body)
+                .into_response();
+        }
+        Some(Fault::ResetBefore) => reset(),
+        Some(Fault::Delay) => tokio::time::sleep(std::time::Duration::from_millis(300)).await,
+        _ => {}
+    }
     let body = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
     if let Some(target) = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
         if let Some(operation) = target.strip_prefix("DynamoDB_20120810.") {
@@ -112,6 +171,9 @@ async fn forward(State(s): State<Shared>, request: Request) -> Response {
     })
     .await
     .unwrap();
+    if fault == Some(Fault::ResetAfter) {
+        reset();
+    }
     match answer {
         Ok((status, mut headers, bytes)) => {
             headers.remove("content-length");
@@ -126,12 +188,19 @@ async fn forward(State(s): State<Shared>, request: Request) -> Response {
 impl Recorder {
     pub async fn start(upstream: &str) -> Self {
         let calls = Arc::new(Mutex::new(vec![]));
-        let shared = Shared { upstream: upstream.trim_end_matches('/').into(), calls: calls.clone() };
+        let faults = Arc::new(Faults::default());
+        let shared =
+            Shared { upstream: upstream.trim_end_matches('/').into(), calls: calls.clone(), faults: faults.clone() };
         let app = Router::new().fallback(forward).with_state(shared);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { addr, calls }
+        Self { addr, calls, faults }
+    }
+
+    /// Injects a fault into `per_mille` of the requests from now on (0: none).
+    pub fn inject(&self, per_mille: u32) {
+        self.faults.per_mille.store(per_mille, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn endpoint(&self) -> String {

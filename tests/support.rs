@@ -43,10 +43,24 @@ pub fn rating() -> Value {
     json!({"indicators": [2, 2, 2, 1, 2, 2, 2, 2, 2], "ease_of_use": 5, "verdict": "very_satisfied", "comment": "Nhanh"})
 }
 
+/// Everything moto_server holds (slow: read it once per check).
+pub fn moto_data() -> Value {
+    let url = format!("{}/moto-api/data.json", motcua_infra::aws::moto_endpoint());
+    ureq::get(&url).call().unwrap().into_json().unwrap()
+}
+
+/// How many SMS to each phone number moto_server has sent.
+pub fn moto_sms_per_phone(data: &Value) -> std::collections::HashMap<String, usize> {
+    let mut out = std::collections::HashMap::new();
+    for m in data["sns"]["SMS"].as_array().into_iter().flatten() {
+        *out.entry(m["phone_number"].as_str().unwrap_or_default().to_owned()).or_insert(0) += 1;
+    }
+    out
+}
+
 /// How many SMS to `phone` and emails to `email` moto_server (from `scripts/test`) has sent.
 pub fn moto_sent(phone: &str, email: &str) -> (usize, usize) {
-    let url = format!("{}/moto-api/data.json", motcua_infra::aws::moto_endpoint());
-    let data: Value = ureq::get(&url).call().unwrap().into_json().unwrap();
+    let data = moto_data();
     let sms = data["sns"]["SMS"].as_array().unwrap().iter().filter(|m| m["phone_number"] == phone).count();
     let emails = data["ses"]["Message"]
         .as_array()

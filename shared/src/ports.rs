@@ -195,6 +195,10 @@ pub enum NotifyError {
     Temporary(String),
     #[error("không thể gửi / permanent delivery failure: {0}")]
     Permanent(String),
+    /// The provider may or may not have taken the message (its answer was lost): sending
+    /// again could send it twice.
+    #[error("không rõ đã gửi hay chưa / delivery outcome unknown: {0}")]
+    Unknown(String),
 }
 
 /// Hands one message to its provider.

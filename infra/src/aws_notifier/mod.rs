@@ -59,26 +59,40 @@ const PERMANENT: &[&str] = &[
     "OptedOut",
 ];
 
+/// What a failed call says about the message. Only a definite answer allows a retry: a refusal
+/// (throttling, a 4xx) or a connection that never opened. A 5xx, a timeout, a connection lost
+/// after the request went out or an unreadable answer may hide a message the provider took,
+/// so it is `Unknown` and never resent (at most once: no duplicate SMS).
 fn classify<E>(service: &str, e: SdkError<E, HttpResponse>) -> NotifyError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    let context = format!("{service}: {}", aws_sdk_sns::error::DisplayErrorContext(&e));
     match &e {
         SdkError::ServiceError(failed) => {
             let code = failed.err().code().unwrap_or("Unknown");
-            let text = format!(
-                "{service} {code} (HTTP {}): {}",
-                failed.raw().status().as_u16(),
-                failed.err().message().unwrap_or("")
-            );
+            let status = failed.raw().status().as_u16();
+            let text = format!("{service} {code} (HTTP {status}): {}", failed.err().message().unwrap_or(""));
             if PERMANENT.contains(&code) {
                 NotifyError::Permanent(text)
+            } else if status >= 500 {
+                NotifyError::Unknown(text)
             } else {
                 NotifyError::Temporary(text)
             }
         }
-        _ => NotifyError::Temporary(format!("{service}: {}", aws_sdk_sns::error::DisplayErrorContext(&e))),
+        SdkError::ConstructionFailure(_) => NotifyError::Permanent(context),
+        // Refused before any byte went out: the connection could not be opened.
+        SdkError::DispatchFailure(_) if never_connected(&context) => NotifyError::Temporary(context),
+        _ => NotifyError::Unknown(context),
     }
+}
+
+/// Whether the error says the connection was never made (refused, unreachable, DNS).
+fn never_connected(context: &str) -> bool {
+    ["client error (Connect)", "Connection refused", "dns error", "failed to lookup address"]
+        .iter()
+        .any(|sign| context.contains(sign))
 }
 
 fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, NotifyError> {
@@ -86,8 +100,13 @@ fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, NotifyError> {
 }
 
 impl AwsNotifier {
+    /// Clients without the SDK's own retries: a retry after a lost answer could send twice,
+    /// so only the outbox decides when to try again.
     pub fn new(config: &aws_config::SdkConfig, senders: Senders) -> Self {
-        Self { sns: aws_sdk_sns::Client::new(config), ses: aws_sdk_ses::Client::new(config), senders }
+        let once = aws_config::retry::RetryConfig::disabled();
+        let sns = aws_sdk_sns::config::Builder::from(config).retry_config(once.clone()).build();
+        let ses = aws_sdk_ses::config::Builder::from(config).retry_config(once).build();
+        Self { sns: aws_sdk_sns::Client::from_conf(sns), ses: aws_sdk_ses::Client::from_conf(ses), senders }
     }
 
     async fn sms(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {

@@ -160,6 +160,13 @@ impl DynamoStore {
         }
     }
 
+    /// Whether `commit` is in the table already. Its dossier's head is the hash of its event,
+    /// which names the dossier, the action, the time and the head before: no other write has it.
+    async fn landed(&self, commit: &Commit) -> StoreResult<bool> {
+        let head = &commit.dossier.history_head;
+        Ok(!head.is_empty() && self.get(&commit.dossier.code).await?.is_some_and(|s| &s.dossier.history_head == head))
+    }
+
     /// Bumps the day's counter of `agency` and returns the new value. A create that then fails
     /// leaves a gap; a number is never handed out twice.
     async fn next_sequence(&self, agency: &AgencyCode, date: NaiveDate) -> StoreResult<u32> {
@@ -192,6 +199,13 @@ impl DossierStore for DynamoStore {
             let secret = commit.lookup_secret_hash.clone().unwrap_or_default();
             match self.transact(&commit, &secret).await {
                 Ok(()) => return Ok(commit.dossier),
+                // The SDK retried a transaction whose first attempt landed (its answer was
+                // lost): the code, or the idempotency key, is taken by this very filing.
+                Err(Refused::CodeTaken | Refused::Store(StoreError::IdempotencyKeyTaken))
+                    if self.landed(&commit).await? =>
+                {
+                    return Ok(commit.dossier)
+                }
                 Err(Refused::CodeTaken) => {
                     tracing::warn!(code = %commit.dossier.code, "dossier code already taken; allocating another");
                 }
@@ -221,6 +235,7 @@ impl DossierStore for DynamoStore {
         }
         match self.transact(&commit, "").await {
             Ok(()) => Ok(()),
+            Err(Refused::Store(StoreError::Conflict)) if self.landed(&commit).await? => Ok(()),
             Err(Refused::Store(e)) => Err(e),
             Err(Refused::CodeTaken) => Err(StoreError::Conflict),
         }

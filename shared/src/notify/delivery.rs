@@ -5,7 +5,8 @@
 //!    ▲                  │ ──accepted, awaiting a receipt: stays sending
 //!    │                  │ ──receipt────────────────────────────▶ delivered | temporary-failure | permanent-failure
 //!    └──temporary, ─────┤ ──permanent refusal──────────────────▶ permanent-failure (+ fallback, once)
-//!       retries left    │ ──temporary, no retries left─────────▶ technical-failure
+//!       (surely not     │ ──answer lost (may have gone out)────▶ technical-failure
+//!       taken), retries │ ──temporary, no retries left─────────▶ technical-failure
 //!                       └──swept past its deadline─────────────▶ technical-failure | temporary-failure
 //!                          (back to created only for a provider that recognises a resent id)
 //! ```
@@ -94,6 +95,8 @@ pub enum HandOff {
     },
     Temporary(String),
     Permanent(String),
+    /// The provider's answer was lost: it may have taken the message. Never resent.
+    Unknown(String),
 }
 
 /// A delivery report that arrives after the hand-off (SES events, SMS delivery status).
@@ -175,6 +178,10 @@ pub fn after_hand_off(
             Settlement::failed(DeliveryState::TechnicalFailure, format!("no attempt succeeded in {attempts}: {error}"))
         }
         HandOff::Permanent(error) => permanently_failed(m, error),
+        HandOff::Unknown(error) => Settlement::failed(
+            DeliveryState::TechnicalFailure,
+            format!("the provider's answer was lost; not resent, it may have gone out: {error}"),
+        ),
     }
 }
 

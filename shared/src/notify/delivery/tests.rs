@@ -72,6 +72,13 @@ fn temporary_failures_retry_with_growing_capped_backoff_then_end() {
 }
 
 #[test]
+fn a_lost_answer_is_never_resent() {
+    let s = after_hand_off(&message(true), 1, HandOff::Unknown("connection reset".into()), now(), 1.0);
+    assert_eq!(s.state, DeliveryState::TechnicalFailure);
+    assert!(s.retry_at.is_none() && s.follow_up.is_none(), "neither resent nor duplicated on the other channel");
+}
+
+#[test]
 fn a_permanent_failure_falls_back_to_the_other_channel_once() {
     let m = message(true);
     let s = after_hand_off(&m, 1, HandOff::Permanent("opted out".into()), now(), 1.0);
