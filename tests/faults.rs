@@ -119,7 +119,8 @@ async fn actions_complete_or_fail_cleanly_under_injected_faults() {
             sms_sender_id: None,
             email_from: "khong-tra-loi@motcua.example.gov.vn".into(),
             configuration_set: None,
-            receipts: false,
+            sms_receipts: false,
+            email_receipts: false,
         },
     );
     let clock = Arc::new(MovingClock(std::sync::Mutex::new(Utc::now())));

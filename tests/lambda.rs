@@ -1,7 +1,8 @@
 //! The real Lambda binaries under the Lambda Runtime API emulator, against moto's DynamoDB,
 //! SNS and SES: API Gateway HTTP API (v2) events with JWT authorizer claims drive a dossier
 //! through its life across the `submit`, `receive`, `assign`, `approve`, `rate` and `query`
-//! functions, and DynamoDB stream events drive `notify`.
+//! functions, DynamoDB stream events drive `notify`, and SES events (through SNS) and SMS
+//! delivery-status logs (through CloudWatch Logs) drive `receipts`.
 
 mod emulator;
 mod recorder;
@@ -65,6 +66,7 @@ fn binary(name: &str) -> String {
         "query" => env!("CARGO_BIN_EXE_query"),
         "admin" => env!("CARGO_BIN_EXE_admin"),
         "notify" => env!("CARGO_BIN_EXE_notify"),
+        "receipts" => env!("CARGO_BIN_EXE_receipts"),
         other => panic!("no binary {other}"),
     };
     built.to_owned()
@@ -409,4 +411,150 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
     assert!(!notify.output().contains(&phone[1..]), "no phone number in the logs");
     notify.check_calls_against_grants();
     println!("DynamoDB requests per invocation:\n{}", notify.request_counts().join("\n"));
+}
+
+/// The outbox item of `code` on `channel`, as stream JSON.
+async fn outbox_item(store: &DynamoStore, code: &str, channel: &str) -> Value {
+    let items = stream_images(store, code, "M#").await;
+    let suffix = format!(":{channel}");
+    items
+        .into_iter()
+        .find(|m| m["sk"]["S"].as_str().unwrap().ends_with(&suffix))
+        .unwrap_or_else(|| panic!("no {channel} message"))
+}
+
+fn sns_records(messages: &[Value]) -> Value {
+    let records: Vec<Value> = messages
+        .iter()
+        .map(|m| {
+            json!({"EventSource": "aws:sns", "EventVersion": "1.0",
+                   "EventSubscriptionArn": "arn:aws:sns:ap-southeast-1:123456789012:receipts:1",
+                   "Sns": {"Type": "Notification", "MessageId": "n-1", "Subject": null, "Message": m.to_string(),
+                           "TopicArn": "arn:aws:sns:ap-southeast-1:123456789012:receipts",
+                           "Timestamp": "2026-11-28T01:00:00.000Z", "SignatureVersion": "1"}})
+        })
+        .collect();
+    json!({"Records": records})
+}
+
+fn ses_event(kind: &str, provider_id: &str, to: &str) -> Value {
+    let mut event = json!({"eventType": kind, "mail": {"messageId": provider_id, "destination": [to],
+        "source": FROM, "timestamp": "2026-11-28T01:00:00.000Z"}});
+    if kind == "Bounce" {
+        event["bounce"] = json!({"bounceType": "Permanent", "bounceSubType": "General",
+                                 "bouncedRecipients": [{"emailAddress": to}]});
+    }
+    event
+}
+
+/// A CloudWatch Logs subscription batch of SNS SMS delivery-status log entries.
+fn sms_logs(entries: &[Value]) -> Value {
+    use base64::Engine;
+    use std::io::Write;
+    let batch = json!({"messageType": "DATA_MESSAGE", "owner": "123456789012",
+        "logGroup": "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber/Failure", "logStream": "s",
+        "subscriptionFilters": ["f"],
+        "logEvents": entries.iter().enumerate()
+            .map(|(i, e)| json!({"id": i.to_string(), "timestamp": 1_795_860_000_000u64, "message": e.to_string()}))
+            .collect::<Vec<_>>()});
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(batch.to_string().as_bytes()).unwrap();
+    json!({"awslogs": {"data": base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap())}})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipts_settle_awaited_messages_once_and_fall_back() {
+    let mut home = home().await;
+    let config = aws::local_config(&aws::moto_endpoint());
+    let set = format!("motcua-events-{}", rand::random::<u32>());
+    aws_sdk_ses::Client::new(&config)
+        .create_configuration_set()
+        .configuration_set(aws_sdk_ses::types::ConfigurationSet::builder().name(&set).build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    home.env.push(("MOTCUA_SES_CONFIGURATION_SET".into(), set));
+    home.env.push(("MOTCUA_DELIVERY_RECEIPTS".into(), "sms,email".into()));
+    let mut submit = start(&home, "submit").await;
+    let mut notify = start(&home, "notify").await;
+    let mut receipts = start(&home, "receipts").await;
+
+    // One applicant with a phone and an email (SMS first), one with an email only.
+    let phone = unique_phone();
+    let email = format!("cong-dan-{}@example.vn", rand::random::<u32>());
+    let mut filing = criminal_record_filing(&phone);
+    filing["applicant"]["email"] = json!(email);
+    let (_, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
+    let with_phone = created["code"].as_str().unwrap().to_owned();
+    let other_email = format!("cong-dan-{}@example.vn", rand::random::<u32>());
+    let mut filing = criminal_record_filing(&unique_phone());
+    filing["applicant"]["phone"] = Value::Null;
+    filing["applicant"]["email"] = json!(other_email);
+    let (_, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
+    let email_only = created["code"].as_str().unwrap().to_owned();
+
+    let sms = outbox_item(&home.store, &with_phone, "sms").await;
+    let mail = outbox_item(&home.store, &email_only, "email").await;
+    for (seq, m) in [(1, &sms), (2, &mail)] {
+        let batch = json!({"Records": [record(seq, "INSERT", m)]});
+        let Outcome::Response(_) = notify.invoke("a new message, awaiting receipts", &batch).await else {
+            panic!("notify failed")
+        };
+    }
+    let sms = outbox_item(&home.store, &with_phone, "sms").await;
+    let mail = outbox_item(&home.store, &email_only, "email").await;
+    for m in [&sms, &mail] {
+        assert_eq!(m["state"], json!({"S": "sending"}), "handed over, awaiting its receipt: {m}");
+    }
+    let sms_id = sms["provider_id"]["S"].as_str().unwrap().to_owned();
+    let mail_id = mail["provider_id"]["S"].as_str().unwrap().to_owned();
+
+    // The carrier says the number opted out: a permanent failure, and the email fallback.
+    let opted_out = json!({"notification": {"messageId": sms_id, "timestamp": "2026-11-28 01:00:00.000"},
+        "delivery": {"destination": format!("+84{}", &phone[1..]), "smsType": "Transactional",
+                     "providerResponse": "Phone number is opted out"},
+        "status": "FAILURE"});
+    let Outcome::Response(tally) =
+        receipts.invoke("an SMS failure log", &sms_logs(std::slice::from_ref(&opted_out))).await
+    else {
+        panic!("receipts failed: {}", receipts.output())
+    };
+    assert_eq!(tally["settled"], 1, "{tally}");
+    assert_eq!(outbox_item(&home.store, &with_phone, "sms").await["state"], json!({"S": "permanent_failure"}));
+    assert_eq!(outbox_item(&home.store, &with_phone, "email").await["state"], json!({"S": "created"}), "fallback");
+
+    // SES delivered the email; the same notification comes twice, then a late bounce and a
+    // report about a message nobody awaits.
+    let delivered = ses_event("Delivery", &mail_id, &other_email);
+    let events = sns_records(&[delivered.clone(), delivered, ses_event("Bounce", &mail_id, &other_email)]);
+    let Outcome::Response(tally) = receipts.invoke("SES events, repeated", &events).await else { panic!() };
+    assert_eq!((tally["settled"].as_u64(), tally["unchanged"].as_u64()), (Some(1), Some(2)), "{tally}");
+    assert_eq!(outbox_item(&home.store, &email_only, "email").await["state"], json!({"S": "delivered"}));
+    let stranger = sns_records(&[
+        ses_event("Delivery", "not-ours", "x@example.vn"),
+        json!({"eventType": "Send",
+        "mail": {"messageId": "not-ours"}}),
+    ]);
+    let Outcome::Response(tally) = receipts.invoke("a report for no message", &stranger).await else { panic!() };
+    assert_eq!((tally["unknown"].as_u64(), tally["ignored"].as_u64()), (Some(1), Some(1)), "{tally}");
+    let Outcome::Response(tally) = receipts.invoke("the SMS log again", &sms_logs(&[opted_out])).await else {
+        panic!()
+    };
+    assert_eq!(tally["unchanged"], 1, "a final state never moves: {tally}");
+    assert_eq!(stream_images(&home.store, &with_phone, "M#").await.len(), 2, "the fallback is created once");
+    let unreadable = sns_records(&[json!({"eventType": "Delivery", "mail": {"destination": [email]}})]);
+    let Outcome::Response(tally) = receipts.invoke("an unreadable report", &unreadable).await else { panic!() };
+    assert_eq!(tally["unreadable"], 1);
+    let Outcome::Error(_) = receipts.invoke("an unknown event", &json!({"hello": "world"})).await else {
+        panic!("an event receipts cannot read must fail, not be dropped")
+    };
+
+    let output = receipts.output();
+    assert!(
+        !output.contains(&phone[1..]) && !output.contains("cong-dan-"),
+        "no phone or address in the logs: {output}"
+    );
+    receipts.check_calls_against_grants();
+    notify.check_calls_against_grants();
+    println!("DynamoDB requests per invocation:\n{}", receipts.request_counts().join("\n"));
 }

@@ -141,7 +141,7 @@ fn every_policy_grants_exactly_what_its_code_uses() {
         assert_eq!(function["Metadata"]["BuildMethod"], "rust-cargolambda", "{binary}");
     }
     let mut expected: BTreeSet<String> = Family::ALL.iter().map(|f| f.name().to_owned()).collect();
-    expected.insert("notify".into());
+    expected.extend(["notify".into(), "receipts".into()]);
     assert_eq!(functions(&t).keys().cloned().collect::<BTreeSet<_>>(), expected);
 }
 
@@ -188,4 +188,28 @@ fn the_stream_reports_partial_failures_and_ends_in_a_dead_letter_queue() {
     let pattern: serde_json::Value =
         serde_json::from_str(&text(&stream["FilterCriteria"]["Filters"][0]["Pattern"])).unwrap();
     assert_eq!(pattern["dynamodb"]["Keys"]["sk"]["S"][0]["prefix"], motcua_infra::dynamo::keys::MESSAGE_PREFIX);
+}
+
+#[test]
+fn delivery_reports_reach_receipts_and_notify_awaits_them() {
+    let t = template();
+    let receipts = &functions(&t)["receipts"];
+    let email = &receipts["Properties"]["Events"]["EmailEvents"];
+    assert_eq!(
+        (text(&email["Type"]), text(&email["Properties"]["Topic"])),
+        ("SNS".into(), "DeliveryReceiptsTopic".into())
+    );
+    assert_eq!(text(&receipts["Properties"]["DeadLetterQueue"]["TargetArn"]), "ReceiptsDeadLetterQueue.Arn");
+    let destination = &t["Resources"]["EmailEventDestination"]["Properties"]["EventDestination"];
+    assert_eq!(text(&destination["SnsDestination"]["TopicARN"]), "DeliveryReceiptsTopic");
+    let events = list(&destination["MatchingEventTypes"]);
+    for kind in ["delivery", "bounce", "complaint", "reject"] {
+        assert!(events.contains(&kind.to_owned()), "SES publishes {kind}");
+    }
+    for filter in ["SmsDeliverySubscription", "SmsFailureSubscription"] {
+        assert_eq!(text(&t["Resources"][filter]["Properties"]["DestinationArn"]), "ReceiptsFunction.Arn", "{filter}");
+    }
+    let env = &functions(&t)["notify"]["Properties"]["Environment"]["Variables"];
+    assert!(!env["MOTCUA_DELIVERY_RECEIPTS"].is_null(), "notify waits for the receipts that are wired");
+    assert!(!env["MOTCUA_SES_CONFIGURATION_SET"].is_null(), "emails go through the configuration set");
 }

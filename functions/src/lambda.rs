@@ -123,3 +123,18 @@ pub async fn run_notify() -> Result<(), Error> {
     }))
     .await
 }
+
+/// Serves `receipts`: the providers' delivery reports, applied to the outbox.
+pub async fn run_receipts() -> Result<(), Error> {
+    init_logging();
+    let sdk = motcua_infra::aws::config_from_env().await;
+    let store = store(&sdk).await?;
+    let store = &store;
+    tracing::info!(family = "receipts", "initialised");
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
+        let delivery = crate::receipts::delivery_of(&event.payload)?;
+        let tally = crate::receipts::apply(store, delivery).await?;
+        Ok::<crate::receipts::Tally, Error>(tally)
+    }))
+    .await
+}

@@ -10,6 +10,7 @@ pub mod lambda;
 pub mod notify;
 pub mod pagination;
 pub mod permissions;
+pub mod receipts;
 pub mod request_log;
 pub mod routes;
 pub mod seed;

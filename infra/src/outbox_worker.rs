@@ -102,6 +102,7 @@ impl Courier {
             Ok(provider_id) => HandOff::Accepted { provider_id, confirmed: !self.notifier.awaits_receipts(m.channel) },
             Err(NotifyError::Temporary(e)) => HandOff::Temporary(e),
             Err(NotifyError::Permanent(e)) => HandOff::Permanent(e),
+            Err(NotifyError::Unknown(e)) => HandOff::Unknown(e),
         };
         delivery::after_hand_off(m, attempts, outcome, self.clock.now(), jitter())
     }
@@ -204,9 +205,7 @@ impl Courier {
     /// Applies a delivery receipt to the message `id`; `Ok(false)` when it changes nothing
     /// (unknown message, final already, duplicate or out of order).
     pub async fn receipt(&self, id: &str, receipt: Receipt) -> StoreResult<bool> {
-        let Some(m) = self.outbox.message(id).await? else { return Ok(false) };
-        let Some(s) = delivery::after_receipt(&m.message, m.state, receipt) else { return Ok(false) };
-        self.outbox.settle(id, &s).await
+        settle_receipt(self.outbox.as_ref(), id, receipt).await
     }
 
     /// Runs until `shutdown` turns true: delivers due messages and sweeps, polling every
@@ -226,4 +225,27 @@ impl Courier {
             }
         }
     }
+}
+
+/// What a provider's report did to the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The message left `sending` for the state the report gives.
+    Settled,
+    /// The message was not in `sending` (final already, a duplicate or late report): unchanged.
+    Unchanged,
+    /// No message awaits a report for that provider id (not ours, or not awaiting receipts).
+    Unknown,
+}
+
+/// Applies a provider's report to the message it handed over as `provider_id`.
+pub async fn apply_report(outbox: &dyn Outbox, provider_id: &str, receipt: Receipt) -> StoreResult<Applied> {
+    let Some(id) = outbox.message_of_provider(provider_id).await? else { return Ok(Applied::Unknown) };
+    Ok(if settle_receipt(outbox, &id, receipt).await? { Applied::Settled } else { Applied::Unchanged })
+}
+
+async fn settle_receipt(outbox: &dyn Outbox, id: &str, receipt: Receipt) -> StoreResult<bool> {
+    let Some(m) = outbox.message(id).await? else { return Ok(false) };
+    let Some(s) = delivery::after_receipt(&m.message, m.state, receipt) else { return Ok(false) };
+    outbox.settle(id, &s).await
 }

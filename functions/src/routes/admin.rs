@@ -160,6 +160,7 @@ async fn put_officer(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OfficerParams {
     pub agency: Option<String>,

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod approve;
 pub mod assign;
+mod doc;
 pub mod ops;
 pub mod query;
 pub mod rate;
@@ -124,7 +125,11 @@ pub fn families() -> OpenApiRouter<AppState> {
 /// The OpenAPI document generated from the routes, built once.
 pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
-    DOC.get_or_init(|| families().split_for_parts().1)
+    DOC.get_or_init(|| {
+        let mut doc = families().split_for_parts().1;
+        doc::document_common_errors(&mut doc);
+        doc
+    })
 }
 
 async fn not_found() -> Response {

@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProcedureParams {
     /// Words to find in the code, name or field; diacritics and case are ignored.
@@ -88,6 +89,7 @@ async fn procedure(State(state): State<AppState>, Path(code): Path<String>) -> A
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DueDateParams {
     /// RFC 3339; now when absent.
@@ -120,6 +122,7 @@ async fn due_date(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyParams {
     /// Only the children of this agency.
@@ -164,6 +167,7 @@ async fn lookup(State(state): State<AppState>, Path(code): Path<String>, headers
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueParams {
     pub status: Option<Status>,

@@ -21,22 +21,27 @@ pub struct Senders {
     pub email_from: String,
     /// SES configuration set that publishes delivery, bounce and complaint events.
     pub configuration_set: Option<String>,
-    /// Whether delivery receipts reach the `receipts` function (SMS delivery-status logs, and
-    /// the configuration set's events for email); without them, acceptance is delivery.
-    pub receipts: bool,
+    /// Whether SMS delivery-status logs reach the `receipts` function; without them, the
+    /// carrier's acceptance counts as delivery.
+    pub sms_receipts: bool,
+    /// Whether the configuration set's events reach the `receipts` function.
+    pub email_receipts: bool,
 }
 
 impl Senders {
     /// From `MOTCUA_EMAIL_FROM` (required), `MOTCUA_SMS_SENDER_ID` and
-    /// `MOTCUA_SES_CONFIGURATION_SET`, `MOTCUA_DELIVERY_RECEIPTS` (`true` when receipts are
-    /// wired up).
+    /// `MOTCUA_SES_CONFIGURATION_SET`, and `MOTCUA_DELIVERY_RECEIPTS`: the channels whose
+    /// receipts are wired up, comma-separated (`sms`, `email`; `true` for both).
     pub fn from_env() -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let receipts = var("MOTCUA_DELIVERY_RECEIPTS").unwrap_or_default();
+        let receipts_for = |channel: &str| receipts.split(',').map(str::trim).any(|c| c == channel || c == "true");
         Ok(Self {
             sms_sender_id: var("MOTCUA_SMS_SENDER_ID"),
             email_from: var("MOTCUA_EMAIL_FROM").ok_or("MOTCUA_EMAIL_FROM is not set")?,
             configuration_set: var("MOTCUA_SES_CONFIGURATION_SET"),
-            receipts: var("MOTCUA_DELIVERY_RECEIPTS").is_some_and(|v| v == "true"),
+            sms_receipts: receipts_for("sms"),
+            email_receipts: receipts_for("email"),
         })
     }
 }
@@ -160,8 +165,8 @@ impl Notifier for AwsNotifier {
 
     fn awaits_receipts(&self, channel: MessageChannel) -> bool {
         match channel {
-            MessageChannel::Sms => self.senders.receipts,
-            MessageChannel::Email => self.senders.receipts && self.senders.configuration_set.is_some(),
+            MessageChannel::Sms => self.senders.sms_receipts,
+            MessageChannel::Email => self.senders.email_receipts && self.senders.configuration_set.is_some(),
         }
     }
 }

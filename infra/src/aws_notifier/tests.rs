@@ -17,7 +17,13 @@ use motcua_domain::notify::DeliveryState;
 const FROM: &str = "khong-tra-loi@motcua.example.gov.vn";
 
 fn senders() -> Senders {
-    Senders { sms_sender_id: Some("MOTCUA".into()), email_from: FROM.into(), configuration_set: None, receipts: false }
+    Senders {
+        sms_sender_id: Some("MOTCUA".into()),
+        email_from: FROM.into(),
+        configuration_set: None,
+        sms_receipts: false,
+        email_receipts: false,
+    }
 }
 
 async fn notifier() -> AwsNotifier {

@@ -2,6 +2,7 @@
 //! email in Vietnamese with diacritics, SMS without (GSM-7, at most two segments).
 
 pub mod delivery;
+pub mod reports;
 pub mod sms;
 mod templates;
 
