@@ -41,6 +41,8 @@ fn any_json() -> impl Strategy<Value = Value> {
             "079203001234",
             "a@b.vn",
             "counter",
+            "tuphap.chuyenvien2",
+            "congan.chuyenvien",
             "post",
             "online",
             "\u{0000}",
@@ -119,8 +121,10 @@ fn mutated(valid: &Value, m: &Mutation) -> String {
             }
         }
         Mutation::AddUnknown(i, v) => {
+            // Into the picked field's object, or the body itself (always an object).
             let parent = pick(*i).map(|p| p.rsplit_once('/').unwrap().0.to_owned()).unwrap_or_default();
-            let target = if parent.is_empty() { Some(&mut body) } else { body.pointer_mut(&parent) };
+            let nested = !parent.is_empty() && body.pointer(&parent).is_some_and(Value::is_object);
+            let target = if nested { body.pointer_mut(&parent) } else { Some(&mut body) };
             if let Some(Value::Object(o)) = target {
                 o.insert("is_admin_override".into(), v.clone());
             }
@@ -131,9 +135,19 @@ fn mutated(valid: &Value, m: &Mutation) -> String {
     body.to_string()
 }
 
-/// Checks one answer: never a server error, and every refusal explains itself.
-fn check_answer(route: &str, body: &str, status: StatusCode, answer: &Value) -> Result<(), TestCaseError> {
+/// Checks one answer: never a server error, an unknown field never accepted (mass
+/// assignment), and every refusal explains itself.
+fn check_answer(
+    route: &str,
+    m: &Mutation,
+    body: &str,
+    status: StatusCode,
+    answer: &Value,
+) -> Result<(), TestCaseError> {
     prop_assert!(status.as_u16() < 500, "{route} answered {status} to {body}: {answer}");
+    if matches!(m, Mutation::AddUnknown(..)) {
+        prop_assert!(status.is_client_error(), "{route} accepted an unknown field: {body} -> {status}");
+    }
     if status.is_client_error() {
         let code = answer["error"]["code"].as_str().unwrap_or_default();
         prop_assert!(
@@ -161,7 +175,7 @@ fn generated_filings_never_fail_the_server() {
             let mut call = api.call("POST", "/v1/dossiers");
             call.body = Some(body.clone());
             let (status, answer) = rt.block_on(api.send(call));
-            check_answer("POST /v1/dossiers", &body, status, &answer)?;
+            check_answer("POST /v1/dossiers", &m, &body, status, &answer)?;
             if status == StatusCode::CREATED {
                 accepted.set(accepted.get() + 1);
                 let code = DossierCode::parse(answer["code"].as_str().unwrap()).unwrap();
@@ -210,7 +224,7 @@ fn transition_with_generated_bodies(segment: &str, officer: &str, valid: Value, 
             call.token = Some(token.clone());
             call.body = Some(body.clone());
             let (status, answer) = rt.block_on(api.send(call));
-            check_answer(&route, &body, status, &answer)?;
+            check_answer(&route, &m, &body, status, &answer)?;
             if std::env::var("MOTCUA_INPUT_TRACE").is_ok() {
                 println!("{status} {} {body}", answer["error"]["code"]);
             }
@@ -258,7 +272,7 @@ fn generated_ratings_never_fail_the_server() {
             call.secret = Some(secret.clone());
             call.body = Some(body.clone());
             let (status, answer) = rt.block_on(api.send(call));
-            check_answer(&route, &body, status, &answer)
+            check_answer(&route, &m, &body, status, &answer)
         })
         .unwrap();
 }
