@@ -17,7 +17,7 @@ use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use lambda_runtime::{service_fn, LambdaEvent};
 use motcua_domain::notify::delivery::SmsCaps;
 use motcua_infra::outbox_worker::Courier;
-use motcua_infra::{AwsNotifier, DynamoStore, Senders, SystemClock};
+use motcua_infra::{AwsNotifier, CachedCatalogue, DynamoStore, Senders, SystemClock};
 
 use crate::auth::gateway::GatewayClaims;
 use crate::routes::Family;
@@ -72,7 +72,7 @@ pub async fn run_http(family: Family) -> Result<(), Error> {
     let store = store(&sdk).await?;
     let state = AppState {
         dossiers: Arc::new(store.clone()),
-        catalogue: Arc::new(store.clone()),
+        catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
         limits: Arc::new(store),
         public_limits: crate::state::public_limits_from_env()?,
         clock: Arc::new(SystemClock),

@@ -14,7 +14,7 @@ use motcua_domain::limits::PublicLimits;
 use motcua_domain::notify::delivery::SmsCaps;
 use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits, Notifier, Outbox};
 use motcua_infra::outbox_worker::Courier;
-use motcua_infra::{AwsNotifier, DynamoStore, LocalSink, Senders, SqliteStore, SystemClock};
+use motcua_infra::{AwsNotifier, CachedCatalogue, DynamoStore, LocalSink, Senders, SqliteStore, SystemClock};
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -72,14 +72,15 @@ pub struct Stores {
 }
 
 impl Stores {
-    /// One store serving every port (`sqlite`: the same store, for its housekeeping).
+    /// One store serving every port (`sqlite`: the same store, for its housekeeping), its
+    /// catalogue read through a [`CachedCatalogue`].
     pub fn of<S: DossierStore + Catalogue + Outbox + Limits + Clone + 'static>(
         store: S,
         sqlite: Option<SqliteStore>,
     ) -> Self {
         Self {
             dossiers: Arc::new(store.clone()),
-            catalogue: Arc::new(store.clone()),
+            catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
             outbox: Arc::new(store.clone()),
             limits: Arc::new(store),
             sqlite,

@@ -5,6 +5,7 @@
 
 pub mod aws;
 pub mod aws_notifier;
+pub mod catalogue_cache;
 pub mod clock;
 mod codec;
 #[cfg(test)]
@@ -15,6 +16,7 @@ pub mod sink;
 pub mod sqlite;
 
 pub use aws_notifier::{AwsNotifier, Senders};
+pub use catalogue_cache::CachedCatalogue;
 pub use clock::SystemClock;
 pub use dynamo::DynamoStore;
 pub use sink::LocalSink;

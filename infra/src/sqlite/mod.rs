@@ -30,11 +30,15 @@ struct Inner {
 
 const MAX_IDLE_READERS: usize = 8;
 
+/// Where a memory database's name starts (see [`SqliteStore::in_memory`]).
+const MEMORY_URI: &str = "file:motcua-memory-";
+
 fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if path.to_str().is_some_and(|p| p.starts_with(MEMORY_URI)) {
+        flags |= OpenFlags::SQLITE_OPEN_URI;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: an acknowledged action survives a power cut, not only a crash.
@@ -50,6 +54,22 @@ impl SqliteStore {
         let mut writer = open_connection(&path).map_err(unavailable)?;
         schema::migrate(&mut writer).map_err(unavailable)?;
         Ok(Self { inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) }) })
+    }
+
+    /// A private database in memory, for benchmarks: the same schema and statements with no
+    /// disk under them, so it measures the work and not `fsync`. Its connections share it through
+    /// SQLite's shared cache, where a reader meeting a writer fails instead of waiting: not for a
+    /// server. It lives as long as the store.
+    pub fn in_memory() -> StoreResult<Self> {
+        let name = format!("{MEMORY_URI}{:016x}?mode=memory&cache=shared", rand::random::<u64>());
+        Self::open(name)
+    }
+
+    /// A connection of its own to the store's database with the store's settings (WAL,
+    /// `synchronous=FULL`), for tools measuring it from outside the ports: the benchmarks'
+    /// raw-transaction floor.
+    pub fn raw_connection(&self) -> StoreResult<Connection> {
+        open_connection(&self.inner.path).map_err(unavailable)
     }
 
     /// Runs `f` in one immediate transaction on the writer connection.

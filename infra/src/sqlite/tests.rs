@@ -28,3 +28,20 @@ async fn reopening_keeps_everything_and_migrates_once() {
     assert!(store.get(&d.code).await.unwrap().is_some());
     store.ping().await.unwrap();
 }
+
+#[tokio::test]
+async fn memory_stores_are_whole_and_private() {
+    use motcua_domain::ports::DossierStore;
+    let store = SqliteStore::in_memory().unwrap();
+    let other = SqliteStore::in_memory().unwrap();
+    let d = store
+        .create(
+            &crate::contract::fixtures::agency(),
+            crate::contract::fixtures::day(),
+            Box::new(|c| crate::contract::fixtures::create_commit(c, None)),
+        )
+        .await
+        .unwrap();
+    assert!(store.get(&d.code).await.unwrap().is_some(), "read through a second connection");
+    assert!(other.get(&d.code).await.unwrap().is_none(), "another memory store shares nothing");
+}

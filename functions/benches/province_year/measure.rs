@@ -1,0 +1,78 @@
+//! What a checkpoint measures: the database's size per dossier, and the latency of a public
+//! lookup (random dossiers of the year) and of officers' queues (the busiest desk's first page,
+//! a specialist's own dossiers) through the router, in process.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use axum::Router;
+use motcua_functions::server::Home;
+use motcua_infra::SqliteStore;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use tower::ServiceExt;
+
+const LOOKUPS: usize = 2_000;
+const QUEUE_READS: usize = 300;
+
+/// Median and 99th percentile.
+fn quantiles(mut times: Vec<Duration>) -> (Duration, Duration) {
+    times.sort();
+    (times[times.len() / 2], times[(times.len() * 99) / 100])
+}
+
+async fn timed(app: &Router, uri: &str, token: Option<&str>) -> Duration {
+    let mut request = Request::get(uri);
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
+    }
+    let start = Instant::now();
+    let answer = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let status = answer.status();
+    axum::body::to_bytes(answer.into_body(), 4 << 20).await.unwrap();
+    let took = start.elapsed();
+    assert_eq!(status, 200, "{uri}");
+    took
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.0} µs", d.as_secs_f64() * 1e6)
+}
+
+pub async fn checkpoint(home: &Home, store: &SqliteStore, path: &Path, codes: &[&str], dossiers: usize) {
+    let conn = store.raw_connection().unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let app = motcua_functions::routes::app(home.state());
+    let mut rng = StdRng::seed_from_u64(dossiers as u64);
+    let mut lookups = Vec::with_capacity(LOOKUPS);
+    for _ in 0..LOOKUPS {
+        let code = codes[rng.gen_range(0..codes.len())];
+        lookups.push(timed(&app, &format!("/v1/dossiers/{code}"), None).await);
+    }
+    let desk = home.token("tuphap.motcua", 1).await.unwrap();
+    let specialist = home.token("tuphap.chuyenvien", 1).await.unwrap();
+    let (mut queue, mut own) = (Vec::new(), Vec::new());
+    for _ in 0..QUEUE_READS {
+        queue.push(timed(&app, "/v1/officer/dossiers", Some(&desk)).await);
+        own.push(timed(&app, "/v1/officer/dossiers?assignee=me", Some(&specialist)).await);
+    }
+    let (l50, l99) = quantiles(lookups);
+    let (q50, q99) = quantiles(queue);
+    let (o50, o99) = quantiles(own);
+    println!(
+        "RESULT {dossiers} dossiers: database {:.1} MB ({:.2} KB a dossier); lookup p50 {} p99 {}; \
+         desk queue p50 {} p99 {}; own queue p50 {} p99 {}",
+        size as f64 / 1e6,
+        size as f64 / 1e3 / dossiers as f64,
+        micros(l50),
+        micros(l99),
+        micros(q50),
+        micros(q99),
+        micros(o50),
+        micros(o99)
+    );
+}

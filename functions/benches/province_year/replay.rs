@@ -1,0 +1,82 @@
+//! A worker of the replay: its own router over the shared store, with its own clock, moving its
+//! lives forward to the replay's present.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use motcua_domain::ports::Clock;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::life::{Life, Who};
+
+/// The replay's clock: the worker sets it before each request.
+pub struct SetClock(pub Mutex<DateTime<Utc>>);
+
+impl Clock for SetClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+pub struct Worker {
+    pub app: Router,
+    pub clock: Arc<SetClock>,
+    pub tokens: Arc<HashMap<String, String>>,
+    pub requests: u64,
+    pub late: u64,
+}
+
+fn due_of(v: &Value) -> Option<DateTime<Utc>> {
+    v["due_at"].as_str().and_then(|d| DateTime::parse_from_rfc3339(d).ok()).map(|d| d.to_utc())
+}
+
+impl Worker {
+    /// Plays `life`'s steps that happen before `now`; whether it has ended.
+    pub async fn advance(&mut self, life: &mut Life, now: DateTime<Utc>) -> bool {
+        while let Some(at) = life.next_at() {
+            if at >= now {
+                return false;
+            }
+            let step = life.steps.pop_front().expect("a next step");
+            let path = match (step.action, &life.code) {
+                ("file-online", _) => "/v1/dossiers".to_owned(),
+                ("file-counter", _) => "/v1/counter/dossiers".to_owned(),
+                (action, Some(code)) => format!("/v1/dossiers/{code}/{action}"),
+                (action, None) => unreachable!("{action} before the filing"),
+            };
+            *self.clock.0.lock().unwrap() = at;
+            let mut request = Request::post(&path).header("content-type", "application/json");
+            match &step.who {
+                Who::Officer(id) => request = request.header("authorization", format!("Bearer {}", self.tokens[id])),
+                Who::Applicant => request = request.header("x-lookup-secret", life.secret.as_deref().unwrap()),
+                Who::Public => {}
+            }
+            let answer = self.app.clone().oneshot(request.body(Body::from(step.body.to_string())).unwrap()).await;
+            let answer = answer.expect("the router answers");
+            self.requests += 1;
+            let status = answer.status();
+            let bytes = axum::body::to_bytes(answer.into_body(), 1 << 20).await.unwrap();
+            let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            assert!(status == StatusCode::OK || status == StatusCode::CREATED, "{path} at {at}: {status} {v}");
+            if life.code.is_none() {
+                life.code = v["code"].as_str().map(str::to_owned);
+                life.secret = v["lookup_secret"].as_str().map(str::to_owned);
+            }
+            if matches!(step.action, "file-counter" | "receive" | "supplement") {
+                if let Some(due) = due_of(&v) {
+                    life.clock = Some((at, due));
+                }
+            }
+            // Late: the result (approval) after the due date, as the reports count it.
+            if step.action == "approve" && life.clock.is_some_and(|(_, due)| at > due) {
+                self.late += 1;
+            }
+        }
+        life.steps.is_empty()
+    }
+}

@@ -1,0 +1,109 @@
+//! The physical floor of the one-machine store (docs/performance.md): how many transactions a
+//! second SQLite commits when each writes exactly the rows of one online submission (dossier,
+//! first event, its two outbox messages, the day's sequence, the client's submission counter),
+//! with the store's own connection settings (WAL, `synchronous=FULL`), from one thread: SQLite
+//! has one writer, so this is what any server over this file can reach at most.
+//!
+//! The rows are copied from one real submission made through the router, so their sizes and
+//! indexes are the server's. `scripts/perf` runs it next to the HTTP load (`wrk`) so both figures
+//! come from the same minutes of the same machine.
+//!
+//! `cargo bench -p motcua-functions --bench sqlite_floor -- [SECONDS]` (default 10); prints one
+//! `RESULT` line.
+
+#[path = "../../tests/support.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::Request;
+use motcua_functions::server::{Home, Stores};
+use motcua_infra::SqliteStore;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn main() {
+    let seconds: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("motcua.sqlite3");
+    let store = SqliteStore::open(&path).unwrap();
+    let template = file_one(&store, dir.path());
+    let conn = store.raw_connection().unwrap();
+    drop(store);
+
+    let (committed, elapsed) = copies(&conn, &template, Duration::from_secs(seconds));
+    let rate = committed as f64 / elapsed.as_secs_f64();
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "RESULT raw submission transactions: {committed} in {:.1} s = {rate:.0}/s ({:.0} µs each); database {:.1} MB",
+        elapsed.as_secs_f64(),
+        1e6 / rate,
+        size as f64 / 1e6
+    );
+}
+
+/// Files one dossier through the router, as `motcua serve` would, and returns its code.
+fn file_one(store: &SqliteStore, data: &std::path::Path) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let home = Home::open_on(data, Stores::of(store.clone(), Some(store.clone()))).await.unwrap();
+        let app = motcua_functions::routes::app(home.state());
+        let request = Request::post("/v1/dossiers")
+            .header("content-type", "application/json")
+            .body(Body::from(support::criminal_record_filing("0912345678").to_string()))
+            .unwrap();
+        let answer = app.oneshot(request).await.unwrap();
+        assert_eq!(answer.status(), 201);
+        let body = axum::body::to_bytes(answer.into_body(), 1 << 20).await.unwrap();
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        v["code"].as_str().unwrap().to_owned()
+    })
+}
+
+/// Commits copies of `template`'s rows, one submission a transaction, for `duration`.
+fn copies(conn: &rusqlite::Connection, template: &str, duration: Duration) -> (u64, Duration) {
+    let start = Instant::now();
+    let mut n: u64 = 0;
+    while start.elapsed() < duration {
+        n += 1;
+        let code = format!("{template}-{n}");
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        conn.execute(
+            "INSERT INTO dossiers (code, agency, handler, status, assignee, due_key, version, secret_hash, body)
+             SELECT ?1, agency, handler, status, assignee, due_key, version, secret_hash, body
+             FROM dossiers WHERE code = ?2",
+            (&code, template),
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO events (dossier, seq, body) SELECT ?1, seq, body FROM events WHERE dossier = ?2",
+            (&code, template),
+        )
+        .unwrap();
+        let copied = conn
+            .execute(
+                "INSERT INTO outbox (id, dossier, body, created_at, next_attempt_at, state, deadline)
+                 SELECT id || ?3, ?1, body, created_at, next_attempt_at, 'created', NULL
+                 FROM outbox WHERE dossier = ?2",
+                (&code, template, format!("-{n}")),
+            )
+            .unwrap();
+        assert_eq!(copied, 2, "an SMS and an email per submission");
+        conn.query_row(
+            "INSERT INTO sequences (agency, day, last) VALUES ('bench', '2026-12-01', 1)
+             ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last",
+            [],
+            |_| Ok(()),
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO limits (key, window_start, used, expires_at) VALUES ('submit:127.0.0.1', '2026-12-01', 1, '9999')
+             ON CONFLICT (key, window_start) DO UPDATE SET used = used + 1",
+            [],
+        )
+        .unwrap();
+        conn.execute_batch("COMMIT").unwrap();
+    }
+    (n, start.elapsed())
+}

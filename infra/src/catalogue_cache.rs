@@ -1,0 +1,154 @@
+//! A catalogue that remembers the procedures, agencies and holiday table it read, for a while.
+//!
+//! Every action reads its procedure, its agency, the holiday table and the agencies of its
+//! workflow's steps; they change a few times a year, so a warm Lambda or the one-machine server
+//! keeps them for [`CachedCatalogue::DEFAULT_TTL`] and an action costs its dossier's reads only.
+//! A write through this catalogue forgets what it changed at once; a change made elsewhere (by
+//! another Lambda's admin route) is seen within the time to live. Only found records are kept,
+//! so the memory is bounded by the catalogue's size, not by what clients ask for. Officers are
+//! not cached: a deactivated officer must stop being assignable at once.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
+use motcua_domain::codes::AgencyCode;
+use motcua_domain::ports::{Catalogue, Holiday, ProcedureQuery, StoreResult};
+
+/// Values read at some instant, kept until they are `ttl` old.
+struct Memo<K, V> {
+    ttl: Duration,
+    entries: Mutex<HashMap<K, (Instant, V)>>,
+}
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    fn new(ttl: Duration) -> Self {
+        Self { ttl, entries: Mutex::new(HashMap::new()) }
+    }
+
+    fn get(&self, key: &K) -> Option<V> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+    }
+
+    fn keep(&self, key: K, value: V) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(key, (Instant::now(), value));
+        }
+    }
+
+    fn forget(&self, key: &K) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(key);
+        }
+    }
+}
+
+/// [`Catalogue`] in front of another, keeping what it found for a time to live.
+pub struct CachedCatalogue {
+    inner: Arc<dyn Catalogue>,
+    procedures: Memo<String, Procedure>,
+    agencies: Memo<AgencyCode, Agency>,
+    holidays: Memo<(), Vec<Holiday>>,
+}
+
+impl CachedCatalogue {
+    /// How long a record read is trusted: a catalogue change reaches every warm instance within it.
+    pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
+
+    pub fn new(inner: Arc<dyn Catalogue>, ttl: Duration) -> Self {
+        Self { inner, procedures: Memo::new(ttl), agencies: Memo::new(ttl), holidays: Memo::new(ttl) }
+    }
+}
+
+#[async_trait]
+impl Catalogue for CachedCatalogue {
+    async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>> {
+        let key = code.to_owned();
+        if let Some(p) = self.procedures.get(&key) {
+            return Ok(Some(p));
+        }
+        let found = self.inner.procedure(code).await?;
+        if let Some(p) = &found {
+            self.procedures.keep(key, p.clone());
+        }
+        Ok(found)
+    }
+
+    async fn procedures(&self, query: ProcedureQuery) -> StoreResult<Vec<Procedure>> {
+        self.inner.procedures(query).await
+    }
+
+    async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()> {
+        self.procedures.forget(&procedure.code);
+        let result = self.inner.put_procedure(procedure).await;
+        self.procedures.forget(&procedure.code);
+        result
+    }
+
+    async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
+        if let Some(a) = self.agencies.get(code) {
+            return Ok(Some(a));
+        }
+        let found = self.inner.agency(code).await?;
+        if let Some(a) = &found {
+            self.agencies.keep(code.clone(), a.clone());
+        }
+        Ok(found)
+    }
+
+    async fn agencies(
+        &self,
+        parent: Option<&AgencyCode>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Agency>> {
+        self.inner.agencies(parent, after, limit).await
+    }
+
+    async fn put_agency(&self, agency: &Agency) -> StoreResult<()> {
+        self.agencies.forget(&agency.code);
+        let result = self.inner.put_agency(agency).await;
+        self.agencies.forget(&agency.code);
+        result
+    }
+
+    async fn holidays(&self) -> StoreResult<Vec<Holiday>> {
+        if let Some(h) = self.holidays.get(&()) {
+            return Ok(h);
+        }
+        let found = self.inner.holidays().await?;
+        self.holidays.keep((), found.clone());
+        Ok(found)
+    }
+
+    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
+        self.holidays.forget(&());
+        let result = self.inner.put_holidays(year, holidays).await;
+        self.holidays.forget(&());
+        result
+    }
+
+    async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>> {
+        self.inner.officer(id).await
+    }
+
+    async fn officers(
+        &self,
+        agency: Option<&AgencyCode>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Officer>> {
+        self.inner.officers(agency, after, limit).await
+    }
+
+    async fn put_officer(&self, officer: &Officer) -> StoreResult<()> {
+        self.inner.put_officer(officer).await
+    }
+}
+
+#[cfg(test)]
+mod tests;
