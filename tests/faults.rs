@@ -7,6 +7,7 @@
 //! Filings: `MOTCUA_FAULT_FILINGS` (default 30; the long run in docs/reliability.md uses 300).
 
 mod api;
+mod capacity;
 mod recorder;
 mod support;
 

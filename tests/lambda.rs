@@ -4,15 +4,16 @@
 //! functions, DynamoDB stream events drive `notify`, and SES events (through SNS) and SMS
 //! delivery-status logs (through CloudWatch Logs) drive `receipts`.
 
+mod capacity;
 mod emulator;
+mod events;
 mod recorder;
 mod support;
-
-use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Utc;
 use emulator::{Function, Outcome};
+use events::{http_answer, http_event, sns_records};
 use motcua_domain::calendar::vietnam;
 use motcua_infra::aws;
 use motcua_infra::dynamo::{create_table, DynamoStore};
@@ -125,7 +126,8 @@ impl Lambda {
         }
     }
 
-    /// `what: N requests (GetItem, Query, …)` for each invocation, for the docs.
+    /// `what: N requests, W write units, R read units: GetItem, Query, …` for each invocation,
+    /// for the docs and `scripts/aws-cost`.
     fn request_counts(&self) -> Vec<String> {
         self.log
             .iter()
@@ -141,7 +143,15 @@ impl Lambda {
                         }
                     })
                     .collect();
-                format!("{:<10} {:<38} {:>2} requests: {}", self.name, what, calls.len(), ops.join(", "))
+                let wru: f64 = calls.iter().map(|c| c.write_units).sum();
+                let rru: f64 = calls.iter().map(|c| c.read_units).sum();
+                format!(
+                    "{:<10} {:<38} {:>2} requests {wru:>4} WRU {rru:>4} RRU: {}",
+                    self.name,
+                    what,
+                    calls.len(),
+                    ops.join(", ")
+                )
             })
             .collect()
     }
@@ -149,51 +159,6 @@ impl Lambda {
 
 /// The claims API Gateway's JWT authorizer attaches for a seeded officer (list claims as
 /// API Gateway writes them: `[a b]`).
-fn claims(officer: &str) -> Value {
-    let o = motcua_functions::seed::officers().into_iter().find(|o| o.id.as_str() == officer).unwrap();
-    let roles: Vec<String> =
-        o.roles.iter().map(|r| serde_json::to_value(r).unwrap().as_str().unwrap().to_owned()).collect();
-    json!({"sub": o.id.as_str(), "name": o.name, "agency": o.agency.as_str(), "roles": format!("[{}]", roles.join(" ")),
-           "iss": "https://cognito-idp.ap-southeast-1.amazonaws.com/pool", "aud": "client"})
-}
-
-/// An API Gateway HTTP API (payload 2.0) event.
-fn http_event(
-    method: &str,
-    path: &str,
-    officer: Option<&str>,
-    headers: &[(&str, &str)],
-    body: Option<&Value>,
-) -> Value {
-    let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
-    let mut h: HashMap<String, String> = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    h.insert("host".into(), "api.example.gov.vn".into());
-    if body.is_some() {
-        h.insert("content-type".into(), "application/json".into());
-    }
-    let mut context = json!({
-        "accountId": "123456789012", "apiId": "api", "domainName": "api.example.gov.vn", "domainPrefix": "api",
-        "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9", "userAgent": "test"},
-        "requestId": format!("req-{}", rand::random::<u32>()), "routeKey": format!("{method} {raw_path}"),
-        "stage": "$default", "time": "28/Nov/2026:10:00:00 +0000", "timeEpoch": 1_795_860_000_000u64
-    });
-    if let Some(officer) = officer {
-        context["authorizer"] = json!({"jwt": {"claims": claims(officer), "scopes": null}});
-    }
-    json!({
-        "version": "2.0", "routeKey": format!("{method} {raw_path}"), "rawPath": raw_path, "rawQueryString": query,
-        "headers": h, "requestContext": context,
-        "body": body.map(|b| b.to_string()), "isBase64Encoded": false
-    })
-}
-
-/// Status and JSON body of an HTTP function's answer.
-fn http_answer(outcome: Outcome) -> (u16, Value) {
-    let Outcome::Response(r) = outcome else { panic!("the function failed: {outcome:?}") };
-    let body = r["body"].as_str().unwrap_or("null");
-    (r["statusCode"].as_u64().unwrap() as u16, serde_json::from_str(body).unwrap_or(Value::String(body.into())))
-}
-
 async fn call(f: &mut Lambda, method: &str, path: &str, officer: Option<&str>, body: Option<Value>) -> (u16, Value) {
     let route = path.split('?').next().unwrap_or(path).to_owned();
     http_answer(f.invoke(&format!("{method} {route}"), &http_event(method, path, officer, &[], body.as_ref())).await)
@@ -421,20 +386,6 @@ async fn outbox_item(store: &DynamoStore, code: &str, channel: &str) -> Value {
         .into_iter()
         .find(|m| m["sk"]["S"].as_str().unwrap().ends_with(&suffix))
         .unwrap_or_else(|| panic!("no {channel} message"))
-}
-
-fn sns_records(messages: &[Value]) -> Value {
-    let records: Vec<Value> = messages
-        .iter()
-        .map(|m| {
-            json!({"EventSource": "aws:sns", "EventVersion": "1.0",
-                   "EventSubscriptionArn": "arn:aws:sns:ap-southeast-1:123456789012:receipts:1",
-                   "Sns": {"Type": "Notification", "MessageId": "n-1", "Subject": null, "Message": m.to_string(),
-                           "TopicArn": "arn:aws:sns:ap-southeast-1:123456789012:receipts",
-                           "Timestamp": "2026-11-28T01:00:00.000Z", "SignatureVersion": "1"}})
-        })
-        .collect();
-    json!({"Records": records})
 }
 
 fn ses_event(kind: &str, provider_id: &str, to: &str) -> Value {

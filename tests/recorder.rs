@@ -18,14 +18,19 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
+use crate::capacity;
+
 /// One DynamoDB request: its operation and the IAM actions it needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     pub operation: String,
     /// e.g. `dynamodb:GetItem`, `dynamodb:Query` on an index as `dynamodb:Query@gsi1`.
     pub needs: Vec<String>,
     /// The partition it read or wrote (`D#…`, `PR#…`), with the index for a `Query`.
     pub partition: String,
+    /// On-demand request units it consumed (see `capacity.rs`).
+    pub read_units: f64,
+    pub write_units: f64,
 }
 
 /// The faults the proxy can inject.
@@ -124,24 +129,13 @@ async fn forward(State(s): State<Shared>, request: Request) -> Response {
         _ => {}
     }
     let body = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
-    if let Some(target) = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
-        if let Some(operation) = target.strip_prefix("DynamoDB_20120810.") {
-            let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            let partition = match (&json["Key"]["pk"]["S"], &json["ExpressionAttributeValues"][":pk"]["S"]) {
-                (serde_json::Value::String(pk), _) => pk.clone(),
-                (_, serde_json::Value::String(pk)) => match json["IndexName"].as_str() {
-                    Some(index) => format!("{index}:{pk}"),
-                    None => pk.clone(),
-                },
-                _ => String::new(),
-            };
-            s.calls.lock().unwrap().push(Call {
-                operation: operation.into(),
-                needs: needs(operation, &json),
-                partition,
-            });
-        }
-    }
+    let operation = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix("DynamoDB_20120810."))
+        .map(str::to_owned);
+    let request_json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let url = format!("{}{}", s.upstream, parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
     let method = parts.method.to_string();
     let headers = parts.headers.clone();
@@ -171,6 +165,11 @@ async fn forward(State(s): State<Shared>, request: Request) -> Response {
     })
     .await
     .unwrap();
+    if let Some(operation) = operation {
+        let answered = answer.as_ref().ok().map(|(status, _, bytes)| (*status, bytes.clone()));
+        let call = record(&s.upstream, operation, request_json, answered).await;
+        s.calls.lock().unwrap().push(call);
+    }
     if fault == Some(Fault::ResetAfter) {
         reset();
     }
@@ -183,6 +182,69 @@ async fn forward(State(s): State<Shared>, request: Request) -> Response {
         }
         Err(e) => (StatusCode::BAD_GATEWAY, e).into_response(),
     }
+}
+
+/// What one DynamoDB request was and what it consumed.
+async fn record(upstream: &str, operation: String, json: serde_json::Value, answer: Option<(u16, Vec<u8>)>) -> Call {
+    let partition = match (&json["Key"]["pk"]["S"], &json["ExpressionAttributeValues"][":pk"]["S"]) {
+        (serde_json::Value::String(pk), _) => pk.clone(),
+        (_, serde_json::Value::String(pk)) => match json["IndexName"].as_str() {
+            Some(index) => format!("{index}:{pk}"),
+            None => pk.clone(),
+        },
+        _ => String::new(),
+    };
+    let (status, reply) = answer.unwrap_or((0, Vec::new()));
+    let reply: serde_json::Value = serde_json::from_slice(&reply).unwrap_or_default();
+    let consistent = json["ConsistentRead"].as_bool().unwrap_or(false);
+    let (mut read_units, mut write_units) = (0.0, 0.0);
+    match operation.as_str() {
+        "GetItem" => read_units = capacity::read_units(capacity::item_size(&reply["Item"]), consistent),
+        "Query" | "Scan" => {
+            let bytes = reply["Items"].as_array().into_iter().flatten().map(capacity::item_size).sum();
+            read_units = capacity::read_units(bytes, consistent);
+        }
+        "PutItem" if status == 200 => write_units = capacity::write_units(&json["Item"], false),
+        "UpdateItem" if status == 200 => {
+            let after = item_after(upstream, &json["TableName"], &json["Key"]).await;
+            write_units = capacity::write_units(&after, false);
+        }
+        // A refused conditional write still costs its unit.
+        "UpdateItem" | "PutItem" | "DeleteItem" => write_units = 1.0,
+        "TransactWriteItems" => {
+            for item in json["TransactItems"].as_array().into_iter().flatten() {
+                write_units += match (item.get("Put"), item.get("Update")) {
+                    (Some(put), _) => capacity::write_units(&put["Item"], true),
+                    (_, Some(update)) if status == 200 => {
+                        capacity::write_units(&item_after(upstream, &update["TableName"], &update["Key"]).await, true)
+                    }
+                    _ => 2.0,
+                };
+            }
+        }
+        _ => {}
+    }
+    Call { needs: needs(&operation, &json), operation, partition, read_units, write_units }
+}
+
+/// The item at `key` now, read from moto behind the recorder's back (not recorded).
+async fn item_after(upstream: &str, table: &serde_json::Value, key: &serde_json::Value) -> serde_json::Value {
+    let url = format!("{upstream}/");
+    let body = serde_json::json!({"TableName": table, "Key": key, "ConsistentRead": true}).to_string();
+    tokio::task::spawn_blocking(move || {
+        let answer = ureq::post(&url)
+            .set("x-amz-target", "DynamoDB_20120810.GetItem")
+            .set("content-type", "application/x-amz-json-1.0")
+            .set("authorization", "AWS4-HMAC-SHA256 Credential=test/20261128/ap-southeast-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
+            .send_string(&body)
+            .ok()?;
+        let v: serde_json::Value = answer.into_json().ok()?;
+        Some(v["Item"].clone())
+    })
+    .await
+    .ok()
+    .flatten()
+    .unwrap_or_default()
 }
 
 impl Recorder {

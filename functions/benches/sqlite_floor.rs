@@ -1,6 +1,6 @@
 //! The physical floor of the one-machine store (docs/performance.md): how many transactions a
 //! second SQLite commits when each writes exactly the rows of one online submission (dossier,
-//! first event, its two outbox messages, the day's sequence, the client's submission counter),
+//! first event, its outbox message (one channel a notice), the day's sequence, the client's submission counter),
 //! with the store's own connection settings (WAL, `synchronous=FULL`), from one thread: SQLite
 //! has one writer, so this is what any server over this file can reach at most.
 //!
@@ -24,7 +24,10 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 fn main() {
-    let seconds: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10);
+    // `cargo test` runs benchmarks without `--bench`: then a fifth of a second proves it works.
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let seconds: f64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10.0);
+    let seconds = if measuring { seconds } else { 0.2 };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("motcua.sqlite3");
     let store = SqliteStore::open(&path).unwrap();
@@ -32,7 +35,7 @@ fn main() {
     let conn = store.raw_connection().unwrap();
     drop(store);
 
-    let (committed, elapsed) = copies(&conn, &template, Duration::from_secs(seconds));
+    let (committed, elapsed) = copies(&conn, &template, Duration::from_secs_f64(seconds));
     let rate = committed as f64 / elapsed.as_secs_f64();
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!(
@@ -89,7 +92,7 @@ fn copies(conn: &rusqlite::Connection, template: &str, duration: Duration) -> (u
                 (&code, template, format!("-{n}")),
             )
             .unwrap();
-        assert_eq!(copied, 2, "an SMS and an email per submission");
+        assert!(copied >= 1, "a submission notifies the applicant");
         conn.query_row(
             "INSERT INTO sequences (agency, day, last) VALUES ('bench', '2026-12-01', 1)
              ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last",

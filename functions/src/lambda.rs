@@ -66,7 +66,12 @@ async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
 }
 
 /// Serves `family` under the Lambda runtime until the sandbox is shut down.
-pub async fn run_http(family: Family) -> Result<(), Error> {
+/// `routes` is `family.routes()` evaluated at compile time by the binary (`const { … }`), so a
+/// binary links only its own family's handlers.
+pub async fn run_http(
+    family: Family,
+    routes: fn() -> utoipa_axum::router::OpenApiRouter<AppState>,
+) -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let store = store(&sdk).await?;
@@ -79,7 +84,7 @@ pub async fn run_http(family: Family) -> Result<(), Error> {
         auth: Arc::new(GatewayClaims),
         server_key: server_key(family)?,
     };
-    let app = family.app(state).layer(axum::middleware::from_fn(crate::request_log::log_request));
+    let app = Family::app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!(family = family.name(), "initialised");
     lambda_http::run(app).await
 }

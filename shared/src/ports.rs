@@ -105,6 +105,12 @@ pub trait DossierStore: Send + Sync {
     /// Writes a transition, conditioned on `commit.expected_version`.
     async fn commit(&self, commit: Commit) -> StoreResult<()>;
     async fn history(&self, code: &DossierCode) -> StoreResult<Vec<HistoryEvent>>;
+    /// The dossier and its history in order, read together: one request where the store can
+    /// (every action reads both, and answers with the history plus its new event).
+    async fn get_with_history(&self, code: &DossierCode) -> StoreResult<Option<(StoredDossier, Vec<HistoryEvent>)>> {
+        let Some(stored) = self.get(code).await? else { return Ok(None) };
+        Ok(Some((stored, self.history(code).await?)))
+    }
     async fn queue(&self, query: QueueQuery) -> StoreResult<Vec<Dossier>>;
     async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>>;
 }

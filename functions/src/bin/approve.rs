@@ -2,5 +2,7 @@
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), motcua_functions::lambda::Error> {
-    motcua_functions::lambda::run_http(motcua_functions::routes::Family::Approve).await
+    use motcua_functions::routes::Family;
+    const FAMILY: Family = Family::Approve;
+    motcua_functions::lambda::run_http(FAMILY, const { FAMILY.routes() }).await
 }

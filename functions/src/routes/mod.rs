@@ -36,9 +36,8 @@ pub(crate) async fn officer_act(
     officer: &Officer,
     command: Command,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    let stored = dossiers::load(state, code).await?;
-    let d = dossiers::act(state, stored, Actor::Officer(officer), command).await?;
-    let events = dossiers::history(state, &d).await?;
+    let loaded = dossiers::load_with_history(state, code).await?;
+    let (d, events) = dossiers::act(state, loaded, Actor::Officer(officer), command).await?;
     Ok(Json(OfficerDossierView::of(&d, &events)))
 }
 
@@ -98,23 +97,38 @@ impl Family {
         matches!(self, Family::Submit | Family::Receive)
     }
 
-    pub fn router(self) -> OpenApiRouter<AppState> {
-        let routes = match self {
-            Family::Submit => submit::router(),
-            Family::Receive => receive::router(),
-            Family::Assign => assign::router(),
-            Family::Approve => approve::router(),
-            Family::Rate => rate::router(),
-            Family::Query => query::router().merge(ops::router()),
-            Family::Admin => admin::router(),
-        };
-        OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes)
+    /// The family's own routes: each Lambda binary names its family's constructor directly
+    /// (see [`Family::app`]), so it links no other family's handlers.
+    pub const fn routes(self) -> fn() -> OpenApiRouter<AppState> {
+        match self {
+            Family::Submit => submit::router,
+            Family::Receive => receive::router,
+            Family::Assign => assign::router,
+            Family::Approve => approve::router,
+            Family::Rate => rate::router,
+            Family::Query => query_and_ops,
+            Family::Admin => admin::router,
+        }
     }
 
-    /// This family alone, with the API's conventions, as one Lambda serves it.
-    pub fn app(self, state: AppState) -> Router {
-        finish(self.router(), state)
+    pub fn router(self) -> OpenApiRouter<AppState> {
+        framed(self.routes()())
     }
+
+    /// This family alone, with the API's conventions, as one Lambda serves it: `routes` is the
+    /// family's own constructor (`Family::Submit.routes()` evaluated at compile time in its binary).
+    pub fn app(routes: fn() -> OpenApiRouter<AppState>, state: AppState) -> Router {
+        finish(framed(routes()), state)
+    }
+}
+
+/// The query family: lookups, queues and catalogue reads, with the operations routes.
+pub fn query_and_ops() -> OpenApiRouter<AppState> {
+    query::router().merge(ops::router())
+}
+
+fn framed(routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes)
 }
 
 /// Every family's routes with their OpenAPI description.

@@ -155,12 +155,11 @@ async fn agencies(State(state): State<AppState>, ApiQuery(p): ApiQuery<AgencyPar
     responses((status = 200, description = "ApplicantDossierView with the secret, PublicStatusView without", body = ApplicantDossierView),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn lookup(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
-    let stored = dossiers::load(&state, &code).await?;
     match header(&headers, "x-lookup-secret") {
-        None => Ok(Json(PublicStatusView::of(&stored.dossier)).into_response()),
+        None => Ok(Json(PublicStatusView::of(&dossiers::load(&state, &code).await?.dossier)).into_response()),
         Some(secret) => {
+            let (stored, events) = dossiers::load_with_history(&state, &code).await?;
             dossiers::check_secret(&state, &stored, Some(secret)).await?;
-            let events = dossiers::history(&state, &stored.dossier).await?;
             Ok(Json(ApplicantDossierView::of(&stored.dossier, &events)).into_response())
         }
     }
@@ -225,9 +224,8 @@ async fn officer_dossier(
     CurrentOfficer(officer): CurrentOfficer,
     Path(code): Path<String>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    let stored = dossiers::load(&state, &code).await?;
+    let (stored, events) = dossiers::load_with_history(&state, &code).await?;
     dossiers::check_officer_may_see(&officer, &stored.dossier)?;
-    let events = dossiers::history(&state, &stored.dossier).await?;
     Ok(Json(OfficerDossierView::of(&stored.dossier, &events)))
 }
 
@@ -242,10 +240,9 @@ async fn verify(
     CurrentOfficer(officer): CurrentOfficer,
     Path(code): Path<String>,
 ) -> ApiResult<Json<ChainView>> {
-    let stored = dossiers::load(&state, &code).await?;
+    let (stored, events) = dossiers::load_with_history(&state, &code).await?;
     dossiers::check_officer_may_see(&officer, &stored.dossier)?;
     let d = &stored.dossier;
-    let events = dossiers::history(&state, d).await?;
     let report = chain::verify(&d.code, &events, &d.history_head, d.events);
     if !report.intact {
         tracing::error!(dossier = %d.code, breaks = report.breaks.len(), "history hash chain is broken");

@@ -31,8 +31,7 @@ async fn rate(
     headers: HeaderMap,
     ApiJson(rating): ApiJson<Rating>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
-    let stored = dossiers::load(&state, &code).await?;
-    dossiers::check_secret(&state, &stored, header(&headers, "x-lookup-secret")).await?;
-    let d = dossiers::act(&state, stored, Actor::Applicant, Command::Rate { rating }).await?;
-    applicant_view(&state, d).await
+    let loaded = dossiers::load_with_history(&state, &code).await?;
+    dossiers::check_secret(&state, &loaded.0, header(&headers, "x-lookup-secret")).await?;
+    Ok(applicant_view(dossiers::act(&state, loaded, Actor::Applicant, Command::Rate { rating }).await?))
 }

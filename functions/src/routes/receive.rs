@@ -123,7 +123,7 @@ async fn request_supplement(
     responses((status = 200, body = Receipt), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn receipt(State(state): State<AppState>, Path(code): Path<String>, request: Parts) -> ApiResult<Json<Receipt>> {
-    let stored = dossiers::load(&state, &code).await?;
+    let (stored, events) = dossiers::load_with_history(&state, &code).await?;
     if state.auth.presented(&request) {
         let officer = state.auth.authenticate(&request)?;
         dossiers::check_officer_may_see(&officer, &stored.dossier)?;
@@ -133,7 +133,6 @@ async fn receipt(State(state): State<AppState>, Path(code): Path<String>, reques
     let d = stored.dossier;
     let procedure = service::procedure(&state, &d.procedure_code).await?;
     let agency = service::agency(&state, &d.agency_code).await?;
-    let events = dossiers::history(&state, &d).await?;
     Receipt::of(&d, &procedure, &agency, &events).map(Json).ok_or_else(|| {
         ApiError::new(
             axum::http::StatusCode::CONFLICT,

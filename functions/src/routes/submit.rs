@@ -69,10 +69,10 @@ async fn supplement(
     headers: HeaderMap,
     ApiJson(req): ApiJson<SupplementRequest>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
-    let stored = dossiers::load(&state, &code).await?;
-    dossiers::check_secret(&state, &stored, header_value(&headers, "x-lookup-secret")).await?;
+    let loaded = dossiers::load_with_history(&state, &code).await?;
+    dossiers::check_secret(&state, &loaded.0, header_value(&headers, "x-lookup-secret")).await?;
     let command = Command::Supplement { documents: input::documents(req.documents), note: req.note };
-    applicant_view(&state, dossiers::act(&state, stored, Actor::Applicant, command).await?).await
+    Ok(applicant_view(dossiers::act(&state, loaded, Actor::Applicant, command).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -93,16 +93,15 @@ async fn withdraw(
     headers: HeaderMap,
     JsonOrEmpty(req): JsonOrEmpty<WithdrawRequest>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
-    let stored = dossiers::load(&state, &code).await?;
-    dossiers::check_secret(&state, &stored, header_value(&headers, "x-lookup-secret")).await?;
-    let d = dossiers::act(&state, stored, Actor::Applicant, Command::Withdraw { reason: req.reason }).await?;
-    applicant_view(&state, d).await
+    let loaded = dossiers::load_with_history(&state, &code).await?;
+    dossiers::check_secret(&state, &loaded.0, header_value(&headers, "x-lookup-secret")).await?;
+    let command = Command::Withdraw { reason: req.reason };
+    Ok(applicant_view(dossiers::act(&state, loaded, Actor::Applicant, command).await?))
 }
 
-pub async fn applicant_view(
-    state: &AppState,
-    d: motcua_domain::lifecycle::Dossier,
-) -> ApiResult<Json<ApplicantDossierView>> {
-    let events = dossiers::history(state, &d).await?;
-    Ok(Json(ApplicantDossierView::of(&d, &events)))
+/// The applicant's answer to an action: the dossier with its history.
+pub fn applicant_view(
+    (d, events): (motcua_domain::lifecycle::Dossier, Vec<motcua_domain::lifecycle::HistoryEvent>),
+) -> Json<ApplicantDossierView> {
+    Json(ApplicantDossierView::of(&d, &events))
 }

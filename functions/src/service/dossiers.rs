@@ -13,6 +13,12 @@ pub async fn load(state: &AppState, code: &str) -> ApiResult<StoredDossier> {
     state.dossiers.get(&code).await?.ok_or_else(ApiError::dossier_not_found)
 }
 
+/// The dossier and its history, read together (one request on DynamoDB).
+pub async fn load_with_history(state: &AppState, code: &str) -> ApiResult<(StoredDossier, Vec<HistoryEvent>)> {
+    let code = super::parse_code(code)?;
+    state.dossiers.get_with_history(&code).await?.ok_or_else(ApiError::dossier_not_found)
+}
+
 pub use super::guard::check_secret;
 
 /// Whether `officer` works on `d`: its agency, or the agency of one of its workflow steps.
@@ -28,8 +34,14 @@ pub fn check_officer_may_see(officer: &Officer, d: &Dossier) -> ApiResult<()> {
     }
 }
 
-/// Decides `command` on the dossier and commits the outcome conditioned on the version read.
-pub async fn act(state: &AppState, stored: StoredDossier, actor: Actor<'_>, command: Command) -> ApiResult<Dossier> {
+/// Decides `command` on the dossier and commits the outcome conditioned on the version read;
+/// returns the new dossier with `history` (the one read with the dossier) and its new event.
+pub async fn act(
+    state: &AppState,
+    (stored, mut history): (StoredDossier, Vec<HistoryEvent>),
+    actor: Actor<'_>,
+    command: Command,
+) -> ApiResult<(Dossier, Vec<HistoryEvent>)> {
     let current = stored.dossier;
     let procedure = super::procedure(state, &current.procedure_code).await?;
     let agency = super::agency(state, &current.agency_code).await?;
@@ -43,18 +55,15 @@ pub async fn act(state: &AppState, stored: StoredDossier, actor: Actor<'_>, comm
     let commit = Commit {
         dossier: t.dossier.clone(),
         expected_version: Some(current.version),
-        event: t.event,
+        event: t.event.clone(),
         outbox,
         lookup_secret_hash: None,
         idempotency: None,
     };
     state.dossiers.commit(commit).await?;
     tracing::info!(dossier = %current.code, action = action.as_str(), to = t.dossier.status.as_str(), "transition committed");
-    Ok(t.dossier)
-}
-
-pub async fn history(state: &AppState, d: &Dossier) -> ApiResult<Vec<HistoryEvent>> {
-    Ok(state.dossiers.history(&d.code).await?)
+    history.push(t.event);
+    Ok((t.dossier, history))
 }
 
 /// Looks up an officer named in a request body (an assignee).

@@ -8,7 +8,7 @@ pub use delivery::*;
 
 use chrono::{Duration, Utc};
 use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel};
-use motcua_domain::codes::AgencyCode;
+use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
     Catalogue, Commit, DossierStore, Holiday, Limits, Outbox, ProcedureQuery, QueueQuery, StoreError,
@@ -155,15 +155,22 @@ pub async fn history_comes_back_in_order<S: Store>(store: S) {
             dossier: next.clone(),
             expected_version: Some(d.version),
             event: event(seq, Status::Processing),
-            outbox: vec![],
+            // Messages live beside the events; reading the history must not pick them up.
+            outbox: if seq % 4 == 0 { vec![message(&d.code, seq)] } else { vec![] },
             lookup_secret_hash: None,
             idempotency: None,
         };
         store.commit(commit).await.unwrap();
         d = next;
     }
-    let seqs: Vec<u32> = store.history(&d.code).await.unwrap().iter().map(|e| e.seq).collect();
+    let history = store.history(&d.code).await.unwrap();
+    let seqs: Vec<u32> = history.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, (0..12).collect::<Vec<_>>());
+    let (stored, together) = store.get_with_history(&d.code).await.unwrap().expect("the dossier is there");
+    assert_eq!(stored.dossier.version, d.version);
+    assert_eq!(together, history, "read together, the same history");
+    let absent = DossierCode::new(agency(), day(), 9999).unwrap();
+    assert!(store.get_with_history(&absent).await.unwrap().is_none());
 }
 
 pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {

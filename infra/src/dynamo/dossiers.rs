@@ -229,6 +229,22 @@ impl DossierStore for DynamoStore {
         Ok(Some(StoredDossier { dossier: body(item)?, lookup_secret_hash: items::text(item, "secret_hash")?.into() }))
     }
 
+    async fn get_with_history(&self, code: &DossierCode) -> StoreResult<Option<(StoredDossier, Vec<HistoryEvent>)>> {
+        // The dossier item ("#DOSSIER") sorts just before its events ("E#<digits>") and the
+        // messages ("M#…") after them: one consistent Query reads the first two.
+        let (pk, sk) = keys::dossier(code);
+        let last_event = format!("{}{}", keys::EVENT_PREFIX, "9".repeat(10));
+        let page = Page::table(pk, Range::Between(sk.clone(), last_event)).consistent();
+        let items = self.query_all(page).await?;
+        let Some((first, rest)) = items.split_first() else { return Ok(None) };
+        if items::text(first, keys::SK)? != sk {
+            return Ok(None);
+        }
+        let stored =
+            StoredDossier { dossier: body(first)?, lookup_secret_hash: items::text(first, "secret_hash")?.into() };
+        Ok(Some((stored, rest.iter().map(body).collect::<StoreResult<_>>()?)))
+    }
+
     async fn commit(&self, commit: Commit) -> StoreResult<()> {
         if commit.expected_version.is_none() {
             return Err(StoreError::Conflict);

@@ -7,7 +7,7 @@ use motcua_domain::lifecycle::{Dossier, HistoryEvent, Status};
 use motcua_domain::ports::{
     BuildCreate, Commit, DossierStore, IdempotencyRecord, QueueQuery, StoreError, StoreResult, StoredDossier,
 };
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{from_json, to_json, ts, unavailable, SqliteStore};
 
@@ -93,19 +93,20 @@ impl DossierStore for SqliteStore {
 
     async fn get(&self, code: &DossierCode) -> StoreResult<Option<StoredDossier>> {
         let code = code.to_string();
+        self.read(move |c| stored(c, &code)).await
+    }
+
+    async fn get_with_history(&self, code: &DossierCode) -> StoreResult<Option<(StoredDossier, Vec<HistoryEvent>)>> {
+        let code = code.to_string();
         self.read(move |c| {
-            let row: Option<(String, String)> = c
-                .query_row("SELECT body, secret_hash FROM dossiers WHERE code = ?1", [code], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()
-                .map_err(unavailable)?;
-            match row {
-                Some((body, secret)) => {
-                    Ok(Some(StoredDossier { dossier: from_json(&body)?, lookup_secret_hash: secret }))
-                }
-                None => Ok(None),
-            }
+            // One read transaction, so the history is the one of the version read.
+            c.execute_batch("BEGIN").map_err(unavailable)?;
+            let found = match stored(c, &code) {
+                Ok(Some(d)) => events(c, &code).map(|h| Some((d, h))),
+                other => other.map(|_| None),
+            };
+            c.execute_batch("COMMIT").map_err(unavailable)?;
+            found
         })
         .await
     }
@@ -140,17 +141,7 @@ impl DossierStore for SqliteStore {
 
     async fn history(&self, code: &DossierCode) -> StoreResult<Vec<HistoryEvent>> {
         let code = code.to_string();
-        self.read(move |c| {
-            let mut stmt =
-                c.prepare_cached("SELECT body FROM events WHERE dossier = ?1 ORDER BY seq").map_err(unavailable)?;
-            let rows = stmt.query_map([code], |r| r.get::<_, String>(0)).map_err(unavailable)?;
-            let mut out = Vec::new();
-            for body in rows {
-                out.push(from_json(&body.map_err(unavailable)?)?);
-            }
-            Ok(out)
-        })
-        .await
+        self.read(move |c| events(c, &code)).await
     }
 
     async fn queue(&self, q: QueueQuery) -> StoreResult<Vec<Dossier>> {
@@ -207,4 +198,27 @@ impl DossierStore for SqliteStore {
         })
         .await
     }
+}
+
+/// The dossier row of `code`, if any.
+fn stored(c: &Connection, code: &str) -> StoreResult<Option<StoredDossier>> {
+    let row: Option<(String, String)> = c
+        .query_row("SELECT body, secret_hash FROM dossiers WHERE code = ?1", [code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+        .map_err(unavailable)?;
+    match row {
+        Some((body, secret)) => Ok(Some(StoredDossier { dossier: from_json(&body)?, lookup_secret_hash: secret })),
+        None => Ok(None),
+    }
+}
+
+/// The history of `code`, in order.
+fn events(c: &Connection, code: &str) -> StoreResult<Vec<HistoryEvent>> {
+    let mut stmt = c.prepare_cached("SELECT body FROM events WHERE dossier = ?1 ORDER BY seq").map_err(unavailable)?;
+    let rows = stmt.query_map([code], |r| r.get::<_, String>(0)).map_err(unavailable)?;
+    let mut out = Vec::new();
+    for body in rows {
+        out.push(from_json(&body.map_err(unavailable)?)?);
+    }
+    Ok(out)
 }
