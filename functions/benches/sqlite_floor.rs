@@ -20,7 +20,7 @@ use axum::body::Body;
 use axum::http::Request;
 use motcua_functions::server::{Home, Stores};
 use motcua_infra::SqliteStore;
-use serde_json::Value;
+use rusqlite::types::Value;
 use tower::ServiceExt;
 
 fn main() {
@@ -59,52 +59,83 @@ fn file_one(store: &SqliteStore, data: &std::path::Path) -> String {
         let answer = app.oneshot(request).await.unwrap();
         assert_eq!(answer.status(), 201);
         let body = axum::body::to_bytes(answer.into_body(), 1 << 20).await.unwrap();
-        let v: Value = serde_json::from_slice(&body).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         v["code"].as_str().unwrap().to_owned()
     })
 }
 
-/// Commits copies of `template`'s rows, one submission a transaction, for `duration`.
+/// One table's rows, read once: its columns and values.
+struct Rows {
+    columns: Vec<String>,
+    values: Vec<Vec<Value>>,
+}
+
+fn rows(conn: &rusqlite::Connection, table: &str, key: &str, template: &str) -> Rows {
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE {key} = ?1")).unwrap();
+    let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+    let values = stmt
+        .query_map([template], |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect())
+        .unwrap()
+        .collect::<Result<Vec<Vec<Value>>, _>>()
+        .unwrap();
+    Rows { columns, values }
+}
+
+impl Rows {
+    fn insert(&self, table: &str) -> String {
+        let marks: Vec<String> = (1..=self.columns.len()).map(|i| format!("?{i}")).collect();
+        format!("INSERT INTO {table} ({}) VALUES ({})", self.columns.join(", "), marks.join(", "))
+    }
+
+    /// Inserts each row with `column` set to `value` (the copy's own key).
+    fn copy(&self, conn: &rusqlite::Connection, table: &str, column: &str, value: &str) -> usize {
+        let at = self.columns.iter().position(|c| c == column).unwrap();
+        let mut stmt = conn.prepare_cached(&self.insert(table)).unwrap();
+        for row in &self.values {
+            let mut row = row.clone();
+            row[at] = Value::Text(value.to_owned());
+            stmt.execute(rusqlite::params_from_iter(row)).unwrap();
+        }
+        self.values.len()
+    }
+}
+
+/// Commits copies of `template`'s rows (read once, written with bound values through cached
+/// statements), one submission a transaction, for `duration`.
 fn copies(conn: &rusqlite::Connection, template: &str, duration: Duration) -> (u64, Duration) {
+    let dossier = rows(conn, "dossiers", "code", template);
+    let events = rows(conn, "events", "dossier", template);
+    let outbox = rows(conn, "outbox", "dossier", template);
+    assert_eq!(dossier.values.len(), 1);
+    assert!(!outbox.values.is_empty(), "a submission notifies the applicant");
     let start = Instant::now();
     let mut n: u64 = 0;
     while start.elapsed() < duration {
         n += 1;
         let code = format!("{template}-{n}");
         conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-        conn.execute(
-            "INSERT INTO dossiers (code, agency, handler, status, assignee, due_key, version, secret_hash, body)
-             SELECT ?1, agency, handler, status, assignee, due_key, version, secret_hash, body
-             FROM dossiers WHERE code = ?2",
-            (&code, template),
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO events (dossier, seq, body) SELECT ?1, seq, body FROM events WHERE dossier = ?2",
-            (&code, template),
-        )
-        .unwrap();
-        let copied = conn
-            .execute(
-                "INSERT INTO outbox (id, dossier, body, created_at, next_attempt_at, state, deadline)
-                 SELECT id || ?3, ?1, body, created_at, next_attempt_at, 'created', NULL
-                 FROM outbox WHERE dossier = ?2",
-                (&code, template, format!("-{n}")),
-            )
-            .unwrap();
-        assert!(copied >= 1, "a submission notifies the applicant");
-        conn.query_row(
+        dossier.copy(conn, "dossiers", "code", &code);
+        events.copy(conn, "events", "dossier", &code);
+        // Message ids are the table's key: each copy gets its own.
+        let id = outbox.columns.iter().position(|c| c == "id").unwrap();
+        let mut own = Rows { columns: outbox.columns.clone(), values: outbox.values.clone() };
+        for (i, row) in own.values.iter_mut().enumerate() {
+            row[id] = Value::Text(format!("{code}-{i}"));
+        }
+        own.copy(conn, "outbox", "dossier", &code);
+        conn.prepare_cached(
             "INSERT INTO sequences (agency, day, last) VALUES ('bench', '2026-12-01', 1)
              ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last",
-            [],
-            |_| Ok(()),
         )
+        .unwrap()
+        .query_row([], |_| Ok(()))
         .unwrap();
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO limits (key, window_start, used, expires_at) VALUES ('submit:127.0.0.1', '2026-12-01', 1, '9999')
              ON CONFLICT (key, window_start) DO UPDATE SET used = used + 1",
-            [],
         )
+        .unwrap()
+        .execute([])
         .unwrap();
         conn.execute_batch("COMMIT").unwrap();
     }

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use motcua_domain::codes::{AgencyCode, DossierCode};
-use motcua_domain::lifecycle::{Dossier, HistoryEvent, Status};
+use motcua_domain::lifecycle::{Dossier, HistoryEvent};
 use motcua_domain::ports::{
     BuildCreate, Commit, DossierStore, IdempotencyRecord, QueueQuery, StoreError, StoreResult, StoredDossier,
 };
@@ -15,12 +15,9 @@ fn due_key(d: &Dossier) -> String {
     crate::codec::due_key(d.due_at)
 }
 
-/// `status NOT IN (…closed…)`, for queues of open dossiers.
-fn open_only() -> String {
-    let closed: Vec<String> =
-        Status::ALL.iter().filter(|s| s.is_closed()).map(|s| format!("'{}'", s.as_str())).collect();
-    format!(" AND status NOT IN ({})", closed.join(", "))
-}
+/// The condition of open dossiers, for queues; the open-queue indexes (schema migration 3) are
+/// declared with exactly this text, which is what lets SQLite use them.
+pub(super) const OPEN_ONLY: &str = "status NOT IN ('refused', 'withdrawn', 'stopped', 'returned')";
 
 fn assignee(d: &Dossier) -> Option<String> {
     d.step.as_ref().and_then(|s| s.assignee.as_ref()).map(|a| a.id.to_string())
@@ -162,7 +159,8 @@ impl DossierStore for SqliteStore {
                 bind(&mut sql, " AND assignee = ?", a.to_string());
             }
             if q.status.is_none() || q.assignee.is_some() {
-                sql.push_str(&open_only());
+                sql.push_str(" AND ");
+                sql.push_str(OPEN_ONLY);
             }
             if let Some(due) = q.due_before {
                 bind(&mut sql, " AND due_key <> '' AND due_key < ?", ts(due));

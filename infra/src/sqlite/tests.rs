@@ -45,3 +45,31 @@ async fn memory_stores_are_whole_and_private() {
     assert!(store.get(&d.code).await.unwrap().is_some(), "read through a second connection");
     assert!(other.get(&d.code).await.unwrap().is_none(), "another memory store shares nothing");
 }
+
+#[test]
+fn the_open_only_condition_names_every_closed_status_and_nothing_else() {
+    use motcua_domain::lifecycle::Status;
+    let named: Vec<&str> = Status::ALL
+        .iter()
+        .filter(|s| super::dossiers::OPEN_ONLY.contains(&format!("'{}'", s.as_str())))
+        .map(|s| s.as_str())
+        .collect();
+    let closed: Vec<&str> = Status::ALL.iter().filter(|s| s.is_closed()).map(|s| s.as_str()).collect();
+    assert_eq!(named, closed);
+}
+
+#[tokio::test]
+async fn queues_read_the_open_dossiers_indexes() {
+    let (store, _dir) = fresh().await;
+    let conn = store.raw_connection().unwrap();
+    for (query, index) in [("handler = 'x'", "dossiers_open_queue"), ("assignee = 'x'", "dossiers_open_assignee")] {
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT body FROM dossiers WHERE 1=1 AND {query} AND {} ORDER BY due_key, code LIMIT 51",
+            super::dossiers::OPEN_ONLY
+        );
+        let plan: Vec<String> =
+            conn.prepare(&sql).unwrap().query_map([], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+        assert!(plan.iter().any(|step| step.contains(index)), "{query}: {plan:?}");
+        assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{query} sorts: {plan:?}");
+    }
+}
