@@ -27,10 +27,15 @@ pub type Error = lambda_runtime::Error;
 
 /// One JSON object per log line, for CloudWatch. Personal data is never logged.
 pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info".into());
+    // A level, as the template's `LogLevel` gives it (an unknown one means `info`): directive
+    // parsing (`EnvFilter`) would link its regular-expression engine into every package.
+    let level = std::env::var("MOTCUA_LOG")
+        .ok()
+        .and_then(|l| l.trim().parse::<tracing_subscriber::filter::LevelFilter>().ok())
+        .unwrap_or(tracing_subscriber::filter::LevelFilter::INFO);
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(filter)
+        .with_max_level(level)
         .with_ansi(false)
         .without_time() // CloudWatch stamps each line
         .with_current_span(false)
