@@ -137,6 +137,13 @@ fn main() {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let cases = cases(&dir);
+        if let Some(missing) = cases.iter().find(|c| !std::path::Path::new(&c.binary).is_file()) {
+            panic!(
+                "{} is not built: `cargo build -p motcua-functions --bins --examples{}` first",
+                missing.binary,
+                if measuring { " --release" } else { "" }
+            );
+        }
         let mut figures: Vec<(Vec<Duration>, Vec<Duration>, Vec<Duration>)> =
             cases.iter().map(|_| Default::default()).collect();
         // One start of each in the first round warms the page cache; it is not counted.
