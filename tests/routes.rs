@@ -641,6 +641,12 @@ async fn guessing_a_lookup_secret_is_cut_off_even_for_the_right_one() {
 async fn online_submissions_are_limited_per_client() {
     let api = Api::new().await;
     let max = api.home.public_limits.submissions.max;
+    let mut unknown = criminal_record_filing("0912345678");
+    unknown["procedure_code"] = json!("9.999999");
+    for _ in 0..3 {
+        let (s, _) = api.post("/v1/dossiers", None, unknown.clone()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "a refused filing is answered and counts nothing");
+    }
     for _ in 0..max {
         api.submit().await;
     }

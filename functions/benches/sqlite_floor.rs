@@ -1,11 +1,11 @@
 //! The physical floor of the one-machine store (docs/performance.md): how many transactions a
 //! second SQLite commits when each writes exactly the rows of one online submission (dossier,
-//! first event, its outbox message (one channel a notice), the day's sequence, the client's submission counter),
-//! with the store's own connection settings (WAL, `synchronous=FULL`), from one thread: SQLite
+//! first event, its outbox messages, the day's sequence, the client's submission counter), with
+//! the store's own connection settings (WAL, `synchronous=FULL`), from one thread: SQLite
 //! has one writer, so this is what any server over this file can reach at most.
 //!
 //! The rows are copied from one real submission made through the router, so their sizes and
-//! indexes are the server's. `scripts/perf` runs it next to the HTTP load (`wrk`) so both figures
+//! indexes are the server's. `scripts/bench-http` runs it next to the HTTP load (`oha`) so both figures
 //! come from the same minutes of the same machine.
 //!
 //! `cargo bench -p motcua-functions --bench sqlite_floor -- [SECONDS]` (default 10); prints one
@@ -87,16 +87,22 @@ impl Rows {
         format!("INSERT INTO {table} ({}) VALUES ({})", self.columns.join(", "), marks.join(", "))
     }
 
-    /// Inserts each row with `column` set to `value` (the copy's own key).
-    fn copy(&self, conn: &rusqlite::Connection, table: &str, column: &str, value: &str) -> usize {
-        let at = self.columns.iter().position(|c| c == column).unwrap();
+    /// Inserts each row with `column` set to `value` (the copy's own key) and, when given, the
+    /// `unique` column to `<value>-<row>` (a key of the table itself).
+    fn copy(&self, conn: &rusqlite::Connection, table: &str, column: &str, value: &str, unique: Option<&str>) {
+        let position = |name: &str| self.columns.iter().position(|c| c == name).unwrap();
+        let (at, own) = (position(column), unique.map(position));
         let mut stmt = conn.prepare_cached(&self.insert(table)).unwrap();
-        for row in &self.values {
-            let mut row = row.clone();
+        let mut row = Vec::with_capacity(self.columns.len());
+        for (i, template) in self.values.iter().enumerate() {
+            row.clear();
+            row.extend(template.iter().cloned());
             row[at] = Value::Text(value.to_owned());
-            stmt.execute(rusqlite::params_from_iter(row)).unwrap();
+            if let Some(own) = own {
+                row[own] = Value::Text(format!("{value}-{i}"));
+            }
+            stmt.execute(rusqlite::params_from_iter(row.iter())).unwrap();
         }
-        self.values.len()
     }
 }
 
@@ -114,15 +120,10 @@ fn copies(conn: &rusqlite::Connection, template: &str, duration: Duration) -> (u
         n += 1;
         let code = format!("{template}-{n}");
         conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-        dossier.copy(conn, "dossiers", "code", &code);
-        events.copy(conn, "events", "dossier", &code);
+        dossier.copy(conn, "dossiers", "code", &code, None);
+        events.copy(conn, "events", "dossier", &code, None);
         // Message ids are the table's key: each copy gets its own.
-        let id = outbox.columns.iter().position(|c| c == "id").unwrap();
-        let mut own = Rows { columns: outbox.columns.clone(), values: outbox.values.clone() };
-        for (i, row) in own.values.iter_mut().enumerate() {
-            row[id] = Value::Text(format!("{code}-{i}"));
-        }
-        own.copy(conn, "outbox", "dossier", &code);
+        outbox.copy(conn, "outbox", "dossier", &code, Some("id"));
         conn.prepare_cached(
             "INSERT INTO sequences (agency, day, last) VALUES ('bench', '2026-12-01', 1)
              ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last",

@@ -99,6 +99,8 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", message),
             StoreError::IdempotencyKeyTaken => ApiError::new(StatusCode::CONFLICT, "idempotency_key_reused", message),
+            // Callers that put a limit on a write answer with its own code and Retry-After.
+            StoreError::LimitReached => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "limit_reached", message),
             StoreError::Unavailable(detail) => {
                 tracing::error!(error = %detail, "store unavailable");
                 ApiError::new(

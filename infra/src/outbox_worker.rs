@@ -11,7 +11,7 @@ use std::time::Duration;
 use motcua_domain::limits::vietnam_day_start;
 use motcua_domain::notify::delivery::{self, HandOff, Receipt, Settlement, SmsCaps};
 use motcua_domain::notify::OutgoingMessage;
-use motcua_domain::ports::{Clock, Limits, Notifier, NotifyError, Outbox, StoreResult, StoredMessage};
+use motcua_domain::ports::{Clock, LimitUse, Limits, Notifier, NotifyError, Outbox, StoreResult, StoredMessage};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
@@ -89,12 +89,15 @@ impl Courier {
         if !delivery::capped(m.message.channel) || m.attempts > 1 {
             return Ok(true);
         }
-        let day = vietnam_day_start(self.clock.now());
-        let window = chrono::Duration::days(1);
-        let phone = format!("sms-phone:{}", hashed(&m.message.recipient));
-        let dossier = format!("sms-dossier:{}", m.message.dossier_code);
-        Ok(self.limits.take(&dossier, day, window, self.caps.per_dossier_per_day).await?
-            && self.limits.take(&phone, day, window, self.caps.per_phone_per_day).await?)
+        let day = |key: String, max| LimitUse {
+            key,
+            window_start: vietnam_day_start(self.clock.now()),
+            window: chrono::Duration::days(1),
+            max,
+        };
+        let phone = day(format!("sms-phone:{}", hashed(&m.message.recipient)), self.caps.per_phone_per_day);
+        let dossier = day(format!("sms-dossier:{}", m.message.dossier_code), self.caps.per_dossier_per_day);
+        Ok(self.limits.take(&dossier).await? && self.limits.take(&phone).await?)
     }
 
     async fn hand_over(&self, m: &OutgoingMessage, attempts: u32) -> Settlement {

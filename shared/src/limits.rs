@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::calendar::vietnam;
+use crate::ports::LimitUse;
 
 /// At most `max` uses per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,11 @@ impl RateLimit {
         let len = self.window.num_seconds().max(1);
         let start = now.timestamp().div_euclid(len) * len;
         Utc.timestamp_opt(start, 0).single().unwrap_or(now)
+    }
+
+    /// One use of `key` at `now`, counted in the window `now` falls in.
+    pub fn use_of(&self, key: String, now: DateTime<Utc>) -> LimitUse {
+        LimitUse { key, window_start: self.window_start(now), window: self.window, max: self.max }
     }
 }
 

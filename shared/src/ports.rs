@@ -22,6 +22,20 @@ pub struct Commit {
     /// SHA-256 of the applicant's lookup secret, for a new dossier.
     pub lookup_secret_hash: Option<String>,
     pub idempotency: Option<IdempotencyRecord>,
+    /// A use counted against a limit in the same write (an online submission against its
+    /// client's rate limit): at the limit, nothing is written and the store answers
+    /// [`StoreError::LimitReached`].
+    pub limit: Option<LimitUse>,
+}
+
+/// One use of a fixed-window counter: `key`'s window began at `window_start` and lasts
+/// `window`; at most `max` uses are counted in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitUse {
+    pub key: String,
+    pub window_start: DateTime<Utc>,
+    pub window: chrono::Duration,
+    pub max: u32,
 }
 
 /// A create request remembered under its `Idempotency-Key`.
@@ -85,6 +99,9 @@ pub enum StoreError {
     Conflict,
     #[error("khóa Idempotency-Key đã được dùng / the Idempotency-Key is already in use")]
     IdempotencyKeyTaken,
+    /// The commit's [`Commit::limit`] is used up for its window: nothing was written.
+    #[error("đã đạt giới hạn / the limit for this window is reached")]
+    LimitReached,
     #[error("kho dữ liệu không sẵn sàng / the store is unavailable: {0}")]
     Unavailable(String),
     #[error("dữ liệu lưu trữ hỏng / stored data is corrupt: {0}")]
@@ -182,15 +199,9 @@ pub trait Outbox: Send + Sync {
 /// Fixed-window counters for caps and rate limits.
 #[async_trait]
 pub trait Limits: Send + Sync {
-    /// Counts one use of `key` in the window that began at `window_start` and lasts `window`,
-    /// unless `max` uses are counted already: then nothing is counted and it answers `false`.
-    async fn take(
-        &self,
-        key: &str,
-        window_start: DateTime<Utc>,
-        window: chrono::Duration,
-        max: u32,
-    ) -> StoreResult<bool>;
+    /// Counts one use, unless its window's `max` uses are counted already: then nothing is
+    /// counted and it answers `false`.
+    async fn take(&self, limit: &LimitUse) -> StoreResult<bool>;
     /// Uses of `key` counted in the window that began at `window_start`.
     async fn used(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32>;
 }

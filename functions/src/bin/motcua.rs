@@ -227,8 +227,9 @@ fn main() -> ExitCode {
                 Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
             }
             Command::Openapi => {
-                let doc = motcua_functions::routes::openapi();
-                println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default());
+                // Written, not printed: a closed pipe (`| head`) ends the output quietly.
+                use std::io::Write;
+                let _ = writeln!(std::io::stdout().lock(), "{}", motcua_functions::routes::openapi_text());
                 Ok(ExitCode::SUCCESS)
             }
         }

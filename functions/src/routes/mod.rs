@@ -136,6 +136,16 @@ pub fn families() -> OpenApiRouter<AppState> {
     Family::ALL.iter().fold(OpenApiRouter::with_openapi(ApiDoc::openapi()), |all, f| all.merge(f.router()))
 }
 
+/// The OpenAPI document as served at `/v1/openapi.json`: generated from the routes when the
+/// crate was last checked (`functions/openapi.json`, kept equal to [`openapi`] by a test), so
+/// that the query Lambda need not link every family's handlers to describe them.
+pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
+
+/// [`openapi`] as the text `functions/openapi.json` holds.
+pub fn openapi_text() -> String {
+    serde_json::to_string_pretty(openapi()).unwrap_or_default()
+}
+
 /// The OpenAPI document generated from the routes, built once.
 pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();

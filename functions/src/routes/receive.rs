@@ -51,7 +51,7 @@ async fn counter_receive(
     let req = body.value;
     let new =
         NewDossier { channel: req.channel, applicant: req.applicant.parse()?, documents: documents(req.documents) };
-    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Officer(&officer), key).await?))
+    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Officer(&officer), key, None).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

@@ -41,12 +41,12 @@ async fn submit(
     headers: HeaderMap,
     body: RawJson<SubmitRequest>,
 ) -> ApiResult<Response> {
-    guard::admit_submission(&state, &client).await?;
     let key = IdempotencyKey::parse("submit".into(), header_value(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
     let new =
         NewDossier { channel: Channel::Online, applicant: req.applicant.parse()?, documents: documents(req.documents) };
-    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key).await?))
+    let limit = guard::submission_use(&state, &client);
+    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key, Some(limit)).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -59,6 +59,7 @@ pub async fn act(
         outbox,
         lookup_secret_hash: None,
         idempotency: None,
+        limit: None,
     };
     state.dossiers.commit(commit).await?;
     tracing::info!(dossier = %current.code, action = action.as_str(), to = t.dossier.status.as_str(), "transition committed");

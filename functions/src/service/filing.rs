@@ -7,7 +7,7 @@ use motcua_domain::calendar::vietnam;
 use motcua_domain::codes::DossierCode;
 use motcua_domain::lifecycle::{open, Actor, Context, Dossier, NewDossier};
 use motcua_domain::notify::messages_for;
-use motcua_domain::ports::{Commit, IdempotencyRecord, StoreError};
+use motcua_domain::ports::{Commit, IdempotencyRecord, LimitUse, StoreError};
 
 use super::secrets::{derived_lookup_secret, new_lookup_secret, sha256_hex};
 use crate::error::{ApiError, ApiResult};
@@ -65,12 +65,14 @@ fn replay(record: IdempotencyRecord, key: &IdempotencyKey, server_key: &[u8]) ->
 }
 
 /// Files a dossier for `procedure_code`: online by the applicant, or at the desk by an officer.
+/// An online filing counts against the submission `limit` in the dossier's own write.
 pub async fn open_dossier(
     state: &AppState,
     procedure_code: &str,
     new: NewDossier,
     actor: Actor<'_>,
     key: Option<IdempotencyKey>,
+    limit: Option<LimitUse>,
 ) -> ApiResult<Answer> {
     if let Some(k) = &key {
         if let Some(record) = state.dossiers.idempotency(&k.scope, &k.key).await? {
@@ -130,6 +132,7 @@ pub async fn open_dossier(
                 outbox,
                 lookup_secret_hash: Some(secret_hash.clone()),
                 idempotency,
+                limit: limit.clone(),
             }
         }
     };
@@ -138,6 +141,7 @@ pub async fn open_dossier(
             tracing::info!(dossier = %d.code, action = "open", channel = d.channel.as_str(), "dossier opened");
             Ok(Answer { status: StatusCode::CREATED, body: respond(&d, &secret) })
         }
+        Err(StoreError::LimitReached) => Err(super::guard::too_many_submissions(state)),
         Err(StoreError::IdempotencyKeyTaken) => {
             // A concurrent request with the same key won the race: answer as it did.
             let k = key.ok_or(ApiError::from(StoreError::Conflict))?;

@@ -4,7 +4,7 @@
 //! comparison itself takes the same time wherever the guess differs.
 
 use motcua_domain::limits::RateLimit;
-use motcua_domain::ports::StoredDossier;
+use motcua_domain::ports::{LimitUse, StoredDossier};
 
 use super::secrets::secret_matches;
 use crate::error::{ApiError, ApiResult};
@@ -35,33 +35,32 @@ pub async fn check_secret(state: &AppState, stored: &StoredDossier, secret: Opti
         ));
     };
     let limit = state.public_limits.lookup_failures;
-    let key = format!("lookup-failures:{}", stored.dossier.code);
-    let window = limit.window_start(state.clock.now());
-    if state.limits.used(&key, window).await? >= limit.max {
+    let failure = limit.use_of(format!("lookup-failures:{}", stored.dossier.code), state.clock.now());
+    if state.limits.used(&failure.key, failure.window_start).await? >= limit.max {
         return Err(too_many_guesses(state));
     }
     if secret_matches(secret, &stored.lookup_secret_hash) {
         return Ok(());
     }
     tracing::warn!(dossier = %stored.dossier.code, "wrong lookup secret");
-    if !state.limits.take(&key, window, limit.window, limit.max).await? {
+    if !state.limits.take(&failure).await? {
         return Err(too_many_guesses(state));
     }
     Err(ApiError::forbidden("lookup_secret_invalid", "mã tra cứu không đúng / the lookup secret is wrong"))
 }
 
-/// Counts one online submission from `client`; refused once its window's limit is reached.
-pub async fn admit_submission(state: &AppState, client: &ClientAddress) -> ApiResult<()> {
-    let limit = state.public_limits.submissions;
-    let key = format!("submissions:{}", client.0);
-    let window = limit.window_start(state.clock.now());
-    if state.limits.take(&key, window, limit.window, limit.max).await? {
-        return Ok(());
-    }
+/// The use of the online-submission limit that a filing from `client` counts, in the same write
+/// as the dossier: a refused or failed filing counts nothing.
+pub fn submission_use(state: &AppState, client: &ClientAddress) -> LimitUse {
+    state.public_limits.submissions.use_of(format!("submissions:{}", client.0), state.clock.now())
+}
+
+/// The answer to a filing refused by [`submission_use`]'s limit.
+pub fn too_many_submissions(state: &AppState) -> ApiError {
     tracing::warn!("submission rate limit reached for a client");
-    Err(ApiError::too_many(
+    ApiError::too_many(
         "too_many_submissions",
         "nộp quá nhiều hồ sơ trong thời gian ngắn, vui lòng thử lại sau / too many submissions from this address; try again later",
-        retry_after(state, &limit),
-    ))
+        retry_after(state, &state.public_limits.submissions),
+    )
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use motcua_domain::notify::delivery::{self, Receipt, SmsCaps};
 use motcua_domain::notify::{DeliveryState, Fallback, MessageChannel, OutgoingMessage};
-use motcua_domain::ports::{Notifier, NotifyError};
+use motcua_domain::ports::{LimitUse, Notifier, NotifyError};
 
 use super::fixtures::*;
 use super::Store;
@@ -220,13 +220,14 @@ pub async fn sms_caps_hold_per_dossier_and_phone<S: Store>(store: S) {
     let now = Utc::now();
     let window = Duration::hours(1);
     let start = now - Duration::minutes(5);
+    let three = |key: &str, window_start| LimitUse { key: key.into(), window_start, window, max: 3 };
     for _ in 0..3 {
-        assert!(store.take("test:key", start, window, 3).await.unwrap());
+        assert!(store.take(&three("test:key", start)).await.unwrap());
     }
-    assert!(!store.take("test:key", start, window, 3).await.unwrap(), "the fourth use is refused");
+    assert!(!store.take(&three("test:key", start)).await.unwrap(), "the fourth use is refused");
     assert_eq!(store.used("test:key", start).await.unwrap(), 3, "refused uses are not counted");
-    assert!(store.take("test:key", start + window, window, 3).await.unwrap(), "a new window starts afresh");
-    assert!(store.take("test:other", start, window, 3).await.unwrap());
+    assert!(store.take(&three("test:key", start + window)).await.unwrap(), "a new window starts afresh");
+    assert!(store.take(&three("test:other", start)).await.unwrap());
     assert_eq!(store.used("test:none", start).await.unwrap(), 0);
 
     // Three dossiers to one phone with a cap of two: the third SMS falls back to email.

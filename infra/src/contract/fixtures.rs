@@ -93,6 +93,7 @@ pub fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
             response: code.to_string(),
             created_at: Utc::now(),
         }),
+        limit: None,
     }
 }
 

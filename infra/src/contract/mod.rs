@@ -11,7 +11,8 @@ use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel};
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
-    Catalogue, Commit, DossierStore, Holiday, Limits, Outbox, ProcedureQuery, QueueQuery, StoreError,
+    BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, Outbox, ProcedureQuery, QueueQuery,
+    StoreError,
 };
 
 use self::fixtures::*;
@@ -29,6 +30,7 @@ macro_rules! store_contract {
             concurrent_creates_get_consecutive_codes,
             stale_writes_conflict_and_change_nothing,
             an_idempotency_key_creates_once,
+            a_create_at_its_limit_writes_nothing,
             history_comes_back_in_order,
             queues_are_ordered_filtered_and_paginated,
             closed_dossiers_leave_the_queues,
@@ -87,6 +89,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
         outbox: vec![message(&d.code, 1)],
         lookup_secret_hash: None,
         idempotency: None,
+        limit: None,
     };
     store.commit(commit(1)).await.unwrap();
     assert_eq!(store.commit(commit(1)).await, Err(StoreError::Conflict));
@@ -111,6 +114,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
                 outbox: vec![],
                 lookup_secret_hash: None,
                 idempotency: None,
+                limit: None,
             };
             s.commit(commit).await
         }));
@@ -145,6 +149,38 @@ pub async fn an_idempotency_key_creates_once<S: Store>(store: S) {
     assert!(store.get(&d.code).await.unwrap().is_some());
 }
 
+pub async fn a_create_at_its_limit_writes_nothing<S: Store>(store: S) {
+    let start = Utc::now() - Duration::minutes(1);
+    let limit = LimitUse { key: "submissions:test".into(), window_start: start, window: Duration::hours(1), max: 2 };
+    let limited = |key: Option<&'static str>| {
+        let limit = limit.clone();
+        Box::new(move |c| Commit { limit: Some(limit.clone()), ..create_commit(c, key) }) as BuildCreate
+    };
+    let first = store.create(&agency(), day(), limited(None)).await.unwrap();
+    store.create(&agency(), day(), limited(None)).await.unwrap();
+    let refused = store.create(&agency(), day(), limited(Some("k"))).await;
+    assert_eq!(refused.unwrap_err(), StoreError::LimitReached);
+    assert_eq!(store.used(&limit.key, start).await.unwrap(), 2, "the refused create counted nothing");
+    assert!(store.idempotency("submit", "k").await.unwrap().is_none(), "nor wrote its record");
+    let open = store.queue(QueueQuery { agency: Some(agency()), limit: 10, ..QueueQuery::default() }).await.unwrap();
+    assert_eq!(open.len(), 2, "nor its dossier");
+    // A transition may carry a limit too, and is refused the same way.
+    let mut next = first.clone();
+    next.version += 1;
+    next.events += 1;
+    let commit = Commit {
+        dossier: next,
+        expected_version: Some(first.version),
+        event: event(1, Status::Processing),
+        outbox: vec![],
+        lookup_secret_hash: None,
+        idempotency: None,
+        limit: Some(limit.clone()),
+    };
+    assert_eq!(store.commit(commit).await.unwrap_err(), StoreError::LimitReached);
+    assert_eq!(store.get(&first.code).await.unwrap().unwrap().dossier.version, first.version);
+}
+
 pub async fn history_comes_back_in_order<S: Store>(store: S) {
     let mut d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
     for seq in 1..12u32 {
@@ -159,6 +195,7 @@ pub async fn history_comes_back_in_order<S: Store>(store: S) {
             outbox: if seq % 4 == 0 { vec![message(&d.code, seq)] } else { vec![] },
             lookup_secret_hash: None,
             idempotency: None,
+            limit: None,
         };
         store.commit(commit).await.unwrap();
         d = next;
@@ -215,6 +252,7 @@ pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {
             outbox: vec![],
             lookup_secret_hash: None,
             idempotency: None,
+            limit: None,
         };
         store.commit(commit).await.unwrap();
     }
@@ -279,6 +317,7 @@ pub async fn closed_dossiers_leave_the_queues<S: Store>(store: S) {
         outbox: vec![],
         lookup_secret_hash: None,
         idempotency: None,
+        limit: None,
     };
     store.commit(commit).await.unwrap();
     let open = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();

@@ -45,6 +45,7 @@ enum Part {
     Event,
     Message,
     Idempotency,
+    Limit,
 }
 
 /// The dossier's item; the secret hash is written only with a new dossier and never changes.
@@ -132,6 +133,11 @@ impl DynamoStore {
             parts.push(Part::Idempotency);
             writes.push(self.put_new(item)?);
         }
+        if let Some(limit) = &commit.limit {
+            let update = self.limit_update(limit).build().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            parts.push(Part::Limit);
+            writes.push(TransactWriteItem::builder().update(update).build());
+        }
         let sent = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
         let Err(e) = sent else { return Ok(()) };
         match e.as_service_error() {
@@ -146,7 +152,10 @@ impl DynamoStore {
                 if failed.contains(&Part::Idempotency) {
                     Err(StoreError::IdempotencyKeyTaken.into())
                 } else if failed.contains(&Part::Dossier) && commit.expected_version.is_none() {
+                    // Before the limit: a retried transaction that landed fails both.
                     Err(Refused::CodeTaken)
+                } else if failed == [Part::Limit] {
+                    Err(StoreError::LimitReached.into())
                 } else if !failed.is_empty()
                     || cancelled.cancellation_reasons().iter().any(|r| r.code() == Some("TransactionConflict"))
                 {

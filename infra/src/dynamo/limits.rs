@@ -1,28 +1,48 @@
 //! Fixed-window counters on DynamoDB: one conditional `ADD` per use, expired by TTL.
 
 use async_trait::async_trait;
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::Update;
 use chrono::{DateTime, Duration, Utc};
-use motcua_domain::ports::{Limits, StoreResult};
+use motcua_domain::ports::{LimitUse, Limits, StoreResult};
 
 use super::items::{self, n};
 use super::{condition_failed, failure, keys, DynamoStore, EXPIRES_AT};
 use crate::codec::ts;
 
-#[async_trait]
-impl Limits for DynamoStore {
-    async fn take(&self, key: &str, window_start: DateTime<Utc>, window: Duration, max: u32) -> StoreResult<bool> {
-        let taken = self
-            .client
-            .update_item()
+impl DynamoStore {
+    /// Counts `limit`'s use, on the condition that its window holds fewer than `max` uses.
+    /// The item is kept a day past the window, then removed by TTL.
+    pub(super) fn limit_update(&self, limit: &LimitUse) -> UpdateBuilder {
+        Update::builder()
             .table_name(&self.table)
-            .set_key(Some(items::key(keys::limit(key, &ts(window_start)))))
+            .set_key(Some(items::key(keys::limit(&limit.key, &ts(limit.window_start)))))
             .update_expression("ADD used :one SET #expires = :expires")
             .condition_expression("attribute_not_exists(used) OR used < :max")
             .expression_attribute_names("#expires", EXPIRES_AT)
             .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":max", n(max))
-            // Kept a day past the window, then removed by TTL.
-            .expression_attribute_values(":expires", n((window_start + window + Duration::days(1)).timestamp()))
+            .expression_attribute_values(":max", n(limit.max))
+            .expression_attribute_values(
+                ":expires",
+                n((limit.window_start + limit.window + Duration::days(1)).timestamp()),
+            )
+    }
+}
+
+#[async_trait]
+impl Limits for DynamoStore {
+    async fn take(&self, limit: &LimitUse) -> StoreResult<bool> {
+        // The same update as in a transaction, sent on its own.
+        let update = self.limit_update(limit);
+        let taken = self
+            .client
+            .update_item()
+            .set_table_name(update.get_table_name().clone())
+            .set_key(update.get_key().clone())
+            .set_update_expression(update.get_update_expression().clone())
+            .set_condition_expression(update.get_condition_expression().clone())
+            .set_expression_attribute_names(update.get_expression_attribute_names().clone())
+            .set_expression_attribute_values(update.get_expression_attribute_values().clone())
             .send()
             .await;
         match taken {

@@ -27,8 +27,14 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
-/// The event, outbox items and idempotency record of a commit, in the same transaction.
+/// The limit use, event, outbox items and idempotency record of a commit, in the same
+/// transaction.
 fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
+    if let Some(limit) = &commit.limit {
+        if !super::limits::count_use(tx, limit)? {
+            return Err(StoreError::LimitReached);
+        }
+    }
     let code = commit.dossier.code.to_string();
     tx.execute(
         "INSERT INTO events (dossier, seq, body) VALUES (?1, ?2, ?3)",
