@@ -1,5 +1,6 @@
 //! Lambda events as AWS delivers them, for the emulator tests and the cold-start benchmark: API
-//! Gateway HTTP API (payload 2.0) requests with JWT authorizer claims, and SNS records.
+//! Gateway HTTP API (payload 2.0) requests with JWT authorizer claims, and SNS records; and the
+//! environment the functions get, pointed at moto.
 
 #![allow(dead_code)]
 
@@ -8,6 +9,29 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use crate::emulator::Outcome;
+
+/// The address the functions send email from (verified with SES first).
+pub const FROM: &str = "khong-tra-loi@motcua.example.gov.vn";
+
+/// The environment template.yaml gives every function, with AWS at `endpoint` (moto) and the
+/// table `table`, plus `extra`.
+pub fn lambda_env(endpoint: &str, table: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let server_key = "ab".repeat(32);
+    [
+        ("AWS_REGION", "ap-southeast-1"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("MOTCUA_TABLE", table),
+        ("MOTCUA_SERVER_KEY", server_key.as_str()),
+        ("MOTCUA_EMAIL_FROM", FROM),
+        ("MOTCUA_SMS_SENDER_ID", "MOTCUA"),
+    ]
+    .iter()
+    .chain(extra)
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
 
 /// The claims API Gateway's JWT authorizer passes on for a seed officer.
 pub fn claims(officer: &str) -> Value {

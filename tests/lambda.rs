@@ -13,15 +13,13 @@ mod support;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Utc;
 use emulator::{Function, Outcome};
-use events::{http_answer, http_event, sns_records};
+use events::{http_answer, http_event, lambda_env, sns_records, FROM};
 use motcua_domain::calendar::vietnam;
 use motcua_infra::aws;
 use motcua_infra::dynamo::{create_table, DynamoStore};
 use recorder::{Call, Recorder};
 use serde_json::{json, Value};
 use support::{criminal_record_filing, rating};
-
-const FROM: &str = "khong-tra-loi@motcua.example.gov.vn";
 
 struct Home {
     store: DynamoStore,
@@ -36,19 +34,7 @@ async fn home() -> Home {
     let today = vietnam::to_local(Utc::now()).date();
     motcua_functions::seed::seed_if_empty(&store, today).await.unwrap();
     aws_sdk_ses::Client::new(&config).verify_email_identity().email_address(FROM).send().await.unwrap();
-    let env = [
-        ("AWS_REGION", "ap-southeast-1"),
-        ("AWS_ACCESS_KEY_ID", "test"),
-        ("AWS_SECRET_ACCESS_KEY", "test"),
-        ("AWS_ENDPOINT_URL", endpoint.as_str()),
-        ("MOTCUA_TABLE", table.as_str()),
-        ("MOTCUA_SERVER_KEY", &"ab".repeat(32)),
-        ("MOTCUA_EMAIL_FROM", FROM),
-        ("MOTCUA_SMS_SENDER_ID", "MOTCUA"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let env = lambda_env(&endpoint, &table, &[]);
     Home { store, env }
 }
 

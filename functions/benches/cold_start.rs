@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use emulator::{Function, Outcome};
-use events::{http_event, sns_records};
+use events::{http_event, lambda_env, sns_records, FROM};
 use motcua_domain::calendar::vietnam;
 use motcua_infra::aws;
 use serde_json::{json, Value};
@@ -41,7 +41,7 @@ fn cases(dir: &str) -> Vec<Case> {
     let mut filing = support::criminal_record_filing("0912345678");
     filing["procedure_code"] = json!("9.999999");
     let delivery = json!({"eventType": "Delivery", "mail": {"messageId": "unknown", "destination": ["a@example.vn"],
-        "source": "khong-tra-loi@motcua.example.gov.vn", "timestamp": "2026-11-28T01:00:00.000Z"}});
+        "source": FROM, "timestamp": "2026-11-28T01:00:00.000Z"}});
     let sweep = json!({"version": "0", "id": "sweep", "detail-type": "Scheduled Event", "source": "aws.events",
         "account": "123456789012", "time": "2026-11-28T00:00:00Z", "region": "ap-southeast-1",
         "resources": ["arn:aws:events:ap-southeast-1:123456789012:rule/motcua-sweep"], "detail": {}});
@@ -123,19 +123,7 @@ fn main() {
         let table = aws::unique_table("coldstart");
         let store = motcua_infra::dynamo::create_table(&aws_sdk_dynamodb::Client::new(&config), &table).await.unwrap();
         motcua_functions::seed::seed_if_empty(&store, vietnam::to_local(Utc::now()).date()).await.unwrap();
-        let env: Vec<(String, String)> = [
-            ("AWS_REGION", "ap-southeast-1"),
-            ("AWS_ACCESS_KEY_ID", "test"),
-            ("AWS_SECRET_ACCESS_KEY", "test"),
-            ("AWS_ENDPOINT_URL", endpoint.as_str()),
-            ("MOTCUA_TABLE", table.as_str()),
-            ("MOTCUA_SERVER_KEY", &"ab".repeat(32)),
-            ("MOTCUA_EMAIL_FROM", "khong-tra-loi@motcua.example.gov.vn"),
-            ("MOTCUA_LOG", "warn"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        let env = lambda_env(&endpoint, &table, &[("MOTCUA_LOG", "warn")]);
         let cases = cases(&dir);
         if let Some(missing) = cases.iter().find(|c| !std::path::Path::new(&c.binary).is_file()) {
             panic!(

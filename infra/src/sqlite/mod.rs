@@ -30,12 +30,6 @@ struct Inner {
 
 const MAX_IDLE_READERS: usize = 8;
 
-/// `PRAGMA mmap_size` of every connection.
-const MMAP_BYTES: i64 = 2 << 30;
-
-/// `PRAGMA cache_size` of every connection, in KiB.
-const CACHE_KIB: i64 = 16 * 1024;
-
 /// Where a memory database's name starts (see [`SqliteStore::in_memory`]).
 const MEMORY_URI: &str = "file:motcua-memory-";
 
@@ -50,11 +44,6 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     // FULL: an acknowledged action survives a power cut, not only a crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Reads map the file instead of copying pages through read(2), and each connection keeps
-    // 16 MiB of hot pages (the default is 2 MiB): a province-year's 3 GB file keeps lookups
-    // flat. SQLite caps the mapping at its compile-time limit (2 GiB in the bundled build).
-    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     Ok(conn)
 }
 
