@@ -89,12 +89,9 @@ impl Courier {
         if !delivery::capped(m.message.channel) || m.attempts > 1 {
             return Ok(true);
         }
-        let day = |key: String, max| LimitUse {
-            key,
-            window_start: vietnam_day_start(self.clock.now()),
-            window: chrono::Duration::days(1),
-            max,
-        };
+        // Both caps count in the same Vietnam day, read from the clock once.
+        let window_start = vietnam_day_start(self.clock.now());
+        let day = |key: String, max| LimitUse { key, window_start, window: chrono::Duration::days(1), max };
         let phone = day(format!("sms-phone:{}", hashed(&m.message.recipient)), self.caps.per_phone_per_day);
         let dossier = day(format!("sms-dossier:{}", m.message.dossier_code), self.caps.per_dossier_per_day);
         Ok(self.limits.take(&dossier).await? && self.limits.take(&phone).await?)
