@@ -7,10 +7,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{ts, unavailable, SqliteStore};
 
+/// Drops counters whose window has ended; `limits_expiry` makes it a range search.
+pub(super) const PURGE_EXPIRED: &str = "DELETE FROM limits WHERE expires_at < ?1";
+
 /// Counts `limit`'s use inside `tx`; `false`, with nothing counted, at its window's maximum.
 pub(super) fn count_use(tx: &Connection, limit: &LimitUse) -> StoreResult<bool> {
     let now = ts(Utc::now());
-    tx.execute("DELETE FROM limits WHERE expires_at < ?1", [now]).map_err(unavailable)?;
+    tx.execute(PURGE_EXPIRED, [now]).map_err(unavailable)?;
     let counted: Option<u32> = tx
         .query_row(
             "INSERT INTO limits (key, window_start, used, expires_at) VALUES (?1, ?2, 1, ?3)

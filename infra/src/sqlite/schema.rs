@@ -60,6 +60,11 @@ CREATE INDEX dossiers_open_assignee ON dossiers(assignee, due_key, code)
 DROP INDEX dossiers_queue;
 DROP INDEX dossiers_assignee;
 "#,
+    r#"
+-- Every online filing and wrong lookup secret purges expired counters in its own transaction
+-- (super::limits::PURGE_EXPIRED): an index keeps that a range search, not a scan of the table.
+CREATE INDEX limits_expiry ON limits(expires_at);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

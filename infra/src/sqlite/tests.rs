@@ -73,3 +73,13 @@ async fn queues_read_the_open_dossiers_indexes() {
         assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{query} sorts: {plan:?}");
     }
 }
+
+#[tokio::test]
+async fn purging_expired_limits_searches_their_index() {
+    let (store, _dir) = fresh().await;
+    let conn = store.raw_connection().unwrap();
+    let sql = format!("EXPLAIN QUERY PLAN {}", super::limits::PURGE_EXPIRED);
+    let plan: Vec<String> =
+        conn.prepare(&sql).unwrap().query_map(["x"], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+    assert!(plan.iter().any(|step| step.contains("SEARCH limits USING INDEX limits_expiry")), "{plan:?}");
+}
