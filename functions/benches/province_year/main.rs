@@ -6,7 +6,9 @@
 //! and of officers' queues: the store must not slow down as the year fills it.
 //!
 //! `cargo bench -p motcua-functions --bench province_year -- [DOSSIERS] [WORKERS]`
-//! (defaults 300000 and 2; `scripts/perf --quick` runs 30000).
+//! (defaults 300000 and 2; `scripts/perf --quick` runs 30000). With `MOTCUA_YEAR_DIR` set, the
+//! year is written there and kept; `... -- measure DIR` then measures that year again in a fresh
+//! process (to compare with the replay's own figures, or under `perf record`).
 
 mod catalogue;
 mod life;
@@ -31,12 +33,15 @@ use replay::{SetClock, Worker};
 const YEAR: i32 = 2026;
 
 fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    if let Some(dir) = std::env::args().skip_while(|a| a != "measure").nth(1) {
+        return rt.block_on(measure_kept(std::path::Path::new(&dir)));
+    }
     let mut args = std::env::args().skip(1).filter_map(|a| a.parse::<usize>().ok());
     // `cargo test` runs benchmarks without `--bench`: then a small year proves it works.
     let measuring = std::env::args().any(|a| a == "--bench");
     let total = if measuring { args.next().unwrap_or(300_000) } else { 400 };
     let workers = args.next().unwrap_or(2).max(1);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(run(total, workers));
 }
 
@@ -51,11 +56,30 @@ fn working_days() -> Vec<NaiveDate> {
         .collect()
 }
 
-async fn run(total: usize, workers: usize) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("motcua.sqlite3");
+/// Measures a year kept in `dir` by an earlier run, as its last checkpoint did.
+async fn measure_kept(dir: &std::path::Path) {
+    let path = dir.join("motcua.sqlite3");
+    assert!(path.exists(), "no year in {}: run with MOTCUA_YEAR_DIR={0} first", dir.display());
     let store = SqliteStore::open(&path).unwrap();
-    let mut home = Home::open_on(dir.path(), Stores::of(store.clone(), Some(store.clone()))).await.unwrap();
+    let home = Home::open_on(dir, Stores::of(store.clone(), Some(store.clone()))).await.unwrap();
+    let codes: Vec<String> = {
+        let conn = store.raw_connection().unwrap();
+        let mut select = conn.prepare("SELECT code FROM dossiers").unwrap();
+        let codes = select.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        codes
+    };
+    let all: Vec<&str> = codes.iter().map(String::as_str).collect();
+    measure::checkpoint(&home, &store, &path, &all, "fresh process").await;
+}
+
+async fn run(total: usize, workers: usize) {
+    let temporary = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("MOTCUA_YEAR_DIR").map_or_else(|| temporary.path().to_owned(), Into::into);
+    let path = dir.join("motcua.sqlite3");
+    assert!(!path.exists(), "{} holds a year already", dir.display());
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    let mut home = Home::open_on(&dir, Stores::of(store.clone(), Some(store.clone()))).await.unwrap();
     home.public_limits.submissions = RateLimit::new(u32::MAX, chrono::Duration::minutes(1));
     let province = Arc::new(catalogue::build(home.store.catalogue.as_ref()).await);
     let mut tokens = HashMap::new();
@@ -139,7 +163,13 @@ async fn run(total: usize, workers: usize) {
         );
         let all: Vec<&str> =
             codes.iter().map(String::as_str).chain(pool.iter().flatten().filter_map(|l| l.code.as_deref())).collect();
-        measure::checkpoint(&home, &store, &path, &all, checkpoint).await;
+        measure::checkpoint(&home, &store, &path, &all, "replay process").await;
+        // The same year measured by a process that only opens it, as a server restarted over
+        // the data would: the replay's own process carries the generator's lives and a heap
+        // churned by a million requests, which made its lookups up to 1.5 times slower.
+        let fresh =
+            std::process::Command::new(std::env::current_exe().unwrap()).arg("measure").arg(&dir).status().unwrap();
+        assert!(fresh.success(), "measuring in a fresh process failed");
     }
     let late: u64 = workers.iter().map(|w| w.late).sum();
     println!("mix: channels {channels:?}; planned fates {fates:?}; {supplemented} supplements; {late} approved after the due date");
