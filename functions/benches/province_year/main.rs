@@ -124,6 +124,7 @@ async fn run(total: usize, workers: usize) {
     let mut supplemented = 0usize;
     let mut next = 0usize;
     let mut per_agency: HashMap<String, usize> = HashMap::new();
+    let mut snapshots = Vec::new();
     for &checkpoint in &checkpoints {
         let started = Instant::now();
         let requests_before: u64 = workers.iter().map(|w| w.requests).sum();
@@ -164,17 +165,16 @@ async fn run(total: usize, workers: usize) {
         let all: Vec<&str> =
             codes.iter().map(String::as_str).chain(pool.iter().flatten().filter_map(|l| l.code.as_deref())).collect();
         measure::checkpoint(&home, &store, &path, &all, "replay process").await;
-        // The same year measured by a process that only opens it, as a server restarted over
-        // the data would: the replay's own process carries the generator's lives and a heap
-        // churned by a million requests, which made its lookups up to 1.5 times slower.
-        let fresh =
-            std::process::Command::new(std::env::current_exe().unwrap()).arg("measure").arg(&dir).status().unwrap();
-        assert!(fresh.success(), "measuring in a fresh process failed");
+        if checkpoint < total {
+            snapshots.push(measure::snapshot(&dir, checkpoint));
+        }
     }
     let late: u64 = workers.iter().map(|w| w.late).sum();
     println!("mix: channels {channels:?}; planned fates {fates:?}; {supplemented} supplements; {late} approved after the due date");
     let busiest = per_agency.iter().max_by_key(|(_, n)| **n).map(|(a, n)| format!("{a} ({n})")).unwrap_or_default();
     println!("busiest agency: {busiest}");
+    snapshots.push(dir);
+    measure::side_by_side(&snapshots);
 }
 
 /// Advances every worker's lives to `now`, the workers side by side; returns the workers, the

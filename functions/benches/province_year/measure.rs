@@ -2,13 +2,19 @@
 //! lookup (random dossiers of the year) and of officers' queues (the busiest desk's first page,
 //! a specialist's own dossiers) through the router, in process.
 //!
+//! The replay's own process carries the generator's lives and a heap churned by a million
+//! requests, and a process's lookups on this 2-vCPU VM settle at about 40 or about 80 µs
+//! depending on where its threads land. So the year is also copied at each checkpoint and, at
+//! the end, every copy is measured by fresh processes in turn (`measure DIR`), `SIDE_BY_SIDE`
+//! rounds: ratios from the same minutes, as a server restarted over that data would see it.
+//!
 //! Lookups are measured twice: first as the replay left the machine, then with the file read
 //! once into the OS page cache, as a server that has run a while has it. The first depends on
 //! what the OS kept: this development VM's host reclaims the page cache of an idle guest (3 GB
 //! cached fell to 0.85 GB with 20 GB free), and a SQLite point read from a cold file costs about
 //! 110 µs against 15 µs warm, whatever the file's size.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -47,6 +53,38 @@ async fn timed(app: &Router, uri: &str, token: Option<&str>) -> Duration {
 
 fn micros(d: Duration) -> String {
     format!("{:.0} µs", d.as_secs_f64() * 1e6)
+}
+
+/// Rounds of fresh processes over every copy of the year.
+const SIDE_BY_SIDE: usize = 3;
+
+/// Copies the year so far (its database, checkpointed, and the data directory's keys) to
+/// `dir/at-CHECKPOINT`, for `side_by_side`.
+pub fn snapshot(dir: &Path, checkpoint: usize) -> PathBuf {
+    let copy = dir.join(format!("at-{checkpoint}"));
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name == "motcua.sqlite3" || name.ends_with(".key") {
+            std::fs::copy(entry.path(), copy.join(&*name)).unwrap();
+        }
+    }
+    copy
+}
+
+/// Measures each kept year in a fresh process, round after round (one round if there is only one).
+pub fn side_by_side(years: &[PathBuf]) {
+    let me = std::env::current_exe().unwrap();
+    let rounds = if years.len() > 1 { SIDE_BY_SIDE } else { 1 };
+    for round in 1..=rounds {
+        println!("side by side, round {round} of {rounds}:");
+        for year in years {
+            let measured = std::process::Command::new(&me).arg("measure").arg(year).status().unwrap();
+            assert!(measured.success(), "measuring {} failed", year.display());
+        }
+    }
 }
 
 /// Reads the whole file once, so its pages are in the OS page cache; returns the time taken.
