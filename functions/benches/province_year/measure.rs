@@ -30,6 +30,8 @@ const LOOKUPS: usize = 2_000;
 /// Rounds of `LOOKUPS` once the file is cached; the median round is reported.
 const WARM_ROUNDS: usize = 5;
 const QUEUE_READS: usize = 300;
+/// Rounds of fresh processes over every copy of the year.
+const SIDE_BY_SIDE: usize = 3;
 
 /// Median and 99th percentile.
 fn quantiles(mut times: Vec<Duration>) -> (Duration, Duration) {
@@ -54,9 +56,6 @@ async fn timed(app: &Router, uri: &str, token: Option<&str>) -> Duration {
 fn micros(d: Duration) -> String {
     format!("{:.0} µs", d.as_secs_f64() * 1e6)
 }
-
-/// Rounds of fresh processes over every copy of the year.
-const SIDE_BY_SIDE: usize = 3;
 
 /// Copies the year so far (its database, checkpointed, and the data directory's keys) to
 /// `dir/at-CHECKPOINT`, for `side_by_side`.
