@@ -1,11 +1,17 @@
 //! The API error: HTTP status plus `{"error": {"code", "message", "details"}}`. Every domain,
-//! store and input error is mapped to a stable code here and nowhere else.
+//! store and service refusal is mapped to its status and stable code here and nowhere else;
+//! the HTTP edge (extractors, pagination, query and admin input) builds its 400s and 422s for
+//! what it cannot parse.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use motcua_domain::access::AccessDenied;
+use motcua_domain::catalogue::{InvalidAgency, InvalidHolidays, Role};
 use motcua_domain::lifecycle::LifecycleError;
 use motcua_domain::ports::StoreError;
+
+use crate::service::Refused;
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -71,14 +77,6 @@ impl ApiError {
         Self::new(StatusCode::TOO_MANY_REQUESTS, code, message)
             .with_details(json!({"retry_after_seconds": retry_after_seconds.max(1)}))
     }
-
-    pub fn dossier_not_found() -> Self {
-        Self::not_found("dossier_not_found", "không tìm thấy hồ sơ / dossier not found")
-    }
-
-    pub fn procedure_not_found() -> Self {
-        Self::not_found("procedure_not_found", "không tìm thấy thủ tục / procedure not found")
-    }
 }
 
 impl IntoResponse for ApiError {
@@ -112,6 +110,62 @@ impl From<StoreError> for ApiError {
             StoreError::Corrupt(detail) => {
                 tracing::error!(error = %detail, "stored data could not be read");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "lỗi hệ thống / internal error")
+            }
+        }
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(e: Refused) -> Self {
+        use Refused as R;
+        let message = e.to_string();
+        let (status, code, details) = match e {
+            R::Lifecycle(e) => return e.into(),
+            R::Access(e) => return e.into(),
+            R::Store(e) => return e.into(),
+            R::DossierNotFound => (StatusCode::NOT_FOUND, "dossier_not_found", json!({})),
+            R::ProcedureNotFound => (StatusCode::NOT_FOUND, "procedure_not_found", json!({})),
+            R::AgencyNotFound(code) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "agency_not_found", json!({"agency": code.to_string()}))
+            }
+            R::AssigneeNotFound => (StatusCode::UNPROCESSABLE_ENTITY, "assignee_not_found", json!({})),
+            R::InvalidOfficerId(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_officer_id", json!({})),
+            R::InvalidWorkingHours(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_working_hours", json!({})),
+            R::InvalidDate(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_date", json!({})),
+            R::LookupSecretRequired => (StatusCode::UNAUTHORIZED, "lookup_secret_required", json!({})),
+            R::LookupSecretInvalid => (StatusCode::FORBIDDEN, "lookup_secret_invalid", json!({})),
+            R::TooManyLookupAttempts { retry_after_seconds } => {
+                return ApiError::too_many("too_many_lookup_attempts", message, retry_after_seconds)
+            }
+            R::TooManySubmissions { retry_after_seconds } => {
+                return ApiError::too_many("too_many_submissions", message, retry_after_seconds)
+            }
+            R::InvalidIdempotencyKey => (StatusCode::BAD_REQUEST, "invalid_idempotency_key", json!({})),
+            R::IdempotencyKeyReused => (StatusCode::CONFLICT, "idempotency_key_reused", json!({})),
+            R::NotReceived => (StatusCode::CONFLICT, "not_received", json!({})),
+            R::Procedure(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_procedure", json!({})),
+            R::Agency(InvalidAgency::Hours(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_working_hours", json!({}))
+            }
+            R::Agency(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_agency", json!({})),
+            R::Officer(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_officer", json!({})),
+            R::Holidays(InvalidHolidays::Year) => (StatusCode::BAD_REQUEST, "invalid_year", json!({})),
+            R::Holidays(InvalidHolidays::OutsideYear { .. }) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "holiday_outside_year", json!({}))
+            }
+            R::Holidays(InvalidHolidays::TooLong) => (StatusCode::UNPROCESSABLE_ENTITY, "too_long", json!({})),
+        };
+        ApiError { status, code, message, details }
+    }
+}
+
+impl From<AccessDenied> for ApiError {
+    fn from(e: AccessDenied) -> Self {
+        let message = e.to_string();
+        match e {
+            AccessDenied::OtherAgency => ApiError::forbidden("other_agency", message),
+            AccessDenied::NotAdmin => {
+                ApiError::forbidden("missing_role", message).with_details(json!({"needed": [Role::Admin]}))
             }
         }
     }

@@ -84,10 +84,16 @@ pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// A JSON body that may be left out entirely (then `T::default()`).
+/// A JSON body that may be left out entirely: then it reads as `{}` (every field absent).
 pub struct JsonOrEmpty<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for JsonOrEmpty<T> {
+fn empty<T: DeserializeOwned>() -> Result<T, ApiError> {
+    serde_json::from_str("{}").map_err(|e| {
+        ApiError::bad_request("invalid_json", format!("nội dung JSON không hợp lệ / invalid JSON body: {e}"))
+    })
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonOrEmpty<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let has_body = req
@@ -99,14 +105,25 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for JsonOrEmp
         if !has_type && has_body {
             let bytes = Bytes::from_request(req, state).await.map_err(|_| too_large())?;
             if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(Self(T::default()));
+                return empty().map(Self);
             }
             return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default())));
         }
         if !has_body {
-            return Ok(Self(T::default()));
+            return empty().map(Self);
         }
         RawJson::<T>::from_request(req, state).await.map(|r| Self(r.value))
+    }
+}
+
+/// An action's body, read as its surface says: one that may be left out, or one required.
+pub async fn action_body<T: DeserializeOwned>(
+    kind: motcua_domain::lifecycle::Body,
+    req: Request,
+) -> Result<T, ApiError> {
+    match kind {
+        motcua_domain::lifecycle::Body::Optional => JsonOrEmpty::from_request(req, &()).await.map(|b| b.0),
+        motcua_domain::lifecycle::Body::Required => ApiJson::from_request(req, &()).await.map(|b| b.0),
     }
 }
 
@@ -131,5 +148,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
             }
         }
         Ok(Self("unknown".into()))
+    }
+}
+
+/// The `{code}` of a dossier route, parsed at the edge: a code that does not parse (or a path
+/// that is not text) is `400 invalid_dossier_code`, before anything is read.
+pub struct DossierPath(pub motcua_domain::codes::DossierCode);
+
+impl<S: Send + Sync> FromRequestParts<S> for DossierPath {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let invalid = |why: String| ApiError::bad_request("invalid_dossier_code", why);
+        let axum::extract::Path(text) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| invalid("mã hồ sơ không đọc được / the dossier code cannot be read".into()))?;
+        motcua_domain::codes::DossierCode::parse(&text).map(Self).map_err(|e| invalid(e.to_string()))
     }
 }

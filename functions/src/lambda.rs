@@ -71,7 +71,7 @@ async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
 }
 
 /// Serves `family` under the Lambda runtime until the sandbox is shut down.
-/// `routes` is `family.routes()` evaluated at compile time by the binary (`const { … }`), so a
+/// `routes` is `routes_of(family)` evaluated at compile time by the binary (`const { … }`), so a
 /// binary links only its own family's handlers.
 pub async fn run_http(
     family: Family,
@@ -89,7 +89,8 @@ pub async fn run_http(
         auth: Arc::new(GatewayClaims),
         server_key: server_key(family)?,
     };
-    let app = Family::app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
+    let app =
+        crate::routes::family_app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!(family = family.name(), "initialised");
     lambda_http::run(app).await
 }
@@ -142,9 +143,9 @@ pub async fn run_receipts() -> Result<(), Error> {
     let store = &store;
     tracing::info!(family = "receipts", "initialised");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
-        let delivery = crate::receipts::delivery_of(&event.payload)?;
-        let tally = crate::receipts::apply(store, delivery).await?;
-        Ok::<crate::receipts::Tally, Error>(tally)
+        let delivery = crate::delivery_reports::delivery_of(&event.payload)?;
+        let tally = crate::delivery_reports::apply(store, delivery).await?;
+        Ok::<crate::delivery_reports::Tally, Error>(tally)
     }))
     .await
 }

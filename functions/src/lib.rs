@@ -4,13 +4,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod delivery_reports;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod lambda;
 pub mod notify;
 pub mod pagination;
 pub mod permissions;
-pub mod receipts;
 pub mod request_log;
 pub mod routes;
 pub mod seed;

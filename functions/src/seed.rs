@@ -153,6 +153,7 @@ fn procedure_from_line(line: &str) -> Result<Procedure, String> {
         online_level: level,
         postal_return: true,
         supplement_rule: SupplementRule::Recompute,
+        allowances: Default::default(),
         workflow: steps(inter),
     })
 }

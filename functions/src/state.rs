@@ -20,6 +20,14 @@ pub struct AppState {
     pub public_limits: PublicLimits,
 }
 
+/// The extractors of `auth` find the authenticator in the state through this, so identity does
+/// not depend on the application's state type.
+impl axum::extract::FromRef<AppState> for SharedAuthenticator {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
 /// The public limits, from `MOTCUA_SUBMISSION_LIMIT` (default `20/10m` per client address) and
 /// `MOTCUA_LOOKUP_FAILURE_LIMIT` (default `10/1h` wrong secrets per dossier).
 pub fn public_limits_from_env() -> Result<PublicLimits, String> {

@@ -133,16 +133,8 @@ fn timeline(events: &[HistoryEvent]) -> Vec<TimelineEntry> {
             at: vn(e.at),
             action: e.action,
             status: e.to_status,
-            agency_code: match &e.actor {
-                EventActor::Officer { officer, .. } => Some(officer.agency.to_string()),
-                EventActor::Applicant => None,
-            },
-            note: match e.action {
-                Action::Refuse | Action::RequestSupplement | Action::Stop | Action::Extend | Action::Return => {
-                    e.note.clone()
-                }
-                _ => None,
-            },
+            agency_code: e.acting_agency().map(|a| a.to_string()),
+            note: e.note_for_applicant().map(str::to_owned),
         })
         .collect()
 }
@@ -266,7 +258,10 @@ pub struct OfficerDossierView {
     pub documents: Vec<SubmittedDocument>,
     pub current_step: Option<StepView>,
     pub supplement_requests: u32,
+    /// Whether the due date was extended (with an apology) at least once.
     pub extended: bool,
+    /// How many times the due date was extended.
+    pub extensions: u32,
     pub result: Option<ResultView>,
     pub rating: Option<Rating>,
     pub history: Vec<EventView>,
@@ -283,7 +278,8 @@ impl OfficerDossierView {
             documents: d.documents.clone(),
             current_step: StepView::of(d),
             supplement_requests: d.supplement_requests,
-            extended: d.extended,
+            extended: d.extensions > 0,
+            extensions: d.extensions,
             result: d.result.as_ref().map(ResultView::of),
             rating: d.rating.clone(),
             history: events.iter().map(EventView::of).collect(),

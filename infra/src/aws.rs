@@ -5,6 +5,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
 
 /// The environment variable the test script sets to `moto_server`'s address.
+#[cfg(any(test, feature = "test-support"))]
 pub const MOTO_ENDPOINT: &str = "MOTO_ENDPOINT";
 
 /// Region, credentials and endpoint from the standard variables and files (`AWS_REGION`,
@@ -25,6 +26,7 @@ pub fn local_config(endpoint: &str) -> SdkConfig {
 
 /// The address of the `moto_server` that `scripts/test` started. Tests that need AWS fail
 /// with this message rather than skip when it is missing.
+#[cfg(any(test, feature = "test-support"))]
 pub fn moto_endpoint() -> String {
     std::env::var(MOTO_ENDPOINT).unwrap_or_else(|_| {
         panic!("{MOTO_ENDPOINT} is not set: run ./scripts/test, which starts moto_server on loopback and sets it")
@@ -32,6 +34,7 @@ pub fn moto_endpoint() -> String {
 }
 
 /// A table name no other test uses.
+#[cfg(any(test, feature = "test-support"))]
 pub fn unique_table(prefix: &str) -> String {
     format!("{prefix}-{}-{}", std::process::id(), rand::random::<u64>())
 }

@@ -9,6 +9,7 @@
 //! not cached: a deactivated officer must stop being assignable at once.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
 use motcua_domain::codes::AgencyCode;
-use motcua_domain::ports::{Catalogue, Holiday, ProcedureQuery, StoreResult};
+use motcua_domain::ports::{Catalogue, CatalogueReader, CatalogueWriter, Holiday, ProcedureQuery, StoreResult};
 
 /// Values read at some instant, kept until they are `ttl` old.
 struct Memo<K, V> {
@@ -45,6 +46,27 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
             entries.remove(key);
         }
     }
+
+    /// `key`'s value: kept, or read by `read` and kept when found.
+    async fn read_through(&self, key: K, read: impl Future<Output = StoreResult<Option<V>>>) -> StoreResult<Option<V>> {
+        if let Some(v) = self.get(&key) {
+            return Ok(Some(v));
+        }
+        let found = read.await?;
+        if let Some(v) = &found {
+            self.keep(key, v.clone());
+        }
+        Ok(found)
+    }
+
+    /// Writes `key` by `write`, forgetting it before and after: a read racing the write cannot
+    /// keep the old value past it.
+    async fn write_through(&self, key: &K, write: impl Future<Output = StoreResult<()>>) -> StoreResult<()> {
+        self.forget(key);
+        let result = write.await;
+        self.forget(key);
+        result
+    }
 }
 
 /// [`Catalogue`] in front of another, keeping what it found for a time to live.
@@ -65,39 +87,17 @@ impl CachedCatalogue {
 }
 
 #[async_trait]
-impl Catalogue for CachedCatalogue {
+impl CatalogueReader for CachedCatalogue {
     async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>> {
-        let key = code.to_owned();
-        if let Some(p) = self.procedures.get(&key) {
-            return Ok(Some(p));
-        }
-        let found = self.inner.procedure(code).await?;
-        if let Some(p) = &found {
-            self.procedures.keep(key, p.clone());
-        }
-        Ok(found)
+        self.procedures.read_through(code.to_owned(), self.inner.procedure(code)).await
     }
 
     async fn procedures(&self, query: ProcedureQuery) -> StoreResult<Vec<Procedure>> {
         self.inner.procedures(query).await
     }
 
-    async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()> {
-        self.procedures.forget(&procedure.code);
-        let result = self.inner.put_procedure(procedure).await;
-        self.procedures.forget(&procedure.code);
-        result
-    }
-
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
-        if let Some(a) = self.agencies.get(code) {
-            return Ok(Some(a));
-        }
-        let found = self.inner.agency(code).await?;
-        if let Some(a) = &found {
-            self.agencies.keep(code.clone(), a.clone());
-        }
-        Ok(found)
+        self.agencies.read_through(code.clone(), self.inner.agency(code)).await
     }
 
     async fn agencies(
@@ -109,27 +109,8 @@ impl Catalogue for CachedCatalogue {
         self.inner.agencies(parent, after, limit).await
     }
 
-    async fn put_agency(&self, agency: &Agency) -> StoreResult<()> {
-        self.agencies.forget(&agency.code);
-        let result = self.inner.put_agency(agency).await;
-        self.agencies.forget(&agency.code);
-        result
-    }
-
     async fn holidays(&self) -> StoreResult<Vec<Holiday>> {
-        if let Some(h) = self.holidays.get(&()) {
-            return Ok(h);
-        }
-        let found = self.inner.holidays().await?;
-        self.holidays.keep((), found.clone());
-        Ok(found)
-    }
-
-    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
-        self.holidays.forget(&());
-        let result = self.inner.put_holidays(year, holidays).await;
-        self.holidays.forget(&());
-        result
+        Ok(self.holidays.read_through((), async { self.inner.holidays().await.map(Some) }).await?.unwrap_or_default())
     }
 
     async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>> {
@@ -143,6 +124,21 @@ impl Catalogue for CachedCatalogue {
         limit: usize,
     ) -> StoreResult<Vec<Officer>> {
         self.inner.officers(agency, after, limit).await
+    }
+}
+
+#[async_trait]
+impl CatalogueWriter for CachedCatalogue {
+    async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()> {
+        self.procedures.write_through(&procedure.code, self.inner.put_procedure(procedure)).await
+    }
+
+    async fn put_agency(&self, agency: &Agency) -> StoreResult<()> {
+        self.agencies.write_through(&agency.code, self.inner.put_agency(agency)).await
+    }
+
+    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
+        self.holidays.write_through(&(), self.inner.put_holidays(year, holidays)).await
     }
 
     async fn put_officer(&self, officer: &Officer) -> StoreResult<()> {

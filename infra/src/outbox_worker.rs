@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use motcua_domain::limits::vietnam_day_start;
-use motcua_domain::notify::delivery::{self, HandOff, Receipt, Settlement, SmsCaps};
+use motcua_domain::notify::delivery::{self, DeliveryReport, HandOff, Settlement, SmsCaps};
 use motcua_domain::notify::OutgoingMessage;
 use motcua_domain::ports::{Clock, LimitUse, Limits, Notifier, NotifyError, Outbox, StoreResult, StoredMessage};
 use rand::Rng;
@@ -99,7 +99,9 @@ impl Courier {
 
     async fn hand_over(&self, m: &OutgoingMessage, attempts: u32) -> Settlement {
         let outcome = match self.notifier.deliver(m).await {
-            Ok(provider_id) => HandOff::Accepted { provider_id, confirmed: !self.notifier.awaits_receipts(m.channel) },
+            Ok(provider_id) => {
+                HandOff::Accepted { provider_id, confirmed: !self.notifier.awaits_delivery_reports(m.channel) }
+            }
             Err(NotifyError::Temporary(e)) => HandOff::Temporary(e),
             Err(NotifyError::Permanent(e)) => HandOff::Permanent(e),
             Err(NotifyError::Unknown(e)) => HandOff::Unknown(e),
@@ -204,8 +206,8 @@ impl Courier {
 
     /// Applies a delivery receipt to the message `id`; `Ok(false)` when it changes nothing
     /// (unknown message, final already, duplicate or out of order).
-    pub async fn receipt(&self, id: &str, receipt: Receipt) -> StoreResult<bool> {
-        settle_receipt(self.outbox.as_ref(), id, receipt).await
+    pub async fn delivery_report(&self, id: &str, receipt: DeliveryReport) -> StoreResult<bool> {
+        settle_delivery_report(self.outbox.as_ref(), id, receipt).await
     }
 
     /// Runs until `shutdown` turns true: delivers due messages and sweeps, polling every
@@ -239,13 +241,13 @@ pub enum Applied {
 }
 
 /// Applies a provider's report to the message it handed over as `provider_id`.
-pub async fn apply_report(outbox: &dyn Outbox, provider_id: &str, receipt: Receipt) -> StoreResult<Applied> {
+pub async fn apply_report(outbox: &dyn Outbox, provider_id: &str, receipt: DeliveryReport) -> StoreResult<Applied> {
     let Some(id) = outbox.message_of_provider(provider_id).await? else { return Ok(Applied::Unknown) };
-    Ok(if settle_receipt(outbox, &id, receipt).await? { Applied::Settled } else { Applied::Unchanged })
+    Ok(if settle_delivery_report(outbox, &id, receipt).await? { Applied::Settled } else { Applied::Unchanged })
 }
 
-async fn settle_receipt(outbox: &dyn Outbox, id: &str, receipt: Receipt) -> StoreResult<bool> {
+async fn settle_delivery_report(outbox: &dyn Outbox, id: &str, receipt: DeliveryReport) -> StoreResult<bool> {
     let Some(m) = outbox.message(id).await? else { return Ok(false) };
-    let Some(s) = delivery::after_receipt(&m.message, m.state, receipt) else { return Ok(false) };
+    let Some(s) = delivery::after_delivery_report(&m.message, m.state, receipt) else { return Ok(false) };
     outbox.settle(id, &s).await
 }

@@ -32,6 +32,7 @@ macro_rules! text_newtype {
     };
 }
 
+pub mod access;
 pub mod calendar;
 pub mod catalogue;
 pub mod codes;

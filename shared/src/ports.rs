@@ -38,8 +38,10 @@ pub struct LimitUse {
     pub max: u32,
 }
 
-/// A create request remembered under its `Idempotency-Key`.
+/// A create request remembered under its `Idempotency-Key`: enough to answer a replay from
+/// the store (the dossier it created and the status it answered), never a rendered answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StoredIdempotencyRecord")]
 pub struct IdempotencyRecord {
     /// Who the key belongs to, e.g. `submit` or `counter:<officer id>`.
     pub scope: String,
@@ -47,8 +49,43 @@ pub struct IdempotencyRecord {
     /// SHA-256 of the request body: the same key with another body is refused.
     pub request_hash: String,
     pub status: u16,
-    pub response: String,
+    /// The dossier the request created.
+    pub dossier: DossierCode,
     pub created_at: DateTime<Utc>,
+}
+
+/// An idempotency record as read: records written before the dossier code was kept held the
+/// whole first answer in `response`, whose `code` names the dossier.
+#[derive(Deserialize)]
+struct StoredIdempotencyRecord {
+    scope: String,
+    key: String,
+    request_hash: String,
+    status: u16,
+    #[serde(default)]
+    dossier: Option<DossierCode>,
+    #[serde(default)]
+    response: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<StoredIdempotencyRecord> for IdempotencyRecord {
+    type Error = String;
+    fn try_from(r: StoredIdempotencyRecord) -> Result<Self, String> {
+        let legacy = || {
+            let answer: serde_json::Value = serde_json::from_str(r.response.as_deref()?).ok()?;
+            DossierCode::parse(answer.get("code")?.as_str()?).ok()
+        };
+        let dossier = r.dossier.clone().or_else(legacy).ok_or("an idempotency record names no dossier")?;
+        Ok(Self {
+            scope: r.scope,
+            key: r.key,
+            request_hash: r.request_hash,
+            status: r.status,
+            dossier,
+            created_at: r.created_at,
+        })
+    }
 }
 
 /// A dossier as stored, with the hash of its lookup secret.
@@ -85,12 +122,7 @@ pub struct ProcedureQuery {
     pub limit: usize,
 }
 
-/// A public holiday (ngày nghỉ lễ) or government swap day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Holiday {
-    pub date: NaiveDate,
-    pub name: String,
-}
+pub use crate::catalogue::Holiday;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -132,11 +164,11 @@ pub trait DossierStore: Send + Sync {
     async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>>;
 }
 
+/// What every action reads of the catalogue: procedures, agencies and their calendars, officers.
 #[async_trait]
-pub trait Catalogue: Send + Sync {
+pub trait CatalogueReader: Send + Sync {
     async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>>;
     async fn procedures(&self, query: ProcedureQuery) -> StoreResult<Vec<Procedure>>;
-    async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()>;
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>>;
     /// Agencies in code order (the children of `parent` only, when given), after `after`.
     async fn agencies(
@@ -145,9 +177,7 @@ pub trait Catalogue: Send + Sync {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<Agency>>;
-    async fn put_agency(&self, agency: &Agency) -> StoreResult<()>;
     async fn holidays(&self) -> StoreResult<Vec<Holiday>>;
-    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()>;
     async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>>;
     async fn officers(
         &self,
@@ -155,8 +185,21 @@ pub trait Catalogue: Send + Sync {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<Officer>>;
+}
+
+/// What administrators change in the catalogue (and the seed writes).
+#[async_trait]
+pub trait CatalogueWriter: Send + Sync {
+    async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()>;
+    async fn put_agency(&self, agency: &Agency) -> StoreResult<()>;
+    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()>;
     async fn put_officer(&self, officer: &Officer) -> StoreResult<()>;
 }
+
+/// A catalogue that is both read and maintained: every store adapter, and the cache in front of one.
+pub trait Catalogue: CatalogueReader + CatalogueWriter {}
+
+impl<T: CatalogueReader + CatalogueWriter + ?Sized> Catalogue for T {}
 
 /// A message in the outbox with its delivery record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,7 +267,7 @@ pub trait Notifier: Send + Sync {
     /// Returns the provider's message id.
     async fn deliver(&self, message: &OutgoingMessage) -> Result<String, NotifyError>;
     /// Whether delivery receipts will follow an acceptance; if not, acceptance is delivery.
-    fn awaits_receipts(&self, _channel: crate::notify::MessageChannel) -> bool {
+    fn awaits_delivery_reports(&self, _channel: crate::notify::MessageChannel) -> bool {
         false
     }
     /// Whether the provider recognises a message id it has already taken and does not send it
@@ -236,4 +279,22 @@ pub trait Notifier: Send + Sync {
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_records_of_the_old_shape_still_name_their_dossier() {
+        let old = r#"{"scope":"submit","key":"k","request_hash":"h","status":201,
+            "response":"{\"code\":\"000.00.03.H56-260302-0001\",\"status\":\"submitted\"}",
+            "created_at":"2026-03-02T02:00:00Z"}"#;
+        let record: IdempotencyRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(record.dossier.to_string(), "000.00.03.H56-260302-0001");
+        let again: IdempotencyRecord = serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
+        assert_eq!(again, record);
+        let broken = old.replace("000.00.03.H56-260302-0001", "not a code");
+        assert!(serde_json::from_str::<IdempotencyRecord>(&broken).is_err());
+    }
 }

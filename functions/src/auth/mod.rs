@@ -10,7 +10,7 @@ pub mod oidc;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -19,7 +19,6 @@ use motcua_domain::codes::AgencyCode;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::state::AppState;
 
 pub const ISSUER: &str = "motcua-local";
 pub const AUDIENCE: &str = "motcua";
@@ -150,26 +149,28 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
 /// The authenticated officer of a request.
 pub struct CurrentOfficer(pub Officer);
 
-impl FromRequestParts<AppState> for CurrentOfficer {
+impl<S: Send + Sync> FromRequestParts<S> for CurrentOfficer
+where
+    SharedAuthenticator: FromRef<S>,
+{
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        state.auth.authenticate(parts).map(CurrentOfficer)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        SharedAuthenticator::from_ref(state).authenticate(parts).map(CurrentOfficer)
     }
 }
 
 /// An officer holding the admin role.
 pub struct CurrentAdmin(pub Officer);
 
-impl FromRequestParts<AppState> for CurrentAdmin {
+impl<S: Send + Sync> FromRequestParts<S> for CurrentAdmin
+where
+    SharedAuthenticator: FromRef<S>,
+{
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let CurrentOfficer(officer) = CurrentOfficer::from_request_parts(parts, state).await?;
-        if officer.has_role(Role::Admin) {
-            Ok(CurrentAdmin(officer))
-        } else {
-            Err(ApiError::forbidden("missing_role", "cần quyền quản trị / the admin role is required")
-                .with_details(serde_json::json!({"needed": ["admin"]})))
-        }
+        motcua_domain::access::may_administer(&officer)?;
+        Ok(CurrentAdmin(officer))
     }
 }
 

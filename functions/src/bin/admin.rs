@@ -2,7 +2,7 @@
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), motcua_functions::lambda::Error> {
-    use motcua_functions::routes::Family;
+    use motcua_functions::routes::{routes_of, Family};
     const FAMILY: Family = Family::Admin;
-    motcua_functions::lambda::run_http(FAMILY, const { FAMILY.routes() }).await
+    motcua_functions::lambda::run_http(FAMILY, const { routes_of(FAMILY) }).await
 }

@@ -1,5 +1,5 @@
 //! The `receipts` Lambda: applies SES events and SMS delivery-status logs to the outbox (see
-//! `motcua_functions::receipts`).
+//! `motcua_functions::delivery_reports`).
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), motcua_functions::lambda::Error> {

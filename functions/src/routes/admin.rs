@@ -2,9 +2,8 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use chrono::Datelike;
-use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
-use motcua_domain::ports::Holiday;
+use motcua_domain::catalogue::{check_holidays, holiday_year, Agency, Holiday, Officer, OfficerId, Procedure};
+use motcua_domain::codes::AgencyCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -14,7 +13,7 @@ use crate::auth::CurrentAdmin;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::pagination::{self, page};
-use crate::service;
+use crate::service::{self, Refused};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -26,20 +25,24 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_officers))
 }
 
-fn path_mismatch() -> ApiError {
-    ApiError::unprocessable(
-        "path_mismatch",
-        "mã trong đường dẫn và nội dung khác nhau / the code in the path and the body differ",
-    )
+/// The code in the path and the one in the body must be the same record's.
+fn same_code(in_body: &str, in_path: &str) -> ApiResult<()> {
+    if in_body == in_path {
+        Ok(())
+    } else {
+        Err(ApiError::unprocessable(
+            "path_mismatch",
+            "mã trong đường dẫn và nội dung khác nhau / the code in the path and the body differ",
+        ))
+    }
 }
 
-async fn require_agency(state: &AppState, code: &motcua_domain::codes::AgencyCode) -> ApiResult<()> {
-    match state.catalogue.agency(code).await? {
-        Some(_) => Ok(()),
-        None => {
-            Err(ApiError::unprocessable("agency_not_found", format!("không có cơ quan {code} / unknown agency {code}")))
-        }
+/// Every agency a record names must be in the catalogue.
+async fn require_agencies(state: &AppState, agencies: &[&AgencyCode]) -> ApiResult<()> {
+    for code in agencies {
+        service::agency(state, code).await?;
     }
+    Ok(())
 }
 
 /// Create or replace a procedure and its workflow. Dossiers already received keep their terms.
@@ -53,16 +56,11 @@ async fn put_procedure(
     Path(code): Path<String>,
     ApiJson(p): ApiJson<Procedure>,
 ) -> ApiResult<Json<Procedure>> {
-    if p.code != code {
-        return Err(path_mismatch());
-    }
-    p.validate().map_err(|e| ApiError::unprocessable("invalid_procedure", e.to_string()))?;
-    require_agency(&state, &p.agency).await?;
-    for step in &p.workflow {
-        if let Some(a) = &step.agency {
-            require_agency(&state, a).await?;
-        }
-    }
+    same_code(&p.code, &code)?;
+    p.validate().map_err(Refused::from)?;
+    let named: Vec<&AgencyCode> =
+        std::iter::once(&p.agency).chain(p.workflow.iter().filter_map(|s| s.agency.as_ref())).collect();
+    require_agencies(&state, &named).await?;
     state.catalogue.put_procedure(&p).await?;
     tracing::info!(procedure = %p.code, "procedure saved");
     Ok(Json(p))
@@ -79,22 +77,9 @@ async fn put_agency(
     Path(code): Path<String>,
     ApiJson(a): ApiJson<Agency>,
 ) -> ApiResult<Json<Agency>> {
-    if a.code.as_str() != code {
-        return Err(path_mismatch());
-    }
-    if a.name.trim().is_empty() {
-        return Err(ApiError::unprocessable("invalid_agency", "thiếu tên cơ quan / the agency needs a name"));
-    }
-    a.working_hours.validate().map_err(|e| ApiError::unprocessable("invalid_working_hours", e.to_string()))?;
-    if let Some(parent) = &a.parent {
-        if parent == &a.code {
-            return Err(ApiError::unprocessable(
-                "invalid_agency",
-                "cơ quan không thể là cấp trên của chính nó / an agency cannot be its own parent",
-            ));
-        }
-        require_agency(&state, parent).await?;
-    }
+    same_code(a.code.as_str(), &code)?;
+    a.check().map_err(Refused::from)?;
+    require_agencies(&state, &a.parent.iter().collect::<Vec<_>>()).await?;
     state.catalogue.put_agency(&a).await?;
     Ok(Json(a))
 }
@@ -116,20 +101,8 @@ async fn put_holidays(
     Path(year): Path<String>,
     ApiJson(list): ApiJson<HolidayList>,
 ) -> ApiResult<Json<HolidayList>> {
-    let year: i32 = year
-        .parse()
-        .ok()
-        .filter(|y| (2000..2100).contains(y))
-        .ok_or_else(|| ApiError::bad_request("invalid_year", "năm không hợp lệ / year must be 2000-2099"))?;
-    if let Some(h) = list.holidays.iter().find(|h| h.date.year() != year) {
-        return Err(ApiError::unprocessable(
-            "holiday_outside_year",
-            format!("{} không thuộc năm {year} / is not in {year}", h.date),
-        ));
-    }
-    if list.holidays.len() > 366 || list.holidays.iter().any(|h| h.name.chars().count() > 200) {
-        return Err(ApiError::unprocessable("too_long", "danh sách quá dài / too many or too long entries"));
-    }
+    let year = holiday_year(&year).map_err(Refused::from)?;
+    check_holidays(year, &list.holidays).map_err(Refused::from)?;
     state.catalogue.put_holidays(year, &list.holidays).await?;
     Ok(Json(list))
 }
@@ -145,16 +118,9 @@ async fn put_officer(
     Path(id): Path<String>,
     ApiJson(o): ApiJson<Officer>,
 ) -> ApiResult<Json<Officer>> {
-    if o.id.as_str() != id {
-        return Err(path_mismatch());
-    }
-    if o.name.trim().is_empty() || o.roles.is_empty() {
-        return Err(ApiError::unprocessable(
-            "invalid_officer",
-            "cần tên và ít nhất một vai trò / name and at least one role are required",
-        ));
-    }
-    require_agency(&state, &o.agency).await?;
+    same_code(o.id.as_str(), &id)?;
+    o.check().map_err(Refused::from)?;
+    require_agencies(&state, &[&o.agency]).await?;
     state.catalogue.put_officer(&o).await?;
     Ok(Json(o))
 }

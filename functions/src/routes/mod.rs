@@ -1,45 +1,28 @@
 //! HTTP routers, one per action family, and the whole API assembled on one port with the
 //! conventions of API.md: error shape, body limits, no 500 for anything a client sends.
 
+mod actions;
 pub mod admin;
-pub mod approve;
-pub mod assign;
+pub mod bodies;
 mod doc;
 pub mod ops;
 pub mod query;
-pub mod rate;
 pub mod receive;
 pub mod submit;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
-use motcua_domain::catalogue::Officer;
-use motcua_domain::lifecycle::{Actor, Command};
+use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::{ApiError, ApiResult};
-use crate::service::dossiers;
+use crate::error::ApiError;
 use crate::state::AppState;
-use crate::views::OfficerDossierView;
 
 /// Largest accepted request body. Documents are referenced, not uploaded here.
 pub const BODY_LIMIT: usize = 256 * 1024;
-
-/// Shared by officer action handlers: act, then answer with the officer's view.
-pub(crate) async fn officer_act(
-    state: &AppState,
-    code: &str,
-    officer: &Officer,
-    command: Command,
-) -> ApiResult<Json<OfficerDossierView>> {
-    let loaded = dossiers::load_with_history(state, code).await?;
-    let (d, events) = dossiers::act(state, loaded, Actor::Officer(officer), command).await?;
-    Ok(Json(OfficerDossierView::of(&d, &events)))
-}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -61,70 +44,48 @@ impl Modify for BearerScheme {
     }
 }
 
-/// An action family: the routes one Lambda serves on AWS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Family {
-    Submit,
-    Receive,
-    Assign,
-    Approve,
-    Rate,
-    /// Reads: catalogue, lookups, queues, and the operations routes.
-    Query,
-    Admin,
+pub use motcua_domain::lifecycle::Family;
+
+/// The routes `family` serves, as a constructor a Lambda binary evaluates at compile time
+/// (`const { routes_of(FAMILY) }`), so each binary names only its own family's constructor.
+pub const fn routes_of(family: Family) -> fn() -> OpenApiRouter<AppState> {
+    match family {
+        Family::Submit => submit::router,
+        Family::Receive => receive::router,
+        Family::Assign => assign,
+        Family::Approve => approve,
+        Family::Rate => rate,
+        Family::Query => query_and_ops,
+        Family::Admin => admin::router,
+    }
 }
 
-impl Family {
-    pub const ALL: [Family; 7] =
-        [Family::Submit, Family::Receive, Family::Assign, Family::Approve, Family::Rate, Family::Query, Family::Admin];
+fn assign() -> OpenApiRouter<AppState> {
+    actions::of(Family::Assign)
+}
 
-    /// The family's name, which is also its Lambda binary's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::Submit => "submit",
-            Family::Receive => "receive",
-            Family::Assign => "assign",
-            Family::Approve => "approve",
-            Family::Rate => "rate",
-            Family::Query => "query",
-            Family::Admin => "admin",
-        }
-    }
+fn approve() -> OpenApiRouter<AppState> {
+    actions::of(Family::Approve)
+}
 
-    /// Whether the family files new dossiers (online or at the desk), and so derives lookup
-    /// secrets from the server key.
-    pub fn files_dossiers(self) -> bool {
-        matches!(self, Family::Submit | Family::Receive)
-    }
-
-    /// The family's own routes: each Lambda binary names its family's constructor directly
-    /// (see [`Family::app`]), so it links no other family's handlers.
-    pub const fn routes(self) -> fn() -> OpenApiRouter<AppState> {
-        match self {
-            Family::Submit => submit::router,
-            Family::Receive => receive::router,
-            Family::Assign => assign::router,
-            Family::Approve => approve::router,
-            Family::Rate => rate::router,
-            Family::Query => query_and_ops,
-            Family::Admin => admin::router,
-        }
-    }
-
-    pub fn router(self) -> OpenApiRouter<AppState> {
-        framed(self.routes()())
-    }
-
-    /// This family alone, with the API's conventions, as one Lambda serves it: `routes` is the
-    /// family's own constructor (`Family::Submit.routes()` evaluated at compile time in its binary).
-    pub fn app(routes: fn() -> OpenApiRouter<AppState>, state: AppState) -> Router {
-        finish(framed(routes()), state)
-    }
+fn rate() -> OpenApiRouter<AppState> {
+    actions::of(Family::Rate)
 }
 
 /// The query family: lookups, queues and catalogue reads, with the operations routes.
 pub fn query_and_ops() -> OpenApiRouter<AppState> {
     query::router().merge(ops::router())
+}
+
+/// `family`'s routes with the API's description.
+pub fn router_of(family: Family) -> OpenApiRouter<AppState> {
+    framed(routes_of(family)())
+}
+
+/// One family alone, with the API's conventions, as one Lambda serves it: `routes` is the
+/// family's own constructor ([`routes_of`] evaluated at compile time in its binary).
+pub fn family_app(routes: fn() -> OpenApiRouter<AppState>, state: AppState) -> Router {
+    finish(framed(routes()), state)
 }
 
 fn framed(routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -133,7 +94,7 @@ fn framed(routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 
 /// Every family's routes with their OpenAPI description.
 pub fn families() -> OpenApiRouter<AppState> {
-    Family::ALL.iter().fold(OpenApiRouter::with_openapi(ApiDoc::openapi()), |all, f| all.merge(f.router()))
+    Family::ALL.iter().fold(OpenApiRouter::with_openapi(ApiDoc::openapi()), |all, f| all.merge(router_of(*f)))
 }
 
 /// The OpenAPI document as served at `/v1/openapi.json`: generated from the routes when the

@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, FixedOffset};
-use motcua_domain::calendar::vietnam;
+use motcua_domain::access;
 use motcua_domain::catalogue::{Agency, Channel, OnlineLevel, Procedure};
 use motcua_domain::lifecycle::chain::{self, ChainReport};
 use motcua_domain::lifecycle::Status;
@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentOfficer;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{header, ApiQuery};
+use crate::extract::{header, ApiQuery, DossierPath};
 use crate::pagination::{self, page};
 use crate::service::{self, dossiers};
 use crate::state::AppState;
@@ -117,8 +117,7 @@ async fn due_date(
     let calendar = service::calendar(&state, &agency).await?;
     let at = p.received_at.map(|t| t.to_utc()).unwrap_or_else(|| state.clock.now());
     let time = procedure.processing_time_for(p.channel.unwrap_or(Channel::Direct));
-    let start = calendar.reception_start(vietnam::to_local(at), procedure.cutoff);
-    Ok(Json(DueDate { due_at: vn(vietnam::from_local(calendar.due(start, time))) }))
+    Ok(Json(DueDate { due_at: vn(calendar.appointment(at, time, procedure.cutoff)) }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -154,7 +153,11 @@ async fn agencies(State(state): State<AppState>, ApiQuery(p): ApiQuery<AgencyPar
     params(("code" = String, Path), ("X-Lookup-Secret" = Option<String>, Header)),
     responses((status = 200, description = "ApplicantDossierView with the secret, PublicStatusView without", body = ApplicantDossierView),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn lookup(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+async fn lookup(
+    State(state): State<AppState>,
+    DossierPath(code): DossierPath,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     match header(&headers, "x-lookup-secret") {
         None => Ok(Json(PublicStatusView::of(&dossiers::load(&state, &code).await?.dossier)).into_response()),
         Some(secret) => {
@@ -222,10 +225,10 @@ async fn queue(
 async fn officer_dossier(
     State(state): State<AppState>,
     CurrentOfficer(officer): CurrentOfficer,
-    Path(code): Path<String>,
+    DossierPath(code): DossierPath,
 ) -> ApiResult<Json<OfficerDossierView>> {
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
-    dossiers::check_officer_may_see(&officer, &stored.dossier)?;
+    access::may_see(&officer, &stored.dossier)?;
     Ok(Json(OfficerDossierView::of(&stored.dossier, &events)))
 }
 
@@ -238,10 +241,10 @@ async fn officer_dossier(
 async fn verify(
     State(state): State<AppState>,
     CurrentOfficer(officer): CurrentOfficer,
-    Path(code): Path<String>,
+    DossierPath(code): DossierPath,
 ) -> ApiResult<Json<ChainView>> {
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
-    dossiers::check_officer_may_see(&officer, &stored.dossier)?;
+    access::may_see(&officer, &stored.dossier)?;
     let d = &stored.dossier;
     let report = chain::verify(&d.code, &events, &d.history_head, d.events);
     if !report.intact {

@@ -1,67 +1,59 @@
-//! Opening dossiers: online submission and reception at the desk, with idempotency keys.
-
-use std::sync::Arc;
+//! Opening dossiers: online submission and reception at the desk, idempotent with a key.
 
 use axum::http::StatusCode;
 use motcua_domain::calendar::vietnam;
+use motcua_domain::catalogue::{Agency, Procedure};
 use motcua_domain::codes::DossierCode;
-use motcua_domain::lifecycle::{open, Actor, Context, Dossier, NewDossier};
+use motcua_domain::lifecycle::{open, Actor, Context, Dossier, HistoryEvent, NewDossier};
 use motcua_domain::notify::messages_for;
 use motcua_domain::ports::{Commit, IdempotencyRecord, LimitUse, StoreError};
 
-use super::secrets::{derived_lookup_secret, new_lookup_secret, sha256_hex};
-use crate::error::{ApiError, ApiResult};
+use super::secrets::{new_lookup_secret, sha256_hex};
+use super::{Refused, ServiceResult};
+use crate::idempotency::IdempotencyKey;
 use crate::state::AppState;
 use crate::views::{DossierSummary, Receipt, SubmissionView};
 
-/// A replayed or fresh answer: status and JSON body.
+/// The answer to a filing, fresh or replayed.
 pub struct Answer {
     pub status: StatusCode,
-    pub body: String,
+    pub view: SubmissionView,
 }
 
-/// An `Idempotency-Key` with the hash of the body it came with.
-pub struct IdempotencyKey {
-    pub scope: String,
-    pub key: String,
-    pub request_hash: String,
-}
-
-impl IdempotencyKey {
-    pub fn parse(scope: String, key: Option<&str>, body: &[u8]) -> ApiResult<Option<Self>> {
-        let Some(key) = key else { return Ok(None) };
-        let ok = (1..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
-        if !ok {
-            return Err(ApiError::bad_request(
-                "invalid_idempotency_key",
-                "Idempotency-Key phải có 1-128 ký tự ASCII / Idempotency-Key must be 1-128 visible ASCII characters",
-            ));
-        }
-        Ok(Some(Self { scope, key: key.to_owned(), request_hash: sha256_hex(body) }))
+/// The answer about `d`: with the lookup secret, and the receipt to print for a desk
+/// reception (`receipt_of`: the procedure and agency it names).
+fn answer(
+    d: &Dossier,
+    events: &[HistoryEvent],
+    secret: String,
+    receipt_of: Option<(&Procedure, &Agency)>,
+) -> SubmissionView {
+    SubmissionView {
+        dossier: DossierSummary::of(d),
+        lookup_secret: secret,
+        receipt: receipt_of.and_then(|(procedure, agency)| Receipt::of(d, procedure, agency, events)),
     }
 }
 
-impl IdempotencyKey {
-    /// The lookup secret of the filing made with this key and body.
-    fn lookup_secret(&self, server_key: &[u8]) -> String {
-        derived_lookup_secret(server_key, &self.scope, &self.key, &self.request_hash)
-    }
-}
-
-/// The answer first given for `key`. The record holds it without the lookup secret, which is
-/// derived again here.
-fn replay(record: IdempotencyRecord, key: &IdempotencyKey, server_key: &[u8]) -> ApiResult<Answer> {
-    if record.request_hash != key.request_hash {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "idempotency_key_reused",
-            "khóa Idempotency-Key đã dùng cho một yêu cầu khác / this Idempotency-Key was used with another body",
-        ));
-    }
-    let mut body: serde_json::Value =
-        serde_json::from_str(&record.response).map_err(|e| ApiError::from(StoreError::Corrupt(e.to_string())))?;
-    body["lookup_secret"] = serde_json::Value::String(key.lookup_secret(server_key));
-    Ok(Answer { status: StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED), body: body.to_string() })
+/// The answer first given for `key`, rendered again from the store as the dossier stands.
+async fn replay(
+    state: &AppState,
+    key: &IdempotencyKey,
+    record: &IdempotencyRecord,
+    desk: bool,
+) -> ServiceResult<Answer> {
+    let (code, status) = key.replay_of(record)?;
+    let (stored, events) = super::dossiers::load_with_history(state, &code).await?;
+    let d = stored.dossier;
+    let secret = key.lookup_secret(&state.server_key);
+    let view = if desk {
+        let procedure = super::procedure(state, &d.procedure_code).await?;
+        let agency = super::agency(state, &d.agency_code).await?;
+        answer(&d, &events, secret, Some((&procedure, &agency)))
+    } else {
+        answer(&d, &events, secret, None)
+    };
+    Ok(Answer { status, view })
 }
 
 /// Files a dossier for `procedure_code`: online by the applicant, or at the desk by an officer.
@@ -73,10 +65,11 @@ pub async fn open_dossier(
     actor: Actor<'_>,
     key: Option<IdempotencyKey>,
     limit: Option<LimitUse>,
-) -> ApiResult<Answer> {
+) -> ServiceResult<Answer> {
+    let desk = matches!(actor, Actor::Officer(_));
     if let Some(k) = &key {
         if let Some(record) = state.dossiers.idempotency(&k.scope, &k.key).await? {
-            return replay(record, k, &state.server_key);
+            return replay(state, k, &record, desk).await;
         }
     }
     let procedure = super::procedure(state, procedure_code).await?;
@@ -84,54 +77,29 @@ pub async fn open_dossier(
     let (calendar, step_calendars) = super::calendars(state, &agency, &[&procedure.workflow]).await?;
     let now = state.clock.now();
     let date = vietnam::to_local(now).date();
-    let provisional = DossierCode::new(procedure.agency.clone(), date, 1)
-        .map_err(|e| ApiError::unprocessable("invalid_date", e.to_string()))?;
+    let provisional =
+        DossierCode::new(procedure.agency.clone(), date, 1).map_err(|e| Refused::InvalidDate(e.to_string()))?;
     let ctx = Context { now, calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
     let transition = open(provisional, new, actor, &ctx)?;
 
     let secret = key.as_ref().map(|k| k.lookup_secret(&state.server_key)).unwrap_or_else(new_lookup_secret);
     let secret_hash = sha256_hex(secret.as_bytes());
-    let with_receipt = matches!(actor, Actor::Officer(_));
-    // The event does not depend on the code, so the answer can be built inside the store's
-    // transaction (for the idempotency record) and after it alike.
     let event = transition.event.clone();
-    let respond = Arc::new({
-        let (procedure, agency) = (procedure.clone(), agency.clone());
-        move |d: &Dossier, secret: &str| {
-            let view = SubmissionView {
-                dossier: DossierSummary::of(d),
-                lookup_secret: secret.to_owned(),
-                receipt: if with_receipt {
-                    Receipt::of(d, &procedure, &agency, std::slice::from_ref(&event))
-                } else {
-                    None
-                },
-            };
-            serde_json::to_string(&view).unwrap_or_default()
-        }
-    });
+    // The store calls this with the code it allocated, inside its transaction: only the
+    // domain's work (the first event sealed under the code, the notices naming it) happens here.
     let build = {
-        let (respond, agency) = (respond.clone(), agency.clone());
-        let key = key.as_ref().map(|k| (k.scope.clone(), k.key.clone(), k.request_hash.clone()));
+        let agency = agency.clone();
+        let records = key.clone();
         move |code: DossierCode| {
-            let t = transition.clone().opened_as(code);
+            let t = transition.clone().opened_as(code.clone());
             let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
-            let idempotency = key.clone().map(|(scope, key, request_hash)| IdempotencyRecord {
-                scope,
-                key,
-                request_hash,
-                status: StatusCode::CREATED.as_u16(),
-                // Without the secret: a replay derives it again.
-                response: respond(&t.dossier, ""),
-                created_at: now,
-            });
             Commit {
                 dossier: t.dossier,
                 expected_version: None,
                 event: t.event,
                 outbox,
                 lookup_secret_hash: Some(secret_hash.clone()),
-                idempotency,
+                idempotency: records.as_ref().map(|k| k.record(code, now)),
                 limit: limit.clone(),
             }
         }
@@ -139,14 +107,18 @@ pub async fn open_dossier(
     match state.dossiers.create(&procedure.agency, date, Box::new(build)).await {
         Ok(d) => {
             tracing::info!(dossier = %d.code, action = "open", channel = d.channel.as_str(), "dossier opened");
-            Ok(Answer { status: StatusCode::CREATED, body: respond(&d, &secret) })
+            let receipt_of = desk.then_some((&procedure, &agency));
+            Ok(Answer {
+                status: StatusCode::CREATED,
+                view: answer(&d, std::slice::from_ref(&event), secret, receipt_of),
+            })
         }
         Err(StoreError::LimitReached) => Err(super::guard::too_many_submissions(state)),
         Err(StoreError::IdempotencyKeyTaken) => {
             // A concurrent request with the same key won the race: answer as it did.
-            let k = key.ok_or(ApiError::from(StoreError::Conflict))?;
+            let k = key.ok_or(StoreError::Conflict)?;
             match state.dossiers.idempotency(&k.scope, &k.key).await? {
-                Some(record) => replay(record, &k, &state.server_key),
+                Some(record) => replay(state, &k, &record, desk).await,
                 None => Err(StoreError::Conflict.into()),
             }
         }

@@ -7,7 +7,7 @@ use motcua_domain::limits::RateLimit;
 use motcua_domain::ports::{LimitUse, StoredDossier};
 
 use super::secrets::secret_matches;
-use crate::error::{ApiError, ApiResult};
+use super::{Refused, ServiceResult};
 use crate::extract::ClientAddress;
 use crate::state::AppState;
 
@@ -16,23 +16,14 @@ fn retry_after(state: &AppState, limit: &RateLimit) -> i64 {
     (limit.window_start(now) + limit.window - now).num_seconds()
 }
 
-fn too_many_guesses(state: &AppState) -> ApiError {
-    let limit = state.public_limits.lookup_failures;
-    ApiError::too_many(
-        "too_many_lookup_attempts",
-        "nhập sai mã tra cứu quá nhiều lần, vui lòng thử lại sau / too many wrong lookup secrets for this dossier; try again later",
-        retry_after(state, &limit),
-    )
+fn too_many_guesses(state: &AppState) -> Refused {
+    Refused::TooManyLookupAttempts { retry_after_seconds: retry_after(state, &state.public_limits.lookup_failures) }
 }
 
 /// Checks the applicant's `X-Lookup-Secret`, counting wrong ones against the dossier.
-pub async fn check_secret(state: &AppState, stored: &StoredDossier, secret: Option<&str>) -> ApiResult<()> {
+pub async fn check_secret(state: &AppState, stored: &StoredDossier, secret: Option<&str>) -> ServiceResult<()> {
     let Some(secret) = secret.filter(|s| !s.trim().is_empty()) else {
-        return Err(ApiError::new(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "lookup_secret_required",
-            "cần mã tra cứu (X-Lookup-Secret) / the dossier's lookup secret is required (X-Lookup-Secret)",
-        ));
+        return Err(Refused::LookupSecretRequired);
     };
     let limit = state.public_limits.lookup_failures;
     let failure = limit.use_of(format!("lookup-failures:{}", stored.dossier.code), state.clock.now());
@@ -46,7 +37,7 @@ pub async fn check_secret(state: &AppState, stored: &StoredDossier, secret: Opti
     if !state.limits.take(&failure).await? {
         return Err(too_many_guesses(state));
     }
-    Err(ApiError::forbidden("lookup_secret_invalid", "mã tra cứu không đúng / the lookup secret is wrong"))
+    Err(Refused::LookupSecretInvalid)
 }
 
 /// The use of the online-submission limit that a filing from `client` counts, in the same write
@@ -56,11 +47,7 @@ pub fn submission_use(state: &AppState, client: &ClientAddress) -> LimitUse {
 }
 
 /// The answer to a filing refused by [`submission_use`]'s limit.
-pub fn too_many_submissions(state: &AppState) -> ApiError {
+pub fn too_many_submissions(state: &AppState) -> Refused {
     tracing::warn!("submission rate limit reached for a client");
-    ApiError::too_many(
-        "too_many_submissions",
-        "nộp quá nhiều hồ sơ trong thời gian ngắn, vui lòng thử lại sau / too many submissions from this address; try again later",
-        retry_after(state, &state.public_limits.submissions),
-    )
+    Refused::TooManySubmissions { retry_after_seconds: retry_after(state, &state.public_limits.submissions) }
 }

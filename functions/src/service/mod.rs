@@ -2,48 +2,43 @@
 //! the outcome in one conditional write. Handlers call these and nothing else.
 
 pub mod dossiers;
+mod error;
 pub mod filing;
 pub mod guard;
 pub mod input;
 pub mod secrets;
 
+pub use error::{Refused, ServiceResult};
+
 use motcua_domain::calendar::Calendar;
 use motcua_domain::catalogue::{Agency, Procedure, WorkflowStep};
-use motcua_domain::codes::{AgencyCode, DossierCode};
+use motcua_domain::codes::AgencyCode;
 use motcua_domain::ports::Holiday;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-pub fn parse_code(text: &str) -> ApiResult<DossierCode> {
-    DossierCode::parse(text).map_err(|e| ApiError::bad_request("invalid_dossier_code", e.to_string()))
-}
-
 pub fn parse_agency(text: &str) -> ApiResult<AgencyCode> {
     AgencyCode::parse(text).map_err(|e| ApiError::bad_request("invalid_agency_code", e.to_string()))
 }
 
-pub async fn procedure(state: &AppState, code: &str) -> ApiResult<Procedure> {
-    state.catalogue.procedure(code).await?.ok_or_else(ApiError::procedure_not_found)
+pub async fn procedure(state: &AppState, code: &str) -> ServiceResult<Procedure> {
+    state.catalogue.procedure(code).await?.ok_or(Refused::ProcedureNotFound)
 }
 
-pub async fn agency(state: &AppState, code: &AgencyCode) -> ApiResult<Agency> {
-    state
-        .catalogue
-        .agency(code)
-        .await?
-        .ok_or_else(|| ApiError::not_found("agency_not_found", "không tìm thấy cơ quan / agency not found"))
+pub async fn agency(state: &AppState, code: &AgencyCode) -> ServiceResult<Agency> {
+    state.catalogue.agency(code).await?.ok_or_else(|| Refused::AgencyNotFound(code.clone()))
 }
 
-fn calendar_with(agency: &Agency, holidays: &[Holiday]) -> ApiResult<Calendar> {
+fn calendar_with(agency: &Agency, holidays: &[Holiday]) -> ServiceResult<Calendar> {
     Calendar::new(agency.working_hours.clone(), holidays.iter().map(|h| h.date)).map_err(|e| {
         tracing::error!(agency = %agency.code, error = %e, "agency working hours are invalid");
-        ApiError::unprocessable("invalid_working_hours", e.to_string())
+        Refused::InvalidWorkingHours(e.to_string())
     })
 }
 
 /// The working-time calendar of `agency`: its hours and the holiday table.
-pub async fn calendar(state: &AppState, agency: &Agency) -> ApiResult<Calendar> {
+pub async fn calendar(state: &AppState, agency: &Agency) -> ServiceResult<Calendar> {
     calendar_with(agency, &state.catalogue.holidays().await?)
 }
 
@@ -52,7 +47,7 @@ pub async fn calendars(
     state: &AppState,
     home: &Agency,
     workflows: &[&[WorkflowStep]],
-) -> ApiResult<(Calendar, Vec<(AgencyCode, Calendar)>)> {
+) -> ServiceResult<(Calendar, Vec<(AgencyCode, Calendar)>)> {
     let holidays = state.catalogue.holidays().await?;
     let mut others: Vec<(AgencyCode, Calendar)> = Vec::new();
     for code in workflows.iter().flat_map(|w| w.iter()).filter_map(|s| s.agency.as_ref()) {

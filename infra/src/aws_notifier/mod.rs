@@ -163,7 +163,7 @@ impl Notifier for AwsNotifier {
         }
     }
 
-    fn awaits_receipts(&self, channel: MessageChannel) -> bool {
+    fn awaits_delivery_reports(&self, channel: MessageChannel) -> bool {
         match channel {
             MessageChannel::Sms => self.senders.sms_receipts,
             MessageChannel::Email => self.senders.email_receipts && self.senders.configuration_set.is_some(),

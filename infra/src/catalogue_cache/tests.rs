@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use motcua_domain::ports::{Catalogue, Holiday};
+use motcua_domain::ports::{Catalogue, CatalogueReader, CatalogueWriter, Holiday};
 
 use super::CachedCatalogue;
 use crate::contract::fixtures;

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use motcua_domain::notify::delivery::{self, Receipt, SmsCaps};
+use motcua_domain::notify::delivery::{self, DeliveryReport, SmsCaps};
 use motcua_domain::notify::{DeliveryState, Fallback, MessageChannel, OutgoingMessage};
 use motcua_domain::ports::{LimitUse, Notifier, NotifyError};
 
@@ -47,7 +47,7 @@ impl Notifier for Counting {
         Ok(format!("provider-{}-{n}", m.id))
     }
 
-    fn awaits_receipts(&self, _: MessageChannel) -> bool {
+    fn awaits_delivery_reports(&self, _: MessageChannel) -> bool {
         self.receipts
     }
 }
@@ -184,12 +184,15 @@ pub async fn receipts_settle_once_and_final_states_never_move<S: Store>(store: S
     let provider_id = m.provider_id.unwrap();
     assert_eq!(store.message_of_provider(&provider_id).await.unwrap(), Some(id.clone()));
     assert_eq!(store.message_of_provider("unknown").await.unwrap(), None);
-    assert!(c.receipt(&id, Receipt::Delivered).await.unwrap());
+    assert!(c.delivery_report(&id, DeliveryReport::Delivered).await.unwrap());
     assert_eq!(state_of(&store, &id).await, DeliveryState::Delivered);
-    assert!(!c.receipt(&id, Receipt::Delivered).await.unwrap(), "a duplicate changes nothing");
-    assert!(!c.receipt(&id, Receipt::PermanentFailure("late bounce".into())).await.unwrap(), "final stays final");
+    assert!(!c.delivery_report(&id, DeliveryReport::Delivered).await.unwrap(), "a duplicate changes nothing");
+    assert!(
+        !c.delivery_report(&id, DeliveryReport::PermanentFailure("late bounce".into())).await.unwrap(),
+        "final stays final"
+    );
     assert_eq!(state_of(&store, &id).await, DeliveryState::Delivered);
-    assert!(!c.receipt("000.00.03.H56-260302-0999:0:sms", Receipt::Delivered).await.unwrap());
+    assert!(!c.delivery_report("000.00.03.H56-260302-0999:0:sms", DeliveryReport::Delivered).await.unwrap());
 
     // No receipt at all: swept to a temporary failure after the receipt deadline.
     let quiet = file(&store, false).await.id;

@@ -39,6 +39,7 @@ fn terms() -> Terms {
         processing_time: ProcessingTime { amount: 1.0, unit: DurationUnit::WorkingDays },
         cutoff: None,
         supplement_rule: SupplementRule::Recompute,
+        allowances: Default::default(),
         postal_return: false,
         workflow: vec![],
     }
@@ -90,7 +91,7 @@ pub fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
             key: k.into(),
             request_hash: "h".into(),
             status: 201,
-            response: code.to_string(),
+            dossier: code.clone(),
             created_at: Utc::now(),
         }),
         limit: None,
@@ -153,6 +154,7 @@ pub fn procedure() -> motcua_domain::catalogue::Procedure {
         online_level: OnlineLevel::Full,
         postal_return: false,
         supplement_rule: SupplementRule::Recompute,
+        allowances: Default::default(),
         workflow: vec![],
     }
 }

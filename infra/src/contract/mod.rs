@@ -141,7 +141,7 @@ pub async fn an_idempotency_key_creates_once<S: Store>(store: S) {
     let again = store.create(&agency(), day(), Box::new(|c| create_commit(c, Some("k")))).await;
     assert_eq!(again.unwrap_err(), StoreError::IdempotencyKeyTaken);
     let record = store.idempotency("submit", "k").await.unwrap().unwrap();
-    assert_eq!(record.response, "000.00.03.H56-260302-0001");
+    assert_eq!(record.dossier.to_string(), "000.00.03.H56-260302-0001");
     assert!(store.idempotency("submit", "other").await.unwrap().is_none());
     assert!(store.idempotency("counter:x", "k").await.unwrap().is_none(), "keys are scoped");
     let d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
 use motcua_domain::codes::AgencyCode;
-use motcua_domain::ports::{Catalogue, Holiday, ProcedureQuery, StoreResult};
+use motcua_domain::ports::{CatalogueReader, CatalogueWriter, Holiday, ProcedureQuery, StoreResult};
 use motcua_domain::text::search_key;
 use serde::de::DeserializeOwned;
 
@@ -67,7 +67,7 @@ impl DynamoStore {
 }
 
 #[async_trait]
-impl Catalogue for DynamoStore {
+impl CatalogueReader for DynamoStore {
     async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>> {
         self.get_body(keys::procedure(code)).await
     }
@@ -93,18 +93,6 @@ impl Catalogue for DynamoStore {
         self.list(page).await
     }
 
-    async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
-        let mut item = with_body(keys::procedure(&p.code), p)?;
-        let field = search_key(&p.field);
-        item.insert("search".into(), s(search_key(&format!("{} {} {}", p.code, p.name, p.field))));
-        item.insert("level".into(), s(to_json(&p.online_level)?));
-        item.insert("field_key".into(), s(field.clone()));
-        items::index(&mut item, Index::Lists, (PROCEDURES.into(), p.code.clone()));
-        items::index(&mut item, Index::Groups, (format!("{PROCEDURES}#{}", p.agency), p.code.clone()));
-        items::index(&mut item, Index::People, (format!("PF#{field}"), p.code.clone()));
-        self.put_item(item).await
-    }
-
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
         self.get_body(keys::agency(code.as_str())).await
     }
@@ -118,15 +106,6 @@ impl Catalogue for DynamoStore {
         self.list_kind(AGENCIES, parent, after_code, limit).await
     }
 
-    async fn put_agency(&self, a: &Agency) -> StoreResult<()> {
-        let mut item = with_body(keys::agency(a.code.as_str()), a)?;
-        items::index(&mut item, Index::Lists, (AGENCIES.into(), a.code.to_string()));
-        if let Some(parent) = &a.parent {
-            items::index(&mut item, Index::Groups, (format!("{AGENCIES}#{parent}"), a.code.to_string()));
-        }
-        self.put_item(item).await
-    }
-
     async fn holidays(&self) -> StoreResult<Vec<Holiday>> {
         let years = self.query_all(Page::table(keys::HOLIDAYS.into(), Range::All)).await?;
         let mut out = vec![];
@@ -135,10 +114,6 @@ impl Catalogue for DynamoStore {
         }
         out.sort_by_key(|h| h.date);
         Ok(out)
-    }
-
-    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
-        self.put_item(with_body((keys::HOLIDAYS.into(), year.to_string()), &holidays)?).await
     }
 
     async fn officer(&self, id: &OfficerId) -> StoreResult<Option<Officer>> {
@@ -152,6 +127,34 @@ impl Catalogue for DynamoStore {
         limit: usize,
     ) -> StoreResult<Vec<Officer>> {
         self.list_kind(OFFICERS, agency, after_id, limit).await
+    }
+}
+
+#[async_trait]
+impl CatalogueWriter for DynamoStore {
+    async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
+        let mut item = with_body(keys::procedure(&p.code), p)?;
+        let field = search_key(&p.field);
+        item.insert("search".into(), s(search_key(&format!("{} {} {}", p.code, p.name, p.field))));
+        item.insert("level".into(), s(to_json(&p.online_level)?));
+        item.insert("field_key".into(), s(field.clone()));
+        items::index(&mut item, Index::Lists, (PROCEDURES.into(), p.code.clone()));
+        items::index(&mut item, Index::Groups, (format!("{PROCEDURES}#{}", p.agency), p.code.clone()));
+        items::index(&mut item, Index::People, (format!("PF#{field}"), p.code.clone()));
+        self.put_item(item).await
+    }
+
+    async fn put_agency(&self, a: &Agency) -> StoreResult<()> {
+        let mut item = with_body(keys::agency(a.code.as_str()), a)?;
+        items::index(&mut item, Index::Lists, (AGENCIES.into(), a.code.to_string()));
+        if let Some(parent) = &a.parent {
+            items::index(&mut item, Index::Groups, (format!("{AGENCIES}#{parent}"), a.code.to_string()));
+        }
+        self.put_item(item).await
+    }
+
+    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
+        self.put_item(with_body((keys::HOLIDAYS.into(), year.to_string()), &holidays)?).await
     }
 
     async fn put_officer(&self, o: &Officer) -> StoreResult<()> {

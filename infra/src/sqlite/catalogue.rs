@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
 use motcua_domain::codes::AgencyCode;
-use motcua_domain::ports::{Catalogue, Holiday, ProcedureQuery, StoreResult};
+use motcua_domain::ports::{CatalogueReader, CatalogueWriter, Holiday, ProcedureQuery, StoreResult};
 use motcua_domain::text::search_key;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
@@ -33,7 +33,7 @@ fn contains_pattern(word: &str) -> String {
 }
 
 #[async_trait]
-impl Catalogue for SqliteStore {
+impl CatalogueReader for SqliteStore {
     async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>> {
         let code = code.to_owned();
         self.read(move |c| one(c, "SELECT body FROM procedures WHERE code = ?1", code)).await
@@ -68,28 +68,6 @@ impl Catalogue for SqliteStore {
         .await
     }
 
-    async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
-        let search = search_key(&format!("{} {} {}", p.code, p.name, p.field));
-        let row = (
-            p.code.clone(),
-            p.agency.to_string(),
-            search_key(&p.field),
-            to_json(&p.online_level)?,
-            search,
-            to_json(p)?,
-        );
-        self.write(move |tx| {
-            tx.execute(
-                "INSERT INTO procedures (code, agency, field, level, search, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (code) DO UPDATE SET agency = ?2, field = ?3, level = ?4, search = ?5, body = ?6",
-                params![row.0, row.1, row.2, row.3, row.4, row.5],
-            )
-            .map_err(unavailable)?;
-            Ok(())
-        })
-        .await
-    }
-
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
         let code = code.to_string();
         self.read(move |c| one(c, "SELECT body FROM agencies WHERE code = ?1", code)).await
@@ -117,20 +95,6 @@ impl Catalogue for SqliteStore {
         .await
     }
 
-    async fn put_agency(&self, a: &Agency) -> StoreResult<()> {
-        let row = (a.code.to_string(), a.parent.as_ref().map(|p| p.to_string()), to_json(a)?);
-        self.write(move |tx| {
-            tx.execute(
-                "INSERT INTO agencies (code, parent, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (code) DO UPDATE SET parent = ?2, body = ?3",
-                params![row.0, row.1, row.2],
-            )
-            .map_err(unavailable)?;
-            Ok(())
-        })
-        .await
-    }
-
     async fn holidays(&self) -> StoreResult<Vec<Holiday>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached("SELECT date, name FROM holidays ORDER BY date").map_err(unavailable)?;
@@ -144,22 +108,6 @@ impl Catalogue for SqliteStore {
                 out.push(Holiday { date, name });
             }
             Ok(out)
-        })
-        .await
-    }
-
-    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
-        let holidays = holidays.to_vec();
-        self.write(move |tx| {
-            tx.execute("DELETE FROM holidays WHERE year = ?1", [year]).map_err(unavailable)?;
-            for h in &holidays {
-                tx.execute(
-                    "INSERT INTO holidays (date, year, name) VALUES (?1, ?2, ?3)",
-                    params![h.date.format("%Y-%m-%d").to_string(), year, h.name],
-                )
-                .map_err(unavailable)?;
-            }
-            Ok(())
         })
         .await
     }
@@ -185,6 +133,61 @@ impl Catalogue for SqliteStore {
                 &[a, after],
             ),
             None => bodies(c, &format!("SELECT body FROM officers WHERE id > ?1 ORDER BY id LIMIT {limit}"), &[after]),
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl CatalogueWriter for SqliteStore {
+    async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
+        let search = search_key(&format!("{} {} {}", p.code, p.name, p.field));
+        let row = (
+            p.code.clone(),
+            p.agency.to_string(),
+            search_key(&p.field),
+            to_json(&p.online_level)?,
+            search,
+            to_json(p)?,
+        );
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO procedures (code, agency, field, level, search, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (code) DO UPDATE SET agency = ?2, field = ?3, level = ?4, search = ?5, body = ?6",
+                params![row.0, row.1, row.2, row.3, row.4, row.5],
+            )
+            .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn put_agency(&self, a: &Agency) -> StoreResult<()> {
+        let row = (a.code.to_string(), a.parent.as_ref().map(|p| p.to_string()), to_json(a)?);
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO agencies (code, parent, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (code) DO UPDATE SET parent = ?2, body = ?3",
+                params![row.0, row.1, row.2],
+            )
+            .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()> {
+        let holidays = holidays.to_vec();
+        self.write(move |tx| {
+            tx.execute("DELETE FROM holidays WHERE year = ?1", [year]).map_err(unavailable)?;
+            for h in &holidays {
+                tx.execute(
+                    "INSERT INTO holidays (date, year, name) VALUES (?1, ?2, ?3)",
+                    params![h.date.format("%Y-%m-%d").to_string(), year, h.name],
+                )
+                .map_err(unavailable)?;
+            }
+            Ok(())
         })
         .await
     }

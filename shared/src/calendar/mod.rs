@@ -12,7 +12,7 @@ pub use time::{DurationUnit, InvalidProcessingTime, ProcessingTime, Remaining, T
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// Working hours plus the non-working dates of an agency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +147,19 @@ impl Calendar {
                 self.add_working_minutes(start, time.working_minutes(self.hours.day_minutes()))
             }
         }
+    }
+
+    /// Ngày hẹn trả: the appointment of a dossier received at `received_at` (UTC) under a
+    /// procedure's `time` and same-day `cutoff`. Reception and the public due-date question
+    /// both use this one rule.
+    pub fn appointment(
+        &self,
+        received_at: DateTime<Utc>,
+        time: ProcessingTime,
+        cutoff: Option<NaiveTime>,
+    ) -> DateTime<Utc> {
+        let start = self.reception_start(vietnam::to_local(received_at), cutoff);
+        vietnam::from_local(self.due(start, time))
     }
 
     /// What is left of a running clock paused at `paused` with `due` outstanding.

@@ -68,16 +68,6 @@ impl ProcessingTime {
     pub fn share_minutes(&self, percent: u32, day_minutes: i64) -> i64 {
         (self.working_minutes(day_minutes) * i64::from(percent) + 99) / 100
     }
-
-    /// "3 ngày làm việc", for notices.
-    pub fn describe_vi(&self) -> String {
-        let unit = match self.unit {
-            DurationUnit::WorkingDays => "ngày làm việc",
-            DurationUnit::CalendarDays => "ngày",
-            DurationUnit::WorkingHours => "giờ làm việc",
-        };
-        format!("{} {unit}", self.amount)
-    }
 }
 
 /// What was left on a paused clock.

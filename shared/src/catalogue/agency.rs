@@ -29,3 +29,28 @@ pub struct Agency {
     #[serde(default)]
     pub working_hours: WorkingHours,
 }
+
+/// Why an agency cannot be published.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidAgency {
+    #[error("thiếu tên cơ quan / the agency needs a name")]
+    NameMissing,
+    #[error("cơ quan không thể là cấp trên của chính nó / an agency cannot be its own parent")]
+    OwnParent,
+    #[error("{0}")]
+    Hours(#[from] crate::calendar::InvalidWorkingHours),
+}
+
+impl Agency {
+    /// Whether the agency can be published (its parent's existence is the catalogue's to check).
+    pub fn check(&self) -> Result<(), InvalidAgency> {
+        if self.name.trim().is_empty() {
+            return Err(InvalidAgency::NameMissing);
+        }
+        self.working_hours.validate()?;
+        if self.parent.as_ref() == Some(&self.code) {
+            return Err(InvalidAgency::OwnParent);
+        }
+        Ok(())
+    }
+}

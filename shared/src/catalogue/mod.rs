@@ -1,12 +1,14 @@
 //! The catalogue: agencies, officers, procedures and their workflows.
 
 mod agency;
+mod holidays;
 mod officer;
 mod procedure;
 
-pub use agency::{Agency, AgencyLevel};
-pub use officer::{InvalidOfficerId, Officer, OfficerId, OfficerRef, Role};
+pub use agency::{Agency, AgencyLevel, InvalidAgency};
+pub use holidays::{check_holidays, holiday_year, Holiday, InvalidHolidays};
+pub use officer::{InvalidOfficer, InvalidOfficerId, Officer, OfficerId, OfficerRef, Role};
 pub use procedure::{
-    is_procedure_code, ApplicantKind, Channel, Component, ComponentForm, Fee, InvalidProcedure, OnlineLevel, Procedure,
-    SupplementRule, WorkflowStep,
+    is_procedure_code, Allowances, ApplicantKind, Channel, Component, ComponentForm, Fee, InvalidProcedure,
+    OnlineLevel, Procedure, SupplementRule, WorkflowStep,
 };

@@ -78,7 +78,20 @@ pub struct Officer {
     pub email: Option<Email>,
 }
 
+/// Why an officer cannot be registered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cần tên và ít nhất một vai trò / name and at least one role are required")]
+pub struct InvalidOfficer;
+
 impl Officer {
+    /// Whether the officer can be registered (their agency's existence is the catalogue's to check).
+    pub fn check(&self) -> Result<(), InvalidOfficer> {
+        if self.name.trim().is_empty() || self.roles.is_empty() {
+            return Err(InvalidOfficer);
+        }
+        Ok(())
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

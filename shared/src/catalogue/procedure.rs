@@ -54,6 +54,24 @@ pub enum SupplementRule {
     Resume,
 }
 
+/// How often one dossier of the procedure may be paused for a supplement or given a later
+/// date: data per procedure (as Open Zaak keeps them on the case type), today's rules by
+/// default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Allowances {
+    /// Requests for a supplement: the law allows one, and it must list everything (1).
+    pub supplement_requests: u32,
+    /// Apologies with a new due date (1).
+    pub extensions: u32,
+}
+
+impl Default for Allowances {
+    fn default() -> Self {
+        Self { supplement_requests: 1, extensions: 1 }
+    }
+}
+
 /// Who may apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -127,6 +145,9 @@ pub struct Procedure {
     pub online_level: OnlineLevel,
     pub postal_return: bool,
     pub supplement_rule: SupplementRule,
+    /// Supplements and extensions one dossier may have; once each when absent.
+    #[serde(default)]
+    pub allowances: Allowances,
     pub workflow: Vec<WorkflowStep>,
 }
 

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::Status;
 use crate::calendar::{ProcessingTime, Remaining};
-use crate::catalogue::{ApplicantKind, Channel, OfficerRef, Procedure, SupplementRule, WorkflowStep};
+use crate::catalogue::{Allowances, ApplicantKind, Channel, OfficerRef, Procedure, SupplementRule, WorkflowStep};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::contact::{CitizenId, Email, PhoneNumber, TaxCode};
 
@@ -49,6 +49,9 @@ pub struct Terms {
     pub processing_time: ProcessingTime,
     pub cutoff: Option<NaiveTime>,
     pub supplement_rule: SupplementRule,
+    /// Dossiers received before allowances existed had today's defaults.
+    #[serde(default)]
+    pub allowances: Allowances,
     pub postal_return: bool,
     pub workflow: Vec<WorkflowStep>,
 }
@@ -60,6 +63,7 @@ impl Terms {
             processing_time: procedure.processing_time_for(channel),
             cutoff: procedure.cutoff,
             supplement_rule: procedure.supplement_rule,
+            allowances: procedure.allowances,
             postal_return: procedure.postal_return,
             workflow: procedure.workflow.clone(),
         }
@@ -154,7 +158,9 @@ pub struct Dossier {
     pub step: Option<StepProgress>,
     pub pause: Option<Pause>,
     pub supplement_requests: u32,
-    pub extended: bool,
+    /// Extensions granted so far (stored as `extended`, once a flag: `true` reads as 1).
+    #[serde(rename = "extended", deserialize_with = "count_or_flag")]
+    pub extensions: u32,
     pub result: Option<ResultDelivery>,
     pub rating: Option<Rating>,
     /// Number of history events so far; the next event's sequence number.
@@ -192,7 +198,7 @@ impl Dossier {
             step: None,
             pause: None,
             supplement_requests: 0,
-            extended: false,
+            extensions: 0,
             result: None,
             rating: None,
             events: 1,
@@ -209,11 +215,8 @@ impl Dossier {
     /// The agency whose queue the dossier is in now: the current step's agency while it is in
     /// the workflow (an inter-agency step sits with the other agency), else the dossier's own.
     pub fn handling_agency(&self) -> &AgencyCode {
-        match (&self.step, self.status) {
-            (
-                Some(step),
-                Status::Received | Status::Processing | Status::AwaitingSupplement | Status::AwaitingPayment,
-            ) => self.step_agency(step.index),
+        match &self.step {
+            Some(step) if self.status.is_in_hand() => self.step_agency(step.index),
             _ => &self.agency_code,
         }
     }
@@ -222,4 +225,18 @@ impl Dossier {
     pub fn step_agency(&self, index: usize) -> &AgencyCode {
         self.terms.workflow.get(index).and_then(|s| s.agency.as_ref()).unwrap_or(&self.agency_code)
     }
+}
+
+/// A count that older records kept as a yes/no flag.
+fn count_or_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum CountOrFlag {
+        Count(u32),
+        Flag(bool),
+    }
+    Ok(match CountOrFlag::deserialize(d)? {
+        CountOrFlag::Count(n) => n,
+        CountOrFlag::Flag(f) => u32::from(f),
+    })
 }

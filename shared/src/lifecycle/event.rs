@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 use super::{Action, Status};
 use crate::catalogue::{OfficerRef, Role};
 
-/// Who acted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// Who acted. On the wire a flat object tagged by `kind`; its OpenAPI schema (below) says so
+/// with a discriminator over two plain object schemas, which client generators read whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventActor {
     Applicant,
@@ -44,4 +45,131 @@ pub struct HistoryEvent {
     /// SHA-256 of this event's canonical content, `prev_hash` included.
     #[serde(default)]
     pub hash: String,
+}
+
+impl HistoryEvent {
+    /// The note as the applicant's timeline shows it: only where the action's surface gives it
+    /// to the applicant (a reason, the missing list, the waybill), never an internal note.
+    pub fn note_for_applicant(&self) -> Option<&str> {
+        self.note.as_deref().filter(|_| self.action.surface().note_to_applicant)
+    }
+
+    /// The agency that acted; none for the applicant's own actions.
+    pub fn acting_agency(&self) -> Option<&crate::codes::AgencyCode> {
+        match &self.actor {
+            EventActor::Officer { officer, .. } => Some(&officer.agency),
+            EventActor::Applicant => None,
+        }
+    }
+}
+
+mod schema {
+    //! The OpenAPI description of [`EventActor`]: `oneOf` two plain objects, discriminated by
+    //! `kind` (a derived schema would make the officer member an `allOf`, which some client
+    //! generators drop together with every schema that contains it).
+
+    use utoipa::openapi::schema::{Discriminator, ObjectBuilder, OneOfBuilder, Type};
+    use utoipa::openapi::{Ref, RefOr, Schema};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::EventActor;
+    use crate::catalogue::Role;
+
+    const APPLICANT: &str = "ApplicantActor";
+    const OFFICER: &str = "OfficerActor";
+
+    fn kind(tag: &str) -> ObjectBuilder {
+        ObjectBuilder::new().schema_type(Type::String).enum_values(Some([tag]))
+    }
+
+    fn text(description: &str) -> ObjectBuilder {
+        ObjectBuilder::new().schema_type(Type::String).description(Some(description))
+    }
+
+    fn applicant() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .description(Some("The applicant acted, proven by the dossier's lookup secret."))
+            .property("kind", kind("applicant"))
+            .required("kind")
+            .into()
+    }
+
+    fn officer() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .description(Some("An officer acted, in one role."))
+            .property("kind", kind("officer"))
+            .property("id", text("the officer's id"))
+            .property("name", text("the officer's display name"))
+            .property("agency", text("the officer's agency code"))
+            .property("role", Ref::from_schema_name(Role::name()))
+            .required("kind")
+            .required("id")
+            .required("name")
+            .required("agency")
+            .required("role")
+            .into()
+    }
+
+    fn reference(name: &str) -> String {
+        format!("#/components/schemas/{name}")
+    }
+
+    impl PartialSchema for EventActor {
+        fn schema() -> RefOr<Schema> {
+            let mapping = [("applicant", reference(APPLICANT)), ("officer", reference(OFFICER))];
+            OneOfBuilder::new()
+                .item(Ref::from_schema_name(APPLICANT))
+                .item(Ref::from_schema_name(OFFICER))
+                .discriminator(Some(Discriminator::with_mapping("kind", mapping)))
+                .description(Some("Who acted."))
+                .into()
+        }
+    }
+
+    impl ToSchema for EventActor {
+        fn name() -> std::borrow::Cow<'static, str> {
+            "EventActor".into()
+        }
+
+        fn schemas(out: &mut Vec<(String, RefOr<Schema>)>) {
+            out.push((APPLICANT.into(), applicant()));
+            out.push((OFFICER.into(), officer()));
+            out.push((Role::name().into_owned(), Role::schema()));
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::catalogue::{OfficerId, OfficerRef};
+        use crate::codes::AgencyCode;
+
+        /// Every field the wire form of an actor has is a property of its member schema.
+        #[test]
+        fn the_schema_describes_the_wire_form() {
+            let officer_actor = EventActor::Officer {
+                officer: OfficerRef {
+                    id: OfficerId::parse("tuphap.lanhdao").unwrap(),
+                    name: "L".into(),
+                    agency: AgencyCode::parse("000.00.03.H56").unwrap(),
+                },
+                role: Role::Leader,
+            };
+            for (actor, member) in [(EventActor::Applicant, applicant()), (officer_actor, officer())] {
+                let wire = serde_json::to_value(&actor).unwrap();
+                let schema = serde_json::to_value(member).unwrap();
+                let mut fields: Vec<&String> = wire.as_object().unwrap().keys().collect();
+                let mut required: Vec<String> = serde_json::from_value(schema["required"].clone()).unwrap();
+                fields.sort();
+                required.sort();
+                assert_eq!(fields, required.iter().collect::<Vec<_>>());
+                let kind = &schema["properties"]["kind"]["enum"][0];
+                assert_eq!(&wire["kind"], kind);
+                let mapped = serde_json::to_value(EventActor::schema()).unwrap()["discriminator"]["mapping"]
+                    [kind.as_str().unwrap()]
+                .clone();
+                assert!(mapped.as_str().unwrap().ends_with(if kind == "officer" { OFFICER } else { APPLICANT }));
+            }
+        }
+    }
 }

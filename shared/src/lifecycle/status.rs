@@ -92,6 +92,16 @@ impl Status {
         }
     }
 
+    /// Received and not yet resolved or ended: the dossier is in an agency's hands, its clock
+    /// running or paused (đang giải quyết).
+    pub const IN_HAND: [Status; 4] =
+        [Status::Received, Status::Processing, Status::AwaitingSupplement, Status::AwaitingPayment];
+
+    /// Whether the dossier is in an agency's hands ([`Status::IN_HAND`]).
+    pub fn is_in_hand(self) -> bool {
+        Status::IN_HAND.contains(&self)
+    }
+
     /// No processing happens any more (the dossier may still be rated).
     pub fn is_finished(self) -> bool {
         matches!(self, Status::Refused | Status::Withdrawn | Status::Stopped | Status::Resolved | Status::Returned)
@@ -117,5 +127,26 @@ mod tests {
             assert_eq!(Status::parse(s.as_str()), Some(s));
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
+    }
+
+    #[test]
+    fn a_dossier_in_hand_is_neither_finished_nor_closed() {
+        for s in Status::ALL {
+            if s.is_in_hand() {
+                assert!(!s.is_finished() && !s.is_closed(), "{s:?}");
+            }
+        }
+        let not_in_hand: Vec<Status> = Status::ALL.into_iter().filter(|s| !s.is_in_hand()).collect();
+        assert_eq!(
+            not_in_hand,
+            [
+                Status::Submitted,
+                Status::Refused,
+                Status::Withdrawn,
+                Status::Stopped,
+                Status::Resolved,
+                Status::Returned
+            ]
+        );
     }
 }

@@ -1,8 +1,155 @@
-//! THE transition table: for each action, from which statuses, by whom, to what status, with
-//! which notice. Handlers, authorisation and the documentation all read this and nothing else.
+//! THE transition table: the actions, and for each, from which statuses, by whom, to what
+//! status, with which notice, and how it is reached from outside (its surface). Handlers,
+//! authorisation, the HTTP routes, the OpenAPI document and the documentation all read this
+//! and nothing else.
 
-use super::{Action, NoticeKind, Status};
-use crate::catalogue::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::surface::{Body, Family, Surface};
+use super::{NoticeKind, Rating, ReturnMethod, Status, SubmittedDocument};
+use crate::catalogue::{Officer, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Nộp trực tuyến.
+    Submit,
+    /// Tiếp nhận trực tiếp / bưu chính tại Bộ phận Một cửa.
+    CounterReceive,
+    /// Tiếp nhận hồ sơ trực tuyến.
+    Receive,
+    /// Từ chối tiếp nhận.
+    Refuse,
+    /// Yêu cầu bổ sung.
+    RequestSupplement,
+    /// Công dân bổ sung hồ sơ.
+    Supplement,
+    /// Phân công.
+    Assign,
+    /// Chuyển bước.
+    Forward,
+    /// Phê duyệt.
+    Approve,
+    /// Dừng xử lý.
+    Stop,
+    /// Xin lỗi và hẹn lại ngày trả kết quả.
+    Extend,
+    /// Trả kết quả.
+    Return,
+    /// Rút hồ sơ.
+    Withdraw,
+    /// Đánh giá.
+    Rate,
+}
+
+impl Action {
+    /// Every action, in the order of the transition table: coverage tests walk this list, so a
+    /// new action cannot slip past them.
+    pub const ALL: [Action; 14] = [
+        Action::Submit,
+        Action::CounterReceive,
+        Action::Receive,
+        Action::Refuse,
+        Action::RequestSupplement,
+        Action::Supplement,
+        Action::Assign,
+        Action::Forward,
+        Action::Approve,
+        Action::Stop,
+        Action::Extend,
+        Action::Return,
+        Action::Withdraw,
+        Action::Rate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::CounterReceive => "counter_receive",
+            Action::Receive => "receive",
+            Action::Refuse => "refuse",
+            Action::RequestSupplement => "request_supplement",
+            Action::Supplement => "supplement",
+            Action::Assign => "assign",
+            Action::Forward => "forward",
+            Action::Approve => "approve",
+            Action::Stop => "stop",
+            Action::Extend => "extend",
+            Action::Return => "return",
+            Action::Withdraw => "withdraw",
+            Action::Rate => "rate",
+        }
+    }
+}
+
+/// An action on an existing dossier, with its input.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Receive {
+        note: Option<String>,
+    },
+    Refuse {
+        reason: String,
+    },
+    RequestSupplement {
+        reason: String,
+        missing: Vec<String>,
+    },
+    Supplement {
+        documents: Vec<SubmittedDocument>,
+        note: Option<String>,
+    },
+    /// `assignee` has been looked up by the caller; the table checks they fit the step.
+    Assign {
+        assignee: Officer,
+        note: Option<String>,
+    },
+    Forward {
+        assignee: Option<Officer>,
+        note: Option<String>,
+    },
+    Approve {
+        note: Option<String>,
+    },
+    Stop {
+        reason: String,
+    },
+    Extend {
+        reason: String,
+        new_due_at: DateTime<Utc>,
+    },
+    Return {
+        method: ReturnMethod,
+        waybill: Option<String>,
+    },
+    Withdraw {
+        reason: Option<String>,
+    },
+    Rate {
+        rating: Rating,
+    },
+}
+
+impl Command {
+    pub fn action(&self) -> Action {
+        match self {
+            Command::Receive { .. } => Action::Receive,
+            Command::Refuse { .. } => Action::Refuse,
+            Command::RequestSupplement { .. } => Action::RequestSupplement,
+            Command::Supplement { .. } => Action::Supplement,
+            Command::Assign { .. } => Action::Assign,
+            Command::Forward { .. } => Action::Forward,
+            Command::Approve { .. } => Action::Approve,
+            Command::Stop { .. } => Action::Stop,
+            Command::Extend { .. } => Action::Extend,
+            Command::Return { .. } => Action::Return,
+            Command::Withdraw { .. } => Action::Withdraw,
+            Command::Rate { .. } => Action::Rate,
+        }
+    }
+}
 
 /// Where an action may start from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +193,6 @@ pub struct Rule {
 
 use Status::*;
 
-const OPEN: &[Status] = &[Received, Processing, AwaitingSupplement, AwaitingPayment];
 const RECEPTION: &[By] = &[By::AgencyRole(Role::Reception)];
 
 pub const TRANSITIONS: &[Rule] = &[
@@ -122,7 +268,7 @@ pub const TRANSITIONS: &[Rule] = &[
     },
     Rule {
         action: Action::Stop,
-        from: From::In(OPEN),
+        from: From::In(&Status::IN_HAND),
         by: &[By::AgencyRole(Role::Leader)],
         to: To::Status(Stopped),
         notice: Some(NoticeKind::Stopped),
@@ -156,6 +302,126 @@ pub const TRANSITIONS: &[Rule] = &[
         notice: None,
     },
 ];
+
+impl Action {
+    /// How the action is reached.
+    pub const fn surface(self) -> Surface {
+        const fn s(
+            path: &'static str,
+            operation: &'static str,
+            family: Family,
+            body: Body,
+            summary: &'static str,
+            note_to_applicant: bool,
+        ) -> Surface {
+            Surface { path, operation, family, body, summary, note_to_applicant }
+        }
+        use Body::{Optional, Required};
+        use Family as F;
+        match self {
+            Action::Submit => s("/v1/dossiers", "submit", F::Submit, Required, "Nộp hồ sơ trực tuyến.", false),
+            Action::CounterReceive => s(
+                "/v1/counter/dossiers",
+                "counter_receive",
+                F::Receive,
+                Required,
+                "Tiếp nhận trực tiếp hoặc qua bưu chính: received at once, receipt returned.",
+                false,
+            ),
+            Action::Receive => s(
+                "/v1/dossiers/{code}/receive",
+                "receive",
+                F::Receive,
+                Optional,
+                "Tiếp nhận hồ sơ trực tuyến: sets received_at and due_at by the working-time calendar.",
+                false,
+            ),
+            Action::Refuse => s(
+                "/v1/dossiers/{code}/refuse",
+                "refuse",
+                F::Receive,
+                Required,
+                "Từ chối tiếp nhận, with a reason.",
+                true,
+            ),
+            Action::RequestSupplement => s(
+                "/v1/dossiers/{code}/request-supplement",
+                "request_supplement",
+                F::Receive,
+                Required,
+                "Yêu cầu bổ sung: lists everything missing; the clock stops.",
+                true,
+            ),
+            Action::Supplement => s(
+                "/v1/dossiers/{code}/supplement",
+                "supplement",
+                F::Submit,
+                Required,
+                "Bổ sung hồ sơ: the applicant adds the requested documents; the clock restarts.",
+                false,
+            ),
+            Action::Assign => s(
+                "/v1/dossiers/{code}/assign",
+                "assign",
+                F::Assign,
+                Required,
+                "Phân công: give the current step to an officer of the step's agency and role.",
+                false,
+            ),
+            Action::Forward => s(
+                "/v1/dossiers/{code}/forward",
+                "forward",
+                F::Assign,
+                Optional,
+                "Chuyển bước: finish the current step and hand over to the next.",
+                false,
+            ),
+            Action::Approve => s(
+                "/v1/dossiers/{code}/approve",
+                "approve",
+                F::Approve,
+                Optional,
+                "Phê duyệt: the leader approves at the last step; the result is ready.",
+                false,
+            ),
+            Action::Stop => {
+                s("/v1/dossiers/{code}/stop", "stop", F::Approve, Required, "Dừng xử lý, with a written reason.", true)
+            }
+            Action::Extend => s(
+                "/v1/dossiers/{code}/extend",
+                "extend",
+                F::Approve,
+                Required,
+                "Xin lỗi và hẹn lại: a new due date, within the procedure's allowance, before the current one passes.",
+                true,
+            ),
+            Action::Return => s(
+                "/v1/dossiers/{code}/return",
+                "return_result",
+                F::Approve,
+                Required,
+                "Trả kết quả: at the counter, by post (waybill) or online.",
+                true,
+            ),
+            Action::Withdraw => s(
+                "/v1/dossiers/{code}/withdraw",
+                "withdraw",
+                F::Submit,
+                Optional,
+                "Rút hồ sơ: the applicant withdraws before the result.",
+                false,
+            ),
+            Action::Rate => s(
+                "/v1/dossiers/{code}/rating",
+                "rate",
+                F::Rate,
+                Required,
+                "Đánh giá mức độ hài lòng: nine indicators scored 2/1/0, ease of use and a verdict.",
+                false,
+            ),
+        }
+    }
+}
 
 /// The rules of `action` that start from `status` (`None`: creation).
 pub fn rules_for(action: Action, status: Option<Status>) -> impl Iterator<Item = &'static Rule> {

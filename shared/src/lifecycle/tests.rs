@@ -40,6 +40,7 @@ fn procedure(rule: SupplementRule) -> Procedure {
         online_level: OnlineLevel::Full,
         postal_return: true,
         supplement_rule: rule,
+        allowances: Default::default(),
         workflow: vec![
             WorkflowStep { name: "Thẩm định".into(), role: Role::Specialist, agency: None, share_percent: 75 },
             WorkflowStep { name: "Phê duyệt".into(), role: Role::Leader, agency: None, share_percent: 25 },
@@ -118,23 +119,7 @@ fn table_has_one_rule_per_action_and_status_and_covers_every_action() {
             assert!(rules_for(rule.action, status).count() <= 1, "{:?} from {status:?}", rule.action);
         }
     }
-    use Action::*;
-    for action in [
-        Submit,
-        CounterReceive,
-        Receive,
-        Refuse,
-        RequestSupplement,
-        Supplement,
-        Assign,
-        Forward,
-        Approve,
-        Stop,
-        Extend,
-        Return,
-        Withdraw,
-        Rate,
-    ] {
+    for action in Action::ALL {
         assert!(TRANSITIONS.iter().any(|r| r.action == action), "{action:?}");
     }
 }

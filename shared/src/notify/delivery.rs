@@ -101,7 +101,7 @@ pub enum HandOff {
 
 /// A delivery report that arrives after the hand-off (SES events, SMS delivery status).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Receipt {
+pub enum DeliveryReport {
     Delivered,
     /// The provider tried and gave up for now (unreachable phone, soft bounce).
     TemporaryFailure(String),
@@ -193,14 +193,14 @@ pub fn refused(m: &OutgoingMessage, reason: &str) -> Settlement {
 
 /// The settlement a receipt brings to a message in `state`; `None` when it must not move
 /// (final already, or not yet handed over: a receipt can only settle a message in `sending`).
-pub fn after_receipt(m: &OutgoingMessage, state: DeliveryState, receipt: Receipt) -> Option<Settlement> {
+pub fn after_delivery_report(m: &OutgoingMessage, state: DeliveryState, receipt: DeliveryReport) -> Option<Settlement> {
     if state != DeliveryState::Sending {
         return None;
     }
     Some(match receipt {
-        Receipt::Delivered => Settlement::to(DeliveryState::Delivered),
-        Receipt::TemporaryFailure(error) => Settlement::failed(DeliveryState::TemporaryFailure, error),
-        Receipt::PermanentFailure(error) => permanently_failed(m, error),
+        DeliveryReport::Delivered => Settlement::to(DeliveryState::Delivered),
+        DeliveryReport::TemporaryFailure(error) => Settlement::failed(DeliveryState::TemporaryFailure, error),
+        DeliveryReport::PermanentFailure(error) => permanently_failed(m, error),
     })
 }
 

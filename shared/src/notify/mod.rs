@@ -7,12 +7,12 @@ pub mod sms;
 mod templates;
 
 pub use delivery::DeliveryState;
-pub use templates::messages_for;
+pub use templates::{messages_for, NoticeKind};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::lifecycle::{NoticeKind, Status};
+use crate::lifecycle::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

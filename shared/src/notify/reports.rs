@@ -1,4 +1,4 @@
-//! Delivery reports from the providers, read into [`Receipt`]s: SES events (published by a
+//! Delivery reports from the providers, read into [`DeliveryReport`]s: SES events (published by a
 //! configuration set to an SNS topic, or an identity's feedback notifications) and SNS SMS
 //! delivery-status log entries. Each report names the provider's message id, which the outbox
 //! recorded when it handed the message over.
@@ -19,13 +19,13 @@
 
 use serde::Deserialize;
 
-use super::delivery::Receipt;
+use super::delivery::DeliveryReport;
 
 /// One provider's report about one message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProviderReport {
     pub provider_id: String,
-    pub receipt: Receipt,
+    pub outcome: DeliveryReport,
 }
 
 /// A report that cannot be read.
@@ -85,27 +85,27 @@ fn unreadable(what: &str, e: serde_json::Error) -> UnreadableReport {
 /// are not an outcome (sent, delayed, opened, clicked).
 pub fn ses_event(json: &str) -> Result<Option<ProviderReport>, UnreadableReport> {
     let event: SesEvent = serde_json::from_str(json).map_err(|e| unreadable("SES event", e))?;
-    let receipt = match event.event_type.as_str() {
-        "Delivery" | "Complaint" => Receipt::Delivered,
+    let outcome = match event.event_type.as_str() {
+        "Delivery" | "Complaint" => DeliveryReport::Delivered,
         "Bounce" => {
             let bounce = event.bounce.ok_or_else(|| UnreadableReport("SES bounce without `bounce`".into()))?;
             let why = format!("SES bounce: {} {}", bounce.bounce_type, bounce.bounce_sub_type).trim_end().to_owned();
             match bounce.bounce_type.as_str() {
-                "Permanent" => Receipt::PermanentFailure(why),
-                _ => Receipt::TemporaryFailure(why),
+                "Permanent" => DeliveryReport::PermanentFailure(why),
+                _ => DeliveryReport::TemporaryFailure(why),
             }
         }
-        "Reject" => Receipt::PermanentFailure(format!(
+        "Reject" => DeliveryReport::PermanentFailure(format!(
             "SES rejected the message: {}",
             event.reject.map(|r| r.reason).unwrap_or_default()
         )),
-        "Rendering Failure" => Receipt::PermanentFailure(format!(
+        "Rendering Failure" => DeliveryReport::PermanentFailure(format!(
             "SES could not render the message: {}",
             event.failure.map(|f| f.error_message).unwrap_or_default()
         )),
         _ => return Ok(None),
     };
-    Ok(Some(ProviderReport { provider_id: event.mail.message_id, receipt }))
+    Ok(Some(ProviderReport { provider_id: event.mail.message_id, outcome }))
 }
 
 #[derive(Deserialize)]
@@ -137,20 +137,20 @@ const SMS_PERMANENT: &[&str] =
 pub fn sms_delivery_log(json: &str) -> Result<Option<ProviderReport>, UnreadableReport> {
     let log: SmsLog = serde_json::from_str(json).map_err(|e| unreadable("SMS delivery log", e))?;
     let answer = log.delivery.provider_response;
-    let receipt = match log.status.as_str() {
-        "SUCCESS" => Receipt::Delivered,
+    let outcome = match log.status.as_str() {
+        "SUCCESS" => DeliveryReport::Delivered,
         "FAILURE" => {
             let lower = answer.to_lowercase();
             let why = format!("SMS carrier: {answer}");
             if SMS_PERMANENT.iter().any(|sign| lower.contains(sign)) {
-                Receipt::PermanentFailure(why)
+                DeliveryReport::PermanentFailure(why)
             } else {
-                Receipt::TemporaryFailure(why)
+                DeliveryReport::TemporaryFailure(why)
             }
         }
         _ => return Ok(None),
     };
-    Ok(Some(ProviderReport { provider_id: log.notification.message_id, receipt }))
+    Ok(Some(ProviderReport { provider_id: log.notification.message_id, outcome }))
 }
 
 #[cfg(test)]

@@ -1,9 +1,29 @@
-//! One template per notice kind, rendered for each contact the applicant gave.
+//! The notices a transition can raise, each with exactly one template, rendered for each
+//! contact the applicant gave.
 
 use super::{sms, Fallback, MessageChannel, OutgoingMessage};
 use crate::calendar::vietnam;
 use crate::catalogue::Agency;
-use crate::lifecycle::{Dossier, HistoryEvent, NoticeKind, ReturnMethod};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::lifecycle::{Dossier, HistoryEvent, ReturnMethod};
+
+/// An applicant-facing notice (the transition table names which action raises it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    Submitted,
+    Received,
+    Refused,
+    SupplementRequested,
+    SupplementReceived,
+    Apology,
+    ResultReady,
+    Returned,
+    Withdrawn,
+    Stopped,
+}
 
 /// The three parts of a notice: fixed opening, variable detail (shortened first for SMS), close.
 struct Parts {

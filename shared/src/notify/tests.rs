@@ -27,6 +27,7 @@ fn dossier() -> Dossier {
         processing_time: ProcessingTime::new(10.0, DurationUnit::WorkingDays).unwrap(),
         cutoff: None,
         supplement_rule: SupplementRule::Recompute,
+        allowances: Default::default(),
         postal_return: true,
         workflow: vec![],
     };

@@ -97,14 +97,24 @@ fn a_permanent_failure_falls_back_to_the_other_channel_once() {
 fn receipts_settle_only_messages_in_sending() {
     let m = message(true);
     for state in DeliveryState::ALL.into_iter().filter(|s| *s != DeliveryState::Sending) {
-        assert_eq!(after_receipt(&m, state, Receipt::Delivered), None, "{state:?}");
-        assert_eq!(after_receipt(&m, state, Receipt::PermanentFailure("bounce".into())), None, "{state:?}");
+        assert_eq!(after_delivery_report(&m, state, DeliveryReport::Delivered), None, "{state:?}");
+        assert_eq!(
+            after_delivery_report(&m, state, DeliveryReport::PermanentFailure("bounce".into())),
+            None,
+            "{state:?}"
+        );
     }
-    assert_eq!(after_receipt(&m, DeliveryState::Sending, Receipt::Delivered).unwrap().state, DeliveryState::Delivered);
-    let bounce = after_receipt(&m, DeliveryState::Sending, Receipt::PermanentFailure("bounce".into())).unwrap();
+    assert_eq!(
+        after_delivery_report(&m, DeliveryState::Sending, DeliveryReport::Delivered).unwrap().state,
+        DeliveryState::Delivered
+    );
+    let bounce =
+        after_delivery_report(&m, DeliveryState::Sending, DeliveryReport::PermanentFailure("bounce".into())).unwrap();
     assert_eq!(bounce.state, DeliveryState::PermanentFailure);
     assert!(bounce.follow_up.is_some());
-    let soft = after_receipt(&m, DeliveryState::Sending, Receipt::TemporaryFailure("unreachable".into())).unwrap();
+    let soft =
+        after_delivery_report(&m, DeliveryState::Sending, DeliveryReport::TemporaryFailure("unreachable".into()))
+            .unwrap();
     assert_eq!(soft.state, DeliveryState::TemporaryFailure);
     assert!(soft.follow_up.is_none(), "the phone may work tomorrow: no fallback");
 }

@@ -14,20 +14,29 @@ fn ses(event_type: &str, extra: serde_json::Value) -> String {
     event.to_string()
 }
 
-fn report(receipt: Receipt) -> Option<ProviderReport> {
-    Some(ProviderReport { provider_id: "0100019abc-1".into(), receipt })
+fn report(outcome: DeliveryReport) -> Option<ProviderReport> {
+    Some(ProviderReport { provider_id: "0100019abc-1".into(), outcome })
 }
 
 #[test]
-fn ses_outcomes_become_receipts() {
-    assert_eq!(ses_event(&ses("Delivery", json!({"delivery": {"recipients": ["x"]}}))), Ok(report(Receipt::Delivered)));
-    assert_eq!(ses_event(&ses("Complaint", json!({"complaint": {}}))), Ok(report(Receipt::Delivered)));
+fn ses_outcomes_become_delivery_reports() {
+    assert_eq!(
+        ses_event(&ses("Delivery", json!({"delivery": {"recipients": ["x"]}}))),
+        Ok(report(DeliveryReport::Delivered))
+    );
+    assert_eq!(ses_event(&ses("Complaint", json!({"complaint": {}}))), Ok(report(DeliveryReport::Delivered)));
     let hard = ses("Bounce", json!({"bounce": {"bounceType": "Permanent", "bounceSubType": "NoEmail"}}));
-    assert_eq!(ses_event(&hard), Ok(report(Receipt::PermanentFailure("SES bounce: Permanent NoEmail".into()))));
+    assert_eq!(ses_event(&hard), Ok(report(DeliveryReport::PermanentFailure("SES bounce: Permanent NoEmail".into()))));
     let soft = ses("Bounce", json!({"bounce": {"bounceType": "Transient", "bounceSubType": "MailboxFull"}}));
-    assert_eq!(ses_event(&soft), Ok(report(Receipt::TemporaryFailure("SES bounce: Transient MailboxFull".into()))));
+    assert_eq!(
+        ses_event(&soft),
+        Ok(report(DeliveryReport::TemporaryFailure("SES bounce: Transient MailboxFull".into())))
+    );
     let rejected = ses("Reject", json!({"reject": {"reason": "Bad content"}}));
-    assert!(matches!(ses_event(&rejected), Ok(Some(ProviderReport { receipt: Receipt::PermanentFailure(_), .. }))));
+    assert!(matches!(
+        ses_event(&rejected),
+        Ok(Some(ProviderReport { outcome: DeliveryReport::PermanentFailure(_), .. }))
+    ));
 }
 
 #[test]
@@ -35,7 +44,7 @@ fn identity_notifications_read_like_events() {
     let mut n: serde_json::Value = serde_json::from_str(&ses("Delivery", json!({}))).unwrap();
     let kind = n.as_object_mut().unwrap().remove("eventType").unwrap();
     n["notificationType"] = kind;
-    assert_eq!(ses_event(&n.to_string()), Ok(report(Receipt::Delivered)));
+    assert_eq!(ses_event(&n.to_string()), Ok(report(DeliveryReport::Delivered)));
 }
 
 #[test]
@@ -46,7 +55,7 @@ fn events_that_are_not_outcomes_change_nothing() {
 }
 
 #[test]
-fn sms_logs_become_receipts() {
+fn sms_logs_become_delivery_reports() {
     let log = |status: &str, answer: &str| {
         json!({"notification": {"messageId": "34d9b400-c6ee", "timestamp": "2026-11-28 00:40:34.558"},
                "delivery": {"destination": "+84912345678", "smsType": "Transactional", "providerResponse": answer,
@@ -54,15 +63,15 @@ fn sms_logs_become_receipts() {
                "status": status})
         .to_string()
     };
-    let of = |receipt| Ok(Some(ProviderReport { provider_id: "34d9b400-c6ee".into(), receipt }));
-    assert_eq!(sms_delivery_log(&log("SUCCESS", "Message has been accepted by phone")), of(Receipt::Delivered));
+    let of = |outcome| Ok(Some(ProviderReport { provider_id: "34d9b400-c6ee".into(), outcome }));
+    assert_eq!(sms_delivery_log(&log("SUCCESS", "Message has been accepted by phone")), of(DeliveryReport::Delivered));
     assert_eq!(
         sms_delivery_log(&log("FAILURE", "Phone number is opted out")),
-        of(Receipt::PermanentFailure("SMS carrier: Phone number is opted out".into()))
+        of(DeliveryReport::PermanentFailure("SMS carrier: Phone number is opted out".into()))
     );
     assert_eq!(
         sms_delivery_log(&log("FAILURE", "Phone is currently unreachable/unavailable")),
-        of(Receipt::TemporaryFailure("SMS carrier: Phone is currently unreachable/unavailable".into()))
+        of(DeliveryReport::TemporaryFailure("SMS carrier: Phone is currently unreachable/unavailable".into()))
     );
 }
 

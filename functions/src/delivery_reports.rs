@@ -7,7 +7,7 @@
 //!   gzip and base64).
 //!
 //! Each report settles the message handed over under that provider id, if it is still in
-//! `sending` (see [`motcua_domain::notify::delivery::after_receipt`]): duplicates and reports
+//! `sending` (see [`motcua_domain::notify::delivery::after_delivery_report`]): duplicates and reports
 //! arriving out of order or after a final state change nothing, so retries are harmless. A
 //! store failure fails the invocation (the asynchronous invocation is retried, then goes to
 //! the dead-letter queue); a report that cannot be read is logged without its content and
@@ -109,7 +109,7 @@ pub async fn apply(outbox: &dyn Outbox, delivery: Delivery) -> Result<Tally, mot
                 continue;
             }
         };
-        match apply_report(outbox, &report.provider_id, report.receipt).await? {
+        match apply_report(outbox, &report.provider_id, report.outcome).await? {
             Applied::Settled => tally.settled += 1,
             Applied::Unchanged => tally.unchanged += 1,
             Applied::Unknown => {

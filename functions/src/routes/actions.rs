@@ -1,0 +1,218 @@
+//! Every action on an existing dossier through one of two paths: officers act with a bearer
+//! token ([`officer_act`]), applicants with the dossier's lookup secret ([`applicant_act`]).
+//! The route, its handler and its OpenAPI operation (summary, body, and the 401/403/404/409/
+//! 422/429 answers) are built from the action's surface and the transition table; only the
+//! body type and its command differ, one line each in [`super::bodies::route_of`].
+
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::Json;
+use motcua_domain::catalogue::Officer;
+use motcua_domain::codes::DossierCode;
+use motcua_domain::lifecycle::{Action, Actor, Body, Command, Dossier, Family, HistoryEvent};
+use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{ContentBuilder, PathsBuilder, Ref, RefOr, Required, ResponseBuilder, Schema};
+use utoipa::{PartialSchema, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+
+use super::bodies::{route_of, ActionBody, Build};
+use crate::auth::CurrentOfficer;
+use crate::error::ApiResult;
+use crate::extract::{action_body, header, DossierPath};
+use crate::service::dossiers;
+use crate::state::AppState;
+use crate::views::{ApplicantDossierView, OfficerDossierView};
+
+/// The action routes `family` serves.
+pub fn of(family: Family) -> OpenApiRouter<AppState> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| a.surface().family == family)
+        .filter_map(route_of)
+        .fold(OpenApiRouter::new(), OpenApiRouter::routes)
+}
+
+/// The route of `action`, whose body is a `B` that `build` turns into the command.
+pub fn route<B: ActionBody>(action: Action, build: Build<B>) -> UtoipaMethodRouter<AppState> {
+    let path = action.surface().path;
+    let method = if action.by_applicant() {
+        post(
+            move |State(state): State<AppState>,
+                  DossierPath(code): DossierPath,
+                  headers: HeaderMap,
+                  request: Request| { applicant_act(state, code, headers, request, action, build) },
+        )
+    } else {
+        post(
+            move |State(state): State<AppState>,
+                  CurrentOfficer(officer): CurrentOfficer,
+                  DossierPath(code): DossierPath,
+                  request: Request| { officer_act(state, officer, code, request, action, build) },
+        )
+    };
+    let paths = PathsBuilder::new().path(path, PathItem::new(HttpMethod::Post, operation::<B>(action))).build();
+    (schemas::<B>(action), paths, method)
+}
+
+/// Reads the body and builds the command, looking up the officer it names.
+async fn command<B: ActionBody>(
+    state: &AppState,
+    action: Action,
+    request: Request,
+    build: Build<B>,
+) -> ApiResult<Command> {
+    let body: B = action_body(action.surface().body, request).await?;
+    let named = match body.officer_named() {
+        Some(id) => Some(dossiers::officer(state, id).await?),
+        None => None,
+    };
+    Ok(build(body, named)?)
+}
+
+/// An officer acts; the answer is the officer's view of the dossier after the action.
+async fn officer_act<B: ActionBody>(
+    state: AppState,
+    officer: Officer,
+    code: DossierCode,
+    request: Request,
+    action: Action,
+    build: Build<B>,
+) -> ApiResult<Json<OfficerDossierView>> {
+    let (d, events) = act(&state, &code, request, action, build, Actor::Officer(&officer), None).await?;
+    Ok(Json(OfficerDossierView::of(&d, &events)))
+}
+
+/// The applicant acts with the lookup secret; the answer is the applicant's view after it.
+async fn applicant_act<B: ActionBody>(
+    state: AppState,
+    code: DossierCode,
+    headers: HeaderMap,
+    request: Request,
+    action: Action,
+    build: Build<B>,
+) -> ApiResult<Json<ApplicantDossierView>> {
+    let secret = header(&headers, "x-lookup-secret");
+    let (d, events) = act(&state, &code, request, action, build, Actor::Applicant, secret).await?;
+    Ok(Json(ApplicantDossierView::of(&d, &events)))
+}
+
+/// Reads the body, loads the dossier with its history, checks the applicant's secret when the
+/// applicant acts, then decides and commits.
+async fn act<B: ActionBody>(
+    state: &AppState,
+    code: &DossierCode,
+    request: Request,
+    action: Action,
+    build: Build<B>,
+    actor: Actor<'_>,
+    secret: Option<&str>,
+) -> ApiResult<(Dossier, Vec<HistoryEvent>)> {
+    let command = command(state, action, request, build).await?;
+    let loaded = dossiers::load_with_history(state, code).await?;
+    if matches!(actor, Actor::Applicant) {
+        dossiers::check_secret(state, &loaded.0, secret).await?;
+    }
+    Ok(dossiers::act(state, loaded, actor, command).await?)
+}
+
+type Schemas = Vec<(String, RefOr<Schema>)>;
+
+/// The schemas the operation refers to: its body and its answer, with what they contain.
+fn schemas<B: ToSchema>(action: Action) -> Schemas {
+    let mut out: Schemas = vec![(B::name().into_owned(), B::schema())];
+    B::schemas(&mut out);
+    if action.by_applicant() {
+        out.push((ApplicantDossierView::name().into_owned(), ApplicantDossierView::schema()));
+        ApplicantDossierView::schemas(&mut out);
+    } else {
+        out.push((OfficerDossierView::name().into_owned(), OfficerDossierView::schema()));
+        OfficerDossierView::schemas(&mut out);
+    }
+    out
+}
+
+fn json(schema: impl Into<RefOr<Schema>>) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
+fn answer(description: &str, schema: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content("application/json", json(Ref::from_schema_name(schema)))
+}
+
+/// The operation of `action`: what the surface says, the body, and every answer the table
+/// and the two paths can give.
+fn operation<B: ToSchema>(action: Action) -> Operation {
+    let surface = action.surface();
+    let applicant = action.by_applicant();
+    let mut op = OperationBuilder::new()
+        .tag(surface.family.name())
+        .summary(Some(surface.summary))
+        .operation_id(Some(surface.operation))
+        .parameter(
+            ParameterBuilder::new()
+                .name("code")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
+        );
+    if applicant {
+        op = op.parameter(
+            ParameterBuilder::new()
+                .name("X-Lookup-Secret")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
+        );
+    }
+    let body = Ref::from_schema_name(B::name());
+    let request_body = match surface.body {
+        Body::Required => {
+            RequestBodyBuilder::new().content("application/json", json(body)).required(Some(Required::True))
+        }
+        Body::Optional => RequestBodyBuilder::new().content(
+            "application/json",
+            json(OneOfBuilder::new().item(ObjectBuilder::new().schema_type(Type::Null)).item(body)),
+        ),
+    };
+    let (view, who, denied) = if applicant {
+        (
+            ApplicantDossierView::name(),
+            "the lookup secret is missing (`lookup_secret_required`)",
+            "the lookup secret is wrong (`lookup_secret_invalid`)",
+        )
+    } else {
+        (
+            OfficerDossierView::name(),
+            "no valid bearer token (`unauthenticated`)",
+            "the officer may not take this action on this dossier: `other_agency`, `missing_role`, `not_assignee`",
+        )
+    };
+    op = op
+        .request_body(Some(request_body.build()))
+        .response("200", answer("the dossier after the action", &view))
+        .response("401", answer(who, "ErrorBody"))
+        .response("403", answer(denied, "ErrorBody"))
+        .response("404", answer("no dossier has this code (`dossier_not_found`)", "ErrorBody"))
+        .response(
+            "409",
+            answer(
+                "the table does not allow the action in the dossier's status (`invalid_transition`), a rule of the \
+                 action refuses it now, or the dossier changed meanwhile (`conflict`)",
+                "ErrorBody",
+            ),
+        )
+        .response("422", answer("a value in the body is refused; `error.code` says which", "ErrorBody"));
+    if applicant {
+        op = op.response(
+            "429",
+            answer("too many wrong lookup secrets for this dossier (`too_many_lookup_attempts`)", "ErrorBody"),
+        );
+    } else {
+        op = op.security(SecurityRequirement::new("bearer", Vec::<String>::new()));
+    }
+    op.build()
+}

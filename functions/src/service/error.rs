@@ -1,0 +1,59 @@
+//! Why a service refuses a request, as a type: the domain's and the stores' errors, and the
+//! services' own. `crate::error` maps each to its HTTP status and stable code, once.
+
+use motcua_domain::access::AccessDenied;
+use motcua_domain::catalogue::{InvalidAgency, InvalidHolidays, InvalidOfficer, InvalidProcedure};
+use motcua_domain::codes::AgencyCode;
+use motcua_domain::lifecycle::LifecycleError;
+use motcua_domain::ports::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("không tìm thấy hồ sơ / dossier not found")]
+    DossierNotFound,
+    #[error("không tìm thấy thủ tục / procedure not found")]
+    ProcedureNotFound,
+    /// A request, or the catalogue record it uses, names an agency the catalogue lacks.
+    #[error("không có cơ quan {0} / unknown agency {0}")]
+    AgencyNotFound(AgencyCode),
+    #[error("không tìm thấy cán bộ được giao / assignee not found")]
+    AssigneeNotFound,
+    #[error("{0}")]
+    InvalidOfficerId(String),
+    /// An agency's stored working hours do not make a calendar.
+    #[error("{0}")]
+    InvalidWorkingHours(String),
+    #[error("{0}")]
+    InvalidDate(String),
+    #[error("cần mã tra cứu (X-Lookup-Secret) / the dossier's lookup secret is required (X-Lookup-Secret)")]
+    LookupSecretRequired,
+    #[error("mã tra cứu không đúng / the lookup secret is wrong")]
+    LookupSecretInvalid,
+    #[error("nhập sai mã tra cứu quá nhiều lần, vui lòng thử lại sau / too many wrong lookup secrets for this dossier; try again later")]
+    TooManyLookupAttempts { retry_after_seconds: i64 },
+    #[error("nộp quá nhiều hồ sơ trong thời gian ngắn, vui lòng thử lại sau / too many submissions from this address; try again later")]
+    TooManySubmissions { retry_after_seconds: i64 },
+    #[error("Idempotency-Key phải có 1-128 ký tự ASCII / Idempotency-Key must be 1-128 visible ASCII characters")]
+    InvalidIdempotencyKey,
+    #[error("khóa Idempotency-Key đã dùng cho một yêu cầu khác / this Idempotency-Key was used with another body")]
+    IdempotencyKeyReused,
+    #[error("hồ sơ chưa được tiếp nhận / the dossier has not been received yet")]
+    NotReceived,
+    /// An administrator's record the catalogue cannot keep.
+    #[error(transparent)]
+    Procedure(#[from] InvalidProcedure),
+    #[error(transparent)]
+    Agency(#[from] InvalidAgency),
+    #[error(transparent)]
+    Officer(#[from] InvalidOfficer),
+    #[error(transparent)]
+    Holidays(#[from] InvalidHolidays),
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Access(#[from] AccessDenied),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type ServiceResult<T> = Result<T, Refused>;

@@ -1,0 +1,59 @@
+//! Who may take an action: the table's `by` column against the acting officer (or the
+//! applicant), with the most specific reason when nobody fits.
+
+use super::super::table::{By, Rule};
+use super::super::{LifecycleError, StepProgress};
+use super::Actor;
+use crate::catalogue::Role;
+use crate::codes::AgencyCode;
+
+/// The role an officer acts in under `rule`, or why they may not.
+pub fn authorise(
+    rule: &Rule,
+    dossier_agency: &AgencyCode,
+    step: Option<(&StepProgress, Role, &AgencyCode)>,
+    actor: Actor<'_>,
+) -> Result<Option<Role>, LifecycleError> {
+    let officer = match actor {
+        Actor::Applicant if rule.by.contains(&By::Applicant) => return Ok(None),
+        Actor::Applicant => return Err(LifecycleError::MissingRole { needed: needed_roles(rule, step) }),
+        Actor::Officer(o) => o,
+    };
+    let mut denial = LifecycleError::ApplicantOnly;
+    for by in rule.by {
+        let (agency, role, assignee) = match (by, step) {
+            (By::Applicant, _) => continue,
+            (By::AgencyRole(role), _) => (dossier_agency, *role, None),
+            (By::StepAgencyRole(role), Some((_, _, agency))) => (agency, *role, None),
+            (By::StepHolder, Some((progress, role, agency))) => (agency, role, progress.assignee.as_ref()),
+            (_, None) => continue,
+        };
+        let attempt = if &officer.agency != agency {
+            LifecycleError::OtherAgency
+        } else if !officer.has_role(role) {
+            LifecycleError::MissingRole { needed: needed_roles(rule, step) }
+        } else if assignee.is_some_and(|a| a.id != officer.id) {
+            LifecycleError::NotAssignee
+        } else {
+            return Ok(Some(role));
+        };
+        // Keep the most specific reason: agency, then role, then assignment.
+        denial = match (&denial, attempt) {
+            (LifecycleError::ApplicantOnly | LifecycleError::OtherAgency, e) => e,
+            (LifecycleError::MissingRole { .. }, e @ LifecycleError::NotAssignee) => e,
+            (_, _) => denial,
+        };
+    }
+    Err(denial)
+}
+
+fn needed_roles(rule: &Rule, step: Option<(&StepProgress, Role, &AgencyCode)>) -> Vec<Role> {
+    rule.by
+        .iter()
+        .filter_map(|by| match by {
+            By::AgencyRole(r) | By::StepAgencyRole(r) => Some(*r),
+            By::StepHolder => step.map(|(_, r, _)| r),
+            By::Applicant => None,
+        })
+        .collect()
+}

@@ -1,0 +1,179 @@
+//! Applies the transition table: checks the move and the actor, then lets the action's own
+//! small function (one file each, named after the action) compute the new state; the history
+//! event and the notice follow from the table. Pure: the caller supplies the time, calendar and
+//! procedure.
+
+mod approve;
+mod assign;
+mod authorise;
+mod clock;
+mod close;
+mod extend;
+mod forward;
+mod open;
+mod rate;
+mod receive;
+mod return_result;
+mod supplement;
+mod text;
+
+use chrono::{DateTime, Utc};
+
+pub use authorise::authorise;
+pub use open::{open, NewDossier};
+
+use super::table::{rules_for, Rule, To};
+use super::{Action, Command, Dossier, EventActor, HistoryEvent, LifecycleError, NoticeKind, Status};
+use crate::calendar::Calendar;
+use crate::catalogue::{OfficerRef, Procedure, Role};
+use crate::codes::{AgencyCode, DossierCode};
+
+/// Who is acting.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    Applicant,
+    Officer(&'a crate::catalogue::Officer),
+}
+
+impl Actor<'_> {
+    /// The officer's reference, for step records; none for the applicant.
+    fn officer_ref(self) -> Option<OfficerRef> {
+        match self {
+            Actor::Officer(o) => Some(o.reference()),
+            Actor::Applicant => None,
+        }
+    }
+
+    /// How the history names the actor, in the role they acted in.
+    fn record(self, role: Option<Role>) -> EventActor {
+        match (self, role) {
+            (Actor::Officer(o), Some(role)) => EventActor::Officer { officer: o.reference(), role },
+            _ => EventActor::Applicant,
+        }
+    }
+}
+
+/// What a decision needs from the world.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub now: DateTime<Utc>,
+    /// The calendar of the dossier's agency.
+    pub calendar: &'a Calendar,
+    /// Calendars of the other agencies in the workflow (inter-agency steps keep their own
+    /// agency's hours); an agency missing here uses the dossier agency's calendar.
+    pub step_calendars: &'a [(AgencyCode, Calendar)],
+    /// The procedure as the catalogue has it now (its terms are copied at reception).
+    pub procedure: &'a Procedure,
+}
+
+impl<'a> Context<'a> {
+    /// Everything at the dossier's agency.
+    pub fn new(now: DateTime<Utc>, calendar: &'a Calendar, procedure: &'a Procedure) -> Self {
+        Self { now, calendar, step_calendars: &[], procedure }
+    }
+
+    /// The working-time calendar of `agency`.
+    pub fn calendar_of(&self, agency: &AgencyCode) -> &'a Calendar {
+        self.step_calendars.iter().find(|(a, _)| a == agency).map(|(_, c)| c).unwrap_or(self.calendar)
+    }
+}
+
+/// The outcome of an accepted action: commit all of it together, conditioned on the old version.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub dossier: Dossier,
+    pub event: HistoryEvent,
+    pub notice: Option<NoticeKind>,
+}
+
+impl Transition {
+    /// The opening of a dossier under the code its store allocated (the decision was made
+    /// before the code was known): the first event is sealed again under that code.
+    pub fn opened_as(mut self, code: DossierCode) -> Self {
+        self.dossier.code = code;
+        self.dossier.history_head = super::chain::seal(&self.dossier.code, &mut self.event, super::chain::GENESIS);
+        self
+    }
+}
+
+/// A transition being worked out: the dossier as it will be, and what the event records
+/// besides the change itself.
+pub(super) struct Draft<'a> {
+    pub d: Dossier,
+    pub note: Option<String>,
+    /// The officer a step was given to (assign, forward).
+    pub assignee: Option<OfficerRef>,
+    /// The acting officer, for step records.
+    pub by: Option<OfficerRef>,
+    pub ctx: &'a Context<'a>,
+}
+
+impl Draft<'_> {
+    fn now(&self) -> DateTime<Utc> {
+        self.ctx.now
+    }
+
+    /// Refuses the action as not possible in the dossier's state.
+    fn invalid(&self, action: Action) -> LifecycleError {
+        LifecycleError::InvalidTransition { action, status: self.d.status }
+    }
+}
+
+fn rule_for(action: Action, status: Option<Status>) -> Result<&'static Rule, LifecycleError> {
+    rules_for(action, status)
+        .next()
+        .ok_or(LifecycleError::InvalidTransition { action, status: status.unwrap_or(Status::Submitted) })
+}
+
+/// Decides an action on an existing dossier.
+pub fn decide(
+    current: &Dossier,
+    actor: Actor<'_>,
+    command: Command,
+    ctx: &Context<'_>,
+) -> Result<Transition, LifecycleError> {
+    let action = command.action();
+    let rule = rule_for(action, Some(current.status))?;
+    let step = current.current_step().map(|(progress, def)| (progress, def.role, current.step_agency(progress.index)));
+    let role = authorise(rule, &current.agency_code, step, actor)?;
+    let mut draft = Draft { d: current.clone(), note: None, assignee: None, by: actor.officer_ref(), ctx };
+    match command {
+        Command::Receive { note } => receive::receive(&mut draft, note)?,
+        Command::Refuse { reason } | Command::Stop { reason } => close::with_reason(&mut draft, &reason)?,
+        Command::Withdraw { reason } => close::withdraw(&mut draft, reason)?,
+        Command::RequestSupplement { reason, missing } => supplement::request(&mut draft, &reason, &missing)?,
+        Command::Supplement { documents, note } => supplement::supplement(&mut draft, documents, note)?,
+        Command::Assign { assignee, note } => assign::assign(&mut draft, current, &assignee, note)?,
+        Command::Forward { assignee, note } => forward::forward(&mut draft, assignee.as_ref(), note)?,
+        Command::Approve { note } => approve::approve(&mut draft, note)?,
+        Command::Extend { reason, new_due_at } => extend::extend(&mut draft, &reason, new_due_at)?,
+        Command::Return { method, waybill } => return_result::return_result(&mut draft, method, waybill)?,
+        Command::Rate { rating } => rate::rate(&mut draft, rating)?,
+    }
+    let Draft { mut d, note, assignee, .. } = draft;
+    d.status = match rule.to {
+        To::Status(s) => s,
+        To::Resume => d.status,
+        To::Unchanged => current.status,
+    };
+    d.version = current.version + 1;
+    d.events = current.events + 1;
+    let mut event = HistoryEvent {
+        seq: current.events,
+        at: ctx.now,
+        action,
+        actor: actor.record(role),
+        from_status: Some(current.status),
+        to_status: d.status,
+        from_step: current.step.as_ref().map(|s| s.index),
+        to_step: d.step.as_ref().map(|s| s.index),
+        note,
+        assignee,
+        step_due_at: d.step.as_ref().map(|s| s.due_at),
+        due_at: d.due_at,
+        prev_hash: String::new(),
+        hash: String::new(),
+    };
+    d.history_head = super::chain::seal(&d.code, &mut event, &current.history_head);
+    Ok(Transition { dossier: d, event, notice: rule.notice })
+}

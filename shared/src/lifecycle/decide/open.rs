@@ -1,0 +1,130 @@
+//! Opening a dossier: an online submission by the applicant, or a reception at the desk
+//! (direct or postal) that is received at once. The filing is checked against the procedure:
+//! channel, applicant, components.
+
+use super::super::table::To;
+use super::super::{Action, Applicant, Dossier, HistoryEvent, LifecycleError, Status, SubmittedDocument, Terms};
+use super::{authorise, clock, rule_for, Actor, Context, Transition};
+use crate::catalogue::{ApplicantKind, Channel, Procedure};
+use crate::codes::DossierCode;
+
+/// The longest applicant name and address, and the most documents one filing lists.
+const MAX_NAME: usize = 200;
+const MAX_ADDRESS: usize = 500;
+const MAX_DOCUMENTS: usize = 100;
+/// The longest file name and reference, in bytes.
+const MAX_FILE_NAME: usize = 255;
+const MAX_REFERENCE: usize = 500;
+
+/// An applicant's or the desk's filing, before it has a code.
+#[derive(Debug, Clone)]
+pub struct NewDossier {
+    pub channel: Channel,
+    pub applicant: Applicant,
+    pub documents: Vec<SubmittedDocument>,
+}
+
+/// Opens a dossier: online submission or reception at the desk.
+pub fn open(
+    code: DossierCode,
+    new: NewDossier,
+    actor: Actor<'_>,
+    ctx: &Context<'_>,
+) -> Result<Transition, LifecycleError> {
+    let action = if matches!(actor, Actor::Officer(_)) { Action::CounterReceive } else { Action::Submit };
+    if (action == Action::Submit) != (new.channel == Channel::Online) {
+        return Err(LifecycleError::ChannelNotOffered);
+    }
+    let procedure = ctx.procedure;
+    let rule = rule_for(action, None)?;
+    let role = authorise(rule, &procedure.agency, None, actor)?;
+    check_filing(&new, procedure)?;
+    let status = match rule.to {
+        To::Status(s) => s,
+        _ => Status::Submitted,
+    };
+    let terms = Terms::of(procedure, new.channel);
+    let mut d = Dossier::filed(code, procedure.code.clone(), procedure.agency.clone(), new, terms, ctx.now);
+    d.status = status;
+    if status == Status::Received {
+        clock::start(&mut d, ctx.now, actor.officer_ref(), ctx);
+    }
+    let mut event = HistoryEvent {
+        seq: 0,
+        at: ctx.now,
+        action,
+        actor: actor.record(role),
+        from_status: None,
+        to_status: d.status,
+        from_step: None,
+        to_step: d.step.as_ref().map(|s| s.index),
+        note: None,
+        assignee: None,
+        step_due_at: d.step.as_ref().map(|s| s.due_at),
+        due_at: d.due_at,
+        prev_hash: String::new(),
+        hash: String::new(),
+    };
+    d.history_head = super::super::chain::seal(&d.code, &mut event, super::super::chain::GENESIS);
+    Ok(Transition { dossier: d, event, notice: rule.notice })
+}
+
+/// Checks a filing against the procedure: channel, applicant, components.
+fn check_filing(new: &NewDossier, procedure: &Procedure) -> Result<(), LifecycleError> {
+    if !procedure.channels.contains(&new.channel) {
+        return Err(LifecycleError::ChannelNotOffered);
+    }
+    let a = &new.applicant;
+    if !procedure.applicant_kinds.contains(&a.kind) {
+        return Err(LifecycleError::ApplicantKindNotAccepted);
+    }
+    if a.name.trim().is_empty() {
+        return Err(LifecycleError::ApplicantDetail("họ tên / name"));
+    }
+    if a.name.chars().count() > MAX_NAME || a.address.as_ref().is_some_and(|x| x.chars().count() > MAX_ADDRESS) {
+        return Err(LifecycleError::TooLong("applicant"));
+    }
+    match a.kind {
+        ApplicantKind::Citizen if a.citizen_id.is_none() => {
+            return Err(LifecycleError::ApplicantDetail("số CCCD / citizen_id"))
+        }
+        ApplicantKind::Organisation if a.tax_code.is_none() => {
+            return Err(LifecycleError::ApplicantDetail("mã số thuế / tax_code"))
+        }
+        _ => {}
+    }
+    if new.channel == Channel::Online && a.phone.is_none() && a.email.is_none() {
+        return Err(LifecycleError::ApplicantDetail("số điện thoại hoặc email / phone or email"));
+    }
+    check_documents(&new.documents, procedure)?;
+    let missing: Vec<String> = procedure
+        .components
+        .iter()
+        .filter(|c| c.required && !new.documents.iter().any(|d| d.component == c.name))
+        .map(|c| c.name.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(LifecycleError::MissingComponents(missing));
+    }
+    Ok(())
+}
+
+/// Checks the documents of a filing or a supplement: each names a component of the procedure
+/// and a file.
+pub(super) fn check_documents(documents: &[SubmittedDocument], procedure: &Procedure) -> Result<(), LifecycleError> {
+    if documents.len() > MAX_DOCUMENTS {
+        return Err(LifecycleError::TooLong("documents"));
+    }
+    for d in documents {
+        if !procedure.components.iter().any(|c| c.name == d.component) {
+            return Err(LifecycleError::UnknownComponent(d.component.chars().take(MAX_NAME).collect()));
+        }
+        if d.file_name.trim().is_empty()
+            || d.file_name.len() > MAX_FILE_NAME
+            || d.reference.as_ref().is_some_and(|r| r.len() > MAX_REFERENCE)
+        {
+            return Err(LifecycleError::ApplicantDetail("tên tệp / file_name"));
+        }
+    }
+    Ok(())
+}
