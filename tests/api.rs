@@ -11,7 +11,7 @@ use motcua_functions::server::Home;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::support::criminal_record_filing;
+use crate::support::{criminal_record_filing, CRIMINAL_RECORD};
 
 pub struct Api {
     pub app: Router,
@@ -126,6 +126,16 @@ impl Api {
         let (s, v) = self.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
+    }
+}
+
+impl Api {
+    /// A new due date an extension may set on a criminal-record dossier received today: a day
+    /// after the date such a dossier gets (within the default limit, the time again).
+    pub async fn extension_date(&self) -> String {
+        let (s, v) = self.get(&format!("/v1/procedures/{CRIMINAL_RECORD}/due-date?channel=online"), None, None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        crate::support::a_day_after(v["due_at"].as_str().unwrap())
     }
 }
 

@@ -248,7 +248,9 @@ fn generated_supplement_requests_never_fail_the_server() {
 
 #[test]
 fn generated_extensions_never_fail_the_server() {
-    let valid = json!({"reason": "Chờ xác minh", "new_due_at": "2099-01-01T09:00:00+07:00"});
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let later = rt.block_on(async { Api::new().await.extension_date().await });
+    let valid = json!({"reason": "Chờ xác minh", "new_due_at": later});
     transition_with_generated_bodies("extend", "tuphap.lanhdao", valid, &[("receive", "tuphap.motcua", json!({}))]);
 }
 

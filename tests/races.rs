@@ -22,7 +22,7 @@ const CLIENTS: usize = 8;
 const MOVES: usize = 30;
 
 /// What a client may try: (officer, or `None` for the applicant; action; body).
-fn menu() -> Vec<(Option<&'static str>, &'static str, Value)> {
+fn menu(later: &str) -> Vec<(Option<&'static str>, &'static str, Value)> {
     vec![
         (Some("tuphap.motcua"), "receive", json!({})),
         (Some("tuphap.motcua"), "refuse", json!({"reason": "Sai thẩm quyền"})),
@@ -37,7 +37,7 @@ fn menu() -> Vec<(Option<&'static str>, &'static str, Value)> {
         (Some("tuphap.chuyenvien2"), "forward", json!({"assignee": "congan.chuyenvien"})),
         (Some("congan.chuyenvien"), "forward", json!({"assignee": "tuphap.lanhdao"})),
         (Some("tuphap.lanhdao"), "approve", json!({})),
-        (Some("tuphap.lanhdao"), "extend", json!({"reason": "Chờ", "new_due_at": "2099-01-01T09:00:00+07:00"})),
+        (Some("tuphap.lanhdao"), "extend", json!({"reason": "Chờ", "new_due_at": later})),
         (Some("tuphap.motcua"), "return", json!({"method": "counter"})),
         (None, "supplement", json!({"documents": [{"component": "Bản chụp giấy tờ tùy thân", "file_name": "b.pdf"}]})),
         (None, "rating", rating()),
@@ -49,8 +49,9 @@ async fn race(api: Arc<Api>) {
     for _ in 0..DOSSIERS {
         dossiers.push(api.submit().await);
     }
+    let later = api.extension_date().await;
     let mut tokens = std::collections::HashMap::new();
-    for (officer, _, _) in menu() {
+    for (officer, _, _) in menu(&later) {
         if let Some(id) = officer {
             tokens.insert(id, api.token(id).await);
         }
@@ -59,9 +60,9 @@ async fn race(api: Arc<Api>) {
     let tokens = Arc::new(tokens);
     let mut clients = vec![];
     for client in 0..CLIENTS {
-        let (api, dossiers, tokens) = (api.clone(), dossiers.clone(), tokens.clone());
+        let (api, dossiers, tokens, later) = (api.clone(), dossiers.clone(), tokens.clone(), later.clone());
         clients.push(tokio::spawn(async move {
-            let menu = menu();
+            let menu = menu(&later);
             let mut acknowledged = vec![0usize; DOSSIERS];
             let mut statuses = std::collections::BTreeMap::new();
             for m in 0..MOVES {

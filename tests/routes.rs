@@ -7,6 +7,7 @@ mod support;
 use api::{code_of, Api};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use support::*;
 use tower::ServiceExt;
@@ -276,13 +277,16 @@ async fn the_whole_workflow_with_every_officer_error() {
     let (s, v) =
         api.post(&at("extend"), Some(&lead), json!({"reason": "Chờ xác minh", "new_due_at": "next week"})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::BAD_REQUEST, "invalid_json"));
-    let (s, _) = api
+    let (s, v) = api
         .post(&at("extend"), Some(&lead), json!({"reason": "Chờ xác minh", "new_due_at": "2099-01-01T09:00:00+07:00"}))
         .await;
-    assert_eq!(s, StatusCode::OK);
-    let (s, v) = api
-        .post(&at("extend"), Some(&lead), json!({"reason": "Lần hai", "new_due_at": "2099-02-01T09:00:00+07:00"}))
-        .await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "new_due_too_late"), "at most the time again");
+    let (_, now) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&lead), None).await;
+    let later = a_day_after(now["due_at"].as_str().unwrap());
+    let (s, v) = api.post(&at("extend"), Some(&lead), json!({"reason": "Chờ xác minh", "new_due_at": later})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) =
+        api.post(&at("extend"), Some(&lead), json!({"reason": "Lần hai", "new_due_at": a_day_after(&later)})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "already_extended"));
 
     let (s, v) = api.post(&at("approve"), Some(&lead), json!({"note": "Đồng ý"})).await;
@@ -615,28 +619,44 @@ mod garbage_in {
     }
 }
 
+/// A lookup from the client at `ip`.
+async fn lookup_from(api: &Api, ip: [u8; 4], code: &str, secret: &str) -> (StatusCode, Value) {
+    let peer = std::net::SocketAddr::from((ip, 40000));
+    let mut req = Request::builder().uri(format!("/v1/dossiers/{code}")).header("x-lookup-secret", secret);
+    req.extensions_mut().unwrap().insert(axum::extract::ConnectInfo(peer));
+    let res = api.app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
 #[tokio::test]
-async fn guessing_a_lookup_secret_is_cut_off_even_for_the_right_one() {
+async fn guessing_secrets_is_cut_off_per_client_and_never_locks_the_applicant_out() {
     let api = Api::new().await;
     let (code, secret) = api.submit().await;
     let (other, _) = api.submit().await;
-    let path = format!("/v1/dossiers/{code}");
-    let max = api.home.public_limits.lookup_failures.max;
-    for i in 0..max {
-        let (s, v) = api.get(&path, None, Some(&format!("WRONGSECRET{i:05}"))).await;
+    let (guesser, applicant) = ([203, 0, 113, 7], [198, 51, 100, 9]);
+    let per_dossier = api.home.public_limits.lookup_failures.max;
+    let per_client = api.home.public_limits.lookup_failures_per_client.max;
+    for i in 0..per_dossier {
+        let (s, v) = lookup_from(&api, guesser, &code, &format!("WRONGSECRET{i:05}")).await;
         assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "lookup_secret_invalid"), "guess {i}");
     }
-    let (s, v) = api.get(&path, None, Some("WRONGSECRETAGAIN")).await;
-    assert_eq!((s, code_of(&v)), (StatusCode::TOO_MANY_REQUESTS, "too_many_lookup_attempts"));
+    let (s, v) = lookup_from(&api, applicant, &code, &secret).await;
+    assert_eq!(s, StatusCode::OK, "a much-guessed dossier still opens to its secret (after a pause): {v}");
+    for i in per_dossier..per_client {
+        let (s, _) = lookup_from(&api, guesser, &other, &format!("WRONGSECRET{i:05}")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "guess {i} on another dossier");
+    }
+    let (s, v) = lookup_from(&api, guesser, &other, "WRONGSECRETAGAIN").await;
+    assert_eq!((s, code_of(&v)), (StatusCode::TOO_MANY_REQUESTS, "too_many_lookup_attempts"), "{v}");
     assert!(v["error"]["details"]["retry_after_seconds"].as_i64().unwrap() > 0);
-    let (s, _) = api.get(&path, None, Some(&secret)).await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the right secret waits too: guessing cannot win");
-    let (s, _) = api.post_secret(&format!("{path}/withdraw"), Some(&secret), json!({})).await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "every route taking the secret counts");
-    let (s, v) = api.get(&path, None, None).await;
+    let (s, _) = lookup_from(&api, guesser, &code, &secret).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the guessing client is refused even a right secret");
+    let (s, v) = lookup_from(&api, applicant, &code, &secret).await;
+    assert_eq!(s, StatusCode::OK, "the applicant, elsewhere, is not locked out: {v}");
+    let (s, v) = api.get(&format!("/v1/dossiers/{code}"), None, None).await;
     assert_eq!((s, v["status"].clone()), (StatusCode::OK, json!("submitted")), "the public status stays open");
-    let (s, _) = api.get(&format!("/v1/dossiers/{other}"), None, Some("WRONGSECRET00000")).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "limits are per dossier");
 }
 
 #[tokio::test]

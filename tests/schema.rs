@@ -59,6 +59,7 @@ fn generated_requests_find_no_server_error_and_no_schema_violation() {
     let server = Server::start_with(vec![
         ("MOTCUA_SUBMISSION_LIMIT".into(), "1000000/1m".into()),
         ("MOTCUA_LOOKUP_FAILURE_LIMIT".into(), "1000000/1m".into()),
+        ("MOTCUA_LOOKUP_CLIENT_LIMIT".into(), "1000000/1m".into()),
     ]);
     let (officer_cases, officer_run) = run(&server, &server.token("tuphap.lanhdao"), "^/v1/(?!admin)");
     let (admin_cases, _) = run(&server, &server.token("admin"), "^/v1/admin");

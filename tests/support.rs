@@ -70,3 +70,10 @@ pub fn moto_sent(phone: &str, email: &str) -> (usize, usize) {
         .count();
     (sms, emails)
 }
+
+/// A day after `due` (RFC 3339), in Vietnam time: a new due date an extension may set, later
+/// than the current one and within the default limit (the processing time again).
+pub fn a_day_after(due: &str) -> String {
+    let due = chrono::DateTime::parse_from_rfc3339(due).expect("an RFC 3339 due time");
+    (due + chrono::Duration::days(1)).to_rfc3339()
+}

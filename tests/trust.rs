@@ -212,6 +212,10 @@ fn personal_data_never_reaches_logs_or_unauthenticated_answers() {
         ("POST", format!("/v1/dossiers/{code}/receive")),
         ("POST", format!("/v1/dossiers/{code}/rating")),
         ("POST", format!("/v1/dossiers/{code}/supplement")),
+        // A citizen ID and a name typed into the lookup box where the code belongs.
+        ("GET", format!("/v1/dossiers/{}", pii[2])),
+        ("GET", "/v1/dossiers/Zzyzx%20Ph%E1%BA%A1m".to_owned()),
+        ("POST", format!("/v1/dossiers/{}/withdraw", pii[2])),
     ] {
         for secret in [None, Some("WRONGWRONGWRONG1")] {
             let (s, v) = server.request(method, &path, None, secret, (method == "POST").then(|| json!({})));
@@ -224,6 +228,12 @@ fn personal_data_never_reaches_logs_or_unauthenticated_answers() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     let log = std::fs::read_to_string(&server.log).unwrap();
     assert!(log.lines().count() > 20, "trace logging was on");
+    let requests: Vec<&str> = log.lines().filter(|l| l.contains("request_log")).collect();
+    assert!(requests.iter().any(|l| l.contains("/v1/dossiers/{code}")), "requests are logged by their route");
+    assert!(
+        requests.iter().any(|l| l.contains("dossier") && l.contains(&code)),
+        "a code that parses is logged as the dossier"
+    );
     for text in pii {
         assert!(!log.contains(text), "`{text}` leaked into the server log");
         for (request, answer) in &answers {

@@ -159,6 +159,12 @@ impl From<Refused> for ApiError {
     }
 }
 
+impl From<motcua_domain::calendar::vietnam::OutOfRange> for ApiError {
+    fn from(e: motcua_domain::calendar::vietnam::OutOfRange) -> Self {
+        ApiError::bad_request("instant_out_of_range", e.to_string())
+    }
+}
+
 impl From<AccessDenied> for ApiError {
     fn from(e: AccessDenied) -> Self {
         let message = e.to_string();
@@ -193,6 +199,11 @@ impl From<LifecycleError> for ApiError {
             L::AlreadyExtended => (StatusCode::CONFLICT, "already_extended", json!({})),
             L::DeadlinePassed => (StatusCode::CONFLICT, "deadline_passed", json!({})),
             L::NewDueNotLater => (StatusCode::UNPROCESSABLE_ENTITY, "new_due_not_later", json!({})),
+            L::NewDueTooLate { latest } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "new_due_too_late",
+                json!({"latest": motcua_domain::calendar::vietnam::with_offset(*latest)}),
+            ),
             L::WaybillRequired => (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required", json!({})),
             L::PostalReturnNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "postal_return_not_offered", json!({})),
             L::AlreadyRated => (StatusCode::CONFLICT, "already_rated", json!({})),
@@ -209,6 +220,9 @@ impl From<LifecycleError> for ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "unknown_component", json!({"component": name}))
             }
             L::TooLong(field) => (StatusCode::UNPROCESSABLE_ENTITY, "too_long", json!({"field": field})),
+            L::InvalidCharacters(field) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_characters", json!({"field": field}))
+            }
         };
         ApiError { status, code, message, details }
     }

@@ -158,10 +158,15 @@ pub struct DossierPath(pub motcua_domain::codes::DossierCode);
 impl<S: Send + Sync> FromRequestParts<S> for DossierPath {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let invalid = |why: String| ApiError::bad_request("invalid_dossier_code", why);
-        let axum::extract::Path(text) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| invalid("mã hồ sơ không đọc được / the dossier code cannot be read".into()))?;
-        motcua_domain::codes::DossierCode::parse(&text).map(Self).map_err(|e| invalid(e.to_string()))
+        // What was typed is never echoed: it may be a citizen ID or a name.
+        let invalid = || {
+            ApiError::bad_request(
+                "invalid_dossier_code",
+                "mã hồ sơ không hợp lệ / invalid dossier code: expected <agency>-<YYMMDD>-<NNNN>, e.g. 000.00.12.H56-240315-0007",
+            )
+        };
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state).await.map_err(|_| invalid())?;
+        motcua_domain::codes::DossierCode::parse(&text).map(Self).map_err(|_| invalid())
     }
 }

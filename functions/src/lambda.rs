@@ -80,9 +80,11 @@ pub async fn run_http(
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let store = store(&sdk).await?;
+    let catalogue = Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL));
     let state = AppState {
         dossiers: Arc::new(store.clone()),
-        catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
+        officers: crate::auth::Directory::new(catalogue.clone(), crate::auth::Directory::TTL),
+        catalogue,
         limits: Arc::new(store),
         public_limits: crate::state::public_limits_from_env()?,
         clock: Arc::new(SystemClock),

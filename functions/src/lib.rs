@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod connections;
 pub mod delivery_reports;
 pub mod error;
 pub mod extract;

@@ -18,7 +18,7 @@ use motcua_infra::{AwsNotifier, CachedCatalogue, DynamoStore, LocalSink, Senders
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::auth::LocalKeys;
+use crate::auth::{Directory, LocalKeys};
 use crate::state::AppState;
 
 /// File names inside the data directory.
@@ -119,6 +119,9 @@ pub struct Home {
     pub keys: Arc<LocalKeys>,
     pub server_key: Arc<[u8]>,
     pub data_dir: PathBuf,
+    /// How long an officer's record is trusted before a token's powers are read again
+    /// ([`Directory::TTL`]).
+    pub officer_ttl: Duration,
 }
 
 impl Home {
@@ -153,6 +156,7 @@ impl Home {
             server_key: server_key.into_bytes().into(),
             data_dir: data_dir.into(),
             public_limits,
+            officer_ttl: Directory::TTL,
         })
     }
 
@@ -162,6 +166,7 @@ impl Home {
             catalogue: self.store.catalogue.clone(),
             clock: Arc::new(SystemClock),
             auth: self.auth.clone(),
+            officers: Directory::new(self.store.catalogue.clone(), self.officer_ttl),
             server_key: self.server_key.clone(),
             limits: self.store.limits.clone(),
             public_limits: self.public_limits,
@@ -187,11 +192,13 @@ pub struct ServeOptions {
     pub notifier: NotifierChoice,
     /// Verify officers' tokens with this OIDC issuer instead of the local signing key.
     pub oidc: Option<crate::auth::oidc::OidcConfig>,
+    /// Timeouts and the connection bound.
+    pub limits: crate::connections::ConnectionLimits,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
 pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
-    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc } = options;
+    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits } = options;
     let data_dir = data_dir.as_path();
     let cors = cors_layer(&cors_origins)?;
     let mut home = Home::open_with(data_dir, &store).await?;
@@ -246,11 +253,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     tracing::info!(addr = %local, data_dir = %data_dir.display(), store = ?store, "motcua listening");
     let app =
         crate::routes::app(home.state()).layer(cors).layer(axum::middleware::from_fn(crate::request_log::log_request));
-    // The peer address feeds the per-client limits.
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServerError::Serve)?;
+    // Each connection's peer address feeds the per-client limits.
+    crate::connections::serve(listener, app, limits, shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     if let Some(h) = housekeeping {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits};
 
-use crate::auth::SharedAuthenticator;
+use crate::auth::{Directory, SharedAuthenticator};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,6 +13,8 @@ pub struct AppState {
     pub catalogue: Arc<dyn Catalogue>,
     pub clock: Arc<dyn Clock>,
     pub auth: SharedAuthenticator,
+    /// The officer records tokens are checked against.
+    pub officers: Directory,
     /// Keys the lookup secrets of idempotent filings (see `service::secrets`).
     pub server_key: Arc<[u8]>,
     /// Counters for the public limits.
@@ -28,14 +30,26 @@ impl axum::extract::FromRef<AppState> for SharedAuthenticator {
     }
 }
 
-/// The public limits, from `MOTCUA_SUBMISSION_LIMIT` (default `20/10m` per client address) and
-/// `MOTCUA_LOOKUP_FAILURE_LIMIT` (default `10/1h` wrong secrets per dossier).
+impl axum::extract::FromRef<AppState> for Directory {
+    fn from_ref(state: &AppState) -> Self {
+        state.officers.clone()
+    }
+}
+
+/// The public limits, from `MOTCUA_SUBMISSION_LIMIT` (default `20/10m` per client address),
+/// `MOTCUA_LOOKUP_CLIENT_LIMIT` (default `20/1h` wrong secrets per client address) and
+/// `MOTCUA_LOOKUP_FAILURE_LIMIT` (default `10/1h` wrong secrets per dossier before its lookups
+/// slow down).
 pub fn public_limits_from_env() -> Result<PublicLimits, String> {
     let mut limits = PublicLimits::default();
     let read = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     if let Some(text) = read("MOTCUA_SUBMISSION_LIMIT") {
         limits.submissions =
             motcua_domain::limits::RateLimit::parse(&text).map_err(|e| format!("MOTCUA_SUBMISSION_LIMIT: {e}"))?;
+    }
+    if let Some(text) = read("MOTCUA_LOOKUP_CLIENT_LIMIT") {
+        limits.lookup_failures_per_client =
+            motcua_domain::limits::RateLimit::parse(&text).map_err(|e| format!("MOTCUA_LOOKUP_CLIENT_LIMIT: {e}"))?;
     }
     if let Some(text) = read("MOTCUA_LOOKUP_FAILURE_LIMIT") {
         limits.lookup_failures =

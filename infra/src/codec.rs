@@ -19,13 +19,52 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> StoreResult<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// Fixed-width UTC text, so that text order is time order.
+/// Fixed-width UTC text, so that text order is time order. Years 0 to 9999 read as RFC 3339
+/// (`2026-03-02T02:00:00.000000Z`, the form every stored key has); the rest of chrono's range
+/// gets a six-digit year behind a marker that sorts before (`!`, years before 0, offset so
+/// that they still ascend) or after (`~`) every digit, so no instant sorts out of place.
 pub(crate) fn ts(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    use chrono::Datelike;
+    let rest = at.format("-%m-%dT%H:%M:%S%.6fZ");
+    match at.year() {
+        year @ 0..=9999 => format!("{year:04}{rest}"),
+        year if year > 9999 => format!("~{year:06}{rest}"),
+        year => format!("!{:06}{rest}", i64::from(year) + 1_000_000),
+    }
 }
 
 /// The sort key of a dossier in a queue: its due time, empty before reception (so dossiers not
 /// yet received come first).
 pub(crate) fn due_key(due: Option<DateTime<Utc>>) -> String {
     due.map(ts).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Over chrono's whole range, the text order of two times is their time order.
+        #[test]
+        fn text_order_is_time_order(a in i64::MIN / 2..i64::MAX / 2, b in i64::MIN / 2..i64::MAX / 2, micros in 0u32..1_000_000) {
+            let at = |secs: i64| Utc.timestamp_opt(secs / 1_000_000, micros * 1000).single();
+            if let (Some(x), Some(y)) = (at(a), at(b)) {
+                prop_assert_eq!(ts(x).cmp(&ts(y)), x.cmp(&y), "{} vs {}", ts(x), ts(y));
+            }
+        }
+    }
+
+    #[test]
+    fn stored_keys_keep_their_form_and_the_far_future_sorts_last() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap();
+        assert_eq!(ts(now), "2026-03-02T02:00:00.000000Z");
+        let far = Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap();
+        assert!(ts(far) > ts(Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap()));
+        assert!(
+            ts(Utc.with_ymd_and_hms(-1, 1, 1, 0, 0, 0).unwrap()) < ts(Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).unwrap())
+        );
+    }
 }

@@ -1,9 +1,10 @@
 //! Who may see what, beyond the transition table (which decides who may act): an officer reads
-//! a dossier of their agency or of an agency holding one of its workflow steps, and only an
+//! a dossier of their agency, or one that has been handed to their agency for a step of its
+//! workflow (and keeps reading it afterwards: need to know, not need to have known); only an
 //! administrator maintains the catalogue.
 
 use crate::catalogue::{Officer, Role};
-use crate::lifecycle::Dossier;
+use crate::lifecycle::{Dossier, HistoryEvent};
 
 /// Why an officer may not read or change something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -14,11 +15,13 @@ pub enum AccessDenied {
     NotAdmin,
 }
 
-/// Whether `officer` may read `d` with its personal data.
-pub fn may_see(officer: &Officer, d: &Dossier) -> Result<(), AccessDenied> {
-    let works_on =
-        officer.agency == d.agency_code || (0..d.terms.workflow.len()).any(|i| d.step_agency(i) == &officer.agency);
-    if works_on {
+/// Whether `officer` may read `d` (with its `history`) and its personal data: an officer of
+/// the dossier's agency always; an officer of another agency once a step of the workflow has
+/// been handed to that agency. A dossier still submitted, or withdrawn before it reached them,
+/// stays out of their sight.
+pub fn may_see(officer: &Officer, d: &Dossier, history: &[HistoryEvent]) -> Result<(), AccessDenied> {
+    let mut handed = d.step.iter().map(|s| s.index).chain(history.iter().filter_map(|e| e.to_step));
+    if officer.agency == d.agency_code || handed.any(|i| d.step_agency(i) == &officer.agency) {
         Ok(())
     } else {
         Err(AccessDenied::OtherAgency)
@@ -39,10 +42,9 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use crate::calendar::{DurationUnit, ProcessingTime};
-    use crate::catalogue::{ApplicantKind, Channel, OfficerId, SupplementRule, WorkflowStep};
+    use crate::catalogue::{OfficerId, WorkflowStep};
     use crate::codes::{AgencyCode, DossierCode};
-    use crate::lifecycle::{Applicant, NewDossier, Terms};
+    use crate::lifecycle::StepProgress;
 
     fn code(text: &str) -> AgencyCode {
         AgencyCode::parse(text).unwrap()
@@ -61,43 +63,52 @@ mod tests {
 
     /// GIVEN a dossier of the justice department whose second step belongs to the police.
     fn dossier() -> Dossier {
-        let home = code("000.00.03.H56");
         let step = |agency: Option<AgencyCode>| WorkflowStep {
             name: "x".into(),
             role: Role::Specialist,
             agency,
             share_percent: 50,
         };
-        let terms = Terms {
-            procedure_name: "x".into(),
-            processing_time: ProcessingTime::new(3.0, DurationUnit::WorkingDays).unwrap(),
-            cutoff: None,
-            supplement_rule: SupplementRule::Recompute,
-            allowances: Default::default(),
-            postal_return: false,
-            workflow: vec![step(None), step(Some(code("000.00.10.H56")))],
-        };
-        let applicant = Applicant {
-            kind: ApplicantKind::Citizen,
-            name: "A".into(),
-            citizen_id: None,
-            tax_code: None,
-            phone: None,
-            email: None,
-            address: None,
-            delegate_name: None,
-        };
-        let new = NewDossier { channel: Channel::Online, applicant, documents: vec![] };
-        let dossier_code = DossierCode::new(home.clone(), Utc::now().date_naive(), 1).unwrap();
-        Dossier::filed(dossier_code, "1.1".into(), home, new, terms, Utc::now())
+        let dossier_code = DossierCode::new(code("000.00.03.H56"), Utc::now().date_naive(), 1).unwrap();
+        let workflow = vec![step(None), step(Some(code("000.00.10.H56")))];
+        crate::fixtures::filed(dossier_code, crate::fixtures::citizen("A", None, None), workflow, Utc::now())
     }
 
     #[test]
-    fn officers_see_dossiers_of_their_agency_and_of_its_steps_agencies_only() {
-        let d = dossier();
-        assert_eq!(may_see(&officer("000.00.03.H56", &[Role::Reception]), &d), Ok(()));
-        assert_eq!(may_see(&officer("000.00.10.H56", &[Role::Specialist]), &d), Ok(()));
-        assert_eq!(may_see(&officer("000.00.11.H56", &[Role::Leader]), &d), Err(AccessDenied::OtherAgency));
+    fn a_step_agency_sees_a_dossier_once_handed_to_it_and_after() {
+        let mut d = dossier();
+        let desk = officer("000.00.03.H56", &[Role::Reception]);
+        let police = officer("000.00.10.H56", &[Role::Specialist]);
+        let stranger = officer("000.00.11.H56", &[Role::Leader]);
+        // Submitted: only the dossier's own agency.
+        assert_eq!(may_see(&desk, &d, &[]), Ok(()));
+        assert_eq!(may_see(&police, &d, &[]), Err(AccessDenied::OtherAgency));
+        // Handed to the police's step.
+        let at = Utc::now();
+        d.step =
+            Some(StepProgress { index: 1, given_at: at, given_by: None, assignee: None, taken_at: None, due_at: at });
+        assert_eq!(may_see(&police, &d, &[]), Ok(()));
+        // Back at the first step, the police keep their record.
+        d.step = Some(StepProgress { index: 0, ..d.step.clone().unwrap() });
+        assert_eq!(may_see(&police, &d, &[]), Err(AccessDenied::OtherAgency), "the history says otherwise");
+        let handed = HistoryEvent {
+            seq: 2,
+            at,
+            action: crate::lifecycle::Action::Forward,
+            actor: crate::lifecycle::EventActor::Applicant,
+            from_status: None,
+            to_status: crate::lifecycle::Status::Processing,
+            from_step: Some(0),
+            to_step: Some(1),
+            note: None,
+            assignee: None,
+            step_due_at: None,
+            due_at: None,
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        assert_eq!(may_see(&police, &d, std::slice::from_ref(&handed)), Ok(()));
+        assert_eq!(may_see(&stranger, &d, &[handed]), Err(AccessDenied::OtherAgency));
     }
 
     #[test]

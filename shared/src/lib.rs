@@ -37,6 +37,8 @@ pub mod calendar;
 pub mod catalogue;
 pub mod codes;
 pub mod contact;
+#[cfg(test)]
+mod fixtures;
 pub mod lifecycle;
 pub mod limits;
 pub mod notify;

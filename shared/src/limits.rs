@@ -63,9 +63,26 @@ pub fn vietnam_day_start(now: DateTime<Utc>) -> DateTime<Utc> {
 pub struct PublicLimits {
     /// Online submissions per client address.
     pub submissions: RateLimit,
-    /// Wrong lookup secrets per dossier code; once reached, even the right secret is refused
-    /// until the window ends, so guessing the ~79-bit secret is hopeless.
+    /// Wrong lookup secrets per dossier code before every further try on that dossier is slowed
+    /// (never refused: the right secret still opens it, so a stranger cannot lock an applicant
+    /// out by guessing).
     pub lookup_failures: RateLimit,
+    /// Wrong lookup secrets per client address, across all dossiers; once reached, that client's
+    /// secret checks are refused until the window ends. This is what makes guessing hopeless.
+    pub lookup_failures_per_client: RateLimit,
+}
+
+/// The slowest a lookup of a much-guessed dossier is made to answer.
+pub const MOST_LOOKUP_DELAY_SECONDS: u32 = 5;
+
+impl PublicLimits {
+    /// How long a secret check on a dossier with `failures` wrong secrets in the window waits
+    /// before it answers: nothing below the dossier's limit, then a second more per wrong
+    /// secret over it, at most [`MOST_LOOKUP_DELAY_SECONDS`].
+    pub fn lookup_delay(&self, failures: u32) -> std::time::Duration {
+        let over = failures.saturating_sub(self.lookup_failures.max.saturating_sub(1));
+        std::time::Duration::from_secs(u64::from(over.min(MOST_LOOKUP_DELAY_SECONDS)))
+    }
 }
 
 impl Default for PublicLimits {
@@ -73,6 +90,7 @@ impl Default for PublicLimits {
         Self {
             submissions: RateLimit::new(20, Duration::minutes(10)),
             lookup_failures: RateLimit::new(10, Duration::hours(1)),
+            lookup_failures_per_client: RateLimit::new(20, Duration::hours(1)),
         }
     }
 }
@@ -89,6 +107,16 @@ mod tests {
         assert_eq!(start, Utc.with_ymd_and_hms(2026, 3, 2, 9, 10, 0).unwrap());
         assert_eq!(limit.window_start(start), start);
         assert_eq!(limit.window_start(start + Duration::minutes(10)), start + Duration::minutes(10));
+    }
+
+    #[test]
+    fn a_much_guessed_dossier_slows_down_and_never_closes() {
+        let limits = PublicLimits::default();
+        assert_eq!(limits.lookup_delay(0), std::time::Duration::ZERO);
+        assert_eq!(limits.lookup_delay(9), std::time::Duration::ZERO);
+        assert_eq!(limits.lookup_delay(10), std::time::Duration::from_secs(1));
+        assert_eq!(limits.lookup_delay(12), std::time::Duration::from_secs(3));
+        assert_eq!(limits.lookup_delay(10_000), std::time::Duration::from_secs(5));
     }
 
     #[test]

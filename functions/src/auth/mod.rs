@@ -4,8 +4,11 @@
 //! the Lambda reads the claims it attached ([`gateway::GatewayClaims`]). Handlers only ever see
 //! an [`Officer`].
 
+mod directory;
 pub mod gateway;
 pub mod oidc;
+
+pub use directory::Directory;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -22,6 +25,28 @@ use crate::error::ApiError;
 
 pub const ISSUER: &str = "motcua-local";
 pub const AUDIENCE: &str = "motcua";
+/// The longest a local token may live: one working day. Longer tokens are refused, even when
+/// correctly signed, so a leaked token stops working by the next morning.
+pub const MAX_TOKEN_HOURS: i64 = 12;
+
+/// Why a token is refused, in the API's own words: never the verifier's internals.
+pub fn token_refused(e: &jsonwebtoken::errors::Error) -> ApiError {
+    use jsonwebtoken::errors::ErrorKind as K;
+    let why = match e.kind() {
+        K::ExpiredSignature => "mã xác thực đã hết hạn / the token has expired",
+        K::ImmatureSignature => "mã xác thực chưa có hiệu lực / the token is not valid yet",
+        K::InvalidSignature => "chữ ký của mã xác thực không đúng / the token's signature is invalid",
+        K::InvalidIssuer | K::InvalidAudience => {
+            "mã xác thực không dành cho hệ thống này / the token was issued for another system"
+        }
+        K::InvalidAlgorithm | K::InvalidAlgorithmName => {
+            "thuật toán ký không được chấp nhận / the token's signing algorithm is not accepted"
+        }
+        K::MissingRequiredClaim(_) => "mã xác thực thiếu thông tin bắt buộc / the token lacks a required claim",
+        _ => "mã xác thực không đọc được / the token cannot be read",
+    };
+    ApiError::unauthenticated(why)
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
@@ -32,6 +57,9 @@ pub struct Claims {
     pub iss: String,
     pub aud: String,
     pub iat: i64,
+    /// Not before: the token is refused until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub exp: i64,
 }
 
@@ -62,8 +90,9 @@ impl LocalKeys {
         Ok(Self::from_secret(load_or_create_key(&dir.join("jwt-signing.key"))?.as_bytes()))
     }
 
-    /// A token for `officer`, valid for `hours`.
+    /// A token for `officer`, valid for `hours` (1 to [`MAX_TOKEN_HOURS`]).
     pub fn issue(&self, officer: &Officer, hours: i64) -> Result<String, jsonwebtoken::errors::Error> {
+        let hours = hours.clamp(1, MAX_TOKEN_HOURS);
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: officer.id.to_string(),
@@ -73,6 +102,7 @@ impl LocalKeys {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
+            nbf: None,
             exp: now + hours * 3600,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -117,9 +147,16 @@ impl LocalKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let data = decode::<Claims>(token, &self.decoding, &validation)
-            .map_err(|e| ApiError::unauthenticated(format!("mã xác thực không hợp lệ / invalid token: {e}")))?;
-        officer_from_claims(data.claims)
+        validation.validate_nbf = true;
+        let claims = decode::<Claims>(token, &self.decoding, &validation).map_err(|e| token_refused(&e))?.claims;
+        let longest = MAX_TOKEN_HOURS * 3600;
+        let now = chrono::Utc::now().timestamp();
+        if claims.exp - claims.iat > longest || claims.exp > now + longest {
+            return Err(ApiError::unauthenticated(
+                "mã xác thực có thời hạn quá dài / the token lives longer than the 12 hours allowed",
+            ));
+        }
+        officer_from_claims(claims)
     }
 }
 
@@ -146,16 +183,18 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     Ok(token.trim())
 }
 
-/// The authenticated officer of a request.
+/// The authenticated officer of a request, as their record stands (see [`Directory`]).
 pub struct CurrentOfficer(pub Officer);
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentOfficer
 where
     SharedAuthenticator: FromRef<S>,
+    Directory: FromRef<S>,
 {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        SharedAuthenticator::from_ref(state).authenticate(parts).map(CurrentOfficer)
+        let claimed = SharedAuthenticator::from_ref(state).authenticate(parts)?;
+        Directory::from_ref(state).current(&claimed).await.map(CurrentOfficer)
     }
 }
 
@@ -165,6 +204,7 @@ pub struct CurrentAdmin(pub Officer);
 impl<S: Send + Sync> FromRequestParts<S> for CurrentAdmin
 where
     SharedAuthenticator: FromRef<S>,
+    Directory: FromRef<S>,
 {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {

@@ -145,7 +145,7 @@ impl OidcVerifier {
 
     /// Verifies `token` and names its officer.
     pub fn verify(&self, token: &str) -> Result<Officer, ApiError> {
-        let header = decode_header(token).map_err(unauthenticated)?;
+        let header = decode_header(token).map_err(|e| super::token_refused(&e))?;
         if !self.config.algorithms.contains(&header.alg) {
             return Err(unauthenticated(format!("algorithm {:?} is not accepted", header.alg)));
         }
@@ -163,7 +163,9 @@ impl OidcVerifier {
         } else {
             validation.set_audience(&[&self.config.audience]);
         }
-        let claims = decode::<Map<String, Value>>(token, &key, &validation).map_err(unauthenticated)?.claims;
+        validation.validate_nbf = true;
+        let claims =
+            decode::<Map<String, Value>>(token, &key, &validation).map_err(|e| super::token_refused(&e))?.claims;
         if access && claims.get("client_id").and_then(Value::as_str) != Some(self.config.audience.as_str()) {
             return Err(unauthenticated("issued to another client"));
         }

@@ -53,8 +53,8 @@ enum Command {
         officer: String,
         #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
         data_dir: PathBuf,
-        /// Validity in hours.
-        #[arg(long, default_value_t = 12)]
+        /// Validity in hours, 1 to 12 (a working day; longer tokens are refused).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=12))]
         hours: i64,
         #[command(flatten)]
         store: StoreArgs,
@@ -212,6 +212,8 @@ fn main() -> ExitCode {
                     store: store.choice(),
                     notifier,
                     oidc: oidc.config()?,
+                    limits: motcua_functions::connections::ConnectionLimits::from_env()
+                        .map_err(ServerError::Invalid)?,
                 };
                 motcua_functions::server::serve(options).await.map(|()| ExitCode::SUCCESS)
             }

@@ -10,7 +10,7 @@ use axum::routing::post;
 use axum::Json;
 use motcua_domain::catalogue::Officer;
 use motcua_domain::codes::DossierCode;
-use motcua_domain::lifecycle::{Action, Actor, Body, Command, Dossier, Family, HistoryEvent};
+use motcua_domain::lifecycle::{self, Action, Body, Command, Dossier, Family, HistoryEvent};
 use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
@@ -22,7 +22,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use super::bodies::{route_of, ActionBody, Build};
 use crate::auth::CurrentOfficer;
 use crate::error::ApiResult;
-use crate::extract::{action_body, header, DossierPath};
+use crate::extract::{action_body, header, ClientAddress, DossierPath};
 use crate::service::dossiers;
 use crate::state::AppState;
 use crate::views::{ApplicantDossierView, OfficerDossierView};
@@ -43,8 +43,11 @@ pub fn route<B: ActionBody>(action: Action, build: Build<B>) -> UtoipaMethodRout
         post(
             move |State(state): State<AppState>,
                   DossierPath(code): DossierPath,
+                  client: ClientAddress,
                   headers: HeaderMap,
-                  request: Request| { applicant_act(state, code, headers, request, action, build) },
+                  request: Request| {
+                applicant_act(state, code, (client, headers), request, action, build)
+            },
         )
     } else {
         post(
@@ -82,7 +85,7 @@ async fn officer_act<B: ActionBody>(
     action: Action,
     build: Build<B>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    let (d, events) = act(&state, &code, request, action, build, Actor::Officer(&officer), None).await?;
+    let (d, events) = act(&state, &code, request, action, build, Actor::Officer(&officer)).await?;
     Ok(Json(OfficerDossierView::of(&d, &events)))
 }
 
@@ -90,14 +93,26 @@ async fn officer_act<B: ActionBody>(
 async fn applicant_act<B: ActionBody>(
     state: AppState,
     code: DossierCode,
-    headers: HeaderMap,
+    (client, headers): (ClientAddress, HeaderMap),
     request: Request,
     action: Action,
     build: Build<B>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
-    let secret = header(&headers, "x-lookup-secret");
-    let (d, events) = act(&state, &code, request, action, build, Actor::Applicant, secret).await?;
+    let proof = Proof { secret: header(&headers, "x-lookup-secret"), client: &client };
+    let (d, events) = act(&state, &code, request, action, build, Actor::Applicant(proof)).await?;
     Ok(Json(ApplicantDossierView::of(&d, &events)))
+}
+
+/// What the applicant shows: the lookup secret, from a client address.
+struct Proof<'a> {
+    secret: Option<&'a str>,
+    client: &'a ClientAddress,
+}
+
+/// Who acts over HTTP: an officer, or the applicant with their proof.
+enum Actor<'a> {
+    Officer(&'a Officer),
+    Applicant(Proof<'a>),
 }
 
 /// Reads the body, loads the dossier with its history, checks the applicant's secret when the
@@ -109,13 +124,16 @@ async fn act<B: ActionBody>(
     action: Action,
     build: Build<B>,
     actor: Actor<'_>,
-    secret: Option<&str>,
 ) -> ApiResult<(Dossier, Vec<HistoryEvent>)> {
     let command = command(state, action, request, build).await?;
     let loaded = dossiers::load_with_history(state, code).await?;
-    if matches!(actor, Actor::Applicant) {
-        dossiers::check_secret(state, &loaded.0, secret).await?;
-    }
+    let actor = match actor {
+        Actor::Officer(officer) => lifecycle::Actor::Officer(officer),
+        Actor::Applicant(proof) => {
+            dossiers::check_secret(state, &loaded.0, proof.secret, proof.client).await?;
+            lifecycle::Actor::Applicant
+        }
+    };
     Ok(dossiers::act(state, loaded, actor, command).await?)
 }
 
@@ -209,7 +227,7 @@ fn operation<B: ToSchema>(action: Action) -> Operation {
     if applicant {
         op = op.response(
             "429",
-            answer("too many wrong lookup secrets for this dossier (`too_many_lookup_attempts`)", "ErrorBody"),
+            answer("too many wrong lookup secrets from this client (`too_many_lookup_attempts`)", "ErrorBody"),
         );
     } else {
         op = op.security(SecurityRequirement::new("bearer", Vec::<String>::new()));

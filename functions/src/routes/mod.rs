@@ -10,7 +10,7 @@ pub mod query;
 pub mod receive;
 pub mod submit;
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -125,14 +125,19 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "lỗi hệ thống / internal error").into_response()
 }
 
-/// Turns axum's own plain-text rejections (405, 413 from the limit layer) into the error shape.
+/// Turns axum's own plain-text rejections (405, 413 from the limit layer, 400 for a path that is
+/// not text) into the error shape, and tells browsers never to sniff a type on any answer.
 async fn error_shape(response: Response) -> Response {
+    let mut response = json_errors(response);
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+fn json_errors(response: Response) -> Response {
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if is_json || status.is_success() {
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !status.is_client_error() {
         return response;
     }
     match status {
@@ -141,7 +146,11 @@ async fn error_shape(response: Response) -> Response {
                 .into_response()
         }
         StatusCode::PAYLOAD_TOO_LARGE => crate::extract::too_large().into_response(),
-        _ => response,
+        StatusCode::BAD_REQUEST => {
+            ApiError::bad_request("invalid_path", "đường dẫn không đọc được / the path cannot be read").into_response()
+        }
+        _ => ApiError::new(status, "invalid_request", "yêu cầu không hợp lệ / the request cannot be served")
+            .into_response(),
     }
 }
 

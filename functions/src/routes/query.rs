@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::access;
+use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::{Agency, Channel, OnlineLevel, Procedure};
 use motcua_domain::lifecycle::chain::{self, ChainReport};
 use motcua_domain::lifecycle::Status;
@@ -19,7 +20,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentOfficer;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{header, ApiQuery, DossierPath};
+use crate::extract::{header, ApiQuery, ClientAddress, DossierPath};
 use crate::pagination::{self, page};
 use crate::service::{self, dossiers};
 use crate::state::AppState;
@@ -115,7 +116,7 @@ async fn due_date(
     let procedure = service::procedure(&state, &code).await?;
     let agency = service::agency(&state, &procedure.agency).await?;
     let calendar = service::calendar(&state, &agency).await?;
-    let at = p.received_at.map(|t| t.to_utc()).unwrap_or_else(|| state.clock.now());
+    let at = p.received_at.map(|t| vietnam::accepted(t.to_utc())).transpose()?.unwrap_or_else(|| state.clock.now());
     let time = procedure.processing_time_for(p.channel.unwrap_or(Channel::Direct));
     Ok(Json(DueDate { due_at: vn(calendar.appointment(at, time, procedure.cutoff)) }))
 }
@@ -152,17 +153,19 @@ async fn agencies(State(state): State<AppState>, ApiQuery(p): ApiQuery<AgencyPar
 #[utoipa::path(get, path = "/v1/dossiers/{code}", tag = "query",
     params(("code" = String, Path), ("X-Lookup-Secret" = Option<String>, Header)),
     responses((status = 200, description = "ApplicantDossierView with the secret, PublicStatusView without", body = ApplicantDossierView),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 async fn lookup(
     State(state): State<AppState>,
     DossierPath(code): DossierPath,
+    client: ClientAddress,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     match header(&headers, "x-lookup-secret") {
         None => Ok(Json(PublicStatusView::of(&dossiers::load(&state, &code).await?.dossier)).into_response()),
         Some(secret) => {
             let (stored, events) = dossiers::load_with_history(&state, &code).await?;
-            dossiers::check_secret(&state, &stored, Some(secret)).await?;
+            dossiers::check_secret(&state, &stored, Some(secret), &client).await?;
             Ok(Json(ApplicantDossierView::of(&stored.dossier, &events)).into_response())
         }
     }
@@ -208,7 +211,7 @@ async fn queue(
         agency,
         status: p.status,
         assignee,
-        due_before: p.due_before.map(|d| d.to_utc()),
+        due_before: p.due_before.map(|d| vietnam::accepted(d.to_utc())).transpose()?,
         after,
         limit: limit + 1,
     };
@@ -228,7 +231,7 @@ async fn officer_dossier(
     DossierPath(code): DossierPath,
 ) -> ApiResult<Json<OfficerDossierView>> {
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
-    access::may_see(&officer, &stored.dossier)?;
+    access::may_see(&officer, &stored.dossier, &events)?;
     Ok(Json(OfficerDossierView::of(&stored.dossier, &events)))
 }
 
@@ -244,7 +247,7 @@ async fn verify(
     DossierPath(code): DossierPath,
 ) -> ApiResult<Json<ChainView>> {
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
-    access::may_see(&officer, &stored.dossier)?;
+    access::may_see(&officer, &stored.dossier, &events)?;
     let d = &stored.dossier;
     let report = chain::verify(&d.code, &events, &d.history_head, d.events);
     if !report.intact {

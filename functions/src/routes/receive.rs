@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::submit::answer;
 use crate::auth::CurrentOfficer;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{header, DossierPath, RawJson};
+use crate::extract::{header, ClientAddress, DossierPath, RawJson};
 use crate::idempotency::IdempotencyKey;
 use crate::service::filing::open_dossier;
 use crate::service::input::{documents, CounterRequest};
@@ -55,18 +55,19 @@ async fn counter_receive(
 #[utoipa::path(get, path = "/v1/dossiers/{code}/receipt", tag = "receive", security((), ("bearer" = [])),
     params(("code" = String, Path), ("X-Lookup-Secret" = Option<String>, Header)),
     responses((status = 200, body = Receipt), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn receipt(
     State(state): State<AppState>,
     DossierPath(code): DossierPath,
+    client: ClientAddress,
     request: Parts,
 ) -> ApiResult<Json<Receipt>> {
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
     if state.auth.presented(&request) {
-        let officer = state.auth.authenticate(&request)?;
-        motcua_domain::access::may_see(&officer, &stored.dossier)?;
+        let officer = state.officers.current(&state.auth.authenticate(&request)?).await?;
+        motcua_domain::access::may_see(&officer, &stored.dossier, &events)?;
     } else {
-        dossiers::check_secret(&state, &stored, header(&request.headers, "x-lookup-secret")).await?;
+        dossiers::check_secret(&state, &stored, header(&request.headers, "x-lookup-secret"), &client).await?;
     }
     let d = stored.dossier;
     let procedure = service::procedure(&state, &d.procedure_code).await?;

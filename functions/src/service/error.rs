@@ -29,7 +29,7 @@ pub enum Refused {
     LookupSecretRequired,
     #[error("mã tra cứu không đúng / the lookup secret is wrong")]
     LookupSecretInvalid,
-    #[error("nhập sai mã tra cứu quá nhiều lần, vui lòng thử lại sau / too many wrong lookup secrets for this dossier; try again later")]
+    #[error("nhập sai mã tra cứu quá nhiều lần, vui lòng thử lại sau / too many wrong lookup secrets from this address; try again later")]
     TooManyLookupAttempts { retry_after_seconds: i64 },
     #[error("nộp quá nhiều hồ sơ trong thời gian ngắn, vui lòng thử lại sau / too many submissions from this address; try again later")]
     TooManySubmissions { retry_after_seconds: i64 },

@@ -57,18 +57,21 @@ pub enum SupplementRule {
 /// How often one dossier of the procedure may be paused for a supplement or given a later
 /// date: data per procedure (as Open Zaak keeps them on the case type), today's rules by
 /// default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Allowances {
     /// Requests for a supplement: the law allows one, and it must list everything (1).
     pub supplement_requests: u32,
     /// Apologies with a new due date (1).
     pub extensions: u32,
+    /// How much later than the current due date an extension may set the new one; the
+    /// procedure's own processing time when absent (at most twice the time in all, by default).
+    pub extension_limit: Option<ProcessingTime>,
 }
 
 impl Default for Allowances {
     fn default() -> Self {
-        Self { supplement_requests: 1, extensions: 1 }
+        Self { supplement_requests: 1, extensions: 1, extension_limit: None }
     }
 }
 

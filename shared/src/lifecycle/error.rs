@@ -37,6 +37,8 @@ pub enum LifecycleError {
     DeadlinePassed,
     #[error("ngày hẹn mới phải sau ngày hẹn hiện tại / the new due date must be after the current one")]
     NewDueNotLater,
+    #[error("ngày hẹn mới quá xa: muộn nhất {latest} / the new due date is too far: {latest} at the latest")]
+    NewDueTooLate { latest: chrono::DateTime<chrono::Utc> },
     #[error("trả qua bưu chính cần mã vận đơn / a postal return needs a waybill number")]
     WaybillRequired,
     #[error("thủ tục không cho phép trả kết quả qua bưu chính / this procedure does not return results by post")]
@@ -57,4 +59,6 @@ pub enum LifecycleError {
     UnknownComponent(String),
     #[error("nội dung quá dài / {0} is too long")]
     TooLong(&'static str),
+    #[error("{0} chứa ký tự không hợp lệ (ký tự điều khiển hoặc đảo chiều văn bản) / {0} holds control or text-direction characters")]
+    InvalidCharacters(&'static str),
 }

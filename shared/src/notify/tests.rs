@@ -3,37 +3,21 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::calendar::{DurationUnit, ProcessingTime};
-use crate::catalogue::{Agency, AgencyLevel, ApplicantKind, Channel, SupplementRule};
+use crate::catalogue::{Agency, AgencyLevel};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::contact::{Email, PhoneNumber};
-use crate::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent, NewDossier, NoticeKind, Status, Terms};
+use crate::lifecycle::{Action, Dossier, EventActor, HistoryEvent, NoticeKind, Status};
 
 fn dossier() -> Dossier {
     let agency = AgencyCode::parse("000.00.03.H56").unwrap();
     let now = chrono::Utc::now();
-    let applicant = Applicant {
-        kind: ApplicantKind::Citizen,
-        name: "Trần Thị Bích Ngọc".into(),
-        citizen_id: None,
-        tax_code: None,
-        phone: Some(PhoneNumber::parse("0987654321").unwrap()),
-        email: Some(Email::parse("ngoc@example.vn").unwrap()),
-        address: None,
-        delegate_name: None,
-    };
-    let terms = Terms {
-        procedure_name: "Cấp Phiếu lý lịch tư pháp".into(),
-        processing_time: ProcessingTime::new(10.0, DurationUnit::WorkingDays).unwrap(),
-        cutoff: None,
-        supplement_rule: SupplementRule::Recompute,
-        allowances: Default::default(),
-        postal_return: true,
-        workflow: vec![],
-    };
-    let code = DossierCode::new(agency.clone(), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 7).unwrap();
-    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![] };
-    let mut d = Dossier::filed(code, "2.000488".into(), agency, new, terms, now);
+    let applicant = crate::fixtures::citizen(
+        "Trần Thị Bích Ngọc",
+        Some(PhoneNumber::parse("0987654321").unwrap()),
+        Some(Email::parse("ngoc@example.vn").unwrap()),
+    );
+    let code = DossierCode::new(agency, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), 7).unwrap();
+    let mut d = crate::fixtures::filed(code, applicant, vec![], now);
     d.status = Status::Received;
     d.received_at = Some(now);
     d.due_at = Some(now);

@@ -1,10 +1,12 @@
 //! Xin lỗi và hẹn lại: an apology with a later due date, before the current one passes, as
-//! often as the procedure allows (once by default).
+//! often as the procedure allows (once by default), and no later than the procedure's limit
+//! past the current due date (its processing time again, by default).
 
 use chrono::{DateTime, Utc};
 
 use super::super::{Action, LifecycleError};
 use super::{text, Draft};
+use crate::calendar::vietnam;
 
 pub(super) fn extend(draft: &mut Draft<'_>, reason: &str, new_due_at: DateTime<Utc>) -> Result<(), LifecycleError> {
     draft.note = Some(text::required(reason, "reason")?);
@@ -20,6 +22,12 @@ pub(super) fn extend(draft: &mut Draft<'_>, reason: &str, new_due_at: DateTime<U
     }
     if new_due_at <= due {
         return Err(LifecycleError::NewDueNotLater);
+    }
+    let cal = draft.ctx.calendar;
+    let limit = d.terms.allowances.extension_limit.unwrap_or(d.terms.processing_time);
+    let latest = vietnam::from_local(cal.due(cal.clock_start(vietnam::to_local(due)), limit));
+    if new_due_at > latest {
+        return Err(LifecycleError::NewDueTooLate { latest });
     }
     d.due_at = Some(new_due_at);
     d.extensions += 1;

@@ -4,7 +4,7 @@
 
 use super::super::table::To;
 use super::super::{Action, Applicant, Dossier, HistoryEvent, LifecycleError, Status, SubmittedDocument, Terms};
-use super::{authorise, clock, rule_for, Actor, Context, Transition};
+use super::{authorise, clock, rule_for, text, Actor, Context, Transition};
 use crate::catalogue::{ApplicantKind, Channel, Procedure};
 use crate::codes::DossierCode;
 
@@ -81,8 +81,20 @@ fn check_filing(new: &NewDossier, procedure: &Procedure) -> Result<(), Lifecycle
     if a.name.trim().is_empty() {
         return Err(LifecycleError::ApplicantDetail("họ tên / name"));
     }
-    if a.name.chars().count() > MAX_NAME || a.address.as_ref().is_some_and(|x| x.chars().count() > MAX_ADDRESS) {
-        return Err(LifecycleError::TooLong("applicant"));
+    if a.name.chars().count() > MAX_NAME {
+        return Err(LifecycleError::TooLong("name"));
+    }
+    if a.address.as_ref().is_some_and(|x| x.chars().count() > MAX_ADDRESS) {
+        return Err(LifecycleError::TooLong("address"));
+    }
+    if a.delegate_name.as_ref().is_some_and(|x| x.chars().count() > MAX_NAME) {
+        return Err(LifecycleError::TooLong("delegate_name"));
+    }
+    text::plain(&a.name, "name", false)?;
+    for (value, what) in [(&a.address, "address"), (&a.delegate_name, "delegate_name")] {
+        if let Some(value) = value {
+            text::plain(value, what, false)?;
+        }
     }
     match a.kind {
         ApplicantKind::Citizen if a.citizen_id.is_none() => {
@@ -119,11 +131,18 @@ pub(super) fn check_documents(documents: &[SubmittedDocument], procedure: &Proce
         if !procedure.components.iter().any(|c| c.name == d.component) {
             return Err(LifecycleError::UnknownComponent(d.component.chars().take(MAX_NAME).collect()));
         }
-        if d.file_name.trim().is_empty()
-            || d.file_name.len() > MAX_FILE_NAME
-            || d.reference.as_ref().is_some_and(|r| r.len() > MAX_REFERENCE)
-        {
+        if d.file_name.trim().is_empty() {
             return Err(LifecycleError::ApplicantDetail("tên tệp / file_name"));
+        }
+        if d.file_name.len() > MAX_FILE_NAME {
+            return Err(LifecycleError::TooLong("file_name"));
+        }
+        if d.reference.as_ref().is_some_and(|r| r.len() > MAX_REFERENCE) {
+            return Err(LifecycleError::TooLong("reference"));
+        }
+        text::plain(&d.file_name, "file_name", false)?;
+        if let Some(reference) = &d.reference {
+            text::plain(reference, "reference", false)?;
         }
     }
     Ok(())

@@ -26,8 +26,11 @@ fn check(rating: &Rating) -> Result<(), LifecycleError> {
     if rating.ease_of_use.is_some_and(|e| !(1..=5).contains(&e)) {
         return Err(LifecycleError::InvalidRating("ease_of_use is 1 to 5"));
     }
-    if rating.comment.as_ref().is_some_and(|c| c.chars().count() > text::MAX_TEXT) {
-        return Err(LifecycleError::TooLong("comment"));
+    if let Some(comment) = &rating.comment {
+        if comment.chars().count() > text::MAX_TEXT {
+            return Err(LifecycleError::TooLong("comment"));
+        }
+        text::plain(comment, "comment", true)?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! waybill where the procedure returns by post.
 
 use super::super::{LifecycleError, ResultDelivery, ReturnMethod};
-use super::Draft;
+use super::{text, Draft};
 
 /// The longest waybill number kept.
 const MAX_WAYBILL: usize = 64;
@@ -20,7 +20,7 @@ pub(super) fn return_result(
         match &waybill {
             None => return Err(LifecycleError::WaybillRequired),
             Some(w) if w.len() > MAX_WAYBILL => return Err(LifecycleError::TooLong("waybill")),
-            Some(_) => {}
+            Some(w) => text::plain(w, "waybill", false)?,
         }
     }
     draft.note = waybill.clone();

@@ -19,6 +19,9 @@ pub(super) fn request(draft: &mut Draft<'_>, reason: &str, missing: &[String]) -
     if missing.len() > MAX_MISSING || missing.iter().any(|m| m.chars().count() > MAX_MISSING_ITEM) {
         return Err(LifecycleError::TooLong("missing"));
     }
+    for item in &missing {
+        text::plain(item, "missing", false)?;
+    }
     let d = &mut draft.d;
     if d.supplement_requests >= d.terms.allowances.supplement_requests {
         return Err(LifecycleError::SupplementAlreadyRequested);

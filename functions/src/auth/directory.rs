@@ -1,0 +1,66 @@
+//! The officer a verified token names, as the catalogue has them now: a token proves who is
+//! calling, and the officer record decides their agency and roles. An officer moved, demoted or
+//! removed by an administrator loses the old powers once the record is read again, within
+//! [`Directory::TTL`]; a token naming no registered officer is refused. Records are kept that
+//! long so an action still costs its dossier's reads only (docs/performance.md).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use motcua_domain::catalogue::{Officer, OfficerId};
+use motcua_domain::ports::CatalogueReader;
+
+use crate::error::ApiError;
+
+/// Records read, with when each was read (`None`: no such officer).
+type Kept = HashMap<OfficerId, (Instant, Option<Officer>)>;
+
+/// The officer records tokens are checked against, kept for a short while.
+#[derive(Clone)]
+pub struct Directory {
+    catalogue: Arc<dyn CatalogueReader>,
+    ttl: Duration,
+    kept: Arc<Mutex<Kept>>,
+}
+
+impl Directory {
+    /// How long a record read is trusted: an administrator's change reaches every instance
+    /// within it.
+    pub const TTL: Duration = Duration::from_secs(30);
+    /// At most this many records are kept; the memory is bounded whatever tokens arrive.
+    const MOST: usize = 10_000;
+
+    pub fn new(catalogue: Arc<dyn CatalogueReader>, ttl: Duration) -> Self {
+        Self { catalogue, ttl, kept: Arc::new(Mutex::new(HashMap::new())) }
+    }
+
+    fn recall(&self, id: &OfficerId) -> Option<Option<Officer>> {
+        let kept = self.kept.lock().ok()?;
+        kept.get(id).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, record)| record.clone())
+    }
+
+    fn keep(&self, id: OfficerId, record: Option<Officer>) {
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.len() >= Self::MOST {
+                kept.clear();
+            }
+            kept.insert(id, (Instant::now(), record));
+        }
+    }
+
+    /// The officer `claimed` (as a verified token describes them) as registered now.
+    pub async fn current(&self, claimed: &Officer) -> Result<Officer, ApiError> {
+        let record = match self.recall(&claimed.id) {
+            Some(record) => record,
+            None => {
+                let record = self.catalogue.officer(&claimed.id).await?;
+                self.keep(claimed.id.clone(), record.clone());
+                record
+            }
+        };
+        record.ok_or_else(|| {
+            ApiError::unauthenticated("cán bộ không có trong danh bạ / the token names no registered officer")
+        })
+    }
+}

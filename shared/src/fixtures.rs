@@ -1,0 +1,40 @@
+//! What the domain's own tests start from: a citizen applicant and a dossier filed online under
+//! the criminal-record procedure's terms.
+
+use chrono::{DateTime, Utc};
+
+use crate::calendar::{DurationUnit, ProcessingTime};
+use crate::catalogue::{ApplicantKind, Channel, SupplementRule, WorkflowStep};
+use crate::codes::DossierCode;
+use crate::contact::{Email, PhoneNumber};
+use crate::lifecycle::{Applicant, Dossier, NewDossier, Terms};
+
+/// A citizen with a name and, optionally, a phone and an email.
+pub fn citizen(name: &str, phone: Option<PhoneNumber>, email: Option<Email>) -> Applicant {
+    Applicant {
+        kind: ApplicantKind::Citizen,
+        name: name.into(),
+        citizen_id: None,
+        tax_code: None,
+        phone,
+        email,
+        address: None,
+        delegate_name: None,
+    }
+}
+
+/// A dossier filed online at `at` under `code` (its agency is the code's), with `workflow`.
+pub fn filed(code: DossierCode, applicant: Applicant, workflow: Vec<WorkflowStep>, at: DateTime<Utc>) -> Dossier {
+    let terms = Terms {
+        procedure_name: "Cấp Phiếu lý lịch tư pháp".into(),
+        processing_time: ProcessingTime::new(10.0, DurationUnit::WorkingDays).unwrap(),
+        cutoff: None,
+        supplement_rule: SupplementRule::Recompute,
+        allowances: Default::default(),
+        postal_return: true,
+        workflow,
+    };
+    let agency = code.agency().clone();
+    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![] };
+    Dossier::filed(code, "2.000488".into(), agency, new, terms, at)
+}
