@@ -660,6 +660,35 @@ async fn guessing_secrets_is_cut_off_per_client_and_never_locks_the_applicant_ou
 }
 
 #[tokio::test]
+async fn a_burst_across_a_window_boundary_gets_the_limit_once() {
+    let window = chrono::Duration::seconds(6);
+    let api = Api::with(|home| home.public_limits.submissions = motcua_domain::limits::RateLimit::new(5, window)).await;
+    let limit = api.home.public_limits.submissions;
+    // Start just after a boundary, file the limit, then wait for the next boundary.
+    let next = |now: chrono::DateTime<chrono::Utc>| limit.window_start(now) + window;
+    let wait = |until: chrono::DateTime<chrono::Utc>| {
+        tokio::time::sleep(
+            (until - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(20),
+        )
+    };
+    wait(next(chrono::Utc::now())).await;
+    for _ in 0..limit.max {
+        api.submit().await;
+    }
+    wait(next(chrono::Utc::now())).await;
+    let mut accepted = 0;
+    for _ in 0..limit.max {
+        let (s, v) = api.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
+        match s {
+            StatusCode::CREATED => accepted += 1,
+            _ => assert_eq!((s, code_of(&v)), (StatusCode::TOO_MANY_REQUESTS, "too_many_submissions")),
+        }
+    }
+    // A fixed window would take all five again; the sliding one carries the last window's.
+    assert!(accepted <= 2, "{accepted} of a second burst right after the boundary were accepted");
+}
+
+#[tokio::test]
 async fn online_submissions_are_limited_per_client() {
     let api = Api::new().await;
     let max = api.home.public_limits.submissions.max;

@@ -50,6 +50,25 @@ impl RateLimit {
     pub fn use_of(&self, key: String, now: DateTime<Utc>) -> LimitUse {
         LimitUse { key, window_start: self.window_start(now), window: self.window, max: self.max }
     }
+
+    /// When the window before `now`'s began: its count is what [`RateLimit::sliding_use`] carries.
+    pub fn previous_window_start(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.window_start(now) - self.window
+    }
+
+    /// One use of `key` at `now` under a sliding window: the uses of the previous window
+    /// (`previous`) count for the part of it still within one window of `now`, so the current
+    /// window allows only what is left. A burst at the end of one window and another at the
+    /// start of the next together get the limit once, not twice. Counting stays a fixed-window
+    /// counter in the store; only its ceiling moves.
+    pub fn sliding_use(&self, key: String, now: DateTime<Utc>, previous: u32) -> LimitUse {
+        let mut used = self.use_of(key, now);
+        let window = self.window.num_milliseconds().max(1);
+        let elapsed = (now - used.window_start).num_milliseconds().clamp(0, window);
+        let carried = (i64::from(previous) * (window - elapsed) + window - 1) / window;
+        used.max = self.max.saturating_sub(u32::try_from(carried).unwrap_or(u32::MAX));
+        used
+    }
 }
 
 /// The start of the Vietnam calendar day `now` falls in: daily caps reset at local midnight.
@@ -107,6 +126,21 @@ mod tests {
         assert_eq!(start, Utc.with_ymd_and_hms(2026, 3, 2, 9, 10, 0).unwrap());
         assert_eq!(limit.window_start(start), start);
         assert_eq!(limit.window_start(start + Duration::minutes(10)), start + Duration::minutes(10));
+    }
+
+    #[test]
+    fn a_sliding_window_carries_the_previous_windows_uses() {
+        let limit = RateLimit::new(20, Duration::minutes(10));
+        let start = Utc.with_ymd_and_hms(2026, 3, 2, 9, 10, 0).unwrap();
+        assert_eq!(limit.previous_window_start(start + Duration::minutes(3)), start - Duration::minutes(10));
+        let at =
+            |minutes: i64, previous: u32| limit.sliding_use("k".into(), start + Duration::minutes(minutes), previous);
+        assert_eq!(at(0, 20).max, 0, "a full window just ended: nothing yet");
+        assert_eq!(at(5, 20).max, 10, "half of it is still within the window");
+        assert_eq!(at(9, 20).max, 18);
+        assert_eq!(at(0, 0).max, 20, "a quiet previous window carries nothing");
+        assert_eq!(at(1, 1).max, 19, "a part of a use counts as a use");
+        assert_eq!(at(5, 20).window_start, start, "uses are still counted in the current window");
     }
 
     #[test]

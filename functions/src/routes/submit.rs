@@ -46,6 +46,6 @@ async fn submit(
     let req = body.value;
     let new =
         NewDossier { channel: Channel::Online, applicant: req.applicant.parse()?, documents: documents(req.documents) };
-    let limit = guard::submission_use(&state, &client);
+    let limit = guard::submission_use(&state, &client).await?;
     Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key, Some(limit)).await?))
 }

@@ -61,9 +61,14 @@ pub async fn check_secret(
 }
 
 /// The use of the online-submission limit that a filing from `client` counts, in the same write
-/// as the dossier: a refused or failed filing counts nothing.
-pub fn submission_use(state: &AppState, client: &ClientAddress) -> LimitUse {
-    state.public_limits.submissions.use_of(format!("submissions:{}", client.0), state.clock.now())
+/// as the dossier: a refused or failed filing counts nothing. The window slides: the previous
+/// window's filings (one read) still count for the part of it within the last window.
+pub async fn submission_use(state: &AppState, client: &ClientAddress) -> ServiceResult<LimitUse> {
+    let limit = state.public_limits.submissions;
+    let now = state.clock.now();
+    let key = format!("submissions:{}", client.0);
+    let previous = state.limits.used(&key, limit.previous_window_start(now)).await?;
+    Ok(limit.sliding_use(key, now, previous))
 }
 
 /// The answer to a filing refused by [`submission_use`]'s limit.
