@@ -10,7 +10,7 @@ use axum::routing::post;
 use axum::Json;
 use motcua_domain::catalogue::Officer;
 use motcua_domain::codes::DossierCode;
-use motcua_domain::lifecycle::{self, Action, Body, Command, Dossier, Family, HistoryEvent};
+use motcua_domain::lifecycle::{self, Action, Body, Command, Dossier, HistoryEvent};
 use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
@@ -27,13 +27,9 @@ use crate::service::dossiers;
 use crate::state::AppState;
 use crate::views::{ApplicantDossierView, OfficerDossierView};
 
-/// The action routes `family` serves.
-pub fn of(family: Family) -> OpenApiRouter<AppState> {
-    Action::ALL
-        .into_iter()
-        .filter(|a| a.surface().family == family)
-        .filter_map(route_of)
-        .fold(OpenApiRouter::new(), OpenApiRouter::routes)
+/// The action routes the family numbered `F` (`Family as u8`) serves.
+pub fn of<const F: u8>() -> OpenApiRouter<AppState> {
+    Action::ALL.into_iter().filter_map(route_of::<F>).fold(OpenApiRouter::new(), OpenApiRouter::routes)
 }
 
 /// The route of `action`, whose body is a `B` that `build` turns into the command.

@@ -61,15 +61,15 @@ pub const fn routes_of(family: Family) -> fn() -> OpenApiRouter<AppState> {
 }
 
 fn assign() -> OpenApiRouter<AppState> {
-    actions::of(Family::Assign)
+    actions::of::<{ Family::Assign as u8 }>()
 }
 
 fn approve() -> OpenApiRouter<AppState> {
-    actions::of(Family::Approve)
+    actions::of::<{ Family::Approve as u8 }>()
 }
 
 fn rate() -> OpenApiRouter<AppState> {
-    actions::of(Family::Rate)
+    actions::of::<{ Family::Rate as u8 }>()
 }
 
 /// The query family: lookups, queues and catalogue reads, with the operations routes.

@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(counter_receive))
         .routes(routes!(receipt))
-        .merge(super::actions::of(Family::Receive))
+        .merge(super::actions::of::<{ Family::Receive as u8 }>())
 }
 
 /// Tiếp nhận trực tiếp hoặc qua bưu chính: received at once, receipt returned.

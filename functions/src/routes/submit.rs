@@ -20,7 +20,7 @@ use crate::state::AppState;
 use crate::views::SubmissionView;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(submit)).merge(super::actions::of(Family::Submit))
+    OpenApiRouter::new().routes(routes!(submit)).merge(super::actions::of::<{ Family::Submit as u8 }>())
 }
 
 /// A filing's answer: `201` with the submission view (or the first answer's status, replayed).
