@@ -707,3 +707,47 @@ async fn online_submissions_are_limited_per_client() {
     let (s, v) = api.post("/v1/counter/dossiers", Some(&ward), birth_filing("direct")).await;
     assert_eq!(s, StatusCode::CREATED, "the desk is not limited: {v}");
 }
+
+/// A filing from `peer` that carries `forwarded` as its `X-Forwarded-For`.
+async fn file_via(api: &Api, peer: [u8; 4], forwarded: &str) -> StatusCode {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/v1/dossiers")
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", forwarded);
+    req.extensions_mut().unwrap().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((peer, 40000))));
+    let body = Body::from(criminal_record_filing("0912345678").to_string());
+    api.app.clone().oneshot(req.body(body).unwrap()).await.unwrap().status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_count() {
+    let api = Api::with(|home| {
+        home.public_limits.submissions = motcua_domain::limits::RateLimit::new(2, chrono::Duration::minutes(10));
+        home.trusted_proxies =
+            std::sync::Arc::new(motcua_functions::proxies::TrustedProxies::parse("10.0.0.0/8").unwrap());
+    })
+    .await;
+    let (portal, stranger) = ([10, 1, 2, 3], [203, 0, 113, 7]);
+    for citizen in ["198.51.100.1", "198.51.100.2"] {
+        for _ in 0..2 {
+            assert_eq!(
+                file_via(&api, portal, citizen).await,
+                StatusCode::CREATED,
+                "{citizen} files through the portal"
+            );
+        }
+        assert_eq!(
+            file_via(&api, portal, citizen).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{citizen} has used its own count"
+        );
+    }
+    // A forged first hop does not buy a fresh count: the portal appended the address it saw.
+    assert_eq!(file_via(&api, portal, "192.0.2.99, 198.51.100.1").await, StatusCode::TOO_MANY_REQUESTS);
+    // A client that is not a trusted proxy is counted as itself, whatever it forwards.
+    for i in 0..2 {
+        assert_eq!(file_via(&api, stranger, &format!("192.0.2.{i}")).await, StatusCode::CREATED);
+    }
+    assert_eq!(file_via(&api, stranger, "192.0.2.50").await, StatusCode::TOO_MANY_REQUESTS);
+}

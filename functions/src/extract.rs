@@ -2,12 +2,15 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::proxies::TrustedProxies;
 
 /// A JSON body; rejections become `invalid_json`, `unsupported_media_type` or `payload_too_large`.
 pub struct ApiJson<T>(pub T);
@@ -128,26 +131,32 @@ pub async fn action_body<T: DeserializeOwned>(
 }
 
 /// Who is calling, for per-client limits: the TCP peer on one machine, the source IP API
-/// Gateway saw on AWS, `unknown` when neither is known (in-process calls).
+/// Gateway saw on AWS, `unknown` when neither is known (in-process calls). Behind a trusted
+/// proxy (`MOTCUA_TRUSTED_PROXIES`), the address it forwards (see [`crate::proxies`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress
+where
+    Arc<TrustedProxies>: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        if let Some(axum::extract::ConnectInfo(peer)) =
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let peer = if let Some(axum::extract::ConnectInfo(peer)) =
             parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         {
-            return Ok(Self(peer.ip().to_string()));
-        }
-        if let Some(lambda_http::request::RequestContext::ApiGatewayV2(c)) =
+            Some(peer.ip())
+        } else if let Some(lambda_http::request::RequestContext::ApiGatewayV2(c)) =
             parts.extensions.get::<lambda_http::request::RequestContext>()
         {
-            if let Some(ip) = &c.http.source_ip {
-                return Ok(Self(ip.clone()));
-            }
-        }
-        Ok(Self("unknown".into()))
+            c.http.source_ip.as_deref().and_then(|ip| ip.parse().ok())
+        } else {
+            None
+        };
+        let Some(peer) = peer else { return Ok(Self("unknown".into())) };
+        let proxies = Arc::<TrustedProxies>::from_ref(state);
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        Ok(Self(proxies.client(peer, forwarded).to_string()))
     }
 }
 

@@ -5,8 +5,8 @@
 //!
 //! Environment: `MOTCUA_TABLE` (the DynamoDB table), `MOTCUA_SERVER_KEY` (for `submit` and
 //! `receive`, which file dossiers: keys the lookup secrets of idempotent filings, the same for
-//! both),
-//! `MOTCUA_LOG` (a tracing filter, default `info`); for `notify`, `MOTCUA_EMAIL_FROM`,
+//! both), `MOTCUA_TRUSTED_PROXIES` (whose `X-Forwarded-For` names the client for the
+//! per-client limits, see [`crate::proxies`]), `MOTCUA_LOG` (a tracing filter, default `info`); for `notify`, `MOTCUA_EMAIL_FROM`,
 //! `MOTCUA_SMS_SENDER_ID` and `MOTCUA_SES_CONFIGURATION_SET`. Region, credentials and
 //! endpoint come from the standard AWS variables.
 
@@ -87,6 +87,7 @@ pub async fn run_http(
         catalogue,
         limits: Arc::new(store),
         public_limits: crate::state::public_limits_from_env()?,
+        trusted_proxies: Arc::new(crate::proxies::TrustedProxies::from_env()?),
         clock: Arc::new(SystemClock),
         auth: Arc::new(GatewayClaims),
         server_key: server_key(family)?,

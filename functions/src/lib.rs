@@ -13,6 +13,7 @@ pub mod lambda;
 pub mod notify;
 pub mod pagination;
 pub mod permissions;
+pub mod proxies;
 pub mod request_log;
 pub mod routes;
 pub mod seed;

@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::{Directory, LocalKeys};
+use crate::proxies::TrustedProxies;
 use crate::state::AppState;
 
 /// File names inside the data directory.
@@ -116,6 +117,8 @@ pub struct Home {
     /// The public API's abuse limits (from the environment, see
     /// [`crate::state::public_limits_from_env`]).
     pub public_limits: PublicLimits,
+    /// Proxies whose forwarded client address the limits count (`MOTCUA_TRUSTED_PROXIES`).
+    pub trusted_proxies: Arc<TrustedProxies>,
     pub keys: Arc<LocalKeys>,
     pub server_key: Arc<[u8]>,
     pub data_dir: PathBuf,
@@ -149,6 +152,7 @@ impl Home {
             tracing::info!("seeded the sample province catalogue");
         }
         let public_limits = crate::state::public_limits_from_env().map_err(ServerError::Invalid)?;
+        let trusted_proxies = Arc::new(TrustedProxies::from_env().map_err(ServerError::Invalid)?);
         Ok(Self {
             store,
             auth: keys.clone(),
@@ -156,6 +160,7 @@ impl Home {
             server_key: server_key.into_bytes().into(),
             data_dir: data_dir.into(),
             public_limits,
+            trusted_proxies,
             officer_ttl: Directory::TTL,
         })
     }
@@ -170,6 +175,7 @@ impl Home {
             server_key: self.server_key.clone(),
             limits: self.store.limits.clone(),
             public_limits: self.public_limits,
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 

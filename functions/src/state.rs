@@ -6,6 +6,7 @@ use motcua_domain::limits::PublicLimits;
 use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits};
 
 use crate::auth::{Directory, SharedAuthenticator};
+use crate::proxies::TrustedProxies;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -20,6 +21,8 @@ pub struct AppState {
     /// Counters for the public limits.
     pub limits: Arc<dyn Limits>,
     pub public_limits: PublicLimits,
+    /// Whose `X-Forwarded-For` names the client for those counters.
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 /// The extractors of `auth` find the authenticator in the state through this, so identity does
@@ -27,6 +30,12 @@ pub struct AppState {
 impl axum::extract::FromRef<AppState> for SharedAuthenticator {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Arc<TrustedProxies> {
+    fn from_ref(state: &AppState) -> Self {
+        state.trusted_proxies.clone()
     }
 }
 
