@@ -751,3 +751,19 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_count() {
     }
     assert_eq!(file_via(&api, stranger, "192.0.2.50").await, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_filing_says_how_the_result_should_come_and_the_procedure_must_offer_it() {
+    let api = Api::new().await;
+    let mut online = criminal_record_filing("0912345678");
+    online["result_by"] = json!("online");
+    let (s, v) = api.post("/v1/dossiers", None, online).await;
+    assert_eq!(s, StatusCode::CREATED, "a fully online procedure returns online: {v}");
+    let (s, v) = api.get(&format!("/v1/dossiers/{}", v["code"].as_str().unwrap()), None, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mut desk = birth_filing("direct");
+    desk["result_by"] = json!("by_pigeon");
+    let ward = api.token("nhatrang.motcua").await;
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&ward), desk).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::BAD_REQUEST, "invalid_json"), "{v}");
+}

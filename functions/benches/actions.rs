@@ -67,6 +67,7 @@ impl World {
             channel: motcua_domain::catalogue::Channel::Online,
             applicant: serde_json::from_value(body["applicant"].clone()).unwrap(),
             documents: serde_json::from_value(body["documents"].clone()).unwrap(),
+            result_by: None,
         }
     }
 

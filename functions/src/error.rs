@@ -206,6 +206,7 @@ impl From<LifecycleError> for ApiError {
             ),
             L::WaybillRequired => (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required", json!({})),
             L::PostalReturnNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "postal_return_not_offered", json!({})),
+            L::OnlineResultNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "online_result_not_offered", json!({})),
             L::AlreadyRated => (StatusCode::CONFLICT, "already_rated", json!({})),
             L::InvalidRating(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rating", json!({})),
             L::ChannelNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "channel_not_offered", json!({})),

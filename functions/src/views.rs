@@ -5,8 +5,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use motcua_domain::calendar::{vietnam, Timeliness};
 use motcua_domain::catalogue::{Agency, Channel, ComponentForm, Fee, OfficerRef};
 use motcua_domain::lifecycle::{
-    Action, Applicant, Dossier, EventActor, HistoryEvent, Rating, ResultDelivery, ReturnMethod, Status,
-    SubmittedDocument, TrackingRow,
+    Action, Against, Applicant, Dossier, EventActor, HistoryEvent, Rating, ResultDelivery, ReturnMethod, RowKind,
+    Standing, Status, SubmittedDocument, TrackingRow,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -42,7 +42,13 @@ pub struct DossierSummary {
     pub dvcqg_status: u8,
     pub submitted_at: DateTime<FixedOffset>,
     pub received_at: Option<DateTime<FixedOffset>>,
+    /// The appointment the applicant holds: the statutory one, or the date an extension set.
     pub due_at: Option<DateTime<FixedOffset>>,
+    /// The statutory appointment, before any extension (equal to `due_at` when none).
+    pub original_due_at: Option<DateTime<FixedOffset>>,
+    /// Early / on time / late once finished, within deadline / overdue while in hand, against
+    /// `due_at`; none before reception and for refusals.
+    pub standing: Option<Standing>,
     pub finished_at: Option<DateTime<FixedOffset>>,
     pub returned_at: Option<DateTime<FixedOffset>>,
     /// The hash of the last history event, the head of the dossier's hash chain: keep it, and
@@ -51,7 +57,8 @@ pub struct DossierSummary {
 }
 
 impl DossierSummary {
-    pub fn of(d: &Dossier) -> Self {
+    /// The summary as it stands at `now`.
+    pub fn of(d: &Dossier, now: DateTime<Utc>) -> Self {
         Self {
             code: d.code.to_string(),
             procedure_code: d.procedure_code.clone(),
@@ -63,6 +70,8 @@ impl DossierSummary {
             submitted_at: vn(d.submitted_at),
             received_at: vn_opt(d.received_at),
             due_at: vn_opt(d.due_at),
+            original_due_at: vn_opt(d.statutory_due_at()),
+            standing: d.standing(now, Against::Current),
             finished_at: vn_opt(d.finished_at),
             returned_at: vn_opt(d.returned_at),
             history_head: d.history_head.clone(),
@@ -140,9 +149,9 @@ fn timeline(events: &[HistoryEvent]) -> Vec<TimelineEntry> {
 }
 
 impl ApplicantDossierView {
-    pub fn of(d: &Dossier, events: &[HistoryEvent]) -> Self {
+    pub fn of(d: &Dossier, events: &[HistoryEvent], now: DateTime<Utc>) -> Self {
         Self {
-            dossier: DossierSummary::of(d),
+            dossier: DossierSummary::of(d, now),
             applicant: d.applicant.clone(),
             documents: d.documents.clone(),
             timeline: timeline(events),
@@ -218,6 +227,7 @@ impl EventView {
 /// One row of the tracking card (Phiếu kiểm soát quá trình giải quyết hồ sơ).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrackingRowView {
+    pub kind: RowKind,
     pub step: usize,
     pub step_name: String,
     pub agency_code: String,
@@ -233,6 +243,7 @@ pub struct TrackingRowView {
 impl TrackingRowView {
     fn of(r: &TrackingRow) -> Self {
         Self {
+            kind: r.kind,
             step: r.step,
             step_name: r.step_name.clone(),
             agency_code: r.agency.to_string(),
@@ -266,13 +277,15 @@ pub struct OfficerDossierView {
     pub rating: Option<Rating>,
     pub history: Vec<EventView>,
     pub tracking_card: Vec<TrackingRowView>,
+    /// Where the dossier stands against the statutory appointment, as the statistics count it.
+    pub statutory_standing: Option<Standing>,
 }
 
 impl OfficerDossierView {
-    pub fn of(d: &Dossier, events: &[HistoryEvent]) -> Self {
+    pub fn of(d: &Dossier, events: &[HistoryEvent], now: DateTime<Utc>) -> Self {
         let card = motcua_domain::lifecycle::tracking_card(d, events);
         Self {
-            dossier: DossierSummary::of(d),
+            dossier: DossierSummary::of(d, now),
             version: d.version,
             applicant: d.applicant.clone(),
             documents: d.documents.clone(),
@@ -284,6 +297,7 @@ impl OfficerDossierView {
             rating: d.rating.clone(),
             history: events.iter().map(EventView::of).collect(),
             tracking_card: card.iter().map(TrackingRowView::of).collect(),
+            statutory_standing: d.standing(now, Against::Statutory),
         }
     }
 }
@@ -299,9 +313,9 @@ pub struct QueueItem {
 }
 
 impl QueueItem {
-    pub fn of(d: &Dossier) -> Self {
+    pub fn of(d: &Dossier, now: DateTime<Utc>) -> Self {
         Self {
-            dossier: DossierSummary::of(d),
+            dossier: DossierSummary::of(d, now),
             version: d.version,
             applicant_name: d.applicant.name.clone(),
             current_step: StepView::of(d),
@@ -336,7 +350,10 @@ pub struct Receipt {
     pub agency_name: String,
     pub components: Vec<ReceiptComponent>,
     pub received_at: DateTime<FixedOffset>,
+    /// The appointment: the statutory one, or the date an extension set.
     pub due_at: DateTime<FixedOffset>,
+    /// The statutory appointment, printed beside a later one after an extension.
+    pub original_due_at: DateTime<FixedOffset>,
     /// Where to collect the result.
     pub collect_at: String,
     pub fees: Vec<Fee>,
@@ -383,6 +400,7 @@ impl Receipt {
                 .collect(),
             received_at: vn(received_at),
             due_at: vn(due_at),
+            original_due_at: vn(d.statutory_due_at().unwrap_or(due_at)),
             collect_at: format!("Bộ phận Một cửa, {} – {}", agency.name, agency.address),
             fees: procedure.fees.clone(),
             total_fee_vnd: procedure.fees.iter().map(|f| f.amount_vnd).sum(),

@@ -104,6 +104,7 @@ mod tests {
             assignee: None,
             step_due_at: None,
             due_at: None,
+            deadline: None,
             prev_hash: String::new(),
             hash: String::new(),
         };

@@ -35,6 +35,6 @@ pub fn filed(code: DossierCode, applicant: Applicant, workflow: Vec<WorkflowStep
         workflow,
     };
     let agency = code.agency().clone();
-    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![] };
+    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![], result_by: None };
     Dossier::filed(code, "2.000488".into(), agency, new, terms, at)
 }

@@ -82,7 +82,7 @@ async fn officer_act<B: ActionBody>(
     build: Build<B>,
 ) -> ApiResult<Json<OfficerDossierView>> {
     let (d, events) = act(&state, &code, request, action, build, Actor::Officer(&officer)).await?;
-    Ok(Json(OfficerDossierView::of(&d, &events)))
+    Ok(Json(OfficerDossierView::of(&d, &events, state.clock.now())))
 }
 
 /// The applicant acts with the lookup secret; the answer is the applicant's view after it.
@@ -96,7 +96,7 @@ async fn applicant_act<B: ActionBody>(
 ) -> ApiResult<Json<ApplicantDossierView>> {
     let proof = Proof { secret: header(&headers, "x-lookup-secret"), client: &client };
     let (d, events) = act(&state, &code, request, action, build, Actor::Applicant(proof)).await?;
-    Ok(Json(ApplicantDossierView::of(&d, &events)))
+    Ok(Json(ApplicantDossierView::of(&d, &events, state.clock.now())))
 }
 
 /// What the applicant shows: the lookup secret, from a client address.

@@ -166,7 +166,7 @@ async fn lookup(
         Some(secret) => {
             let (stored, events) = dossiers::load_with_history(&state, &code).await?;
             dossiers::check_secret(&state, &stored, Some(secret), &client).await?;
-            Ok(Json(ApplicantDossierView::of(&stored.dossier, &events)).into_response())
+            Ok(Json(ApplicantDossierView::of(&stored.dossier, &events, state.clock.now())).into_response())
         }
     }
 }
@@ -217,7 +217,8 @@ async fn queue(
     };
     let found = state.dossiers.queue(query).await?;
     let (items, next_cursor) = page(found, limit, |d| QueueCursor { d: d.due_at, c: d.code.to_string() });
-    Ok(Json(QueuePage { items: items.iter().map(QueueItem::of).collect(), next_cursor }))
+    let now = state.clock.now();
+    Ok(Json(QueuePage { items: items.iter().map(|d| QueueItem::of(d, now)).collect(), next_cursor }))
 }
 
 /// The full dossier with personal data, history and tracking card, for officers who handle it.
@@ -232,7 +233,7 @@ async fn officer_dossier(
 ) -> ApiResult<Json<OfficerDossierView>> {
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
     access::may_see(&officer, &stored.dossier, &events)?;
-    Ok(Json(OfficerDossierView::of(&stored.dossier, &events)))
+    Ok(Json(OfficerDossierView::of(&stored.dossier, &events, state.clock.now())))
 }
 
 /// Recomputes the dossier's history hash chain and reports any break: an event edited, removed

@@ -45,8 +45,12 @@ async fn counter_receive(
     let scope = format!("counter:{}", officer.id);
     let key = IdempotencyKey::parse(scope, header(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
-    let new =
-        NewDossier { channel: req.channel, applicant: req.applicant.parse()?, documents: documents(req.documents) };
+    let new = NewDossier {
+        channel: req.channel,
+        applicant: req.applicant.parse()?,
+        documents: documents(req.documents),
+        result_by: req.result_by,
+    };
     Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Officer(&officer), key, None).await?))
 }
 

@@ -44,8 +44,12 @@ async fn submit(
 ) -> ApiResult<Response> {
     let key = IdempotencyKey::parse("submit".into(), header_value(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
-    let new =
-        NewDossier { channel: Channel::Online, applicant: req.applicant.parse()?, documents: documents(req.documents) };
+    let new = NewDossier {
+        channel: Channel::Online,
+        applicant: req.applicant.parse()?,
+        documents: documents(req.documents),
+        result_by: req.result_by,
+    };
     let limit = guard::submission_use(&state, &client).await?;
     Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key, Some(limit)).await?))
 }

@@ -27,9 +27,10 @@ fn answer(
     events: &[HistoryEvent],
     secret: String,
     receipt_of: Option<(&Procedure, &Agency)>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> SubmissionView {
     SubmissionView {
-        dossier: DossierSummary::of(d),
+        dossier: DossierSummary::of(d, now),
         lookup_secret: secret,
         receipt: receipt_of.and_then(|(procedure, agency)| Receipt::of(d, procedure, agency, events)),
     }
@@ -49,9 +50,9 @@ async fn replay(
     let view = if desk {
         let procedure = super::procedure(state, &d.procedure_code).await?;
         let agency = super::agency(state, &d.agency_code).await?;
-        answer(&d, &events, secret, Some((&procedure, &agency)))
+        answer(&d, &events, secret, Some((&procedure, &agency)), state.clock.now())
     } else {
-        answer(&d, &events, secret, None)
+        answer(&d, &events, secret, None, state.clock.now())
     };
     Ok(Answer { status, view })
 }
@@ -110,7 +111,7 @@ pub async fn open_dossier(
             let receipt_of = desk.then_some((&procedure, &agency));
             Ok(Answer {
                 status: StatusCode::CREATED,
-                view: answer(&d, std::slice::from_ref(&event), secret, receipt_of),
+                view: answer(&d, std::slice::from_ref(&event), secret, receipt_of, state.clock.now()),
             })
         }
         Err(StoreError::LimitReached) => Err(super::guard::too_many_submissions(state)),

@@ -3,7 +3,7 @@
 
 use motcua_domain::catalogue::{ApplicantKind, Channel};
 use motcua_domain::contact::{CitizenId, Email, PhoneNumber, TaxCode};
-use motcua_domain::lifecycle::{Applicant, SubmittedDocument};
+use motcua_domain::lifecycle::{Applicant, ReturnMethod, SubmittedDocument};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -41,6 +41,10 @@ pub struct SubmitRequest {
     pub procedure_code: String,
     pub applicant: ApplicantInput,
     pub documents: Vec<DocumentInput>,
+    /// How the applicant wants the result: `counter` (the default), `postal` (where the
+    /// procedure returns by post) or `online` (fully online procedures).
+    #[serde(default)]
+    pub result_by: Option<ReturnMethod>,
 }
 
 /// `POST /v1/counter/dossiers`: a filing received at the desk, directly or by post.
@@ -52,6 +56,9 @@ pub struct CounterRequest {
     pub channel: Channel,
     pub applicant: ApplicantInput,
     pub documents: Vec<DocumentInput>,
+    /// As for an online filing.
+    #[serde(default)]
+    pub result_by: Option<ReturnMethod>,
 }
 
 fn blank_to_none(v: Option<String>) -> Option<String> {

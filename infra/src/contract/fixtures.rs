@@ -29,7 +29,7 @@ pub fn dossier(code: DossierCode) -> Dossier {
         address: None,
         delegate_name: None,
     };
-    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![] };
+    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![], result_by: None };
     Dossier::filed(code, "2.000488".into(), agency(), new, terms(), Utc::now())
 }
 
@@ -59,6 +59,7 @@ pub fn event(seq: u32, to: Status) -> HistoryEvent {
         assignee: None,
         step_due_at: None,
         due_at: None,
+        deadline: None,
         prev_hash: String::new(),
         hash: String::new(),
     }

@@ -149,17 +149,36 @@ impl Calendar {
         }
     }
 
-    /// Ngày hẹn trả: the appointment of a dossier received at `received_at` (UTC) under a
-    /// procedure's `time` and same-day `cutoff`. Reception and the public due-date question
-    /// both use this one rule.
+    /// The clock of a dossier received at `at` (Vietnam time) under a procedure's `time` and
+    /// same-day `cutoff`: when it starts and when it is due. Reception, a recomputed clock
+    /// after a supplement and the public due-date question all use this one rule.
+    pub fn run(
+        &self,
+        at: NaiveDateTime,
+        time: ProcessingTime,
+        cutoff: Option<NaiveTime>,
+    ) -> (NaiveDateTime, NaiveDateTime) {
+        let start = self.reception_start(at, cutoff);
+        (start, self.due(start, time))
+    }
+
+    /// Ngày hẹn trả: the appointment of a dossier received at `received_at` (UTC) ([`Self::run`]).
     pub fn appointment(
         &self,
         received_at: DateTime<Utc>,
         time: ProcessingTime,
         cutoff: Option<NaiveTime>,
     ) -> DateTime<Utc> {
-        let start = self.reception_start(vietnam::to_local(received_at), cutoff);
-        vietnam::from_local(self.due(start, time))
+        vietnam::from_local(self.run(vietnam::to_local(received_at), time, cutoff).1)
+    }
+
+    /// A due instant an officer chose, moved onto working time: a date that is not a working
+    /// day moves to the closing time of the next working day; a time after closing, to closing.
+    pub fn on_working_time(&self, at: NaiveDateTime) -> NaiveDateTime {
+        if !self.is_working_day(at.date()) {
+            return self.next_working_day(at.date()).and_time(self.hours.closing());
+        }
+        at.min(at.date().and_time(self.hours.closing()))
     }
 
     /// What is left of a running clock paused at `paused` with `due` outstanding.

@@ -63,11 +63,6 @@ impl ProcessingTime {
     pub fn whole_days(&self) -> u32 {
         self.amount.ceil() as u32
     }
-
-    /// `percent` of this time, in working minutes: a workflow step's own budget.
-    pub fn share_minutes(&self, percent: u32, day_minutes: i64) -> i64 {
-        (self.working_minutes(day_minutes) * i64::from(percent) + 99) / 100
-    }
 }
 
 /// What was left on a paused clock.

@@ -67,11 +67,39 @@ pub struct Allowances {
     /// How much later than the current due date an extension may set the new one; the
     /// procedure's own processing time when absent (at most twice the time in all, by default).
     pub extension_limit: Option<ProcessingTime>,
+    /// How long the applicant has to bring a requested supplement (hạn bổ sung), counted from
+    /// the request on the agency's calendar; [`Allowances::SUPPLEMENT_DEADLINE`] when absent.
+    pub supplement_deadline: Option<ProcessingTime>,
+    /// The most SMS segments one notice may take (SMS is paid per segment):
+    /// [`crate::notify::sms::MAX_SEGMENTS`] when absent, 1 to 6.
+    pub sms_segments: Option<u8>,
+}
+
+impl Allowances {
+    /// The time to bring a supplement when the procedure names none: 30 calendar days.
+    pub const SUPPLEMENT_DEADLINE: ProcessingTime =
+        ProcessingTime { amount: 30.0, unit: crate::calendar::DurationUnit::CalendarDays };
+
+    /// The most SMS segments one notice of the procedure may take.
+    pub fn sms_segments(&self) -> usize {
+        self.sms_segments.map_or(crate::notify::sms::MAX_SEGMENTS, usize::from)
+    }
+
+    /// The time the applicant has to bring a requested supplement.
+    pub fn supplement_time(&self) -> ProcessingTime {
+        self.supplement_deadline.unwrap_or(Self::SUPPLEMENT_DEADLINE)
+    }
 }
 
 impl Default for Allowances {
     fn default() -> Self {
-        Self { supplement_requests: 1, extensions: 1, extension_limit: None }
+        Self {
+            supplement_requests: 1,
+            extensions: 1,
+            extension_limit: None,
+            supplement_deadline: None,
+            sms_segments: None,
+        }
     }
 }
 
@@ -171,6 +199,8 @@ pub enum InvalidProcedure {
     AdminStep,
     #[error("thủ tục mức độ thông tin không được nhận hồ sơ trực tuyến / an information-only procedure cannot accept online dossiers")]
     OnlineNotOffered,
+    #[error("số tin nhắn SMS tối đa phải từ 1 đến 6 / sms_segments must be 1 to 6")]
+    SmsSegments,
     #[error("thời hạn trực tuyến phải cùng đơn vị và không dài hơn / the online time must use the same unit and not be longer")]
     OnlineTimeLonger,
 }
@@ -206,6 +236,12 @@ impl Procedure {
             return Err(InvalidProcedure::Missing("quy trình / workflow"));
         }
         self.processing_time.validate()?;
+        if self.allowances.sms_segments.is_some_and(|n| !(1..=6).contains(&n)) {
+            return Err(InvalidProcedure::SmsSegments);
+        }
+        for time in [&self.allowances.supplement_deadline, &self.allowances.extension_limit].into_iter().flatten() {
+            time.validate()?;
+        }
         if let Some(online) = &self.online_processing_time {
             online.validate()?;
             if online.unit != self.processing_time.unit || online.amount > self.processing_time.amount {

@@ -88,6 +88,16 @@ pub struct Pause {
     pub resume_to: Status,
     /// What was left of a running clock; none when paused before reception.
     pub remaining: Option<Remaining>,
+    /// What was left before the original (statutory) due time, when an extension moved the
+    /// dossier's; none when the two are the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_remaining: Option<Remaining>,
+    /// Working minutes that were left of the step in hand, on its agency's hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_remaining: Option<i64>,
+    /// When the supplement is due (hạn bổ sung); none for pauses recorded before deadlines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DateTime<Utc>>,
 }
 
 /// How the result reached the applicant.
@@ -152,7 +162,17 @@ pub struct Dossier {
     pub terms: Terms,
     pub submitted_at: DateTime<Utc>,
     pub received_at: Option<DateTime<Utc>>,
+    /// The appointment the applicant holds now: the statutory one, or the date an extension
+    /// (with its apology) set.
     pub due_at: Option<DateTime<Utc>>,
+    /// The statutory appointment, before any extension: statistics classify against it.
+    /// Absent in records from before it was kept (then it is `due_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_due_at: Option<DateTime<Utc>>,
+    /// Working minutes between the clock's start and the statutory appointment, on the
+    /// dossier agency's hours: what the workflow's steps share out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_minutes: Option<i64>,
     pub finished_at: Option<DateTime<Utc>>,
     pub returned_at: Option<DateTime<Utc>>,
     pub step: Option<StepProgress>,
@@ -161,6 +181,9 @@ pub struct Dossier {
     /// Extensions granted so far (stored as `extended`, once a flag: `true` reads as 1).
     #[serde(rename = "extended", deserialize_with = "count_or_flag")]
     pub extensions: u32,
+    /// How the applicant asked to get the result (at the desk when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_by: Option<ReturnMethod>,
     pub result: Option<ResultDelivery>,
     pub rating: Option<Rating>,
     /// Number of history events so far; the next event's sequence number.
@@ -193,12 +216,15 @@ impl Dossier {
             submitted_at: at,
             received_at: None,
             due_at: None,
+            original_due_at: None,
+            budget_minutes: None,
             finished_at: None,
             returned_at: None,
             step: None,
             pause: None,
             supplement_requests: 0,
             extensions: 0,
+            result_by: new.result_by,
             result: None,
             rating: None,
             events: 1,
@@ -219,6 +245,11 @@ impl Dossier {
             Some(step) if self.status.is_in_hand() => self.step_agency(step.index),
             _ => &self.agency_code,
         }
+    }
+
+    /// The statutory appointment (before extensions), once received.
+    pub fn statutory_due_at(&self) -> Option<DateTime<Utc>> {
+        self.original_due_at.or(self.due_at)
     }
 
     /// The agency in charge of workflow step `index`.

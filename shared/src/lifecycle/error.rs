@@ -43,6 +43,8 @@ pub enum LifecycleError {
     WaybillRequired,
     #[error("thủ tục không cho phép trả kết quả qua bưu chính / this procedure does not return results by post")]
     PostalReturnNotOffered,
+    #[error("thủ tục không trả kết quả trực tuyến (chỉ thủ tục toàn trình) / only a fully online procedure returns results online")]
+    OnlineResultNotOffered,
     #[error("hồ sơ đã được đánh giá / the dossier has already been rated")]
     AlreadyRated,
     #[error("đánh giá không hợp lệ / invalid rating: {0}")]

@@ -39,6 +39,9 @@ pub struct HistoryEvent {
     pub step_due_at: Option<DateTime<Utc>>,
     /// The dossier's due time after this event.
     pub due_at: Option<DateTime<Utc>>,
+    /// A deadline set for the applicant: when a requested supplement is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DateTime<Utc>>,
     /// The hash of the event before (see [`super::chain`]); all zeros for the first.
     #[serde(default)]
     pub prev_hash: String,

@@ -5,6 +5,7 @@ mod decide;
 mod dossier;
 mod error;
 mod event;
+mod standing;
 mod status;
 pub mod surface;
 pub mod table;
@@ -17,10 +18,11 @@ pub use dossier::{
 };
 pub use error::LifecycleError;
 pub use event::{EventActor, HistoryEvent};
+pub use standing::{Against, Standing};
 pub use status::Status;
 pub use surface::{Body, Family, Surface};
 pub use table::{Action, Command};
-pub use tracking::{tracking_card, TrackingRow};
+pub use tracking::{tracking_card, RowKind, TrackingRow};
 
 #[cfg(test)]
 mod tests;

@@ -276,7 +276,7 @@ pub const TRANSITIONS: &[Rule] = &[
     Rule {
         action: Action::Extend,
         from: From::In(&[Received, Processing, AwaitingPayment]),
-        by: &[By::AgencyRole(Role::Leader), By::AgencyRole(Role::Reception)],
+        by: &[By::AgencyRole(Role::Leader), By::AgencyRole(Role::Reception), By::StepAgencyRole(Role::Leader)],
         to: To::Unchanged,
         notice: Some(NoticeKind::Apology),
     },

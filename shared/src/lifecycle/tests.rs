@@ -109,6 +109,7 @@ fn filing(channel: Channel) -> NewDossier {
             file_name: "to-khai.pdf".into(),
             reference: None,
         }],
+        result_by: None,
     }
 }
 
@@ -371,8 +372,11 @@ fn tracking_card_has_a_row_per_hand_over() {
     assert_eq!(card[0].taken_by.as_ref().unwrap().id.as_str(), "spec");
     assert_eq!(card[0].result, Some(crate::calendar::Timeliness::Late), "step due Wed 4/3, finished Thu 5/3");
     assert_eq!(card[1].taken_by.as_ref().unwrap().id.as_str(), "lead");
-    assert_eq!(card[1].result, Some(crate::calendar::Timeliness::Early), "6 h step due Fri 08:00, approved Thu");
+    assert_eq!(card[1].due_at, d.due_at, "its 6 h would end Fri 08:00, after the dossier's Thu 09:00");
+    assert_eq!(card[1].result, Some(crate::calendar::Timeliness::OnTime), "approved Thu, the day it was due");
 }
+
+mod deadlines;
 
 mod random_walks {
     //! Random sequences of actions by random actors: whatever is accepted is a move of the
@@ -486,8 +490,11 @@ fn an_inter_agency_step_runs_on_its_own_agency_hours() {
     let police_calendar = [(police.clone(), Calendar::new(hours, []).unwrap())];
     let mut officer_at_police = w.leader.clone();
     officer_at_police.agency = police;
+    // Five working days: received Monday 09:00, due the next Monday 09:00.
+    w.procedure.processing_time = ProcessingTime::new(5.0, DurationUnit::WorkingDays).unwrap();
     let d = w.submit(vn(2026, 3, 2, 8, 0));
     let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
+    assert_eq!(d.due_at, Some(vn(2026, 3, 9, 9, 0)));
     let d = w
         .act(
             &d,
@@ -497,18 +504,18 @@ fn an_inter_agency_step_runs_on_its_own_agency_hours() {
         )
         .unwrap()
         .dossier;
-    // Friday 16:00: 6 working hours (25% of 3 days) for the police step.
+    // Friday 16:00: 10 working hours (25% of 5 days) for the police step.
     let now = vn(2026, 3, 6, 16, 0);
     let ctx = Context { now, calendar: &w.calendar, step_calendars: &police_calendar, procedure: &w.procedure };
     let forward = Command::Forward { assignee: Some(officer_at_police), note: None };
     let t = decide(&d, Actor::Officer(&w.specialist), forward.clone(), &ctx).unwrap();
-    // 1 h on Friday, then 4.5 h on Saturday morning and 0.5 h after lunch: Saturday 14:00.
-    assert_eq!(t.dossier.step.as_ref().unwrap().due_at, vn(2026, 3, 7, 14, 0));
+    // 1 h on Friday, 8 h on Saturday, 1 h on Monday: Monday 08:00.
+    assert_eq!(t.dossier.step.as_ref().unwrap().due_at, vn(2026, 3, 9, 8, 0));
     let t = decide(&d, Actor::Officer(&w.specialist), forward, &Context::new(now, &w.calendar, &w.procedure)).unwrap();
     assert_eq!(
         t.dossier.step.as_ref().unwrap().due_at,
-        vn(2026, 3, 9, 14, 0),
-        "with the desk's hours: Friday 1 h, Monday 4.5 h and 0.5 h after lunch"
+        vn(2026, 3, 9, 9, 0),
+        "with the desk's hours it would run to Tuesday 08:00: it stops at the dossier's Monday 09:00"
     );
 }
 

@@ -1,5 +1,7 @@
 //! The tracking card (Phiếu kiểm soát quá trình giải quyết hồ sơ), derived from history: one row
-//! per hand-over with agency, given and taken times, giver and taker, step due and timeliness.
+//! per hand-over with agency, given and taken times, giver and taker, step due and timeliness,
+//! and a row for each supplement request going out (due at its deadline) and each supplement
+//! coming back; the step's row then shows its due time after the pause.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -9,8 +11,21 @@ use super::{Action, Dossier, EventActor, HistoryEvent};
 use crate::calendar::{vietnam, Timeliness};
 use crate::catalogue::OfficerRef;
 
+/// What a row of the card records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    /// A workflow step, from its hand-over to its finish.
+    Step,
+    /// A request for a supplement, from the request to the supplement (its due: the deadline).
+    SupplementRequested,
+    /// The applicant's supplement, received.
+    SupplementReceived,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct TrackingRow {
+    pub kind: RowKind,
     pub step: usize,
     pub step_name: String,
     #[schema(value_type = String)]
@@ -32,53 +47,91 @@ fn officer(actor: &EventActor) -> Option<OfficerRef> {
     }
 }
 
+fn classify(at: DateTime<Utc>, due: Option<DateTime<Utc>>) -> Option<Timeliness> {
+    due.map(|due| Timeliness::classify(vietnam::to_local(at).date(), vietnam::to_local(due).date()))
+}
+
+/// Closes an open row at `at`: taken then if nobody took it, finished, classified.
+fn finish(row: &mut TrackingRow, at: DateTime<Utc>, by: Option<OfficerRef>) {
+    if row.finished_at.is_some() {
+        return;
+    }
+    if row.taken_at.is_none() {
+        row.taken_at = Some(at);
+        row.taken_by = by;
+    }
+    row.finished_at = Some(at);
+    row.result = classify(at, row.due_at);
+}
+
 /// Builds the card from the dossier's events in order.
 pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<TrackingRow> {
     let mut rows: Vec<TrackingRow> = Vec::new();
-    let finish = |rows: &mut Vec<TrackingRow>, at: DateTime<Utc>, by: Option<OfficerRef>| {
-        if let Some(row) = rows.last_mut().filter(|r| r.finished_at.is_none()) {
-            if row.taken_at.is_none() {
-                row.taken_at = Some(at);
-                row.taken_by = by;
-            }
-            row.finished_at = Some(at);
-            row.result =
-                row.due_at.map(|due| Timeliness::classify(vietnam::to_local(at).date(), vietnam::to_local(due).date()));
-        }
-    };
+    // The rows of the step in hand and of the open supplement request.
+    let (mut step, mut request): (Option<usize>, Option<usize>) = (None, None);
+    let row =
+        |kind: RowKind, index: usize, name: String, agency: crate::codes::AgencyCode, e: &HistoryEvent| TrackingRow {
+            kind,
+            step: index,
+            step_name: name,
+            agency,
+            given_at: e.at,
+            given_by: officer(&e.actor),
+            taken_at: None,
+            taken_by: None,
+            due_at: None,
+            finished_at: None,
+            result: None,
+        };
     for e in events {
         let by = officer(&e.actor);
-        let step_changed = e.to_step.is_some() && e.to_step != e.from_step;
+        let index = e.to_step.or(e.from_step).unwrap_or(0);
         match e.action {
             Action::Assign => {
-                if let Some(row) = rows.last_mut() {
-                    row.taken_at = Some(e.at);
-                    row.taken_by = e.assignee.clone();
+                if let Some(r) = step.map(|i| &mut rows[i]) {
+                    r.taken_at = Some(e.at);
+                    r.taken_by = e.assignee.clone();
                 }
             }
-            Action::Approve | Action::Refuse | Action::Stop | Action::Withdraw => finish(&mut rows, e.at, by.clone()),
+            Action::Approve | Action::Refuse | Action::Stop | Action::Withdraw => {
+                for i in [step, request].into_iter().flatten() {
+                    finish(&mut rows[i], e.at, by.clone());
+                }
+            }
+            Action::RequestSupplement => {
+                let agency = e.acting_agency().cloned().unwrap_or_else(|| dossier.agency_code.clone());
+                let mut r = row(RowKind::SupplementRequested, index, "Yêu cầu bổ sung hồ sơ".into(), agency, e);
+                r.due_at = e.deadline;
+                request = Some(rows.len());
+                rows.push(r);
+            }
             Action::Supplement => {
-                if let Some(row) = rows.last_mut() {
-                    row.due_at = e.step_due_at;
+                if let Some(i) = request.take() {
+                    rows[i].taken_at = Some(e.at);
+                    rows[i].finished_at = Some(e.at);
+                    rows[i].result = classify(e.at, rows[i].due_at);
+                }
+                let mut r =
+                    row(RowKind::SupplementReceived, index, "Bổ sung hồ sơ".into(), dossier.agency_code.clone(), e);
+                (r.taken_at, r.finished_at) = (Some(e.at), Some(e.at));
+                rows.push(r);
+                if let Some(i) = step {
+                    rows[i].due_at = e.step_due_at;
                 }
             }
             _ => {}
         }
-        if step_changed {
-            finish(&mut rows, e.at, by.clone());
-            let index = e.to_step.unwrap_or(0);
-            rows.push(TrackingRow {
-                step: index,
-                step_name: dossier.terms.workflow.get(index).map(|s| s.name.clone()).unwrap_or_default(),
-                agency: dossier.step_agency(index).clone(),
-                given_at: e.at,
-                given_by: by,
-                taken_at: e.assignee.as_ref().map(|_| e.at),
-                taken_by: e.assignee.clone(),
-                due_at: e.step_due_at,
-                finished_at: None,
-                result: None,
-            });
+        if e.to_step.is_some() && e.to_step != e.from_step {
+            if let Some(i) = step {
+                finish(&mut rows[i], e.at, by.clone());
+            }
+            let name = dossier.terms.workflow.get(index).map(|s| s.name.clone()).unwrap_or_default();
+            let mut r = row(RowKind::Step, index, name, dossier.step_agency(index).clone(), e);
+            r.taken_at = e.assignee.as_ref().map(|_| e.at);
+            r.taken_by = e.assignee.clone();
+            r.due_at = e.step_due_at;
+            step = Some(rows.len());
+            rows.push(r);
         }
     }
     rows

@@ -25,12 +25,36 @@ pub enum NoticeKind {
     Stopped,
 }
 
-/// The three parts of a notice: fixed opening, variable detail (shortened first for SMS), close.
+/// The parts of a notice: fixed opening, variable detail, close. An SMS shortens the detail
+/// to fit, or, where a notice says where the whole detail can be read (`instead`), says that
+/// rather than cut it. The detail is an officer's free text: an SMS masks the numbers in it.
 struct Parts {
     subject: String,
     head: String,
     detail: String,
+    instead: Option<String>,
     tail: String,
+}
+
+/// An officer's free text ending a sentence: trimmed, with a full stop if it had none.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    match text.chars().last() {
+        None => String::new(),
+        Some('.' | '!' | '?' | '…') => text.to_owned(),
+        Some(_) => format!("{text}."),
+    }
+}
+
+/// Where the result will come from, as the applicant asked for it.
+fn result_from(d: &Dossier, agency: &Agency) -> String {
+    match d.result_by {
+        Some(ReturnMethod::Postal) => "Kết quả sẽ được gửi qua bưu chính đến địa chỉ đã đăng ký.".to_owned(),
+        Some(ReturnMethod::Online) => "Tải kết quả trên Cổng Dịch vụ công bằng mã hồ sơ và mã tra cứu.".to_owned(),
+        Some(ReturnMethod::Counter) | None => {
+            format!("Nơi nhận: Bộ phận Một cửa, {}, {}.", agency.name, agency.address)
+        }
+    }
 }
 
 fn due(d: &Dossier) -> String {
@@ -39,8 +63,14 @@ fn due(d: &Dossier) -> String {
 
 fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Parts {
     let code = &d.code;
-    let note = e.note.clone().unwrap_or_default();
-    let p = |subject: String, head: String, detail: String, tail: String| Parts { subject, head, detail, tail };
+    let note = sentence(e.note.as_deref().unwrap_or_default());
+    let p = |subject: String, head: String, detail: String, tail: String| Parts {
+        subject,
+        head,
+        detail,
+        instead: None,
+        tail,
+    };
     match kind {
         NoticeKind::Submitted => p(
             format!("Hồ sơ {code} đã được nộp"),
@@ -60,12 +90,20 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
             note,
             String::new(),
         ),
-        NoticeKind::SupplementRequested => p(
-            format!("Hồ sơ {code} cần bổ sung"),
-            format!("Hồ sơ {code} cần bổ sung: "),
-            note.replace('\n', " "),
-            " Vui lòng bổ sung để tiếp tục giải quyết.".to_owned(),
-        ),
+        NoticeKind::SupplementRequested => {
+            let deadline = e.deadline.or(d.pause.as_ref().and_then(|p| p.deadline));
+            let by = deadline.map(|t| format!(" Hạn bổ sung: {}.", vietnam::display(t))).unwrap_or_default();
+            let whole = if d.applicant.email.is_some() { " hoặc trong email" } else { "" };
+            Parts {
+                instead: Some(format!("xem danh sách đầy đủ trên Cổng Dịch vụ công (tra cứu bằng mã hồ sơ){whole}.")),
+                ..p(
+                    format!("Hồ sơ {code} cần bổ sung"),
+                    format!("Hồ sơ {code} cần bổ sung: "),
+                    note.replace('\n', " "),
+                    format!("{by} Vui lòng bổ sung để tiếp tục giải quyết."),
+                )
+            }
+        }
         NoticeKind::SupplementReceived => p(
             format!("Hồ sơ {code} đã nhận tài liệu bổ sung"),
             format!("Hồ sơ {code} đã nhận tài liệu bổ sung. "),
@@ -80,9 +118,9 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
         ),
         NoticeKind::ResultReady => p(
             format!("Hồ sơ {code} đã có kết quả"),
-            format!("Hồ sơ {code} đã có kết quả. Nơi nhận: "),
-            format!("{}, {}", agency.name, agency.address),
-            ".".to_owned(),
+            format!("Hồ sơ {code} đã có kết quả. "),
+            String::new(),
+            result_from(d, agency),
         ),
         NoticeKind::Returned => {
             let how = match d.result.as_ref().map(|r| r.method) {
@@ -121,7 +159,13 @@ pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Ag
         channel: MessageChannel::Sms,
         recipient: phone.e164().to_owned(),
         subject: None,
-        text: sms::fit(&parts.head, &parts.detail, &parts.tail),
+        text: sms::fit(
+            &parts.head,
+            &sms::mask_numbers(&parts.detail),
+            parts.instead.as_deref(),
+            &parts.tail,
+            d.terms.allowances.sms_segments(),
+        ),
     });
     let email = d.applicant.email.as_ref().map(|email| Fallback {
         channel: MessageChannel::Email,

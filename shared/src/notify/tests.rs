@@ -63,6 +63,7 @@ fn every_notice_renders_fitting_sms_and_email() {
             assignee: None,
             step_due_at: None,
             due_at: None,
+            deadline: None,
             prev_hash: String::new(),
             hash: String::new(),
         };
@@ -108,6 +109,7 @@ fn without_a_phone_email_is_primary_and_has_no_fallback() {
         assignee: None,
         step_due_at: None,
         due_at: None,
+        deadline: None,
         prev_hash: String::new(),
         hash: String::new(),
     };
@@ -117,4 +119,81 @@ fn without_a_phone_email_is_primary_and_has_no_fallback() {
     assert!(messages[0].fallback.is_none());
     d.applicant.email = None;
     assert!(messages_for(NoticeKind::Received, &d, &event, &agency).is_empty());
+}
+
+fn province_agency(d: &Dossier) -> Agency {
+    Agency {
+        code: d.agency_code.clone(),
+        name: "Sở Tư pháp tỉnh Khánh Hòa".into(),
+        parent: None,
+        level: AgencyLevel::Province,
+        address: "Số 1 Trần Phú, Nha Trang".into(),
+        working_hours: Default::default(),
+    }
+}
+
+fn event_with(d: &Dossier, note: Option<&str>, deadline: Option<chrono::DateTime<chrono::Utc>>) -> HistoryEvent {
+    HistoryEvent {
+        seq: 3,
+        at: d.submitted_at,
+        action: Action::RequestSupplement,
+        actor: EventActor::Applicant,
+        from_status: None,
+        to_status: d.status,
+        from_step: None,
+        to_step: None,
+        note: note.map(str::to_owned),
+        assignee: None,
+        step_due_at: None,
+        due_at: None,
+        deadline,
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
+}
+
+/// The SMS and the email fallback of a notice.
+fn rendered(kind: NoticeKind, d: &Dossier, e: &HistoryEvent) -> (String, String) {
+    let messages = messages_for(kind, d, e, &province_agency(d));
+    let email = delivery::fallback_of(&messages[0]).map(|m| m.text).unwrap_or_default();
+    (messages[0].text.clone(), email)
+}
+
+#[test]
+fn a_long_supplement_list_is_not_cut_the_sms_says_where_it_is_and_when_it_is_due() {
+    let d = dossier();
+    let deadline = crate::calendar::vietnam::from_local(
+        NaiveDate::from_ymd_opt(2026, 4, 2).unwrap().and_hms_opt(17, 0, 0).unwrap(),
+    );
+    let list = (1..=12).map(|i| format!("- Giấy tờ số {i} có chứng thực")).collect::<Vec<_>>().join("\n");
+    let (sms, email) = rendered(NoticeKind::SupplementRequested, &d, &event_with(&d, Some(&list), Some(deadline)));
+    assert!(!sms.contains("..."), "{sms}");
+    assert!(sms.contains("Cong Dich vu cong") && sms.contains("Han bo sung: 02/04/2026"), "{sms}");
+    assert!(email.contains("Giấy tờ số 12 có chứng thực") && email.contains("Hạn bổ sung"), "{email}");
+    let (sms, _) = rendered(NoticeKind::SupplementRequested, &d, &event_with(&d, Some("- Ảnh 4x6"), Some(deadline)));
+    assert!(sms.contains("Anh 4x6") && sms.contains("Han bo sung"), "a short list goes whole: {sms}");
+}
+
+#[test]
+fn result_ready_names_where_the_result_comes_from() {
+    let mut d = dossier();
+    let e = event_with(&d, None, None);
+    assert!(rendered(NoticeKind::ResultReady, &d, &e).0.contains("Bo phan Mot cua, So Tu phap"));
+    d.result_by = Some(crate::lifecycle::ReturnMethod::Postal);
+    let (sms, _) = rendered(NoticeKind::ResultReady, &d, &e);
+    assert!(sms.contains("buu chinh") && !sms.contains("Mot cua"), "{sms}");
+    d.result_by = Some(crate::lifecycle::ReturnMethod::Online);
+    assert!(rendered(NoticeKind::ResultReady, &d, &e).0.contains("Tai ket qua tren Cong Dich vu cong"));
+}
+
+#[test]
+fn officers_reasons_end_their_sentence_and_numbers_that_identify_are_masked() {
+    let d = dossier();
+    let e = event_with(&d, Some("Chờ xác minh CCCD 079203001234, gọi 0912 345 678"), None);
+    let (sms, email) = rendered(NoticeKind::Apology, &d, &e);
+    assert!(sms.contains("goi xxxx xxx 678. Ngay hen moi:"), "{sms}");
+    assert!(sms.contains("CCCD xxxxxxxxx234"), "{sms}");
+    assert!(!sms.contains("079203001234") && !sms.contains("0912 345"), "{sms}");
+    assert!(sms.contains("000.00.03.H56-260302-0007"), "the dossier code is not a number to mask: {sms}");
+    assert!(email.contains("0912 345 678. Ngày hẹn mới"), "the applicant's own email keeps the text: {email}");
 }

@@ -1,6 +1,7 @@
 //! Xin lỗi và hẹn lại: an apology with a later due date, before the current one passes, as
 //! often as the procedure allows (once by default), and no later than the procedure's limit
-//! past the current due date (its processing time again, by default).
+//! past the current due date (its processing time again, by default). The new date is moved
+//! onto working time; the statutory appointment is kept beside it, for the statistics.
 
 use chrono::{DateTime, Utc};
 
@@ -29,7 +30,8 @@ pub(super) fn extend(draft: &mut Draft<'_>, reason: &str, new_due_at: DateTime<U
     if new_due_at > latest {
         return Err(LifecycleError::NewDueTooLate { latest });
     }
-    d.due_at = Some(new_due_at);
+    d.original_due_at = d.original_due_at.or(Some(due));
+    d.due_at = Some(vietnam::from_local(cal.on_working_time(vietnam::to_local(new_due_at))).min(latest));
     d.extensions += 1;
     Ok(())
 }

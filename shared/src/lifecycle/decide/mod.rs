@@ -105,6 +105,8 @@ pub(super) struct Draft<'a> {
     pub assignee: Option<OfficerRef>,
     /// The acting officer, for step records.
     pub by: Option<OfficerRef>,
+    /// A deadline the action sets for the applicant (a supplement's).
+    pub deadline: Option<DateTime<Utc>>,
     pub ctx: &'a Context<'a>,
 }
 
@@ -136,7 +138,8 @@ pub fn decide(
     let rule = rule_for(action, Some(current.status))?;
     let step = current.current_step().map(|(progress, def)| (progress, def.role, current.step_agency(progress.index)));
     let role = authorise(rule, &current.agency_code, step, actor)?;
-    let mut draft = Draft { d: current.clone(), note: None, assignee: None, by: actor.officer_ref(), ctx };
+    let mut draft =
+        Draft { d: current.clone(), note: None, assignee: None, by: actor.officer_ref(), deadline: None, ctx };
     match command {
         Command::Receive { note } => receive::receive(&mut draft, note)?,
         Command::Refuse { reason } | Command::Stop { reason } => close::with_reason(&mut draft, &reason)?,
@@ -150,7 +153,7 @@ pub fn decide(
         Command::Return { method, waybill } => return_result::return_result(&mut draft, method, waybill)?,
         Command::Rate { rating } => rate::rate(&mut draft, rating)?,
     }
-    let Draft { mut d, note, assignee, .. } = draft;
+    let Draft { mut d, note, assignee, deadline, .. } = draft;
     d.status = match rule.to {
         To::Status(s) => s,
         To::Resume => d.status,
@@ -171,6 +174,7 @@ pub fn decide(
         assignee,
         step_due_at: d.step.as_ref().map(|s| s.due_at),
         due_at: d.due_at,
+        deadline,
         prev_hash: String::new(),
         hash: String::new(),
     };

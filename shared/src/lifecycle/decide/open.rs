@@ -3,9 +3,11 @@
 //! channel, applicant, components.
 
 use super::super::table::To;
-use super::super::{Action, Applicant, Dossier, HistoryEvent, LifecycleError, Status, SubmittedDocument, Terms};
+use super::super::{
+    Action, Applicant, Dossier, HistoryEvent, LifecycleError, ReturnMethod, Status, SubmittedDocument, Terms,
+};
 use super::{authorise, clock, rule_for, text, Actor, Context, Transition};
-use crate::catalogue::{ApplicantKind, Channel, Procedure};
+use crate::catalogue::{ApplicantKind, Channel, OnlineLevel, Procedure};
 use crate::codes::DossierCode;
 
 /// The longest applicant name and address, and the most documents one filing lists.
@@ -22,6 +24,8 @@ pub struct NewDossier {
     pub channel: Channel,
     pub applicant: Applicant,
     pub documents: Vec<SubmittedDocument>,
+    /// How the applicant wants the result: at the desk (when absent), by post or online.
+    pub result_by: Option<ReturnMethod>,
 }
 
 /// Opens a dossier: online submission or reception at the desk.
@@ -62,6 +66,7 @@ pub fn open(
         assignee: None,
         step_due_at: d.step.as_ref().map(|s| s.due_at),
         due_at: d.due_at,
+        deadline: None,
         prev_hash: String::new(),
         hash: String::new(),
     };
@@ -107,6 +112,13 @@ fn check_filing(new: &NewDossier, procedure: &Procedure) -> Result<(), Lifecycle
     }
     if new.channel == Channel::Online && a.phone.is_none() && a.email.is_none() {
         return Err(LifecycleError::ApplicantDetail("số điện thoại hoặc email / phone or email"));
+    }
+    match new.result_by {
+        Some(ReturnMethod::Postal) if !procedure.postal_return => return Err(LifecycleError::PostalReturnNotOffered),
+        Some(ReturnMethod::Online) if procedure.online_level != OnlineLevel::Full => {
+            return Err(LifecycleError::OnlineResultNotOffered)
+        }
+        _ => {}
     }
     check_documents(&new.documents, procedure)?;
     let missing: Vec<String> = procedure
