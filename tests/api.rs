@@ -11,12 +11,30 @@ use motcua_functions::server::Home;
 use serde_json::Value;
 use tower::ServiceExt;
 
+use std::sync::{Arc, Mutex};
+
+use motcua_domain::ports::Clock;
+
 use crate::support::{criminal_record_filing, CRIMINAL_RECORD};
 
 pub struct Api {
     pub app: Router,
     pub home: Home,
     pub _dir: tempfile::TempDir,
+    /// The handlers' clock: the system's, moved on by [`Api::pass`].
+    pub clock: Arc<PassingClock>,
+}
+
+/// The system clock plus however much time a test let pass.
+#[derive(Default)]
+pub struct PassingClock {
+    passed: Mutex<chrono::Duration>,
+}
+
+impl Clock for PassingClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + *self.passed.lock().unwrap()
+    }
 }
 
 pub struct Call<'a> {
@@ -48,16 +66,26 @@ impl Api {
         let dir = tempfile::tempdir().unwrap();
         let mut home = Home::open_on(dir.path(), stores).await.unwrap();
         home.public_limits.submissions = motcua_domain::limits::RateLimit::new(1_000_000, chrono::Duration::minutes(1));
-        let app = motcua_functions::routes::app(home.state());
-        Self { app, home, _dir: dir }
+        Self::serving(home, dir)
     }
 
     pub async fn with(adjust: impl FnOnce(&mut Home)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut home = Home::open(dir.path()).await.unwrap();
         adjust(&mut home);
+        Self::serving(home, dir)
+    }
+
+    fn serving(mut home: Home, dir: tempfile::TempDir) -> Self {
+        let clock = Arc::new(PassingClock::default());
+        home.clock = clock.clone();
         let app = motcua_functions::routes::app(home.state());
-        Self { app, home, _dir: dir }
+        Self { app, home, _dir: dir, clock }
+    }
+
+    /// Lets `time` pass for the handlers (tokens still live by the system clock).
+    pub fn pass(&self, time: chrono::Duration) {
+        *self.clock.passed.lock().unwrap() += time;
     }
 
     pub async fn token(&self, officer: &str) -> String {

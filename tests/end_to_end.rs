@@ -62,7 +62,7 @@ fn a_dossier_lives_its_whole_life_over_http() {
     let received_sms = sent.iter().find(|m| m["kind"] == "received" && m["channel"] == "sms").unwrap();
     assert!(received_sms["text"].as_str().unwrap().contains("Ngay hen tra ket qua"));
 
-    // Supplement: the clock stops and is recomputed from the supplement.
+    // Supplement: the clock stops and is recomputed from the supplement's acceptance.
     let (code, secret) = server.submit("0987000111");
     let before = server.officer(&desk, &code, "receive", json!({}));
     server.officer(
@@ -80,13 +80,15 @@ fn a_dossier_lives_its_whole_life_over_http() {
         Some(json!({"documents": [{"component": "Bản chụp giấy tờ tùy thân", "file_name": "cccd-2.pdf"}]})),
     );
     assert_eq!(s, 200, "{after}");
+    assert_eq!(after["status"], "awaiting_supplement", "brought, to be checked");
+    let after = server.officer(&desk, &code, "accept-supplement", json!({}));
     assert_eq!(after["status"], "received");
     let (_, view) = server.request("GET", &format!("/v1/officer/dossiers/{code}"), Some(&desk), None, None);
     let supplemented_at = view["history"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["action"] == "supplement")
+        .find(|e| e["action"] == "accept_supplement")
         .map(|e| e["at"].as_str().unwrap().replace('+', "%2B"))
         .unwrap();
     let (_, recomputed) = server.request(

@@ -41,6 +41,12 @@ fn menu(later: &str) -> Vec<(Option<&'static str>, &'static str, Value)> {
         (Some("tuphap.motcua"), "return", json!({"method": "counter"})),
         (None, "supplement", json!({"documents": [{"component": "Bản chụp giấy tờ tùy thân", "file_name": "b.pdf"}]})),
         (None, "rating", rating()),
+        (
+            Some("tuphap.motcua"),
+            "counter-supplement",
+            json!({"documents": [{"component": "Bản chụp giấy tờ tùy thân", "file_name": "c.pdf"}]}),
+        ),
+        (Some("tuphap.motcua"), "accept-supplement", json!({})),
     ]
 }
 

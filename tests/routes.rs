@@ -305,7 +305,7 @@ async fn the_whole_workflow_with_every_officer_error() {
     assert!(card.iter().all(|r| r["result"].is_string()));
 
     let rate = format!("/v1/dossiers/{code}/rating");
-    let (s, v) = api.post_secret(&rate, Some(&secret), json!({"indicators": [3, 2], "verdict": "satisfied"})).await;
+    let (s, v) = api.post_secret(&rate, Some(&secret), json!({"desk_handling": 3, "disclosure": 2, "attitude": 2, "complaints": 2, "online_service": 2, "verdict": "satisfied"})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rating"));
     let (s, v) = api.post_secret(&rate, Some(&secret), rating()).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -341,6 +341,11 @@ async fn refusal_supplement_stop_and_counter_reception() {
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     let doc = json!({"documents": [{"component": "Bản chụp giấy tờ tùy thân", "file_name": "cccd-ro.pdf"}]});
     let (s, v) = api.post_secret(&sup, Some(&secret2), doc).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("awaiting_supplement")), "brought, to be checked: {v}");
+    let accept = format!("/v1/dossiers/{code}/accept-supplement");
+    let (s, v) = api.post(&accept, Some(&lead), json!({})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "missing_role"), "the desk checks what it asked for");
+    let (s, v) = api.post(&accept, Some(&desk), json!({})).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("submitted")), "{v}");
 
     let (s, v) = api.post(&format!("/v1/dossiers/{code}/receive"), Some(&desk), json!({})).await;
@@ -546,7 +551,8 @@ mod garbage_in {
                         "new_due_at",
                         "method",
                         "waybill",
-                        "indicators",
+                        "desk_handling",
+                        "attitude",
                         "verdict",
                         "ease_of_use",
                         "channel",
@@ -766,4 +772,74 @@ async fn a_filing_says_how_the_result_should_come_and_the_procedure_must_offer_i
     let ward = api.token("nhatrang.motcua").await;
     let (s, v) = api.post("/v1/counter/dossiers", Some(&ward), desk).await;
     assert_eq!((s, code_of(&v)), (StatusCode::BAD_REQUEST, "invalid_json"), "{v}");
+}
+
+#[tokio::test]
+async fn a_receipt_keeps_the_fees_of_its_reception_with_the_reductions_the_desk_recorded() {
+    let api = Api::new().await;
+    let admin = api.token("admin").await;
+    let desk = api.token("tuphap.motcua").await;
+    let mut filing = criminal_record_filing("0912345678");
+    filing["channel"] = json!("direct");
+    let mut unknown = filing.clone();
+    unknown["fee_reductions"] = json!([{"fee": "Phí khác", "percent": 50, "legal_basis": "Nghị quyết 20/2021"}]);
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&desk), unknown).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "unknown_fee"), "{v}");
+    filing["fee_reductions"] = json!([{"fee": "Lệ phí", "percent": 50, "legal_basis": "Nghị quyết 20/2021/NQ-HĐND"}]);
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&desk), filing).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let code = v["code"].as_str().unwrap().to_owned();
+    let line = &v["receipt"]["fees"][0];
+    assert_eq!(
+        (line["kind"].clone(), line["amount_vnd"].clone(), line["due_vnd"].clone()),
+        (json!("charge"), json!(200_000), json!(100_000))
+    );
+    assert_eq!(line["reduction"]["legal_basis"], "Nghị quyết 20/2021/NQ-HĐND");
+    assert_eq!(v["receipt"]["total_fee_vnd"], 100_000);
+
+    // The catalogue's fee rises and a component is added; the receipt reprints as it was.
+    let (_, mut p) = api.get(&format!("/v1/procedures/{CRIMINAL_RECORD}"), None, None).await;
+    p["fees"][0]["amount_vnd"] = json!(300_000);
+    p["components"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "Ảnh 4x6", "form": "original", "quantity": 2, "required": false}));
+    let (s, v) = api.put(&format!("/v1/admin/procedures/{CRIMINAL_RECORD}"), &admin, p).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, receipt) = api.get(&format!("/v1/dossiers/{code}/receipt"), Some(&desk), None).await;
+    assert_eq!(s, StatusCode::OK, "{receipt}");
+    assert_eq!(
+        (receipt["fees"][0]["amount_vnd"].clone(), receipt["total_fee_vnd"].clone()),
+        (json!(200_000), json!(100_000))
+    );
+    assert!(!receipt.to_string().contains("Ảnh 4x6"), "the components asked for then: {receipt}");
+}
+
+#[tokio::test]
+async fn an_incomplete_desk_filing_gets_a_supplement_request_or_a_refusal_instead_of_a_receipt() {
+    let api = Api::new().await;
+    let desk = api.token("tuphap.motcua").await;
+    let mut filing = criminal_record_filing("0912345678");
+    filing["channel"] = json!("postal");
+    let (s, v) = api.post("/v1/counter/incomplete-dossiers", Some(&desk), filing.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!((v["status"].as_str(), v["receipt"].is_null()), (Some("submitted"), true), "no receipt: {v}");
+    let code = v["code"].as_str().unwrap().to_owned();
+    let (s, _) = api.get(&format!("/v1/dossiers/{code}/receipt"), Some(&desk), None).await;
+    assert_eq!(s, StatusCode::CONFLICT, "nothing to print until it is received");
+    let ask = json!({"reason": "Thiếu bản chụp", "missing": ["Bản chụp giấy tờ tùy thân"]});
+    let (s, v) = api.post(&format!("/v1/dossiers/{code}/request-supplement"), Some(&desk), ask).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("awaiting_supplement")), "{v}");
+    assert!(v["history"][1]["deadline"].is_string() && v["supplement_deadline"] == v["history"][1]["deadline"], "{v}");
+
+    let (s, v) = api.post("/v1/counter/incomplete-dossiers", Some(&desk), filing).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let other = v["code"].as_str().unwrap();
+    let refuse = json!({"reason": "Hồ sơ không thuộc thẩm quyền"});
+    let (s, v) = api.post(&format!("/v1/dossiers/{other}/refuse"), Some(&desk), refuse).await;
+    assert_eq!(
+        (s, v["status"].as_str(), v["dvcqg_status"].as_u64()),
+        (StatusCode::OK, Some("refused"), Some(3)),
+        "{v}"
+    );
 }

@@ -40,7 +40,8 @@ pub fn birth_filing(channel: &str) -> Value {
 }
 
 pub fn rating() -> Value {
-    json!({"indicators": [2, 2, 2, 1, 2, 2, 2, 2, 2], "ease_of_use": 5, "verdict": "very_satisfied", "comment": "Nhanh"})
+    json!({"desk_handling": 2, "disclosure": 2, "attitude": 2, "complaints": 1, "online_service": 2,
+        "ease_of_use": "easy", "verdict": "very_satisfied", "comment": "Nhanh"})
 }
 
 /// Everything moto_server holds (slow: read it once per check).

@@ -20,7 +20,7 @@ use motcua_domain::calendar::{vietnam, Calendar};
 use motcua_domain::catalogue::{Agency, Officer, Procedure};
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{
-    decide, open, Actor, Command, Context, Dossier, NewDossier, Rating, ReturnMethod, Transition,
+    decide, open, Actor, Command, Context, Dossier, NewDossier, RatingAnswers, ReturnMethod, Transition,
 };
 use motcua_domain::limits::RateLimit;
 use motcua_domain::notify::messages_for;
@@ -68,6 +68,8 @@ impl World {
             applicant: serde_json::from_value(body["applicant"].clone()).unwrap(),
             documents: serde_json::from_value(body["documents"].clone()).unwrap(),
             result_by: None,
+            reductions: vec![],
+            incomplete: false,
         }
     }
 
@@ -80,9 +82,9 @@ impl World {
 fn life(w: &World) -> Vec<(&'static str, Actor<'_>, Command)> {
     let desk = Actor::Officer(w.officer("tuphap.motcua"));
     let lead = Actor::Officer(w.officer("tuphap.lanhdao"));
-    let rating: Rating = serde_json::from_value(support::rating()).unwrap();
+    let answers: RatingAnswers = serde_json::from_value(support::rating()).unwrap();
     vec![
-        ("receive", desk, Command::Receive { note: None }),
+        ("receive", desk, Command::Receive { note: None, reductions: vec![] }),
         ("assign", lead, Command::Assign { assignee: w.officer("tuphap.chuyenvien").clone(), note: None }),
         (
             "forward to another agency",
@@ -96,7 +98,7 @@ fn life(w: &World) -> Vec<(&'static str, Actor<'_>, Command)> {
         ),
         ("approve", lead, Command::Approve { note: None }),
         ("return", desk, Command::Return { method: ReturnMethod::Counter, waybill: None }),
-        ("rate", Actor::Applicant, Command::Rate { rating }),
+        ("rate", Actor::Applicant, Command::Rate { answers }),
     ]
 }
 
@@ -118,7 +120,7 @@ fn domain(c: &mut Criterion) {
     let received = decide(
         &open(w.code(), w.filing(), Actor::Applicant, &ctx).unwrap().dossier,
         life(&w)[0].1,
-        Command::Receive { note: None },
+        Command::Receive { note: None, reductions: vec![] },
         &ctx,
     )
     .unwrap();

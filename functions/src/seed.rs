@@ -142,7 +142,11 @@ fn procedure_from_line(line: &str) -> Result<Procedure, String> {
                 required: i < 2,
             })
             .collect(),
-        fees: if fee > 0 { vec![Fee { name: "Lệ phí".into(), amount_vnd: fee }] } else { vec![] },
+        fees: if fee > 0 {
+            vec![Fee { name: "Lệ phí".into(), kind: FeeKind::Charge, amount_vnd: fee }]
+        } else {
+            vec![]
+        },
         processing_time,
         // Full online service earns a day off the longer working-day procedures.
         online_processing_time: (level == OnlineLevel::Full && unit == DurationUnit::WorkingDays && amount >= 5.0)

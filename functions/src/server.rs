@@ -125,6 +125,8 @@ pub struct Home {
     /// How long an officer's record is trusted before a token's powers are read again
     /// ([`Directory::TTL`]).
     pub officer_ttl: Duration,
+    /// What the handlers take as now: the system clock (tests move it).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Home {
@@ -162,6 +164,7 @@ impl Home {
             public_limits,
             trusted_proxies,
             officer_ttl: Directory::TTL,
+            clock: Arc::new(SystemClock),
         })
     }
 
@@ -169,7 +172,7 @@ impl Home {
         AppState {
             dossiers: self.store.dossiers.clone(),
             catalogue: self.store.catalogue.clone(),
-            clock: Arc::new(SystemClock),
+            clock: self.clock.clone(),
             auth: self.auth.clone(),
             officers: Directory::new(self.store.catalogue.clone(), self.officer_ttl),
             server_key: self.server_key.clone(),

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use motcua_domain::calendar::{vietnam, Timeliness};
-use motcua_domain::catalogue::{Agency, Channel, ComponentForm, Fee, OfficerRef};
+use motcua_domain::catalogue::{Agency, Channel, ComponentForm, OfficerRef};
 use motcua_domain::lifecycle::{
-    Action, Against, Applicant, Dossier, EventActor, HistoryEvent, Rating, ResultDelivery, ReturnMethod, RowKind,
-    Standing, Status, SubmittedDocument, TrackingRow,
+    fee_lines, total_due, Action, Against, Applicant, Dossier, EventActor, FeeLine, HistoryEvent, Rating,
+    ResultDelivery, ReturnMethod, RowKind, Standing, Status, SubmittedDocument, TrackingRow,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,6 +49,8 @@ pub struct DossierSummary {
     /// Early / on time / late once finished, within deadline / overdue while in hand, against
     /// `due_at`; none before reception and for refusals.
     pub standing: Option<Standing>,
+    /// While a supplement is awaited: when it is due (hạn bổ sung).
+    pub supplement_deadline: Option<DateTime<FixedOffset>>,
     pub finished_at: Option<DateTime<FixedOffset>>,
     pub returned_at: Option<DateTime<FixedOffset>>,
     /// The hash of the last history event, the head of the dossier's hash chain: keep it, and
@@ -72,6 +74,7 @@ impl DossierSummary {
             due_at: vn_opt(d.due_at),
             original_due_at: vn_opt(d.statutory_due_at()),
             standing: d.standing(now, Against::Current),
+            supplement_deadline: vn_opt(d.pause.as_ref().and_then(|p| p.deadline)),
             finished_at: vn_opt(d.finished_at),
             returned_at: vn_opt(d.returned_at),
             history_head: d.history_head.clone(),
@@ -203,6 +206,8 @@ pub struct EventView {
     pub assignee: Option<OfficerRef>,
     pub step_due_at: Option<DateTime<FixedOffset>>,
     pub due_at: Option<DateTime<FixedOffset>>,
+    /// A deadline the event set for the applicant: a supplement's.
+    pub deadline: Option<DateTime<FixedOffset>>,
 }
 
 impl EventView {
@@ -220,6 +225,7 @@ impl EventView {
             assignee: e.assignee.clone(),
             step_due_at: vn_opt(e.step_due_at),
             due_at: vn_opt(e.due_at),
+            deadline: vn_opt(e.deadline),
         }
     }
 }
@@ -356,7 +362,9 @@ pub struct Receipt {
     pub original_due_at: DateTime<FixedOffset>,
     /// Where to collect the result.
     pub collect_at: String,
-    pub fees: Vec<Fee>,
+    /// The fees and charges as they stood at reception, with any reduction recorded then.
+    pub fees: Vec<FeeLine>,
+    /// What is owed in all, after reductions.
     pub total_fee_vnd: u64,
     pub received_by: Option<OfficerRef>,
     /// The head of the history's hash chain when the receipt was printed.
@@ -373,6 +381,8 @@ impl Receipt {
     ) -> Option<Self> {
         let received_at = d.received_at?;
         let due_at = d.due_at?;
+        // Records kept before the fees were frozen read the catalogue.
+        let fees = d.terms.fees.clone().unwrap_or_else(|| fee_lines(&procedure.fees, &[]).unwrap_or_default());
         let received_by = events
             .iter()
             .find(|e| matches!(e.action, Action::Receive | Action::CounterReceive))
@@ -387,8 +397,11 @@ impl Receipt {
             procedure_name: d.terms.procedure_name.clone(),
             agency_code: agency.code.to_string(),
             agency_name: agency.name.clone(),
-            components: procedure
+            components: d
+                .terms
                 .components
+                .as_ref()
+                .unwrap_or(&procedure.components)
                 .iter()
                 .map(|c| ReceiptComponent {
                     name: c.name.clone(),
@@ -402,8 +415,8 @@ impl Receipt {
             due_at: vn(due_at),
             original_due_at: vn(d.statutory_due_at().unwrap_or(due_at)),
             collect_at: format!("Bộ phận Một cửa, {} – {}", agency.name, agency.address),
-            fees: procedure.fees.clone(),
-            total_fee_vnd: procedure.fees.iter().map(|f| f.amount_vnd).sum(),
+            total_fee_vnd: total_due(&fees),
+            fees,
             received_by,
             history_head: d.history_head.clone(),
         })

@@ -33,8 +33,17 @@ pub fn filed(code: DossierCode, applicant: Applicant, workflow: Vec<WorkflowStep
         allowances: Default::default(),
         postal_return: true,
         workflow,
+        components: None,
+        fees: None,
     };
     let agency = code.agency().clone();
-    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![], result_by: None };
+    let new = NewDossier {
+        channel: Channel::Online,
+        applicant,
+        documents: vec![],
+        result_by: None,
+        reductions: vec![],
+        incomplete: false,
+    };
     Dossier::filed(code, "2.000488".into(), agency, new, terms, at)
 }

@@ -121,6 +121,8 @@ pub fn plan(rng: &mut StdRng, province: &Province, p: &Procedure, filed: DateTim
             steps.push_back(step(When::Filed(after), "request-supplement", officer(&home.desk), missing.clone()));
             after += hours(rng, 20.0, 120.0);
             steps.push_back(step(When::Filed(after), "supplement", Who::Applicant, supplement.clone()));
+            after += hours(rng, 0.5, 4.0);
+            steps.push_back(step(When::Filed(after), "accept-supplement", officer(&home.desk), json!({})));
             after += hours(rng, 1.0, 8.0);
             life.supplemented = true;
         }
@@ -151,6 +153,13 @@ pub fn plan(rng: &mut StdRng, province: &Province, p: &Procedure, filed: DateTim
         // the supplement and its new due date.
         let away = hours(rng, 20.0, 120.0);
         steps.push_back(step(When::Received(finish * 0.5 / slices, away), "supplement", Who::Applicant, supplement));
+        let checked = away + hours(rng, 0.5, 4.0);
+        steps.push_back(step(
+            When::Received(finish * 0.5 / slices, checked),
+            "accept-supplement",
+            officer(&holder),
+            json!({}),
+        ));
         life.supplemented = true;
     }
     for (k, next) in p.workflow.iter().enumerate().skip(1) {
@@ -174,7 +183,7 @@ pub fn plan(rng: &mut StdRng, province: &Province, p: &Procedure, filed: DateTim
     };
     steps.push_back(step(When::Received(finish, returned), "return", officer(&home.desk), method));
     if rng.gen_bool(0.3) {
-        let rating = json!({"indicators": [2, 2, 2, 1, 2, 2, 2, 2, 2], "ease_of_use": 4, "verdict": "satisfied"});
+        let rating = json!({"desk_handling": 2, "disclosure": 2, "attitude": 2, "complaints": 1, "online_service": 2, "ease_of_use": "easy", "verdict": "satisfied"});
         steps.push_back(step(
             When::Received(finish, returned + hours(rng, 1.0, 48.0)),
             "rating",

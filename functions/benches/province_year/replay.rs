@@ -67,7 +67,7 @@ impl Worker {
                 life.code = v["code"].as_str().map(str::to_owned);
                 life.secret = v["lookup_secret"].as_str().map(str::to_owned);
             }
-            if matches!(step.action, "file-counter" | "receive" | "supplement") {
+            if matches!(step.action, "file-counter" | "receive" | "accept-supplement") {
                 if let Some(due) = due_of(&v) {
                     life.clock = Some((at, due));
                 }

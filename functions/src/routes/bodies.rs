@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::Officer;
-use motcua_domain::lifecycle::{Action, Command, Rating, ReturnMethod};
+use motcua_domain::lifecycle::{Action, Command, FeeReduction, RatingAnswers, ReturnMethod};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -30,6 +30,15 @@ pub type Build<B> = fn(B, Option<Officer>) -> ServiceResult<Command>;
 #[serde(deny_unknown_fields)]
 pub struct NoteRequest {
     pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiveRequest {
+    pub note: Option<String>,
+    /// Exemptions and reductions of the procedure's fees, each with its legal basis.
+    #[serde(default)]
+    pub fee_reductions: Vec<FeeReduction>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -93,13 +102,14 @@ pub struct WithdrawRequest {
 }
 
 impl ActionBody for NoteRequest {}
+impl ActionBody for ReceiveRequest {}
 impl ActionBody for ReasonRequest {}
 impl ActionBody for SupplementRequestBody {}
 impl ActionBody for SupplementRequest {}
 impl ActionBody for ExtendRequest {}
 impl ActionBody for ReturnRequest {}
 impl ActionBody for WithdrawRequest {}
-impl ActionBody for Rating {}
+impl ActionBody for RatingAnswers {}
 
 impl ActionBody for AssignRequest {
     fn officer_named(&self) -> Option<&str> {
@@ -134,8 +144,10 @@ pub fn route_of<const F: u8>(action: Action) -> Option<UtoipaMethodRouter<AppSta
         };
     }
     match action {
-        A::Submit | A::CounterReceive => None,
-        A::Receive => serve!(Receive, NoteRequest, |b, _| Ok(Command::Receive { note: b.note })),
+        A::Submit | A::CounterReceive | A::CounterFile => None,
+        A::Receive => serve!(Receive, ReceiveRequest, |b, _| {
+            Ok(Command::Receive { note: b.note, reductions: b.fee_reductions })
+        }),
         A::Refuse => serve!(Refuse, ReasonRequest, |b, _| Ok(Command::Refuse { reason: b.reason })),
         A::RequestSupplement => serve!(RequestSupplement, SupplementRequestBody, |b, _| {
             Ok(Command::RequestSupplement { reason: b.reason, missing: b.missing })
@@ -143,6 +155,15 @@ pub fn route_of<const F: u8>(action: Action) -> Option<UtoipaMethodRouter<AppSta
         A::Supplement => serve!(Supplement, SupplementRequest, |b, _| {
             Ok(Command::Supplement { documents: documents(b.documents), note: b.note })
         }),
+        A::CounterSupplement => serve!(CounterSupplement, SupplementRequest, |b, _| {
+            Ok(Command::CounterSupplement { documents: documents(b.documents), note: b.note })
+        }),
+        A::AcceptSupplement => {
+            serve!(AcceptSupplement, NoteRequest, |b, _| Ok(Command::AcceptSupplement { note: b.note }))
+        }
+        A::ReturnUnsupplemented => {
+            serve!(ReturnUnsupplemented, NoteRequest, |b, _| Ok(Command::ReturnUnsupplemented { note: b.note }))
+        }
         A::Assign => {
             serve!(Assign, AssignRequest, |b, o| Ok(Command::Assign { assignee: assignee(o)?, note: b.note }))
         }
@@ -156,7 +177,7 @@ pub fn route_of<const F: u8>(action: Action) -> Option<UtoipaMethodRouter<AppSta
             serve!(Return, ReturnRequest, |b, _| Ok(Command::Return { method: b.method, waybill: b.waybill }))
         }
         A::Withdraw => serve!(Withdraw, WithdrawRequest, |b, _| Ok(Command::Withdraw { reason: b.reason })),
-        A::Rate => serve!(Rate, Rating, |rating, _| Ok(Command::Rate { rating })),
+        A::Rate => serve!(Rate, RatingAnswers, |answers, _| Ok(Command::Rate { answers })),
     }
 }
 

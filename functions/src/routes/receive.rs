@@ -24,6 +24,7 @@ use crate::views::{Receipt, SubmissionView};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(counter_receive))
+        .routes(routes!(counter_file))
         .routes(routes!(receipt))
         .merge(super::actions::of::<{ Family::Receive as u8 }>())
 }
@@ -42,7 +43,37 @@ async fn counter_receive(
     headers: HeaderMap,
     body: RawJson<CounterRequest>,
 ) -> ApiResult<Response> {
-    let scope = format!("counter:{}", officer.id);
+    at_the_counter(state, officer, headers, body, false).await
+}
+
+/// Nhận hồ sơ chưa đầy đủ: a direct or postal filing the desk found incomplete is filed
+/// without a receipt (`submitted`), for the desk to answer at once with a supplement request
+/// (`request-supplement`) or a refusal (`refuse`).
+#[utoipa::path(post, path = "/v1/counter/incomplete-dossiers", tag = "receive",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header)),
+    request_body = CounterRequest,
+    responses((status = 201, body = SubmissionView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn counter_file(
+    State(state): State<AppState>,
+    CurrentOfficer(officer): CurrentOfficer,
+    headers: HeaderMap,
+    body: RawJson<CounterRequest>,
+) -> ApiResult<Response> {
+    at_the_counter(state, officer, headers, body, true).await
+}
+
+/// Files what the desk was handed: received at once, or `incomplete` and held without a receipt.
+async fn at_the_counter(
+    state: AppState,
+    officer: motcua_domain::catalogue::Officer,
+    headers: HeaderMap,
+    body: RawJson<CounterRequest>,
+    incomplete: bool,
+) -> ApiResult<Response> {
+    let scope = format!("{}:{}", if incomplete { "counter-incomplete" } else { "counter" }, officer.id);
     let key = IdempotencyKey::parse(scope, header(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
     let new = NewDossier {
@@ -50,6 +81,8 @@ async fn counter_receive(
         applicant: req.applicant.parse()?,
         documents: documents(req.documents),
         result_by: req.result_by,
+        reductions: req.fee_reductions,
+        incomplete,
     };
     Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Officer(&officer), key, None).await?))
 }

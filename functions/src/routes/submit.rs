@@ -49,6 +49,8 @@ async fn submit(
         applicant: req.applicant.parse()?,
         documents: documents(req.documents),
         result_by: req.result_by,
+        reductions: vec![],
+        incomplete: false,
     };
     let limit = guard::submission_use(&state, &client).await?;
     Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key, Some(limit)).await?))

@@ -3,7 +3,7 @@
 
 use motcua_domain::catalogue::{ApplicantKind, Channel};
 use motcua_domain::contact::{CitizenId, Email, PhoneNumber, TaxCode};
-use motcua_domain::lifecycle::{Applicant, ReturnMethod, SubmittedDocument};
+use motcua_domain::lifecycle::{Applicant, FeeReduction, ReturnMethod, SubmittedDocument};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -59,6 +59,9 @@ pub struct CounterRequest {
     /// As for an online filing.
     #[serde(default)]
     pub result_by: Option<ReturnMethod>,
+    /// Exemptions and reductions of the procedure's fees, each with its legal basis.
+    #[serde(default)]
+    pub fee_reductions: Vec<FeeReduction>,
 }
 
 fn blank_to_none(v: Option<String>) -> Option<String> {

@@ -29,7 +29,14 @@ pub fn dossier(code: DossierCode) -> Dossier {
         address: None,
         delegate_name: None,
     };
-    let new = NewDossier { channel: Channel::Online, applicant, documents: vec![], result_by: None };
+    let new = NewDossier {
+        channel: Channel::Online,
+        applicant,
+        documents: vec![],
+        result_by: None,
+        reductions: vec![],
+        incomplete: false,
+    };
     Dossier::filed(code, "2.000488".into(), agency(), new, terms(), Utc::now())
 }
 
@@ -42,6 +49,8 @@ fn terms() -> Terms {
         allowances: Default::default(),
         postal_return: false,
         workflow: vec![],
+        components: None,
+        fees: None,
     }
 }
 

@@ -17,7 +17,8 @@ fn due_key(d: &Dossier) -> String {
 
 /// The condition of open dossiers, for queues; the open-queue indexes (schema migration 3) are
 /// declared with exactly this text, which is what lets SQLite use them.
-pub(super) const OPEN_ONLY: &str = "status NOT IN ('refused', 'withdrawn', 'stopped', 'returned')";
+pub(super) const OPEN_ONLY: &str =
+    "status NOT IN ('refused', 'withdrawn', 'stopped', 'returned', 'returned_unsupplemented')";
 
 fn assignee(d: &Dossier) -> Option<String> {
     d.step.as_ref().and_then(|s| s.assignee.as_ref()).map(|a| a.id.to_string())

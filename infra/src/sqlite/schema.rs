@@ -65,6 +65,16 @@ DROP INDEX dossiers_assignee;
 -- (super::limits::PURGE_EXPIRED): an index keeps that a range search, not a scan of the table.
 CREATE INDEX limits_expiry ON limits(expires_at);
 "#,
+    r#"
+-- A dossier returned for want of a supplement is closed too: the open-queue indexes follow
+-- `super::dossiers::OPEN_ONLY` again, word for word.
+DROP INDEX dossiers_open_queue;
+DROP INDEX dossiers_open_assignee;
+CREATE INDEX dossiers_open_queue ON dossiers(handler, due_key, code)
+    WHERE status NOT IN ('refused', 'withdrawn', 'stopped', 'returned', 'returned_unsupplemented');
+CREATE INDEX dossiers_open_assignee ON dossiers(assignee, due_key, code)
+    WHERE status NOT IN ('refused', 'withdrawn', 'stopped', 'returned', 'returned_unsupplemented');
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

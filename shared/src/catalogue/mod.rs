@@ -9,6 +9,6 @@ pub use agency::{Agency, AgencyLevel, InvalidAgency};
 pub use holidays::{check_holidays, holiday_year, Holiday, InvalidHolidays};
 pub use officer::{InvalidOfficer, InvalidOfficerId, Officer, OfficerId, OfficerRef, Role};
 pub use procedure::{
-    is_procedure_code, Allowances, ApplicantKind, Channel, Component, ComponentForm, Fee, InvalidProcedure,
+    is_procedure_code, Allowances, ApplicantKind, Channel, Component, ComponentForm, Fee, FeeKind, InvalidProcedure,
     OnlineLevel, Procedure, SupplementRule, WorkflowStep,
 };

@@ -129,10 +129,24 @@ pub struct Component {
     pub required: bool,
 }
 
+/// Whether a sum is a fee for a service (phí) or a charge for the State's act (lệ phí): the
+/// Law on Fees and Charges 2015 keeps them apart, and so do receipts and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeKind {
+    /// Phí.
+    Fee,
+    /// Lệ phí (the default: most procedures' sums are charges).
+    #[default]
+    Charge,
+}
+
 /// A fee or charge (phí, lệ phí) in đồng.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Fee {
     pub name: String,
+    #[serde(default)]
+    pub kind: FeeKind,
     pub amount_vnd: u64,
 }
 

@@ -5,9 +5,11 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::Status;
+use super::{Rating, Status};
 use crate::calendar::{ProcessingTime, Remaining};
-use crate::catalogue::{Allowances, ApplicantKind, Channel, OfficerRef, Procedure, SupplementRule, WorkflowStep};
+use crate::catalogue::{
+    Allowances, ApplicantKind, Channel, Component, OfficerRef, Procedure, SupplementRule, WorkflowStep,
+};
 use crate::codes::{AgencyCode, DossierCode};
 use crate::contact::{CitizenId, Email, PhoneNumber, TaxCode};
 
@@ -54,11 +56,20 @@ pub struct Terms {
     pub allowances: Allowances,
     pub postal_return: bool,
     pub workflow: Vec<WorkflowStep>,
+    /// The components asked for, as listed then (absent in records kept before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<Vec<Component>>,
+    /// What the dossier owes, line by line, with any reduction the desk recorded (absent in
+    /// records kept before: those read the catalogue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fees: Option<Vec<super::FeeLine>>,
 }
 
 impl Terms {
     pub fn of(procedure: &Procedure, channel: Channel) -> Self {
         Self {
+            components: Some(procedure.components.clone()),
+            fees: Some(super::fees::listed(&procedure.fees)),
             procedure_name: procedure.name.clone(),
             processing_time: procedure.processing_time_for(channel),
             cutoff: procedure.cutoff,
@@ -98,6 +109,17 @@ pub struct Pause {
     /// When the supplement is due (hạn bổ sung); none for pauses recorded before deadlines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<DateTime<Utc>>,
+    /// When documents were last brought (online or at the desk), waiting to be accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplied_at: Option<DateTime<Utc>>,
+}
+
+/// A workflow step as it finished: its agency and whether it kept its due date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinishedStep {
+    pub index: usize,
+    pub agency: AgencyCode,
+    pub timeliness: crate::calendar::Timeliness,
 }
 
 /// How the result reached the applicant.
@@ -116,36 +138,6 @@ pub enum ReturnMethod {
 pub struct ResultDelivery {
     pub method: ReturnMethod,
     pub waybill: Option<String>,
-}
-
-/// Overall verdict of a rating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Rất hài lòng.
-    VerySatisfied,
-    /// Hài lòng.
-    Satisfied,
-    /// Không hài lòng.
-    Unsatisfied,
-}
-
-/// The applicant's rating: the nine official indicators scored 2/1/0, ease of use, a verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Rating {
-    /// Nine scores in the official order, each 0, 1 or 2.
-    pub indicators: Vec<u8>,
-    /// Ease of use, 1 (hard) to 5 (easy).
-    pub ease_of_use: Option<u8>,
-    pub verdict: Verdict,
-    pub comment: Option<String>,
-}
-
-impl Rating {
-    pub fn total(&self) -> u32 {
-        self.indicators.iter().map(|&s| u32::from(s)).sum()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,6 +170,9 @@ pub struct Dossier {
     pub step: Option<StepProgress>,
     pub pause: Option<Pause>,
     pub supplement_requests: u32,
+    /// Of those, the requests made after reception (one stage; before reception is the other).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub processing_supplement_requests: u32,
     /// Extensions granted so far (stored as `extended`, once a flag: `true` reads as 1).
     #[serde(rename = "extended", deserialize_with = "count_or_flag")]
     pub extensions: u32,
@@ -185,6 +180,13 @@ pub struct Dossier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_by: Option<ReturnMethod>,
     pub result: Option<ResultDelivery>,
+    /// Workflow steps finished so far, with their agency and timeliness (for the rating's
+    /// time-per-agency indicator and the per-agency reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finished_steps: Vec<FinishedStep>,
+    /// Agencies that asked the applicant for something (supplements), besides the desk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asking_agencies: Vec<AgencyCode>,
     pub rating: Option<Rating>,
     /// Number of history events so far; the next event's sequence number.
     pub events: u32,
@@ -223,9 +225,12 @@ impl Dossier {
             step: None,
             pause: None,
             supplement_requests: 0,
+            processing_supplement_requests: 0,
             extensions: 0,
             result_by: new.result_by,
             result: None,
+            finished_steps: vec![],
+            asking_agencies: vec![],
             rating: None,
             events: 1,
             history_head: String::new(),
@@ -256,6 +261,10 @@ impl Dossier {
     pub fn step_agency(&self, index: usize) -> &AgencyCode {
         self.terms.workflow.get(index).and_then(|s| s.agency.as_ref()).unwrap_or(&self.agency_code)
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A count that older records kept as a yes/no flag.

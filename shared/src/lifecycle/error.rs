@@ -21,8 +21,18 @@ pub enum LifecycleError {
     ReasonRequired,
     #[error("phải liệt kê đầy đủ giấy tờ cần bổ sung / list everything that is missing")]
     MissingListRequired,
-    #[error("chỉ được yêu cầu bổ sung một lần / a supplement may be requested only once")]
+    #[error("đã yêu cầu bổ sung ở giai đoạn này / a supplement was already requested at this stage (reception or processing)")]
     SupplementAlreadyRequested,
+    #[error("chưa hết hạn bổ sung (đến {deadline}) / the supplement is due until {deadline}")]
+    SupplementStillDue { deadline: chrono::DateTime<chrono::Utc> },
+    #[error("hồ sơ bổ sung đang chờ kiểm tra / supplementary documents are waiting to be checked")]
+    SupplementPending,
+    #[error("chưa có hồ sơ bổ sung để tiếp nhận / nothing has been supplemented yet")]
+    NothingSupplied,
+    #[error("hồ sơ đã được tiếp nhận: trả lại do không bổ sung thay vì từ chối / the dossier was received: return it for want of the supplement instead of refusing it")]
+    AlreadyReceived,
+    #[error("hồ sơ chưa được tiếp nhận: từ chối tiếp nhận thay vì trả lại / the dossier was never received: refuse it instead")]
+    NeverReceived,
     #[error("chưa có tài liệu bổ sung / no supplementary documents were given")]
     DocumentsRequired,
     #[error("cán bộ được giao không phù hợp với bước xử lý / the assignee cannot hold this step (agency or role)")]
@@ -47,6 +57,10 @@ pub enum LifecycleError {
     OnlineResultNotOffered,
     #[error("hồ sơ đã được đánh giá / the dossier has already been rated")]
     AlreadyRated,
+    #[error("phí không có trong thủ tục / the procedure lists no fee named {0}")]
+    UnknownFee(String),
+    #[error("miễn, giảm phí không hợp lệ / invalid fee reduction: {0}")]
+    InvalidReduction(&'static str),
     #[error("đánh giá không hợp lệ / invalid rating: {0}")]
     InvalidRating(&'static str),
     #[error("thủ tục không nhận hồ sơ qua kênh này / this procedure does not accept dossiers through this channel")]

@@ -5,6 +5,8 @@ mod decide;
 mod dossier;
 mod error;
 mod event;
+mod fees;
+mod rating;
 mod standing;
 mod status;
 pub mod surface;
@@ -14,10 +16,12 @@ mod tracking;
 pub use crate::notify::NoticeKind;
 pub use decide::{authorise, decide, open, Actor, Context, NewDossier, Transition};
 pub use dossier::{
-    Applicant, Dossier, Pause, Rating, ResultDelivery, ReturnMethod, StepProgress, SubmittedDocument, Terms, Verdict,
+    Applicant, Dossier, FinishedStep, Pause, ResultDelivery, ReturnMethod, StepProgress, SubmittedDocument, Terms,
 };
 pub use error::LifecycleError;
 pub use event::{EventActor, HistoryEvent};
+pub use fees::{fee_lines, total_due, FeeLine, FeeReduction};
+pub use rating::{EaseOfUse, Rating, RatingAnswers, Verdict, INDICATORS, MEASURED};
 pub use standing::{Against, Standing};
 pub use status::Status;
 pub use surface::{Body, Family, Surface};

@@ -2,7 +2,7 @@
 //! views and reports share. A finished dossier is early, on time or late by the date it was
 //! finished against the due date; one still in an agency's hands is within deadline while
 //! its due date has not passed (a dossier waiting for a supplement always is), else overdue.
-//! A withdrawn dossier counts as on time. Statistics classify against the statutory
+//! A withdrawn dossier, and one returned for want of a supplement, count as on time. Statistics classify against the statutory
 //! appointment, so a dossier that needed an apology counts as late; the applicant's view
 //! classifies against the appointment they hold now.
 
@@ -58,7 +58,7 @@ impl Dossier {
         let date = |t: DateTime<Utc>| vietnam::to_local(t).date();
         match self.status {
             Status::Submitted | Status::Refused => None,
-            Status::Withdrawn => Some(Standing::OnTime),
+            Status::Withdrawn | Status::ReturnedUnsupplemented => Some(Standing::OnTime),
             Status::AwaitingSupplement => Some(Standing::WithinDeadline),
             s if s.is_in_hand() => {
                 Some(if date(at) <= date(due) { Standing::WithinDeadline } else { Standing::Overdue })

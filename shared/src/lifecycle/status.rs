@@ -26,10 +26,13 @@ pub enum Status {
     Resolved,
     /// 10 Đã trả kết quả.
     Returned,
+    /// 8 (Dừng xử lý) for the national portal: trả lại hồ sơ do không bổ sung, a received
+    /// dossier whose requested supplement never came by its deadline.
+    ReturnedUnsupplemented,
 }
 
 impl Status {
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 11] = [
         Status::Submitted,
         Status::Received,
         Status::Refused,
@@ -40,9 +43,11 @@ impl Status {
         Status::Stopped,
         Status::Resolved,
         Status::Returned,
+        Status::ReturnedUnsupplemented,
     ];
 
-    /// The DVCQG status code, 1–10.
+    /// The DVCQG status code, 1–10. The portal has no code for a dossier returned for want of
+    /// a supplement: it is 8, processing stopped without a result (docs/lifecycle.md).
     pub fn dvcqg_code(self) -> u8 {
         match self {
             Status::Submitted => 1,
@@ -55,6 +60,7 @@ impl Status {
             Status::Stopped => 8,
             Status::Resolved => 9,
             Status::Returned => 10,
+            Status::ReturnedUnsupplemented => 8,
         }
     }
 
@@ -70,6 +76,7 @@ impl Status {
             Status::Stopped => "stopped",
             Status::Resolved => "resolved",
             Status::Returned => "returned",
+            Status::ReturnedUnsupplemented => "returned_unsupplemented",
         }
     }
 
@@ -89,6 +96,7 @@ impl Status {
             Status::Stopped => "Dừng xử lý",
             Status::Resolved => "Đã xử lý xong",
             Status::Returned => "Đã trả kết quả",
+            Status::ReturnedUnsupplemented => "Trả lại do không bổ sung hồ sơ",
         }
     }
 
@@ -104,14 +112,25 @@ impl Status {
 
     /// No processing happens any more (the dossier may still be rated).
     pub fn is_finished(self) -> bool {
-        matches!(self, Status::Refused | Status::Withdrawn | Status::Stopped | Status::Resolved | Status::Returned)
+        matches!(
+            self,
+            Status::Refused
+                | Status::Withdrawn
+                | Status::Stopped
+                | Status::Resolved
+                | Status::Returned
+                | Status::ReturnedUnsupplemented
+        )
     }
 
     /// Nothing is left for any officer to do: the dossier leaves the work queues (it can still
     /// be listed by its status, and the applicant may still rate it). A resolved dossier is not
     /// closed: its result still waits at the desk.
     pub fn is_closed(self) -> bool {
-        matches!(self, Status::Refused | Status::Withdrawn | Status::Stopped | Status::Returned)
+        matches!(
+            self,
+            Status::Refused | Status::Withdrawn | Status::Stopped | Status::Returned | Status::ReturnedUnsupplemented
+        )
     }
 }
 
@@ -122,7 +141,8 @@ mod tests {
     #[test]
     fn codes_are_one_to_ten_and_names_round_trip() {
         let codes: Vec<u8> = Status::ALL.iter().map(|s| s.dvcqg_code()).collect();
-        assert_eq!(codes, (1..=10).collect::<Vec<_>>());
+        assert_eq!(codes[..10], (1..=10).collect::<Vec<_>>());
+        assert_eq!(Status::ReturnedUnsupplemented.dvcqg_code(), Status::Stopped.dvcqg_code());
         for s in Status::ALL {
             assert_eq!(Status::parse(s.as_str()), Some(s));
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
@@ -145,7 +165,8 @@ mod tests {
                 Status::Withdrawn,
                 Status::Stopped,
                 Status::Resolved,
-                Status::Returned
+                Status::Returned,
+                Status::ReturnedUnsupplemented
             ]
         );
     }

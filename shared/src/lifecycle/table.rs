@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::surface::{Body, Family, Surface};
-use super::{NoticeKind, Rating, ReturnMethod, Status, SubmittedDocument};
+use super::{FeeReduction, NoticeKind, RatingAnswers, ReturnMethod, Status, SubmittedDocument};
 use crate::catalogue::{Officer, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -18,6 +18,9 @@ pub enum Action {
     Submit,
     /// Tiếp nhận trực tiếp / bưu chính tại Bộ phận Một cửa.
     CounterReceive,
+    /// Nhận hồ sơ chưa đầy đủ tại quầy: a direct or postal filing the desk found incomplete,
+    /// filed without a receipt, to be answered with a supplement request or a refusal.
+    CounterFile,
     /// Tiếp nhận hồ sơ trực tuyến.
     Receive,
     /// Từ chối tiếp nhận.
@@ -26,6 +29,13 @@ pub enum Action {
     RequestSupplement,
     /// Công dân bổ sung hồ sơ.
     Supplement,
+    /// Bộ phận Một cửa ghi nhận hồ sơ bổ sung nộp trực tiếp.
+    CounterSupplement,
+    /// Tiếp nhận hồ sơ bổ sung: the desk or the step holder checks the supplement against the
+    /// list asked for and accepts it; the clock restarts.
+    AcceptSupplement,
+    /// Trả lại hồ sơ do không bổ sung (a received dossier, after the supplement's deadline).
+    ReturnUnsupplemented,
     /// Phân công.
     Assign,
     /// Chuyển bước.
@@ -47,13 +57,17 @@ pub enum Action {
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 18] = [
         Action::Submit,
         Action::CounterReceive,
+        Action::CounterFile,
         Action::Receive,
         Action::Refuse,
         Action::RequestSupplement,
         Action::Supplement,
+        Action::CounterSupplement,
+        Action::AcceptSupplement,
+        Action::ReturnUnsupplemented,
         Action::Assign,
         Action::Forward,
         Action::Approve,
@@ -68,10 +82,14 @@ impl Action {
         match self {
             Action::Submit => "submit",
             Action::CounterReceive => "counter_receive",
+            Action::CounterFile => "counter_file",
             Action::Receive => "receive",
             Action::Refuse => "refuse",
             Action::RequestSupplement => "request_supplement",
             Action::Supplement => "supplement",
+            Action::CounterSupplement => "counter_supplement",
+            Action::AcceptSupplement => "accept_supplement",
+            Action::ReturnUnsupplemented => "return_unsupplemented",
             Action::Assign => "assign",
             Action::Forward => "forward",
             Action::Approve => "approve",
@@ -89,6 +107,8 @@ impl Action {
 pub enum Command {
     Receive {
         note: Option<String>,
+        /// Exemptions and reductions of the procedure's fees the desk records.
+        reductions: Vec<FeeReduction>,
     },
     Refuse {
         reason: String,
@@ -99,6 +119,16 @@ pub enum Command {
     },
     Supplement {
         documents: Vec<SubmittedDocument>,
+        note: Option<String>,
+    },
+    CounterSupplement {
+        documents: Vec<SubmittedDocument>,
+        note: Option<String>,
+    },
+    AcceptSupplement {
+        note: Option<String>,
+    },
+    ReturnUnsupplemented {
         note: Option<String>,
     },
     /// `assignee` has been looked up by the caller; the table checks they fit the step.
@@ -128,7 +158,7 @@ pub enum Command {
         reason: Option<String>,
     },
     Rate {
-        rating: Rating,
+        answers: RatingAnswers,
     },
 }
 
@@ -139,6 +169,9 @@ impl Command {
             Command::Refuse { .. } => Action::Refuse,
             Command::RequestSupplement { .. } => Action::RequestSupplement,
             Command::Supplement { .. } => Action::Supplement,
+            Command::CounterSupplement { .. } => Action::CounterSupplement,
+            Command::AcceptSupplement { .. } => Action::AcceptSupplement,
+            Command::ReturnUnsupplemented { .. } => Action::ReturnUnsupplemented,
             Command::Assign { .. } => Action::Assign,
             Command::Forward { .. } => Action::Forward,
             Command::Approve { .. } => Action::Approve,
@@ -210,6 +243,7 @@ pub const TRANSITIONS: &[Rule] = &[
         to: To::Status(Received),
         notice: Some(NoticeKind::Received),
     },
+    Rule { action: Action::CounterFile, from: From::New, by: RECEPTION, to: To::Status(Submitted), notice: None },
     Rule {
         action: Action::Receive,
         from: From::In(&[Submitted]),
@@ -242,8 +276,29 @@ pub const TRANSITIONS: &[Rule] = &[
         action: Action::Supplement,
         from: From::In(&[AwaitingSupplement]),
         by: &[By::Applicant],
+        to: To::Unchanged,
+        notice: None,
+    },
+    Rule {
+        action: Action::CounterSupplement,
+        from: From::In(&[AwaitingSupplement]),
+        by: RECEPTION,
+        to: To::Unchanged,
+        notice: None,
+    },
+    Rule {
+        action: Action::AcceptSupplement,
+        from: From::In(&[AwaitingSupplement]),
+        by: &[By::AgencyRole(Role::Reception), By::StepHolder],
         to: To::Resume,
         notice: Some(NoticeKind::SupplementReceived),
+    },
+    Rule {
+        action: Action::ReturnUnsupplemented,
+        from: From::In(&[AwaitingSupplement]),
+        by: RECEPTION,
+        to: To::Status(ReturnedUnsupplemented),
+        notice: Some(NoticeKind::ReturnedUnsupplemented),
     },
     Rule {
         action: Action::Assign,
@@ -294,13 +349,7 @@ pub const TRANSITIONS: &[Rule] = &[
         to: To::Status(Withdrawn),
         notice: Some(NoticeKind::Withdrawn),
     },
-    Rule {
-        action: Action::Rate,
-        from: From::In(&[Resolved, Returned]),
-        by: &[By::Applicant],
-        to: To::Unchanged,
-        notice: None,
-    },
+    Rule { action: Action::Rate, from: From::In(&[Returned]), by: &[By::Applicant], to: To::Unchanged, notice: None },
 ];
 
 impl Action {
@@ -326,6 +375,14 @@ impl Action {
                 F::Receive,
                 Required,
                 "Tiếp nhận trực tiếp hoặc qua bưu chính: received at once, receipt returned.",
+                false,
+            ),
+            Action::CounterFile => s(
+                "/v1/counter/incomplete-dossiers",
+                "counter_file",
+                F::Receive,
+                Required,
+                "Nhận hồ sơ chưa đầy đủ: a direct or postal filing filed without a receipt, for a supplement request or a refusal.",
                 false,
             ),
             Action::Receive => s(
@@ -357,8 +414,32 @@ impl Action {
                 "supplement",
                 F::Submit,
                 Required,
-                "Bổ sung hồ sơ: the applicant adds the requested documents; the clock restarts.",
+                "Bổ sung hồ sơ: the applicant adds the requested documents, for the desk to check.",
                 false,
+            ),
+            Action::CounterSupplement => s(
+                "/v1/dossiers/{code}/counter-supplement",
+                "counter_supplement",
+                F::Receive,
+                Required,
+                "Nhận bổ sung tại quầy: the desk records documents the applicant brought.",
+                false,
+            ),
+            Action::AcceptSupplement => s(
+                "/v1/dossiers/{code}/accept-supplement",
+                "accept_supplement",
+                F::Receive,
+                Optional,
+                "Tiếp nhận bổ sung: the supplement matches the list asked for; the clock restarts.",
+                false,
+            ),
+            Action::ReturnUnsupplemented => s(
+                "/v1/dossiers/{code}/return-unsupplemented",
+                "return_unsupplemented",
+                F::Receive,
+                Optional,
+                "Trả lại hồ sơ do không bổ sung: a received dossier whose supplement's deadline passed.",
+                true,
             ),
             Action::Assign => s(
                 "/v1/dossiers/{code}/assign",
@@ -416,7 +497,7 @@ impl Action {
                 "rate",
                 F::Rate,
                 Required,
-                "Đánh giá mức độ hài lòng: nine indicators scored 2/1/0, ease of use and a verdict.",
+                "Đánh giá mức độ hài lòng, after the result is handed over: five answers scored 2/1/0 (the system scores the other four indicators), ease of use and a verdict.",
                 false,
             ),
         }

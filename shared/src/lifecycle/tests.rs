@@ -91,6 +91,20 @@ impl World {
     }
 }
 
+/// The applicant's answers, all scored `score`.
+fn answers(score: u8) -> RatingAnswers {
+    RatingAnswers {
+        desk_handling: score,
+        disclosure: score,
+        attitude: score,
+        complaints: score,
+        online_service: score,
+        ease_of_use: Some(EaseOfUse::Easy),
+        verdict: Verdict::VerySatisfied,
+        comment: None,
+    }
+}
+
 fn filing(channel: Channel) -> NewDossier {
     NewDossier {
         channel,
@@ -110,6 +124,8 @@ fn filing(channel: Channel) -> NewDossier {
             reference: None,
         }],
         result_by: None,
+        reductions: vec![],
+        incomplete: false,
     }
 }
 
@@ -132,7 +148,9 @@ fn happy_path_from_online_submission_to_rating() {
     assert_eq!(d.status, Status::Submitted);
     assert_eq!(d.due_at, None);
 
-    let t = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap();
+    let t = w
+        .act(&d, Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, vn(2026, 3, 2, 9, 0))
+        .unwrap();
     assert_eq!(t.dossier.status, Status::Received);
     assert_eq!(t.dossier.due_at, Some(vn(2026, 3, 5, 9, 0)), "3 working days from Monday 09:00");
     assert_eq!(t.notice, Some(NoticeKind::Received));
@@ -180,12 +198,11 @@ fn happy_path_from_online_submission_to_rating() {
     assert_eq!(t.dossier.status, Status::Returned);
     let d = t.dossier;
 
-    let rating =
-        Rating { indicators: vec![2; 9], ease_of_use: Some(5), verdict: Verdict::VerySatisfied, comment: None };
-    let t = w.act(&d, Actor::Applicant, Command::Rate { rating: rating.clone() }, vn(2026, 3, 4, 8, 0)).unwrap();
+    let answers = answers(2);
+    let t = w.act(&d, Actor::Applicant, Command::Rate { answers: answers.clone() }, vn(2026, 3, 4, 8, 0)).unwrap();
     assert_eq!(t.dossier.rating.as_ref().unwrap().total(), 18);
     assert_eq!(
-        w.act(&t.dossier, Actor::Applicant, Command::Rate { rating }, vn(2026, 3, 4, 8, 0)).unwrap_err(),
+        w.act(&t.dossier, Actor::Applicant, Command::Rate { answers }, vn(2026, 3, 4, 8, 0)).unwrap_err(),
         LifecycleError::AlreadyRated
     );
 }
@@ -196,7 +213,7 @@ fn actors_outside_the_table_are_refused_with_a_reason() {
     let d = w.submit(vn(2026, 3, 2, 8, 0));
     let mut stranger = w.desk.clone();
     stranger.agency = AgencyCode::parse("000.00.05.H56").unwrap();
-    let receive = || Command::Receive { note: None };
+    let receive = || Command::Receive { note: None, reductions: vec![] };
     assert_eq!(
         w.act(&d, Actor::Officer(&stranger), receive(), vn(2026, 3, 2, 9, 0)).unwrap_err(),
         LifecycleError::OtherAgency
@@ -229,7 +246,10 @@ fn actors_outside_the_table_are_refused_with_a_reason() {
 fn supplement_cycle(rule: SupplementRule) -> Dossier {
     let w = World::new(rule);
     let d = w.submit(vn(2026, 3, 2, 8, 0));
-    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
+    let d = w
+        .act(&d, Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, vn(2026, 3, 2, 9, 0))
+        .unwrap()
+        .dossier;
     let d = w
         .act(
             &d,
@@ -254,13 +274,19 @@ fn supplement_cycle(rule: SupplementRule) -> Dossier {
         LifecycleError::DocumentsRequired
     );
     let t = w
-        .act(&d, Actor::Applicant, Command::Supplement { documents: docs, note: None }, vn(2026, 3, 9, 14, 0))
+        .act(&d, Actor::Applicant, Command::Supplement { documents: docs, note: None }, vn(2026, 3, 9, 13, 0))
         .unwrap();
+    assert_eq!((t.dossier.status, t.notice), (Status::AwaitingSupplement, None), "brought, not yet checked");
+    let accept = Command::AcceptSupplement { note: None };
+    let other = w.act(&t.dossier, Actor::Officer(&w.other_specialist), accept.clone(), vn(2026, 3, 9, 14, 0));
+    assert_eq!(other.unwrap_err(), LifecycleError::NotAssignee, "the desk or the step's holder checks it");
+    let t = w.act(&t.dossier, Actor::Officer(&w.specialist), accept, vn(2026, 3, 9, 14, 0)).unwrap();
+    assert_eq!(t.notice, Some(NoticeKind::SupplementReceived));
     assert_eq!(t.dossier.status, Status::Processing, "back to where it was");
     assert_eq!(t.dossier.documents.len(), 2);
     assert_eq!(t.dossier.step.as_ref().unwrap().assignee.as_ref().unwrap().id, w.specialist.id);
     let again = w.act(&t.dossier, Actor::Officer(&w.specialist), ask, vn(2026, 3, 10, 9, 0)).unwrap_err();
-    assert_eq!(again, LifecycleError::SupplementAlreadyRequested);
+    assert_eq!(again, LifecycleError::SupplementAlreadyRequested, "one request while processing");
     t.dossier
 }
 
@@ -281,7 +307,10 @@ fn supplement_can_resume_the_paused_clock() {
 fn extension_is_allowed_once_and_only_before_the_due_date() {
     let w = World::new(SupplementRule::Recompute);
     let d = w.submit(vn(2026, 3, 2, 8, 0));
-    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
+    let d = w
+        .act(&d, Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, vn(2026, 3, 2, 9, 0))
+        .unwrap()
+        .dossier;
     let extend = |to| Command::Extend { reason: "Cần xác minh thêm".into(), new_due_at: to };
     assert_eq!(
         w.act(&d, Actor::Officer(&w.leader), extend(vn(2026, 3, 4, 9, 0)), vn(2026, 3, 3, 9, 0)).unwrap_err(),
@@ -332,7 +361,10 @@ fn withdrawal_and_stop_finish_the_dossier() {
     let t = w.act(&d, Actor::Applicant, Command::Withdraw { reason: None }, vn(2026, 3, 2, 9, 0)).unwrap();
     assert_eq!(t.dossier.status, Status::Withdrawn);
     assert!(t.dossier.finished_at.is_some());
-    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
+    let d = w
+        .act(&d, Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, vn(2026, 3, 2, 9, 0))
+        .unwrap()
+        .dossier;
     let stop = Command::Stop { reason: "Quyết định dừng".into() };
     assert!(w.act(&d, Actor::Officer(&w.desk), stop.clone(), vn(2026, 3, 2, 10, 0)).is_err());
     assert_eq!(
@@ -348,7 +380,7 @@ fn tracking_card_has_a_row_per_hand_over() {
     let mut events = vec![];
     let mut d = d0;
     let steps: Vec<(Actor<'_>, Command, DateTime<Utc>)> = vec![
-        (Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)),
+        (Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, vn(2026, 3, 2, 9, 0)),
         (
             Actor::Officer(&w.leader),
             Command::Assign { assignee: w.specialist.clone(), note: None },
@@ -377,6 +409,8 @@ fn tracking_card_has_a_row_per_hand_over() {
 }
 
 mod deadlines;
+mod rating;
+mod supplements;
 
 mod random_walks {
     //! Random sequences of actions by random actors: whatever is accepted is a move of the
@@ -389,8 +423,8 @@ mod random_walks {
     fn command(kind: u8, w: &World, now: DateTime<Utc>) -> Command {
         let docs =
             vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "b.pdf".into(), reference: None }];
-        match kind % 14 {
-            0 => Command::Receive { note: None },
+        match kind % 17 {
+            0 => Command::Receive { note: None, reductions: vec![] },
             1 => Command::Refuse { reason: "Sai thẩm quyền".into() },
             2 => Command::RequestSupplement { reason: "Thiếu".into(), missing: vec!["Tờ khai".into()] },
             3 => Command::Supplement { documents: docs, note: None },
@@ -403,26 +437,23 @@ mod random_walks {
             10 => Command::Extend { reason: "Trễ".into(), new_due_at: now + chrono::Duration::days(30) },
             11 => Command::Return { method: ReturnMethod::Counter, waybill: None },
             12 => Command::Withdraw { reason: None },
-            _ => Command::Rate {
-                rating: Rating {
-                    indicators: vec![1; 9],
-                    ease_of_use: None,
-                    verdict: Verdict::Satisfied,
-                    comment: None,
-                },
-            },
+            13 => Command::CounterSupplement { documents: docs, note: None },
+            14 => Command::AcceptSupplement { note: None },
+            15 => Command::ReturnUnsupplemented { note: None },
+            _ => Command::Rate { answers: answers(1) },
         }
     }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
         #[test]
-        fn every_accepted_move_is_in_the_table(moves in prop::collection::vec((0u8..6, 0u8..14), 1..40)) {
+        fn every_accepted_move_is_in_the_table(moves in prop::collection::vec((0u8..6, 0u8..17), 1..40)) {
             let w = World::new(SupplementRule::Resume);
             let mut now = vn(2026, 3, 2, 8, 0);
             let mut d = w.submit(now);
             for (who, kind) in moves {
-                now += chrono::Duration::minutes(97);
+                // Now and then a month passes, so supplements' deadlines lapse.
+                now += if kind == 15 { chrono::Duration::days(31) } else { chrono::Duration::minutes(97) };
                 let actor = match who {
                     0 => Actor::Applicant,
                     1 => Actor::Officer(&w.desk),
@@ -456,6 +487,10 @@ mod random_walks {
                             prop_assert!(t.dossier.finished_at.is_some());
                         }
                         prop_assert_eq!(t.dossier.pause.is_some(), t.dossier.status == Status::AwaitingSupplement);
+                        if let (Some(step), Some(due)) = (&t.dossier.step, t.dossier.due_at) {
+                            prop_assert!(step.due_at <= due, "a step is never due after its dossier");
+                        }
+                        prop_assert!(t.dossier.statutory_due_at() <= t.dossier.due_at);
                         d = t.dossier;
                     }
                 }
@@ -493,7 +528,10 @@ fn an_inter_agency_step_runs_on_its_own_agency_hours() {
     // Five working days: received Monday 09:00, due the next Monday 09:00.
     w.procedure.processing_time = ProcessingTime::new(5.0, DurationUnit::WorkingDays).unwrap();
     let d = w.submit(vn(2026, 3, 2, 8, 0));
-    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap().dossier;
+    let d = w
+        .act(&d, Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, vn(2026, 3, 2, 9, 0))
+        .unwrap()
+        .dossier;
     assert_eq!(d.due_at, Some(vn(2026, 3, 9, 9, 0)));
     let d = w
         .act(
@@ -530,7 +568,7 @@ fn the_history_is_a_hash_chain_that_shows_any_edit() {
     let mut events = vec![opened.event];
     assert_eq!(events[0].prev_hash, chain::GENESIS);
     let steps: Vec<(Actor<'_>, Command)> = vec![
-        (Actor::Officer(&w.desk), Command::Receive { note: None }),
+        (Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }),
         (Actor::Officer(&w.leader), Command::Assign { assignee: w.specialist.clone(), note: None }),
         (Actor::Officer(&w.specialist), Command::Forward { assignee: Some(w.leader.clone()), note: None }),
     ];

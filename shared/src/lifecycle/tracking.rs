@@ -1,7 +1,8 @@
 //! The tracking card (Phiếu kiểm soát quá trình giải quyết hồ sơ), derived from history: one row
 //! per hand-over with agency, given and taken times, giver and taker, step due and timeliness,
-//! and a row for each supplement request going out (due at its deadline) and each supplement
-//! coming back; the step's row then shows its due time after the pause.
+//! and a row for each supplement request going out (due at its deadline, finished when the
+//! documents come back) and each supplement brought (taken when the desk or the step holder
+//! accepts it); the step's row then shows its due time after the pause.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -67,8 +68,10 @@ fn finish(row: &mut TrackingRow, at: DateTime<Utc>, by: Option<OfficerRef>) {
 /// Builds the card from the dossier's events in order.
 pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<TrackingRow> {
     let mut rows: Vec<TrackingRow> = Vec::new();
-    // The rows of the step in hand and of the open supplement request.
-    let (mut step, mut request): (Option<usize>, Option<usize>) = (None, None);
+    // The rows of the step in hand, of the open supplement request and of a supplement brought
+    // but not yet accepted.
+    let (mut step, mut request, mut brought): (Option<usize>, Option<usize>, Option<usize>) = (None, None, None);
+    let agency_of = |e: &HistoryEvent| e.acting_agency().cloned().unwrap_or_else(|| dossier.agency_code.clone());
     let row =
         |kind: RowKind, index: usize, name: String, agency: crate::codes::AgencyCode, e: &HistoryEvent| TrackingRow {
             kind,
@@ -93,28 +96,32 @@ pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<Tracking
                     r.taken_by = e.assignee.clone();
                 }
             }
-            Action::Approve | Action::Refuse | Action::Stop | Action::Withdraw => {
-                for i in [step, request].into_iter().flatten() {
+            Action::Approve | Action::Refuse | Action::Stop | Action::Withdraw | Action::ReturnUnsupplemented => {
+                for i in [step, request, brought].into_iter().flatten() {
                     finish(&mut rows[i], e.at, by.clone());
                 }
             }
             Action::RequestSupplement => {
-                let agency = e.acting_agency().cloned().unwrap_or_else(|| dossier.agency_code.clone());
-                let mut r = row(RowKind::SupplementRequested, index, "Yêu cầu bổ sung hồ sơ".into(), agency, e);
+                let mut r = row(RowKind::SupplementRequested, index, "Yêu cầu bổ sung hồ sơ".into(), agency_of(e), e);
                 r.due_at = e.deadline;
                 request = Some(rows.len());
                 rows.push(r);
             }
-            Action::Supplement => {
+            Action::Supplement | Action::CounterSupplement => {
                 if let Some(i) = request.take() {
                     rows[i].taken_at = Some(e.at);
                     rows[i].finished_at = Some(e.at);
                     rows[i].result = classify(e.at, rows[i].due_at);
                 }
-                let mut r =
-                    row(RowKind::SupplementReceived, index, "Bổ sung hồ sơ".into(), dossier.agency_code.clone(), e);
-                (r.taken_at, r.finished_at) = (Some(e.at), Some(e.at));
-                rows.push(r);
+                brought.get_or_insert_with(|| {
+                    rows.push(row(RowKind::SupplementReceived, index, "Bổ sung hồ sơ".into(), agency_of(e), e));
+                    rows.len() - 1
+                });
+            }
+            Action::AcceptSupplement => {
+                if let Some(i) = brought.take() {
+                    (rows[i].taken_at, rows[i].taken_by, rows[i].finished_at) = (Some(e.at), by.clone(), Some(e.at));
+                }
                 if let Some(i) = step {
                     rows[i].due_at = e.step_due_at;
                 }

@@ -23,6 +23,7 @@ pub enum NoticeKind {
     Returned,
     Withdrawn,
     Stopped,
+    ReturnedUnsupplemented,
 }
 
 /// The parts of a notice: fixed opening, variable detail, close. An SMS shortens the detail
@@ -139,6 +140,12 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
             format!("Hồ sơ {code} đã được rút"),
             format!("Hồ sơ {code} đã được rút theo yêu cầu của ông/bà."),
             String::new(),
+            String::new(),
+        ),
+        NoticeKind::ReturnedUnsupplemented => p(
+            format!("Hồ sơ {code} được trả lại do không bổ sung"),
+            format!("Hồ sơ {code} được trả lại do chưa bổ sung trong hạn. "),
+            note,
             String::new(),
         ),
         NoticeKind::Stopped => p(

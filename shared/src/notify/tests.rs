@@ -197,3 +197,15 @@ fn officers_reasons_end_their_sentence_and_numbers_that_identify_are_masked() {
     assert!(sms.contains("000.00.03.H56-260302-0007"), "the dossier code is not a number to mask: {sms}");
     assert!(email.contains("0912 345 678. Ngày hẹn mới"), "the applicant's own email keeps the text: {email}");
 }
+
+#[test]
+fn a_procedure_may_cap_its_sms_at_one_segment() {
+    let mut d = dossier();
+    d.terms.allowances.sms_segments = Some(1);
+    let long = "Hồ sơ thiếu bản sao giấy khai sinh có chứng thực. ".repeat(6);
+    let (sms, _) = rendered(NoticeKind::Refused, &d, &event_with(&d, Some(&long), None));
+    assert_eq!(sms::segments(&sms), 1, "{sms}");
+    d.terms.allowances.sms_segments = None;
+    let (sms, _) = rendered(NoticeKind::Refused, &d, &event_with(&d, Some(&long), None));
+    assert_eq!(sms::segments(&sms), 2, "the default cap: {sms}");
+}

@@ -9,6 +9,8 @@ pub(super) fn approve(draft: &mut Draft<'_>, note: Option<String>) -> Result<(),
     if index + 1 != draft.d.terms.workflow.len() {
         return Err(LifecycleError::NotLastStep);
     }
-    draft.d.finished_at = Some(draft.now());
+    let now = draft.now();
+    draft.d.finished_at = Some(now);
+    super::clock::finish_step(&mut draft.d, now);
     Ok(())
 }

@@ -7,9 +7,9 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::super::{Dossier, StepProgress};
+use super::super::{Dossier, FinishedStep, StepProgress};
 use super::Context;
-use crate::calendar::vietnam;
+use crate::calendar::{vietnam, Timeliness};
 use crate::catalogue::OfficerRef;
 
 /// Sets the clock running for a dossier received at `at`: its due time and the first step.
@@ -74,6 +74,18 @@ fn share(d: &Dossier, index: usize, ctx: &Context<'_>) -> i64 {
     let budget =
         d.budget_minutes.unwrap_or_else(|| d.terms.processing_time.working_minutes(ctx.calendar.hours().day_minutes()));
     (budget * i64::from(percent) + 99) / 100
+}
+
+/// Records the step in hand as finished at `at`, with its agency and timeliness.
+pub(super) fn finish_step(d: &mut Dossier, at: DateTime<Utc>) {
+    let Some(step) = &d.step else { return };
+    let date = |t: DateTime<Utc>| vietnam::to_local(t).date();
+    let finished = FinishedStep {
+        index: step.index,
+        agency: d.step_agency(step.index).clone(),
+        timeliness: Timeliness::classify(date(at), date(step.due_at)),
+    };
+    d.finished_steps.push(finished);
 }
 
 /// Working minutes left of the step in hand at `at`, on its agency's hours.

@@ -4,11 +4,21 @@
 use super::super::LifecycleError;
 use super::{text, Draft};
 
-/// Từ chối tiếp nhận / dừng xử lý.
+/// Dừng xử lý.
 pub(super) fn with_reason(draft: &mut Draft<'_>, reason: &str) -> Result<(), LifecycleError> {
     draft.note = Some(text::required(reason, "reason")?);
     finish(draft);
     Ok(())
+}
+
+/// Từ chối tiếp nhận: a dossier never received; one waiting for a supplement only once its
+/// deadline has passed with nothing brought.
+pub(super) fn refuse(draft: &mut Draft<'_>, reason: &str) -> Result<(), LifecycleError> {
+    if draft.d.received_at.is_some() {
+        return Err(LifecycleError::AlreadyReceived);
+    }
+    super::supplement::lapsed(&draft.d, draft.now())?;
+    with_reason(draft, reason)
 }
 
 /// Rút hồ sơ.

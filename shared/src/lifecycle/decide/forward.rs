@@ -25,6 +25,7 @@ pub(super) fn forward(
         progress.taken_at = Some(draft.ctx.now);
         draft.assignee = Some(a.reference());
     }
+    clock::finish_step(&mut draft.d, draft.ctx.now);
     draft.d.step = Some(progress);
     Ok(())
 }

@@ -141,17 +141,22 @@ pub fn decide(
     let mut draft =
         Draft { d: current.clone(), note: None, assignee: None, by: actor.officer_ref(), deadline: None, ctx };
     match command {
-        Command::Receive { note } => receive::receive(&mut draft, note)?,
-        Command::Refuse { reason } | Command::Stop { reason } => close::with_reason(&mut draft, &reason)?,
+        Command::Receive { note, reductions } => receive::receive(&mut draft, note, &reductions)?,
+        Command::Refuse { reason } => close::refuse(&mut draft, &reason)?,
+        Command::Stop { reason } => close::with_reason(&mut draft, &reason)?,
         Command::Withdraw { reason } => close::withdraw(&mut draft, reason)?,
         Command::RequestSupplement { reason, missing } => supplement::request(&mut draft, &reason, &missing)?,
-        Command::Supplement { documents, note } => supplement::supplement(&mut draft, documents, note)?,
+        Command::Supplement { documents, note } | Command::CounterSupplement { documents, note } => {
+            supplement::supplement(&mut draft, documents, note)?
+        }
+        Command::AcceptSupplement { note } => supplement::accept(&mut draft, note)?,
+        Command::ReturnUnsupplemented { note } => supplement::return_unsupplemented(&mut draft, note)?,
         Command::Assign { assignee, note } => assign::assign(&mut draft, current, &assignee, note)?,
         Command::Forward { assignee, note } => forward::forward(&mut draft, assignee.as_ref(), note)?,
         Command::Approve { note } => approve::approve(&mut draft, note)?,
         Command::Extend { reason, new_due_at } => extend::extend(&mut draft, &reason, new_due_at)?,
         Command::Return { method, waybill } => return_result::return_result(&mut draft, method, waybill)?,
-        Command::Rate { rating } => rate::rate(&mut draft, rating)?,
+        Command::Rate { answers } => rate::rate(&mut draft, answers)?,
     }
     let Draft { mut d, note, assignee, deadline, .. } = draft;
     d.status = match rule.to {

@@ -4,7 +4,8 @@
 
 use super::super::table::To;
 use super::super::{
-    Action, Applicant, Dossier, HistoryEvent, LifecycleError, ReturnMethod, Status, SubmittedDocument, Terms,
+    Action, Applicant, Dossier, FeeReduction, HistoryEvent, LifecycleError, ReturnMethod, Status, SubmittedDocument,
+    Terms,
 };
 use super::{authorise, clock, rule_for, text, Actor, Context, Transition};
 use crate::catalogue::{ApplicantKind, Channel, OnlineLevel, Procedure};
@@ -26,6 +27,11 @@ pub struct NewDossier {
     pub documents: Vec<SubmittedDocument>,
     /// How the applicant wants the result: at the desk (when absent), by post or online.
     pub result_by: Option<ReturnMethod>,
+    /// Exemptions and reductions the desk records at a counter reception (none online).
+    pub reductions: Vec<FeeReduction>,
+    /// A desk or postal filing found incomplete: filed without a receipt, for the desk to answer
+    /// with a supplement request or a refusal.
+    pub incomplete: bool,
 }
 
 /// Opens a dossier: online submission or reception at the desk.
@@ -35,7 +41,11 @@ pub fn open(
     actor: Actor<'_>,
     ctx: &Context<'_>,
 ) -> Result<Transition, LifecycleError> {
-    let action = if matches!(actor, Actor::Officer(_)) { Action::CounterReceive } else { Action::Submit };
+    let action = match actor {
+        Actor::Officer(_) if new.incomplete => Action::CounterFile,
+        Actor::Officer(_) => Action::CounterReceive,
+        Actor::Applicant => Action::Submit,
+    };
     if (action == Action::Submit) != (new.channel == Channel::Online) {
         return Err(LifecycleError::ChannelNotOffered);
     }
@@ -47,7 +57,13 @@ pub fn open(
         To::Status(s) => s,
         _ => Status::Submitted,
     };
-    let terms = Terms::of(procedure, new.channel);
+    let mut terms = Terms::of(procedure, new.channel);
+    if !new.reductions.is_empty() {
+        if status != Status::Received {
+            return Err(LifecycleError::InvalidReduction("only the desk records reductions, at reception"));
+        }
+        terms.fees = Some(super::super::fee_lines(&procedure.fees, &new.reductions)?);
+    }
     let mut d = Dossier::filed(code, procedure.code.clone(), procedure.agency.clone(), new, terms, ctx.now);
     d.status = status;
     if status == Status::Received {

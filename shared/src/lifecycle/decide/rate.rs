@@ -1,36 +1,32 @@
-//! Đánh giá: the applicant rates the service once, after the result: nine indicators scored
-//! 0, 1 or 2, ease of use 1 to 5, a verdict and an optional comment.
+//! Đánh giá: the applicant rates the service once the result has been handed over. The system
+//! scores the four indicators it can measure from the dossier; the applicant answers the other
+//! five (0, 1 or 2 each), ease of use and the verdict on three levels, and may comment.
 
-use super::super::{LifecycleError, Rating};
+use super::super::{LifecycleError, Rating, RatingAnswers};
 use super::{text, Draft};
 
-/// The number of official indicators.
-const INDICATORS: usize = 9;
-
-pub(super) fn rate(draft: &mut Draft<'_>, rating: Rating) -> Result<(), LifecycleError> {
+pub(super) fn rate(draft: &mut Draft<'_>, answers: RatingAnswers) -> Result<(), LifecycleError> {
     if draft.d.rating.is_some() {
         return Err(LifecycleError::AlreadyRated);
     }
-    check(&rating)?;
-    draft.d.rating = Some(rating);
-    Ok(())
-}
-
-fn check(rating: &Rating) -> Result<(), LifecycleError> {
-    if rating.indicators.len() != INDICATORS {
-        return Err(LifecycleError::InvalidRating("indicators must have nine scores"));
+    if answers.scores().iter().any(|&s| s > 2) {
+        return Err(LifecycleError::InvalidRating("each answer is scored 0, 1 or 2"));
     }
-    if rating.indicators.iter().any(|&s| s > 2) {
-        return Err(LifecycleError::InvalidRating("each indicator is scored 0, 1 or 2"));
-    }
-    if rating.ease_of_use.is_some_and(|e| !(1..=5).contains(&e)) {
-        return Err(LifecycleError::InvalidRating("ease_of_use is 1 to 5"));
-    }
-    if let Some(comment) = &rating.comment {
+    if let Some(comment) = &answers.comment {
         if comment.chars().count() > text::MAX_TEXT {
             return Err(LifecycleError::TooLong("comment"));
         }
         text::plain(comment, "comment", true)?;
     }
+    let now = draft.now();
+    let mut indicators = draft.d.measured_indicators(now).to_vec();
+    indicators.extend(answers.scores());
+    draft.d.rating = Some(Rating {
+        indicators,
+        ease_of_use: answers.ease_of_use,
+        verdict: answers.verdict,
+        comment: answers.comment,
+        rated_at: Some(now),
+    });
     Ok(())
 }

@@ -1,13 +1,18 @@
-//! Tiếp nhận: the desk accepts an online dossier; the terms in force now are copied and the
-//! clock starts.
+//! Tiếp nhận: the desk accepts an online dossier; the terms in force now (components, fees
+//! with any reduction the desk records) are copied and the clock starts.
 
-use super::super::{LifecycleError, Terms};
+use super::super::{fee_lines, FeeReduction, LifecycleError, Terms};
 use super::{clock, text, Draft};
 
-pub(super) fn receive(draft: &mut Draft<'_>, note: Option<String>) -> Result<(), LifecycleError> {
+pub(super) fn receive(
+    draft: &mut Draft<'_>,
+    note: Option<String>,
+    reductions: &[FeeReduction],
+) -> Result<(), LifecycleError> {
     draft.note = text::optional(note.as_deref(), "note")?;
     let ctx = draft.ctx;
     draft.d.terms = Terms::of(ctx.procedure, draft.d.channel);
+    draft.d.terms.fees = Some(fee_lines(&ctx.procedure.fees, reductions)?);
     clock::start(&mut draft.d, ctx.now, draft.by.clone(), ctx);
     Ok(())
 }

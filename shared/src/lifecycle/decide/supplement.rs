@@ -1,8 +1,12 @@
-//! Yêu cầu bổ sung and bổ sung: the desk or the step holder lists everything missing, with a
-//! deadline, and the clock pauses; the applicant's supplement restarts it. Under the recompute
-//! rule the statutory time runs again from the supplement (the reception rule, cut-off
-//! included) and the step in hand gets its share anew; under the resume rule the dossier and
-//! the step get back what was left. An extension already granted is kept either way.
+//! Yêu cầu bổ sung, bổ sung, tiếp nhận bổ sung and trả lại: the desk or the step holder lists
+//! everything missing, with a deadline, and the clock pauses (one request before reception and
+//! one after, by default). The applicant brings the documents online or at the counter; the
+//! desk or the step holder checks them against the list and accepts them, and the clock
+//! restarts then. Under the recompute rule the statutory time runs again from the acceptance
+//! (the reception rule, cut-off included) and the step in hand gets its share anew; under the
+//! resume rule the dossier and the step get back what was left. An extension already granted
+//! is kept either way. Once the deadline has passed with nothing brought, a received dossier
+//! is returned for want of the supplement (a dossier never received is refused instead).
 
 use super::super::{LifecycleError, Pause, StepProgress, SubmittedDocument};
 use super::{clock, open, text, Draft};
@@ -27,7 +31,13 @@ pub(super) fn request(draft: &mut Draft<'_>, reason: &str, missing: &[String]) -
     }
     let ctx = draft.ctx;
     let d = &mut draft.d;
-    if d.supplement_requests >= d.terms.allowances.supplement_requests {
+    let received = d.received_at.is_some();
+    let at_this_stage = if received {
+        d.processing_supplement_requests
+    } else {
+        d.supplement_requests - d.processing_supplement_requests
+    };
+    if at_this_stage >= d.terms.allowances.supplement_requests {
         return Err(LifecycleError::SupplementAlreadyRequested);
     }
     let (now, cal) = (vietnam::to_local(ctx.now), ctx.calendar);
@@ -45,13 +55,21 @@ pub(super) fn request(draft: &mut Draft<'_>, reason: &str, missing: &[String]) -
         original_remaining,
         step_remaining: remaining.and_then(|_| clock::step_left(d, now, ctx)),
         deadline: Some(deadline),
+        supplied_at: None,
     });
     d.supplement_requests += 1;
+    d.processing_supplement_requests += u32::from(received);
+    if let Some(agency) = draft.by.as_ref().map(|o| o.agency.clone()) {
+        if !d.asking_agencies.contains(&agency) {
+            d.asking_agencies.push(agency);
+        }
+    }
     draft.note = Some(format!("{reason}\n- {}", missing.join("\n- ")));
     draft.deadline = Some(deadline);
     Ok(())
 }
 
+/// The applicant's documents (online, or recorded by the desk), waiting to be accepted.
 pub(super) fn supplement(
     draft: &mut Draft<'_>,
     documents: Vec<SubmittedDocument>,
@@ -64,9 +82,23 @@ pub(super) fn supplement(
     open::check_documents(&documents, ctx.procedure)?;
     draft.note = text::optional(note.as_deref(), "note")?;
     let d = &mut draft.d;
+    d.documents.extend(documents);
+    if let Some(pause) = d.pause.as_mut() {
+        pause.supplied_at = Some(ctx.now);
+    }
+    Ok(())
+}
+
+/// The supplement matches the list asked for: the pause ends and the clock restarts.
+pub(super) fn accept(draft: &mut Draft<'_>, note: Option<String>) -> Result<(), LifecycleError> {
+    draft.note = text::optional(note.as_deref(), "note")?;
+    let ctx = draft.ctx;
+    let d = &mut draft.d;
+    if d.pause.as_ref().is_none_or(|p| p.supplied_at.is_none()) {
+        return Err(LifecycleError::NothingSupplied);
+    }
     let pause = d.pause.take();
     d.status = pause.as_ref().map(|p| p.resume_to).unwrap_or(super::Status::Submitted);
-    d.documents.extend(documents);
     let Some((pause, remaining)) = pause.and_then(|p| p.remaining.map(|r| (p, r))) else {
         return Ok(()); // paused before reception: no clock ran
     };
@@ -95,6 +127,32 @@ pub(super) fn supplement(
         }
     };
     d.step = Some(StepProgress { due_at: step_due, ..step });
+    Ok(())
+}
+
+/// Whether the pause of `d` may end for want of the supplement at `now`: its deadline passed
+/// and nothing brought is waiting to be checked.
+pub(super) fn lapsed(d: &super::super::Dossier, now: chrono::DateTime<chrono::Utc>) -> Result<(), LifecycleError> {
+    let Some(pause) = &d.pause else { return Ok(()) };
+    if pause.supplied_at.is_some() {
+        return Err(LifecycleError::SupplementPending);
+    }
+    match pause.deadline {
+        Some(deadline) if now <= deadline => Err(LifecycleError::SupplementStillDue { deadline }),
+        _ => Ok(()),
+    }
+}
+
+/// Trả lại hồ sơ do không bổ sung: a received dossier, its supplement's deadline passed.
+pub(super) fn return_unsupplemented(draft: &mut Draft<'_>, note: Option<String>) -> Result<(), LifecycleError> {
+    let note = text::optional(note.as_deref(), "note")?;
+    if draft.d.received_at.is_none() {
+        return Err(LifecycleError::NeverReceived);
+    }
+    lapsed(&draft.d, draft.now())?;
+    draft.note = Some(note.unwrap_or_else(|| "Không bổ sung hồ sơ trong thời hạn yêu cầu.".to_owned()));
+    draft.d.finished_at = Some(draft.now());
+    draft.d.pause = None;
     Ok(())
 }
 

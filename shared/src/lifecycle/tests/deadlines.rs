@@ -10,7 +10,8 @@ use crate::calendar::Timeliness;
 fn in_processing(w: &World, hour: u32) -> Dossier {
     let at = vn(2026, 3, 2, hour, 0);
     let d = w.submit(vn(2026, 3, 2, 7, 0));
-    let d = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, at).unwrap().dossier;
+    let d =
+        w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, at).unwrap().dossier;
     let assign = Command::Assign { assignee: w.specialist.clone(), note: None };
     w.act(&d, Actor::Officer(&w.leader), assign, at).unwrap().dossier
 }
@@ -30,10 +31,20 @@ fn ask(w: &World, d: &Dossier, by: &Officer, at: DateTime<Utc>) -> Transition {
     w.act(d, Actor::Officer(by), cmd, at).unwrap()
 }
 
+fn documents() -> Vec<SubmittedDocument> {
+    vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "cccd.pdf".into(), reference: None }]
+}
+
+/// The applicant brings the supplement at `at` and the step's holder accepts it then.
 fn bring(w: &World, d: &Dossier, at: DateTime<Utc>) -> Transition {
-    let documents =
-        vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "cccd.pdf".into(), reference: None }];
-    w.act(d, Actor::Applicant, Command::Supplement { documents, note: None }, at).unwrap()
+    bring_and_accept(w, d, at).1
+}
+
+fn bring_and_accept(w: &World, d: &Dossier, at: DateTime<Utc>) -> (Transition, Transition) {
+    let brought = w.act(d, Actor::Applicant, Command::Supplement { documents: documents(), note: None }, at).unwrap();
+    let accepted =
+        w.act(&brought.dossier, Actor::Officer(&w.specialist), Command::AcceptSupplement { note: None }, at).unwrap();
+    (brought, accepted)
 }
 
 fn calendar_days(w: &mut World, days: f64) {
@@ -83,12 +94,12 @@ fn a_resumed_supplement_gives_the_step_back_what_it_had_left() {
         (asked.event.deadline, asked.dossier.pause.as_ref().unwrap().deadline),
         (Some(deadline), Some(deadline))
     );
-    let back = bring(&w, &asked.dossier, vn(2026, 3, 9, 7, 0));
+    let (brought, back) = bring_and_accept(&w, &asked.dossier, vn(2026, 3, 9, 7, 0));
     assert_eq!(back.dossier.due_at, Some(vn(2026, 3, 10, 17, 0)));
     assert_eq!(step_due(&back.dossier), vn(2026, 3, 10, 9, 0), "10 h from Monday 07:00, not a fresh 18 h");
     assert_eq!(back.dossier.original_due_at, back.dossier.due_at);
 
-    let card = tracking_card(&back.dossier, &[asked.event, back.event]);
+    let card = tracking_card(&back.dossier, &[asked.event, brought.event, back.event]);
     let kinds: Vec<RowKind> = card.iter().map(|r| r.kind).collect();
     assert_eq!(kinds, [RowKind::SupplementRequested, RowKind::SupplementReceived]);
     assert_eq!((card[0].due_at, card[0].result), (Some(deadline), Some(Timeliness::Early)));
@@ -104,15 +115,18 @@ fn the_card_shows_the_pause_beside_the_step() {
         *d = t.dossier;
         events.push(t.event);
     };
-    let t = w.act(&d, Actor::Officer(&w.desk), Command::Receive { note: None }, vn(2026, 3, 2, 9, 0)).unwrap();
+    let t = w
+        .act(&d, Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, vn(2026, 3, 2, 9, 0))
+        .unwrap();
     go(&mut d, t);
     let assign = Command::Assign { assignee: w.specialist.clone(), note: None };
     let t = w.act(&d, Actor::Officer(&w.leader), assign, vn(2026, 3, 2, 9, 0)).unwrap();
     go(&mut d, t);
     let t = ask(&w, &d, &w.specialist, vn(2026, 3, 3, 9, 0));
     go(&mut d, t);
-    let t = bring(&w, &d, vn(2026, 3, 9, 7, 0));
-    go(&mut d, t);
+    let (brought, accepted) = bring_and_accept(&w, &d, vn(2026, 3, 9, 7, 0));
+    go(&mut d, brought);
+    go(&mut d, accepted);
     let card = tracking_card(&d, &events);
     let kinds: Vec<RowKind> = card.iter().map(|r| r.kind).collect();
     assert_eq!(kinds, [RowKind::Step, RowKind::SupplementRequested, RowKind::SupplementReceived]);
