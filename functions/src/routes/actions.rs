@@ -10,7 +10,7 @@ use axum::routing::post;
 use axum::Json;
 use motcua_domain::catalogue::Officer;
 use motcua_domain::codes::DossierCode;
-use motcua_domain::lifecycle::{self, Action, Body, Command, Dossier, HistoryEvent};
+use motcua_domain::lifecycle::{self, Action, Body, Command};
 use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
@@ -32,29 +32,32 @@ pub fn of<const F: u8>() -> OpenApiRouter<AppState> {
     Action::ALL.into_iter().filter_map(route_of::<F>).fold(OpenApiRouter::new(), OpenApiRouter::routes)
 }
 
-/// The route of `action`, whose body is a `B` that `build` turns into the command.
-pub fn route<B: ActionBody>(action: Action, build: Build<B>) -> UtoipaMethodRouter<AppState> {
-    let path = action.surface().path;
-    let method = if action.by_applicant() {
-        post(
-            move |State(state): State<AppState>,
-                  DossierPath(code): DossierPath,
-                  client: ClientAddress,
-                  headers: HeaderMap,
-                  request: Request| {
-                applicant_act(state, code, (client, headers), request, action, build)
-            },
-        )
-    } else {
-        post(
-            move |State(state): State<AppState>,
-                  CurrentOfficer(officer): CurrentOfficer,
-                  DossierPath(code): DossierPath,
-                  request: Request| { officer_act(state, officer, code, request, action, build) },
-        )
-    };
-    let paths = PathsBuilder::new().path(path, PathItem::new(HttpMethod::Post, operation::<B>(action))).build();
-    (schemas::<B>(action), paths, method)
+/// The route of an officer's `action`, whose body is a `B` that `build` turns into the command.
+pub fn officer_route<B: ActionBody>(action: Action, build: Build<B>) -> UtoipaMethodRouter<AppState> {
+    let method = post(
+        move |State(state): State<AppState>,
+              CurrentOfficer(officer): CurrentOfficer,
+              DossierPath(code): DossierPath,
+              request: Request| { officer_act(state, officer, code, request, action, build) },
+    );
+    (schemas::<B>(action), paths::<B>(action), method)
+}
+
+/// The route of the applicant's `action`, as [`officer_route`] (each action's handler is built
+/// for its one kind of actor only: `route_of` picks at compile time).
+pub fn applicant_route<B: ActionBody>(action: Action, build: Build<B>) -> UtoipaMethodRouter<AppState> {
+    let method = post(
+        move |State(state): State<AppState>,
+              DossierPath(code): DossierPath,
+              client: ClientAddress,
+              headers: HeaderMap,
+              request: Request| { applicant_act(state, code, (client, headers), request, action, build) },
+    );
+    (schemas::<B>(action), paths::<B>(action), method)
+}
+
+fn paths<B: ToSchema>(action: Action) -> utoipa::openapi::Paths {
+    PathsBuilder::new().path(action.surface().path, PathItem::new(HttpMethod::Post, operation::<B>(action))).build()
 }
 
 /// Reads the body and builds the command, looking up the officer it names.
@@ -72,7 +75,8 @@ async fn command<B: ActionBody>(
     Ok(build(body, named)?)
 }
 
-/// An officer acts; the answer is the officer's view of the dossier after the action.
+/// An officer acts; the answer is the officer's view of the dossier after the action. Only
+/// reading the body is generic: the rest is [`as_officer`], compiled once for every body type.
 async fn officer_act<B: ActionBody>(
     state: AppState,
     officer: Officer,
@@ -81,7 +85,19 @@ async fn officer_act<B: ActionBody>(
     action: Action,
     build: Build<B>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    let (d, events) = act(&state, &code, request, action, build, Actor::Officer(&officer)).await?;
+    let command = command(&state, action, request, build).await?;
+    as_officer(state, officer, code, command).await
+}
+
+/// Loads the dossier with its history, decides and commits the officer's command.
+async fn as_officer(
+    state: AppState,
+    officer: Officer,
+    code: DossierCode,
+    command: Command,
+) -> ApiResult<Json<OfficerDossierView>> {
+    let loaded = dossiers::load_with_history(&state, &code).await?;
+    let (d, events) = dossiers::act(&state, loaded, lifecycle::Actor::Officer(&officer), command).await?;
     Ok(Json(OfficerDossierView::of(&d, &events, state.clock.now())))
 }
 
@@ -94,43 +110,23 @@ async fn applicant_act<B: ActionBody>(
     action: Action,
     build: Build<B>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
-    let proof = Proof { secret: header(&headers, "x-lookup-secret"), client: &client };
-    let (d, events) = act(&state, &code, request, action, build, Actor::Applicant(proof)).await?;
+    let command = command(&state, action, request, build).await?;
+    as_applicant(state, code, client, headers, command).await
+}
+
+/// Loads the dossier with its history, checks the lookup secret from `client`, then decides
+/// and commits the applicant's command.
+async fn as_applicant(
+    state: AppState,
+    code: DossierCode,
+    client: ClientAddress,
+    headers: HeaderMap,
+    command: Command,
+) -> ApiResult<Json<ApplicantDossierView>> {
+    let loaded = dossiers::load_with_history(&state, &code).await?;
+    dossiers::check_secret(&state, &loaded.0, header(&headers, "x-lookup-secret"), &client).await?;
+    let (d, events) = dossiers::act(&state, loaded, lifecycle::Actor::Applicant, command).await?;
     Ok(Json(ApplicantDossierView::of(&d, &events, state.clock.now())))
-}
-
-/// What the applicant shows: the lookup secret, from a client address.
-struct Proof<'a> {
-    secret: Option<&'a str>,
-    client: &'a ClientAddress,
-}
-
-/// Who acts over HTTP: an officer, or the applicant with their proof.
-enum Actor<'a> {
-    Officer(&'a Officer),
-    Applicant(Proof<'a>),
-}
-
-/// Reads the body, loads the dossier with its history, checks the applicant's secret when the
-/// applicant acts, then decides and commits.
-async fn act<B: ActionBody>(
-    state: &AppState,
-    code: &DossierCode,
-    request: Request,
-    action: Action,
-    build: Build<B>,
-    actor: Actor<'_>,
-) -> ApiResult<(Dossier, Vec<HistoryEvent>)> {
-    let command = command(state, action, request, build).await?;
-    let loaded = dossiers::load_with_history(state, code).await?;
-    let actor = match actor {
-        Actor::Officer(officer) => lifecycle::Actor::Officer(officer),
-        Actor::Applicant(proof) => {
-            dossiers::check_secret(state, &loaded.0, proof.secret, proof.client).await?;
-            lifecycle::Actor::Applicant
-        }
-    };
-    Ok(dossiers::act(state, loaded, actor, command).await?)
 }
 
 type Schemas = Vec<(String, RefOr<Schema>)>;

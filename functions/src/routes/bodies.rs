@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use utoipa_axum::router::UtoipaMethodRouter;
 
-use super::actions::route;
+use super::actions::{applicant_route, officer_route};
 use crate::service::input::{documents, DocumentInput};
 use crate::service::{Refused, ServiceResult};
 use crate::state::AppState;
@@ -137,7 +137,11 @@ pub fn route_of<const F: u8>(action: Action) -> Option<UtoipaMethodRouter<AppSta
     macro_rules! serve {
         ($action:ident, $body:ty, $build:expr) => {
             if const { A::$action.surface().family as u8 } == F {
-                Some(route::<$body>(A::$action, $build))
+                Some(if const { A::$action.by_applicant() } {
+                    applicant_route::<$body>(A::$action, $build)
+                } else {
+                    officer_route::<$body>(A::$action, $build)
+                })
             } else {
                 None
             }

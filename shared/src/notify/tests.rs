@@ -27,14 +27,7 @@ fn dossier() -> Dossier {
 #[test]
 fn every_notice_renders_fitting_sms_and_email() {
     let d = dossier();
-    let agency = Agency {
-        code: d.agency_code.clone(),
-        name: "Sở Tư pháp tỉnh Khánh Hòa".into(),
-        parent: None,
-        level: AgencyLevel::Province,
-        address: "Số 1 Trần Phú, Nha Trang".into(),
-        working_hours: Default::default(),
-    };
+    let agency = province_agency(&d);
     let kinds = [
         NoticeKind::Submitted,
         NoticeKind::Received,
@@ -46,6 +39,7 @@ fn every_notice_renders_fitting_sms_and_email() {
         NoticeKind::Returned,
         NoticeKind::Withdrawn,
         NoticeKind::Stopped,
+        NoticeKind::ReturnedUnsupplemented,
     ];
     for kind in kinds {
         let event = HistoryEvent {
