@@ -5,8 +5,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use motcua_domain::calendar::{vietnam, Timeliness};
 use motcua_domain::catalogue::{Agency, Channel, ComponentForm, OfficerRef};
 use motcua_domain::lifecycle::{
-    fee_lines, total_due, Action, Against, Applicant, Dossier, EventActor, FeeLine, HistoryEvent, Rating,
-    ResultDelivery, ReturnMethod, RowKind, Standing, Status, SubmittedDocument, TrackingRow,
+    listed, total_due, Action, Against, Applicant, Dossier, EventActor, FeeLine, HistoryEvent, Rating, ResultDelivery,
+    ReturnMethod, RowKind, Standing, Status, SubmittedDocument, TrackingRow,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -382,7 +382,7 @@ impl Receipt {
         let received_at = d.received_at?;
         let due_at = d.due_at?;
         // Records kept before the fees were frozen read the catalogue.
-        let fees = d.terms.fees.clone().unwrap_or_else(|| fee_lines(&procedure.fees, &[]).unwrap_or_default());
+        let fees = d.terms.fees.clone().unwrap_or_else(|| listed(&procedure.fees));
         let received_by = events
             .iter()
             .find(|e| matches!(e.action, Action::Receive | Action::CounterReceive))

@@ -93,4 +93,9 @@ impl Timeliness {
             std::cmp::Ordering::Greater => Self::Late,
         }
     }
+
+    /// [`Self::classify`] for two instants, by their Vietnam dates.
+    pub fn of(finished: chrono::DateTime<chrono::Utc>, due: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::classify(super::vietnam::to_local(finished).date(), super::vietnam::to_local(due).date())
+    }
 }

@@ -20,7 +20,7 @@ pub use dossier::{
 };
 pub use error::LifecycleError;
 pub use event::{EventActor, HistoryEvent};
-pub use fees::{fee_lines, total_due, FeeLine, FeeReduction};
+pub use fees::{fee_lines, listed, total_due, FeeLine, FeeReduction};
 pub use rating::{EaseOfUse, Rating, RatingAnswers, Verdict, INDICATORS, MEASURED};
 pub use standing::{Against, Standing};
 pub use status::Status;

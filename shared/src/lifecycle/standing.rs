@@ -63,7 +63,7 @@ impl Dossier {
             s if s.is_in_hand() => {
                 Some(if date(at) <= date(due) { Standing::WithinDeadline } else { Standing::Overdue })
             }
-            _ => self.finished_at.map(|f| Timeliness::classify(date(f), date(due)).into()),
+            _ => self.finished_at.map(|f| Timeliness::of(f, due).into()),
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Action, Dossier, EventActor, HistoryEvent};
-use crate::calendar::{vietnam, Timeliness};
+use crate::calendar::Timeliness;
 use crate::catalogue::OfficerRef;
 
 /// What a row of the card records.
@@ -49,7 +49,7 @@ fn officer(actor: &EventActor) -> Option<OfficerRef> {
 }
 
 fn classify(at: DateTime<Utc>, due: Option<DateTime<Utc>>) -> Option<Timeliness> {
-    due.map(|due| Timeliness::classify(vietnam::to_local(at).date(), vietnam::to_local(due).date()))
+    due.map(|due| Timeliness::of(at, due))
 }
 
 /// Closes an open row at `at`: taken then if nobody took it, finished, classified.

@@ -79,11 +79,10 @@ fn share(d: &Dossier, index: usize, ctx: &Context<'_>) -> i64 {
 /// Records the step in hand as finished at `at`, with its agency and timeliness.
 pub(super) fn finish_step(d: &mut Dossier, at: DateTime<Utc>) {
     let Some(step) = &d.step else { return };
-    let date = |t: DateTime<Utc>| vietnam::to_local(t).date();
     let finished = FinishedStep {
         index: step.index,
         agency: d.step_agency(step.index).clone(),
-        timeliness: Timeliness::classify(date(at), date(step.due_at)),
+        timeliness: Timeliness::of(at, step.due_at),
     };
     d.finished_steps.push(finished);
 }
