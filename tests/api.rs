@@ -149,6 +149,52 @@ impl Api {
         self.send(c).await
     }
 
+    /// Sends raw bytes; answers the status, the body's bytes and the headers.
+    pub async fn raw(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        (parts.status, body.collect().await.unwrap().to_bytes().to_vec(), parts.headers)
+    }
+
+    /// Announces and sends `bytes` as a PDF (as the applicant, or as the officer holding
+    /// `token`); answers the upload as announced.
+    pub async fn uploaded(&self, token: Option<&str>, name: &str, bytes: &[u8]) -> Value {
+        let route = if token.is_some() { "/v1/counter/uploads" } else { "/v1/uploads" };
+        let sha256 = motcua_domain::documents::Sha256::of(bytes);
+        let body = serde_json::json!({"file_name": name, "size": bytes.len(), "media_type": "application/pdf", "sha256": sha256.as_str()});
+        let (s, v) = self.post(route, token, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["state"], "pending");
+        let url = v["upload"]["url"].as_str().unwrap().to_owned();
+        let (s, body, _) =
+            self.raw("PUT", &url, &[("content-type", "application/pdf")], Body::from(bytes.to_vec())).await;
+        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+        v
+    }
+
+    /// Files the criminal-record request online with its form as an uploaded PDF:
+    /// (code, secret, the form's upload id).
+    pub async fn submit_with_file(&self) -> (String, String, String) {
+        let upload = self.uploaded(None, "Tờ khai.pdf", &motcua_domain::documents::kind::samples::pdf()).await;
+        let mut filing = criminal_record_filing("0912345678");
+        filing["documents"][0] = serde_json::json!({
+            "component": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "upload": upload["id"], "sha256": upload["sha256"]});
+        let (s, v) = self.post("/v1/dossiers", None, filing).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = upload["id"].as_str().unwrap().to_owned();
+        (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned(), id)
+    }
+
     /// Files the criminal-record request online: (code, secret).
     pub async fn submit(&self) -> (String, String) {
         let (s, v) = self.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;

@@ -334,6 +334,29 @@ async fn officer_reads_and_admin_routes_refuse_the_wrong_officer() {
     let (_, v) = api.get("/v1/officer/dossiers", Some(&desk), None).await;
     assert!(v.to_string().contains(&code));
 
+    // A dossier's files: the officers who may see it; for the others the file does not exist.
+    let (filed, _, file) = api.submit_with_file().await;
+    for (id, expected) in [
+        ("tuphap.motcua", StatusCode::OK),
+        ("tuphap.chuyenvien", StatusCode::OK),
+        ("congan.chuyenvien", StatusCode::NOT_FOUND),
+        ("taichinh.motcua", StatusCode::NOT_FOUND),
+        ("admin", StatusCode::NOT_FOUND),
+    ] {
+        let path = format!("/v1/officer/dossiers/{filed}/files/{file}");
+        let (s, v) = api.get(&path, Some(&api.token(id).await), None).await;
+        assert_eq!(s, expected, "{id}: {v}");
+    }
+    // Any officer may upload a scan, attachable by that officer only (tests/documents.rs).
+    let (s, v) = api
+        .post(
+            "/v1/counter/uploads",
+            Some(&api.token("taichinh.chuyenvien").await),
+            json!({"file_name": "scan.pdf", "size": 10, "media_type": "application/pdf", "sha256": "0".repeat(64)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+
     // The counter: reception of the procedure's agency only.
     for (id, expected) in [
         ("tuphap.chuyenvien", StatusCode::FORBIDDEN),
@@ -381,6 +404,7 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
         ),
         ("POST", "/withdraw", Stage::Received, Some(json!({}))),
         ("POST", "/rating", Stage::Returned, Some(rating())),
+        ("GET", "/files/{id}", Stage::Submitted, None),
     ];
     // Every route that takes the secret is in this list.
     let listed: BTreeSet<String> = cases.iter().map(|(m, p, _, _)| format!("{m} /v1/dossiers/{{code}}{p}")).collect();
@@ -391,7 +415,13 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
     let mut tried = 0;
     for (method, suffix, stage, body) in cases {
         for (name, pick) in [("no secret", 0), ("wrong secret", 1), ("another dossier's secret", 2), ("right", 3)] {
-            let (code, secret) = dossier_at(&api, stage).await;
+            let (code, secret, suffix) = if suffix.contains("{id}") {
+                let (code, secret, file) = api.submit_with_file().await;
+                (code, secret, suffix.replace("{id}", &file))
+            } else {
+                let (code, secret) = dossier_at(&api, stage).await;
+                (code, secret, suffix.to_owned())
+            };
             let before = stored(&api, &code).await.version;
             let mut c = api.call(method, format!("/v1/dossiers/{code}{suffix}"));
             c.secret = match pick {
@@ -432,6 +462,8 @@ fn every_route_is_in_the_matrix() {
         "POST /v1/dossiers",
         "GET /v1/health",
         "GET /v1/openapi.json",
+        "POST /v1/uploads",
+        "GET /v1/uploads/{id}",
     ]
     .into();
     let transition_paths: BTreeSet<String> =
@@ -443,6 +475,8 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/dossiers/{code}/receipt",
         "POST /v1/counter/dossiers",
         "POST /v1/counter/incomplete-dossiers",
+        "POST /v1/counter/uploads",
+        "GET /v1/officer/dossiers/{code}/files/{id}",
     ]
     .into();
     let mut missing = vec![];

@@ -23,6 +23,8 @@ pub fn lambda_env(endpoint: &str, table: &str, extra: &[(&str, &str)]) -> Vec<(S
         ("AWS_SECRET_ACCESS_KEY", "test"),
         ("AWS_ENDPOINT_URL", endpoint),
         ("MOTCUA_TABLE", table),
+        // The table's name is a valid bucket name too: each home gets its own bucket.
+        ("MOTCUA_BUCKET", table),
         ("MOTCUA_SERVER_KEY", server_key.as_str()),
         ("MOTCUA_EMAIL_FROM", FROM),
         ("MOTCUA_SMS_SENDER_ID", "MOTCUA"),

@@ -34,6 +34,7 @@ async fn home() -> Home {
     let today = vietnam::to_local(Utc::now()).date();
     motcua_functions::seed::seed_if_empty(&store, today).await.unwrap();
     aws_sdk_ses::Client::new(&config).verify_email_identity().email_address(FROM).send().await.unwrap();
+    motcua_infra::files::S3Files::new(&config, table.as_str()).create_bucket().await.unwrap();
     let env = lambda_env(&endpoint, &table, &[]);
     Home { store, env }
 }

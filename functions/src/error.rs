@@ -143,6 +143,14 @@ impl From<Refused> for ApiError {
             R::InvalidIdempotencyKey => (StatusCode::BAD_REQUEST, "invalid_idempotency_key", json!({})),
             R::IdempotencyKeyReused => (StatusCode::CONFLICT, "idempotency_key_reused", json!({})),
             R::NotReceived => (StatusCode::CONFLICT, "not_received", json!({})),
+            R::File(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code(), file_details(&e)),
+            R::Attach(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code(), json!({})),
+            R::UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found", json!({})),
+            R::UploadAlreadyReceived => (StatusCode::CONFLICT, "upload_already_received", json!({})),
+            R::FileNotFound => (StatusCode::NOT_FOUND, "file_not_found", json!({})),
+            R::TooManyUploads { retry_after_seconds } => {
+                return ApiError::too_many("too_many_uploads", message, retry_after_seconds)
+            }
             R::Procedure(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_procedure", json!({})),
             R::Agency(InvalidAgency::Hours(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_working_hours", json!({}))
@@ -156,6 +164,17 @@ impl From<Refused> for ApiError {
             R::Holidays(InvalidHolidays::TooLong) => (StatusCode::UNPROCESSABLE_ENTITY, "too_long", json!({})),
         };
         ApiError { status, code, message, details }
+    }
+}
+
+/// What a client needs to correct a refused file: the cap it passed, the type it is.
+fn file_details(e: &motcua_domain::documents::FileRefusal) -> Value {
+    use motcua_domain::documents::FileRefusal as F;
+    match e {
+        F::TooLarge { max } | F::DossierTooLarge { max } => json!({"max_bytes": max}),
+        F::TypeMismatch { declared, found } => json!({"declared": declared, "found": found}),
+        F::SizeMismatch { declared } => json!({"declared_size": declared}),
+        _ => json!({}),
     }
 }
 

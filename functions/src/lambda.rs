@@ -16,6 +16,7 @@ use aws_lambda_events::event::dynamodb;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use lambda_runtime::{service_fn, LambdaEvent};
 use motcua_domain::notify::delivery::SmsCaps;
+use motcua_domain::ports::FileStore;
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{AwsNotifier, CachedCatalogue, DynamoStore, Senders, SystemClock};
 
@@ -60,6 +61,27 @@ pub fn server_key(family: Family) -> Result<Arc<[u8]>, Error> {
     Ok(key.trim().as_bytes().into())
 }
 
+/// How a family's Lambda opens its file store: chosen at compile time ([`files_of`]), so only
+/// the families that touch files link the S3 client.
+pub type FilesOf = fn(&aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Error>;
+
+/// The file store of `family`: the bucket (`MOTCUA_BUCKET`) for the families that take
+/// uploads or serve downloads, none for the others.
+pub const fn files_of(family: Family) -> FilesOf {
+    match family {
+        Family::Submit | Family::Receive | Family::Query => bucket,
+        Family::Assign | Family::Approve | Family::Rate | Family::Admin => no_files,
+    }
+}
+
+fn bucket(sdk: &aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Error> {
+    Ok(Arc::new(motcua_infra::files::S3Files::new(sdk, required("MOTCUA_BUCKET")?)))
+}
+
+fn no_files(_: &aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Error> {
+    Ok(Arc::new(motcua_infra::files::NoFiles))
+}
+
 /// The table, with its connection opened.
 async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), required("MOTCUA_TABLE")?);
@@ -76,6 +98,7 @@ async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
 pub async fn run_http(
     family: Family,
     routes: fn() -> utoipa_axum::router::OpenApiRouter<AppState>,
+    files: FilesOf,
 ) -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
@@ -85,7 +108,11 @@ pub async fn run_http(
         dossiers: Arc::new(store.clone()),
         officers: crate::auth::Directory::new(catalogue.clone(), crate::auth::Directory::TTL),
         catalogue,
-        limits: Arc::new(store),
+        limits: Arc::new(store.clone()),
+        uploads: Arc::new(store),
+        files: files(&sdk)?,
+        local_files: None,
+        file_limits: crate::state::file_limits_from_env()?,
         public_limits: crate::state::public_limits_from_env()?,
         trusted_proxies: Arc::new(crate::proxies::TrustedProxies::from_env()?),
         clock: Arc::new(SystemClock),

@@ -23,14 +23,21 @@ const ACT: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
 /// The grants of the function named `function` (a family's name, or `notify`).
 pub fn of(function: &str) -> Option<Grants> {
     let grants = match function {
-        // Filing allocates the day's sequence (UpdateItem) and puts the new items.
-        "submit" | "receive" | "assign" | "approve" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
+        // Filing allocates the day's sequence (UpdateItem) and puts the new items. Uploads:
+        // presigning a PUT (PutObject), checking an arrival (HeadObject and range reads are
+        // GetObject), deleting refused bytes, copying a kept file (GetObject on the source,
+        // PutObject on the copy); `docs/documents.md`.
+        "submit" | "receive" => {
+            Grants { table: ACT, indexes: &[], other: &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"] }
+        }
+        "assign" | "approve" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
         // Queues and catalogue lists are index queries; a wrong lookup secret is counted
         // (UpdateItem on its limit counter).
         "query" => Grants {
             table: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             indexes: &["gsi1", "gsi2", "gsi3"],
-            other: &[],
+            // Presigned downloads of kept files.
+            other: &["s3:GetObject"],
         },
         "admin" => Grants {
             table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],

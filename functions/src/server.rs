@@ -10,11 +10,14 @@ use std::time::Duration;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::OfficerId;
+use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::notify::delivery::SmsCaps;
-use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits, Notifier, Outbox};
+use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits, Notifier, Outbox, UploadStore};
 use motcua_infra::outbox_worker::Courier;
-use motcua_infra::{AwsNotifier, CachedCatalogue, DynamoStore, LocalSink, Senders, SqliteStore, SystemClock};
+use motcua_infra::{
+    AwsNotifier, CachedCatalogue, DynamoStore, LocalFiles, LocalSink, Senders, SqliteStore, SystemClock,
+};
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -25,6 +28,8 @@ use crate::state::AppState;
 /// File names inside the data directory.
 pub const DATABASE: &str = "motcua.sqlite3";
 pub const SINK: &str = "sent-messages.jsonl";
+/// The directory of stored files (see `docs/documents.md`).
+pub const FILES: &str = "files";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -68,6 +73,7 @@ pub struct Stores {
     pub catalogue: Arc<dyn Catalogue>,
     pub outbox: Arc<dyn Outbox>,
     pub limits: Arc<dyn Limits>,
+    pub uploads: Arc<dyn UploadStore>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -75,7 +81,7 @@ pub struct Stores {
 impl Stores {
     /// One store serving every port (`sqlite`: the same store, for its housekeeping), its
     /// catalogue read through a [`CachedCatalogue`].
-    pub fn of<S: DossierStore + Catalogue + Outbox + Limits + Clone + 'static>(
+    pub fn of<S: DossierStore + Catalogue + Outbox + Limits + UploadStore + Clone + 'static>(
         store: S,
         sqlite: Option<SqliteStore>,
     ) -> Self {
@@ -83,7 +89,8 @@ impl Stores {
             dossiers: Arc::new(store.clone()),
             catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
             outbox: Arc::new(store.clone()),
-            limits: Arc::new(store),
+            limits: Arc::new(store.clone()),
+            uploads: Arc::new(store),
             sqlite,
         }
     }
@@ -127,6 +134,10 @@ pub struct Home {
     pub officer_ttl: Duration,
     /// What the handlers take as now: the system clock (tests move it).
     pub clock: Arc<dyn Clock>,
+    /// The data directory's files.
+    pub files: LocalFiles,
+    /// The caps on files (`MOTCUA_MAX_FILE_MB`, `MOTCUA_MAX_DOSSIER_MB`).
+    pub file_limits: FileLimits,
 }
 
 impl Home {
@@ -155,7 +166,12 @@ impl Home {
         }
         let public_limits = crate::state::public_limits_from_env().map_err(ServerError::Invalid)?;
         let trusted_proxies = Arc::new(TrustedProxies::from_env().map_err(ServerError::Invalid)?);
+        let files =
+            LocalFiles::open(data_dir.join(FILES)).map_err(|e| ServerError::DataDir(data_dir.join(FILES), e))?;
+        let file_limits = crate::state::file_limits_from_env().map_err(ServerError::Invalid)?;
         Ok(Self {
+            files,
+            file_limits,
             store,
             auth: keys.clone(),
             keys,
@@ -179,6 +195,10 @@ impl Home {
             limits: self.store.limits.clone(),
             public_limits: self.public_limits,
             trusted_proxies: self.trusted_proxies.clone(),
+            uploads: self.store.uploads.clone(),
+            files: Arc::new(self.files.clone()),
+            local_files: Some(self.files.clone()),
+            file_limits: self.file_limits,
         }
     }
 
@@ -246,12 +266,19 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         }
     }
     let worker = tokio::spawn(courier.run(Duration::from_millis(200), stop_rx));
+    let files = home.files.clone();
     let housekeeping = home.store.sqlite.clone().map(|store| {
         tokio::spawn(async move {
             loop {
                 let day_ago = chrono::Utc::now() - chrono::Duration::hours(24);
                 if let Err(e) = store.purge_idempotency(day_ago).await {
                     tracing::warn!(error = %e, "idempotency purge failed");
+                }
+                let files = files.clone();
+                match store.purge_uploads(day_ago, move |hash| files.remove(hash)).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(uploads = n, "forgot uploads no filing used"),
+                    Err(e) => tracing::warn!(error = %e, "upload purge failed"),
                 }
                 tokio::time::sleep(Duration::from_secs(3600)).await;
             }

@@ -2,8 +2,9 @@
 
 use std::sync::Arc;
 
+use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
-use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits};
+use motcua_domain::ports::{Catalogue, Clock, DossierStore, FileStore, Limits, UploadStore};
 
 use crate::auth::{Directory, SharedAuthenticator};
 use crate::proxies::TrustedProxies;
@@ -23,6 +24,13 @@ pub struct AppState {
     pub public_limits: PublicLimits,
     /// Whose `X-Forwarded-For` names the client for those counters.
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Announced uploads (the dossier store's table).
+    pub uploads: Arc<dyn UploadStore>,
+    /// The bytes of files: the S3 bucket, or the data directory's `files/`.
+    pub files: Arc<dyn FileStore>,
+    /// The data directory's files, on one machine: uploads stream into them.
+    pub local_files: Option<motcua_infra::LocalFiles>,
+    pub file_limits: FileLimits,
 }
 
 /// The extractors of `auth` find the authenticator in the state through this, so identity does
@@ -63,6 +71,33 @@ pub fn public_limits_from_env() -> Result<PublicLimits, String> {
     if let Some(text) = read("MOTCUA_LOOKUP_FAILURE_LIMIT") {
         limits.lookup_failures =
             motcua_domain::limits::RateLimit::parse(&text).map_err(|e| format!("MOTCUA_LOOKUP_FAILURE_LIMIT: {e}"))?;
+    }
+    if let Some(text) = read("MOTCUA_UPLOAD_LIMIT") {
+        limits.uploads =
+            motcua_domain::limits::RateLimit::parse(&text).map_err(|e| format!("MOTCUA_UPLOAD_LIMIT: {e}"))?;
+    }
+    Ok(limits)
+}
+
+/// The caps on files, from `MOTCUA_MAX_FILE_MB` (default 20) and `MOTCUA_MAX_DOSSIER_MB`
+/// (default 100), in mebibytes.
+pub fn file_limits_from_env() -> Result<FileLimits, String> {
+    let mut limits = FileLimits::default();
+    for (name, field) in
+        [("MOTCUA_MAX_FILE_MB", &mut limits.per_file), ("MOTCUA_MAX_DOSSIER_MB", &mut limits.per_dossier)]
+    {
+        if let Some(text) = std::env::var(name).ok().filter(|v| !v.trim().is_empty()) {
+            let mb: u64 = text
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=5120).contains(n))
+                .ok_or_else(|| format!("{name}: `{text}` is not a size in MB from 1 to 5120"))?;
+            *field = mb * motcua_domain::documents::limits::MB;
+        }
+    }
+    if limits.per_file > limits.per_dossier {
+        return Err("MOTCUA_MAX_FILE_MB is larger than MOTCUA_MAX_DOSSIER_MB".into());
     }
     Ok(limits)
 }

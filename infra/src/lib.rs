@@ -11,6 +11,7 @@ mod codec;
 #[cfg(test)]
 pub mod contract;
 pub mod dynamo;
+pub mod files;
 pub mod outbox_worker;
 pub mod sink;
 pub mod sqlite;
@@ -19,5 +20,6 @@ pub use aws_notifier::{AwsNotifier, Senders};
 pub use catalogue_cache::CachedCatalogue;
 pub use clock::SystemClock;
 pub use dynamo::DynamoStore;
+pub use files::LocalFiles;
 pub use sink::LocalSink;
 pub use sqlite::SqliteStore;

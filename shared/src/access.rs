@@ -105,6 +105,7 @@ mod tests {
             step_due_at: None,
             due_at: None,
             deadline: None,
+            files: vec![],
             prev_hash: String::new(),
             hash: String::new(),
         };

@@ -37,6 +37,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod codes;
 pub mod contact;
+pub mod documents;
 #[cfg(test)]
 mod fixtures;
 pub mod lifecycle;

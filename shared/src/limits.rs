@@ -89,6 +89,8 @@ pub struct PublicLimits {
     /// Wrong lookup secrets per client address, across all dossiers; once reached, that client's
     /// secret checks are refused until the window ends. This is what makes guessing hopeless.
     pub lookup_failures_per_client: RateLimit,
+    /// Announced uploads per client address (a filing has a file per component).
+    pub uploads: RateLimit,
 }
 
 /// The slowest a lookup of a much-guessed dossier is made to answer.
@@ -110,6 +112,7 @@ impl Default for PublicLimits {
             submissions: RateLimit::new(20, Duration::minutes(10)),
             lookup_failures: RateLimit::new(10, Duration::hours(1)),
             lookup_failures_per_client: RateLimit::new(20, Duration::hours(1)),
+            uploads: RateLimit::new(200, Duration::minutes(10)),
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{Agency, Officer, OfficerId, OnlineLevel, Procedure};
 use crate::codes::{AgencyCode, DossierCode};
+use crate::documents::{FileRef, FileRefusal, Upload, UploadId};
 use crate::lifecycle::{Dossier, HistoryEvent, Status};
 use crate::notify::delivery::Settlement;
 use crate::notify::{DeliveryState, OutgoingMessage};
@@ -26,6 +27,11 @@ pub struct Commit {
     /// client's rate limit): at the limit, nothing is written and the store answers
     /// [`StoreError::LimitReached`].
     pub limit: Option<LimitUse>,
+    /// Uploads the action attaches, as read (stored): each must still be stored and
+    /// unattached when written, and is then the dossier's
+    /// ([`crate::documents::UploadState::Attached`]); otherwise nothing is written and the store
+    /// answers [`StoreError::Conflict`].
+    pub attach: Vec<Upload>,
 }
 
 /// One use of a fixed-window counter: `key`'s window began at `window_start` and lasts
@@ -297,4 +303,60 @@ mod tests {
         let broken = old.replace("000.00.03.H56-260302-0001", "not a code");
         assert!(serde_json::from_str::<IdempotencyRecord>(&broken).is_err());
     }
+}
+
+/// Announced uploads: the records (the bytes are in a [`FileStore`]). A [`Commit`] attaches them.
+#[async_trait]
+pub trait UploadStore: Send + Sync {
+    /// Records a new upload; its id is new.
+    async fn announce(&self, upload: &Upload) -> StoreResult<()>;
+    async fn upload(&self, id: &UploadId) -> StoreResult<Option<Upload>>;
+    /// Marks a pending upload stored; `false` when it was not pending.
+    async fn mark_stored(&self, id: &UploadId) -> StoreResult<bool>;
+}
+
+/// How a client sends an upload's bytes: an HTTP request to make, with these headers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct UploadTarget {
+    /// `PUT`.
+    pub method: String,
+    /// Absolute (a presigned S3 address) or relative to the API's root (one machine).
+    pub url: String,
+    /// Headers the request must carry exactly as given (they are part of the signature).
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What file storage holds for an announced upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arrival {
+    /// The bytes are there: the size, hash and type announced.
+    Arrived,
+    /// Nothing (or not yet everything) arrived.
+    Missing,
+    /// Bytes arrived that are not what was announced; they are removed.
+    Refused(FileRefusal),
+}
+
+/// Where a stored file is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileSource {
+    /// A short-lived address the client fetches (a presigned S3 `GET`).
+    Url { url: String, expires_at: DateTime<Utc> },
+    /// A file on this machine, streamed by the server.
+    Path(std::path::PathBuf),
+}
+
+/// The bytes of files: an S3 bucket on AWS, a directory on one machine.
+#[async_trait]
+pub trait FileStore: Send + Sync {
+    /// Where and how to send `upload`'s bytes, valid until the answer's `expires_at`.
+    async fn target(&self, upload: &Upload, now: DateTime<Utc>) -> StoreResult<UploadTarget>;
+    /// Whether `upload`'s bytes arrived and are what it announced.
+    async fn arrival(&self, upload: &Upload) -> StoreResult<Arrival>;
+    /// Keeps an arrived file for as long as a dossier holds it (uploads no filing used are
+    /// deleted after a day); called before the commit that attaches it, so it may run twice.
+    async fn keep(&self, file: &FileRef) -> StoreResult<()>;
+    /// Where to read a kept file, offered for saving as `name`.
+    async fn source(&self, file: &FileRef, name: &str, now: DateTime<Utc>) -> StoreResult<FileSource>;
 }

@@ -10,7 +10,9 @@ use axum::routing::post;
 use axum::Json;
 use motcua_domain::catalogue::Officer;
 use motcua_domain::codes::DossierCode;
-use motcua_domain::lifecycle::{self, Action, Body, Command};
+use motcua_domain::documents::{Upload, Uploader};
+use motcua_domain::lifecycle::{self, Action, Body, Command, HistoryEvent};
+use motcua_domain::ports::StoredDossier;
 use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
@@ -19,11 +21,11 @@ use utoipa::openapi::{ContentBuilder, PathsBuilder, Ref, RefOr, Required, Respon
 use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
-use super::bodies::{route_of, ActionBody, Build};
+use super::bodies::{route_of, ActionBody, Build, Named};
 use crate::auth::CurrentOfficer;
 use crate::error::ApiResult;
 use crate::extract::{action_body, header, ClientAddress, DossierPath};
-use crate::service::dossiers;
+use crate::service::{dossiers, files};
 use crate::state::AppState;
 use crate::views::{ApplicantDossierView, OfficerDossierView};
 
@@ -60,19 +62,22 @@ fn paths<B: ToSchema>(action: Action) -> utoipa::openapi::Paths {
     PathsBuilder::new().path(action.surface().path, PathItem::new(HttpMethod::Post, operation::<B>(action))).build()
 }
 
-/// Reads the body and builds the command, looking up the officer it names.
+/// Reads the body and builds the command, looking up the officer it names and the uploads
+/// its documents attach (which must be `by`'s).
 async fn command<B: ActionBody>(
     state: &AppState,
     action: Action,
     request: Request,
     build: Build<B>,
-) -> ApiResult<Command> {
-    let body: B = action_body(action.surface().body, request).await?;
-    let named = match body.officer_named() {
+    by: &Uploader,
+) -> ApiResult<(Command, Vec<Upload>)> {
+    let mut body: B = action_body(action.surface().body, request).await?;
+    let officer = match body.officer_named() {
         Some(id) => Some(dossiers::officer(state, id).await?),
         None => None,
     };
-    Ok(build(body, named)?)
+    let (documents, attach) = files::documents(state, body.take_documents(), by).await?;
+    Ok((build(body, Named { officer, documents })?, attach))
 }
 
 /// An officer acts; the answer is the officer's view of the dossier after the action. Only
@@ -85,7 +90,8 @@ async fn officer_act<B: ActionBody>(
     action: Action,
     build: Build<B>,
 ) -> ApiResult<Json<OfficerDossierView>> {
-    let command = command(&state, action, request, build).await?;
+    let by = Uploader::Officer { id: officer.id.clone() };
+    let command = command(&state, action, request, build, &by).await?;
     as_officer(state, officer, code, command).await
 }
 
@@ -94,14 +100,16 @@ async fn as_officer(
     state: AppState,
     officer: Officer,
     code: DossierCode,
-    command: Command,
+    command: (Command, Vec<Upload>),
 ) -> ApiResult<Json<OfficerDossierView>> {
     let loaded = dossiers::load_with_history(&state, &code).await?;
     let (d, events) = dossiers::act(&state, loaded, lifecycle::Actor::Officer(&officer), command).await?;
     Ok(Json(OfficerDossierView::of(&d, &events, state.clock.now())))
 }
 
-/// The applicant acts with the lookup secret; the answer is the applicant's view after it.
+/// The applicant acts with the lookup secret; the answer is the applicant's view after it. The
+/// secret is checked before the body is read, so nothing a body names is looked at for a
+/// stranger.
 async fn applicant_act<B: ActionBody>(
     state: AppState,
     code: DossierCode,
@@ -110,21 +118,29 @@ async fn applicant_act<B: ActionBody>(
     action: Action,
     build: Build<B>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
-    let command = command(&state, action, request, build).await?;
-    as_applicant(state, code, client, headers, command).await
+    let loaded = with_secret(&state, &code, &client, &headers).await?;
+    let command = command(&state, action, request, build, &Uploader::Public).await?;
+    as_applicant(state, loaded, command).await
 }
 
-/// Loads the dossier with its history, checks the lookup secret from `client`, then decides
-/// and commits the applicant's command.
+/// Loads the dossier with its history and checks the lookup secret from `client`.
+async fn with_secret(
+    state: &AppState,
+    code: &DossierCode,
+    client: &ClientAddress,
+    headers: &HeaderMap,
+) -> ApiResult<(StoredDossier, Vec<HistoryEvent>)> {
+    let loaded = dossiers::load_with_history(state, code).await?;
+    dossiers::check_secret(state, &loaded.0, header(headers, "x-lookup-secret"), client).await?;
+    Ok(loaded)
+}
+
+/// Decides and commits the applicant's command on the dossier loaded.
 async fn as_applicant(
     state: AppState,
-    code: DossierCode,
-    client: ClientAddress,
-    headers: HeaderMap,
-    command: Command,
+    loaded: (StoredDossier, Vec<HistoryEvent>),
+    command: (Command, Vec<Upload>),
 ) -> ApiResult<Json<ApplicantDossierView>> {
-    let loaded = dossiers::load_with_history(&state, &code).await?;
-    dossiers::check_secret(&state, &loaded.0, header(&headers, "x-lookup-secret"), &client).await?;
     let (d, events) = dossiers::act(&state, loaded, lifecycle::Actor::Applicant, command).await?;
     Ok(Json(ApplicantDossierView::of(&d, &events, state.clock.now())))
 }

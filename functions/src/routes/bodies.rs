@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::Officer;
-use motcua_domain::lifecycle::{Action, Command, FeeReduction, RatingAnswers, ReturnMethod};
+use motcua_domain::lifecycle::{Action, Command, FeeReduction, RatingAnswers, ReturnMethod, SubmittedDocument};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::UtoipaMethodRouter;
 
 use super::actions::{applicant_route, officer_route};
-use crate::service::input::{documents, DocumentInput};
+use crate::service::input::DocumentInput;
 use crate::service::{Refused, ServiceResult};
 use crate::state::AppState;
 
@@ -21,10 +21,22 @@ pub trait ActionBody: DeserializeOwned + ToSchema + Send + 'static {
     fn officer_named(&self) -> Option<&str> {
         None
     }
+
+    /// The documents the body hands in, taken out to be checked (their uploads read) before
+    /// the command is built.
+    fn take_documents(&mut self) -> Vec<DocumentInput> {
+        vec![]
+    }
 }
 
-/// Builds an action's command from its body and the officer the body names, if any.
-pub type Build<B> = fn(B, Option<Officer>) -> ServiceResult<Command>;
+/// What a body names, looked up: the officer, the documents with their files.
+pub struct Named {
+    pub officer: Option<Officer>,
+    pub documents: Vec<SubmittedDocument>,
+}
+
+/// Builds an action's command from its body and what it names.
+pub type Build<B> = fn(B, Named) -> ServiceResult<Command>;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -105,7 +117,11 @@ impl ActionBody for NoteRequest {}
 impl ActionBody for ReceiveRequest {}
 impl ActionBody for ReasonRequest {}
 impl ActionBody for SupplementRequestBody {}
-impl ActionBody for SupplementRequest {}
+impl ActionBody for SupplementRequest {
+    fn take_documents(&mut self) -> Vec<DocumentInput> {
+        std::mem::take(&mut self.documents)
+    }
+}
 impl ActionBody for ExtendRequest {}
 impl ActionBody for ReturnRequest {}
 impl ActionBody for WithdrawRequest {}
@@ -124,8 +140,8 @@ impl ActionBody for ForwardRequest {
 }
 
 /// An assign body always names its assignee; it was looked up or refused before this.
-fn assignee(named: Option<Officer>) -> ServiceResult<Officer> {
-    named.ok_or(Refused::AssigneeNotFound)
+fn assignee(named: Named) -> ServiceResult<Officer> {
+    named.officer.ok_or(Refused::AssigneeNotFound)
 }
 
 /// The route of `action` in the family numbered `F` (`Family as u8`): its body type and how
@@ -156,11 +172,11 @@ pub fn route_of<const F: u8>(action: Action) -> Option<UtoipaMethodRouter<AppSta
         A::RequestSupplement => serve!(RequestSupplement, SupplementRequestBody, |b, _| {
             Ok(Command::RequestSupplement { reason: b.reason, missing: b.missing })
         }),
-        A::Supplement => serve!(Supplement, SupplementRequest, |b, _| {
-            Ok(Command::Supplement { documents: documents(b.documents), note: b.note })
+        A::Supplement => serve!(Supplement, SupplementRequest, |b, n| {
+            Ok(Command::Supplement { documents: n.documents, note: b.note })
         }),
-        A::CounterSupplement => serve!(CounterSupplement, SupplementRequest, |b, _| {
-            Ok(Command::CounterSupplement { documents: documents(b.documents), note: b.note })
+        A::CounterSupplement => serve!(CounterSupplement, SupplementRequest, |b, n| {
+            Ok(Command::CounterSupplement { documents: n.documents, note: b.note })
         }),
         A::AcceptSupplement => {
             serve!(AcceptSupplement, NoteRequest, |b, _| Ok(Command::AcceptSupplement { note: b.note }))
@@ -171,7 +187,9 @@ pub fn route_of<const F: u8>(action: Action) -> Option<UtoipaMethodRouter<AppSta
         A::Assign => {
             serve!(Assign, AssignRequest, |b, o| Ok(Command::Assign { assignee: assignee(o)?, note: b.note }))
         }
-        A::Forward => serve!(Forward, ForwardRequest, |b, o| Ok(Command::Forward { assignee: o, note: b.note })),
+        A::Forward => {
+            serve!(Forward, ForwardRequest, |b, n| Ok(Command::Forward { assignee: n.officer, note: b.note }))
+        }
         A::Approve => serve!(Approve, NoteRequest, |b, _| Ok(Command::Approve { note: b.note })),
         A::Stop => serve!(Stop, ReasonRequest, |b, _| Ok(Command::Stop { reason: b.reason })),
         A::Extend => serve!(Extend, ExtendRequest, |b, _| {

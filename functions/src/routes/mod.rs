@@ -5,6 +5,7 @@ mod actions;
 pub mod admin;
 pub mod bodies;
 mod doc;
+pub mod files;
 pub mod ops;
 pub mod query;
 pub mod receive;
@@ -85,7 +86,7 @@ pub fn router_of(family: Family) -> OpenApiRouter<AppState> {
 /// One family alone, with the API's conventions, as one Lambda serves it: `routes` is the
 /// family's own constructor ([`routes_of`] evaluated at compile time in its binary).
 pub fn family_app(routes: fn() -> OpenApiRouter<AppState>, state: AppState) -> Router {
-    finish(framed(routes()), state)
+    finish(framed(routes()), Router::new(), state)
 }
 
 fn framed(routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -156,14 +157,16 @@ fn json_errors(response: Response) -> Response {
 
 /// The whole API on one router, for `motcua serve` and the tests.
 pub fn app(state: AppState) -> Router {
-    finish(families(), state)
+    finish(families(), files::local_router(), state)
 }
 
-/// Routes with the API's conventions: JSON 404 and 405, body limit, panics as JSON 500.
-fn finish(routes: OpenApiRouter<AppState>, state: AppState) -> Router {
+/// Routes with the API's conventions: JSON 404 and 405, body limit, panics as JSON 500;
+/// `local`: routes only the one-machine home serves (outside the OpenAPI document).
+fn finish(routes: OpenApiRouter<AppState>, local: Router<AppState>, state: AppState) -> Router {
     routes
         .split_for_parts()
         .0
+        .merge(local)
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::map_response(error_shape))

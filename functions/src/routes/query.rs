@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue))
         .routes(routes!(officer_dossier))
         .routes(routes!(verify))
+        .merge(super::files::download_router())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
+use motcua_domain::documents::Uploader;
 use motcua_domain::lifecycle::{Actor, Family, NewDossier};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -16,8 +17,8 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{header, ClientAddress, DossierPath, RawJson};
 use crate::idempotency::IdempotencyKey;
 use crate::service::filing::open_dossier;
-use crate::service::input::{documents, CounterRequest};
-use crate::service::{self, dossiers, Refused};
+use crate::service::input::CounterRequest;
+use crate::service::{self, dossiers, files, Refused};
 use crate::state::AppState;
 use crate::views::{Receipt, SubmissionView};
 
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(counter_receive))
         .routes(routes!(counter_file))
         .routes(routes!(receipt))
+        .merge(super::files::counter_router())
         .merge(super::actions::of::<{ Family::Receive as u8 }>())
 }
 
@@ -76,15 +78,18 @@ async fn at_the_counter(
     let scope = format!("{}:{}", if incomplete { "counter-incomplete" } else { "counter" }, officer.id);
     let key = IdempotencyKey::parse(scope, header(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
+    let applicant = req.applicant.parse()?;
+    let desk = Uploader::Officer { id: officer.id.clone() };
+    let (documents, attach) = files::documents(&state, req.documents, &desk).await?;
     let new = NewDossier {
         channel: req.channel,
-        applicant: req.applicant.parse()?,
-        documents: documents(req.documents),
+        applicant,
+        documents,
         result_by: req.result_by,
         reductions: req.fee_reductions,
         incomplete,
     };
-    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Officer(&officer), key, None).await?))
+    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Officer(&officer), key, None, attach).await?))
 }
 
 /// Giấy tiếp nhận hồ sơ và hẹn trả kết quả: for officers (Bearer) or, on one machine, the applicant

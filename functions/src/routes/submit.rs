@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use motcua_domain::catalogue::Channel;
+use motcua_domain::documents::Uploader;
 use motcua_domain::lifecycle::{Actor, Family, NewDossier};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,14 +14,18 @@ use utoipa_axum::routes;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{header as header_value, ClientAddress, RawJson};
 use crate::idempotency::IdempotencyKey;
+use crate::service::files;
 use crate::service::filing::{open_dossier, Answer};
 use crate::service::guard;
-use crate::service::input::{documents, SubmitRequest};
+use crate::service::input::SubmitRequest;
 use crate::state::AppState;
 use crate::views::SubmissionView;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(submit)).merge(super::actions::of::<{ Family::Submit as u8 }>())
+    OpenApiRouter::new()
+        .routes(routes!(submit))
+        .merge(super::files::public_router())
+        .merge(super::actions::of::<{ Family::Submit as u8 }>())
 }
 
 /// A filing's answer: `201` with the submission view (or the first answer's status, replayed).
@@ -44,14 +49,16 @@ async fn submit(
 ) -> ApiResult<Response> {
     let key = IdempotencyKey::parse("submit".into(), header_value(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
+    let applicant = req.applicant.parse()?;
+    let (documents, attach) = files::documents(&state, req.documents, &Uploader::Public).await?;
     let new = NewDossier {
         channel: Channel::Online,
-        applicant: req.applicant.parse()?,
-        documents: documents(req.documents),
+        applicant,
+        documents,
         result_by: req.result_by,
         reductions: vec![],
         incomplete: false,
     };
     let limit = guard::submission_use(&state, &client).await?;
-    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key, Some(limit)).await?))
+    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key, Some(limit), attach).await?))
 }

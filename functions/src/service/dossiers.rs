@@ -2,6 +2,7 @@
 
 use motcua_domain::catalogue::Officer;
 use motcua_domain::codes::DossierCode;
+use motcua_domain::documents::Upload;
 use motcua_domain::lifecycle::{decide, Actor, Command, Context, Dossier, HistoryEvent};
 use motcua_domain::notify::messages_for;
 use motcua_domain::ports::{Commit, StoredDossier};
@@ -23,15 +24,16 @@ pub async fn load_with_history(
 
 pub use super::guard::check_secret;
 
-/// Decides `command` on the dossier and commits the outcome conditioned on the version read;
+/// Decides `command` on the dossier (attaching the uploads it names) and commits the outcome conditioned on the version read;
 /// returns the new dossier with `history` (the one read with the dossier) and its new event.
 pub async fn act(
     state: &AppState,
     (stored, mut history): (StoredDossier, Vec<HistoryEvent>),
     actor: Actor<'_>,
-    command: Command,
+    (command, attach): (Command, Vec<Upload>),
 ) -> ServiceResult<(Dossier, Vec<HistoryEvent>)> {
     let current = stored.dossier;
+    super::files::check_dossier_size(state, Some(&current), &attach)?;
     let procedure = super::procedure(state, &current.procedure_code).await?;
     let agency = super::agency(state, &current.agency_code).await?;
     let workflows = [current.terms.workflow.as_slice(), procedure.workflow.as_slice()];
@@ -49,6 +51,7 @@ pub async fn act(
         lookup_secret_hash: None,
         idempotency: None,
         limit: None,
+        attach,
     };
     state.dossiers.commit(commit).await?;
     tracing::info!(dossier = %current.code, action = action.as_str(), to = t.dossier.status.as_str(), "transition committed");

@@ -4,6 +4,7 @@
 use motcua_domain::access::AccessDenied;
 use motcua_domain::catalogue::{InvalidAgency, InvalidHolidays, InvalidOfficer, InvalidProcedure};
 use motcua_domain::codes::AgencyCode;
+use motcua_domain::documents::{AttachRefusal, FileRefusal};
 use motcua_domain::lifecycle::LifecycleError;
 use motcua_domain::ports::StoreError;
 
@@ -39,6 +40,20 @@ pub enum Refused {
     IdempotencyKeyReused,
     #[error("hồ sơ chưa được tiếp nhận / the dossier has not been received yet")]
     NotReceived,
+    /// A file, or what a request says of one, is not acceptable.
+    #[error(transparent)]
+    File(#[from] FileRefusal),
+    /// A filing references an upload it may not attach.
+    #[error(transparent)]
+    Attach(#[from] AttachRefusal),
+    #[error("không có tệp tải lên này / no such upload")]
+    UploadNotFound,
+    #[error("tệp đã được tải lên / the upload's bytes were received already")]
+    UploadAlreadyReceived,
+    #[error("hồ sơ không có tệp này / the dossier holds no such file")]
+    FileNotFound,
+    #[error("tải lên quá nhiều tệp trong thời gian ngắn, vui lòng thử lại sau / too many uploads from this address; try again later")]
+    TooManyUploads { retry_after_seconds: i64 },
     /// An administrator's record the catalogue cannot keep.
     #[error(transparent)]
     Procedure(#[from] InvalidProcedure),

@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::{Agency, Procedure};
 use motcua_domain::codes::DossierCode;
+use motcua_domain::documents::Upload;
 use motcua_domain::lifecycle::{open, Actor, Context, Dossier, HistoryEvent, NewDossier};
 use motcua_domain::notify::messages_for;
 use motcua_domain::ports::{Commit, IdempotencyRecord, LimitUse, StoreError};
@@ -66,6 +67,7 @@ pub async fn open_dossier(
     actor: Actor<'_>,
     key: Option<IdempotencyKey>,
     limit: Option<LimitUse>,
+    attach: Vec<Upload>,
 ) -> ServiceResult<Answer> {
     let desk = matches!(actor, Actor::Officer(_));
     if let Some(k) = &key {
@@ -73,6 +75,7 @@ pub async fn open_dossier(
             return replay(state, k, &record, desk).await;
         }
     }
+    super::files::check_dossier_size(state, None, &attach)?;
     let procedure = super::procedure(state, procedure_code).await?;
     let agency = super::agency(state, &procedure.agency).await?;
     let (calendar, step_calendars) = super::calendars(state, &agency, &[&procedure.workflow]).await?;
@@ -102,6 +105,7 @@ pub async fn open_dossier(
                 lookup_secret_hash: Some(secret_hash.clone()),
                 idempotency: records.as_ref().map(|k| k.record(code, now)),
                 limit: limit.clone(),
+                attach: attach.clone(),
             }
         }
     };

@@ -3,7 +3,7 @@
 
 use motcua_domain::catalogue::{ApplicantKind, Channel};
 use motcua_domain::contact::{CitizenId, Email, PhoneNumber, TaxCode};
-use motcua_domain::lifecycle::{Applicant, FeeReduction, ReturnMethod, SubmittedDocument};
+use motcua_domain::lifecycle::{Applicant, FeeReduction, ReturnMethod};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -29,8 +29,17 @@ pub struct ApplicantInput {
 #[serde(deny_unknown_fields)]
 pub struct DocumentInput {
     pub component: String,
-    pub file_name: String,
+    /// For display; with an upload, the upload's name when left out.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// The number of a digitised document already held.
     pub reference: Option<String>,
+    /// The id of an upload whose bytes arrived (`POST /v1/uploads`).
+    #[serde(default)]
+    pub upload: Option<String>,
+    /// The upload's SHA-256, as announced: required with `upload`.
+    #[serde(default)]
+    pub sha256: Option<String>,
 }
 
 /// `POST /v1/dossiers`: an online filing.
@@ -94,15 +103,4 @@ impl ApplicantInput {
             delegate_name: blank_to_none(self.delegate_name),
         })
     }
-}
-
-pub fn documents(input: Vec<DocumentInput>) -> Vec<SubmittedDocument> {
-    input
-        .into_iter()
-        .map(|d| SubmittedDocument {
-            component: d.component.trim().to_owned(),
-            file_name: d.file_name.trim().to_owned(),
-            reference: blank_to_none(d.reference),
-        })
-        .collect()
 }

@@ -3,6 +3,7 @@
 
 pub mod dossiers;
 mod error;
+pub mod files;
 pub mod filing;
 pub mod guard;
 pub mod input;

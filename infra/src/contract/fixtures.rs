@@ -69,6 +69,7 @@ pub fn event(seq: u32, to: Status) -> HistoryEvent {
         step_due_at: None,
         due_at: None,
         deadline: None,
+        files: vec![],
         prev_hash: String::new(),
         hash: String::new(),
     }
@@ -105,6 +106,7 @@ pub fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
             created_at: Utc::now(),
         }),
         limit: None,
+        attach: vec![],
     }
 }
 

@@ -12,14 +12,14 @@ use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
     BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, Outbox, ProcedureQuery, QueueQuery,
-    StoreError,
+    StoreError, UploadStore,
 };
 
 use self::fixtures::*;
 
 /// Everything a home's store provides.
-pub trait Store: DossierStore + Catalogue + Outbox + Limits + Clone + 'static {}
-impl<T: DossierStore + Catalogue + Outbox + Limits + Clone + 'static> Store for T {}
+pub trait Store: DossierStore + Catalogue + Outbox + Limits + UploadStore + Clone + 'static {}
+impl<T: DossierStore + Catalogue + Outbox + Limits + UploadStore + Clone + 'static> Store for T {}
 
 /// Generates one `#[tokio::test]` per contract clause for the adapter that `$fresh` (an
 /// expression giving `(store, guard)` for a new, empty store) opens.
@@ -41,6 +41,7 @@ macro_rules! store_contract {
             a_permanent_failure_falls_back_to_the_other_channel_once,
             sms_caps_hold_per_dossier_and_phone,
             catalogue_round_trips_and_searches,
+            an_upload_is_attached_once_by_the_write_that_uses_it,
         );
     };
     (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {
@@ -90,6 +91,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
         lookup_secret_hash: None,
         idempotency: None,
         limit: None,
+        attach: vec![],
     };
     store.commit(commit(1)).await.unwrap();
     assert_eq!(store.commit(commit(1)).await, Err(StoreError::Conflict));
@@ -115,6 +117,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
                 lookup_secret_hash: None,
                 idempotency: None,
                 limit: None,
+                attach: vec![],
             };
             s.commit(commit).await
         }));
@@ -176,6 +179,7 @@ pub async fn a_create_at_its_limit_writes_nothing<S: Store>(store: S) {
         lookup_secret_hash: None,
         idempotency: None,
         limit: Some(limit.clone()),
+        attach: vec![],
     };
     assert_eq!(store.commit(commit).await.unwrap_err(), StoreError::LimitReached);
     assert_eq!(store.get(&first.code).await.unwrap().unwrap().dossier.version, first.version);
@@ -196,6 +200,7 @@ pub async fn history_comes_back_in_order<S: Store>(store: S) {
             lookup_secret_hash: None,
             idempotency: None,
             limit: None,
+            attach: vec![],
         };
         store.commit(commit).await.unwrap();
         d = next;
@@ -253,6 +258,7 @@ pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {
             lookup_secret_hash: None,
             idempotency: None,
             limit: None,
+            attach: vec![],
         };
         store.commit(commit).await.unwrap();
     }
@@ -318,6 +324,7 @@ pub async fn closed_dossiers_leave_the_queues<S: Store>(store: S) {
         lookup_secret_hash: None,
         idempotency: None,
         limit: None,
+        attach: vec![],
     };
     store.commit(commit).await.unwrap();
     let open = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
@@ -396,4 +403,41 @@ pub async fn catalogue_round_trips_and_searches<S: Store>(store: S) {
     assert_eq!(rest.len(), 1);
     assert!(store.officers(Some(&province), None, 10).await.unwrap().is_empty());
     assert_eq!(store.officer(&OfficerId::parse("c.motcua").unwrap()).await.unwrap().unwrap().name, "C.MOTCUA");
+}
+
+pub async fn an_upload_is_attached_once_by_the_write_that_uses_it<S: Store>(store: S) {
+    use motcua_domain::documents::{MediaType, Sha256, Upload, UploadId, UploadState, Uploader};
+    let upload = Upload {
+        id: UploadId::from_random(rand::random()),
+        uploader: Uploader::Public,
+        file_name: "Tờ khai.pdf".into(),
+        size: 3,
+        media_type: MediaType::Pdf,
+        sha256: Sha256::of(b"abc"),
+        created_at: Utc::now(),
+        state: UploadState::Pending,
+    };
+    store.announce(&upload).await.unwrap();
+    assert_eq!(store.announce(&upload).await, Err(StoreError::Conflict), "an id is announced once");
+    assert_eq!(store.upload(&upload.id).await.unwrap(), Some(upload.clone()));
+    // A pending upload cannot be attached: the whole write fails.
+    let attach = |commit: Commit, u: &Upload| Commit { attach: vec![u.clone()], ..commit };
+    let with = |u: &Upload| -> BuildCreate {
+        let u = u.clone();
+        Box::new(move |c| attach(create_commit(c, None), &u))
+    };
+    let pending = store.create(&agency(), day(), with(&upload)).await;
+    assert_eq!(pending.unwrap_err(), StoreError::Conflict);
+    assert!(store.mark_stored(&upload.id).await.unwrap());
+    assert!(!store.mark_stored(&upload.id).await.unwrap(), "only a pending upload is marked");
+    let stored = Upload { state: UploadState::Stored, ..upload.clone() };
+    let d = store.create(&agency(), day(), with(&stored)).await.unwrap();
+    let held = store.upload(&upload.id).await.unwrap().unwrap();
+    assert_eq!(held.state, UploadState::Attached { dossier: d.code.clone() });
+    // A second filing with the same upload writes nothing.
+    let again = store.create(&agency(), day(), with(&stored)).await;
+    assert_eq!(again.unwrap_err(), StoreError::Conflict);
+    let missing = UploadId::from_random(rand::random());
+    assert_eq!(store.upload(&missing).await.unwrap(), None);
+    assert!(!store.mark_stored(&missing).await.unwrap());
 }

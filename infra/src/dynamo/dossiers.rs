@@ -46,6 +46,7 @@ enum Part {
     Message,
     Idempotency,
     Limit,
+    Upload,
 }
 
 /// The dossier's item; the secret hash is written only with a new dossier and never changes.
@@ -137,6 +138,10 @@ impl DynamoStore {
             let update = self.limit_update(limit).build().map_err(|e| StoreError::Unavailable(e.to_string()))?;
             parts.push(Part::Limit);
             writes.push(TransactWriteItem::builder().update(update).build());
+        }
+        for upload in &commit.attach {
+            parts.push(Part::Upload);
+            writes.push(self.attach_update(upload, &d.code)?);
         }
         let sent = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
         let Err(e) = sent else { return Ok(()) };

@@ -103,6 +103,11 @@ pub fn officer(id: &str) -> Key {
     (format!("OF#{id}"), "#OFFICER".into())
 }
 
+/// An announced upload (its bytes are in the bucket).
+pub fn upload(id: &str) -> Key {
+    (format!("U#{id}"), "#UPLOAD".into())
+}
+
 pub const HOLIDAYS: &str = "HOLIDAYS";
 
 /// The position of a dossier in a queue: due time (empty before reception), then code.

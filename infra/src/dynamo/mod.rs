@@ -14,6 +14,7 @@ mod query;
 mod schema;
 #[cfg(test)]
 mod tests;
+mod uploads;
 
 use std::collections::HashMap;
 

@@ -24,7 +24,7 @@ fn assignee(d: &Dossier) -> Option<String> {
     d.step.as_ref().and_then(|s| s.assignee.as_ref()).map(|a| a.id.to_string())
 }
 
-fn is_unique_violation(e: &rusqlite::Error) -> bool {
+pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
@@ -36,6 +36,7 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
             return Err(StoreError::LimitReached);
         }
     }
+    super::uploads::attach(tx, &commit.attach, &commit.dossier.code)?;
     let code = commit.dossier.code.to_string();
     tx.execute(
         "INSERT INTO events (dossier, seq, body) VALUES (?1, ?2, ?3)",

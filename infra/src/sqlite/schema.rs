@@ -75,6 +75,15 @@ CREATE INDEX dossiers_open_queue ON dossiers(handler, due_key, code)
 CREATE INDEX dossiers_open_assignee ON dossiers(assignee, due_key, code)
     WHERE status NOT IN ('refused', 'withdrawn', 'stopped', 'returned', 'returned_unsupplemented');
 "#,
+    r#"
+-- Announced uploads (motcua_domain::documents::Upload); dossier: the dossier holding it, once
+-- attached. Unattached uploads are forgotten after a day (oldest first, by created_at).
+CREATE TABLE uploads (
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, state TEXT NOT NULL, dossier TEXT,
+    created_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX uploads_unattached ON uploads(created_at) WHERE dossier IS NULL;
+CREATE INDEX uploads_sha256 ON uploads(sha256);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

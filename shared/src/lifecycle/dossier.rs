@@ -41,6 +41,9 @@ pub struct SubmittedDocument {
     /// Where the file is kept, or the number of a digitised document already held.
     #[serde(default)]
     pub reference: Option<String>,
+    /// The file itself, when one was uploaded (its hash is also in the history chain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<crate::documents::FileRef>,
 }
 
 /// The procedure's rules as they stood when the dossier was received: later catalogue changes

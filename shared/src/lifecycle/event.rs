@@ -42,6 +42,10 @@ pub struct HistoryEvent {
     /// A deadline set for the applicant: when a requested supplement is due.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<DateTime<Utc>>,
+    /// The files this event attached (a filing's, a supplement's): the chain commits to
+    /// their hashes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::documents::FileRef>,
     /// The hash of the event before (see [`super::chain`]); all zeros for the first.
     #[serde(default)]
     pub prev_hash: String,

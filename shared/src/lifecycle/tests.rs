@@ -122,6 +122,7 @@ fn filing(channel: Channel) -> NewDossier {
             component: "Tờ khai".into(),
             file_name: "to-khai.pdf".into(),
             reference: None,
+            file: None,
         }],
         result_by: None,
         reductions: vec![],
@@ -266,8 +267,12 @@ fn supplement_cycle(rule: SupplementRule) -> Dossier {
     assert_eq!(t.dossier.status, Status::AwaitingSupplement);
     assert_eq!(t.notice, Some(NoticeKind::SupplementRequested));
     let d = t.dossier;
-    let docs =
-        vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "to-khai-2.pdf".into(), reference: None }];
+    let docs = vec![SubmittedDocument {
+        component: "Tờ khai".into(),
+        file_name: "to-khai-2.pdf".into(),
+        reference: None,
+        file: None,
+    }];
     assert_eq!(
         w.act(&d, Actor::Applicant, Command::Supplement { documents: vec![], note: None }, vn(2026, 3, 9, 14, 0))
             .unwrap_err(),
@@ -421,8 +426,12 @@ mod random_walks {
     use proptest::prelude::*;
 
     fn command(kind: u8, w: &World, now: DateTime<Utc>) -> Command {
-        let docs =
-            vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "b.pdf".into(), reference: None }];
+        let docs = vec![SubmittedDocument {
+            component: "Tờ khai".into(),
+            file_name: "b.pdf".into(),
+            reference: None,
+            file: None,
+        }];
         match kind % 17 {
             0 => Command::Receive { note: None, reductions: vec![] },
             1 => Command::Refuse { reason: "Sai thẩm quyền".into() },

@@ -58,6 +58,7 @@ fn every_notice_renders_fitting_sms_and_email() {
             step_due_at: None,
             due_at: None,
             deadline: None,
+            files: vec![],
             prev_hash: String::new(),
             hash: String::new(),
         };
@@ -104,6 +105,7 @@ fn without_a_phone_email_is_primary_and_has_no_fallback() {
         step_due_at: None,
         due_at: None,
         deadline: None,
+        files: vec![],
         prev_hash: String::new(),
         hash: String::new(),
     };
@@ -141,6 +143,7 @@ fn event_with(d: &Dossier, note: Option<&str>, deadline: Option<chrono::DateTime
         step_due_at: None,
         due_at: None,
         deadline,
+        files: vec![],
         prev_hash: String::new(),
         hash: String::new(),
     }

@@ -107,6 +107,8 @@ pub(super) struct Draft<'a> {
     pub by: Option<OfficerRef>,
     /// A deadline the action sets for the applicant (a supplement's).
     pub deadline: Option<DateTime<Utc>>,
+    /// The files the action attaches, for the event (and so the chain).
+    pub files: Vec<crate::documents::FileRef>,
     pub ctx: &'a Context<'a>,
 }
 
@@ -138,8 +140,15 @@ pub fn decide(
     let rule = rule_for(action, Some(current.status))?;
     let step = current.current_step().map(|(progress, def)| (progress, def.role, current.step_agency(progress.index)));
     let role = authorise(rule, &current.agency_code, step, actor)?;
-    let mut draft =
-        Draft { d: current.clone(), note: None, assignee: None, by: actor.officer_ref(), deadline: None, ctx };
+    let mut draft = Draft {
+        d: current.clone(),
+        note: None,
+        assignee: None,
+        by: actor.officer_ref(),
+        deadline: None,
+        files: vec![],
+        ctx,
+    };
     match command {
         Command::Receive { note, reductions } => receive::receive(&mut draft, note, &reductions)?,
         Command::Refuse { reason } => close::refuse(&mut draft, &reason)?,
@@ -158,7 +167,7 @@ pub fn decide(
         Command::Return { method, waybill } => return_result::return_result(&mut draft, method, waybill)?,
         Command::Rate { answers } => rate::rate(&mut draft, answers)?,
     }
-    let Draft { mut d, note, assignee, deadline, .. } = draft;
+    let Draft { mut d, note, assignee, deadline, files, .. } = draft;
     d.status = match rule.to {
         To::Status(s) => s,
         To::Resume => d.status,
@@ -180,6 +189,7 @@ pub fn decide(
         step_due_at: d.step.as_ref().map(|s| s.due_at),
         due_at: d.due_at,
         deadline,
+        files,
         prev_hash: String::new(),
         hash: String::new(),
     };

@@ -64,6 +64,7 @@ pub fn open(
         }
         terms.fees = Some(super::super::fee_lines(&procedure.fees, &new.reductions)?);
     }
+    let files = attached_files(&new.documents);
     let mut d = Dossier::filed(code, procedure.code.clone(), procedure.agency.clone(), new, terms, ctx.now);
     d.status = status;
     if status == Status::Received {
@@ -83,11 +84,17 @@ pub fn open(
         step_due_at: d.step.as_ref().map(|s| s.due_at),
         due_at: d.due_at,
         deadline: None,
+        files,
         prev_hash: String::new(),
         hash: String::new(),
     };
     d.history_head = super::super::chain::seal(&d.code, &mut event, super::super::chain::GENESIS);
     Ok(Transition { dossier: d, event, notice: rule.notice })
+}
+
+/// The files of `documents`, for the event that attaches them.
+pub(super) fn attached_files(documents: &[SubmittedDocument]) -> Vec<crate::documents::FileRef> {
+    documents.iter().filter_map(|d| d.file.clone()).collect()
 }
 
 /// Checks a filing against the procedure: channel, applicant, components.

@@ -81,6 +81,7 @@ pub(super) fn supplement(
     let ctx = draft.ctx;
     open::check_documents(&documents, ctx.procedure)?;
     draft.note = text::optional(note.as_deref(), "note")?;
+    draft.files = open::attached_files(&documents);
     let d = &mut draft.d;
     d.documents.extend(documents);
     if let Some(pause) = d.pause.as_mut() {

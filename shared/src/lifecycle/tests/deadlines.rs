@@ -32,7 +32,7 @@ fn ask(w: &World, d: &Dossier, by: &Officer, at: DateTime<Utc>) -> Transition {
 }
 
 fn documents() -> Vec<SubmittedDocument> {
-    vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "cccd.pdf".into(), reference: None }]
+    vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "cccd.pdf".into(), reference: None, file: None }]
 }
 
 /// The applicant brings the supplement at `at` and the step's holder accepts it then.

@@ -28,8 +28,12 @@ fn returned_by(
     if ask {
         let cmd = Command::RequestSupplement { reason: "Thiếu".into(), missing: vec!["Ảnh".into()] };
         d = w.act(&d, Actor::Officer(&w.specialist), cmd, vn(2026, 3, 2, 9, 30)).unwrap().dossier;
-        let docs =
-            vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "a.pdf".into(), reference: None }];
+        let docs = vec![SubmittedDocument {
+            component: "Tờ khai".into(),
+            file_name: "a.pdf".into(),
+            reference: None,
+            file: None,
+        }];
         let supplement = Command::Supplement { documents: docs, note: None };
         d = w.act(&d, Actor::Applicant, supplement, vn(2026, 3, 2, 9, 40)).unwrap().dossier;
         let accept = Command::AcceptSupplement { note: None };

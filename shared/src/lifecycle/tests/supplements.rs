@@ -10,7 +10,7 @@ fn ask_command() -> Command {
 }
 
 fn documents() -> Vec<SubmittedDocument> {
-    vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "cccd.pdf".into(), reference: None }]
+    vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "cccd.pdf".into(), reference: None, file: None }]
 }
 
 /// Asked for a supplement at the desk on Monday 2 March 09:00, before reception.

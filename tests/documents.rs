@@ -1,0 +1,259 @@
+//! Documents on one machine, through the whole API: uploads announced, their bytes streamed and
+//! checked, attached to filings and supplements, read back by those allowed; every refusal
+//! changes nothing.
+
+mod api;
+mod support;
+
+use api::{code_of, Api};
+use axum::body::Body;
+use axum::http::StatusCode;
+use motcua_domain::codes::DossierCode;
+use motcua_domain::documents::kind::samples;
+use motcua_domain::documents::Sha256;
+use serde_json::{json, Value};
+use support::criminal_record_filing;
+
+const FORM: &str = "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp";
+
+fn announcement(name: &str, bytes: &[u8], media_type: &str) -> Value {
+    json!({"file_name": name, "size": bytes.len(), "media_type": media_type, "sha256": Sha256::of(bytes).as_str()})
+}
+
+async fn raw(
+    api: &Api,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Body,
+) -> (StatusCode, Vec<u8>, axum::http::HeaderMap) {
+    api.raw(method, uri, headers, body).await
+}
+
+/// An upload as the applicant or the desk (`token`), checked stored.
+async fn uploaded(api: &Api, token: Option<&str>, name: &str, bytes: &[u8]) -> Value {
+    let v = api.uploaded(token, name, bytes).await;
+    let (s, state) = api.get(&format!("/v1/uploads/{}", v["id"].as_str().unwrap()), None, None).await;
+    assert_eq!((s, state["state"].as_str()), (StatusCode::OK, Some("stored")));
+    v
+}
+
+fn with_file(mut filing: Value, upload: &Value) -> Value {
+    filing["documents"][0] = json!({"component": FORM, "upload": upload["id"], "sha256": upload["sha256"]});
+    filing
+}
+
+fn files_dir(api: &Api) -> std::path::PathBuf {
+    api.home.data_dir.join("files")
+}
+
+fn stored_files(api: &Api) -> usize {
+    walk(&files_dir(api).join("sha256"))
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_filing_with_a_real_file_is_read_back_by_the_applicant_and_the_desk_only() {
+    let api = Api::new().await;
+    let bytes = samples::pdf();
+    let upload = uploaded(&api, None, "Tờ khai lý lịch.pdf", &bytes).await;
+    let (s, v) = api.post("/v1/dossiers", None, with_file(criminal_record_filing("0912345678"), &upload)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (code, secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
+    let id = upload["id"].as_str().unwrap();
+
+    // The chain commits to the file's hash.
+    let events = api.home.store.dossiers.history(&DossierCode::parse(&code).unwrap()).await.unwrap();
+    assert_eq!(events[0].files.len(), 1);
+    assert_eq!(events[0].files[0].sha256, Sha256::of(&bytes));
+
+    let file = format!("/v1/dossiers/{code}/files/{id}");
+    let (s, body, headers) = raw(&api, "GET", &file, &[("x-lookup-secret", &secret)], Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(body, bytes);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"To khai ly lich.pdf\"; filename*=UTF-8''T%E1%BB%9D%20khai%20l%C3%BD%20l%E1%BB%8Bch.pdf"
+    );
+    assert_eq!(headers["cache-control"], "private, no-store");
+    let (s, _, _) = raw(&api, "GET", &file, &[], Body::empty()).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "no secret");
+    let (s, _, _) = raw(&api, "GET", &file, &[("x-lookup-secret", "wrong")], Body::empty()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a wrong secret");
+
+    let officer_file = format!("/v1/officer/dossiers/{code}/files/{id}");
+    let desk = format!("Bearer {}", api.token("tuphap.motcua").await);
+    let (s, body, _) = raw(&api, "GET", &officer_file, &[("authorization", &desk)], Body::empty()).await;
+    assert_eq!((s, body), (StatusCode::OK, bytes.clone()));
+    let other = format!("Bearer {}", api.token("taichinh.motcua").await);
+    let (s, _, _) = raw(&api, "GET", &officer_file, &[("authorization", &other)], Body::empty()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another agency's officer does not learn the file exists");
+    let unknown = format!("/v1/officer/dossiers/{code}/files/{}", "0".repeat(32));
+    let (s, _, _) = raw(&api, "GET", &unknown, &[("authorization", &desk)], Body::empty()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Used once: another filing cannot take the same upload.
+    let (s, v) = api.post("/v1/dossiers", None, with_file(criminal_record_filing("0912345679"), &upload)).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "upload_already_attached"), "{v}");
+    let (s, v) = api.get(&format!("/v1/uploads/{id}"), None, None).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("attached")));
+}
+
+#[tokio::test]
+async fn bytes_unlike_their_announcement_are_refused_and_leave_nothing() {
+    let api = Api::new().await;
+    let bytes = samples::pdf();
+    let put = |v: &Value| v["upload"]["url"].as_str().unwrap().to_owned();
+    let announce = |body: Value| {
+        let api = &api;
+        async move {
+            let (s, v) = api.post("/v1/uploads", None, body).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            v
+        }
+    };
+    // Other bytes than the checksum announced; a PDF announced as PNG; an executable as PDF.
+    let mut changed = bytes.clone();
+    changed[15] ^= 1;
+    let exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0".to_vec();
+    for (announced, sent, expected) in [
+        (announcement("a.pdf", &bytes, "application/pdf"), changed.clone(), "file_checksum_mismatch"),
+        (announcement("a.png", &bytes, "image/png"), bytes.clone(), "file_type_mismatch"),
+        (announcement("a.pdf", &exe, "application/pdf"), exe.clone(), "file_executable"),
+        (announcement("a.pdf", &bytes, "application/pdf"), bytes[..20].to_vec(), "file_size_mismatch"),
+        (announcement("a.pdf", &bytes[..20], "application/pdf"), bytes.clone(), "file_size_mismatch"),
+    ] {
+        let v = announce(announced).await;
+        let (s, body, _) = raw(&api, "PUT", &put(&v), &[], Body::from(sent)).await;
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!((s, code_of(&body)), (StatusCode::UNPROCESSABLE_ENTITY, expected), "{body}");
+        let (_, state) = api.get(&format!("/v1/uploads/{}", v["id"].as_str().unwrap()), None, None).await;
+        assert_eq!(state["state"], "pending", "a refused upload may be sent again");
+        let (s, v) = api.post("/v1/dossiers", None, with_file(criminal_record_filing("0912345678"), &v)).await;
+        assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "upload_incomplete"), "{v}");
+    }
+    assert_eq!(stored_files(&api), 0);
+    assert_eq!(walk(&files_dir(&api).join("incoming")), 0);
+
+    // A body that breaks off half way leaves no file either.
+    let v = announce(announcement("a.pdf", &bytes, "application/pdf")).await;
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(bytes[..10].to_vec()), Err(std::io::Error::other("connection reset"))];
+    let (s, _, _) = raw(&api, "PUT", &put(&v), &[], Body::from_stream(futures_util::stream::iter(chunks))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stored_files(&api) + walk(&files_dir(&api).join("incoming")), 0);
+    // Then it is sent whole; sending again is refused.
+    let (s, _, _) = raw(&api, "PUT", &put(&v), &[], Body::from(bytes.clone())).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, body, _) = raw(&api, "PUT", &put(&v), &[], Body::from(bytes.clone())).await;
+    assert_eq!(
+        (s, code_of(&serde_json::from_slice(&body).unwrap())),
+        (StatusCode::CONFLICT, "upload_already_received")
+    );
+    assert_eq!(stored_files(&api), 1);
+}
+
+#[tokio::test]
+async fn what_an_announcement_or_a_reference_gets_wrong_is_refused_with_its_code() {
+    let api = Api::new().await;
+    let bytes = samples::pdf();
+    for (body, expected) in [
+        (
+            json!({"file_name": "a.pdf", "size": 21 * 1024 * 1024, "media_type": "application/pdf", "sha256": "0".repeat(64)}),
+            "file_too_large",
+        ),
+        (
+            json!({"file_name": "a.pdf", "size": 0, "media_type": "application/pdf", "sha256": "0".repeat(64)}),
+            "file_empty",
+        ),
+        (
+            json!({"file_name": "../../etc/passwd", "size": 10, "media_type": "application/pdf", "sha256": "0".repeat(64)}),
+            "invalid_file_name",
+        ),
+        (
+            json!({"file_name": "a.exe", "size": 10, "media_type": "application/x-msdownload", "sha256": "0".repeat(64)}),
+            "file_type_unsupported",
+        ),
+        (json!({"file_name": "a.pdf", "size": 10, "media_type": "application/pdf", "sha256": "xyz"}), "invalid_sha256"),
+    ] {
+        let (s, v) = api.post("/v1/uploads", None, body).await;
+        assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, expected), "{v}");
+    }
+    let mine = uploaded(&api, None, "a.pdf", &bytes).await;
+    let desk = api.token("tuphap.motcua").await;
+    let the_desks = uploaded(&api, Some(&desk), "scan.pdf", &bytes).await;
+    let filing = criminal_record_filing("0912345678");
+    let mut wrong_hash = mine.clone();
+    wrong_hash["sha256"] = json!(Sha256::of(b"other").as_str());
+    let mut unknown = mine.clone();
+    unknown["id"] = json!("f".repeat(32));
+    let mut malformed = mine.clone();
+    malformed["id"] = json!("../etc");
+    for (upload, expected) in [
+        (&wrong_hash, "upload_checksum_mismatch"),
+        (&unknown, "upload_not_found"),
+        (&malformed, "invalid_upload_id"),
+        (&the_desks, "upload_not_yours"),
+    ] {
+        let (s, v) = api.post("/v1/dossiers", None, with_file(filing.clone(), upload)).await;
+        assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, expected), "{v}");
+    }
+    let mut twice = with_file(filing.clone(), &mine);
+    twice["documents"][1] = twice["documents"][0].clone();
+    let (s, v) = api.post("/v1/dossiers", None, twice).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "upload_repeated"), "{v}");
+    // Nothing was filed by any of these; the upload is still free for a good filing.
+    let (s, v) = api.post("/v1/dossiers", None, with_file(filing, &mine)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(v["code"].as_str().unwrap().ends_with("-0001"), "the refused filings took no code: {v}");
+}
+
+#[tokio::test]
+async fn the_desk_files_its_scans_and_the_applicant_supplements_with_a_new_file() {
+    let api = Api::new().await;
+    let desk = api.token("tuphap.motcua").await;
+    let scan = uploaded(&api, Some(&desk), "scan.pdf", &samples::pdf()).await;
+    let mut filing = with_file(criminal_record_filing("0912345678"), &scan);
+    filing["channel"] = json!("direct");
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&desk), filing).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (code, secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
+    let (s, v) = api
+        .post(
+            &format!("/v1/dossiers/{code}/request-supplement"),
+            Some(&desk),
+            json!({"reason": "Bản chụp mờ", "missing": ["Bản chụp giấy tờ tùy thân"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let png = samples::png();
+    let (s, announced) = api.post("/v1/uploads", None, announcement("cccd.png", &png, "image/png")).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let url = announced["upload"]["url"].as_str().unwrap().to_owned();
+    assert_eq!(raw(&api, "PUT", &url, &[], Body::from(png.clone())).await.0, StatusCode::OK);
+    let document =
+        json!({"component": "Bản chụp giấy tờ tùy thân", "upload": announced["id"], "sha256": announced["sha256"]});
+    // A stranger without the secret learns nothing and attaches nothing.
+    let (s, _) = api
+        .post_secret(&format!("/v1/dossiers/{code}/supplement"), None, json!({"documents": [document.clone()]}))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, v) = api
+        .post_secret(&format!("/v1/dossiers/{code}/supplement"), Some(&secret), json!({"documents": [document]}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let id = announced["id"].as_str().unwrap();
+    let (s, body, headers) =
+        raw(&api, "GET", &format!("/v1/dossiers/{code}/files/{id}"), &[("x-lookup-secret", &secret)], Body::empty())
+            .await;
+    assert_eq!((s, body), (StatusCode::OK, png));
+    assert_eq!(headers["content-type"], "image/png");
+    let events = api.home.store.dossiers.history(&DossierCode::parse(&code).unwrap()).await.unwrap();
+    assert_eq!(events.iter().map(|e| e.files.len()).collect::<Vec<_>>(), [1, 0, 1]);
+}
