@@ -98,6 +98,22 @@ async fn a_filing_with_a_real_file_is_read_back_by_the_applicant_and_the_desk_on
     let (s, _, _) = raw(&api, "GET", &unknown, &[("authorization", &desk)], Body::empty()).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
+    // A file swapped or lost behind the API's back shows in verify.
+    let verify = format!("/v1/dossiers/{code}/verify");
+    let (s, v) = api.get(&verify, Some(&api.token("tuphap.motcua").await), None).await;
+    assert_eq!((s, v["intact"].clone(), v["files"].clone()), (StatusCode::OK, json!(true), json!([])), "{v}");
+    let hex = Sha256::of(&bytes).as_str().to_owned();
+    let stored = files_dir(&api).join("sha256").join(&hex[..2]).join(&hex);
+    let mut swapped = bytes.clone();
+    swapped[9] ^= 1;
+    std::fs::write(&stored, &swapped).unwrap();
+    let (_, v) = api.get(&verify, Some(&api.token("tuphap.motcua").await), None).await;
+    assert_eq!(v["files"], json!([{"id": id, "seq": 0, "problem": "altered"}]), "{v}");
+    std::fs::remove_file(&stored).unwrap();
+    let (_, v) = api.get(&verify, Some(&api.token("tuphap.motcua").await), None).await;
+    assert_eq!(v["files"][0]["problem"], "missing", "{v}");
+    std::fs::write(&stored, &bytes).unwrap();
+
     // Used once: another filing cannot take the same upload.
     let (s, v) = api.post("/v1/dossiers", None, with_file(criminal_record_filing("0912345679"), &upload)).await;
     assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "upload_already_attached"), "{v}");
@@ -256,4 +272,55 @@ async fn the_desk_files_its_scans_and_the_applicant_supplements_with_a_new_file(
     assert_eq!(headers["content-type"], "image/png");
     let events = api.home.store.dossiers.history(&DossierCode::parse(&code).unwrap()).await.unwrap();
     assert_eq!(events.iter().map(|e| e.files.len()).collect::<Vec<_>>(), [1, 0, 1]);
+}
+
+#[tokio::test]
+async fn the_leader_issues_an_electronic_result_that_the_applicant_downloads_once_returned() {
+    let api = Api::new().await;
+    let (code, secret, _) = api.submit_with_file().await;
+    let at = |a: &str| format!("/v1/dossiers/{code}/{a}");
+    let desk = api.token("tuphap.motcua").await;
+    let lead = api.token("tuphap.lanhdao").await;
+    let spec = api.token("tuphap.chuyenvien").await;
+    let police = api.token("congan.chuyenvien").await;
+    for (path, token, body) in [
+        (at("receive"), &desk, json!({})),
+        (at("assign"), &lead, json!({"assignee": "tuphap.chuyenvien"})),
+        (at("forward"), &spec, json!({"assignee": "congan.chuyenvien"})),
+        (at("forward"), &police, json!({"assignee": "tuphap.lanhdao"})),
+    ] {
+        let (s, v) = api.post(&path, Some(token), body).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+    }
+    let signed = samples::pdf();
+    let upload = api.uploaded(Some(&lead), "phieu-lltp.pdf", &signed).await;
+    let result = json!({
+        "name": "Phiếu lý lịch tư pháp số 1", "number": "123/2026", "notation": "STP-LLTP",
+        "issued_on": "2026-12-01", "signer": "Nguyễn Văn Giám Đốc", "issuer": "Sở Tư pháp tỉnh Khánh Hòa",
+        "upload": upload["id"], "sha256": upload["sha256"]});
+    let mut unsigned = result.clone();
+    unsigned["signer"] = json!(" ");
+    let (s, v) = api.post(&at("approve"), Some(&lead), json!({"results": [unsigned]})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_result"), "{v}");
+    let (s, v) = api.post(&at("approve"), Some(&lead), json!({"results": [result]})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["results"][0]["number"], "123/2026");
+    let id = upload["id"].as_str().unwrap();
+    assert_eq!(v["results"][0]["file"]["id"], id);
+    let events = api.home.store.dossiers.history(&DossierCode::parse(&code).unwrap()).await.unwrap();
+    assert_eq!(events.last().unwrap().files[0].sha256, Sha256::of(&signed), "the chain holds the result's hash");
+
+    // Before the hand-over the applicant neither sees nor downloads it.
+    let file = format!("/v1/dossiers/{code}/files/{id}");
+    let (s, _, _) = raw(&api, "GET", &file, &[("x-lookup-secret", &secret)], Body::empty()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, view) = api.get(&format!("/v1/dossiers/{code}"), None, Some(&secret)).await;
+    assert_eq!(view["results"], json!([]));
+    let (s, v) = api.post(&at("return"), Some(&desk), json!({"method": "online"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, body, headers) = raw(&api, "GET", &file, &[("x-lookup-secret", &secret)], Body::empty()).await;
+    assert_eq!((s, body), (StatusCode::OK, signed));
+    assert!(headers["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''Phi%E1%BA%BFu%20l%C3%BD"));
+    let (_, view) = api.get(&format!("/v1/dossiers/{code}"), None, Some(&secret)).await;
+    assert_eq!(view["results"][0]["issuer"], "Sở Tư pháp tỉnh Khánh Hòa");
 }

@@ -102,6 +102,7 @@ impl Lambda {
                 for need in &call.needs {
                     let allowed = match need.split_once('@') {
                         Some((_, index)) => grants.indexes.contains(&index),
+                        None if need.starts_with("s3:") => grants.other.contains(&need.as_str()),
                         None => grants.table.contains(&need.as_str()),
                     };
                     assert!(allowed, "{} ({what}) calls {need}, which template.yaml does not grant it", self.name);
@@ -232,6 +233,90 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
         counts.extend(f.request_counts());
     }
     println!("DynamoDB requests per invocation:\n{}", counts.join("\n"));
+}
+
+/// Sends `bytes` as a presigned request says (`upload` of an announcement), on a blocking thread.
+async fn presigned_put(upload: &Value, bytes: Vec<u8>) -> u16 {
+    let upload = upload.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut request = ureq::put(upload["url"].as_str().unwrap());
+        for (name, value) in upload["headers"].as_object().unwrap() {
+            if !name.eq_ignore_ascii_case("content-length") {
+                request = request.set(name, value.as_str().unwrap());
+            }
+        }
+        match request.send_bytes(&bytes) {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(code, _)) => code,
+            Err(e) => panic!("{e}"),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_go_straight_to_the_bucket_and_back_by_presigned_addresses() {
+    let home = home().await;
+    let mut submit = start(&home, "submit").await;
+    let mut receive = start(&home, "receive").await;
+    let mut query = start(&home, "query").await;
+    let pdf = motcua_domain::documents::kind::samples::pdf();
+    let sha256 = motcua_domain::documents::Sha256::of(&pdf);
+    let announce = json!({"file_name": "Tờ khai.pdf", "size": pdf.len(), "media_type": "application/pdf", "sha256": sha256.as_str()});
+    let (status, upload) = call(&mut submit, "POST", "/v1/uploads", None, Some(announce.clone())).await;
+    assert_eq!(status, 201, "{upload}");
+    assert!(upload["upload"]["url"].as_str().unwrap().contains("X-Amz-Signature="), "a presigned S3 address");
+    let id = upload["id"].as_str().unwrap().to_owned();
+    // Filing before the bytes arrived is refused; then they go to S3, never through a Lambda.
+    let mut filing = criminal_record_filing(&unique_phone());
+    filing["documents"][0] =
+        json!({"component": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "upload": id, "sha256": sha256.as_str()});
+    let (status, v) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing.clone())).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (422, Some("upload_incomplete")), "{v}");
+    assert_eq!(presigned_put(&upload["upload"], pdf.clone()).await, 200);
+    let (status, state) = call(&mut submit, "GET", &format!("/v1/uploads/{id}"), None, None).await;
+    assert_eq!((status, state["state"].as_str()), (200, Some("stored")), "{state}");
+    let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
+    assert_eq!(status, 201, "{created}");
+    let code = created["code"].as_str().unwrap().to_owned();
+    let secret = created["lookup_secret"].as_str().unwrap().to_owned();
+
+    // A lie is noticed once the bytes are in: a PDF announced as PNG.
+    let mut png = announce.clone();
+    png["media_type"] = json!("image/png");
+    let (_, lying) = call(&mut receive, "POST", "/v1/counter/uploads", Some("tuphap.motcua"), Some(png)).await;
+    assert_eq!(presigned_put(&lying["upload"], pdf.clone()).await, 200);
+    let path = format!("/v1/uploads/{}", lying["id"].as_str().unwrap());
+    let (status, v) = call(&mut submit, "GET", &path, None, None).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (422, Some("file_type_mismatch")), "{v}");
+
+    // The applicant and the desk get a short-lived address; another agency gets nothing.
+    let event =
+        http_event("GET", &format!("/v1/dossiers/{code}/files/{id}"), None, &[("x-lookup-secret", &secret)], None);
+    let Outcome::Response(answer) = query.invoke("GET /v1/dossiers/{code}/files/{id}", &event).await else { panic!() };
+    assert_eq!(answer["statusCode"], 303, "{answer}");
+    let location = answer["headers"]["location"].as_str().unwrap().to_owned();
+    let fetched = tokio::task::spawn_blocking(move || {
+        let mut body = vec![];
+        std::io::Read::read_to_end(&mut ureq::get(&location).call().unwrap().into_reader(), &mut body).unwrap();
+        body
+    })
+    .await
+    .unwrap();
+    assert_eq!(fetched, pdf);
+    let officer_path = format!("/v1/officer/dossiers/{code}/files/{id}");
+    let (status, _) = call(&mut query, "GET", &officer_path, Some("tuphap.motcua"), None).await;
+    assert_eq!(status, 303);
+    let (status, _) = call(&mut query, "GET", &officer_path, Some("taichinh.motcua"), None).await;
+    assert_eq!(status, 404);
+    for f in [&submit, &receive, &query] {
+        f.check_calls_against_grants();
+    }
+    println!(
+        "requests per invocation:\n{}",
+        [submit, receive, query].iter().flat_map(|f| f.request_counts()).collect::<Vec<_>>().join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

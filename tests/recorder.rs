@@ -138,6 +138,7 @@ async fn forward(State(s): State<Shared>, request: Request) -> Response {
     let request_json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let url = format!("{}{}", s.upstream, parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
     let method = parts.method.to_string();
+    let is_head = parts.method == axum::http::Method::HEAD;
     let headers = parts.headers.clone();
     let answer = tokio::task::spawn_blocking(move || {
         let mut request = ureq::request(&method, &url);
@@ -169,18 +170,56 @@ async fn forward(State(s): State<Shared>, request: Request) -> Response {
         let answered = answer.as_ref().ok().map(|(status, _, bytes)| (*status, bytes.clone()));
         let call = record(&s.upstream, operation, request_json, answered).await;
         s.calls.lock().unwrap().push(call);
+    } else if let Some(call) = s3_call(&parts.method, &parts.uri) {
+        s.calls.lock().unwrap().push(call);
     }
     if fault == Some(Fault::ResetAfter) {
         reset();
     }
     match answer {
         Ok((status, mut headers, bytes)) => {
-            headers.remove("content-length");
+            // A HEAD answer's length is the object's (S3's HeadObject): keep it.
+            if !is_head {
+                headers.remove("content-length");
+            }
             headers.remove("transfer-encoding");
             headers.remove("connection");
             (StatusCode::from_u16(status).unwrap(), headers, Bytes::from(bytes)).into_response()
         }
         Err(e) => (StatusCode::BAD_GATEWAY, e).into_response(),
+    }
+}
+
+/// An S3 request the code under test made (not a presigned one a client sends), as the IAM
+/// action it needs: the SDK names each operation in the `x-id` query parameter.
+fn s3_call(method: &axum::http::Method, uri: &axum::http::Uri) -> Option<Call> {
+    let query = uri.query().unwrap_or("");
+    if query.contains("X-Amz-Signature=") || uri.path().starts_with("/moto-api") {
+        return None;
+    }
+    let operation = match query.split('&').find_map(|p| p.strip_prefix("x-id=")) {
+        Some(op) => op.to_owned(),
+        None if method == axum::http::Method::HEAD => "HeadObject".to_owned(),
+        None => return None,
+    };
+    let need = match operation.as_str() {
+        "GetObject" | "HeadObject" => "s3:GetObject",
+        "PutObject" | "CopyObject" => "s3:PutObject",
+        "DeleteObject" => "s3:DeleteObject",
+        other => return Some(Call::s3(other, "s3:unknown")),
+    };
+    Some(Call::s3(&operation, need))
+}
+
+impl Call {
+    fn s3(operation: &str, need: &str) -> Self {
+        Call {
+            operation: operation.to_owned(),
+            needs: vec![need.to_owned()],
+            partition: "S3".into(),
+            read_units: 0.0,
+            write_units: 0.0,
+        }
     }
 }
 

@@ -96,7 +96,7 @@ fn life(w: &World) -> Vec<(&'static str, Actor<'_>, Command)> {
             Actor::Officer(w.officer("congan.chuyenvien")),
             Command::Forward { assignee: Some(w.officer("tuphap.lanhdao").clone()), note: None },
         ),
-        ("approve", lead, Command::Approve { note: None }),
+        ("approve", lead, Command::Approve { note: None, results: vec![] }),
         ("return", desk, Command::Return { method: ReturnMethod::Counter, waybill: None }),
         ("rate", Actor::Applicant, Command::Rate { answers }),
     ]

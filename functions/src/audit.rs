@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 
 use motcua_domain::codes::DossierCode;
 use motcua_domain::lifecycle::chain::{self, ChainReport};
+use motcua_domain::lifecycle::HistoryEvent;
 use motcua_domain::lifecycle::Status;
-use motcua_domain::ports::{Catalogue, DossierStore, QueueQuery, StoreError};
+use motcua_domain::ports::{Catalogue, DossierStore, FileCheck, FileStore, QueueQuery, StoreError};
 
 const PAGE: usize = 200;
 
@@ -43,10 +44,39 @@ pub async fn all_codes(dossiers: &dyn DossierStore, catalogue: &dyn Catalogue) -
     Ok(codes.into_iter().collect())
 }
 
+/// A file the history names that storage no longer holds as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct FileFinding {
+    /// The upload id, as the history records it.
+    pub id: String,
+    /// The event that attached it.
+    pub seq: u32,
+    pub problem: FileCheck,
+}
+
+/// Checks every file `events` attached against storage: what is missing or altered.
+pub async fn check_files(files: &dyn FileStore, events: &[HistoryEvent]) -> Result<Vec<FileFinding>, StoreError> {
+    let mut findings = vec![];
+    for event in events {
+        for file in &event.files {
+            let problem = files.check(file).await?;
+            if problem != FileCheck::Intact {
+                findings.push(FileFinding { id: file.id.to_string(), seq: event.seq, problem });
+            }
+        }
+    }
+    Ok(findings)
+}
+
 /// The chain report of one dossier; `None` when there is no such dossier.
-pub async fn verify_one(dossiers: &dyn DossierStore, code: &DossierCode) -> Result<Option<ChainReport>, StoreError> {
+pub async fn verify_one(
+    dossiers: &dyn DossierStore,
+    files: &dyn FileStore,
+    code: &DossierCode,
+) -> Result<Option<(ChainReport, Vec<FileFinding>)>, StoreError> {
     let Some(stored) = dossiers.get(code).await? else { return Ok(None) };
     let d = stored.dossier;
     let events = dossiers.history(code).await?;
-    Ok(Some(chain::verify(code, &events, &d.history_head, d.events)))
+    let report = chain::verify(code, &events, &d.history_head, d.events);
+    Ok(Some((report, check_files(files, &events).await?)))
 }

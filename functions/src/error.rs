@@ -235,6 +235,8 @@ impl From<LifecycleError> for ApiError {
             L::WaybillRequired => (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required", json!({})),
             L::PostalReturnNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "postal_return_not_offered", json!({})),
             L::OnlineResultNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "online_result_not_offered", json!({})),
+            L::ResultFileRequired => (StatusCode::UNPROCESSABLE_ENTITY, "result_file_required", json!({})),
+            L::InvalidResult(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_result", json!({})),
             L::UnknownFee(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_fee", json!({})),
             L::InvalidReduction(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_reduction", json!({})),
             L::AlreadyRated => (StatusCode::CONFLICT, "already_rated", json!({})),

@@ -69,8 +69,8 @@ pub type FilesOf = fn(&aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Erro
 /// uploads or serve downloads, none for the others.
 pub const fn files_of(family: Family) -> FilesOf {
     match family {
-        Family::Submit | Family::Receive | Family::Query => bucket,
-        Family::Assign | Family::Approve | Family::Rate | Family::Admin => no_files,
+        Family::Submit | Family::Receive | Family::Approve | Family::Query => bucket,
+        Family::Assign | Family::Rate | Family::Admin => no_files,
     }
 }
 

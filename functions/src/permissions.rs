@@ -27,10 +27,10 @@ pub fn of(function: &str) -> Option<Grants> {
         // presigning a PUT (PutObject), checking an arrival (HeadObject and range reads are
         // GetObject), deleting refused bytes, copying a kept file (GetObject on the source,
         // PutObject on the copy); `docs/documents.md`.
-        "submit" | "receive" => {
+        "submit" | "receive" | "approve" => {
             Grants { table: ACT, indexes: &[], other: &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"] }
         }
-        "assign" | "approve" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
+        "assign" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
         // Queues and catalogue lists are index queries; a wrong lookup secret is counted
         // (UpdateItem on its limit counter).
         "query" => Grants {

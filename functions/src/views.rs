@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use motcua_domain::calendar::{vietnam, Timeliness};
 use motcua_domain::catalogue::{Agency, Channel, ComponentForm, OfficerRef};
+use motcua_domain::documents::ResultDocument;
 use motcua_domain::lifecycle::{
     listed, total_due, Action, Against, Applicant, Dossier, EventActor, FeeLine, HistoryEvent, Rating, ResultDelivery,
     ReturnMethod, RowKind, Standing, Status, SubmittedDocument, TrackingRow,
@@ -123,6 +124,9 @@ pub struct ApplicantDossierView {
     pub documents: Vec<SubmittedDocument>,
     pub timeline: Vec<TimelineEntry>,
     pub result: Option<ResultView>,
+    /// The result documents, once the result is handed over (their files download from
+    /// `/v1/dossiers/{code}/files/{id}`).
+    pub results: Vec<ResultDocument>,
     pub rating: Option<Rating>,
 }
 
@@ -159,6 +163,7 @@ impl ApplicantDossierView {
             documents: d.documents.clone(),
             timeline: timeline(events),
             result: d.result.as_ref().map(ResultView::of),
+            results: if d.result.is_some() { d.results.clone() } else { vec![] },
             rating: d.rating.clone(),
         }
     }
@@ -280,6 +285,8 @@ pub struct OfficerDossierView {
     /// How many times the due date was extended.
     pub extensions: u32,
     pub result: Option<ResultView>,
+    /// The result documents issued at approval.
+    pub results: Vec<ResultDocument>,
     pub rating: Option<Rating>,
     pub history: Vec<EventView>,
     pub tracking_card: Vec<TrackingRowView>,
@@ -300,6 +307,7 @@ impl OfficerDossierView {
             extended: d.extensions > 0,
             extensions: d.extensions,
             result: d.result.as_ref().map(ResultView::of),
+            results: d.results.clone(),
             rating: d.rating.clone(),
             history: events.iter().map(EventView::of).collect(),
             tracking_card: card.iter().map(TrackingRowView::of).collect(),

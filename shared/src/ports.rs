@@ -347,6 +347,17 @@ pub enum FileSource {
     Path(std::path::PathBuf),
 }
 
+/// What file storage holds for a file a dossier's history names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileCheck {
+    /// There, with the size and SHA-256 the history recorded.
+    Intact,
+    Missing,
+    /// There, but not the bytes the history recorded.
+    Altered,
+}
+
 /// The bytes of files: an S3 bucket on AWS, a directory on one machine.
 #[async_trait]
 pub trait FileStore: Send + Sync {
@@ -359,4 +370,7 @@ pub trait FileStore: Send + Sync {
     async fn keep(&self, file: &FileRef) -> StoreResult<()>;
     /// Where to read a kept file, offered for saving as `name`.
     async fn source(&self, file: &FileRef, name: &str, now: DateTime<Utc>) -> StoreResult<FileSource>;
+    /// Whether a kept file is still the bytes recorded (one machine re-hashes it; S3 compares
+    /// the checksum it computed when the object was written).
+    async fn check(&self, file: &FileRef) -> StoreResult<FileCheck>;
 }

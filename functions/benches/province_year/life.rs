@@ -174,13 +174,21 @@ pub fn plan(rng: &mut StdRng, province: &Province, p: &Procedure, filed: DateTim
         life.fate = Fate::Stopped;
         return life;
     }
-    steps.push_back(step(at(slices), "approve", officer(&holder), json!({})));
     let returned = hours(rng, 2.0, 72.0);
     let method = match rng.gen_range(0..10) {
         0..=6 => json!({"method": "counter"}),
         7 | 8 => json!({"method": "postal", "waybill": format!("EB{:09}VN", rng.gen_range(0..1_000_000_000u32))}),
         _ => json!({"method": "online"}),
     };
+    // A result returned online is an electronic result: the leader issues it with its file,
+    // which the replay uploads first (`replay::UPLOAD_HERE`).
+    let approval = if method["method"] == "online" {
+        json!({"results": [{"name": "Kết quả giải quyết", "number": "1", "issued_on": "2026-01-01",
+                            "signer": "Lãnh đạo", "issuer": "Cơ quan giải quyết", "upload": crate::replay::UPLOAD_HERE}]})
+    } else {
+        json!({})
+    };
+    steps.push_back(step(at(slices), "approve", officer(&holder), approval));
     steps.push_back(step(When::Received(finish, returned), "return", officer(&home.desk), method));
     if rng.gen_bool(0.3) {
         let rating = json!({"desk_handling": 2, "disclosure": 2, "attitude": 2, "complaints": 1, "online_service": 2, "ease_of_use": "easy", "verdict": "satisfied"});

@@ -35,7 +35,35 @@ fn due_of(v: &Value) -> Option<DateTime<Utc>> {
     v["due_at"].as_str().and_then(|d| DateTime::parse_from_rfc3339(d).ok()).map(|d| d.to_utc())
 }
 
+/// Where an approval's result document takes the file the replay uploads for it.
+pub const UPLOAD_HERE: &str = "<uploaded by the replay>";
+
+/// The signed result file every electronic result of the replay carries.
+const RESULT_PDF: &[u8] = b"%PDF-1.4\n% ket qua giai quyet\n%%EOF\n";
+
 impl Worker {
+    /// Uploads the result file as officer `id` (announce, then send the bytes): (id, sha256).
+    async fn upload_result(&mut self, id: &str) -> (String, String) {
+        let sha256 = motcua_domain::documents::Sha256::of(RESULT_PDF).to_string();
+        let announce = serde_json::json!({"file_name": "ket-qua.pdf", "size": RESULT_PDF.len(),
+                                          "media_type": "application/pdf", "sha256": sha256});
+        let request = Request::post("/v1/counter/uploads")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", self.tokens[id]))
+            .body(Body::from(announce.to_string()))
+            .unwrap();
+        let answer = self.app.clone().oneshot(request).await.expect("the router answers");
+        assert_eq!(answer.status(), StatusCode::CREATED);
+        let bytes = axum::body::to_bytes(answer.into_body(), 1 << 20).await.unwrap();
+        let upload: Value = serde_json::from_slice(&bytes).unwrap();
+        let url = upload["upload"]["url"].as_str().unwrap();
+        let put = Request::put(url).body(Body::from(RESULT_PDF)).unwrap();
+        let answer = self.app.clone().oneshot(put).await.expect("the router answers");
+        assert_eq!(answer.status(), StatusCode::OK);
+        self.requests += 2;
+        (upload["id"].as_str().unwrap().to_owned(), sha256)
+    }
+
     /// Plays `life`'s steps that happen before `now`; whether it has ended.
     pub async fn advance(&mut self, life: &mut Life, now: DateTime<Utc>) -> bool {
         while let Some(at) = life.next_at() {
@@ -50,13 +78,21 @@ impl Worker {
                 (action, None) => unreachable!("{action} before the filing"),
             };
             *self.clock.0.lock().unwrap() = at;
+            let mut body = step.body.clone();
+            if let (Some(r), Who::Officer(id)) = (body.get_mut("results").and_then(|r| r.get_mut(0)), &step.who) {
+                if r["upload"] == UPLOAD_HERE {
+                    let (upload, sha256) = self.upload_result(id).await;
+                    r["upload"] = upload.into();
+                    r["sha256"] = sha256.into();
+                }
+            }
             let mut request = Request::post(&path).header("content-type", "application/json");
             match &step.who {
                 Who::Officer(id) => request = request.header("authorization", format!("Bearer {}", self.tokens[id])),
                 Who::Applicant => request = request.header("x-lookup-secret", life.secret.as_deref().unwrap()),
                 Who::Public => {}
             }
-            let answer = self.app.clone().oneshot(request.body(Body::from(step.body.to_string())).unwrap()).await;
+            let answer = self.app.clone().oneshot(request.body(Body::from(body.to_string())).unwrap()).await;
             let answer = answer.expect("the router answers");
             self.requests += 1;
             let status = answer.status();

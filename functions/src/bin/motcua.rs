@@ -163,17 +163,17 @@ async fn verify(home: &Home, codes: Vec<String>) -> Result<bool, StoreError> {
             missing += 1;
             continue;
         };
-        match motcua_functions::audit::verify_one(store.dossiers.as_ref(), &code).await? {
+        match motcua_functions::audit::verify_one(store.dossiers.as_ref(), &home.files, &code).await? {
             None => {
                 println!("{text}: no such dossier");
                 missing += 1;
             }
-            Some(report) if report.intact => intact += 1,
-            Some(report) => {
+            Some((report, files)) if report.intact && files.is_empty() => intact += 1,
+            Some((report, files)) => {
                 broken += 1;
-                let breaks: Vec<String> =
-                    report.breaks.iter().map(|b| format!("event {}: {:?}", b.seq, b.problem)).collect();
-                println!("{text}: BROKEN ({})", breaks.join("; "));
+                let breaks = report.breaks.iter().map(|b| format!("event {}: {:?}", b.seq, b.problem));
+                let files = files.iter().map(|f| format!("event {}: file {} {:?}", f.seq, f.id, f.problem));
+                println!("{text}: BROKEN ({})", breaks.chain(files).collect::<Vec<_>>().join("; "));
             }
         }
     }

@@ -76,8 +76,10 @@ async fn command<B: ActionBody>(
         Some(id) => Some(dossiers::officer(state, id).await?),
         None => None,
     };
-    let (documents, attach) = files::documents(state, body.take_documents(), by).await?;
-    Ok((build(body, Named { officer, documents })?, attach))
+    let (documents, mut attach) = files::documents(state, body.take_documents(), by).await?;
+    let (results, more) = files::results(state, body.take_results(), by).await?;
+    attach.extend(more);
+    Ok((build(body, Named { officer, documents, results })?, attach))
 }
 
 /// An officer acts; the answer is the officer's view of the dossier after the action. Only

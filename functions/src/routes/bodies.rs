@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use motcua_domain::catalogue::Officer;
+use motcua_domain::documents::ResultDocument;
 use motcua_domain::lifecycle::{Action, Command, FeeReduction, RatingAnswers, ReturnMethod, SubmittedDocument};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::UtoipaMethodRouter;
 
 use super::actions::{applicant_route, officer_route};
-use crate::service::input::DocumentInput;
+use crate::service::input::{DocumentInput, ResultInput};
 use crate::service::{Refused, ServiceResult};
 use crate::state::AppState;
 
@@ -27,12 +28,18 @@ pub trait ActionBody: DeserializeOwned + ToSchema + Send + 'static {
     fn take_documents(&mut self) -> Vec<DocumentInput> {
         vec![]
     }
+
+    /// The result documents the body issues, taken out likewise.
+    fn take_results(&mut self) -> Vec<ResultInput> {
+        vec![]
+    }
 }
 
-/// What a body names, looked up: the officer, the documents with their files.
+/// What a body names, looked up: the officer, the documents and results with their files.
 pub struct Named {
     pub officer: Option<Officer>,
     pub documents: Vec<SubmittedDocument>,
+    pub results: Vec<ResultDocument>,
 }
 
 /// Builds an action's command from its body and what it names.
@@ -51,6 +58,21 @@ pub struct ReceiveRequest {
     /// Exemptions and reductions of the procedure's fees, each with its legal basis.
     #[serde(default)]
     pub fee_reductions: Vec<FeeReduction>,
+}
+
+/// Phê duyệt: a note, and the result documents issued with their signed files.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveRequest {
+    pub note: Option<String>,
+    #[serde(default)]
+    pub results: Vec<ResultInput>,
+}
+
+impl ActionBody for ApproveRequest {
+    fn take_results(&mut self) -> Vec<ResultInput> {
+        std::mem::take(&mut self.results)
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -190,7 +212,9 @@ pub fn route_of<const F: u8>(action: Action) -> Option<UtoipaMethodRouter<AppSta
         A::Forward => {
             serve!(Forward, ForwardRequest, |b, n| Ok(Command::Forward { assignee: n.officer, note: b.note }))
         }
-        A::Approve => serve!(Approve, NoteRequest, |b, _| Ok(Command::Approve { note: b.note })),
+        A::Approve => {
+            serve!(Approve, ApproveRequest, |b, n| Ok(Command::Approve { note: b.note, results: n.results }))
+        }
         A::Stop => serve!(Stop, ReasonRequest, |b, _| Ok(Command::Stop { reason: b.reason })),
         A::Extend => serve!(Extend, ExtendRequest, |b, _| {
             Ok(Command::Extend { reason: b.reason, new_due_at: b.new_due_at.to_utc() })

@@ -182,7 +182,7 @@ async fn applicant_file(
     let code = dossier_code(&code)?;
     let stored = dossiers::load(&state, &code).await?;
     dossiers::check_secret(&state, &stored, header(&headers, "x-lookup-secret"), &client).await?;
-    download(&state, &stored.dossier, &id).await
+    download(&state, &stored.dossier, &id, files::Reader::Applicant).await
 }
 
 /// Tải tệp của hồ sơ (cán bộ): for officers who may see the dossier; for anyone else the file
@@ -200,13 +200,13 @@ async fn officer_file(
     let code = dossier_code(&code)?;
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
     motcua_domain::access::may_see(&officer, &stored.dossier, &events).map_err(|_| Refused::FileNotFound)?;
-    let answer = download(&state, &stored.dossier, &id).await?;
+    let answer = download(&state, &stored.dossier, &id, files::Reader::Officer).await?;
     tracing::info!(officer = %officer.id, dossier = %code, file = %id, "file downloaded by an officer");
     Ok(answer)
 }
 
-async fn download(state: &AppState, d: &Dossier, id: &str) -> ApiResult<Response> {
-    let (file, name, source) = files::source(state, d, id).await?;
+async fn download(state: &AppState, d: &Dossier, id: &str, reader: files::Reader) -> ApiResult<Response> {
+    let (file, name, source) = files::source(state, d, id, reader).await?;
     let disposition = HeaderValue::from_str(&attachment(&name)).unwrap_or(HeaderValue::from_static("attachment"));
     let mut response = match source {
         FileSource::Url { url, .. } => {

@@ -255,7 +255,11 @@ async fn verify(
     if !report.intact {
         tracing::error!(dossier = %d.code, breaks = report.breaks.len(), "history hash chain is broken");
     }
-    Ok(Json(ChainView { code: d.code.to_string(), report }))
+    let files = crate::audit::check_files(state.files.as_ref(), &events).await?;
+    if !files.is_empty() {
+        tracing::error!(dossier = %d.code, files = files.len(), "files differ from the history");
+    }
+    Ok(Json(ChainView { code: d.code.to_string(), report, files }))
 }
 
 /// The outcome of recomputing a dossier's hash chain.
@@ -264,4 +268,7 @@ pub struct ChainView {
     pub code: String,
     #[serde(flatten)]
     pub report: ChainReport,
+    /// Files the history names that storage no longer holds as recorded (a swapped or lost
+    /// file); empty when every file is intact.
+    pub files: Vec<crate::audit::FileFinding>,
 }

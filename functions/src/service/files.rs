@@ -3,13 +3,14 @@
 
 use http_body_util::BodyExt;
 use motcua_domain::documents::{
-    check_display_name, AttachRefusal, FileRef, FileRefusal, MediaType, Sha256, Upload, UploadId, UploadState, Uploader,
+    check_display_name, AttachRefusal, FileRef, FileRefusal, MediaType, ResultDocument, Sha256, Upload, UploadId,
+    UploadState, Uploader,
 };
 use motcua_domain::lifecycle::{Dossier, SubmittedDocument};
 use motcua_domain::ports::{Arrival, FileSource, StoreError, UploadTarget};
 use motcua_infra::files::ReceiveError;
 
-use super::input::DocumentInput;
+use super::input::{DocumentInput, ResultInput};
 use super::{Refused, ServiceResult};
 use crate::extract::ClientAddress;
 use crate::state::AppState;
@@ -114,44 +115,82 @@ pub async fn receive(state: &AppState, id: &str, body: axum::body::Body) -> Serv
     Ok(upload)
 }
 
+/// The upload `id` referenced with `sha256`, checked for attaching by `by` (arrived, theirs,
+/// that hash, not already in `taken`) and its file kept before the commit that attaches it.
+async fn attachable(
+    state: &AppState,
+    id: &str,
+    sha256: Option<&str>,
+    by: &Uploader,
+    taken: &[Upload],
+) -> ServiceResult<(FileRef, Upload)> {
+    let id = parse_id(id)?;
+    let sha256 = Sha256::parse(sha256.unwrap_or(""))?;
+    if taken.iter().any(|u| u.id == id) {
+        return Err(AttachRefusal::Repeated(id).into());
+    }
+    let found = state.uploads.upload(&id).await?.ok_or_else(|| AttachRefusal::NotFound(id.clone()))?;
+    let upload = arrived(state, found).await?;
+    let file = upload.attachable(by, &sha256, state.clock.now())?;
+    state.files.keep(&file).await?;
+    Ok((file, upload))
+}
+
 /// The documents of a filing or supplement, with the uploads they attach: each referenced
-/// upload must have arrived, be `by`'s, match the `sha256` given and be used once. Their
-/// files are kept before the commit that attaches them.
+/// upload must have arrived, be `by`'s, match the `sha256` given and be used once.
 pub async fn documents(
     state: &AppState,
     inputs: Vec<DocumentInput>,
     by: &Uploader,
 ) -> ServiceResult<(Vec<SubmittedDocument>, Vec<Upload>)> {
-    let now = state.clock.now();
     let mut documents = Vec::with_capacity(inputs.len());
     let mut attach: Vec<Upload> = Vec::new();
     for input in inputs {
         let reference = input.reference.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
         let component = input.component.trim().to_owned();
+        let given_name = input.file_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         let Some(id) = input.upload else {
-            let file_name = input.file_name.unwrap_or_default().trim().to_owned();
+            let file_name = given_name.unwrap_or_default();
             documents.push(SubmittedDocument { component, file_name, reference, file: None });
             continue;
         };
-        let id = parse_id(&id)?;
-        let sha256 = Sha256::parse(input.sha256.as_deref().unwrap_or(""))?;
-        if attach.iter().any(|u| u.id == id) {
-            return Err(AttachRefusal::Repeated(id).into());
-        }
-        let found = state.uploads.upload(&id).await?.ok_or_else(|| AttachRefusal::NotFound(id.clone()))?;
-        let upload = arrived(state, found).await?;
-        let file = upload.attachable(by, &sha256, now)?;
-        state.files.keep(&file).await?;
-        let file_name = input.file_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-        documents.push(SubmittedDocument {
-            component,
-            file_name: file_name.unwrap_or_else(|| upload.file_name.clone()),
-            reference,
-            file: Some(file),
-        });
+        let (file, upload) = attachable(state, &id, input.sha256.as_deref(), by, &attach).await?;
+        let file_name = given_name.unwrap_or_else(|| upload.file_name.clone());
+        documents.push(SubmittedDocument { component, file_name, reference, file: Some(file) });
         attach.push(upload);
     }
     Ok((documents, attach))
+}
+
+/// The result documents of an approval, with the uploads of their files (as for documents).
+pub async fn results(
+    state: &AppState,
+    inputs: Vec<ResultInput>,
+    by: &Uploader,
+) -> ServiceResult<(Vec<ResultDocument>, Vec<Upload>)> {
+    let mut results = Vec::with_capacity(inputs.len());
+    let mut attach: Vec<Upload> = Vec::new();
+    for r in inputs {
+        let file = match &r.upload {
+            Some(id) => {
+                let (file, upload) = attachable(state, id, r.sha256.as_deref(), by, &attach).await?;
+                attach.push(upload);
+                Some(file)
+            }
+            None => None,
+        };
+        results.push(ResultDocument {
+            name: r.name,
+            number: r.number,
+            notation: r.notation,
+            issued_on: r.issued_on,
+            signer: r.signer,
+            valid_until: r.valid_until,
+            issuer: r.issuer,
+            file,
+        });
+    }
+    Ok((results, attach))
 }
 
 /// Checks that `adding` fits beside the files `d` holds.
@@ -161,12 +200,33 @@ pub fn check_dossier_size(state: &AppState, d: Option<&Dossier>, adding: &[Uploa
     Ok(state.file_limits.check_dossier(held, adding.iter())?)
 }
 
-/// The file `id` of dossier `d` with its display name, and where to read it.
-pub async fn source(state: &AppState, d: &Dossier, id: &str) -> ServiceResult<(FileRef, String, FileSource)> {
+/// Who reads a dossier's file: the applicant sees result files once the result is handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Applicant,
+    Officer,
+}
+
+/// The file `id` of dossier `d` (a document, or a result document) with its display name,
+/// and where to read it.
+pub async fn source(
+    state: &AppState,
+    d: &Dossier,
+    id: &str,
+    reader: Reader,
+) -> ServiceResult<(FileRef, String, FileSource)> {
     let id = UploadId::parse(id).map_err(|_| Refused::FileNotFound)?;
-    let document =
-        d.documents.iter().find(|doc| doc.file.as_ref().is_some_and(|f| f.id == id)).ok_or(Refused::FileNotFound)?;
-    let file = document.file.clone().ok_or(Refused::FileNotFound)?;
-    let source = state.files.source(&file, &document.file_name, state.clock.now()).await?;
-    Ok((file, document.file_name.clone(), source))
+    let wanted = |f: &Option<FileRef>| f.as_ref().filter(|f| f.id == id).cloned();
+    let document = d.documents.iter().find_map(|doc| Some((wanted(&doc.file)?, doc.file_name.clone())));
+    let results_visible = reader == Reader::Officer || d.result.is_some();
+    let result = || {
+        d.results.iter().filter(|_| results_visible).find_map(|r| {
+            let file = wanted(&r.file)?;
+            let name = format!("{}.{}", r.name, file.media_type.extension());
+            Some((file, name))
+        })
+    };
+    let (file, name) = document.or_else(result).ok_or(Refused::FileNotFound)?;
+    let source = state.files.source(&file, &name, state.clock.now()).await?;
+    Ok((file, name, source))
 }

@@ -42,6 +42,30 @@ pub struct DocumentInput {
     pub sha256: Option<String>,
 }
 
+/// A result document issued at approval, with the upload of its signed file.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResultInput {
+    /// What it is, e.g. `Phiếu lý lịch tư pháp số 1`.
+    pub name: String,
+    /// Số.
+    pub number: String,
+    /// Ký hiệu.
+    pub notation: Option<String>,
+    #[schema(value_type = String, format = Date, example = "2026-12-01")]
+    pub issued_on: chrono::NaiveDate,
+    /// Người ký.
+    pub signer: String,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub valid_until: Option<chrono::NaiveDate>,
+    /// The issuing agency.
+    pub issuer: String,
+    /// The upload of the signed file (`POST /v1/counter/uploads`).
+    pub upload: Option<String>,
+    /// The upload's SHA-256: required with `upload`.
+    pub sha256: Option<String>,
+}
+
 /// `POST /v1/dossiers`: an online filing.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

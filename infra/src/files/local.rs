@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_domain::documents::{sniff, FileRef, FileRefusal, Sha256, Upload, SNIFF_HEAD, SNIFF_TAIL};
-use motcua_domain::ports::{Arrival, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
+use motcua_domain::ports::{Arrival, FileCheck, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
 use sha2::Digest;
 use tokio::io::AsyncWriteExt;
 
@@ -187,6 +187,26 @@ impl FileStore for LocalFiles {
 
     async fn source(&self, file: &FileRef, _name: &str, _now: DateTime<Utc>) -> StoreResult<FileSource> {
         Ok(FileSource::Path(self.path_of(&file.sha256)))
+    }
+
+    async fn check(&self, file: &FileRef) -> StoreResult<FileCheck> {
+        let path = self.path_of(&file.sha256);
+        let file = file.clone();
+        let checked = tokio::task::spawn_blocking(move || -> std::io::Result<FileCheck> {
+            let mut f = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileCheck::Missing),
+                Err(e) => return Err(e),
+            };
+            let mut hasher = sha2::Sha256::new();
+            let size = std::io::copy(&mut f, &mut hasher)?;
+            let same = size == file.size && Sha256::from_digest(&hasher.finalize()) == file.sha256;
+            Ok(if same { FileCheck::Intact } else { FileCheck::Altered })
+        });
+        checked
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 }
 

@@ -9,7 +9,7 @@ pub use s3::S3Files;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_domain::documents::{FileRef, Upload};
-use motcua_domain::ports::{Arrival, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
+use motcua_domain::ports::{Arrival, FileCheck, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
 
 /// The file store of a Lambda whose routes never touch files (assign, approve, rate, admin):
 /// it links no S3 client, and answers "unavailable" should a route ever ask.
@@ -31,6 +31,9 @@ impl FileStore for NoFiles {
         none()
     }
     async fn source(&self, _: &FileRef, _: &str, _: DateTime<Utc>) -> StoreResult<FileSource> {
+        none()
+    }
+    async fn check(&self, _: &FileRef) -> StoreResult<FileCheck> {
         none()
     }
 }

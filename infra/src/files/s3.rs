@@ -13,7 +13,7 @@ use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use motcua_domain::documents::{attachment, sniff, FileRef, FileRefusal, Sha256, Upload, SNIFF_HEAD, SNIFF_TAIL};
-use motcua_domain::ports::{Arrival, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
+use motcua_domain::ports::{Arrival, FileCheck, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
 
 /// How long a presigned upload stays usable.
 const UPLOAD_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -176,6 +176,25 @@ impl FileStore for S3Files {
             .await
             .map_err(|e| unavailable(aws_sdk_s3::error::DisplayErrorContext(e)))?;
         Ok(())
+    }
+
+    async fn check(&self, file: &FileRef) -> StoreResult<FileCheck> {
+        let head = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(kept_key(&file.sha256))
+            .checksum_mode(ChecksumMode::Enabled)
+            .send()
+            .await;
+        let head = match head {
+            Ok(h) => h,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => return Ok(FileCheck::Missing),
+            Err(e) => return Err(unavailable(aws_sdk_s3::error::DisplayErrorContext(e))),
+        };
+        let size = head.content_length().and_then(|n| u64::try_from(n).ok());
+        let same = size == Some(file.size) && head.checksum_sha256() == Some(base64_of(&file.sha256).as_str());
+        Ok(if same { FileCheck::Intact } else { FileCheck::Altered })
     }
 
     async fn source(&self, file: &FileRef, name: &str, now: DateTime<Utc>) -> StoreResult<FileSource> {

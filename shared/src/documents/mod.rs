@@ -9,6 +9,7 @@
 
 pub mod kind;
 pub mod limits;
+mod result;
 mod upload;
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use utoipa::ToSchema;
 
 pub use kind::{sniff, MediaType, SNIFF_HEAD, SNIFF_TAIL};
 pub use limits::FileLimits;
+pub use result::{check_results, InvalidResult, ResultDocument, MAX_RESULTS};
 pub use upload::{AttachRefusal, InvalidUploadId, Upload, UploadId, UploadState, Uploader, UPLOAD_LIFETIME};
 
 /// Why a file, or a reference to one, is refused. Each has a stable code for the API.

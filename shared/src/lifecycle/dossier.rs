@@ -183,6 +183,9 @@ pub struct Dossier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_by: Option<ReturnMethod>,
     pub result: Option<ResultDelivery>,
+    /// The result documents issued at approval (kết quả điện tử).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<crate::documents::ResultDocument>,
     /// Workflow steps finished so far, with their agency and timeliness (for the rating's
     /// time-per-agency indicator and the per-agency reports).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -232,6 +235,7 @@ impl Dossier {
             extensions: 0,
             result_by: new.result_by,
             result: None,
+            results: vec![],
             finished_steps: vec![],
             asking_agencies: vec![],
             rating: None,

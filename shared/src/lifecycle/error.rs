@@ -55,6 +55,10 @@ pub enum LifecycleError {
     PostalReturnNotOffered,
     #[error("thủ tục không trả kết quả trực tuyến (chỉ thủ tục toàn trình) / only a fully online procedure returns results online")]
     OnlineResultNotOffered,
+    #[error("trả kết quả trực tuyến cần tệp của mọi văn bản kết quả / an online return needs the file of every result document")]
+    ResultFileRequired,
+    #[error(transparent)]
+    InvalidResult(#[from] crate::documents::InvalidResult),
     #[error("hồ sơ đã được đánh giá / the dossier has already been rated")]
     AlreadyRated,
     #[error("phí không có trong thủ tục / the procedure lists no fee named {0}")]

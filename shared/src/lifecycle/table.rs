@@ -142,6 +142,8 @@ pub enum Command {
     },
     Approve {
         note: Option<String>,
+        /// The result documents issued (kết quả điện tử), with their files.
+        results: Vec<crate::documents::ResultDocument>,
     },
     Stop {
         reason: String,

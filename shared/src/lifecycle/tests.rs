@@ -174,7 +174,13 @@ fn happy_path_from_online_submission_to_rating() {
     );
     // Approving at the review step is refused.
     assert_eq!(
-        w.act(&d, Actor::Officer(&w.specialist), Command::Approve { note: None }, vn(2026, 3, 3, 9, 0)).unwrap_err(),
+        w.act(
+            &d,
+            Actor::Officer(&w.specialist),
+            Command::Approve { note: None, results: vec![] },
+            vn(2026, 3, 3, 9, 0)
+        )
+        .unwrap_err(),
         LifecycleError::NotLastStep
     );
     let t = w.act(&d, Actor::Officer(&w.specialist), fwd(), vn(2026, 3, 3, 9, 0)).unwrap();
@@ -184,7 +190,9 @@ fn happy_path_from_online_submission_to_rating() {
         w.act(&d, Actor::Officer(&w.leader), fwd(), vn(2026, 3, 3, 10, 0)).unwrap_err(),
         LifecycleError::LastStep
     );
-    let t = w.act(&d, Actor::Officer(&w.leader), Command::Approve { note: None }, vn(2026, 3, 3, 10, 0)).unwrap();
+    let t = w
+        .act(&d, Actor::Officer(&w.leader), Command::Approve { note: None, results: vec![] }, vn(2026, 3, 3, 10, 0))
+        .unwrap();
     assert_eq!(t.dossier.status, Status::Resolved);
     assert_eq!(t.notice, Some(NoticeKind::ResultReady));
     let d = t.dossier;
@@ -193,6 +201,12 @@ fn happy_path_from_online_submission_to_rating() {
     assert_eq!(
         w.act(&d, Actor::Officer(&w.desk), ret, vn(2026, 3, 3, 11, 0)).unwrap_err(),
         LifecycleError::WaybillRequired
+    );
+    // No electronic result was issued: nothing to return online.
+    let online = Command::Return { method: ReturnMethod::Online, waybill: None };
+    assert_eq!(
+        w.act(&d, Actor::Officer(&w.desk), online, vn(2026, 3, 3, 11, 0)).unwrap_err(),
+        LifecycleError::ResultFileRequired
     );
     let ret = Command::Return { method: ReturnMethod::Postal, waybill: Some("EB123456789VN".into()) };
     let t = w.act(&d, Actor::Officer(&w.desk), ret, vn(2026, 3, 3, 11, 0)).unwrap();
@@ -228,7 +242,8 @@ fn actors_outside_the_table_are_refused_with_a_reason() {
         LifecycleError::MissingRole { .. }
     ));
     assert_eq!(
-        w.act(&d, Actor::Officer(&w.desk), Command::Approve { note: None }, vn(2026, 3, 2, 9, 0)).unwrap_err(),
+        w.act(&d, Actor::Officer(&w.desk), Command::Approve { note: None, results: vec![] }, vn(2026, 3, 2, 9, 0))
+            .unwrap_err(),
         LifecycleError::InvalidTransition { action: Action::Approve, status: Status::Submitted }
     );
     let refuse = Command::Refuse { reason: "  ".into() };
@@ -396,7 +411,7 @@ fn tracking_card_has_a_row_per_hand_over() {
             Command::Forward { assignee: Some(w.leader.clone()), note: None },
             vn(2026, 3, 5, 10, 0),
         ),
-        (Actor::Officer(&w.leader), Command::Approve { note: None }, vn(2026, 3, 5, 11, 0)),
+        (Actor::Officer(&w.leader), Command::Approve { note: None, results: vec![] }, vn(2026, 3, 5, 11, 0)),
     ];
     for (actor, cmd, at) in steps {
         let t = w.act(&d, actor, cmd, at).unwrap();
@@ -441,7 +456,7 @@ mod random_walks {
             5 => Command::Assign { assignee: w.leader.clone(), note: None },
             6 => Command::Forward { assignee: None, note: None },
             7 => Command::Forward { assignee: Some(w.leader.clone()), note: None },
-            8 => Command::Approve { note: None },
+            8 => Command::Approve { note: None, results: vec![] },
             9 => Command::Stop { reason: "Dừng".into() },
             10 => Command::Extend { reason: "Trễ".into(), new_due_at: now + chrono::Duration::days(30) },
             11 => Command::Return { method: ReturnMethod::Counter, waybill: None },

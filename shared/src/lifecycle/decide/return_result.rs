@@ -13,6 +13,12 @@ pub(super) fn return_result(
     waybill: Option<String>,
 ) -> Result<(), LifecycleError> {
     let waybill = waybill.map(|w| w.trim().to_owned()).filter(|w| !w.is_empty());
+    // An electronic result has its legal value only as the signed file.
+    if method == ReturnMethod::Online
+        && (draft.d.results.is_empty() || draft.d.results.iter().any(|r| r.file.is_none()))
+    {
+        return Err(LifecycleError::ResultFileRequired);
+    }
     if method == ReturnMethod::Postal {
         if !draft.d.terms.postal_return {
             return Err(LifecycleError::PostalReturnNotOffered);

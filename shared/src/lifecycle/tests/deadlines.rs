@@ -157,10 +157,17 @@ fn an_extension_keeps_the_statutory_date_and_lands_on_working_time() {
     let t = extend(&d, &w.leader, vn(2026, 3, 7, 10, 0)).unwrap();
     assert_eq!(t.dossier.due_at, Some(vn(2026, 3, 9, 17, 0)), "Saturday moves to Monday's closing");
     assert_eq!(t.dossier.original_due_at, Some(vn(2026, 3, 5, 9, 0)));
-    let done = w.act(&t.dossier, Actor::Officer(&w.leader), Command::Approve { note: None }, vn(2026, 3, 6, 9, 0));
+    let done = w.act(
+        &t.dossier,
+        Actor::Officer(&w.leader),
+        Command::Approve { note: None, results: vec![] },
+        vn(2026, 3, 6, 9, 0),
+    );
     assert!(done.is_err(), "the specialist's step comes first");
     let d2 = forward(&w, &t.dossier, vn(2026, 3, 6, 8, 0)).dossier;
-    let done = w.act(&d2, Actor::Officer(&w.leader), Command::Approve { note: None }, vn(2026, 3, 6, 9, 0)).unwrap();
+    let done = w
+        .act(&d2, Actor::Officer(&w.leader), Command::Approve { note: None, results: vec![] }, vn(2026, 3, 6, 9, 0))
+        .unwrap();
     let finished = done.dossier;
     assert_eq!(finished.standing(vn(2026, 3, 6, 9, 0), Against::Statutory), Some(Standing::Late));
     assert_eq!(finished.standing(vn(2026, 3, 6, 9, 0), Against::Current), Some(Standing::Early));
@@ -208,8 +215,9 @@ fn a_dossiers_standing_is_one_rule() {
     let withdrawn = w.act(&d, Actor::Applicant, Command::Withdraw { reason: None }, vn(2026, 3, 9, 7, 0)).unwrap();
     assert_eq!(s(&withdrawn.dossier, vn(2026, 3, 9, 8, 0)), Some(Standing::OnTime));
     let early = forward(&w, &d, vn(2026, 3, 3, 8, 0)).dossier;
-    let early =
-        w.act(&early, Actor::Officer(&w.leader), Command::Approve { note: None }, vn(2026, 3, 4, 8, 0)).unwrap();
+    let early = w
+        .act(&early, Actor::Officer(&w.leader), Command::Approve { note: None, results: vec![] }, vn(2026, 3, 4, 8, 0))
+        .unwrap();
     assert_eq!(s(&early.dossier, vn(2026, 3, 20, 8, 0)), Some(Standing::Early));
 }
 

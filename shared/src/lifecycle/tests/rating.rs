@@ -41,7 +41,10 @@ fn returned_by(
     }
     let forward = Command::Forward { assignee: Some(w.leader.clone()), note: None };
     d = w.act(&d, Actor::Officer(&w.specialist), forward, forward_at).unwrap().dossier;
-    d = w.act(&d, Actor::Officer(&w.leader), Command::Approve { note: None }, approve_at).unwrap().dossier;
+    d = w
+        .act(&d, Actor::Officer(&w.leader), Command::Approve { note: None, results: vec![] }, approve_at)
+        .unwrap()
+        .dossier;
     let ret = Command::Return { method: ReturnMethod::Counter, waybill: None };
     w.act(&d, Actor::Officer(&w.desk), ret, approve_at).unwrap().dossier
 }
