@@ -69,6 +69,20 @@ impl Api {
         Self::serving(home, dir)
     }
 
+    /// Over stores opened already, keeping files in `files` (an S3 bucket, say) instead of the
+    /// data directory.
+    pub async fn over_with_files(
+        stores: motcua_functions::server::Stores,
+        files: Arc<dyn motcua_domain::ports::FileStore>,
+    ) -> Self {
+        let mut api = Self::over(stores).await;
+        let mut state = api.home.state();
+        state.files = files;
+        state.local_files = None;
+        api.app = motcua_functions::routes::app(state);
+        api
+    }
+
     pub async fn with(adjust: impl FnOnce(&mut Home)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut home = Home::open(dir.path()).await.unwrap();

@@ -49,11 +49,12 @@ impl Clock for MovingClock {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn actions_complete_or_fail_cleanly_under_injected_faults() {
+/// A new table on moto behind a fault-injecting proxy (injecting nothing yet): the proxy, the
+/// SDK configuration through it, the table's name and the store over it.
+async fn behind_a_faulty_proxy(prefix: &str) -> (Recorder, aws_config::SdkConfig, String, DynamoStore) {
     let moto = moto_endpoint();
     let proxy = Recorder::start(&moto).await;
-    let table = unique_table("faults");
+    let table = unique_table(prefix);
     motcua_infra::dynamo::create_table(&aws_sdk_dynamodb::Client::new(&local_config(&moto)), &table).await.unwrap();
     // The SDK's own retries stay on (as in production), with short back-offs to keep this fast.
     let retry = aws_config::retry::RetryConfig::standard()
@@ -62,6 +63,12 @@ async fn actions_complete_or_fail_cleanly_under_injected_faults() {
         .with_max_backoff(std::time::Duration::from_millis(200));
     let config = local_config(&proxy.endpoint()).to_builder().retry_config(retry).build();
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
+    (proxy, config, table, store)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn actions_complete_or_fail_cleanly_under_injected_faults() {
+    let (proxy, config, _, store) = behind_a_faulty_proxy("faults").await;
     let api = Api::over(Stores::of(store.clone(), None)).await;
     let desk = api.token("tuphap.motcua").await;
 
@@ -181,6 +188,87 @@ async fn actions_complete_or_fail_cleanly_under_injected_faults() {
         assert!(sms >= delivered, "{code}: every delivered notice was sent");
     }
     println!("{requests} AWS requests, faults injected: {injected:?}; API answers: {statuses:?}; notices: {states:?}");
+}
+
+/// Files with real files while S3 and DynamoDB fail a share of their requests: every step
+/// completes or fails with a retryable answer, every acknowledged filing holds its file (kept,
+/// attached once, its hash in the chain) and no upload is attached twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn files_arrive_and_attach_once_under_injected_faults() {
+    use motcua_domain::documents::{kind::samples, Sha256, UploadState};
+    use motcua_domain::ports::{FileCheck, FileStore, UploadStore};
+    let (proxy, config, table, store) = behind_a_faulty_proxy("faults-files").await;
+    motcua_infra::files::S3Files::new(&local_config(&moto_endpoint()), table.as_str()).create_bucket().await.unwrap();
+    let files = Arc::new(motcua_infra::files::S3Files::new(&config, table.as_str()));
+    let api = Api::over_with_files(Stores::of(store.clone(), None), files.clone()).await;
+
+    proxy.inject(FAULT_RATE);
+    let mut statuses = std::collections::BTreeMap::new();
+    let mut filed = vec![];
+    for i in 0..filings().min(10) {
+        let mut pdf = samples::pdf();
+        pdf.extend(format!("% filing {i} {}\n", rand::random::<u64>()).as_bytes());
+        let sha256 = Sha256::of(&pdf);
+        let announce = json!({"file_name": "to-khai.pdf", "size": pdf.len(), "media_type": "application/pdf", "sha256": sha256.as_str()});
+        let mut upload = None;
+        for _ in 0..ATTEMPTS {
+            let (s, v) = api.post("/v1/uploads", None, announce.clone()).await;
+            *statuses.entry(s.as_u16()).or_insert(0usize) += 1;
+            if s == StatusCode::CREATED {
+                upload = Some(v);
+                break;
+            }
+            assert!(retryable(s), "announce {i}: {s} {v}");
+        }
+        let upload = upload.unwrap_or_else(|| panic!("upload {i} was never announced"));
+        let id = upload["id"].as_str().unwrap().to_owned();
+        let mut sent = false;
+        for _ in 0..ATTEMPTS {
+            if presigned_put(&upload["upload"], pdf.clone()).await == 200 {
+                sent = true;
+                break;
+            }
+        }
+        assert!(sent, "the bytes of {i} never reached the bucket");
+        let mut filing = criminal_record_filing(&format!("09{:08}", rand::random::<u32>() % 100_000_000));
+        filing["documents"][0] =
+            json!({"component": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "upload": id, "sha256": sha256.as_str()});
+        let key = format!("fault-files-{}-{i}", rand::random::<u32>());
+        let mut code = None;
+        for attempt in 0..ATTEMPTS {
+            let mut c = api.call("POST", "/v1/dossiers");
+            c.body = Some(filing.to_string());
+            c.key = Some(&key);
+            let (s, v) = api.send(c).await;
+            *statuses.entry(s.as_u16()).or_insert(0usize) += 1;
+            if s == StatusCode::CREATED {
+                code = Some(v["code"].as_str().unwrap().to_owned());
+                break;
+            }
+            assert!(retryable(s), "filing {i}, attempt {attempt}: {s} {v}");
+        }
+        filed.push((code.unwrap_or_else(|| panic!("filing {i} never went through")), id, sha256));
+    }
+    proxy.inject(0);
+
+    let all = motcua_functions::audit::all_codes(api.home.store.dossiers.as_ref(), api.home.store.catalogue.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), filed.len(), "exactly one dossier per filing");
+    for (code, id, sha256) in &filed {
+        let code = DossierCode::parse(code).unwrap();
+        let d = store_get(&store, &code).await;
+        let file = d.documents[0].file.clone().expect("the filing holds its file");
+        assert_eq!((&file.id.to_string(), &file.sha256), (id, sha256));
+        let upload = store.upload(&file.id).await.unwrap().unwrap();
+        assert_eq!(upload.state, UploadState::Attached { dossier: code.clone() }, "attached to its own dossier");
+        assert_eq!(files.check(&file).await.unwrap(), FileCheck::Intact, "{code}: kept");
+        let events = motcua_domain::ports::DossierStore::history(&store, &code).await.unwrap();
+        assert_eq!(events[0].files, vec![file]);
+        assert!(chain::verify(&code, &events, &d.history_head, d.events).intact, "{code}");
+    }
+    let injected = proxy.faults.injected.lock().unwrap().clone();
+    println!("files under faults: injected {injected:?}; API answers: {statuses:?}");
 }
 
 async fn store_get(store: &DynamoStore, code: &DossierCode) -> motcua_domain::lifecycle::Dossier {

@@ -19,7 +19,7 @@ use motcua_infra::aws;
 use motcua_infra::dynamo::{create_table, DynamoStore};
 use recorder::{Call, Recorder};
 use serde_json::{json, Value};
-use support::{criminal_record_filing, rating};
+use support::{criminal_record_filing, presigned_put, rating};
 
 struct Home {
     store: DynamoStore,
@@ -233,26 +233,6 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
         counts.extend(f.request_counts());
     }
     println!("DynamoDB requests per invocation:\n{}", counts.join("\n"));
-}
-
-/// Sends `bytes` as a presigned request says (`upload` of an announcement), on a blocking thread.
-async fn presigned_put(upload: &Value, bytes: Vec<u8>) -> u16 {
-    let upload = upload.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut request = ureq::put(upload["url"].as_str().unwrap());
-        for (name, value) in upload["headers"].as_object().unwrap() {
-            if !name.eq_ignore_ascii_case("content-length") {
-                request = request.set(name, value.as_str().unwrap());
-            }
-        }
-        match request.send_bytes(&bytes) {
-            Ok(r) => r.status(),
-            Err(ureq::Error::Status(code, _)) => code,
-            Err(e) => panic!("{e}"),
-        }
-    })
-    .await
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

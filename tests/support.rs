@@ -78,3 +78,24 @@ pub fn a_day_after(due: &str) -> String {
     let due = chrono::DateTime::parse_from_rfc3339(due).expect("an RFC 3339 due time");
     (due + chrono::Duration::days(1)).to_rfc3339()
 }
+
+/// Sends `bytes` as the presigned request `upload` says (the `upload` of an announcement), on a
+/// blocking thread: the status, 0 when the connection broke.
+pub async fn presigned_put(upload: &Value, bytes: Vec<u8>) -> u16 {
+    let upload = upload.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut request = ureq::put(upload["url"].as_str().unwrap());
+        for (name, value) in upload["headers"].as_object().unwrap() {
+            if !name.eq_ignore_ascii_case("content-length") {
+                request = request.set(name, value.as_str().unwrap());
+            }
+        }
+        match request.send_bytes(&bytes) {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(code, _)) => code,
+            Err(_) => 0,
+        }
+    })
+    .await
+    .unwrap()
+}
