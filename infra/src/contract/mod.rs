@@ -406,17 +406,8 @@ pub async fn catalogue_round_trips_and_searches<S: Store>(store: S) {
 }
 
 pub async fn an_upload_is_attached_once_by_the_write_that_uses_it<S: Store>(store: S) {
-    use motcua_domain::documents::{MediaType, Sha256, Upload, UploadId, UploadState, Uploader};
-    let upload = Upload {
-        id: UploadId::from_random(rand::random()),
-        uploader: Uploader::Public,
-        file_name: "Tờ khai.pdf".into(),
-        size: 3,
-        media_type: MediaType::Pdf,
-        sha256: Sha256::of(b"abc"),
-        created_at: Utc::now(),
-        state: UploadState::Pending,
-    };
+    use motcua_domain::documents::{MediaType, Upload, UploadId, UploadState};
+    let upload = crate::files::pending_upload(b"abc", MediaType::Pdf);
     store.announce(&upload).await.unwrap();
     assert_eq!(store.announce(&upload).await, Err(StoreError::Conflict), "an id is announced once");
     assert_eq!(store.upload(&upload.id).await.unwrap(), Some(upload.clone()));

@@ -213,22 +213,10 @@ impl FileStore for LocalFiles {
 #[cfg(test)]
 mod tests {
     use motcua_domain::documents::kind::samples;
-    use motcua_domain::documents::{MediaType, UploadId, UploadState, Uploader};
+    use motcua_domain::documents::MediaType;
 
     use super::*;
-
-    fn upload(bytes: &[u8], media_type: MediaType) -> Upload {
-        Upload {
-            id: UploadId::from_random(rand::random()),
-            uploader: Uploader::Public,
-            file_name: "tờ khai.pdf".into(),
-            size: bytes.len() as u64,
-            media_type,
-            sha256: Sha256::of(bytes),
-            created_at: Utc::now(),
-            state: UploadState::Pending,
-        }
-    }
+    use crate::files::pending_upload as upload;
 
     fn parts(dir: &Path) -> usize {
         std::fs::read_dir(dir.join("incoming")).unwrap().count()

@@ -11,6 +11,22 @@ use chrono::{DateTime, Utc};
 use motcua_domain::documents::{FileRef, Upload};
 use motcua_domain::ports::{Arrival, FileCheck, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
 
+/// A pending upload of `bytes` by the public, announced now, for the tests of the stores.
+#[cfg(any(test, feature = "test-support"))]
+pub fn pending_upload(bytes: &[u8], media_type: motcua_domain::documents::MediaType) -> Upload {
+    use motcua_domain::documents::{Sha256, UploadId, UploadState, Uploader};
+    Upload {
+        id: UploadId::from_random(rand::random()),
+        uploader: Uploader::Public,
+        file_name: "Tờ khai.pdf".into(),
+        size: bytes.len() as u64,
+        media_type,
+        sha256: Sha256::of(bytes),
+        created_at: Utc::now(),
+        state: UploadState::Pending,
+    }
+}
+
 /// The file store of a Lambda whose routes never touch files (assign, approve, rate, admin):
 /// it links no S3 client, and answers "unavailable" should a route ever ask.
 pub struct NoFiles;

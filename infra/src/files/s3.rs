@@ -219,23 +219,11 @@ impl FileStore for S3Files {
 #[cfg(test)]
 mod tests {
     use motcua_domain::documents::kind::samples;
-    use motcua_domain::documents::{MediaType, UploadId, UploadState, Uploader};
+    use motcua_domain::documents::MediaType;
 
     use super::*;
     use crate::aws::{local_config, moto_endpoint, unique_table};
-
-    fn upload(bytes: &[u8], media_type: MediaType) -> Upload {
-        Upload {
-            id: UploadId::from_random(rand::random()),
-            uploader: Uploader::Public,
-            file_name: "Tờ khai.pdf".into(),
-            size: bytes.len() as u64,
-            media_type,
-            sha256: Sha256::of(bytes),
-            created_at: Utc::now(),
-            state: UploadState::Pending,
-        }
-    }
+    use crate::files::pending_upload as upload;
 
     async fn bucket() -> S3Files {
         let files = S3Files::new(&local_config(&moto_endpoint()), unique_table("files"));
