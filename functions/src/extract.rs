@@ -164,18 +164,25 @@ where
 /// that is not text) is `400 invalid_dossier_code`, before anything is read.
 pub struct DossierPath(pub motcua_domain::codes::DossierCode);
 
+/// `400 invalid_dossier_code`. What was typed is never echoed: it may be a citizen ID or a name.
+fn invalid_dossier_code() -> ApiError {
+    ApiError::bad_request(
+        "invalid_dossier_code",
+        "mã hồ sơ không hợp lệ / invalid dossier code: expected <agency>-<YYMMDD>-<NNNN>, e.g. 000.00.12.H56-240315-0007",
+    )
+}
+
+/// A dossier code from a path segment, refused as [`DossierPath`] refuses it.
+pub fn dossier_code(text: &str) -> Result<motcua_domain::codes::DossierCode, ApiError> {
+    motcua_domain::codes::DossierCode::parse(text).map_err(|_| invalid_dossier_code())
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for DossierPath {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        // What was typed is never echoed: it may be a citizen ID or a name.
-        let invalid = || {
-            ApiError::bad_request(
-                "invalid_dossier_code",
-                "mã hồ sơ không hợp lệ / invalid dossier code: expected <agency>-<YYMMDD>-<NNNN>, e.g. 000.00.12.H56-240315-0007",
-            )
-        };
-        let axum::extract::Path(text) =
-            axum::extract::Path::<String>::from_request_parts(parts, state).await.map_err(|_| invalid())?;
-        motcua_domain::codes::DossierCode::parse(&text).map(Self).map_err(|_| invalid())
+        let axum::extract::Path(text) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| invalid_dossier_code())?;
+        dossier_code(&text).map(Self)
     }
 }

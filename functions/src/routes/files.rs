@@ -8,8 +8,7 @@ use axum::http::{header as h, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use motcua_domain::codes::DossierCode;
-use motcua_domain::documents::{attachment, MediaType, Sha256, Upload, UploadState, Uploader};
+use motcua_domain::documents::{attachment, MediaType, Sha256, Upload, Uploader};
 use motcua_domain::lifecycle::Dossier;
 use motcua_domain::ports::{FileSource, UploadTarget};
 use serde::{Deserialize, Serialize};
@@ -19,7 +18,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentOfficer;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{header, ApiJson, ClientAddress};
+use crate::extract::{dossier_code, header, ApiJson, ClientAddress};
 use crate::service::files::{self, Announcement};
 use crate::service::{dossiers, Refused};
 use crate::state::AppState;
@@ -81,18 +80,13 @@ pub struct UploadView {
 
 impl UploadView {
     fn of(u: &Upload, target: Option<UploadTarget>) -> Self {
-        let state = match u.state {
-            UploadState::Pending => "pending",
-            UploadState::Stored => "stored",
-            UploadState::Attached { .. } => "attached",
-        };
         Self {
             id: u.id.to_string(),
             file_name: u.file_name.clone(),
             size: u.size,
             media_type: u.media_type,
             sha256: u.sha256.clone(),
-            state: state.into(),
+            state: u.state.name().into(),
             expires_at: u.expires_at(),
             upload: target,
         }
@@ -158,11 +152,6 @@ async fn receive_content(
     body: Body,
 ) -> ApiResult<Json<UploadView>> {
     Ok(Json(UploadView::of(&files::receive(&state, &id, body).await?, None)))
-}
-
-fn dossier_code(text: &str) -> ApiResult<DossierCode> {
-    DossierCode::parse(text)
-        .map_err(|_| ApiError::bad_request("invalid_dossier_code", "mã hồ sơ không hợp lệ / invalid dossier code"))
 }
 
 /// Tải tệp của hồ sơ (người nộp): with `X-Lookup-Secret`. One machine streams the file; AWS

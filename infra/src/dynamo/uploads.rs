@@ -11,14 +11,6 @@ use super::items::{self, n, s, with_body};
 use super::{condition_failed, failure, keys, DynamoStore, EXPIRES_AT};
 use crate::codec::to_json;
 
-fn state_name(state: &UploadState) -> &'static str {
-    match state {
-        UploadState::Pending => "pending",
-        UploadState::Stored => "stored",
-        UploadState::Attached { .. } => "attached",
-    }
-}
-
 impl DynamoStore {
     /// `upload` (read as stored) attached to `dossier`, on the condition that it is still stored.
     pub(super) fn attach_update(&self, upload: &Upload, dossier: &DossierCode) -> StoreResult<TransactWriteItem> {
@@ -30,8 +22,8 @@ impl DynamoStore {
             .condition_expression("#state = :stored")
             .expression_attribute_names("#state", "state")
             .expression_attribute_names("#expires", EXPIRES_AT)
-            .expression_attribute_values(":attached", s(state_name(&attached.state)))
-            .expression_attribute_values(":stored", s(state_name(&UploadState::Stored)))
+            .expression_attribute_values(":attached", s(attached.state.name()))
+            .expression_attribute_values(":stored", s(UploadState::Stored.name()))
             .expression_attribute_values(":body", s(to_json(&attached)?))
             .build()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
@@ -43,7 +35,7 @@ impl DynamoStore {
 impl UploadStore for DynamoStore {
     async fn announce(&self, upload: &Upload) -> StoreResult<()> {
         let mut item = with_body(keys::upload(upload.id.as_str()), upload)?;
-        item.insert("state".into(), s(state_name(&upload.state)));
+        item.insert("state".into(), s(upload.state.name()));
         item.insert(EXPIRES_AT.into(), n((upload.created_at + UPLOAD_LIFETIME * 2).timestamp()));
         let put = self
             .client
@@ -87,8 +79,8 @@ impl UploadStore for DynamoStore {
             .update_expression("SET #state = :stored, body = :body")
             .condition_expression("#state = :pending")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":stored", s(state_name(&UploadState::Stored)))
-            .expression_attribute_values(":pending", s(state_name(&UploadState::Pending)))
+            .expression_attribute_values(":stored", s(UploadState::Stored.name()))
+            .expression_attribute_values(":pending", s(UploadState::Pending.name()))
             .expression_attribute_values(":body", s(to_json(&stored)?))
             .send()
             .await;

@@ -9,14 +9,6 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{from_json, to_json, ts, unavailable, SqliteStore};
 
-fn state_name(state: &UploadState) -> &'static str {
-    match state {
-        UploadState::Pending => "pending",
-        UploadState::Stored => "stored",
-        UploadState::Attached { .. } => "attached",
-    }
-}
-
 fn read(c: &rusqlite::Connection, id: &str) -> StoreResult<Option<Upload>> {
     let body: Option<String> =
         c.query_row("SELECT body FROM uploads WHERE id = ?1", [id], |r| r.get(0)).optional().map_err(unavailable)?;
@@ -30,7 +22,7 @@ fn write(tx: &Transaction<'_>, upload: &Upload) -> StoreResult<usize> {
     };
     tx.execute(
         "UPDATE uploads SET state = ?2, dossier = ?3, body = ?4 WHERE id = ?1",
-        params![upload.id.as_str(), state_name(&upload.state), dossier, to_json(upload)?],
+        params![upload.id.as_str(), upload.state.name(), dossier, to_json(upload)?],
     )
     .map_err(unavailable)
 }
@@ -59,7 +51,7 @@ impl UploadStore for SqliteStore {
                 params![
                     upload.id.as_str(),
                     upload.sha256.as_str(),
-                    state_name(&upload.state),
+                    upload.state.name(),
                     ts(upload.created_at),
                     to_json(&upload)?
                 ],

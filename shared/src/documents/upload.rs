@@ -70,6 +70,17 @@ pub enum UploadState {
     },
 }
 
+impl UploadState {
+    /// The state's name, as stores index it and the API shows it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Stored => "stored",
+            Self::Attached { .. } => "attached",
+        }
+    }
+}
+
 /// An announced file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Upload {
