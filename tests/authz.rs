@@ -267,7 +267,7 @@ fn concrete(path: &str, code: &str) -> String {
     if path.starts_with("/v1/admin/agencies/") {
         return path.replace("{code}", JUSTICE);
     }
-    path.replace("{code}", code).replace("{year}", "2031").replace("{id}", "tuphap.motcua")
+    path.replace("{code}", code).replace("{year}", "2031").replace("{id}", "tuphap.motcua").replace("{form}", "receipt")
 }
 
 #[tokio::test]
@@ -310,6 +310,7 @@ async fn officer_reads_and_admin_routes_refuse_the_wrong_officer() {
         format!("/v1/officer/dossiers/{code}"),
         format!("/v1/dossiers/{code}/verify"),
         format!("/v1/dossiers/{code}/receipt"),
+        format!("/v1/officer/dossiers/{code}/forms/receipt"),
     ] {
         let (s, v) = api.get(&path, Some(&outsider), None).await;
         assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "other_agency"), "{path}");
@@ -405,6 +406,7 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
         ("POST", "/withdraw", Stage::Received, Some(json!({}))),
         ("POST", "/rating", Stage::Returned, Some(rating())),
         ("GET", "/files/{id}", Stage::Submitted, None),
+        ("GET", "/forms/{form}", Stage::Received, None),
     ];
     // Every route that takes the secret is in this list.
     let listed: BTreeSet<String> = cases.iter().map(|(m, p, _, _)| format!("{m} /v1/dossiers/{{code}}{p}")).collect();
@@ -420,7 +422,7 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
                 (code, secret, suffix.replace("{id}", &file))
             } else {
                 let (code, secret) = dossier_at(&api, stage).await;
-                (code, secret, suffix.to_owned())
+                (code, secret, suffix.replace("{form}", "receipt"))
             };
             let before = stored(&api, &code).await.version;
             let mut c = api.call(method, format!("/v1/dossiers/{code}{suffix}"));
@@ -477,6 +479,7 @@ fn every_route_is_in_the_matrix() {
         "POST /v1/counter/incomplete-dossiers",
         "POST /v1/counter/uploads",
         "GET /v1/officer/dossiers/{code}/files/{id}",
+        "GET /v1/officer/dossiers/{code}/forms/{form}",
     ]
     .into();
     let mut missing = vec![];

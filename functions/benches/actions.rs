@@ -1,7 +1,9 @@
 //! CPU per action (docs/performance.md): every transition of a dossier's life through the
 //! domain alone (`open`/`decide`: the table, the calendar, the hash chain), the calendar's due
 //! date, the notice templates, and one full router call (an online submission and a public
-//! lookup) over a SQLite store in a temporary directory, as `motcua serve` runs them.
+//! lookup) over a SQLite store in a temporary directory, as `motcua serve` runs them; and the
+//! printed forms: the receipt of a received dossier and the tracking card of a returned one, as
+//! PDF (their sizes are printed once).
 //!
 //! `cargo bench -p motcua-functions --bench actions` (criterion; HTML under target/criterion).
 //! The sample catalogue is the seed's: the criminal-record procedure, whose second step is at
@@ -185,5 +187,41 @@ fn submission() -> Request<Body> {
         .unwrap()
 }
 
-criterion_group!(benches, domain, router);
+/// The receipt of a received dossier and the tracking card at the end of its life, as PDF.
+fn forms(c: &mut Criterion) {
+    use motcua_forms::{Form, FormContext};
+    let w = World::new();
+    let ctx = w.context();
+    let opened = open(w.code(), w.filing(), Actor::Applicant, &ctx).unwrap();
+    let mut history = vec![opened.event.clone()];
+    let mut dossier = opened.dossier;
+    let mut received = None;
+    for (_, actor, command) in life(&w) {
+        let t = decide(&dossier, actor, command, &ctx).unwrap();
+        history.push(t.event);
+        dossier = t.dossier;
+        received.get_or_insert_with(|| (dossier.clone(), history.clone()));
+    }
+    let form = |d, h| FormContext {
+        dossier: d,
+        history: h,
+        procedure: &w.procedure,
+        agency: &w.agency,
+        authority: "Ủy ban nhân dân tỉnh Khánh Hòa",
+        place: Some("Nha Trang"),
+        lookup: format!("https://dichvucong.khanhhoa.gov.vn/v1/dossiers/{}", w.code()),
+    };
+    let (at_reception, so_far) = received.expect("the life starts with reception");
+    let receipt = form(&at_reception, &so_far);
+    let card = form(&dossier, &history);
+    let receipt_size = Form::Receipt.pdf(&receipt).unwrap().len();
+    let card_size = Form::TrackingCard.pdf(&card).unwrap().len();
+    println!("forms: receipt {receipt_size} bytes, tracking card {card_size} bytes");
+    c.bench_function("forms/receipt PDF", |b| b.iter(|| Form::Receipt.pdf(black_box(&receipt)).unwrap()));
+    c.bench_function("forms/tracking card PDF (whole life)", |b| {
+        b.iter(|| Form::TrackingCard.pdf(black_box(&card)).unwrap())
+    });
+}
+
+criterion_group!(benches, domain, router, forms);
 criterion_main!(benches);

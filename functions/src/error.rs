@@ -148,6 +148,8 @@ impl From<Refused> for ApiError {
             R::UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found", json!({})),
             R::UploadAlreadyReceived => (StatusCode::CONFLICT, "upload_already_received", json!({})),
             R::FileNotFound => (StatusCode::NOT_FOUND, "file_not_found", json!({})),
+            R::FormNotFound => (StatusCode::NOT_FOUND, "form_not_found", json!({})),
+            R::Form(e) => (StatusCode::CONFLICT, e.code(), json!({})),
             R::TooManyUploads { retry_after_seconds } => {
                 return ApiError::too_many("too_many_uploads", message, retry_after_seconds)
             }

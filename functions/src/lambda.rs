@@ -113,6 +113,7 @@ pub async fn run_http(
         files: files(&sdk)?,
         local_files: None,
         file_limits: crate::state::file_limits_from_env()?,
+        forms: crate::state::form_settings_from_env()?,
         public_limits: crate::state::public_limits_from_env()?,
         trusted_proxies: Arc::new(crate::proxies::TrustedProxies::from_env()?),
         clock: Arc::new(SystemClock),

@@ -138,6 +138,8 @@ pub struct Home {
     pub files: LocalFiles,
     /// The caps on files (`MOTCUA_MAX_FILE_MB`, `MOTCUA_MAX_DOSSIER_MB`).
     pub file_limits: FileLimits,
+    /// The forms' lookup address and place (`MOTCUA_PUBLIC_URL`, `MOTCUA_PLACE`).
+    pub forms: crate::state::FormSettings,
 }
 
 impl Home {
@@ -169,9 +171,11 @@ impl Home {
         let files =
             LocalFiles::open(data_dir.join(FILES)).map_err(|e| ServerError::DataDir(data_dir.join(FILES), e))?;
         let file_limits = crate::state::file_limits_from_env().map_err(ServerError::Invalid)?;
+        let forms = crate::state::form_settings_from_env().map_err(ServerError::Invalid)?;
         Ok(Self {
             files,
             file_limits,
+            forms,
             store,
             auth: keys.clone(),
             keys,
@@ -199,6 +203,7 @@ impl Home {
             files: Arc::new(self.files.clone()),
             local_files: Some(self.files.clone()),
             file_limits: self.file_limits,
+            forms: self.forms.clone(),
         }
     }
 

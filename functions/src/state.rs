@@ -31,6 +31,30 @@ pub struct AppState {
     /// The data directory's files, on one machine: uploads stream into them.
     pub local_files: Option<motcua_infra::LocalFiles>,
     pub file_limits: FileLimits,
+    /// What the printed forms say beyond the dossier: where it can be looked up, the place.
+    pub forms: FormSettings,
+}
+
+/// From `MOTCUA_PUBLIC_URL` (the address citizens reach the API at, for the QR code of the
+/// forms; without it, the address the request came to) and `MOTCUA_PLACE` (the place printed
+/// before a form's date, e.g. `Nha Trang`).
+#[derive(Debug, Clone, Default)]
+pub struct FormSettings {
+    pub public_url: Option<String>,
+    pub place: Option<String>,
+}
+
+/// [`FormSettings`] from the environment; an address that is not http(s) is refused.
+pub fn form_settings_from_env() -> Result<FormSettings, String> {
+    let read = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let public_url = read("MOTCUA_PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned());
+    if let Some(url) = &public_url {
+        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+        if !scheme_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!("MOTCUA_PUBLIC_URL: `{url}` is not an http(s) address"));
+        }
+    }
+    Ok(FormSettings { public_url, place: read("MOTCUA_PLACE") })
 }
 
 /// The extractors of `auth` find the authenticator in the state through this, so identity does

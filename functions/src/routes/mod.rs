@@ -6,6 +6,7 @@ pub mod admin;
 pub mod bodies;
 mod doc;
 pub mod files;
+pub mod forms;
 pub mod ops;
 pub mod query;
 pub mod receive;

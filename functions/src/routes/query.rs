@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(officer_dossier))
         .routes(routes!(verify))
         .merge(super::files::download_router())
+        .merge(super::forms::router())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

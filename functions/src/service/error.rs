@@ -52,6 +52,11 @@ pub enum Refused {
     UploadAlreadyReceived,
     #[error("hồ sơ không có tệp này / the dossier holds no such file")]
     FileNotFound,
+    #[error("không có mẫu phiếu này / no such form: receipt, supplement-request, refusal, apology or tracking-card")]
+    FormNotFound,
+    /// The form exists, but not for this dossier as it stands.
+    #[error(transparent)]
+    Form(#[from] motcua_forms::FormUnavailable),
     #[error("tải lên quá nhiều tệp trong thời gian ngắn, vui lòng thử lại sau / too many uploads from this address; try again later")]
     TooManyUploads { retry_after_seconds: i64 },
     /// An administrator's record the catalogue cannot keep.

@@ -5,6 +5,7 @@ pub mod dossiers;
 mod error;
 pub mod files;
 pub mod filing;
+pub mod forms;
 pub mod guard;
 pub mod input;
 pub mod secrets;

@@ -1,0 +1,214 @@
+//! The printed forms through the API on one machine, read back as their readers would: the
+//! text through poppler's `pdftotext`, the QR code through zbar from the page `pdftoppm`
+//! renders. The applicant reads the forms addressed to them with the lookup secret; officers
+//! who may see the dossier read all five; a form the dossier does not have yet is a conflict.
+
+mod api;
+mod support;
+
+use std::process::Command;
+
+use api::{code_of, Api};
+use axum::body::Body;
+use axum::http::StatusCode;
+use serde_json::json;
+
+const PUBLIC: &str = "https://dichvucong.khanhhoa.example";
+
+async fn api() -> Api {
+    Api::with(|home| {
+        home.forms.public_url = Some(PUBLIC.into());
+        home.forms.place = Some("Nha Trang".into());
+    })
+    .await
+}
+
+fn tool(name: &str, args: &[&str]) -> Vec<u8> {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} runs ({e}); scripts/test installs poppler-utils and zbar-tools"));
+    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// The text of a PDF (whitespace collapsed) and what its QR code holds.
+/// With `MOTCUA_FORMS_DUMP=DIR` the PDFs are also written there, to be looked at.
+fn read(pdf: &[u8], name: &str) -> (String, String) {
+    if let Ok(dump) = std::env::var("MOTCUA_FORMS_DUMP") {
+        std::fs::write(std::path::Path::new(&dump).join(format!("{name}.pdf")), pdf).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("form.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let page = dir.path().join("page");
+    let (file, page) = (file.to_str().unwrap(), page.to_str().unwrap());
+    // Lines wrapped anywhere read as one: whitespace runs become one space.
+    let text = String::from_utf8(tool("pdftotext", &[file, "-"])).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    tool("pdftoppm", &["-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", file, page]);
+    let qr = String::from_utf8(tool("zbarimg", &["--quiet", "--raw", &format!("{page}.png")])).unwrap();
+    (text, qr.trim().to_owned())
+}
+
+/// A form as the applicant (`secret`) or an officer (`token`) fetches it: status, body, type.
+async fn fetch(
+    api: &Api,
+    code: &str,
+    form: &str,
+    secret: Option<&str>,
+    token: Option<&str>,
+) -> (StatusCode, Vec<u8>, String) {
+    let (uri, header) = match (secret, token) {
+        (Some(secret), _) => (format!("/v1/dossiers/{code}/forms/{form}"), ("x-lookup-secret", secret.to_owned())),
+        (None, Some(token)) => {
+            (format!("/v1/officer/dossiers/{code}/forms/{form}"), ("authorization", format!("Bearer {token}")))
+        }
+        (None, None) => (format!("/v1/dossiers/{code}/forms/{form}"), ("accept", "application/pdf".to_owned())),
+    };
+    let (s, body, headers) = api.raw("GET", &uri, &[(header.0, &header.1)], Body::empty()).await;
+    let kind = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    (s, body, kind)
+}
+
+fn error_code(body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    code_of(&v).to_owned()
+}
+
+#[tokio::test]
+async fn the_receipt_tracking_card_supplement_request_and_apology_print_what_happened() {
+    let api = api().await;
+    let (code, secret) = api.submit().await;
+    let desk = api.token("tuphap.motcua").await;
+    let lead = api.token("tuphap.lanhdao").await;
+
+    // Nothing to print before reception.
+    let (s, body, _) = fetch(&api, &code, "receipt.pdf", Some(&secret), None).await;
+    assert_eq!((s, error_code(&body)), (StatusCode::CONFLICT, "not_received".to_owned()));
+
+    let (s, v) = api.post(&format!("/v1/dossiers/{code}/receive"), Some(&desk), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, receipt, kind) = fetch(&api, &code, "receipt.pdf", Some(&secret), None).await;
+    assert_eq!((s, kind.as_str()), (StatusCode::OK, "application/pdf"));
+    let (text, qr) = read(&receipt, "receipt");
+    assert_eq!(qr, format!("{PUBLIC}/v1/dossiers/{code}"));
+    for expected in [
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        &format!("Mã hồ sơ: {code}"),
+        "Ông/Bà Nguyễn Thị Minh Khai",
+        "Cấp Phiếu lý lịch tư pháp",
+        "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp",
+        "ngày làm việc",
+        "Nha Trang, ngày",
+        "NGƯỜI TIẾP NHẬN HỒ SƠ",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    let (_, v) = api.get(&format!("/v1/dossiers/{code}/receipt"), Some(&desk), None).await;
+    let due = chrono::DateTime::parse_from_rfc3339(v["due_at"].as_str().unwrap()).unwrap();
+    let promised = due.format("%-H giờ %M phút, ngày %-d tháng %-m năm %Y").to_string();
+    assert!(text.contains(&promised), "{promised:?} in\n{text}");
+    // The officer reads the same receipt.
+    let (s, same, _) = fetch(&api, &code, "receipt", None, Some(&desk)).await;
+    assert_eq!((s, same == receipt), (StatusCode::OK, true));
+
+    // The tracking card is the agencies' record: officers only.
+    let (s, body, _) = fetch(&api, &code, "tracking-card", Some(&secret), None).await;
+    assert_eq!((s, error_code(&body)), (StatusCode::NOT_FOUND, "form_not_found".to_owned()));
+    let (s, card, _) = fetch(&api, &code, "tracking-card.pdf", None, Some(&desk)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (text, _) = read(&card, "card");
+    assert!(text.contains("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), "{text}");
+    assert!(text.contains(&format!("{code}/TNHS")), "{text}");
+
+    // An apology for a new date, then a supplement request.
+    let later = api.extension_date().await;
+    let (s, v) = api
+        .post(
+            &format!("/v1/dossiers/{code}/extend"),
+            Some(&lead),
+            json!({"reason": "Chờ kết quả xác minh của Công an tỉnh", "new_due_at": later}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, apology, _) = fetch(&api, &code, "apology", Some(&secret), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (text, _) = read(&apology, "apology");
+    for expected in [
+        "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+        "Kính gửi: Ông/Bà Nguyễn Thị Minh Khai",
+        "Chờ kết quả xác minh của Công an tỉnh",
+        "THỦ TRƯỞNG CƠ QUAN",
+        &promised,
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    let new = chrono::DateTime::parse_from_rfc3339(&later).unwrap();
+    let new = new.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap());
+    let new = new.format("%-H giờ %M phút, ngày %-d tháng %-m năm %Y").to_string();
+    assert!(text.contains(&new), "{new:?} in\n{text}");
+
+    let (s, body, _) = fetch(&api, &code, "supplement-request", Some(&secret), None).await;
+    assert_eq!((s, error_code(&body)), (StatusCode::CONFLICT, "no_supplement_request".to_owned()));
+    let (s, v) = api
+        .post(
+            &format!("/v1/dossiers/{code}/request-supplement"),
+            Some(&desk),
+            json!({"reason": "Ảnh chụp không rõ", "missing": ["Bản chụp CCCD rõ nét, đủ hai mặt", "Ảnh chân dung 4x6"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, request, _) = fetch(&api, &code, "supplement-request", Some(&secret), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (text, qr) = read(&request, "request");
+    assert_eq!(qr, format!("{PUBLIC}/v1/dossiers/{code}"));
+    for expected in [
+        "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        "1. Bản chụp CCCD rõ nét, đủ hai mặt",
+        "2. Ảnh chân dung 4x6",
+        "Ảnh chụp không rõ",
+        "Hạn bổ sung",
+        "NGƯỜI HƯỚNG DẪN",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+    let (s, body, _) = fetch(&api, &code, "refusal", Some(&secret), None).await;
+    assert_eq!((s, error_code(&body)), (StatusCode::CONFLICT, "not_refused".to_owned()));
+}
+
+#[tokio::test]
+async fn a_refusal_prints_its_reasons_and_only_those_allowed_read_any_form() {
+    let api = api().await;
+    let (code, secret) = api.submit().await;
+    let desk = api.token("tuphap.motcua").await;
+    let (s, v) = api
+        .post(
+            &format!("/v1/dossiers/{code}/refuse"),
+            Some(&desk),
+            json!({"reason": "Hồ sơ không thuộc thẩm quyền của Sở Tư pháp"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, refusal, _) = fetch(&api, &code, "refusal.pdf", Some(&secret), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (text, _) = read(&refusal, "refusal");
+    for expected in
+        ["PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Hồ sơ không thuộc thẩm quyền của Sở Tư pháp", "Mẫu số 03"]
+    {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+
+    // No secret, a wrong one, an unknown form, another agency's officer.
+    let (s, _, _) = fetch(&api, &code, "refusal", None, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _, _) = fetch(&api, &code, "refusal", Some("not-the-secret"), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, body, _) = fetch(&api, &code, "invoice", Some(&secret), None).await;
+    assert_eq!((s, error_code(&body)), (StatusCode::NOT_FOUND, "form_not_found".to_owned()));
+    let other = api.token("taichinh.motcua").await;
+    let (s, _, _) = fetch(&api, &code, "refusal", None, Some(&other)).await;
+    assert!(matches!(s, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{s}");
+    let (s, _, _) = fetch(&api, "000.00.03.H56-991231-9999", "refusal", Some(&secret), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
