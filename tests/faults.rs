@@ -139,6 +139,11 @@ async fn actions_complete_or_fail_cleanly_under_injected_faults() {
     let courier = Courier {
         outbox: Arc::new(store.clone()),
         notifier: Arc::new(notifier),
+        enclosures: Arc::new(motcua_functions::enclosures::PrintedForms {
+            dossiers: Arc::new(store.clone()),
+            catalogue: Arc::new(store.clone()),
+            settings: Default::default(),
+        }),
         limits: Arc::new(store.clone()),
         clock: clock.clone(),
         caps: SmsCaps { per_dossier_per_day: 100, per_phone_per_day: 100 },

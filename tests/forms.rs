@@ -212,3 +212,90 @@ async fn a_refusal_prints_its_reasons_and_only_those_allowed_read_any_form() {
     let (s, _, _) = fetch(&api, "000.00.03.H56-991231-9999", "refusal", Some(&secret), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+/// Sends what the outbox holds through the local sink, enclosing the printed forms as the
+/// `motcua` server does; answers the sink's lines.
+async fn sent_through_the_sink(api: &Api) -> (Vec<serde_json::Value>, std::path::PathBuf) {
+    use std::sync::Arc;
+    let path = api.home.data_dir.join("sent-by-test.jsonl");
+    let courier = motcua_infra::outbox_worker::Courier {
+        outbox: api.home.store.outbox.clone(),
+        notifier: Arc::new(motcua_infra::LocalSink::open(&path).unwrap()),
+        enclosures: Arc::new(motcua_functions::enclosures::PrintedForms {
+            dossiers: api.home.store.dossiers.clone(),
+            catalogue: api.home.store.catalogue.clone(),
+            settings: api.home.forms.clone(),
+        }),
+        limits: api.home.store.limits.clone(),
+        clock: Arc::new(motcua_infra::SystemClock),
+        caps: Default::default(),
+    };
+    courier.drain_once().await;
+    let lines = std::fs::read_to_string(&path).unwrap_or_default();
+    (lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect(), api.home.data_dir.clone())
+}
+
+#[tokio::test]
+async fn the_refusal_and_the_apology_reach_the_applicants_email_as_pdf() {
+    let api = api().await;
+    let desk = api.token("tuphap.motcua").await;
+    let lead = api.token("tuphap.lanhdao").await;
+    let mut email_only = support::criminal_record_filing("0912345678");
+    email_only["applicant"].as_object_mut().unwrap().remove("phone");
+    let file = || async {
+        let (s, v) = api.post("/v1/dossiers", None, email_only.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["code"].as_str().unwrap().to_owned()
+    };
+    let refused = file().await;
+    let (s, v) = api
+        .post(
+            &format!("/v1/dossiers/{refused}/refuse"),
+            Some(&desk),
+            json!({"reason": "Không thuộc thẩm quyền giải quyết"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let late = file().await;
+    let (s, v) = api.post(&format!("/v1/dossiers/{late}/receive"), Some(&desk), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let later = api.extension_date().await;
+    let (s, v) = api
+        .post(
+            &format!("/v1/dossiers/{late}/extend"),
+            Some(&lead),
+            json!({"reason": "Chờ xác minh", "new_due_at": later}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    let (lines, dir) = sent_through_the_sink(&api).await;
+    let enclosed = |code: &str, kind: &str| -> Vec<String> {
+        let line = lines
+            .iter()
+            .find(|l| l["dossier_code"] == code && l["kind"] == kind)
+            .unwrap_or_else(|| panic!("{kind} in {lines:?}"));
+        assert_eq!(line["channel"], "email");
+        line["enclosures"]
+            .as_array()
+            .map(|a| a.iter().map(|p| p.as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default()
+    };
+    assert!(enclosed(&refused, "submitted").is_empty(), "a notice without a form encloses nothing");
+    assert!(enclosed(&late, "received").is_empty());
+    for (code, kind, expected) in
+        [(&refused, "refused", "Không thuộc thẩm quyền giải quyết"), (&late, "apology", "Chờ xác minh")]
+    {
+        let files = enclosed(code, kind);
+        assert_eq!(files.len(), 1, "{kind}: {files:?}");
+        let (text, qr) = read(&std::fs::read(dir.join(&files[0])).unwrap(), kind);
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+        assert!(text.contains(&format!("Mã hồ sơ: {code}")), "{text}");
+        assert_eq!(qr, format!("{PUBLIC}/v1/dossiers/{code}"));
+        // The same form as the applicant downloads.
+        assert!(files[0].ends_with(".pdf"));
+    }
+    // Sending again sends nothing twice and writes nothing more.
+    let (again, _) = sent_through_the_sink(&api).await;
+    assert_eq!(again.len(), lines.len());
+}

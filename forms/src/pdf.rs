@@ -1,12 +1,13 @@
-//! Writes laid-out pages as a PDF: each weight's glyphs actually shown are subset again from
-//! the embedded face and embedded as a CID font (Identity-H, two bytes a glyph) with its widths
-//! and a ToUnicode map, so the text can be searched, copied and extracted; content streams and
-//! fonts are deflated. The same pages give the same bytes.
+//! Writes laid-out pages as a PDF: the glyphs actually shown are subset again from the embedded
+//! face and embedded as a CID font (Identity-H, two bytes a glyph) with its widths and a
+//! ToUnicode map, so the text can be searched, copied and extracted; bold text is the same
+//! glyphs filled and stroked; content streams and the font are deflated. The same pages give
+//! the same bytes.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use crate::font::{subset, Weight};
@@ -34,7 +35,7 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
-/// The glyphs one weight shows: the embedded subset, its glyph ids by the face's, and which
+/// The glyphs the pages show: the embedded subset, its glyph ids by the face's, and which
 /// character each stands for.
 struct Used {
     font: Vec<u8>,
@@ -43,15 +44,19 @@ struct Used {
     advances: Vec<u16>,
 }
 
-fn used(pages: &[Page], weight: Weight) -> Option<Used> {
-    let face = weight.face();
+/// The stroke that makes the face bold, as a share of the font size.
+const BOLD_STROKE: f32 = 0.04;
+
+/// The face every weight is drawn with.
+const FACE: Weight = Weight::Regular;
+
+fn used(pages: &[Page]) -> Option<Used> {
+    let face = FACE.face();
     let mut chars = BTreeMap::new();
     for op in pages.iter().flatten() {
-        if let Op::Text { weight: w, text, .. } = op {
-            if *w == weight {
-                for c in text.chars() {
-                    chars.entry(face.glyph(c).0).or_insert(c);
-                }
+        if let Op::Text { text, .. } = op {
+            for c in text.chars() {
+                chars.entry(face.glyph(c).0).or_insert(c);
             }
         }
     }
@@ -59,7 +64,7 @@ fn used(pages: &[Page], weight: Weight) -> Option<Used> {
         return None;
     }
     // The embedded face is a valid font (the build made it and a test reads it back).
-    let cut = subset::subset(face.font, chars.keys().copied()).ok()?;
+    let cut = subset::subset(face.font, chars.keys().copied(), subset::Hints::Keep).ok()?;
     let advances = subset::advances(&cut.font).ok()?;
     let chars = chars.into_iter().filter_map(|(old, c)| cut.glyphs.get(&old).map(|&new| (new, c))).collect();
     Some(Used { font: cut.font, glyphs: cut.glyphs, chars, advances })
@@ -76,29 +81,31 @@ fn tag(used: &Used) -> String {
     (0..6).map(|i| char::from(b'A' + ((hash >> (i * 5)) % 26) as u8)).collect()
 }
 
-fn font_name(weight: Weight) -> Name<'static> {
-    match weight {
-        Weight::Regular => Name(b"F1"),
-        Weight::Bold => Name(b"F2"),
-    }
-}
+const FONT: Name<'static> = Name(b"F1");
 
-fn content(page: &Page, fonts: &BTreeMap<Weight, Used>) -> Vec<u8> {
+fn content(page: &Page, font: &Used) -> Vec<u8> {
     let mut c = Content::new();
+    let face = FACE.face();
     for op in page {
         match op {
             Op::Text { weight, size, x, y, text } => {
-                let Some(used) = fonts.get(weight) else { continue };
-                let face = weight.face();
                 let bytes: Vec<u8> = text
                     .chars()
-                    .flat_map(|ch| used.glyphs.get(&face.glyph(ch).0).copied().unwrap_or(0).to_be_bytes())
+                    .flat_map(|ch| font.glyphs.get(&face.glyph(ch).0).copied().unwrap_or(0).to_be_bytes())
                     .collect();
+                let bold = *weight == Weight::Bold;
+                if bold {
+                    c.set_line_width(size * BOLD_STROKE);
+                    c.set_text_rendering_mode(TextRenderingMode::FillStroke);
+                }
                 c.begin_text();
-                c.set_font(font_name(*weight), *size);
+                c.set_font(FONT, *size);
                 c.set_text_matrix([1.0, 0.0, 0.0, 1.0, *x, *y]);
                 c.show(Str(&bytes));
                 c.end_text();
+                if bold {
+                    c.set_text_rendering_mode(TextRenderingMode::Fill);
+                }
             }
             Op::Fill { x, y, w, h, gray } => {
                 c.set_fill_gray(*gray);
@@ -117,9 +124,9 @@ fn content(page: &Page, fonts: &BTreeMap<Weight, Used>) -> Vec<u8> {
     c.finish().to_vec()
 }
 
-/// Writes one font's five objects, from `first`.
-fn embed(pdf: &mut Pdf, weight: Weight, used: &Used, first: i32) -> Ref {
-    let face = weight.face();
+/// Writes the font's five objects, from `first`.
+fn embed(pdf: &mut Pdf, used: &Used, first: i32) -> Ref {
+    let face = FACE.face();
     let (type0, cid, descriptor, file, cmap) =
         (Ref::new(first), Ref::new(first + 1), Ref::new(first + 2), Ref::new(first + 3), Ref::new(first + 4));
     let name = format!("{}+{}", tag(used), face.name);
@@ -144,7 +151,7 @@ fn embed(pdf: &mut Pdf, weight: Weight, used: &Used, first: i32) -> Ref {
         .ascent(face.per_mille(face.ascender.into()))
         .descent(face.per_mille(face.descender.into()))
         .cap_height(face.per_mille(face.cap_height.into()))
-        .stem_v(if weight == Weight::Bold { 140.0 } else { 80.0 })
+        .stem_v(80.0)
         .font_file2(file);
     pdf.stream(file, &deflate(&used.font)).filter(Filter::FlateDecode).pair(Name(b"Length1"), used.font.len() as i32);
     let mut map = UnicodeCmap::new(Name(b"Custom"), system);
@@ -159,27 +166,22 @@ fn embed(pdf: &mut Pdf, weight: Weight, used: &Used, first: i32) -> Ref {
 pub fn write(pages: &[Page], title: &str, subject: &str) -> Vec<u8> {
     let mut pdf = Pdf::new();
     let (catalog, tree, info) = (Ref::new(1), Ref::new(2), Ref::new(3));
-    let fonts: BTreeMap<Weight, Used> = Weight::ALL.into_iter().filter_map(|w| Some((w, used(pages, w)?))).collect();
-    let mut next = 4;
-    let mut font_refs = Vec::new();
-    for (weight, used) in &fonts {
-        font_refs.push((*weight, embed(&mut pdf, *weight, used, next)));
-        next += 5;
-    }
+    let font = used(pages);
+    let font_ref = font.as_ref().map(|f| embed(&mut pdf, f, 4));
+    let next = 9;
     let page_refs: Vec<(Ref, Ref)> =
         (0..pages.len() as i32).map(|i| (Ref::new(next + 2 * i), Ref::new(next + 2 * i + 1))).collect();
     for (page, &(id, contents)) in pages.iter().zip(&page_refs) {
         let mut p = pdf.page(id);
         p.media_box(Rect::new(0.0, 0.0, A5.0, A5.1)).parent(tree).contents(contents);
         let mut resources = p.resources();
-        let mut dict = resources.fonts();
-        for &(weight, font) in &font_refs {
-            dict.pair(font_name(weight), font);
+        if let Some(font) = font_ref {
+            resources.fonts().pair(FONT, font);
         }
-        dict.finish();
         resources.finish();
         p.finish();
-        pdf.stream(contents, &deflate(&content(page, &fonts))).filter(Filter::FlateDecode);
+        let drawn = font.as_ref().map(|f| content(page, f)).unwrap_or_default();
+        pdf.stream(contents, &deflate(&drawn)).filter(Filter::FlateDecode);
     }
     pdf.pages(tree).kids(page_refs.iter().map(|&(id, _)| id)).count(pages.len() as i32);
     pdf.catalog(catalog).pages(tree);

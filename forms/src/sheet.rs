@@ -10,7 +10,7 @@ pub struct Sheet {
     pub title: String,
     /// The dossier code (Mã hồ sơ), printed beside its QR code.
     pub code: String,
-    /// What the QR code holds: the dossier's public lookup address.
+    /// What the QR code holds: the dossier's public lookup address, or the code alone.
     pub lookup: String,
     pub body: Vec<Block>,
     /// The form's number in Circular 01/2018 ("Mẫu số 01"), printed at the top right corner.

@@ -144,9 +144,15 @@ pub async fn run_notify() -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let store = store(&sdk).await?;
+    let enclosures = crate::enclosures::PrintedForms {
+        dossiers: Arc::new(store.clone()),
+        catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
+        settings: crate::state::form_settings_from_env()?,
+    };
     let courier = Courier {
         outbox: Arc::new(store.clone()),
         notifier: Arc::new(AwsNotifier::new(&sdk, Senders::from_env()?)),
+        enclosures: Arc::new(enclosures),
         limits: Arc::new(store),
         clock: Arc::new(SystemClock),
         caps: SmsCaps::default(),

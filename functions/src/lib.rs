@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod connections;
 pub mod delivery_reports;
+pub mod enclosures;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

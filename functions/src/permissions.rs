@@ -46,7 +46,9 @@ pub fn of(function: &str) -> Option<Grants> {
         },
         // Claims and settles outbox items, counts SMS caps (UpdateItem), puts fallbacks and
         // receipt pointers, lists due and stuck messages for the sweep (gsi1); sends.
-        "notify" => Grants { table: ACT, indexes: &["gsi1"], other: &["sns:Publish", "ses:SendEmail"] },
+        "notify" => {
+            Grants { table: ACT, indexes: &["gsi1"], other: &["sns:Publish", "ses:SendEmail", "ses:SendRawEmail"] }
+        }
         // Follows a provider id to its message (GetItem), settles it (UpdateItem) and puts the
         // fallback a permanent failure creates (PutItem).
         "receipts" => {

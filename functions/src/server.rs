@@ -258,6 +258,11 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let courier = Courier {
         outbox: home.store.outbox.clone(),
         notifier,
+        enclosures: Arc::new(crate::enclosures::PrintedForms {
+            dossiers: home.store.dossiers.clone(),
+            catalogue: home.store.catalogue.clone(),
+            settings: home.forms.clone(),
+        }),
         limits: home.store.limits.clone(),
         clock: Arc::new(SystemClock),
         caps: SmsCaps::default(),

@@ -11,7 +11,9 @@ use std::time::Duration;
 use motcua_domain::limits::vietnam_day_start;
 use motcua_domain::notify::delivery::{self, DeliveryReport, HandOff, Settlement, SmsCaps};
 use motcua_domain::notify::OutgoingMessage;
-use motcua_domain::ports::{Clock, LimitUse, Limits, Notifier, NotifyError, Outbox, StoreResult, StoredMessage};
+use motcua_domain::ports::{
+    Clock, Enclosures, LimitUse, Limits, Notifier, NotifyError, Outbox, StoreResult, StoredMessage,
+};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
@@ -44,6 +46,8 @@ pub enum Sent {
 pub struct Courier {
     pub outbox: Arc<dyn Outbox>,
     pub notifier: Arc<dyn Notifier>,
+    /// The printed forms an email carries (a refusal, a supplement request, an apology).
+    pub enclosures: Arc<dyn Enclosures>,
     pub limits: Arc<dyn Limits>,
     pub clock: Arc<dyn Clock>,
     pub caps: SmsCaps,
@@ -98,7 +102,11 @@ impl Courier {
     }
 
     async fn hand_over(&self, m: &OutgoingMessage, attempts: u32) -> Settlement {
-        let outcome = match self.notifier.deliver(m).await {
+        let sent = match self.enclosures.of(m).await {
+            Ok(enclosures) => self.notifier.deliver(m, &enclosures).await,
+            Err(e) => Err(e),
+        };
+        let outcome = match sent {
             Ok(provider_id) => {
                 HandOff::Accepted { provider_id, confirmed: !self.notifier.awaits_delivery_reports(m.channel) }
             }

@@ -1,6 +1,8 @@
 //! The local notifier: appends each message as one JSON line to a file in the data directory
 //! (channel, recipient, text, dossier code, status). It remembers which message ids it has
-//! written, across restarts, so a message is written once even if the worker retries.
+//! written, across restarts, so a message is written once even if the worker retries. An
+//! email's enclosures (the printed forms) are written beside it, under
+//! `enclosures/<message id>/<file name>`, before its line: a line names only files that exist.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -10,7 +12,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use motcua_domain::notify::{sms, MessageChannel, OutgoingMessage};
-use motcua_domain::ports::{Notifier, NotifyError};
+use motcua_domain::ports::{Enclosure, Notifier, NotifyError};
 use serde::Serialize;
 
 pub struct LocalSink {
@@ -31,6 +33,14 @@ struct Line<'a> {
     status: &'a str,
     kind: motcua_domain::lifecycle::NoticeKind,
     sent_at: String,
+    /// The enclosures' paths, relative to the sink file's directory.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    enclosures: Vec<String>,
+}
+
+/// A message id as a directory name: the code's dots and the separators' colons become `_`.
+fn directory_of(id: &str) -> String {
+    id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
 impl LocalSink {
@@ -70,11 +80,23 @@ fn drop_torn_tail(path: &Path) -> std::io::Result<()> {
 
 #[async_trait]
 impl Notifier for LocalSink {
-    async fn deliver(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
+    async fn deliver(&self, m: &OutgoingMessage, enclosures: &[Enclosure]) -> Result<String, NotifyError> {
         let mut state = self.state.lock().map_err(|_| NotifyError::Temporary("sink lock poisoned".into()))?;
         let (file, seen) = &mut *state;
         if seen.contains(&m.id) {
             return Ok(m.id.clone());
+        }
+        let mut written = Vec::new();
+        if m.channel == MessageChannel::Email && !enclosures.is_empty() {
+            let relative = Path::new("enclosures").join(directory_of(&m.id));
+            let dir = self.path.parent().unwrap_or(Path::new(".")).join(&relative);
+            std::fs::create_dir_all(&dir).map_err(|e| NotifyError::Temporary(e.to_string()))?;
+            for e in enclosures {
+                let name = Path::new(&e.file_name).file_name().map(|n| n.to_string_lossy().into_owned());
+                let name = name.unwrap_or_else(|| "enclosure".into());
+                std::fs::write(dir.join(&name), &e.bytes).map_err(|e| NotifyError::Temporary(e.to_string()))?;
+                written.push(relative.join(&name).to_string_lossy().into_owned());
+            }
         }
         let line = Line {
             id: &m.id,
@@ -87,6 +109,7 @@ impl Notifier for LocalSink {
             status: m.status.as_str(),
             kind: m.kind,
             sent_at: chrono::Utc::now().to_rfc3339(),
+            enclosures: written,
         };
         let mut text = serde_json::to_string(&line).map_err(|e| NotifyError::Permanent(e.to_string()))?;
         text.push('\n');

@@ -267,11 +267,39 @@ pub enum NotifyError {
     Unknown(String),
 }
 
+/// A file a notice carries: the printed form of a refusal, a supplement request or an apology,
+/// attached to the email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enclosure {
+    /// For display only (ASCII, no path).
+    pub file_name: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// What a message carries besides its text, found when it is sent (the form is rendered from
+/// the dossier's history up to the notice's event, so a later send gives the same file).
+#[async_trait]
+pub trait Enclosures: Send + Sync {
+    async fn of(&self, message: &OutgoingMessage) -> Result<Vec<Enclosure>, NotifyError>;
+}
+
+/// No enclosures: for senders that have no forms to print (tests, tools).
+pub struct NoEnclosures;
+
+#[async_trait]
+impl Enclosures for NoEnclosures {
+    async fn of(&self, _: &OutgoingMessage) -> Result<Vec<Enclosure>, NotifyError> {
+        Ok(Vec::new())
+    }
+}
+
 /// Hands one message to its provider.
 #[async_trait]
 pub trait Notifier: Send + Sync {
-    /// Returns the provider's message id.
-    async fn deliver(&self, message: &OutgoingMessage) -> Result<String, NotifyError>;
+    /// Returns the provider's message id. `enclosures` are attached to an email (an SMS
+    /// carries none).
+    async fn deliver(&self, message: &OutgoingMessage, enclosures: &[Enclosure]) -> Result<String, NotifyError>;
     /// Whether delivery receipts will follow an acceptance; if not, acceptance is delivery.
     fn awaits_delivery_reports(&self, _channel: crate::notify::MessageChannel) -> bool {
         false

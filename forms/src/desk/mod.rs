@@ -13,7 +13,7 @@ mod words;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::catalogue::{Agency, Component, Procedure};
-use motcua_domain::lifecycle::{Action, Dossier, EventActor, HistoryEvent};
+use motcua_domain::lifecycle::{Action, Dossier, EventActor, HistoryEvent, NoticeKind};
 
 use crate::sheet::{Header, Sheet};
 
@@ -83,6 +83,17 @@ impl Form {
         self != Form::TrackingCard
     }
 
+    /// The form an email notice of `kind` encloses: the refusal, the supplement request, the
+    /// apology (the receipt is the desk's to hand over; results have their own files).
+    pub fn enclosed_in(kind: NoticeKind) -> Option<Self> {
+        match kind {
+            NoticeKind::Refused => Some(Form::Refusal),
+            NoticeKind::SupplementRequested => Some(Form::SupplementRequest),
+            NoticeKind::Apology => Some(Form::Apology),
+            _ => None,
+        }
+    }
+
     /// The form as it stands for this dossier.
     pub fn sheet(self, ctx: &FormContext) -> Result<Sheet, FormUnavailable> {
         match self {
@@ -113,7 +124,8 @@ pub struct FormContext<'a> {
     pub authority: &'a str,
     /// The place printed before the date (Nha Trang); none prints the date alone.
     pub place: Option<&'a str>,
-    /// The dossier's public lookup address, held by the QR code.
+    /// The dossier's public lookup address, held by the QR code (or, where the public address
+    /// is not known, the dossier code).
     pub lookup: String,
 }
 

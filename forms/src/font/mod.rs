@@ -1,5 +1,6 @@
-//! The embedded typeface: DejaVu Sans Condensed, regular and bold, cut down at build time to
-//! the characters Vietnamese forms use (`build.rs`), with each character's glyph and advance.
+//! The embedded typeface: DejaVu Sans Condensed, cut down at build time to the characters
+//! Vietnamese forms use (`build.rs`), with each character's glyph and advance. Bold is the same
+//! face filled and stroked (`pdf.rs`).
 //! Text is put in Unicode normal form C first, so a name typed with combining marks shows the
 //! same precomposed letters as one typed without.
 
@@ -34,10 +35,7 @@ impl Weight {
     pub const ALL: [Weight; 2] = [Weight::Regular, Weight::Bold];
 
     pub fn face(self) -> &'static FaceData {
-        match self {
-            Weight::Regular => &REGULAR,
-            Weight::Bold => &BOLD,
-        }
+        &REGULAR
     }
 }
 

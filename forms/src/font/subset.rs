@@ -1,6 +1,8 @@
 //! A TrueType subsetter: keeps the glyphs asked for (and the glyphs their composites are built
 //! from), renumbers them densely from 0 (`.notdef` stays 0), and writes a font with only the
-//! tables a PDF viewer reads from an embedded `FontFile2`. The build script uses it to cut the
+//! tables a PDF viewer reads from an embedded `FontFile2`; optionally without the hinting
+//! programs (the glyphs' instructions, `fpgm`, `prep`, `cvt `), which printers and PDF viewers
+//! do without and which are half of DejaVu's bytes. The build script uses it to cut the
 //! DejaVu face down to the Vietnamese repertoire; each PDF uses it again to embed only the
 //! glyphs it shows. Standard library only, so the build script can include this file as is.
 
@@ -67,11 +69,38 @@ const HAS_SCALE: u16 = 0x0008;
 const MORE_COMPONENTS: u16 = 0x0020;
 const HAS_XY_SCALE: u16 = 0x0040;
 const HAS_TWO_BY_TWO: u16 = 0x0080;
+const HAS_INSTRUCTIONS: u16 = 0x0100;
 
 /// The offsets (within the glyph) of the component glyph ids of a composite glyph.
 fn component_offsets(glyph: &[u8]) -> Result<Vec<usize>, BadFont> {
+    Ok(components(glyph)?.0)
+}
+
+/// The glyph without its instructions (an empty glyph stays empty).
+fn unhinted(glyph: &[u8]) -> Result<Vec<u8>, BadFont> {
+    if glyph.len() < 10 {
+        return Ok(glyph.to_vec());
+    }
+    let contours = u16_at(glyph, 0)? as i16;
+    if contours >= 0 {
+        let at = 10 + 2 * contours as usize;
+        let length = u16_at(glyph, at)? as usize;
+        let rest = glyph.get(at + 2 + length..).ok_or(BadFont("truncated"))?;
+        return Ok([&glyph[..at], &[0, 0], rest].concat());
+    }
+    let (offsets, end) = components(glyph)?;
+    let mut out = glyph[..end].to_vec();
+    for at in offsets {
+        let flags = u16_at(&out, at - 2)? & !HAS_INSTRUCTIONS;
+        out[at - 2..at].copy_from_slice(&flags.to_be_bytes());
+    }
+    Ok(out)
+}
+
+/// A composite glyph's component id offsets, and where its components end.
+fn components(glyph: &[u8]) -> Result<(Vec<usize>, usize), BadFont> {
     if glyph.len() < 10 || (u16_at(glyph, 0)? as i16) >= 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), glyph.len()));
     }
     let mut offsets = Vec::new();
     let mut at = 10;
@@ -89,7 +118,7 @@ fn component_offsets(glyph: &[u8]) -> Result<Vec<usize>, BadFont> {
             0
         };
         if flags & MORE_COMPONENTS == 0 {
-            return Ok(offsets);
+            return Ok((offsets, at));
         }
     }
 }
@@ -155,8 +184,15 @@ fn assemble(mut tables: BTreeMap<[u8; 4], Vec<u8>>) -> Vec<u8> {
     out
 }
 
+/// Whether the subset keeps the hinting programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hints {
+    Keep,
+    Drop,
+}
+
 /// Keeps `wanted` (glyph ids of `font`; unknown ids are ignored) and what they are built from.
-pub fn subset(font: &[u8], wanted: impl IntoIterator<Item = u16>) -> Result<Subset, BadFont> {
+pub fn subset(font: &[u8], wanted: impl IntoIterator<Item = u16>, hints: Hints) -> Result<Subset, BadFont> {
     let all = tables(font)?;
     let (head, hhea, maxp) = (table(&all, b"head")?, table(&all, b"hhea")?, table(&all, b"maxp")?);
     let glyphs = outlines(head, maxp, table(&all, b"loca")?, table(&all, b"glyf")?)?;
@@ -180,7 +216,10 @@ pub fn subset(font: &[u8], wanted: impl IntoIterator<Item = u16>) -> Result<Subs
     let (mut glyf, mut loca, mut hmtx) = (Vec::new(), Vec::new(), Vec::new());
     for &old in &kept {
         loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
-        let mut glyph = glyphs[old as usize].to_vec();
+        let mut glyph = match hints {
+            Hints::Keep => glyphs[old as usize].to_vec(),
+            Hints::Drop => unhinted(glyphs[old as usize])?,
+        };
         for at in component_offsets(&glyph)? {
             let new = renumbered.get(&u16_at(&glyph, at)?).copied().unwrap_or(0);
             glyph[at..at + 2].copy_from_slice(&new.to_be_bytes());
@@ -211,7 +250,7 @@ pub fn subset(font: &[u8], wanted: impl IntoIterator<Item = u16>) -> Result<Subs
     out.insert(*b"glyf", glyf);
     out.insert(*b"loca", loca);
     out.insert(*b"hmtx", hmtx);
-    for tag in COPIED {
+    for tag in COPIED.into_iter().filter(|t| hints == Hints::Keep || *t == b"OS/2") {
         if let Some(data) = all.get(tag) {
             out.insert(*tag, data.to_vec());
         }

@@ -1,16 +1,20 @@
 //! The AWS notifier: SMS through SNS `Publish` to E.164 numbers (transactional, with the
 //! province's registered sender id), email through SES `SendEmail` (UTF-8, tagged with the
-//! notification id for delivery receipts). Sending once per notification id is the outbox's
+//! notification id for delivery receipts), or `SendRawEmail` with the same tag when it carries
+//! enclosures (the printed forms, as a MIME message built by [`mime`]). Sending once per notification id is the outbox's
 //! job: only the sender that claimed a message (see `outbox_worker::Courier`) hands it over,
 //! and the provider's message id is recorded with the settlement.
 
 use async_trait::async_trait;
-use aws_sdk_ses::types::{Body, Content, Destination, Message, MessageTag};
+use aws_sdk_ses::primitives::Blob;
+use aws_sdk_ses::types::{Body, Content, Destination, Message, MessageTag, RawMessage};
 use aws_sdk_sns::config::http::HttpResponse;
 use aws_sdk_sns::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sns::types::MessageAttributeValue;
 use motcua_domain::notify::{MessageChannel, OutgoingMessage};
-use motcua_domain::ports::{Notifier, NotifyError};
+use motcua_domain::ports::{Enclosure, Notifier, NotifyError};
+
+mod mime;
 
 /// Who messages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,22 +134,45 @@ impl AwsNotifier {
         Ok(sent.message_id().unwrap_or_default().to_owned())
     }
 
+    /// The tag that ties SES's delivery events to the message: letters, digits, `_`, `-` and
+    /// `.` only.
+    fn tag(m: &OutgoingMessage) -> Result<MessageTag, NotifyError> {
+        let value: String =
+            m.id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+        built(MessageTag::builder().name("notification").value(value).build())
+    }
+
+    async fn email_with(&self, m: &OutgoingMessage, enclosures: &[Enclosure]) -> Result<String, NotifyError> {
+        let subject = m.subject.as_deref().unwrap_or("motcua");
+        let boundary = Self::tag(m)?.value;
+        let raw = mime::message(&self.senders.email_from, &m.recipient, subject, &m.text, enclosures, &boundary);
+        let sent = self
+            .ses
+            .send_raw_email()
+            .source(&self.senders.email_from)
+            .destinations(&m.recipient)
+            .raw_message(built(RawMessage::builder().data(Blob::new(raw)).build())?)
+            .tags(Self::tag(m)?)
+            .set_configuration_set_name(self.senders.configuration_set.clone())
+            .send()
+            .await
+            .map_err(|e| classify("SES", e))?;
+        Ok(sent.message_id().to_owned())
+    }
+
     async fn email(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
         let utf8 = |text: &str| built(Content::builder().data(text).charset("UTF-8").build());
         let message = Message::builder()
             .subject(utf8(m.subject.as_deref().unwrap_or("motcua"))?)
             .body(Body::builder().text(utf8(&m.text)?).build())
             .build();
-        // Tag values allow letters, digits, `_`, `-` and `.`.
-        let tag_value: String =
-            m.id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
         let sent = self
             .ses
             .send_email()
             .source(&self.senders.email_from)
             .destination(Destination::builder().to_addresses(&m.recipient).build())
             .message(message)
-            .tags(built(MessageTag::builder().name("notification").value(tag_value).build())?)
+            .tags(Self::tag(m)?)
             .set_configuration_set_name(self.senders.configuration_set.clone())
             .send()
             .await
@@ -156,10 +183,11 @@ impl AwsNotifier {
 
 #[async_trait]
 impl Notifier for AwsNotifier {
-    async fn deliver(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
+    async fn deliver(&self, m: &OutgoingMessage, enclosures: &[Enclosure]) -> Result<String, NotifyError> {
         match m.channel {
             MessageChannel::Sms => self.sms(m).await,
-            MessageChannel::Email => self.email(m).await,
+            MessageChannel::Email if enclosures.is_empty() => self.email(m).await,
+            MessageChannel::Email => self.email_with(m, enclosures).await,
         }
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use motcua_domain::notify::{MessageChannel, OutgoingMessage};
-use motcua_domain::ports::{DossierStore, Notifier, NotifyError, Outbox};
+use motcua_domain::ports::{DossierStore, Enclosure, Notifier, NotifyError, Outbox};
 
 use super::{AwsNotifier, Senders};
 use crate::aws;
@@ -32,12 +32,16 @@ async fn notifier() -> AwsNotifier {
     AwsNotifier::new(&config, senders())
 }
 
-/// What moto recorded as sent: `(sns.SMS, ses.Message)`.
-fn sent() -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+/// What moto recorded of `service`'s `model` (`sns.SMS`, `ses.Message`, `ses.RawMessage`).
+fn recorded(service: &str, model: &str) -> Vec<serde_json::Value> {
     let url = format!("{}/moto-api/data.json", aws::moto_endpoint());
     let data: serde_json::Value = ureq::get(&url).call().unwrap().into_json().unwrap();
-    let list = |service: &str, model: &str| data[service][model].as_array().cloned().unwrap_or_default();
-    (list("sns", "SMS"), list("ses", "Message"))
+    data[service][model].as_array().cloned().unwrap_or_default()
+}
+
+/// What moto recorded as sent: `(sns.SMS, ses.Message)`.
+fn sent() -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    (recorded("sns", "SMS"), recorded("ses", "Message"))
 }
 
 fn unique_phone() -> String {
@@ -64,7 +68,7 @@ fn message(channel: MessageChannel, recipient: &str) -> OutgoingMessage {
 async fn an_sms_is_published_to_the_number() {
     let phone = unique_phone();
     let m = message(MessageChannel::Sms, &phone);
-    let id = notifier().await.deliver(&m).await.unwrap();
+    let id = notifier().await.deliver(&m, &[]).await.unwrap();
     let (sms, _) = sent();
     let mine: Vec<_> = sms.iter().filter(|s| s["phone_number"] == phone.as_str()).collect();
     assert_eq!(mine.len(), 1, "{sms:?}");
@@ -76,7 +80,7 @@ async fn an_sms_is_published_to_the_number() {
 async fn an_email_is_sent_from_the_verified_sender() {
     let to = format!("cong-dan-{}@example.vn", rand::random::<u32>());
     let m = message(MessageChannel::Email, &to);
-    notifier().await.deliver(&m).await.unwrap();
+    notifier().await.deliver(&m, &[]).await.unwrap();
     let (_, emails) = sent();
     let mine: Vec<_> = emails.iter().filter(|e| e["destinations"]["ToAddresses"][0] == to.as_str()).collect();
     assert_eq!(mine.len(), 1);
@@ -85,16 +89,37 @@ async fn an_email_is_sent_from_the_verified_sender() {
 }
 
 #[tokio::test]
+async fn an_email_with_an_enclosure_goes_raw_with_the_file_attached() {
+    let to = format!("cong-dan-{}@example.vn", rand::random::<u32>());
+    let m = message(MessageChannel::Email, &to);
+    let pdf = Enclosure {
+        file_name: "refusal-000-00-03-H56.pdf".into(),
+        media_type: "application/pdf",
+        bytes: b"%PDF-1.7\n%fake".to_vec(),
+    };
+    notifier().await.deliver(&m, std::slice::from_ref(&pdf)).await.unwrap();
+    let raw = recorded("ses", "RawMessage");
+    let mine: Vec<_> = raw.iter().filter(|e| e.to_string().contains(&to)).collect();
+    assert_eq!(mine.len(), 1, "{raw:?}");
+    let text = mine[0].to_string();
+    assert!(text.contains("filename=\\\"refusal-000-00-03-H56.pdf\\\""), "{text}");
+    use base64::Engine;
+    assert!(text.contains(&base64::engine::general_purpose::STANDARD.encode(&pdf.bytes)), "{text}");
+    let (_, plain) = sent();
+    assert!(!plain.iter().any(|e| e["destinations"]["ToAddresses"][0] == to.as_str()), "sent once, raw");
+}
+
+#[tokio::test]
 async fn a_rejected_message_is_a_permanent_failure() {
     let n = notifier().await;
     let bad = message(MessageChannel::Sms, "not-a-number");
-    assert!(matches!(n.deliver(&bad).await, Err(NotifyError::Permanent(_))));
+    assert!(matches!(n.deliver(&bad, &[]).await, Err(NotifyError::Permanent(_))));
     let unverified = AwsNotifier::new(
         &aws::local_config(&aws::moto_endpoint()),
         Senders { email_from: "unverified@example.org".into(), ..senders() },
     );
     let email = message(MessageChannel::Email, "a@example.vn");
-    assert!(matches!(unverified.deliver(&email).await, Err(NotifyError::Permanent(_))));
+    assert!(matches!(unverified.deliver(&email, &[]).await, Err(NotifyError::Permanent(_))));
 }
 
 #[tokio::test]
@@ -106,7 +131,7 @@ async fn an_unreachable_provider_is_a_temporary_failure() {
     let mut config = aws::local_config(&format!("http://{closed}")).to_builder();
     config.set_retry_config(Some(aws_config::retry::RetryConfig::disabled()));
     let n = AwsNotifier::new(&config.build(), senders());
-    let result = n.deliver(&message(MessageChannel::Sms, &unique_phone())).await;
+    let result = n.deliver(&message(MessageChannel::Sms, &unique_phone()), &[]).await;
     assert!(matches!(result, Err(NotifyError::Temporary(_))), "{result:?}");
 }
 
@@ -138,7 +163,7 @@ async fn a_retry_after_a_failure_sends_once() {
     struct Down;
     #[async_trait::async_trait]
     impl Notifier for Down {
-        async fn deliver(&self, _: &OutgoingMessage) -> Result<String, NotifyError> {
+        async fn deliver(&self, _: &OutgoingMessage, _: &[Enclosure]) -> Result<String, NotifyError> {
             Err(NotifyError::Temporary("SNS Throttling (HTTP 400)".into()))
         }
     }

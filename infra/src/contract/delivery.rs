@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use motcua_domain::notify::delivery::{self, DeliveryReport, SmsCaps};
 use motcua_domain::notify::{DeliveryState, Fallback, MessageChannel, OutgoingMessage};
-use motcua_domain::ports::{LimitUse, Notifier, NotifyError};
+use motcua_domain::ports::{Enclosure, LimitUse, NoEnclosures, Notifier, NotifyError};
 
 use super::fixtures::*;
 use super::Store;
@@ -20,6 +20,7 @@ pub fn courier<S: Store>(store: &S, notifier: Arc<dyn Notifier>, now: DateTime<U
     Courier {
         outbox: Arc::new(store.clone()),
         notifier,
+        enclosures: Arc::new(NoEnclosures),
         limits: Arc::new(store.clone()),
         clock: Arc::new(FixedClock(now)),
         caps: SmsCaps::default(),
@@ -37,7 +38,7 @@ pub struct Counting {
 
 #[async_trait::async_trait]
 impl Notifier for Counting {
-    async fn deliver(&self, m: &OutgoingMessage) -> Result<String, NotifyError> {
+    async fn deliver(&self, m: &OutgoingMessage, _: &[Enclosure]) -> Result<String, NotifyError> {
         if self.refuse_sms && m.channel == MessageChannel::Sms {
             return Err(NotifyError::Permanent("opted out".into()));
         }

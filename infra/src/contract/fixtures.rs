@@ -8,7 +8,7 @@ use motcua_domain::lifecycle::{
     Action, Applicant, Dossier, EventActor, HistoryEvent, NewDossier, NoticeKind, Status, Terms,
 };
 use motcua_domain::notify::{MessageChannel, OutgoingMessage};
-use motcua_domain::ports::{Clock, Commit, IdempotencyRecord, Notifier, NotifyError};
+use motcua_domain::ports::{Clock, Commit, Enclosure, IdempotencyRecord, Notifier, NotifyError};
 
 pub fn agency() -> AgencyCode {
     AgencyCode::parse("000.00.03.H56").unwrap()
@@ -115,7 +115,7 @@ pub struct Failing(pub fn(String) -> NotifyError);
 
 #[async_trait::async_trait]
 impl Notifier for Failing {
-    async fn deliver(&self, _: &OutgoingMessage) -> Result<String, NotifyError> {
+    async fn deliver(&self, _: &OutgoingMessage, _: &[Enclosure]) -> Result<String, NotifyError> {
         Err((self.0)("gateway down".into()))
     }
 }

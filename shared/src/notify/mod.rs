@@ -51,6 +51,16 @@ pub struct OutgoingMessage {
     pub fallback: Option<Box<Fallback>>,
 }
 
+impl OutgoingMessage {
+    /// The sequence number of the history event that raised the notice, from the id.
+    pub fn event_seq(&self) -> Option<u32> {
+        let mut parts = self.id.rsplitn(3, ':');
+        let (_channel, seq) = (parts.next()?, parts.next()?);
+        parts.next()?;
+        seq.parse().ok()
+    }
+}
+
 /// A notice rendered for the applicant's other contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fallback {

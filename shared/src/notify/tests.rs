@@ -113,6 +113,10 @@ fn without_a_phone_email_is_primary_and_has_no_fallback() {
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].channel, MessageChannel::Email);
     assert!(messages[0].fallback.is_none());
+    assert_eq!(messages[0].event_seq(), Some(0), "{}", messages[0].id);
+    let fallback = OutgoingMessage { id: format!("{}:7:sms", d.code), ..messages[0].clone() };
+    assert_eq!(fallback.event_seq(), Some(7));
+    assert_eq!(OutgoingMessage { id: "no-seq".into(), ..messages[0].clone() }.event_seq(), None);
     d.applicant.email = None;
     assert!(messages_for(NoticeKind::Received, &d, &event, &agency).is_empty());
 }
