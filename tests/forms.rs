@@ -6,8 +6,6 @@
 mod api;
 mod support;
 
-use std::process::Command;
-
 use api::{code_of, Api};
 use axum::body::Body;
 use axum::http::StatusCode;
@@ -23,32 +21,14 @@ async fn api() -> Api {
     .await
 }
 
-fn tool(name: &str, args: &[&str]) -> Vec<u8> {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} runs ({e}); scripts/test installs poppler-utils and zbar-tools"));
-    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    out.stdout
-}
-
-/// The text of a PDF (whitespace collapsed) and what its QR code holds.
-/// With `MOTCUA_FORMS_DUMP=DIR` the PDFs are also written there, to be looked at.
+/// The text of a PDF (whitespace collapsed: lines wrapped anywhere read as one) and what its
+/// QR code holds. With `MOTCUA_FORMS_DUMP=DIR` the PDFs are also written there, to be looked at.
 fn read(pdf: &[u8], name: &str) -> (String, String) {
     if let Ok(dump) = std::env::var("MOTCUA_FORMS_DUMP") {
         std::fs::write(std::path::Path::new(&dump).join(format!("{name}.pdf")), pdf).unwrap();
     }
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("form.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let page = dir.path().join("page");
-    let (file, page) = (file.to_str().unwrap(), page.to_str().unwrap());
-    // Lines wrapped anywhere read as one: whitespace runs become one space.
-    let text = String::from_utf8(tool("pdftotext", &[file, "-"])).unwrap();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    tool("pdftoppm", &["-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", file, page]);
-    let qr = String::from_utf8(tool("zbarimg", &["--quiet", "--raw", &format!("{page}.png")])).unwrap();
-    (text, qr.trim().to_owned())
+    let (text, qr) = motcua_forms::readback::read(pdf);
+    (text.split_whitespace().collect::<Vec<_>>().join(" "), qr)
 }
 
 /// A form as the applicant (`secret`) or an officer (`token`) fetches it: status, body, type.

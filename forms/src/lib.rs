@@ -9,6 +9,8 @@ pub mod font;
 mod layout;
 mod pdf;
 mod qr;
+#[cfg(any(test, feature = "test-support"))]
+pub mod readback;
 pub mod sheet;
 
 pub use desk::{Form, FormContext, FormUnavailable};

@@ -2,8 +2,6 @@
 //! through zbar's `zbarimg` on the page poppler's `pdftoppm` rasterises (both Debian packages
 //! the test script installs).
 
-use std::process::Command;
-
 use crate::sheet::{Block, Header, Sheet, Signature};
 
 fn sample(rows: usize) -> Sheet {
@@ -43,33 +41,12 @@ fn sample(rows: usize) -> Sheet {
     }
 }
 
-fn tool(name: &str, args: &[&str]) -> Vec<u8> {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} runs ({e}); scripts/test installs poppler-utils and zbar-tools"));
-    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    out.stdout
+fn text_of(pdf: &[u8]) -> String {
+    crate::readback::read(pdf).0
 }
 
-/// The PDF's text, as `pdftotext` extracts it.
-pub fn text_of(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("form.pdf");
-    std::fs::write(&path, pdf).expect("writable");
-    String::from_utf8(tool("pdftotext", &["-layout", path.to_str().unwrap_or_default(), "-"])).expect("UTF-8 text")
-}
-
-/// What the QR code on the first page says, decoded from the page rendered at 150 dpi.
-pub fn qr_of(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("form.pdf");
-    std::fs::write(&path, pdf).expect("writable");
-    let page = dir.path().join("page");
-    let (path, page) = (path.to_str().unwrap_or_default(), page.to_str().unwrap_or_default());
-    tool("pdftoppm", &["-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", path, page]);
-    let decoded = String::from_utf8(tool("zbarimg", &["--quiet", "--raw", &format!("{page}.png")])).expect("UTF-8");
-    decoded.trim().to_owned()
+fn qr_of(pdf: &[u8]) -> String {
+    crate::readback::read(pdf).1
 }
 
 #[test]
