@@ -53,7 +53,7 @@ fn answer(pdf: Vec<u8>, form: Form, code: &str) -> Response {
 #[utoipa::path(get, path = "/v1/dossiers/{code}/forms/{form}", tag = "query",
     params(("code" = String, Path), ("form" = String, Path, description = "receipt, supplement-request, refusal or apology"),
         ("X-Lookup-Secret" = String, Header)),
-    responses((status = 200, description = "the form", content_type = "application/pdf"),
+    responses((status = 200, description = "the form: a PDF, served as `application/pdf`", content_type = "application/octet-stream"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "the dossier has no such form yet", body = ErrorBody),
         (status = 429, body = ErrorBody)))]
@@ -76,7 +76,7 @@ async fn applicant_form(
 #[utoipa::path(get, path = "/v1/officer/dossiers/{code}/forms/{form}", tag = "query", security(("bearer" = [])),
     params(("code" = String, Path),
         ("form" = String, Path, description = "receipt, supplement-request, refusal, apology or tracking-card")),
-    responses((status = 200, description = "the form", content_type = "application/pdf"),
+    responses((status = 200, description = "the form: a PDF, served as `application/pdf`", content_type = "application/octet-stream"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "the dossier has no such form yet", body = ErrorBody)))]
 async fn officer_form(
