@@ -3,7 +3,7 @@
 //! (the header row repeated), keeping signature blocks whole, numbering pages when there are
 //! more than one.
 
-use crate::font::{normal, Weight};
+use crate::font::{normal, Weight, FACE};
 use crate::pdf::{Op, Page, A5};
 use crate::qr;
 use crate::sheet::{Block, Sheet, Signature};
@@ -39,7 +39,7 @@ const TITLE: Style = Style { weight: Weight::Bold, size: 11.0, leading: 14.0 };
 const CODE: Style = Style { weight: Weight::Bold, size: 10.0, leading: 13.0 };
 
 fn width(text: &str, style: Style) -> f32 {
-    style.weight.face().width(text, style.size)
+    FACE.width(text, style.size)
 }
 
 /// `text` broken into lines no wider than `room`: at spaces, or inside a word too long for a

@@ -10,7 +10,7 @@ use std::io::Write as _;
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-use crate::font::{subset, Weight};
+use crate::font::{subset, Weight, FACE};
 
 /// A5 portrait, in points.
 pub const A5: (f32, f32) = (419.53, 595.28);
@@ -47,16 +47,12 @@ struct Used {
 /// The stroke that makes the face bold, as a share of the font size.
 const BOLD_STROKE: f32 = 0.04;
 
-/// The face every weight is drawn with.
-const FACE: Weight = Weight::Regular;
-
 fn used(pages: &[Page]) -> Option<Used> {
-    let face = FACE.face();
     let mut chars = BTreeMap::new();
     for op in pages.iter().flatten() {
         if let Op::Text { text, .. } = op {
             for c in text.chars() {
-                chars.entry(face.glyph(c).0).or_insert(c);
+                chars.entry(FACE.glyph(c).0).or_insert(c);
             }
         }
     }
@@ -64,7 +60,7 @@ fn used(pages: &[Page]) -> Option<Used> {
         return None;
     }
     // The embedded face is a valid font (the build made it and a test reads it back).
-    let cut = subset::subset(face.font, chars.keys().copied(), subset::Hints::Keep).ok()?;
+    let cut = subset::subset(FACE.font, chars.keys().copied(), subset::Hints::Keep).ok()?;
     let advances = subset::advances(&cut.font).ok()?;
     let chars = chars.into_iter().filter_map(|(old, c)| cut.glyphs.get(&old).map(|&new| (new, c))).collect();
     Some(Used { font: cut.font, glyphs: cut.glyphs, chars, advances })
@@ -85,13 +81,12 @@ const FONT: Name<'static> = Name(b"F1");
 
 fn content(page: &Page, font: &Used) -> Vec<u8> {
     let mut c = Content::new();
-    let face = FACE.face();
     for op in page {
         match op {
             Op::Text { weight, size, x, y, text } => {
                 let bytes: Vec<u8> = text
                     .chars()
-                    .flat_map(|ch| font.glyphs.get(&face.glyph(ch).0).copied().unwrap_or(0).to_be_bytes())
+                    .flat_map(|ch| font.glyphs.get(&FACE.glyph(ch).0).copied().unwrap_or(0).to_be_bytes())
                     .collect();
                 let bold = *weight == Weight::Bold;
                 if bold {
@@ -126,10 +121,9 @@ fn content(page: &Page, font: &Used) -> Vec<u8> {
 
 /// Writes the font's five objects, from `first`.
 fn embed(pdf: &mut Pdf, used: &Used, first: i32) -> Ref {
-    let face = FACE.face();
     let (type0, cid, descriptor, file, cmap) =
         (Ref::new(first), Ref::new(first + 1), Ref::new(first + 2), Ref::new(first + 3), Ref::new(first + 4));
-    let name = format!("{}+{}", tag(used), face.name);
+    let name = format!("{}+{}", tag(used), FACE.name);
     let name = Name(name.as_bytes());
     let system = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
     pdf.type0_font(type0)
@@ -140,17 +134,17 @@ fn embed(pdf: &mut Pdf, used: &Used, first: i32) -> Ref {
     let mut font = pdf.cid_font(cid);
     font.subtype(CidFontType::Type2).base_font(name).system_info(system).font_descriptor(descriptor);
     font.cid_to_gid_map_predefined(Name(b"Identity"));
-    font.widths().consecutive(0, used.advances.iter().map(|&a| face.per_mille(i32::from(a))));
+    font.widths().consecutive(0, used.advances.iter().map(|&a| FACE.per_mille(i32::from(a))));
     font.finish();
-    let [x0, y0, x1, y1] = face.bbox.map(|v| face.per_mille(i32::from(v)));
+    let [x0, y0, x1, y1] = FACE.bbox.map(|v| FACE.per_mille(i32::from(v)));
     pdf.font_descriptor(descriptor)
         .name(name)
         .flags(FontFlags::NON_SYMBOLIC)
         .bbox(Rect::new(x0, y0, x1, y1))
         .italic_angle(0.0)
-        .ascent(face.per_mille(face.ascender.into()))
-        .descent(face.per_mille(face.descender.into()))
-        .cap_height(face.per_mille(face.cap_height.into()))
+        .ascent(FACE.per_mille(FACE.ascender.into()))
+        .descent(FACE.per_mille(FACE.descender.into()))
+        .cap_height(FACE.per_mille(FACE.cap_height.into()))
         .stem_v(80.0)
         .font_file2(file);
     pdf.stream(file, &deflate(&used.font)).filter(Filter::FlateDecode).pair(Name(b"Length1"), used.font.len() as i32);
