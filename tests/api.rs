@@ -52,11 +52,12 @@ impl Api {
         Self::with(|_| {}).await
     }
 
-    /// With submission limits no test reaches (for suites that file many dossiers).
+    /// With submission and upload limits no test reaches (for suites that file many dossiers).
     pub async fn many_filings() -> Self {
         Self::with(|home| {
-            home.public_limits.submissions =
-                motcua_domain::limits::RateLimit::new(1_000_000, chrono::Duration::minutes(1))
+            let unreached = motcua_domain::limits::RateLimit::new(1_000_000, chrono::Duration::minutes(1));
+            home.public_limits.submissions = unreached;
+            home.public_limits.uploads = unreached;
         })
         .await
     }
@@ -183,17 +184,33 @@ impl Api {
     /// Announces and sends `bytes` as a PDF (as the applicant, or as the officer holding
     /// `token`); answers the upload as announced.
     pub async fn uploaded(&self, token: Option<&str>, name: &str, bytes: &[u8]) -> Value {
+        self.uploaded_as(token, name, bytes, "application/pdf").await
+    }
+
+    /// Announces and sends `bytes` of `media_type`, as [`Api::uploaded`].
+    pub async fn uploaded_as(&self, token: Option<&str>, name: &str, bytes: &[u8], media_type: &str) -> Value {
         let route = if token.is_some() { "/v1/counter/uploads" } else { "/v1/uploads" };
         let sha256 = motcua_domain::documents::Sha256::of(bytes);
-        let body = serde_json::json!({"file_name": name, "size": bytes.len(), "media_type": "application/pdf", "sha256": sha256.as_str()});
+        let body = serde_json::json!({"file_name": name, "size": bytes.len(), "media_type": media_type, "sha256": sha256.as_str()});
         let (s, v) = self.post(route, token, body).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(v["state"], "pending");
         let url = v["upload"]["url"].as_str().unwrap().to_owned();
-        let (s, body, _) =
-            self.raw("PUT", &url, &[("content-type", "application/pdf")], Body::from(bytes.to_vec())).await;
+        let (s, body, _) = self.raw("PUT", &url, &[("content-type", media_type)], Body::from(bytes.to_vec())).await;
         assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
         v
+    }
+
+    /// `filing` with the sample scan uploaded, as the applicant, for each document that names
+    /// no upload: online, a required component is its file.
+    pub async fn with_files(&self, filing: Value) -> Value {
+        crate::support::with_files_via(&self.app, filing).await
+    }
+
+    /// Files `filing` online, each of its documents with an uploaded file.
+    pub async fn file(&self, filing: Value) -> (StatusCode, Value) {
+        let filing = self.with_files(filing).await;
+        self.post("/v1/dossiers", None, filing).await
     }
 
     /// Files the criminal-record request online with its form as an uploaded PDF:
@@ -203,7 +220,7 @@ impl Api {
         let mut filing = criminal_record_filing("0912345678");
         filing["documents"][0] = serde_json::json!({
             "component": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "upload": upload["id"], "sha256": upload["sha256"]});
-        let (s, v) = self.post("/v1/dossiers", None, filing).await;
+        let (s, v) = self.file(filing).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         let id = upload["id"].as_str().unwrap().to_owned();
         (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned(), id)
@@ -211,7 +228,7 @@ impl Api {
 
     /// Files the criminal-record request online: (code, secret).
     pub async fn submit(&self) -> (String, String) {
-        let (s, v) = self.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
+        let (s, v) = self.file(criminal_record_filing("0912345678")).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
     }

@@ -62,14 +62,14 @@ async fn a_filing_with_a_real_file_is_read_back_by_the_applicant_and_the_desk_on
     let api = Api::new().await;
     let bytes = samples::pdf();
     let upload = uploaded(&api, None, "Tờ khai lý lịch.pdf", &bytes).await;
-    let (s, v) = api.post("/v1/dossiers", None, with_file(criminal_record_filing("0912345678"), &upload)).await;
+    let (s, v) = api.file(with_file(criminal_record_filing("0912345678"), &upload)).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (code, secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
     let id = upload["id"].as_str().unwrap();
 
     // The chain commits to the file's hash.
     let events = api.home.store.dossiers.history(&DossierCode::parse(&code).unwrap()).await.unwrap();
-    assert_eq!(events[0].files.len(), 1);
+    assert_eq!(events[0].files.len(), 2, "the form and the identity scan");
     assert_eq!(events[0].files[0].sha256, Sha256::of(&bytes));
 
     let file = format!("/v1/dossiers/{code}/files/{id}");
@@ -225,7 +225,7 @@ async fn what_an_announcement_or_a_reference_gets_wrong_is_refused_with_its_code
     let (s, v) = api.post("/v1/dossiers", None, twice).await;
     assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "upload_repeated"), "{v}");
     // Nothing was filed by any of these; the upload is still free for a good filing.
-    let (s, v) = api.post("/v1/dossiers", None, with_file(filing, &mine)).await;
+    let (s, v) = api.file(with_file(filing, &mine)).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert!(v["code"].as_str().unwrap().ends_with("-0001"), "the refused filings took no code: {v}");
 }

@@ -72,16 +72,21 @@ async fn actions_complete_or_fail_cleanly_under_injected_faults() {
     let api = Api::over(Stores::of(store.clone(), None)).await;
     let desk = api.token("tuphap.motcua").await;
 
+    // Their files are uploaded before the faults begin (the next test files under them).
+    let mut prepared = vec![];
+    for _ in 0..filings() {
+        let phone = format!("09{:08}", rand::random::<u32>() % 100_000_000);
+        prepared.push((api.with_files(criminal_record_filing(&phone)).await.to_string(), phone));
+    }
     proxy.inject(FAULT_RATE);
     let mut statuses = std::collections::BTreeMap::new();
     let mut codes = vec![];
-    for i in 0..filings() {
-        let phone = format!("09{:08}", rand::random::<u32>() % 100_000_000);
+    for (i, (filing, phone)) in prepared.into_iter().enumerate() {
         let key = format!("fault-{}-{i}", rand::random::<u32>());
         let mut code: Option<String> = None;
         for attempt in 0..ATTEMPTS {
             let mut c = api.call("POST", "/v1/dossiers");
-            c.body = Some(criminal_record_filing(&phone).to_string());
+            c.body = Some(filing.clone());
             c.key = Some(&key);
             let (s, v) = api.send(c).await;
             *statuses.entry(s.as_u16()).or_insert(0usize) += 1;
@@ -96,7 +101,7 @@ async fn actions_complete_or_fail_cleanly_under_injected_faults() {
         // The same key again answers with the same dossier.
         for _ in 0..ATTEMPTS {
             let mut c = api.call("POST", "/v1/dossiers");
-            c.body = Some(criminal_record_filing(&phone).to_string());
+            c.body = Some(filing.clone());
             c.key = Some(&key);
             let (s, v) = api.send(c).await;
             if s == StatusCode::CREATED {
@@ -210,34 +215,48 @@ async fn files_arrive_and_attach_once_under_injected_faults() {
     proxy.inject(FAULT_RATE);
     let mut statuses = std::collections::BTreeMap::new();
     let mut filed = vec![];
+    // Announces a file and sends its bytes until both went through: its upload id.
+    let send = |i: usize, bytes: Vec<u8>, media_type: &'static str| {
+        let api = &api;
+        async move {
+            let sha256 = Sha256::of(&bytes);
+            let announce = json!({"file_name": "tai-lieu", "size": bytes.len(), "media_type": media_type, "sha256": sha256.as_str()});
+            let mut answers = vec![];
+            let mut upload = None;
+            for _ in 0..ATTEMPTS {
+                let (s, v) = api.post("/v1/uploads", None, announce.clone()).await;
+                answers.push(s.as_u16());
+                if s == StatusCode::CREATED {
+                    upload = Some(v);
+                    break;
+                }
+                assert!(retryable(s), "announce {i}: {s} {v}");
+            }
+            let upload = upload.unwrap_or_else(|| panic!("upload {i} was never announced"));
+            let mut sent = false;
+            for _ in 0..ATTEMPTS {
+                if presigned_put(&upload["upload"], bytes.clone()).await == 200 {
+                    sent = true;
+                    break;
+                }
+            }
+            assert!(sent, "the bytes of {i} never reached the bucket");
+            (upload["id"].as_str().unwrap().to_owned(), sha256, answers)
+        }
+    };
     for i in 0..filings().min(10) {
         let mut pdf = samples::pdf();
         pdf.extend(format!("% filing {i} {}\n", rand::random::<u64>()).as_bytes());
-        let sha256 = Sha256::of(&pdf);
-        let announce = json!({"file_name": "to-khai.pdf", "size": pdf.len(), "media_type": "application/pdf", "sha256": sha256.as_str()});
-        let mut upload = None;
-        for _ in 0..ATTEMPTS {
-            let (s, v) = api.post("/v1/uploads", None, announce.clone()).await;
-            *statuses.entry(s.as_u16()).or_insert(0usize) += 1;
-            if s == StatusCode::CREATED {
-                upload = Some(v);
-                break;
-            }
-            assert!(retryable(s), "announce {i}: {s} {v}");
+        let (id, sha256, answers) = send(i, pdf, "application/pdf").await;
+        let (scan, scan_sha256, more) = send(i, samples::png(), "image/png").await;
+        for s in answers.into_iter().chain(more) {
+            *statuses.entry(s).or_insert(0usize) += 1;
         }
-        let upload = upload.unwrap_or_else(|| panic!("upload {i} was never announced"));
-        let id = upload["id"].as_str().unwrap().to_owned();
-        let mut sent = false;
-        for _ in 0..ATTEMPTS {
-            if presigned_put(&upload["upload"], pdf.clone()).await == 200 {
-                sent = true;
-                break;
-            }
-        }
-        assert!(sent, "the bytes of {i} never reached the bucket");
         let mut filing = criminal_record_filing(&format!("09{:08}", rand::random::<u32>() % 100_000_000));
         filing["documents"][0] =
             json!({"component": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "upload": id, "sha256": sha256.as_str()});
+        filing["documents"][1] =
+            json!({"component": "Bản chụp giấy tờ tùy thân", "upload": scan, "sha256": scan_sha256.as_str()});
         let key = format!("fault-files-{}-{i}", rand::random::<u32>());
         let mut code = None;
         for attempt in 0..ATTEMPTS {
@@ -269,7 +288,7 @@ async fn files_arrive_and_attach_once_under_injected_faults() {
         assert_eq!(upload.state, UploadState::Attached { dossier: code.clone() }, "attached to its own dossier");
         assert_eq!(files.check(&file).await.unwrap(), FileCheck::Intact, "{code}: kept");
         let events = motcua_domain::ports::DossierStore::history(&store, &code).await.unwrap();
-        assert_eq!(events[0].files, vec![file]);
+        assert_eq!(events[0].files[0], file);
         assert!(chain::verify(&code, &events, &d.history_head, d.events).intact, "{code}");
     }
     let injected = proxy.faults.injected.lock().unwrap().clone();

@@ -223,7 +223,7 @@ async fn the_refusal_and_the_apology_reach_the_applicants_email_as_pdf() {
     let mut email_only = support::criminal_record_filing("0912345678");
     email_only["applicant"].as_object_mut().unwrap().remove("phone");
     let file = || async {
-        let (s, v) = api.post("/v1/dossiers", None, email_only.clone()).await;
+        let (s, v) = api.file(email_only.clone()).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         v["code"].as_str().unwrap().to_owned()
     };

@@ -156,7 +156,7 @@ async fn long_or_invisible_text_is_refused_on_its_own_field() {
         assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, code), "{v}");
         assert_eq!(v["error"]["details"]["field"], field, "{v}");
     }
-    let (s, v) = api.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
+    let (s, v) = api.file(criminal_record_filing("0912345678")).await;
     assert_eq!(s, StatusCode::CREATED, "nothing was created before: {v}");
     assert!(v["code"].as_str().unwrap().ends_with("-0001"), "{v}");
 

@@ -159,6 +159,19 @@ async fn act(f: &mut Lambda, officer: &str, code: &str, action: &str, body: Valu
     v
 }
 
+/// `filing` with the sample scan sent to the bucket, announced through `submit`, for each
+/// document that names no upload.
+async fn with_files(submit: &mut Lambda, mut filing: Value) -> Value {
+    for i in support::without_files(&filing) {
+        let (bytes, announcement) = support::scan("cccd.png");
+        let (status, upload) = call(submit, "POST", "/v1/uploads", None, Some(announcement)).await;
+        assert_eq!(status, 201, "{upload}");
+        assert_eq!(presigned_put(&upload["upload"], bytes).await, 200);
+        support::attach(&mut filing, i, &upload);
+    }
+    filing
+}
+
 fn unique_phone() -> String {
     format!("09{:08}", rand::random::<u32>() % 100_000_000)
 }
@@ -174,7 +187,7 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
     let mut query = start(&home, "query").await;
 
     let phone = unique_phone();
-    let filing = criminal_record_filing(&phone);
+    let filing = with_files(&mut submit, criminal_record_filing(&phone)).await;
     let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
     assert_eq!(status, 201, "{created}");
     let code = created["code"].as_str().unwrap().to_owned();
@@ -252,6 +265,7 @@ async fn files_go_straight_to_the_bucket_and_back_by_presigned_addresses() {
     let mut filing = criminal_record_filing(&unique_phone());
     filing["documents"][0] =
         json!({"component": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "upload": id, "sha256": sha256.as_str()});
+    let filing = with_files(&mut submit, filing).await;
     let (status, v) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing.clone())).await;
     assert_eq!((status, v["error"]["code"].as_str()), (422, Some("upload_incomplete")), "{v}");
     assert_eq!(presigned_put(&upload["upload"], pdf.clone()).await, 200);
@@ -372,16 +386,18 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
     // With a phone and an email: one SMS, the email kept as its fallback.
     let mut filing = criminal_record_filing(&phone);
     filing["applicant"]["email"] = json!(email);
+    let filing = with_files(&mut submit, filing).await;
     let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
-    assert_eq!(status, 201);
+    assert_eq!(status, 201, "{created}");
     let code = created["code"].as_str().unwrap().to_owned();
     // With an email only: one email.
     let other_email = format!("cong-dan-{}@example.vn", rand::random::<u32>());
     let mut filing = criminal_record_filing(&unique_phone());
     filing["applicant"]["phone"] = Value::Null;
     filing["applicant"]["email"] = json!(other_email);
+    let filing = with_files(&mut submit, filing).await;
     let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
-    assert_eq!(status, 201);
+    assert_eq!(status, 201, "{created}");
     let other = created["code"].as_str().unwrap().to_owned();
 
     let sms = stream_images(&home.store, &code, "M#").await;
@@ -487,12 +503,14 @@ async fn receipts_settle_awaited_messages_once_and_fall_back() {
     let email = format!("cong-dan-{}@example.vn", rand::random::<u32>());
     let mut filing = criminal_record_filing(&phone);
     filing["applicant"]["email"] = json!(email);
+    let filing = with_files(&mut submit, filing).await;
     let (_, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
     let with_phone = created["code"].as_str().unwrap().to_owned();
     let other_email = format!("cong-dan-{}@example.vn", rand::random::<u32>());
     let mut filing = criminal_record_filing(&unique_phone());
     filing["applicant"]["phone"] = Value::Null;
     filing["applicant"]["email"] = json!(other_email);
+    let filing = with_files(&mut submit, filing).await;
     let (_, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
     let email_only = created["code"].as_str().unwrap().to_owned();
 

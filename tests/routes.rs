@@ -97,6 +97,7 @@ async fn submission_rejects_bad_input_and_changes_nothing() {
         (bad(|v| v["applicant"]["citizen_id"] = json!("123")), StatusCode::UNPROCESSABLE_ENTITY, "invalid_citizen_id"),
         (bad(|v| v["procedure_code"] = json!("9.999999")), StatusCode::NOT_FOUND, "procedure_not_found"),
         (bad(|v| v["documents"] = json!([])), StatusCode::UNPROCESSABLE_ENTITY, "missing_components"),
+        (bad(|_| ()), StatusCode::UNPROCESSABLE_ENTITY, "missing_component_files"),
         (
             bad(|v| v["applicant"]["kind"] = json!("organisation")),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -136,7 +137,7 @@ async fn submission_rejects_bad_input_and_changes_nothing() {
 #[tokio::test]
 async fn idempotency_keys_replay_or_refuse() {
     let api = Api::new().await;
-    let body = criminal_record_filing("0912345678").to_string();
+    let body = api.with_files(criminal_record_filing("0912345678")).await.to_string();
     let send = |key: &'static str, body: String| {
         let mut c = api.call("POST", "/v1/dossiers");
         c.key = Some(key);
@@ -155,7 +156,9 @@ async fn idempotency_keys_replay_or_refuse() {
     let other = criminal_record_filing("0987654321").to_string();
     let (s, v) = send("k-1", other).await;
     assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "idempotency_key_reused"));
-    let (_, v3) = send("k-2", body).await;
+    let (s, v) = send("k-2", body).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "upload_already_attached"), "{v}");
+    let (_, v3) = send("k-2", api.with_files(criminal_record_filing("0912345678")).await.to_string()).await;
     assert!(v3["code"].as_str().unwrap().ends_with("-0002"), "a new key is a new dossier");
 }
 
@@ -677,14 +680,20 @@ async fn a_burst_across_a_window_boundary_gets_the_limit_once() {
             (until - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(20),
         )
     };
+    // The filings' files are uploaded first: each burst takes a fraction of the window.
+    let mut filings = vec![];
+    for _ in 0..2 * limit.max {
+        filings.push(api.with_files(criminal_record_filing("0912345678")).await);
+    }
     wait(next(chrono::Utc::now())).await;
-    for _ in 0..limit.max {
-        api.submit().await;
+    for filing in filings.drain(..limit.max as usize) {
+        let (s, v) = api.post("/v1/dossiers", None, filing).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
     }
     wait(next(chrono::Utc::now())).await;
     let mut accepted = 0;
-    for _ in 0..limit.max {
-        let (s, v) = api.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
+    for filing in filings {
+        let (s, v) = api.post("/v1/dossiers", None, filing).await;
         match s {
             StatusCode::CREATED => accepted += 1,
             _ => assert_eq!((s, code_of(&v)), (StatusCode::TOO_MANY_REQUESTS, "too_many_submissions")),
@@ -707,7 +716,7 @@ async fn online_submissions_are_limited_per_client() {
     for _ in 0..max {
         api.submit().await;
     }
-    let (s, v) = api.post("/v1/dossiers", None, criminal_record_filing("0912345678")).await;
+    let (s, v) = api.file(criminal_record_filing("0912345678")).await;
     assert_eq!((s, code_of(&v)), (StatusCode::TOO_MANY_REQUESTS, "too_many_submissions"), "{v}");
     let ward = api.token("nhatrang.motcua").await;
     let (s, v) = api.post("/v1/counter/dossiers", Some(&ward), birth_filing("direct")).await;
@@ -722,7 +731,7 @@ async fn file_via(api: &Api, peer: [u8; 4], forwarded: &str) -> StatusCode {
         .header("content-type", "application/json")
         .header("x-forwarded-for", forwarded);
     req.extensions_mut().unwrap().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((peer, 40000))));
-    let body = Body::from(criminal_record_filing("0912345678").to_string());
+    let body = Body::from(api.with_files(criminal_record_filing("0912345678")).await.to_string());
     api.app.clone().oneshot(req.body(body).unwrap()).await.unwrap().status()
 }
 
@@ -763,7 +772,7 @@ async fn a_filing_says_how_the_result_should_come_and_the_procedure_must_offer_i
     let api = Api::new().await;
     let mut online = criminal_record_filing("0912345678");
     online["result_by"] = json!("online");
-    let (s, v) = api.post("/v1/dossiers", None, online).await;
+    let (s, v) = api.file(online).await;
     assert_eq!(s, StatusCode::CREATED, "a fully online procedure returns online: {v}");
     let (s, v) = api.get(&format!("/v1/dossiers/{}", v["code"].as_str().unwrap()), None, None).await;
     assert_eq!(s, StatusCode::OK, "{v}");

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::criminal_record_filing;
+use crate::support::{self, criminal_record_filing};
 
 pub struct Server {
     pub child: Child,
@@ -116,8 +116,19 @@ impl Server {
         v
     }
 
+    /// `filing` with the sample scan uploaded, as the applicant, for each document that names
+    /// no upload.
+    pub fn with_files(&self, filing: Value) -> Value {
+        with_files_at(&ureq::agent(), &self.base, filing).unwrap()
+    }
+
+    /// Files `filing` online with its files: (status, answer).
+    pub fn file(&self, filing: Value) -> (u16, Value) {
+        self.request("POST", "/v1/dossiers", None, None, Some(self.with_files(filing)))
+    }
+
     pub fn submit(&self, phone: &str) -> (String, String) {
-        let (s, v) = self.request("POST", "/v1/dossiers", None, None, Some(criminal_record_filing(phone)));
+        let (s, v) = self.file(criminal_record_filing(phone));
         assert_eq!(s, 201, "{v}");
         (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
     }
@@ -133,6 +144,23 @@ impl Server {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// `filing` with the sample scan uploaded, as the applicant, to the server at `base` for each
+/// document that names no upload; the error of the first request that failed.
+pub fn with_files_at(agent: &ureq::Agent, base: &str, mut filing: Value) -> Result<Value, Box<ureq::Error>> {
+    for i in support::without_files(&filing) {
+        let (bytes, announcement) = support::scan(filing["documents"][i]["file_name"].as_str().unwrap_or("scan.png"));
+        let upload: Value = agent
+            .post(&format!("{base}/v1/uploads"))
+            .send_json(announcement)?
+            .into_json()
+            .map_err(ureq::Error::from)?;
+        let url = format!("{base}{}", upload["upload"]["url"].as_str().unwrap());
+        agent.put(&url).set("content-type", "image/png").send_bytes(&bytes)?;
+        support::attach(&mut filing, i, &upload);
+    }
+    Ok(filing)
 }
 
 /// The sink's lines for dossier `code`.

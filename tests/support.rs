@@ -39,6 +39,67 @@ pub fn birth_filing(channel: &str) -> Value {
     })
 }
 
+/// The documents of `filing` that name no upload yet: online, each needs its file.
+pub fn without_files(filing: &Value) -> Vec<usize> {
+    let documents = filing["documents"].as_array().map(Vec::as_slice).unwrap_or_default();
+    (0..documents.len()).filter(|&i| documents[i].get("upload").is_none()).collect()
+}
+
+/// The sample scan an online filing's documents get in the tests (a PNG, unlike any PDF a test
+/// sends), and its announcement under `name`.
+pub fn scan(name: &str) -> (Vec<u8>, Value) {
+    let bytes = motcua_domain::documents::kind::samples::png();
+    let sha256 = motcua_domain::documents::Sha256::of(&bytes);
+    let announcement =
+        json!({"file_name": name, "size": bytes.len(), "media_type": "image/png", "sha256": sha256.as_str()});
+    (bytes, announcement)
+}
+
+/// Document `i` of `filing` attaches `upload` (an announcement's answer, its bytes sent).
+pub fn attach(filing: &mut Value, i: usize, upload: &Value) {
+    let d = &mut filing["documents"][i];
+    d["upload"] = upload["id"].clone();
+    d["sha256"] = upload["sha256"].clone();
+}
+
+/// `filing` with the sample scan uploaded through the router `app`, as the applicant, for each
+/// document that names no upload (suites and benches that call the router in process).
+pub async fn with_files_via(app: &axum::Router, mut filing: Value) -> Value {
+    use axum::body::{to_bytes, Body};
+    use axum::http::Request;
+    use tower::ServiceExt;
+    for i in without_files(&filing) {
+        let (bytes, announcement) = scan(filing["documents"][i]["file_name"].as_str().unwrap_or("scan.png"));
+        let announce = Request::post("/v1/uploads")
+            .header("content-type", "application/json")
+            .body(Body::from(announcement.to_string()))
+            .unwrap();
+        let answer = app.clone().oneshot(announce).await.unwrap();
+        let status = answer.status();
+        let upload: Value = serde_json::from_slice(&to_bytes(answer.into_body(), 1 << 20).await.unwrap()).unwrap();
+        assert_eq!(status, 201, "{upload}");
+        let put = Request::put(upload["upload"]["url"].as_str().unwrap())
+            .header("content-type", "image/png")
+            .body(Body::from(bytes))
+            .unwrap();
+        assert_eq!(app.clone().oneshot(put).await.unwrap().status(), 200);
+        attach(&mut filing, i, &upload);
+    }
+    filing
+}
+
+/// `filing`'s documents as the domain holds them once attached: each with the sample scan's
+/// file (for benches that call the domain directly).
+pub fn attached_documents(filing: &Value) -> Value {
+    let (bytes, announcement) = scan("scan.png");
+    let mut documents = filing["documents"].clone();
+    for (i, d) in documents.as_array_mut().into_iter().flatten().enumerate() {
+        d["file"] = json!({"id": format!("{i:032x}"), "sha256": announcement["sha256"], "size": bytes.len(),
+            "media_type": "image/png"});
+    }
+    documents
+}
+
 pub fn rating() -> Value {
     json!({"desk_handling": 2, "disclosure": 2, "attitude": 2, "complaints": 1, "online_service": 2,
         "ease_of_use": "easy", "verdict": "very_satisfied", "comment": "Nhanh"})

@@ -74,8 +74,13 @@ fn load(base: String, desk: String, seed: usize) -> Vec<(String, String, bool)> 
     let mut acked = vec![];
     for n in 0.. {
         let phone = format!("09{:08}", (seed * 1_000_003 + n) % 100_000_000);
-        let filed = agent.post(&format!("{base}/v1/dossiers")).send_json(support::criminal_record_filing(&phone));
-        let Ok(response) = filed else { break };
+        let filed = server::with_files_at(&agent, &base, support::criminal_record_filing(&phone))
+            .and_then(|filing| agent.post(&format!("{base}/v1/dossiers")).send_json(filing).map_err(Box::new));
+        let response = match filed.map_err(|e| *e) {
+            Ok(response) => response,
+            Err(ureq::Error::Status(s, r)) => panic!("filing: {s} {}", r.into_string().unwrap_or_default()),
+            Err(_) => break,
+        };
         let v: Value = response.into_json().unwrap();
         let (code, secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
         acked.push((code.clone(), secret, false));
@@ -110,7 +115,10 @@ fn kill_9_during_load_loses_nothing_acknowledged_and_sends_each_notice_once() {
     let rounds: usize = std::env::var("MOTCUA_CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(6);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let env = vec![("MOTCUA_SUBMISSION_LIMIT".to_owned(), "1000000/1m".to_owned())];
+    let env = vec![
+        ("MOTCUA_SUBMISSION_LIMIT".to_owned(), "1000000/1m".to_owned()),
+        ("MOTCUA_UPLOAD_LIMIT".to_owned(), "1000000/1m".to_owned()),
+    ];
     let mut acked: Vec<(String, String, bool)> = vec![];
     for round in 0..rounds {
         let server = Server::start_in(&data, env.clone());
@@ -183,7 +191,7 @@ fn personal_data_never_reaches_logs_or_unauthenticated_answers() {
         "kind": "citizen", "name": pii[0], "citizen_id": pii[2], "phone": pii[3], "email": pii[5],
         "address": "Số 42 Ngõ Bí Mật, Nha Trang", "delegate_name": pii[7]
     });
-    let (s, created) = server.request("POST", "/v1/dossiers", None, None, Some(filing));
+    let (s, created) = server.file(filing);
     assert_eq!(s, 201, "{created}");
     let code = created["code"].as_str().unwrap().to_owned();
     let secret = created["lookup_secret"].as_str().unwrap().to_owned();

@@ -52,9 +52,10 @@ fn file_one(store: &SqliteStore, data: &std::path::Path) -> String {
     rt.block_on(async {
         let home = Home::open_on(data, Stores::of(store.clone(), Some(store.clone()))).await.unwrap();
         let app = motcua_functions::routes::app(home.state());
+        let filing = support::with_files_via(&app, support::criminal_record_filing("0912345678")).await;
         let request = Request::post("/v1/dossiers")
             .header("content-type", "application/json")
-            .body(Body::from(support::criminal_record_filing("0912345678").to_string()))
+            .body(Body::from(filing.to_string()))
             .unwrap();
         let answer = app.oneshot(request).await.unwrap();
         assert_eq!(answer.status(), 201);

@@ -251,6 +251,9 @@ impl From<LifecycleError> for ApiError {
             L::MissingComponents(names) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "missing_components", json!({"components": names}))
             }
+            L::MissingFiles(names) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "missing_component_files", json!({"components": names}))
+            }
             L::UnknownComponent(name) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "unknown_component", json!({"component": name}))
             }

@@ -7,6 +7,7 @@ use crate::calendar::{DurationUnit, ProcessingTime};
 use crate::catalogue::{ApplicantKind, Channel, SupplementRule, WorkflowStep};
 use crate::codes::DossierCode;
 use crate::contact::{Email, PhoneNumber};
+use crate::documents::{FileRef, MediaType, Sha256, UploadId};
 use crate::lifecycle::{Applicant, Dossier, NewDossier, Terms};
 
 /// A citizen with a name and, optionally, a phone and an email.
@@ -46,4 +47,11 @@ pub fn filed(code: DossierCode, applicant: Applicant, workflow: Vec<WorkflowStep
         incomplete: false,
     };
     Dossier::filed(code, "2.000488".into(), agency, new, terms, at)
+}
+
+/// A stored PDF of `bytes`' hash, as an upload attached to a filing would leave it.
+pub fn file(bytes: &[u8]) -> FileRef {
+    let sha256 = Sha256::of(bytes);
+    let id = UploadId::parse(&sha256.as_str()[..32]).expect("32 hexadecimal digits");
+    FileRef { id, sha256, size: bytes.len() as u64, media_type: MediaType::Pdf }
 }

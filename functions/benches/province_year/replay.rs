@@ -40,24 +40,29 @@ pub const UPLOAD_HERE: &str = "<uploaded by the replay>";
 
 /// The signed result file every electronic result of the replay carries.
 const RESULT_PDF: &[u8] = b"%PDF-1.4\n% ket qua giai quyet\n%%EOF\n";
+/// The scan every document of an online filing carries.
+const DOCUMENT_PDF: &[u8] = b"%PDF-1.4\n% tai lieu ho so\n%%EOF\n";
 
 impl Worker {
-    /// Uploads the result file as officer `id` (announce, then send the bytes): (id, sha256).
-    async fn upload_result(&mut self, id: &str) -> (String, String) {
-        let sha256 = motcua_domain::documents::Sha256::of(RESULT_PDF).to_string();
-        let announce = serde_json::json!({"file_name": "ket-qua.pdf", "size": RESULT_PDF.len(),
-                                          "media_type": "application/pdf", "sha256": sha256});
-        let request = Request::post("/v1/counter/uploads")
-            .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {}", self.tokens[id]))
-            .body(Body::from(announce.to_string()))
-            .unwrap();
+    /// Uploads `bytes` as `who` (announce, then send the bytes): (id, sha256).
+    async fn upload(&mut self, who: &Who, name: &str, bytes: &'static [u8], media_type: &str) -> (String, String) {
+        let sha256 = motcua_domain::documents::Sha256::of(bytes).to_string();
+        let announce = serde_json::json!({"file_name": name, "size": bytes.len(), "media_type": media_type,
+                                          "sha256": sha256});
+        let request = match who {
+            Who::Officer(id) => {
+                Request::post("/v1/counter/uploads").header("authorization", format!("Bearer {}", self.tokens[id]))
+            }
+            Who::Applicant | Who::Public => Request::post("/v1/uploads"),
+        };
+        let request =
+            request.header("content-type", "application/json").body(Body::from(announce.to_string())).unwrap();
         let answer = self.app.clone().oneshot(request).await.expect("the router answers");
         assert_eq!(answer.status(), StatusCode::CREATED);
-        let bytes = axum::body::to_bytes(answer.into_body(), 1 << 20).await.unwrap();
-        let upload: Value = serde_json::from_slice(&bytes).unwrap();
+        let bytes_back = axum::body::to_bytes(answer.into_body(), 1 << 20).await.unwrap();
+        let upload: Value = serde_json::from_slice(&bytes_back).unwrap();
         let url = upload["upload"]["url"].as_str().unwrap();
-        let put = Request::put(url).body(Body::from(RESULT_PDF)).unwrap();
+        let put = Request::put(url).body(Body::from(bytes)).unwrap();
         let answer = self.app.clone().oneshot(put).await.expect("the router answers");
         assert_eq!(answer.status(), StatusCode::OK);
         self.requests += 2;
@@ -79,9 +84,14 @@ impl Worker {
             };
             *self.clock.0.lock().unwrap() = at;
             let mut body = step.body.clone();
-            if let (Some(r), Who::Officer(id)) = (body.get_mut("results").and_then(|r| r.get_mut(0)), &step.who) {
-                if r["upload"] == UPLOAD_HERE {
-                    let (upload, sha256) = self.upload_result(id).await;
+            // Online, each document comes with its scan; a result with its signed file.
+            let field = if step.action == "file-online" { "documents" } else { "results" };
+            for r in body.get_mut(field).and_then(Value::as_array_mut).into_iter().flatten() {
+                if r.get("upload").is_none_or(|u| u == UPLOAD_HERE) {
+                    let (upload, sha256) = match r.get("upload") {
+                        Some(_) => self.upload(&step.who, "ket-qua.pdf", RESULT_PDF, "application/pdf").await,
+                        None => self.upload(&step.who, "tai-lieu.pdf", DOCUMENT_PDF, "application/pdf").await,
+                    };
                     r["upload"] = upload.into();
                     r["sha256"] = sha256.into();
                 }

@@ -16,9 +16,9 @@ use crate::auth::CurrentOfficer;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{header, ClientAddress, DossierPath, RawJson};
 use crate::idempotency::IdempotencyKey;
-use crate::service::filing::open_dossier;
+use crate::service::filing::{open_dossier, Filing};
 use crate::service::input::CounterRequest;
-use crate::service::{self, dossiers, files, Refused};
+use crate::service::{self, dossiers, Refused};
 use crate::state::AppState;
 use crate::views::{Receipt, SubmissionView};
 
@@ -79,17 +79,17 @@ async fn at_the_counter(
     let key = IdempotencyKey::parse(scope, header(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
     let applicant = req.applicant.parse()?;
-    let desk = Uploader::Officer { id: officer.id.clone() };
-    let (documents, attach) = files::documents(&state, req.documents, &desk).await?;
     let new = NewDossier {
         channel: req.channel,
         applicant,
-        documents,
+        documents: vec![],
         result_by: req.result_by,
         reductions: req.fee_reductions,
         incomplete,
     };
-    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Officer(&officer), key, None, attach).await?))
+    let by = Uploader::Officer { id: officer.id.clone() };
+    let filing = Filing { procedure_code: &req.procedure_code, new, documents: req.documents, by };
+    Ok(answer(open_dossier(&state, filing, Actor::Officer(&officer), key, None).await?))
 }
 
 /// Giấy tiếp nhận hồ sơ và hẹn trả kết quả: for officers (Bearer) or, on one machine, the applicant

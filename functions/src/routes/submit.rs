@@ -14,8 +14,7 @@ use utoipa_axum::routes;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{header as header_value, ClientAddress, RawJson};
 use crate::idempotency::IdempotencyKey;
-use crate::service::files;
-use crate::service::filing::{open_dossier, Answer};
+use crate::service::filing::{open_dossier, Answer, Filing};
 use crate::service::guard;
 use crate::service::input::SubmitRequest;
 use crate::state::AppState;
@@ -50,15 +49,15 @@ async fn submit(
     let key = IdempotencyKey::parse("submit".into(), header_value(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
     let applicant = req.applicant.parse()?;
-    let (documents, attach) = files::documents(&state, req.documents, &Uploader::Public).await?;
     let new = NewDossier {
         channel: Channel::Online,
         applicant,
-        documents,
+        documents: vec![],
         result_by: req.result_by,
         reductions: vec![],
         incomplete: false,
     };
     let limit = guard::submission_use(&state, &client).await?;
-    Ok(answer(open_dossier(&state, &req.procedure_code, new, Actor::Applicant, key, Some(limit), attach).await?))
+    let filing = Filing { procedure_code: &req.procedure_code, new, documents: req.documents, by: Uploader::Public };
+    Ok(answer(open_dossier(&state, filing, Actor::Applicant, key, Some(limit)).await?))
 }

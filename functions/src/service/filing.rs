@@ -4,11 +4,12 @@ use axum::http::StatusCode;
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::{Agency, Procedure};
 use motcua_domain::codes::DossierCode;
-use motcua_domain::documents::Upload;
+use motcua_domain::documents::Uploader;
 use motcua_domain::lifecycle::{open, Actor, Context, Dossier, HistoryEvent, NewDossier};
 use motcua_domain::notify::messages_for;
 use motcua_domain::ports::{Commit, IdempotencyRecord, LimitUse, StoreError};
 
+use super::input::DocumentInput;
 use super::secrets::{new_lookup_secret, sha256_hex};
 use super::{Refused, ServiceResult};
 use crate::idempotency::IdempotencyKey;
@@ -58,23 +59,49 @@ async fn replay(
     Ok(Answer { status, view })
 }
 
-/// Files a dossier for `procedure_code`: online by the applicant, or at the desk by an officer.
-/// An online filing counts against the submission `limit` in the dossier's own write.
+/// A filing as it came: the dossier's details, and the documents it names with the uploads
+/// not yet looked up (they are looked up only once the filing is known not to be a replay).
+pub struct Filing<'a> {
+    pub procedure_code: &'a str,
+    /// Its `documents` are filled in from `documents`.
+    pub new: NewDossier,
+    pub documents: Vec<DocumentInput>,
+    /// Whose uploads the documents may attach.
+    pub by: Uploader,
+}
+
+/// The answer already given for `key`, if a request with it was committed.
+async fn replayed(state: &AppState, key: Option<&IdempotencyKey>, desk: bool) -> ServiceResult<Option<Answer>> {
+    let Some(k) = key else { return Ok(None) };
+    match state.dossiers.idempotency(&k.scope, &k.key).await? {
+        Some(record) => Ok(Some(replay(state, k, &record, desk).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Files a dossier: online by the applicant, or at the desk by an officer. An online filing
+/// counts against the submission `limit` in the dossier's own write. A retry with the same
+/// `key` gets the first answer, before its uploads (attached by then) are looked at.
 pub async fn open_dossier(
     state: &AppState,
-    procedure_code: &str,
-    new: NewDossier,
+    filing: Filing<'_>,
     actor: Actor<'_>,
     key: Option<IdempotencyKey>,
     limit: Option<LimitUse>,
-    attach: Vec<Upload>,
 ) -> ServiceResult<Answer> {
     let desk = matches!(actor, Actor::Officer(_));
-    if let Some(k) = &key {
-        if let Some(record) = state.dossiers.idempotency(&k.scope, &k.key).await? {
-            return replay(state, k, &record, desk).await;
-        }
+    if let Some(first) = replayed(state, key.as_ref(), desk).await? {
+        return Ok(first);
     }
+    let Filing { procedure_code, mut new, documents, by } = filing;
+    let attach = match super::files::documents(state, documents, &by).await {
+        Ok((documents, attach)) => {
+            new.documents = documents;
+            attach
+        }
+        // A request with the same key may have attached these very uploads since: answer as it did.
+        Err(refused) => return replayed(state, key.as_ref(), desk).await?.ok_or(refused),
+    };
     super::files::check_dossier_size(state, None, &attach)?;
     let procedure = super::procedure(state, procedure_code).await?;
     let agency = super::agency(state, &procedure.agency).await?;

@@ -75,6 +75,8 @@ pub enum LifecycleError {
     ApplicantDetail(&'static str),
     #[error("thiếu thành phần hồ sơ bắt buộc / required components are missing: {0:?}")]
     MissingComponents(Vec<String>),
+    #[error("hồ sơ trực tuyến thiếu tệp của thành phần bắt buộc / an online filing needs a file for each required component: {0:?}")]
+    MissingFiles(Vec<String>),
     #[error("thành phần hồ sơ không thuộc thủ tục / unknown component: {0}")]
     UnknownComponent(String),
     #[error("nội dung quá dài / {0} is too long")]

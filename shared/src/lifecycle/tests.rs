@@ -122,7 +122,7 @@ fn filing(channel: Channel) -> NewDossier {
             component: "Tờ khai".into(),
             file_name: "to-khai.pdf".into(),
             reference: None,
-            file: None,
+            file: (channel == Channel::Online).then(|| crate::fixtures::file(b"to-khai")),
         }],
         result_by: None,
         reductions: vec![],
@@ -360,6 +360,15 @@ fn filings_are_checked_against_the_procedure() {
         open(code.clone(), no_docs, Actor::Applicant, &ctx).unwrap_err(),
         LifecycleError::MissingComponents(_)
     ));
+    let mut named_only = filing(Channel::Online);
+    named_only.documents[0].file = None;
+    assert_eq!(
+        open(code.clone(), named_only.clone(), Actor::Applicant, &ctx).unwrap_err(),
+        LifecycleError::MissingFiles(vec!["Tờ khai".into()]),
+        "online, a required component is its file, not a name"
+    );
+    named_only.channel = Channel::Direct;
+    assert!(open(code.clone(), named_only, Actor::Officer(&w.desk), &ctx).is_ok(), "the desk holds the paper");
     assert_eq!(
         open(code.clone(), filing(Channel::Postal), Actor::Officer(&w.desk), &ctx).unwrap_err(),
         LifecycleError::ChannelNotOffered

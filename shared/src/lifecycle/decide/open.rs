@@ -153,7 +153,26 @@ fn check_filing(new: &NewDossier, procedure: &Procedure) -> Result<(), Lifecycle
     if !missing.is_empty() {
         return Err(LifecycleError::MissingComponents(missing));
     }
+    if new.channel == Channel::Online {
+        check_online_files(&new.documents, procedure)?;
+    }
     Ok(())
+}
+
+/// An online filing (possible only at the partial or full level) is the dossier itself, not a
+/// promise of papers: each required component must come with its file (Decree 45/2020).
+fn check_online_files(documents: &[SubmittedDocument], procedure: &Procedure) -> Result<(), LifecycleError> {
+    let without: Vec<String> = procedure
+        .components
+        .iter()
+        .filter(|c| c.required && !documents.iter().any(|d| d.component == c.name && d.file.is_some()))
+        .map(|c| c.name.clone())
+        .collect();
+    if without.is_empty() {
+        Ok(())
+    } else {
+        Err(LifecycleError::MissingFiles(without))
+    }
 }
 
 /// Checks the documents of a filing or a supplement: each names a component of the procedure
