@@ -311,6 +311,8 @@ async fn officer_reads_and_admin_routes_refuse_the_wrong_officer() {
         format!("/v1/dossiers/{code}/verify"),
         format!("/v1/dossiers/{code}/receipt"),
         format!("/v1/officer/dossiers/{code}/forms/receipt"),
+        format!("/v1/officer/dossiers/{code}/stored-documents"),
+        format!("/v1/officer/dossiers/{code}/archive"),
     ] {
         let (s, v) = api.get(&path, Some(&outsider), None).await;
         assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "other_agency"), "{path}");
@@ -407,6 +409,7 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
         ("POST", "/rating", Stage::Returned, Some(rating())),
         ("GET", "/files/{id}", Stage::Submitted, None),
         ("GET", "/forms/{form}", Stage::Received, None),
+        ("GET", "/stored-documents", Stage::Received, None),
     ];
     // Every route that takes the secret is in this list.
     let listed: BTreeSet<String> = cases.iter().map(|(m, p, _, _)| format!("{m} /v1/dossiers/{{code}}{p}")).collect();
@@ -480,6 +483,8 @@ fn every_route_is_in_the_matrix() {
         "POST /v1/counter/uploads",
         "GET /v1/officer/dossiers/{code}/files/{id}",
         "GET /v1/officer/dossiers/{code}/forms/{form}",
+        "GET /v1/officer/dossiers/{code}/stored-documents",
+        "GET /v1/officer/dossiers/{code}/archive",
     ]
     .into();
     let mut missing = vec![];

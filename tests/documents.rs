@@ -324,3 +324,168 @@ async fn the_leader_issues_an_electronic_result_that_the_applicant_downloads_onc
     let (_, view) = api.get(&format!("/v1/dossiers/{code}"), None, Some(&secret)).await;
     assert_eq!(view["results"][0]["issuer"], "Sở Tư pháp tỉnh Khánh Hòa");
 }
+
+#[tokio::test]
+async fn digitised_papers_and_issued_results_are_kept_for_the_owner_and_reused_without_asking_again() {
+    let api = Api::new().await;
+    let desk = api.token("tuphap.motcua").await;
+    let lead = api.token("tuphap.lanhdao").await;
+    let spec = api.token("tuphap.chuyenvien").await;
+    let police = api.token("congan.chuyenvien").await;
+    // At the desk: the citizen's identity card is scanned and its particulars read off it.
+    let id_card = samples::png();
+    let scan = api.uploaded_as(Some(&desk), "cccd.png", &id_card, "image/png").await;
+    let mut filing = criminal_record_filing("0912345678");
+    filing["channel"] = json!("direct");
+    filing["documents"][1] = json!({"component": "Bản chụp giấy tờ tùy thân", "upload": scan["id"], "sha256": scan["sha256"],
+        "particulars": {"number": "079203009876", "issuer": "Cục Cảnh sát QLHC về TTXH", "issued_on": "2021-05-04",
+                        "valid_until": "2036-05-04"}});
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&desk), filing).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (first, secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
+    let store_of = |code: &str| format!("/v1/dossiers/{code}/stored-documents");
+    let (s, v) = api.get(&store_of(&first), None, Some(&secret)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["items"].as_array().unwrap().len(), 1, "{v}");
+    let digitised = v["items"][0].clone();
+    assert_eq!(digitised["id"], scan["id"]);
+    assert_eq!(digitised["provenance"]["origin"], "digitised");
+    assert_eq!(digitised["provenance"]["recorded_by"], "tuphap.motcua");
+    assert_eq!(digitised["particulars"]["number"], "079203009876");
+    assert_eq!(
+        (digitised["name"].as_str(), digitised["valid"].as_bool()),
+        (Some("Bản chụp giấy tờ tùy thân"), Some(true))
+    );
+    let (s, v) = api.get(&store_of(&first), None, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "no secret, no list: {v}");
+
+    // The result is issued with its file, valid until today, and handed over online.
+    let at = |a: &str| format!("/v1/dossiers/{first}/{a}");
+    for (path, token, body) in [
+        (at("assign"), &lead, json!({"assignee": "tuphap.chuyenvien"})),
+        (at("forward"), &spec, json!({"assignee": "congan.chuyenvien"})),
+        (at("forward"), &police, json!({"assignee": "tuphap.lanhdao"})),
+    ] {
+        let (s, v) = api.post(&path, Some(token), body).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+    }
+    let signed = samples::pdf();
+    let upload = api.uploaded(Some(&lead), "phieu-lltp.pdf", &signed).await;
+    let today = motcua_domain::calendar::vietnam::to_local(chrono::Utc::now()).date().to_string();
+    let result = json!({"name": "Phiếu lý lịch tư pháp số 1", "number": "123/2026", "issued_on": today, "valid_until": today,
+        "signer": "Nguyễn Văn Giám Đốc", "issuer": "Sở Tư pháp tỉnh Khánh Hòa", "upload": upload["id"], "sha256": upload["sha256"]});
+    let (s, v) = api.post(&at("approve"), Some(&lead), json!({"results": [result]})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = api.get(&store_of(&first), None, Some(&secret)).await;
+    assert_eq!(v["items"].as_array().unwrap().len(), 1, "a result is kept once handed over: {v}");
+    let (s, v) = api.post(&at("return"), Some(&desk), json!({"method": "online"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = api.get(&store_of(&first), None, Some(&secret)).await;
+    let result = v["items"][0].clone();
+    assert_eq!(
+        (result["provenance"]["origin"].as_str(), result["id"].clone()),
+        (Some("issued_result"), upload["id"].clone())
+    );
+    assert_eq!(result["particulars"]["number"], "123/2026");
+    let officer_store = |code: &str| format!("/v1/officer/dossiers/{code}/stored-documents");
+    let (s, v) = api.get(&officer_store(&first), Some(&desk), None).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "dossier_finished"), "{v}");
+
+    // A second filing online by the same citizen reuses the scan instead of uploading it again.
+    let mut second = api.with_files(criminal_record_filing("0912345678")).await;
+    second["documents"][1] = json!({"component": "Bản chụp giấy tờ tùy thân", "stored": digitised["id"]});
+    let mut stranger = second.clone();
+    stranger["applicant"]["citizen_id"] = json!("079203001111");
+    let (s, v) = api.post("/v1/dossiers", None, stranger).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "stored_document_not_found"), "{v}");
+    let mut both = second.clone();
+    both["documents"][1]["upload"] = scan["id"].clone();
+    let (s, v) = api.post("/v1/dossiers", None, both).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "document_file_ambiguous"), "{v}");
+    let mut reading = second.clone();
+    reading["documents"][1]["particulars"] = json!({"number": "1"});
+    let (s, v) = api.post("/v1/dossiers", None, reading).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "particulars_from_desk_only"), "{v}");
+    let (s, v) = api.post("/v1/dossiers", None, second).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (code, new_secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
+
+    // The desk sees where it came from; the file is the same bytes, its hash in the new chain.
+    let (s, v) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&desk), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let reused = &v["documents"][1];
+    assert_eq!(reused["reused"]["provenance"]["dossier"], first.as_str(), "{v}");
+    assert_eq!(reused["reused"]["provenance"]["origin"], "digitised");
+    assert_eq!(reused["particulars"]["issuer"], "Cục Cảnh sát QLHC về TTXH");
+    let id = digitised["id"].as_str().unwrap();
+    let (s, body, _) = raw(
+        &api,
+        "GET",
+        &format!("/v1/dossiers/{code}/files/{id}"),
+        &[("x-lookup-secret", &new_secret)],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!((s, body), (StatusCode::OK, id_card.clone()));
+    let events = api.home.store.dossiers.history(&DossierCode::parse(&code).unwrap()).await.unwrap();
+    assert!(events[0].files.iter().any(|f| f.sha256 == Sha256::of(&id_card)), "the chain holds the reused file's hash");
+    let (s, v) = api.get(&officer_store(&code), Some(&desk), None).await;
+    assert_eq!((s, v["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "while in hand: {v}");
+
+    // Past its validity, the result can no longer stand for a paper.
+    api.pass(chrono::Duration::days(2));
+    let (_, v) = api.get(&store_of(&code), None, Some(&new_secret)).await;
+    let listed = v["items"].as_array().unwrap();
+    assert!(listed.iter().any(|d| d["id"] == result["id"] && d["valid"] == false), "{v}");
+    let mut late = api.with_files(criminal_record_filing("0912345678")).await;
+    late["documents"][1] = json!({"component": "Bản chụp giấy tờ tùy thân", "stored": result["id"]});
+    let (s, v) = api.post("/v1/dossiers", None, late).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "stored_document_expired"), "{v}");
+}
+
+#[tokio::test]
+async fn the_archive_export_holds_the_record_the_files_and_the_forms_each_hash_checked() {
+    let api = Api::new().await;
+    let (code, _, id) = api.submit_with_file().await;
+    let desk = api.token("tuphap.motcua").await;
+    let (s, v) = api.post(&format!("/v1/dossiers/{code}/receive"), Some(&desk), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let archive = format!("/v1/officer/dossiers/{code}/archive");
+    let bearer = format!("Bearer {desk}");
+    let (s, zip, headers) = raw(&api, "GET", &archive, &[("authorization", &bearer)], Body::empty()).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&zip));
+    assert_eq!(headers["content-type"], "application/zip");
+    assert_eq!(headers["content-length"], zip.len().to_string().as_str());
+    assert!(headers["content-disposition"].to_str().unwrap().contains(&format!("{code}.zip")));
+    let (entries, checked) = support::unzipped_and_checked(&zip, &code);
+    for expected in ["dossier.json", "history.json", "forms/receipt.pdf", "forms/tracking-card.pdf", "manifest.sha256"]
+    {
+        assert!(entries.contains(&format!("{code}/{expected}")), "{expected} in {entries:?}");
+    }
+    assert!(!entries.iter().any(|e| e.ends_with("forms/refusal.pdf")), "only the forms that apply: {entries:?}");
+    let files: Vec<&String> = entries.iter().filter(|e| e.contains("/files/")).collect();
+    assert_eq!(files.len(), 2, "the form and the scan: {entries:?}");
+    assert!(files.iter().any(|f| f.contains(&id)), "{entries:?}");
+    assert_eq!(checked.lines().count(), entries.len() - 1, "every other entry is in the manifest: {checked}");
+    assert!(checked.lines().all(|l| l.ends_with(": OK")), "{checked}");
+
+    let (s, _, _) = raw(
+        &api,
+        "GET",
+        &archive,
+        &[("authorization", &format!("Bearer {}", api.token("taichinh.motcua").await))],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "another agency's officer");
+    // A file swapped behind the API's back stops the export.
+    let bytes = samples::pdf();
+    let hex = Sha256::of(&bytes).as_str().to_owned();
+    let stored = files_dir(&api).join("sha256").join(&hex[..2]).join(&hex);
+    let mut swapped = bytes.clone();
+    swapped[9] ^= 1;
+    std::fs::write(&stored, &swapped).unwrap();
+    let (s, body, _) = raw(&api, "GET", &archive, &[("authorization", &bearer)], Body::empty()).await;
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "file_altered"), "{v}");
+}

@@ -313,6 +313,74 @@ async fn files_go_straight_to_the_bucket_and_back_by_presigned_addresses() {
     );
 }
 
+/// The applicant's document store on DynamoDB: a scan the desk digitised (receive) is listed
+/// for its owner (query) and reused by their next online filing (submit) without an upload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digitised_scan_is_kept_for_its_owner_and_reused_across_the_lambdas() {
+    let home = home().await;
+    let mut submit = start(&home, "submit").await;
+    let mut receive = start(&home, "receive").await;
+    let mut query = start(&home, "query").await;
+    let (bytes, announcement) = support::scan("cccd.png");
+    let (status, scan) =
+        call(&mut receive, "POST", "/v1/counter/uploads", Some("tuphap.motcua"), Some(announcement)).await;
+    assert_eq!(status, 201, "{scan}");
+    assert_eq!(presigned_put(&scan["upload"], bytes).await, 200);
+    let citizen_id = format!("0792{:08}", rand::random::<u32>() % 100_000_000);
+    let mut filing = criminal_record_filing(&unique_phone());
+    filing["applicant"]["citizen_id"] = json!(citizen_id);
+    filing["channel"] = json!("direct");
+    filing["documents"][1] = json!({"component": "Bản chụp giấy tờ tùy thân", "upload": scan["id"],
+        "sha256": scan["sha256"], "particulars": {"number": citizen_id}});
+    let (status, first) = call(&mut receive, "POST", "/v1/counter/dossiers", Some("tuphap.motcua"), Some(filing)).await;
+    assert_eq!(status, 201, "{first}");
+    let (code, secret) = (first["code"].as_str().unwrap(), first["lookup_secret"].as_str().unwrap());
+    let path = format!("/v1/dossiers/{code}/stored-documents");
+    let listed = query
+        .invoke(
+            "GET /v1/dossiers/{code}/stored-documents",
+            &http_event("GET", &path, None, &[("x-lookup-secret", secret)], None),
+        )
+        .await;
+    let (status, list) = http_answer(listed);
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["items"][0]["id"], scan["id"], "{list}");
+    assert_eq!(list["items"][0]["provenance"]["origin"], "digitised");
+
+    let mut second = with_files(&mut submit, criminal_record_filing(&unique_phone())).await;
+    second["applicant"]["citizen_id"] = json!(citizen_id);
+    second["documents"][1] = json!({"component": "Bản chụp giấy tờ tùy thân", "stored": scan["id"]});
+    let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(second)).await;
+    assert_eq!(status, 201, "{created}");
+    let code = created["code"].as_str().unwrap();
+    let (status, seen) =
+        call(&mut query, "GET", &format!("/v1/officer/dossiers/{code}"), Some("tuphap.motcua"), None).await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["documents"][1]["reused"]["id"], scan["id"], "{seen}");
+    assert_eq!(seen["documents"][1]["file"]["id"], scan["id"]);
+
+    // The archive export goes to the bucket and comes back by a presigned address.
+    let path = format!("/v1/officer/dossiers/{code}/archive");
+    let event = http_event("GET", &path, Some("tuphap.motcua"), &[], None);
+    let Outcome::Response(answer) = query.invoke("GET /v1/officer/dossiers/{code}/archive", &event).await else {
+        panic!("the export failed")
+    };
+    assert_eq!(answer["statusCode"], 303, "{answer}\n{}", query.output());
+    let location = answer["headers"]["location"].as_str().unwrap().to_owned();
+    let zip = tokio::task::spawn_blocking(move || {
+        let mut body = vec![];
+        std::io::Read::read_to_end(&mut ureq::get(&location).call().unwrap().into_reader(), &mut body).unwrap();
+        body
+    })
+    .await
+    .unwrap();
+    let (entries, _) = support::unzipped_and_checked(&zip, code);
+    assert_eq!(entries.iter().filter(|e| e.contains("/files/")).count(), 2, "{entries:?}");
+    for f in [&submit, &receive, &query] {
+        f.check_calls_against_grants();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn officer_routes_trust_only_the_authorizer() {
     let home = home().await;

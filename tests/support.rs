@@ -100,6 +100,29 @@ pub fn attached_documents(filing: &Value) -> Value {
     documents
 }
 
+/// Unzips `zip` with Python's `zipfile` (an independent reader) into a new directory, and runs
+/// `sha256sum -c` on the manifest there: (the entries, what `sha256sum` printed).
+pub fn unzipped_and_checked(zip: &[u8], code: &str) -> (Vec<String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.zip"), zip).unwrap();
+    let script = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nz.extractall(sys.argv[2])\nprint('\\n'.join(z.namelist()))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.path().join("a.zip"))
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let entries = String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect();
+    let check = std::process::Command::new("sha256sum")
+        .args(["-c", &format!("{code}/manifest.sha256")])
+        .current_dir(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    (entries, String::from_utf8(check.stdout).unwrap())
+}
+
 pub fn rating() -> Value {
     json!({"desk_handling": 2, "disclosure": 2, "attitude": 2, "complaints": 1, "online_service": 2,
         "ease_of_use": "easy", "verdict": "very_satisfied", "comment": "Nhanh"})

@@ -146,6 +146,12 @@ impl From<Refused> for ApiError {
             R::File(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code(), file_details(&e)),
             R::Attach(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code(), json!({})),
             R::UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found", json!({})),
+            R::ArchiveFileAltered => (StatusCode::CONFLICT, "file_altered", json!({})),
+            R::ParticularsFromDeskOnly => (StatusCode::UNPROCESSABLE_ENTITY, "particulars_from_desk_only", json!({})),
+            R::Particulars(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_particulars", json!({})),
+            R::StoredDocumentNotFound => (StatusCode::UNPROCESSABLE_ENTITY, "stored_document_not_found", json!({})),
+            R::StoredDocumentExpired => (StatusCode::UNPROCESSABLE_ENTITY, "stored_document_expired", json!({})),
+            R::DocumentFileAmbiguous => (StatusCode::UNPROCESSABLE_ENTITY, "document_file_ambiguous", json!({})),
             R::UploadAlreadyReceived => (StatusCode::CONFLICT, "upload_already_received", json!({})),
             R::FileNotFound => (StatusCode::NOT_FOUND, "file_not_found", json!({})),
             R::FormNotFound => (StatusCode::NOT_FOUND, "form_not_found", json!({})),
@@ -191,6 +197,7 @@ impl From<AccessDenied> for ApiError {
         let message = e.to_string();
         match e {
             AccessDenied::OtherAgency => ApiError::forbidden("other_agency", message),
+            AccessDenied::Finished => ApiError::forbidden("dossier_finished", message),
             AccessDenied::NotAdmin => {
                 ApiError::forbidden("missing_role", message).with_details(json!({"needed": [Role::Admin]}))
             }

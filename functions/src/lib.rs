@@ -2,6 +2,7 @@
 //! Lambda or all together in the `motcua` binary), the application services behind them,
 //! officer identity, and the sample province the binary seeds.
 
+pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod connections;

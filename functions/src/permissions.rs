@@ -36,8 +36,9 @@ pub fn of(function: &str) -> Option<Grants> {
         "query" => Grants {
             table: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             indexes: &["gsi1", "gsi2", "gsi3"],
-            // Presigned downloads of kept files.
-            other: &["s3:GetObject"],
+            // Presigned downloads of kept files; the archive export reads them and puts the ZIP
+            // under `exports/` (presigned for download).
+            other: &["s3:GetObject", "s3:PutObject"],
         },
         "admin" => Grants {
             table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],

@@ -13,7 +13,7 @@ use motcua_domain::catalogue::OfficerId;
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::notify::delivery::SmsCaps;
-use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits, Notifier, Outbox, UploadStore};
+use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits, Notifier, Outbox, StoredDocuments, UploadStore};
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{
     AwsNotifier, CachedCatalogue, DynamoStore, LocalFiles, LocalSink, Senders, SqliteStore, SystemClock,
@@ -74,6 +74,8 @@ pub struct Stores {
     pub outbox: Arc<dyn Outbox>,
     pub limits: Arc<dyn Limits>,
     pub uploads: Arc<dyn UploadStore>,
+    /// The applicants' document store.
+    pub stored: Arc<dyn StoredDocuments>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -81,7 +83,7 @@ pub struct Stores {
 impl Stores {
     /// One store serving every port (`sqlite`: the same store, for its housekeeping), its
     /// catalogue read through a [`CachedCatalogue`].
-    pub fn of<S: DossierStore + Catalogue + Outbox + Limits + UploadStore + Clone + 'static>(
+    pub fn of<S: DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + Clone + 'static>(
         store: S,
         sqlite: Option<SqliteStore>,
     ) -> Self {
@@ -90,7 +92,8 @@ impl Stores {
             catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
             outbox: Arc::new(store.clone()),
             limits: Arc::new(store.clone()),
-            uploads: Arc::new(store),
+            uploads: Arc::new(store.clone()),
+            stored: Arc::new(store),
             sqlite,
         }
     }
@@ -200,6 +203,7 @@ impl Home {
             public_limits: self.public_limits,
             trusted_proxies: self.trusted_proxies.clone(),
             uploads: self.store.uploads.clone(),
+            stored: self.store.stored.clone(),
             files: Arc::new(self.files.clone()),
             local_files: Some(self.files.clone()),
             file_limits: self.file_limits,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
-use motcua_domain::ports::{Catalogue, Clock, DossierStore, FileStore, Limits, UploadStore};
+use motcua_domain::ports::{Catalogue, Clock, DossierStore, FileStore, Limits, StoredDocuments, UploadStore};
 
 use crate::auth::{Directory, SharedAuthenticator};
 use crate::proxies::TrustedProxies;
@@ -26,6 +26,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<TrustedProxies>,
     /// Announced uploads (the dossier store's table).
     pub uploads: Arc<dyn UploadStore>,
+    /// The applicants' document store (kho dữ liệu điện tử).
+    pub stored: Arc<dyn StoredDocuments>,
     /// The bytes of files: the S3 bucket, or the data directory's `files/`.
     pub files: Arc<dyn FileStore>,
     /// The data directory's files, on one machine: uploads stream into them.

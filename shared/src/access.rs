@@ -13,6 +13,18 @@ pub enum AccessDenied {
     OtherAgency,
     #[error("cần quyền quản trị / the admin role is required")]
     NotAdmin,
+    #[error("hồ sơ đã kết thúc: kho dữ liệu của người nộp chỉ xem khi đang giải quyết hồ sơ / the dossier is finished: the applicant's store is read only while one of their dossiers is in hand")]
+    Finished,
+}
+
+/// Whether `officer` may read the document store of `d`'s applicant: while handling `d` (they
+/// may see it, and it is not finished).
+pub fn may_read_store(officer: &Officer, d: &Dossier, history: &[HistoryEvent]) -> Result<(), AccessDenied> {
+    may_see(officer, d, history)?;
+    if d.status.is_closed() {
+        return Err(AccessDenied::Finished);
+    }
+    Ok(())
 }
 
 /// Whether `officer` may read `d` (with its `history`) and its personal data: an officer of

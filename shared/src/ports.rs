@@ -32,6 +32,9 @@ pub struct Commit {
     /// ([`crate::documents::UploadState::Attached`]); otherwise nothing is written and the store
     /// answers [`StoreError::Conflict`].
     pub attach: Vec<Upload>,
+    /// Documents the action adds to the applicant's store ([`crate::documents::kept`]): written
+    /// (or written again, the same) with the dossier.
+    pub keep: Vec<crate::documents::StoredDocument>,
 }
 
 /// One use of a fixed-window counter: `key`'s window began at `window_start` and lasts
@@ -343,6 +346,23 @@ pub trait UploadStore: Send + Sync {
     async fn mark_stored(&self, id: &UploadId) -> StoreResult<bool>;
 }
 
+/// The applicants' document store (kho dữ liệu điện tử): read here, written by a [`Commit`].
+#[async_trait]
+pub trait StoredDocuments: Send + Sync {
+    /// `owner`'s documents, the latest first, at most `limit`.
+    async fn stored_documents(
+        &self,
+        owner: &crate::documents::Owner,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::documents::StoredDocument>>;
+    /// `owner`'s document `id`; `None` when there is none, or it is someone else's.
+    async fn stored_document(
+        &self,
+        owner: &crate::documents::Owner,
+        id: &UploadId,
+    ) -> StoreResult<Option<crate::documents::StoredDocument>>;
+}
+
 /// How a client sends an upload's bytes: an HTTP request to make, with these headers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct UploadTarget {
@@ -401,4 +421,22 @@ pub trait FileStore: Send + Sync {
     /// Whether a kept file is still the bytes recorded (one machine re-hashes it; S3 compares
     /// the checksum it computed when the object was written).
     async fn check(&self, file: &FileRef) -> StoreResult<FileCheck>;
+    /// Reads a kept file's bytes in order, handing each chunk to `sink` (which may refuse it).
+    async fn read(&self, file: &FileRef, sink: &mut ChunkSink<'_>) -> StoreResult<()>;
+    /// Offers `archive` (a finished file, positioned anywhere) for download as `name`: a
+    /// short-lived address once uploaded (S3, under `exports/`, deleted after a day), or the file
+    /// itself for the server to stream.
+    async fn publish(&self, name: &str, archive: std::fs::File, now: DateTime<Utc>) -> StoreResult<Published>;
+}
+
+/// Takes a file's bytes chunk by chunk, in order; an error stops the reading.
+pub type ChunkSink<'a> = dyn for<'b> FnMut(&'b [u8]) -> std::io::Result<()> + Send + 'a;
+
+/// Where a published archive is read from.
+#[derive(Debug)]
+pub enum Published {
+    /// A short-lived address the client fetches (a presigned S3 `GET`).
+    Url { url: String, expires_at: DateTime<Utc> },
+    /// The file itself (unnamed: gone from disk once closed), streamed by the server.
+    File(std::fs::File),
 }

@@ -10,7 +10,7 @@ use axum::routing::post;
 use axum::Json;
 use motcua_domain::catalogue::Officer;
 use motcua_domain::codes::DossierCode;
-use motcua_domain::documents::{Upload, Uploader};
+use motcua_domain::documents::{Owner, Upload, Uploader};
 use motcua_domain::lifecycle::{self, Action, Body, Command, HistoryEvent};
 use motcua_domain::ports::StoredDossier;
 use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
@@ -69,14 +69,14 @@ async fn command<B: ActionBody>(
     action: Action,
     request: Request,
     build: Build<B>,
-    by: &Uploader,
+    (by, owner): (&Uploader, Option<&Owner>),
 ) -> ApiResult<(Command, Vec<Upload>)> {
     let mut body: B = action_body(action.surface().body, request).await?;
     let officer = match body.officer_named() {
         Some(id) => Some(dossiers::officer(state, id).await?),
         None => None,
     };
-    let (documents, mut attach) = files::documents(state, body.take_documents(), by).await?;
+    let (documents, mut attach) = files::documents(state, body.take_documents(), by, owner).await?;
     let (results, more) = files::results(state, body.take_results(), by).await?;
     attach.extend(more);
     Ok((build(body, Named { officer, documents, results })?, attach))
@@ -93,18 +93,19 @@ async fn officer_act<B: ActionBody>(
     build: Build<B>,
 ) -> ApiResult<Json<OfficerDossierView>> {
     let by = Uploader::Officer { id: officer.id.clone() };
-    let command = command(&state, action, request, build, &by).await?;
-    as_officer(state, officer, code, command).await
+    let loaded = dossiers::load_with_history(&state, &code).await?;
+    let owner = Owner::of(&loaded.0.dossier.applicant);
+    let command = command(&state, action, request, build, (&by, owner.as_ref())).await?;
+    as_officer(state, officer, loaded, command).await
 }
 
-/// Loads the dossier with its history, decides and commits the officer's command.
+/// Decides and commits the officer's command on the dossier loaded.
 async fn as_officer(
     state: AppState,
     officer: Officer,
-    code: DossierCode,
+    loaded: (StoredDossier, Vec<HistoryEvent>),
     command: (Command, Vec<Upload>),
 ) -> ApiResult<Json<OfficerDossierView>> {
-    let loaded = dossiers::load_with_history(&state, &code).await?;
     let (d, events) = dossiers::act(&state, loaded, lifecycle::Actor::Officer(&officer), command).await?;
     Ok(Json(OfficerDossierView::of(&d, &events, state.clock.now())))
 }
@@ -121,7 +122,8 @@ async fn applicant_act<B: ActionBody>(
     build: Build<B>,
 ) -> ApiResult<Json<ApplicantDossierView>> {
     let loaded = with_secret(&state, &code, &client, &headers).await?;
-    let command = command(&state, action, request, build, &Uploader::Public).await?;
+    let owner = Owner::of(&loaded.0.dossier.applicant);
+    let command = command(&state, action, request, build, (&Uploader::Public, owner.as_ref())).await?;
     as_applicant(state, loaded, command).await
 }
 

@@ -20,7 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The API's public address: configured (`MOTCUA_PUBLIC_URL`), or the one this request came to.
-fn base(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.forms.public_url {
         return url.clone();
     }

@@ -3,6 +3,7 @@
 
 mod actions;
 pub mod admin;
+pub mod archive;
 pub mod bodies;
 mod doc;
 pub mod files;
@@ -10,6 +11,7 @@ pub mod forms;
 pub mod ops;
 pub mod query;
 pub mod receive;
+pub mod stored;
 pub mod submit;
 
 use axum::http::{header, HeaderValue, StatusCode};

@@ -38,6 +38,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify))
         .merge(super::files::download_router())
         .merge(super::forms::router())
+        .merge(super::stored::router())
+        .merge(super::archive::router())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

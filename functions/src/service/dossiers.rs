@@ -52,6 +52,7 @@ pub async fn act(
         idempotency: None,
         limit: None,
         attach,
+        keep: motcua_domain::documents::kept(&t.dossier, &t.event),
     };
     state.dossiers.commit(commit).await?;
     tracing::info!(dossier = %current.code, action = action.as_str(), to = t.dossier.status.as_str(), "transition committed");

@@ -48,6 +48,20 @@ pub enum Refused {
     Attach(#[from] AttachRefusal),
     #[error("không có tệp tải lên này / no such upload")]
     UploadNotFound,
+    #[error("một tệp của hồ sơ không còn đúng bản đã ghi nhận; kiểm tra bằng verify / a file of the dossier is not the one its history recorded: see verify")]
+    ArchiveFileAltered,
+    #[error(
+        "chỉ bộ phận một cửa ghi thông tin giấy tờ số hóa / only the desk records a digitised paper's particulars"
+    )]
+    ParticularsFromDeskOnly,
+    #[error(transparent)]
+    Particulars(#[from] motcua_domain::documents::InvalidParticulars),
+    #[error("không có giấy tờ này trong kho dữ liệu của người nộp / the applicant's store holds no such document")]
+    StoredDocumentNotFound,
+    #[error("giấy tờ trong kho đã hết hiệu lực / the stored document is past its validity")]
+    StoredDocumentExpired,
+    #[error("một thành phần hoặc tải tệp lên hoặc dùng lại giấy tờ trong kho, không cả hai / a document takes an upload or a stored document, not both")]
+    DocumentFileAmbiguous,
     #[error("tệp đã được tải lên / the upload's bytes were received already")]
     UploadAlreadyReceived,
     #[error("hồ sơ không có tệp này / the dossier holds no such file")]

@@ -3,8 +3,8 @@
 
 use http_body_util::BodyExt;
 use motcua_domain::documents::{
-    check_display_name, AttachRefusal, FileRef, FileRefusal, MediaType, ResultDocument, Sha256, Upload, UploadId,
-    UploadState, Uploader,
+    check_display_name, AttachRefusal, FileRef, FileRefusal, MediaType, Owner, ResultDocument, Reused, Sha256,
+    StoredDocument, Upload, UploadId, UploadState, Uploader,
 };
 use motcua_domain::lifecycle::{Dossier, SubmittedDocument};
 use motcua_domain::ports::{Arrival, FileSource, StoreError, UploadTarget};
@@ -137,29 +137,68 @@ async fn attachable(
 }
 
 /// The documents of a filing or supplement, with the uploads they attach: each referenced
-/// upload must have arrived, be `by`'s, match the `sha256` given and be used once.
+/// upload must have arrived, be `by`'s, match the `sha256` given and be used once; each reused
+/// stored document must be `owner`'s and still valid. Only officers give particulars.
 pub async fn documents(
     state: &AppState,
     inputs: Vec<DocumentInput>,
     by: &Uploader,
+    owner: Option<&Owner>,
 ) -> ServiceResult<(Vec<SubmittedDocument>, Vec<Upload>)> {
-    let mut documents = Vec::with_capacity(inputs.len());
+    let mut documents: Vec<SubmittedDocument> = Vec::with_capacity(inputs.len());
     let mut attach: Vec<Upload> = Vec::new();
     for input in inputs {
         let reference = input.reference.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
         let component = input.component.trim().to_owned();
         let given_name = input.file_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-        let Some(id) = input.upload else {
-            let file_name = given_name.unwrap_or_default();
-            documents.push(SubmittedDocument { component, file_name, reference, file: None });
-            continue;
+        let particulars = match (input.particulars, by) {
+            (None, _) => None,
+            (Some(_), Uploader::Public) => return Err(Refused::ParticularsFromDeskOnly),
+            (Some(p), Uploader::Officer { .. }) => Some(p.checked()?),
         };
-        let (file, upload) = attachable(state, &id, input.sha256.as_deref(), by, &attach).await?;
-        let file_name = given_name.unwrap_or_else(|| upload.file_name.clone());
-        documents.push(SubmittedDocument { component, file_name, reference, file: Some(file) });
-        attach.push(upload);
+        let mut document = SubmittedDocument {
+            component,
+            file_name: given_name.clone().unwrap_or_default(),
+            reference,
+            file: None,
+            particulars,
+            reused: None,
+        };
+        match (input.upload, input.stored) {
+            (Some(_), Some(_)) => return Err(Refused::DocumentFileAmbiguous),
+            (Some(id), None) => {
+                let (file, upload) = attachable(state, &id, input.sha256.as_deref(), by, &attach).await?;
+                document.file_name = given_name.unwrap_or_else(|| upload.file_name.clone());
+                document.file = Some(file);
+                attach.push(upload);
+            }
+            (None, Some(id)) => {
+                let record = reusable(state, &id, owner).await?;
+                if documents.iter().any(|d| d.reused.as_ref().is_some_and(|r| r.id == record.id)) {
+                    return Err(AttachRefusal::Repeated(record.id).into());
+                }
+                document.file_name = given_name.unwrap_or_else(|| record.name.clone());
+                document.reference = document.reference.or_else(|| record.particulars.number.clone());
+                document.particulars = Some(record.particulars.clone());
+                document.reused = Some(Reused::of(&record));
+                document.file = Some(record.file);
+            }
+            (None, None) => {}
+        }
+        documents.push(document);
     }
     Ok((documents, attach))
+}
+
+/// `owner`'s stored document `id`, valid today (Vietnam time).
+async fn reusable(state: &AppState, id: &str, owner: Option<&Owner>) -> ServiceResult<StoredDocument> {
+    let id = UploadId::parse(id).map_err(|_| Refused::StoredDocumentNotFound)?;
+    let owner = owner.ok_or(Refused::StoredDocumentNotFound)?;
+    let record = state.stored.stored_document(owner, &id).await?.ok_or(Refused::StoredDocumentNotFound)?;
+    if !record.valid_on(motcua_domain::calendar::vietnam::to_local(state.clock.now()).date()) {
+        return Err(Refused::StoredDocumentExpired);
+    }
+    Ok(record)
 }
 
 /// The result documents of an approval, with the uploads of their files (as for documents).

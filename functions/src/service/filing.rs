@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::{Agency, Procedure};
 use motcua_domain::codes::DossierCode;
-use motcua_domain::documents::Uploader;
+use motcua_domain::documents::{kept, Owner, Uploader};
 use motcua_domain::lifecycle::{open, Actor, Context, Dossier, HistoryEvent, NewDossier};
 use motcua_domain::notify::messages_for;
 use motcua_domain::ports::{Commit, IdempotencyRecord, LimitUse, StoreError};
@@ -94,7 +94,8 @@ pub async fn open_dossier(
         return Ok(first);
     }
     let Filing { procedure_code, mut new, documents, by } = filing;
-    let attach = match super::files::documents(state, documents, &by).await {
+    let owner = Owner::of(&new.applicant);
+    let attach = match super::files::documents(state, documents, &by, owner.as_ref()).await {
         Ok((documents, attach)) => {
             new.documents = documents;
             attach
@@ -124,6 +125,7 @@ pub async fn open_dossier(
         move |code: DossierCode| {
             let t = transition.clone().opened_as(code.clone());
             let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
+            let keep = kept(&t.dossier, &t.event);
             Commit {
                 dossier: t.dossier,
                 expected_version: None,
@@ -133,6 +135,7 @@ pub async fn open_dossier(
                 idempotency: records.as_ref().map(|k| k.record(code, now)),
                 limit: limit.clone(),
                 attach: attach.clone(),
+                keep,
             }
         }
     };

@@ -40,6 +40,14 @@ pub struct DocumentInput {
     /// The upload's SHA-256, as announced: required with `upload`.
     #[serde(default)]
     pub sha256: Option<String>,
+    /// The id of a document in the applicant's store (`…/stored-documents`), reused instead of
+    /// an upload: no re-asking for what was issued or digitised before.
+    #[serde(default)]
+    pub stored: Option<String>,
+    /// What the desk reads off the paper it scans (officers only): kept with the scan in the
+    /// applicant's store.
+    #[serde(default)]
+    pub particulars: Option<motcua_domain::documents::Particulars>,
 }
 
 /// A result document issued at approval, with the upload of its signed file.

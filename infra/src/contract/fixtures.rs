@@ -107,6 +107,7 @@ pub fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
         }),
         limit: None,
         attach: vec![],
+        keep: vec![],
     }
 }
 

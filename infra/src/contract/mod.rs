@@ -12,14 +12,14 @@ use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
     BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, Outbox, ProcedureQuery, QueueQuery,
-    StoreError, UploadStore,
+    StoreError, StoredDocuments, UploadStore,
 };
 
 use self::fixtures::*;
 
 /// Everything a home's store provides.
-pub trait Store: DossierStore + Catalogue + Outbox + Limits + UploadStore + Clone + 'static {}
-impl<T: DossierStore + Catalogue + Outbox + Limits + UploadStore + Clone + 'static> Store for T {}
+pub trait Store: DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + Clone + 'static {}
+impl<T: DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + Clone + 'static> Store for T {}
 
 /// Generates one `#[tokio::test]` per contract clause for the adapter that `$fresh` (an
 /// expression giving `(store, guard)` for a new, empty store) opens.
@@ -42,6 +42,7 @@ macro_rules! store_contract {
             sms_caps_hold_per_dossier_and_phone,
             catalogue_round_trips_and_searches,
             an_upload_is_attached_once_by_the_write_that_uses_it,
+            stored_documents_are_kept_with_the_write_and_read_by_their_owner_only,
         );
     };
     (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {
@@ -92,6 +93,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
         idempotency: None,
         limit: None,
         attach: vec![],
+        keep: vec![],
     };
     store.commit(commit(1)).await.unwrap();
     assert_eq!(store.commit(commit(1)).await, Err(StoreError::Conflict));
@@ -118,6 +120,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
                 idempotency: None,
                 limit: None,
                 attach: vec![],
+                keep: vec![],
             };
             s.commit(commit).await
         }));
@@ -180,6 +183,7 @@ pub async fn a_create_at_its_limit_writes_nothing<S: Store>(store: S) {
         idempotency: None,
         limit: Some(limit.clone()),
         attach: vec![],
+        keep: vec![],
     };
     assert_eq!(store.commit(commit).await.unwrap_err(), StoreError::LimitReached);
     assert_eq!(store.get(&first.code).await.unwrap().unwrap().dossier.version, first.version);
@@ -201,6 +205,7 @@ pub async fn history_comes_back_in_order<S: Store>(store: S) {
             idempotency: None,
             limit: None,
             attach: vec![],
+            keep: vec![],
         };
         store.commit(commit).await.unwrap();
         d = next;
@@ -259,6 +264,7 @@ pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {
             idempotency: None,
             limit: None,
             attach: vec![],
+            keep: vec![],
         };
         store.commit(commit).await.unwrap();
     }
@@ -325,6 +331,7 @@ pub async fn closed_dossiers_leave_the_queues<S: Store>(store: S) {
         idempotency: None,
         limit: None,
         attach: vec![],
+        keep: vec![],
     };
     store.commit(commit).await.unwrap();
     let open = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
@@ -431,4 +438,51 @@ pub async fn an_upload_is_attached_once_by_the_write_that_uses_it<S: Store>(stor
     let missing = UploadId::from_random(rand::random());
     assert_eq!(store.upload(&missing).await.unwrap(), None);
     assert!(!store.mark_stored(&missing).await.unwrap());
+}
+
+pub async fn stored_documents_are_kept_with_the_write_and_read_by_their_owner_only<S: Store>(store: S) {
+    use motcua_domain::contact::{CitizenId, TaxCode};
+    use motcua_domain::documents::{Origin, Owner, Particulars, Provenance, StoredDocument};
+    let owner = Owner::Citizen(CitizenId::parse("079203001234").unwrap());
+    let other = Owner::Organisation(TaxCode::parse("0101234567").unwrap());
+    let document = |bytes: &[u8], minutes: i64, owner: &Owner| {
+        let file = crate::files::pending_upload(bytes, motcua_domain::documents::MediaType::Pdf).file();
+        StoredDocument {
+            id: file.id.clone(),
+            owner: owner.clone(),
+            name: "Giấy khai sinh".into(),
+            particulars: Particulars { number: Some("12/2020".into()), ..Default::default() },
+            provenance: Provenance {
+                origin: Origin::Digitised,
+                dossier: DossierCode::parse("000.00.03.H56-260302-0001").unwrap(),
+                procedure_code: "1.001193".into(),
+                recorded_by: Some(OfficerId::parse("tuphap.motcua").unwrap()),
+                recorded_at: Utc::now() + Duration::minutes(minutes),
+            },
+            file,
+        }
+    };
+    let (first, second, theirs) = (document(b"a", 0, &owner), document(b"b", 5, &owner), document(b"c", 1, &other));
+    let keep = |docs: Vec<StoredDocument>| -> BuildCreate {
+        Box::new(move |c| Commit { keep: docs.clone(), ..create_commit(c, None) })
+    };
+    store.create(&agency(), day(), keep(vec![first.clone(), theirs.clone()])).await.unwrap();
+    store.create(&agency(), day(), keep(vec![second.clone(), first.clone()])).await.unwrap();
+    assert_eq!(
+        store.stored_documents(&owner, 10).await.unwrap(),
+        [second.clone(), first.clone()],
+        "latest first, once"
+    );
+    assert_eq!(store.stored_documents(&owner, 1).await.unwrap(), std::slice::from_ref(&second));
+    assert_eq!(store.stored_document(&owner, &first.id).await.unwrap(), Some(first.clone()));
+    assert_eq!(store.stored_document(&other, &first.id).await.unwrap(), None, "someone else's is not found");
+    assert_eq!(store.stored_documents(&other, 10).await.unwrap(), [theirs]);
+    // A write that fails (its upload was never stored) keeps nothing.
+    let lost = document(b"d", 9, &owner);
+    let pending = crate::files::pending_upload(b"d", motcua_domain::documents::MediaType::Pdf);
+    store.announce(&pending).await.unwrap();
+    let failing: BuildCreate =
+        Box::new(move |c| Commit { keep: vec![lost.clone()], attach: vec![pending.clone()], ..create_commit(c, None) });
+    assert_eq!(store.create(&agency(), day(), failing).await.unwrap_err(), StoreError::Conflict);
+    assert_eq!(store.stored_documents(&owner, 10).await.unwrap().len(), 2);
 }

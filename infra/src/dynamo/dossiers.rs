@@ -47,6 +47,7 @@ enum Part {
     Idempotency,
     Limit,
     Upload,
+    Stored,
 }
 
 /// The dossier's item; the secret hash is written only with a new dossier and never changes.
@@ -142,6 +143,10 @@ impl DynamoStore {
         for upload in &commit.attach {
             parts.push(Part::Upload);
             writes.push(self.attach_update(upload, &d.code)?);
+        }
+        for document in &commit.keep {
+            parts.push(Part::Stored);
+            writes.push(super::stored::keep(&self.table, document)?);
         }
         let sent = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
         let Err(e) = sent else { return Ok(()) };

@@ -4,6 +4,7 @@
 
 use motcua_domain::catalogue::OfficerId;
 use motcua_domain::codes::{AgencyCode, DossierCode};
+use motcua_domain::documents::Owner;
 use motcua_domain::lifecycle::{Dossier, Status};
 use sha2::{Digest, Sha256};
 
@@ -107,6 +108,19 @@ pub fn officer(id: &str) -> Key {
 pub fn upload(id: &str) -> Key {
     (format!("U#{id}"), "#UPLOAD".into())
 }
+
+/// A document in an owner's store: the owner's key hashed, so the table key does not spell out
+/// a citizen ID or tax code.
+pub fn stored_document(owner: &Owner, id: &str) -> Key {
+    (stored_documents(owner), format!("{STORED_PREFIX}{id}"))
+}
+
+/// The partition of `owner`'s stored documents.
+pub fn stored_documents(owner: &Owner) -> String {
+    format!("V#{}", hex(&Sha256::digest(owner.key().as_bytes())))
+}
+
+pub const STORED_PREFIX: &str = "SD#";
 
 pub const HOLIDAYS: &str = "HOLIDAYS";
 

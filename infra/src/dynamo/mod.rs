@@ -12,6 +12,7 @@ mod limits;
 mod outbox;
 mod query;
 mod schema;
+mod stored;
 #[cfg(test)]
 mod tests;
 mod uploads;

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_domain::documents::{sniff, FileRef, FileRefusal, Sha256, Upload, SNIFF_HEAD, SNIFF_TAIL};
-use motcua_domain::ports::{Arrival, FileCheck, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
+use motcua_domain::ports::{
+    Arrival, ChunkSink, FileCheck, FileSource, FileStore, Published, StoreError, StoreResult, UploadTarget,
+};
 use sha2::Digest;
 use tokio::io::AsyncWriteExt;
 
@@ -187,6 +189,25 @@ impl FileStore for LocalFiles {
 
     async fn source(&self, file: &FileRef, _name: &str, _now: DateTime<Utc>) -> StoreResult<FileSource> {
         Ok(FileSource::Path(self.path_of(&file.sha256)))
+    }
+
+    async fn read(&self, file: &FileRef, sink: &mut ChunkSink<'_>) -> StoreResult<()> {
+        use tokio::io::AsyncReadExt;
+        let failed = |e: std::io::Error| StoreError::Unavailable(format!("the file {}: {e}", file.sha256));
+        let mut f = tokio::fs::File::open(self.path_of(&file.sha256)).await.map_err(failed)?;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = f.read(&mut buf).await.map_err(failed)?;
+            if n == 0 {
+                return Ok(());
+            }
+            sink(&buf[..n]).map_err(failed)?;
+        }
+    }
+
+    /// On one machine the server streams the file itself.
+    async fn publish(&self, _name: &str, archive: std::fs::File, _now: DateTime<Utc>) -> StoreResult<Published> {
+        Ok(Published::File(archive))
     }
 
     async fn check(&self, file: &FileRef) -> StoreResult<FileCheck> {

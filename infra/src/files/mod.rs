@@ -9,7 +9,9 @@ pub use s3::S3Files;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_domain::documents::{FileRef, Upload};
-use motcua_domain::ports::{Arrival, FileCheck, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
+use motcua_domain::ports::{
+    Arrival, ChunkSink, FileCheck, FileSource, FileStore, Published, StoreError, StoreResult, UploadTarget,
+};
 
 /// A pending upload of `bytes` by the public, announced now, for the tests of the stores.
 #[cfg(any(test, feature = "test-support"))]
@@ -50,6 +52,12 @@ impl FileStore for NoFiles {
         none()
     }
     async fn check(&self, _: &FileRef) -> StoreResult<FileCheck> {
+        none()
+    }
+    async fn read(&self, _: &FileRef, _: &mut ChunkSink<'_>) -> StoreResult<()> {
+        none()
+    }
+    async fn publish(&self, _: &str, _: std::fs::File, _: DateTime<Utc>) -> StoreResult<Published> {
         none()
     }
 }

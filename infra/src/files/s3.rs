@@ -13,12 +13,16 @@ use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use motcua_domain::documents::{attachment, sniff, FileRef, FileRefusal, Sha256, Upload, SNIFF_HEAD, SNIFF_TAIL};
-use motcua_domain::ports::{Arrival, FileCheck, FileSource, FileStore, StoreError, StoreResult, UploadTarget};
+use motcua_domain::ports::{
+    Arrival, ChunkSink, FileCheck, FileSource, FileStore, Published, StoreError, StoreResult, UploadTarget,
+};
 
 /// How long a presigned upload stays usable.
 const UPLOAD_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// How long a presigned download stays usable.
 const DOWNLOAD_WINDOW: Duration = Duration::from_secs(5 * 60);
+/// Where published archives go; the bucket's lifecycle rule deletes them after a day.
+const EXPORTS: &str = "exports/";
 
 #[derive(Debug, Clone)]
 pub struct S3Files {
@@ -210,6 +214,57 @@ impl FileStore for S3Files {
             .await
             .map_err(|e| unavailable(aws_sdk_s3::error::DisplayErrorContext(e)))?;
         Ok(FileSource::Url {
+            url: request.uri().to_owned(),
+            expires_at: now + chrono::Duration::from_std(DOWNLOAD_WINDOW).unwrap_or_default(),
+        })
+    }
+
+    async fn read(&self, file: &FileRef, sink: &mut ChunkSink<'_>) -> StoreResult<()> {
+        let object = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(kept_key(&file.sha256))
+            .send()
+            .await
+            .map_err(|e| unavailable(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        let mut body = object.body;
+        while let Some(chunk) = body.try_next().await.map_err(unavailable)? {
+            sink(&chunk).map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    /// Uploads the archive under `exports/` (the bucket's lifecycle rule deletes it after a day)
+    /// and answers a presigned `GET` offering it as `name`.
+    async fn publish(&self, name: &str, mut archive: std::fs::File, now: DateTime<Utc>) -> StoreResult<Published> {
+        std::io::Seek::rewind(&mut archive).map_err(unavailable)?;
+        let key = format!("{EXPORTS}{}-{name}", now.format("%Y%m%dT%H%M%S%.f"));
+        let body = aws_sdk_s3::primitives::ByteStream::read_from()
+            .file(tokio::fs::File::from_std(archive))
+            .build()
+            .await
+            .map_err(unavailable)?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .content_type("application/zip")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| unavailable(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        let presigning = PresigningConfig::expires_in(DOWNLOAD_WINDOW).map_err(unavailable)?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(&key)
+            .response_content_disposition(attachment(name))
+            .presigned(presigning)
+            .await
+            .map_err(|e| unavailable(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        Ok(Published::Url {
             url: request.uri().to_owned(),
             expires_at: now + chrono::Duration::from_std(DOWNLOAD_WINDOW).unwrap_or_default(),
         })

@@ -7,6 +7,7 @@ mod dossiers;
 mod limits;
 mod outbox;
 mod schema;
+mod stored;
 mod uploads;
 
 use std::path::{Path, PathBuf};

@@ -84,6 +84,14 @@ CREATE TABLE uploads (
 CREATE INDEX uploads_unattached ON uploads(created_at) WHERE dossier IS NULL;
 CREATE INDEX uploads_sha256 ON uploads(sha256);
 "#,
+    r#"
+-- The applicants' document store (motcua_domain::documents::StoredDocument), by owner key
+-- (`citizen:<id>`, `organisation:<tax code>`); id: the file's upload id.
+CREATE TABLE stored_documents (
+    owner TEXT NOT NULL, id TEXT NOT NULL, recorded_at TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (owner, id));
+CREATE INDEX stored_documents_latest ON stored_documents(owner, recorded_at);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -44,6 +44,12 @@ pub struct SubmittedDocument {
     /// The file itself, when one was uploaded (its hash is also in the history chain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::documents::FileRef>,
+    /// What the desk read off the paper it digitised (number, notation, issuer, dates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub particulars: Option<crate::documents::Particulars>,
+    /// The stored document this one reuses instead of a new file, and where that came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reused: Option<crate::documents::Reused>,
 }
 
 /// The procedure's rules as they stood when the dossier was received: later catalogue changes

@@ -123,6 +123,8 @@ fn filing(channel: Channel) -> NewDossier {
             file_name: "to-khai.pdf".into(),
             reference: None,
             file: (channel == Channel::Online).then(|| crate::fixtures::file(b"to-khai")),
+            particulars: None,
+            reused: None,
         }],
         result_by: None,
         reductions: vec![],
@@ -287,6 +289,8 @@ fn supplement_cycle(rule: SupplementRule) -> Dossier {
         file_name: "to-khai-2.pdf".into(),
         reference: None,
         file: None,
+        particulars: None,
+        reused: None,
     }];
     assert_eq!(
         w.act(&d, Actor::Applicant, Command::Supplement { documents: vec![], note: None }, vn(2026, 3, 9, 14, 0))
@@ -439,6 +443,7 @@ fn tracking_card_has_a_row_per_hand_over() {
 
 mod deadlines;
 mod rating;
+mod stored;
 mod supplements;
 
 mod random_walks {
@@ -455,6 +460,8 @@ mod random_walks {
             file_name: "b.pdf".into(),
             reference: None,
             file: None,
+            particulars: None,
+            reused: None,
         }];
         match kind % 17 {
             0 => Command::Receive { note: None, reductions: vec![] },

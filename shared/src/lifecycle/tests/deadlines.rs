@@ -32,7 +32,14 @@ fn ask(w: &World, d: &Dossier, by: &Officer, at: DateTime<Utc>) -> Transition {
 }
 
 fn documents() -> Vec<SubmittedDocument> {
-    vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "cccd.pdf".into(), reference: None, file: None }]
+    vec![SubmittedDocument {
+        component: "Tờ khai".into(),
+        file_name: "cccd.pdf".into(),
+        reference: None,
+        file: None,
+        particulars: None,
+        reused: None,
+    }]
 }
 
 /// The applicant brings the supplement at `at` and the step's holder accepts it then.

@@ -33,6 +33,8 @@ fn returned_by(
             file_name: "a.pdf".into(),
             reference: None,
             file: None,
+            particulars: None,
+            reused: None,
         }];
         let supplement = Command::Supplement { documents: docs, note: None };
         d = w.act(&d, Actor::Applicant, supplement, vn(2026, 3, 2, 9, 40)).unwrap().dossier;

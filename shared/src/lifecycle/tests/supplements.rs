@@ -10,7 +10,14 @@ fn ask_command() -> Command {
 }
 
 fn documents() -> Vec<SubmittedDocument> {
-    vec![SubmittedDocument { component: "Tờ khai".into(), file_name: "cccd.pdf".into(), reference: None, file: None }]
+    vec![SubmittedDocument {
+        component: "Tờ khai".into(),
+        file_name: "cccd.pdf".into(),
+        reference: None,
+        file: None,
+        particulars: None,
+        reused: None,
+    }]
 }
 
 /// Asked for a supplement at the desk on Monday 2 March 09:00, before reception.
