@@ -95,11 +95,7 @@ async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
 /// Serves `family` under the Lambda runtime until the sandbox is shut down.
 /// `routes` is `routes_of(family)` evaluated at compile time by the binary (`const { … }`), so a
 /// binary links only its own family's handlers.
-pub async fn run_http(
-    family: Family,
-    routes: fn() -> utoipa_axum::router::OpenApiRouter<AppState>,
-    files: FilesOf,
-) -> Result<(), Error> {
+pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files: FilesOf) -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let store = store(&sdk).await?;

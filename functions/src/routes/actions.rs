@@ -6,7 +6,7 @@
 
 use axum::extract::{Request, State};
 use axum::http::HeaderMap;
-use axum::routing::post;
+use axum::routing::{post, MethodRouter};
 use axum::Json;
 use motcua_domain::catalogue::Officer;
 use motcua_domain::codes::DossierCode;
@@ -19,9 +19,9 @@ use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{ContentBuilder, PathsBuilder, Ref, RefOr, Required, ResponseBuilder, Schema};
 use utoipa::{PartialSchema, ToSchema};
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use super::bodies::{route_of, ActionBody, Build, Named};
+use super::set::{RouteSet, Schemas};
 use crate::auth::CurrentOfficer;
 use crate::error::ApiResult;
 use crate::extract::{action_body, header, ClientAddress, DossierPath};
@@ -30,32 +30,36 @@ use crate::state::AppState;
 use crate::views::{ApplicantDossierView, OfficerDossierView};
 
 /// The action routes the family numbered `F` (`Family as u8`) serves.
-pub fn of<const F: u8>() -> OpenApiRouter<AppState> {
-    Action::ALL.into_iter().filter_map(route_of::<F>).fold(OpenApiRouter::new(), OpenApiRouter::routes)
+pub fn of<const F: u8, R: RouteSet>() -> R {
+    Action::ALL.into_iter().fold(R::empty(), route_of::<F, R>)
 }
 
 /// The route of an officer's `action`, whose body is a `B` that `build` turns into the command.
-pub fn officer_route<B: ActionBody>(action: Action, build: Build<B>) -> UtoipaMethodRouter<AppState> {
-    let method = post(
+pub fn officer_route<B: ActionBody>(action: Action, build: Build<B>) -> MethodRouter<AppState> {
+    post(
         move |State(state): State<AppState>,
               CurrentOfficer(officer): CurrentOfficer,
               DossierPath(code): DossierPath,
               request: Request| { officer_act(state, officer, code, request, action, build) },
-    );
-    (schemas::<B>(action), paths::<B>(action), method)
+    )
 }
 
 /// The route of the applicant's `action`, as [`officer_route`] (each action's handler is built
 /// for its one kind of actor only: `route_of` picks at compile time).
-pub fn applicant_route<B: ActionBody>(action: Action, build: Build<B>) -> UtoipaMethodRouter<AppState> {
-    let method = post(
+pub fn applicant_route<B: ActionBody>(action: Action, build: Build<B>) -> MethodRouter<AppState> {
+    post(
         move |State(state): State<AppState>,
               DossierPath(code): DossierPath,
               client: ClientAddress,
               headers: HeaderMap,
               request: Request| { applicant_act(state, code, (client, headers), request, action, build) },
-    );
-    (schemas::<B>(action), paths::<B>(action), method)
+    )
+}
+
+/// The description of `action`'s route: its schemas and path item (asked only by a described
+/// route set, see `set`).
+pub fn description<B: ActionBody>(action: Action) -> (Schemas, utoipa::openapi::Paths) {
+    (schemas::<B>(action), paths::<B>(action))
 }
 
 fn paths<B: ToSchema>(action: Action) -> utoipa::openapi::Paths {
@@ -148,8 +152,6 @@ async fn as_applicant(
     let (d, events) = dossiers::act(&state, loaded, lifecycle::Actor::Applicant, command).await?;
     Ok(Json(ApplicantDossierView::of(&d, &events, state.clock.now())))
 }
-
-type Schemas = Vec<(String, RefOr<Schema>)>;
 
 /// The schemas the operation refers to: its body and its answer, with what they contain.
 fn schemas<B: ToSchema>(action: Action) -> Schemas {

@@ -1,13 +1,12 @@
 //! Administration: procedures and workflows, agencies and hours, holidays, officers.
 
+use super::set::RouteSet;
 use axum::extract::{Path, State};
 use axum::Json;
 use motcua_domain::catalogue::{check_holidays, holiday_year, Agency, Holiday, Officer, OfficerId, Procedure};
 use motcua_domain::codes::AgencyCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::auth::CurrentAdmin;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -16,13 +15,13 @@ use crate::pagination::{self, page};
 use crate::service::{self, Refused};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(put_procedure))
-        .routes(routes!(put_agency))
-        .routes(routes!(put_holidays))
-        .routes(routes!(put_officer))
-        .routes(routes!(list_officers))
+pub fn router<R: RouteSet>() -> R {
+    R::empty()
+        .route::<__path_put_procedure, _, _>(put_procedure)
+        .route::<__path_put_agency, _, _>(put_agency)
+        .route::<__path_put_holidays, _, _>(put_holidays)
+        .route::<__path_put_officer, _, _>(put_officer)
+        .route::<__path_list_officers, _, _>(list_officers)
 }
 
 /// The code in the path and the one in the body must be the same record's.

@@ -2,14 +2,13 @@
 //! its printed forms and a SHA-256 manifest, for officers who may see the dossier. See
 //! `docs/documents.md`.
 
+use super::set::RouteSet;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header as h, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_domain::documents::attachment;
 use motcua_domain::ports::{Published, StoreError};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::archive;
 use crate::auth::CurrentOfficer;
@@ -18,8 +17,8 @@ use crate::extract::DossierPath;
 use crate::service::dossiers;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(archive_export))
+pub fn router<R: RouteSet>() -> R {
+    R::empty().route::<__path_archive_export, _, _>(archive_export)
 }
 
 /// Hồ sơ lưu trữ: the dossier's full record as one ZIP (`<code>/dossier.json`, `history.json`,

@@ -9,12 +9,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use utoipa_axum::router::UtoipaMethodRouter;
-
-use super::actions::{applicant_route, officer_route};
+use super::actions::{applicant_route, description, officer_route};
+use super::set::RouteSet;
 use crate::service::input::{DocumentInput, ResultInput};
 use crate::service::{Refused, ServiceResult};
-use crate::state::AppState;
 
 /// A request body of an action.
 pub trait ActionBody: DeserializeOwned + ToSchema + Send + 'static {
@@ -166,27 +164,28 @@ fn assignee(named: Named) -> ServiceResult<Officer> {
     named.officer.ok_or(Refused::AssigneeNotFound)
 }
 
-/// The route of `action` in the family numbered `F` (`Family as u8`): its body type and how
-/// the body becomes the command. `None` for another family's action (each arm's family is a
+/// `set` with the route of `action` in the family numbered `F` (`Family as u8`): its body type
+/// and how the body becomes the command. Unchanged for another family's action (each arm's family is a
 /// constant, so a family's Lambda links no other family's handlers) and for the actions that
 /// open a dossier (their own routes file it, see `submit` and `receive`).
-pub fn route_of<const F: u8>(action: Action) -> Option<UtoipaMethodRouter<AppState>> {
+pub fn route_of<const F: u8, R: RouteSet>(set: R, action: Action) -> R {
     use Action as A;
     macro_rules! serve {
         ($action:ident, $body:ty, $build:expr) => {
             if const { A::$action.surface().family as u8 } == F {
-                Some(if const { A::$action.by_applicant() } {
+                let method = if const { A::$action.by_applicant() } {
                     applicant_route::<$body>(A::$action, $build)
                 } else {
                     officer_route::<$body>(A::$action, $build)
-                })
+                };
+                set.described(A::$action.surface().path, method, || description::<$body>(A::$action))
             } else {
-                None
+                set
             }
         };
     }
     match action {
-        A::Submit | A::CounterReceive | A::CounterFile => None,
+        A::Submit | A::CounterReceive | A::CounterFile => set,
         A::Receive => serve!(Receive, ReceiveRequest, |b, _| {
             Ok(Command::Receive { note: b.note, reductions: b.fee_reductions })
         }),

@@ -2,6 +2,7 @@
 //! on one machine, and downloading a dossier's files (the applicant with the lookup secret, the
 //! officers who may see the dossier). See `docs/documents.md`.
 
+use super::set::RouteSet;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header as h, HeaderMap, HeaderValue, StatusCode};
@@ -13,8 +14,6 @@ use motcua_domain::lifecycle::Dossier;
 use motcua_domain::ports::{FileSource, UploadTarget};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::auth::CurrentOfficer;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -24,18 +23,18 @@ use crate::service::{dossiers, Refused};
 use crate::state::AppState;
 
 /// The applicant's uploads and their state (submit family).
-pub fn public_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(announce)).routes(routes!(upload_state))
+pub fn public_router<R: RouteSet>() -> R {
+    R::empty().route::<__path_announce, _, _>(announce).route::<__path_upload_state, _, _>(upload_state)
 }
 
 /// The desk's uploads (receive family).
-pub fn counter_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(announce_at_counter))
+pub fn counter_router<R: RouteSet>() -> R {
+    R::empty().route::<__path_announce_at_counter, _, _>(announce_at_counter)
 }
 
 /// Downloads (query family).
-pub fn download_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(applicant_file)).routes(routes!(officer_file))
+pub fn download_router<R: RouteSet>() -> R {
+    R::empty().route::<__path_applicant_file, _, _>(applicant_file).route::<__path_officer_file, _, _>(officer_file)
 }
 
 /// One machine only: the bytes of an upload, streamed to the data directory (on AWS they go to

@@ -2,12 +2,11 @@
 //! with the lookup secret; officers who may see the dossier read every form, the tracking card
 //! too. See `docs/forms.md`.
 
+use super::set::RouteSet;
 use axum::extract::{Path, State};
 use axum::http::{header as h, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use motcua_forms::Form;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::auth::CurrentOfficer;
 use crate::error::{ApiResult, ErrorBody};
@@ -15,8 +14,8 @@ use crate::extract::{dossier_code, header, ClientAddress};
 use crate::service::{dossiers, forms, Refused};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(applicant_form)).routes(routes!(officer_form))
+pub fn router<R: RouteSet>() -> R {
+    R::empty().route::<__path_applicant_form, _, _>(applicant_form).route::<__path_officer_form, _, _>(officer_form)
 }
 
 /// The API's public address: configured (`MOTCUA_PUBLIC_URL`), or the one this request came to.

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod ops;
 pub mod query;
 pub mod receive;
+pub mod set;
 pub mod stored;
 pub mod submit;
 
@@ -22,6 +23,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
+pub use self::set::{Bare, RouteSet};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -51,45 +53,34 @@ impl Modify for BearerScheme {
 pub use motcua_domain::lifecycle::Family;
 
 /// The routes `family` serves, as a constructor a Lambda binary evaluates at compile time
-/// (`const { routes_of(FAMILY) }`), so each binary names only its own family's constructor.
-pub const fn routes_of(family: Family) -> fn() -> OpenApiRouter<AppState> {
+/// (`const { routes_of::<Bare>(FAMILY) }`), so each binary names only its own family's
+/// constructor, and collects them bare (no descriptions linked, see [`set`]).
+pub const fn routes_of<R: RouteSet>(family: Family) -> fn() -> R {
     match family {
-        Family::Submit => submit::router,
-        Family::Receive => receive::router,
-        Family::Assign => assign,
-        Family::Approve => approve,
-        Family::Rate => rate,
-        Family::Query => query_and_ops,
-        Family::Admin => admin::router,
+        Family::Submit => submit::router::<R>,
+        Family::Receive => receive::router::<R>,
+        Family::Assign => actions::of::<{ Family::Assign as u8 }, R>,
+        Family::Approve => actions::of::<{ Family::Approve as u8 }, R>,
+        Family::Rate => actions::of::<{ Family::Rate as u8 }, R>,
+        Family::Query => query_and_ops::<R>,
+        Family::Admin => admin::router::<R>,
     }
 }
 
-fn assign() -> OpenApiRouter<AppState> {
-    actions::of::<{ Family::Assign as u8 }>()
-}
-
-fn approve() -> OpenApiRouter<AppState> {
-    actions::of::<{ Family::Approve as u8 }>()
-}
-
-fn rate() -> OpenApiRouter<AppState> {
-    actions::of::<{ Family::Rate as u8 }>()
-}
-
 /// The query family: lookups, queues and catalogue reads, with the operations routes.
-pub fn query_and_ops() -> OpenApiRouter<AppState> {
-    query::router().merge(ops::router())
+pub fn query_and_ops<R: RouteSet>() -> R {
+    query::router::<R>().merge(ops::router::<R>())
 }
 
 /// `family`'s routes with the API's description.
 pub fn router_of(family: Family) -> OpenApiRouter<AppState> {
-    framed(routes_of(family)())
+    framed(routes_of::<OpenApiRouter<AppState>>(family)())
 }
 
 /// One family alone, with the API's conventions, as one Lambda serves it: `routes` is the
 /// family's own constructor ([`routes_of`] evaluated at compile time in its binary).
-pub fn family_app(routes: fn() -> OpenApiRouter<AppState>, state: AppState) -> Router {
-    finish(framed(routes()), Router::new(), state)
+pub fn family_app(routes: fn() -> Bare, state: AppState) -> Router {
+    finish(routes(), Router::new(), state)
 }
 
 fn framed(routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -160,15 +151,13 @@ fn json_errors(response: Response) -> Response {
 
 /// The whole API on one router, for `motcua serve` and the tests.
 pub fn app(state: AppState) -> Router {
-    finish(families(), files::local_router(), state)
+    finish(families().split_for_parts().0, files::local_router(), state)
 }
 
 /// Routes with the API's conventions: JSON 404 and 405, body limit, panics as JSON 500;
 /// `local`: routes only the one-machine home serves (outside the OpenAPI document).
-fn finish(routes: OpenApiRouter<AppState>, local: Router<AppState>, state: AppState) -> Router {
+fn finish(routes: Router<AppState>, local: Router<AppState>, state: AppState) -> Router {
     routes
-        .split_for_parts()
-        .0
         .merge(local)
         .fallback(not_found)
         .with_state(state)

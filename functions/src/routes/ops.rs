@@ -1,17 +1,16 @@
 //! Operations: liveness and store reachability, and the API's OpenAPI document.
 
+use super::set::RouteSet;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(health)).routes(routes!(openapi_json))
+pub fn router<R: RouteSet>() -> R {
+    R::empty().route::<__path_health, _, _>(health).route::<__path_openapi_json, _, _>(openapi_json)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,6 +1,7 @@
 //! Read-only queries: the catalogue, due dates, agencies, the applicant's lookup and officers'
 //! queues and dossiers.
 
+use super::set::RouteSet;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -15,8 +16,6 @@ use motcua_domain::ports::{ProcedureQuery, QueueQuery};
 use motcua_domain::text::search_key;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::auth::CurrentOfficer;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -26,20 +25,20 @@ use crate::service::{self, dossiers};
 use crate::state::AppState;
 use crate::views::{vn, ApplicantDossierView, OfficerDossierView, PublicStatusView, QueueItem, QueuePage};
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(procedures))
-        .routes(routes!(procedure))
-        .routes(routes!(due_date))
-        .routes(routes!(agencies))
-        .routes(routes!(lookup))
-        .routes(routes!(queue))
-        .routes(routes!(officer_dossier))
-        .routes(routes!(verify))
-        .merge(super::files::download_router())
-        .merge(super::forms::router())
-        .merge(super::stored::router())
-        .merge(super::archive::router())
+pub fn router<R: RouteSet>() -> R {
+    R::empty()
+        .route::<__path_procedures, _, _>(procedures)
+        .route::<__path_procedure, _, _>(procedure)
+        .route::<__path_due_date, _, _>(due_date)
+        .route::<__path_agencies, _, _>(agencies)
+        .route::<__path_lookup, _, _>(lookup)
+        .route::<__path_queue, _, _>(queue)
+        .route::<__path_officer_dossier, _, _>(officer_dossier)
+        .route::<__path_verify, _, _>(verify)
+        .merge(super::files::download_router::<R>())
+        .merge(super::forms::router::<R>())
+        .merge(super::stored::router::<R>())
+        .merge(super::archive::router::<R>())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

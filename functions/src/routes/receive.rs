@@ -1,6 +1,7 @@
 //! The one-stop desk: reception at the counter and the receipt, beside the desk's actions on
 //! online dossiers (receive, refuse, request a supplement: see `actions`).
 
+use super::set::RouteSet;
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
@@ -8,8 +9,6 @@ use axum::response::Response;
 use axum::Json;
 use motcua_domain::documents::Uploader;
 use motcua_domain::lifecycle::{Actor, Family, NewDossier};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::submit::answer;
 use crate::auth::CurrentOfficer;
@@ -22,13 +21,13 @@ use crate::service::{self, dossiers, Refused};
 use crate::state::AppState;
 use crate::views::{Receipt, SubmissionView};
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(counter_receive))
-        .routes(routes!(counter_file))
-        .routes(routes!(receipt))
-        .merge(super::files::counter_router())
-        .merge(super::actions::of::<{ Family::Receive as u8 }>())
+pub fn router<R: RouteSet>() -> R {
+    R::empty()
+        .route::<__path_counter_receive, _, _>(counter_receive)
+        .route::<__path_counter_file, _, _>(counter_file)
+        .route::<__path_receipt, _, _>(receipt)
+        .merge(super::files::counter_router::<R>())
+        .merge(super::actions::of::<{ Family::Receive as u8 }, R>())
 }
 
 /// Tiếp nhận trực tiếp hoặc qua bưu chính: received at once, receipt returned.

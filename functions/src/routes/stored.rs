@@ -4,6 +4,7 @@
 //! finished). Each entry's `id` is what a later filing references to reuse it. See
 //! `docs/documents.md`.
 
+use super::set::RouteSet;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
@@ -11,8 +12,6 @@ use motcua_domain::documents::{FileRef, Owner, Particulars, Provenance, StoredDo
 use motcua_domain::lifecycle::Dossier;
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::auth::CurrentOfficer;
 use crate::error::{ApiResult, ErrorBody};
@@ -23,8 +22,10 @@ use crate::state::AppState;
 /// The most entries one answer lists (an owner holds tens).
 const MAX_LISTED: usize = 200;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(applicant_stored)).routes(routes!(officer_stored))
+pub fn router<R: RouteSet>() -> R {
+    R::empty()
+        .route::<__path_applicant_stored, _, _>(applicant_stored)
+        .route::<__path_officer_stored, _, _>(officer_stored)
 }
 
 /// A document in the applicant's store, as its holder and the officers handling them see it.

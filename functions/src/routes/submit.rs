@@ -1,6 +1,7 @@
 //! Online submission, beside the applicant's own actions on the dossier (supplement and
 //! withdrawal: see `actions`).
 
+use super::set::RouteSet;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -8,8 +9,6 @@ use axum::Json;
 use motcua_domain::catalogue::Channel;
 use motcua_domain::documents::Uploader;
 use motcua_domain::lifecycle::{Actor, Family, NewDossier};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{header as header_value, ClientAddress, RawJson};
@@ -20,11 +19,11 @@ use crate::service::input::SubmitRequest;
 use crate::state::AppState;
 use crate::views::SubmissionView;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(submit))
-        .merge(super::files::public_router())
-        .merge(super::actions::of::<{ Family::Submit as u8 }>())
+pub fn router<R: RouteSet>() -> R {
+    R::empty()
+        .route::<__path_submit, _, _>(submit)
+        .merge(super::files::public_router::<R>())
+        .merge(super::actions::of::<{ Family::Submit as u8 }, R>())
 }
 
 /// A filing's answer: `201` with the submission view (or the first answer's status, replayed).
