@@ -57,6 +57,20 @@ fn walk(dir: &std::path::Path) -> usize {
         .unwrap_or(0)
 }
 
+/// A received criminal-record dossier through its steps to the leader: assigned to the
+/// specialist, handed to the police and back.
+async fn to_the_leader(api: &Api, code: &str) {
+    let at = |a: &str| format!("/v1/dossiers/{code}/{a}");
+    for (path, officer, body) in [
+        (at("assign"), "tuphap.lanhdao", json!({"assignee": "tuphap.chuyenvien"})),
+        (at("forward"), "tuphap.chuyenvien", json!({"assignee": "congan.chuyenvien"})),
+        (at("forward"), "congan.chuyenvien", json!({"assignee": "tuphap.lanhdao"})),
+    ] {
+        let (s, v) = api.post(&path, Some(&api.token(officer).await), body).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+    }
+}
+
 #[tokio::test]
 async fn a_filing_with_a_real_file_is_read_back_by_the_applicant_and_the_desk_only() {
     let api = Api::new().await;
@@ -281,17 +295,9 @@ async fn the_leader_issues_an_electronic_result_that_the_applicant_downloads_onc
     let at = |a: &str| format!("/v1/dossiers/{code}/{a}");
     let desk = api.token("tuphap.motcua").await;
     let lead = api.token("tuphap.lanhdao").await;
-    let spec = api.token("tuphap.chuyenvien").await;
-    let police = api.token("congan.chuyenvien").await;
-    for (path, token, body) in [
-        (at("receive"), &desk, json!({})),
-        (at("assign"), &lead, json!({"assignee": "tuphap.chuyenvien"})),
-        (at("forward"), &spec, json!({"assignee": "congan.chuyenvien"})),
-        (at("forward"), &police, json!({"assignee": "tuphap.lanhdao"})),
-    ] {
-        let (s, v) = api.post(&path, Some(token), body).await;
-        assert_eq!(s, StatusCode::OK, "{path}: {v}");
-    }
+    let (s, v) = api.post(&at("receive"), Some(&desk), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    to_the_leader(&api, &code).await;
     let signed = samples::pdf();
     let upload = api.uploaded(Some(&lead), "phieu-lltp.pdf", &signed).await;
     let result = json!({
@@ -330,8 +336,6 @@ async fn digitised_papers_and_issued_results_are_kept_for_the_owner_and_reused_w
     let api = Api::new().await;
     let desk = api.token("tuphap.motcua").await;
     let lead = api.token("tuphap.lanhdao").await;
-    let spec = api.token("tuphap.chuyenvien").await;
-    let police = api.token("congan.chuyenvien").await;
     // At the desk: the citizen's identity card is scanned and its particulars read off it.
     let id_card = samples::png();
     let scan = api.uploaded_as(Some(&desk), "cccd.png", &id_card, "image/png").await;
@@ -361,14 +365,7 @@ async fn digitised_papers_and_issued_results_are_kept_for_the_owner_and_reused_w
 
     // The result is issued with its file, valid until today, and handed over online.
     let at = |a: &str| format!("/v1/dossiers/{first}/{a}");
-    for (path, token, body) in [
-        (at("assign"), &lead, json!({"assignee": "tuphap.chuyenvien"})),
-        (at("forward"), &spec, json!({"assignee": "congan.chuyenvien"})),
-        (at("forward"), &police, json!({"assignee": "tuphap.lanhdao"})),
-    ] {
-        let (s, v) = api.post(&path, Some(token), body).await;
-        assert_eq!(s, StatusCode::OK, "{path}: {v}");
-    }
+    to_the_leader(&api, &first).await;
     let signed = samples::pdf();
     let upload = api.uploaded(Some(&lead), "phieu-lltp.pdf", &signed).await;
     let today = motcua_domain::calendar::vietnam::to_local(chrono::Utc::now()).date().to_string();

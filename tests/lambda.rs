@@ -290,14 +290,7 @@ async fn files_go_straight_to_the_bucket_and_back_by_presigned_addresses() {
         http_event("GET", &format!("/v1/dossiers/{code}/files/{id}"), None, &[("x-lookup-secret", &secret)], None);
     let Outcome::Response(answer) = query.invoke("GET /v1/dossiers/{code}/files/{id}", &event).await else { panic!() };
     assert_eq!(answer["statusCode"], 303, "{answer}");
-    let location = answer["headers"]["location"].as_str().unwrap().to_owned();
-    let fetched = tokio::task::spawn_blocking(move || {
-        let mut body = vec![];
-        std::io::Read::read_to_end(&mut ureq::get(&location).call().unwrap().into_reader(), &mut body).unwrap();
-        body
-    })
-    .await
-    .unwrap();
+    let fetched = support::fetched(answer["headers"]["location"].as_str().unwrap()).await;
     assert_eq!(fetched, pdf);
     let officer_path = format!("/v1/officer/dossiers/{code}/files/{id}");
     let (status, _) = call(&mut query, "GET", &officer_path, Some("tuphap.motcua"), None).await;
@@ -366,14 +359,7 @@ async fn a_digitised_scan_is_kept_for_its_owner_and_reused_across_the_lambdas() 
         panic!("the export failed")
     };
     assert_eq!(answer["statusCode"], 303, "{answer}\n{}", query.output());
-    let location = answer["headers"]["location"].as_str().unwrap().to_owned();
-    let zip = tokio::task::spawn_blocking(move || {
-        let mut body = vec![];
-        std::io::Read::read_to_end(&mut ureq::get(&location).call().unwrap().into_reader(), &mut body).unwrap();
-        body
-    })
-    .await
-    .unwrap();
+    let zip = support::fetched(answer["headers"]["location"].as_str().unwrap()).await;
     let (entries, _) = support::unzipped_and_checked(&zip, code);
     assert_eq!(entries.iter().filter(|e| e.contains("/files/")).count(), 2, "{entries:?}");
     for f in [&submit, &receive, &query] {

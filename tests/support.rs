@@ -163,6 +163,18 @@ pub fn a_day_after(due: &str) -> String {
     (due + chrono::Duration::days(1)).to_rfc3339()
 }
 
+/// The body `url` (a presigned address) answers, fetched on a blocking thread.
+pub async fn fetched(url: &str) -> Vec<u8> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut body = vec![];
+        std::io::Read::read_to_end(&mut ureq::get(&url).call().unwrap().into_reader(), &mut body).unwrap();
+        body
+    })
+    .await
+    .unwrap()
+}
+
 /// Sends `bytes` as the presigned request `upload` says (the `upload` of an announcement), on a
 /// blocking thread: the status, 0 when the connection broke.
 pub async fn presigned_put(upload: &Value, bytes: Vec<u8>) -> u16 {

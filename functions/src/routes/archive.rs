@@ -5,7 +5,7 @@
 use super::set::RouteSet;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header as h, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header as h, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use motcua_domain::documents::attachment;
 use motcua_domain::ports::{Published, StoreError};
@@ -44,12 +44,7 @@ async fn archive_export(
     tracing::info!(officer = %officer.id, dossier = %code, "archive exported by an officer");
     let unavailable = |what: &str| ApiError::from(StoreError::Unavailable(what.into()));
     let mut response = match exported.published {
-        Published::Url { url, .. } => {
-            let location = HeaderValue::from_str(&url).map_err(|_| unavailable("archive address"))?;
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            r.headers_mut().insert(h::LOCATION, location);
-            r
-        }
+        Published::Url { url, .. } => super::files::see_other(&url)?,
         Published::File(file) => {
             let size = file.metadata().map_err(|_| unavailable("archive file"))?.len();
             let mut file = tokio::fs::File::from_std(file);

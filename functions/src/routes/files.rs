@@ -193,17 +193,20 @@ async fn officer_file(
     Ok(answer)
 }
 
+/// `303` to `url`: a presigned address the client fetches.
+pub(crate) fn see_other(url: &str) -> ApiResult<Response> {
+    let location = HeaderValue::from_str(url)
+        .map_err(|_| ApiError::from(motcua_domain::ports::StoreError::Unavailable("file address".into())))?;
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    r.headers_mut().insert(h::LOCATION, location);
+    Ok(r)
+}
+
 async fn download(state: &AppState, d: &Dossier, id: &str, reader: files::Reader) -> ApiResult<Response> {
     let (file, name, source) = files::source(state, d, id, reader).await?;
     let disposition = HeaderValue::from_str(&attachment(&name)).unwrap_or(HeaderValue::from_static("attachment"));
     let mut response = match source {
-        FileSource::Url { url, .. } => {
-            let location = HeaderValue::from_str(&url)
-                .map_err(|_| ApiError::from(motcua_domain::ports::StoreError::Unavailable("file address".into())))?;
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            r.headers_mut().insert(h::LOCATION, location);
-            r
-        }
+        FileSource::Url { url, .. } => see_other(&url)?,
         FileSource::Path(path) => {
             let opened = tokio::fs::File::open(&path).await.map_err(|e| {
                 ApiError::from(motcua_domain::ports::StoreError::Unavailable(format!("file {}: {e}", file.sha256)))

@@ -132,6 +132,18 @@ fn filing(channel: Channel) -> NewDossier {
     }
 }
 
+/// A supplement's document: the form, on paper.
+fn documents() -> Vec<SubmittedDocument> {
+    vec![SubmittedDocument {
+        component: "Tờ khai".into(),
+        file_name: "cccd.pdf".into(),
+        reference: None,
+        file: None,
+        particulars: None,
+        reused: None,
+    }]
+}
+
 #[test]
 fn table_has_one_rule_per_action_and_status_and_covers_every_action() {
     for rule in TRANSITIONS {

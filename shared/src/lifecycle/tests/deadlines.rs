@@ -31,17 +31,6 @@ fn ask(w: &World, d: &Dossier, by: &Officer, at: DateTime<Utc>) -> Transition {
     w.act(d, Actor::Officer(by), cmd, at).unwrap()
 }
 
-fn documents() -> Vec<SubmittedDocument> {
-    vec![SubmittedDocument {
-        component: "Tờ khai".into(),
-        file_name: "cccd.pdf".into(),
-        reference: None,
-        file: None,
-        particulars: None,
-        reused: None,
-    }]
-}
-
 /// The applicant brings the supplement at `at` and the step's holder accepts it then.
 fn bring(w: &World, d: &Dossier, at: DateTime<Utc>) -> Transition {
     bring_and_accept(w, d, at).1

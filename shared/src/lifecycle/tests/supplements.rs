@@ -9,17 +9,6 @@ fn ask_command() -> Command {
     Command::RequestSupplement { reason: "Thiếu giấy tờ".into(), missing: vec!["Bản sao CCCD".into()] }
 }
 
-fn documents() -> Vec<SubmittedDocument> {
-    vec![SubmittedDocument {
-        component: "Tờ khai".into(),
-        file_name: "cccd.pdf".into(),
-        reference: None,
-        file: None,
-        particulars: None,
-        reused: None,
-    }]
-}
-
 /// Asked for a supplement at the desk on Monday 2 March 09:00, before reception.
 fn asked_before_reception(w: &World) -> Dossier {
     let d = w.submit(vn(2026, 3, 2, 8, 0));
