@@ -98,6 +98,11 @@ impl Api {
         Self { app, home, _dir: dir, clock }
     }
 
+    /// Sets the handlers' clock to `at` (as it passes from now on).
+    pub fn set_time(&self, at: chrono::DateTime<chrono::Utc>) {
+        *self.clock.passed.lock().unwrap() = at - chrono::Utc::now();
+    }
+
     /// Lets `time` pass for the handlers (tokens still live by the system clock).
     pub fn pass(&self, time: chrono::Duration) {
         *self.clock.passed.lock().unwrap() += time;

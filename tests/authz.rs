@@ -469,6 +469,8 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/openapi.json",
         "POST /v1/uploads",
         "GET /v1/uploads/{id}",
+        // Counts and rates only, no personal data: tests/reports.rs.
+        "GET /v1/stats/public",
     ]
     .into();
     let transition_paths: BTreeSet<String> =
@@ -485,6 +487,11 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/officer/dossiers/{code}/forms/{form}",
         "GET /v1/officer/dossiers/{code}/stored-documents",
         "GET /v1/officer/dossiers/{code}/archive",
+        // Each officer's reach: tests/reports.rs.
+        "GET /v1/reports/dossiers",
+        "GET /v1/reports/rates",
+        "GET /v1/reports/score-card",
+        "GET /v1/reports/satisfaction",
     ]
     .into();
     let mut missing = vec![];

@@ -125,6 +125,8 @@ impl From<Refused> for ApiError {
             R::Store(e) => return e.into(),
             R::DossierNotFound => (StatusCode::NOT_FOUND, "dossier_not_found", json!({})),
             R::ProcedureNotFound => (StatusCode::NOT_FOUND, "procedure_not_found", json!({})),
+            R::ReportAgencyNotFound => (StatusCode::NOT_FOUND, "agency_not_found", json!({})),
+            R::UnknownField(field) => (StatusCode::BAD_REQUEST, "unknown_field", json!({"field": field})),
             R::AgencyNotFound(code) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "agency_not_found", json!({"agency": code.to_string()}))
             }

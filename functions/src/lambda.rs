@@ -70,7 +70,7 @@ pub type FilesOf = fn(&aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Erro
 pub const fn files_of(family: Family) -> FilesOf {
     match family {
         Family::Submit | Family::Receive | Family::Approve | Family::Query => bucket,
-        Family::Assign | Family::Rate | Family::Admin => no_files,
+        Family::Assign | Family::Rate | Family::Admin | Family::Reports => no_files,
     }
 }
 
@@ -106,7 +106,8 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
         catalogue,
         limits: Arc::new(store.clone()),
         uploads: Arc::new(store.clone()),
-        stored: Arc::new(store),
+        stored: Arc::new(store.clone()),
+        counters: Arc::new(store),
         files: files(&sdk)?,
         local_files: None,
         file_limits: crate::state::file_limits_from_env()?,
@@ -150,15 +151,15 @@ pub async fn run_notify() -> Result<(), Error> {
         outbox: Arc::new(store.clone()),
         notifier: Arc::new(AwsNotifier::new(&sdk, Senders::from_env()?)),
         enclosures: Arc::new(enclosures),
-        limits: Arc::new(store),
+        limits: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
         caps: SmsCaps::default(),
     };
-    let courier = &courier;
+    let (courier, counters) = (&courier, &store);
     tracing::info!(family = "notify", "initialised");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
         let response = match notify_event(event.payload)? {
-            Some(records) => crate::notify::handle(courier, records).await,
+            Some(records) => crate::notify::handle(courier, counters, records).await,
             None => {
                 crate::notify::sweep(courier).await;
                 DynamoDbEventResponse::default()

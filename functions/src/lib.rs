@@ -21,5 +21,6 @@ pub mod routes;
 pub mod seed;
 pub mod server;
 pub mod service;
+pub mod sheets;
 pub mod state;
 pub mod views;

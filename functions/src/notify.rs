@@ -1,5 +1,8 @@
 //! `notify`: the consumer of the table's stream, and the outbox's sweeper on a schedule.
 //!
+//! Each new history item (an `INSERT` whose sort key starts `E#`) carries its transition's report
+//! tallies, added to the counters once ([`motcua_infra::DynamoStore::count`]; docs/reports.md).
+//!
 //! Each new outbox item (an `INSERT` whose sort key starts `M#`: a notice, or a fallback
 //! created by a failure) is claimed and sent by [`Courier::send`]: only a successful claim
 //! (`created` → `sending`) leads to the provider, so a redelivered record or a retried batch
@@ -11,13 +14,17 @@
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use motcua_infra::dynamo::keys::MESSAGE_PREFIX;
+use motcua_domain::reports::Tally;
+use motcua_infra::dynamo::keys::{EVENT_PREFIX, MESSAGE_PREFIX};
 use motcua_infra::outbox_worker::{Courier, Sent};
+use motcua_infra::DynamoStore;
 
 /// What a record is about.
 enum Record<'a> {
     /// A new outbox item: the message id.
     NewMessage(&'a str),
+    /// A new history item: its dossier, sequence number and tallies.
+    NewEvent { code: &'a str, seq: u32, tallies: Vec<Tally> },
     /// Anything else on the stream (dossiers, events, updates, deletions by TTL).
     Other,
     /// Not a record this function can read.
@@ -29,15 +36,50 @@ fn classify(record: &EventRecord) -> Record<'_> {
         Some(serde_dynamo::AttributeValue::S(sk)) => sk,
         _ => return Record::Unreadable,
     };
-    match (record.event_name.as_str(), sk.strip_prefix(MESSAGE_PREFIX)) {
-        ("INSERT", Some(id)) if !id.is_empty() => Record::NewMessage(id),
-        ("INSERT", Some(_)) => Record::Unreadable,
-        _ => Record::Other,
+    if record.event_name != "INSERT" {
+        return Record::Other;
+    }
+    if let Some(id) = sk.strip_prefix(MESSAGE_PREFIX) {
+        return if id.is_empty() { Record::Unreadable } else { Record::NewMessage(id) };
+    }
+    match sk.strip_prefix(EVENT_PREFIX) {
+        Some(seq) => new_event(record, seq).unwrap_or(Record::Unreadable),
+        None => Record::Other,
     }
 }
 
-/// Sends what the batch asks for; returns the records to retry.
-pub async fn handle(courier: &Courier, event: Event) -> DynamoDbEventResponse {
+/// A new history item's dossier, sequence number and tallies.
+fn new_event<'a>(record: &'a EventRecord, seq: &str) -> Option<Record<'a>> {
+    let code = match record.change.keys.get("pk") {
+        Some(serde_dynamo::AttributeValue::S(pk)) => pk.strip_prefix("D#")?,
+        _ => return None,
+    };
+    let tallies = match record.change.new_image.get(motcua_infra::dynamo::TALLY) {
+        Some(serde_dynamo::AttributeValue::S(json)) => serde_json::from_str(json).ok()?,
+        _ => vec![],
+    };
+    Some(Record::NewEvent { code, seq: seq.parse().ok()?, tallies })
+}
+
+/// Adds a history item's tallies to the report counters (once); whether it is done.
+async fn count(counters: &DynamoStore, code: &str, seq: u32, tallies: &[Tally]) -> bool {
+    if tallies.is_empty() {
+        return true;
+    }
+    match counters.count(code, seq, tallies).await {
+        Ok(added) => {
+            tracing::debug!(dossier = code, seq, added, "tallies counted");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(dossier = code, seq, error = %e, "tallies not counted, to retry");
+            false
+        }
+    }
+}
+
+/// Sends and counts what the batch asks for; returns the records to retry.
+pub async fn handle(courier: &Courier, counters: &DynamoStore, event: Event) -> DynamoDbEventResponse {
     let mut failures = vec![];
     for record in &event.records {
         let done = match classify(record) {
@@ -47,6 +89,7 @@ pub async fn handle(courier: &Courier, event: Event) -> DynamoDbEventResponse {
                 false
             }
             Record::NewMessage(id) => courier.send(id).await != Sent::StoreFailed,
+            Record::NewEvent { code, seq, tallies } => count(counters, code, seq, &tallies).await,
         };
         if !done {
             let mut failure = DynamoDbBatchItemFailure::default();

@@ -45,8 +45,14 @@ pub fn of(function: &str) -> Option<Grants> {
             indexes: &["gsi1", "gsi2"],
             other: &[],
         },
+        // Sums the report counters (a Query per agency's partition) and names rows from the
+        // catalogue (agencies by parent, gsi2; all agencies, gsi1; procedures by field, gsi3).
+        "reports" => {
+            Grants { table: &["dynamodb:GetItem", "dynamodb:Query"], indexes: &["gsi1", "gsi2", "gsi3"], other: &[] }
+        }
         // Claims and settles outbox items, counts SMS caps (UpdateItem), puts fallbacks and
-        // receipt pointers, lists due and stuck messages for the sweep (gsi1); sends.
+        // receipt pointers, lists due and stuck messages for the sweep (gsi1); sends. Adds
+        // history items' tallies to the report counters (PutItem of the marker, UpdateItem).
         "notify" => {
             Grants { table: ACT, indexes: &["gsi1"], other: &["sns:Publish", "ses:SendEmail", "ses:SendRawEmail"] }
         }

@@ -184,9 +184,13 @@ fn officer(id: &str, name: &str, agency: &str, roles: &[Role]) -> Officer {
 }
 
 /// `<prefix>.motcua` (reception), `<prefix>.chuyenvien` and `<prefix>.chuyenvien2` (specialists),
-/// `<prefix>.lanhdao` (leader) for each agency, and `admin`.
+/// `<prefix>.lanhdao` (leader) for each agency, `admin`, and `kiemsoat` (the province's inspector,
+/// who reads every report).
 pub fn officers() -> Vec<Officer> {
-    let mut all = vec![officer("admin", "Quản trị hệ thống", PROVINCE, &[Role::Admin])];
+    let mut all = vec![
+        officer("admin", "Quản trị hệ thống", PROVINCE, &[Role::Admin]),
+        officer("kiemsoat", "Phòng Kiểm soát TTHC tỉnh", PROVINCE, &[Role::Inspector]),
+    ];
     for (prefix, agency) in [
         ("tuphap", JUSTICE),
         ("taichinh", FINANCE),

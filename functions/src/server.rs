@@ -13,7 +13,9 @@ use motcua_domain::catalogue::OfficerId;
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::notify::delivery::SmsCaps;
-use motcua_domain::ports::{Catalogue, Clock, DossierStore, Limits, Notifier, Outbox, StoredDocuments, UploadStore};
+use motcua_domain::ports::{
+    Catalogue, Clock, DossierStore, Limits, Notifier, Outbox, ReportCounters, StoredDocuments, UploadStore,
+};
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{
     AwsNotifier, CachedCatalogue, DynamoStore, LocalFiles, LocalSink, Senders, SqliteStore, SystemClock,
@@ -76,6 +78,8 @@ pub struct Stores {
     pub uploads: Arc<dyn UploadStore>,
     /// The applicants' document store.
     pub stored: Arc<dyn StoredDocuments>,
+    /// The report counters.
+    pub counters: Arc<dyn ReportCounters>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -83,7 +87,9 @@ pub struct Stores {
 impl Stores {
     /// One store serving every port (`sqlite`: the same store, for its housekeeping), its
     /// catalogue read through a [`CachedCatalogue`].
-    pub fn of<S: DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + Clone + 'static>(
+    pub fn of<
+        S: DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + ReportCounters + Clone + 'static,
+    >(
         store: S,
         sqlite: Option<SqliteStore>,
     ) -> Self {
@@ -93,7 +99,8 @@ impl Stores {
             outbox: Arc::new(store.clone()),
             limits: Arc::new(store.clone()),
             uploads: Arc::new(store.clone()),
-            stored: Arc::new(store),
+            stored: Arc::new(store.clone()),
+            counters: Arc::new(store),
             sqlite,
         }
     }
@@ -113,7 +120,8 @@ impl Stores {
                     DynamoStore::new(client, table)
                 };
                 store.warm_up().await?;
-                Ok(Self::of(store, None))
+                // No stream consumer runs beside the server: it counts as it commits.
+                Ok(Self::of(store.counting_inline(), None))
             }
         }
     }
@@ -204,6 +212,7 @@ impl Home {
             trusted_proxies: self.trusted_proxies.clone(),
             uploads: self.store.uploads.clone(),
             stored: self.store.stored.clone(),
+            counters: self.store.counters.clone(),
             files: Arc::new(self.files.clone()),
             local_files: Some(self.files.clone()),
             file_limits: self.file_limits,

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
-use motcua_domain::ports::{Catalogue, Clock, DossierStore, FileStore, Limits, StoredDocuments, UploadStore};
+use motcua_domain::ports::{
+    Catalogue, Clock, DossierStore, FileStore, Limits, ReportCounters, StoredDocuments, UploadStore,
+};
 
 use crate::auth::{Directory, SharedAuthenticator};
 use crate::proxies::TrustedProxies;
@@ -28,6 +30,8 @@ pub struct AppState {
     pub uploads: Arc<dyn UploadStore>,
     /// The applicants' document store (kho dữ liệu điện tử).
     pub stored: Arc<dyn StoredDocuments>,
+    /// The report counters.
+    pub counters: Arc<dyn ReportCounters>,
     /// The bytes of files: the S3 bucket, or the data directory's `files/`.
     pub files: Arc<dyn FileStore>,
     /// The data directory's files, on one machine: uploads stream into them.

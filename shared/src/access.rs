@@ -1,7 +1,8 @@
 //! Who may see what, beyond the transition table (which decides who may act): an officer reads
 //! a dossier of their agency, or one that has been handed to their agency for a step of its
 //! workflow (and keeps reading it afterwards: need to know, not need to have known); only an
-//! administrator maintains the catalogue.
+//! administrator maintains the catalogue; an officer reads the reports of their own agency and
+//! those under it, an inspector or an administrator the whole province's.
 
 use crate::catalogue::{Officer, Role};
 use crate::lifecycle::{Dossier, HistoryEvent};
@@ -46,6 +47,25 @@ pub fn may_administer(officer: &Officer) -> Result<(), AccessDenied> {
         Ok(())
     } else {
         Err(AccessDenied::NotAdmin)
+    }
+}
+
+/// Whose reports an officer reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportReach {
+    /// Every agency of the province.
+    Province,
+    /// This agency and every agency under it.
+    Agency(crate::codes::AgencyCode),
+}
+
+/// What `officer` reads of the reports: the whole province for an inspector or an administrator,
+/// else their own agency with those under it.
+pub fn report_reach(officer: &Officer) -> ReportReach {
+    if officer.has_role(Role::Inspector) || officer.has_role(Role::Admin) {
+        ReportReach::Province
+    } else {
+        ReportReach::Agency(officer.agency.clone())
     }
 }
 
@@ -128,6 +148,7 @@ mod tests {
     #[test]
     fn only_administrators_maintain_the_catalogue() {
         assert_eq!(may_administer(&officer("000.00.03.H56", &[Role::Admin])), Ok(()));
+        assert_eq!(may_administer(&officer("000.00.00.H56", &[Role::Inspector])), Err(AccessDenied::NotAdmin));
         let leader = officer("000.00.03.H56", &[Role::Leader, Role::Reception, Role::Specialist]);
         assert_eq!(may_administer(&leader), Err(AccessDenied::NotAdmin));
     }

@@ -36,6 +36,7 @@ pub fn filed(code: DossierCode, applicant: Applicant, workflow: Vec<WorkflowStep
         workflow,
         components: None,
         fees: None,
+        online_level: Some(crate::catalogue::OnlineLevel::Full),
     };
     let agency = code.agency().clone();
     let new = NewDossier {

@@ -44,4 +44,5 @@ pub mod lifecycle;
 pub mod limits;
 pub mod notify;
 pub mod ports;
+pub mod reports;
 pub mod text;

@@ -35,6 +35,10 @@ pub struct Commit {
     /// Documents the action adds to the applicant's store ([`crate::documents::kept`]): written
     /// (or written again, the same) with the dossier.
     pub keep: Vec<crate::documents::StoredDocument>,
+    /// What the transition adds to the report counters ([`crate::reports::tally`]): added in the
+    /// same transaction where the store can (SQLite); DynamoDB keeps them on the history item and
+    /// adds them from the table's stream, once per item (docs/reports.md).
+    pub tally: Vec<crate::reports::Tally>,
 }
 
 /// One use of a fixed-window counter: `key`'s window began at `window_start` and lasts
@@ -361,6 +365,14 @@ pub trait StoredDocuments: Send + Sync {
         owner: &crate::documents::Owner,
         id: &UploadId,
     ) -> StoreResult<Option<crate::documents::StoredDocument>>;
+}
+
+/// The report counters, summed (written by a [`Commit`]'s `tally`).
+#[async_trait]
+pub trait ReportCounters: Send + Sync {
+    /// The counters `query` names, summed over its days per agency, procedure and officer;
+    /// none whose counts are all zero.
+    async fn summed(&self, query: &crate::reports::TallyQuery) -> StoreResult<Vec<crate::reports::Summed>>;
 }
 
 /// How a client sends an upload's bytes: an HTTP request to make, with these headers.

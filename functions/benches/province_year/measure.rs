@@ -1,6 +1,7 @@
 //! What a checkpoint measures: the database's size per dossier, and the latency of a public
-//! lookup (random dossiers of the year) and of officers' queues (the busiest desk's first page,
-//! a specialist's own dossiers) through the router, in process.
+//! lookup (random dossiers of the year), of officers' queues (the busiest desk's first page,
+//! a specialist's own dossiers) and of the II.06a report (the whole province for the year, and
+//! for one month) through the router, in process.
 //!
 //! The replay's own process carries the generator's lives and a heap churned by a million
 //! requests, and a process's lookups on this 2-vCPU VM settle at about 40 or about 80 µs
@@ -30,6 +31,8 @@ const LOOKUPS: usize = 2_000;
 /// Rounds of `LOOKUPS` once the file is cached; the median round is reported.
 const WARM_ROUNDS: usize = 5;
 const QUEUE_READS: usize = 300;
+/// II.06a reports of the whole province, for the year and for June.
+const REPORT_READS: usize = 21;
 /// Rounds of fresh processes over every copy of the year.
 const SIDE_BY_SIDE: usize = 3;
 
@@ -130,9 +133,17 @@ pub async fn checkpoint(home: &Home, store: &SqliteStore, path: &Path, codes: &[
     }
     let (q50, q99) = quantiles(queue);
     let (o50, o99) = quantiles(own);
+    let inspector = home.token("kiemsoat", 1).await.unwrap();
+    let (mut year, mut month) = (Vec::new(), Vec::new());
+    for _ in 0..REPORT_READS {
+        year.push(timed(&app, "/v1/reports/dossiers?period=2026", Some(&inspector)).await);
+        month.push(timed(&app, "/v1/reports/dossiers?period=2026-06", Some(&inspector)).await);
+    }
+    let ((y50, y99), (m50, m99)) = (quantiles(year), quantiles(month));
     println!(
         "RESULT {dossiers} dossiers, {process}: database {:.1} MB ({:.2} KB a dossier); lookup as left p50 {} p99 {}; \
-         file cached in {:.1} s; lookup p50 {} p99 {}; desk queue p50 {} p99 {}; own queue p50 {} p99 {}",
+         file cached in {:.1} s; lookup p50 {} p99 {}; desk queue p50 {} p99 {}; own queue p50 {} p99 {}; \
+         II.06a of the province: year p50 {} p99 {}, month p50 {} p99 {}",
         size as f64 / 1e6,
         size as f64 / 1e3 / dossiers as f64,
         micros(c50),
@@ -143,6 +154,10 @@ pub async fn checkpoint(home: &Home, store: &SqliteStore, path: &Path, codes: &[
         micros(q50),
         micros(q99),
         micros(o50),
-        micros(o99)
+        micros(o99),
+        micros(y50),
+        micros(y99),
+        micros(m50),
+        micros(m99)
     );
 }

@@ -11,7 +11,9 @@ pub mod forms;
 pub mod ops;
 pub mod query;
 pub mod receive;
+pub mod reports;
 pub mod set;
+pub mod stats;
 pub mod stored;
 pub mod submit;
 
@@ -64,6 +66,7 @@ pub const fn routes_of<R: RouteSet>(family: Family) -> fn() -> R {
         Family::Rate => actions::of::<{ Family::Rate as u8 }, R>,
         Family::Query => query_and_ops::<R>,
         Family::Admin => admin::router::<R>,
+        Family::Reports => reports::router::<R>,
     }
 }
 

@@ -53,6 +53,7 @@ pub async fn act(
         limit: None,
         attach,
         keep: motcua_domain::documents::kept(&t.dossier, &t.event),
+        tally: motcua_domain::reports::tally(Some(&current), &t.dossier, t.event.at),
     };
     state.dossiers.commit(commit).await?;
     tracing::info!(dossier = %current.code, action = action.as_str(), to = t.dossier.status.as_str(), "transition committed");

@@ -66,6 +66,11 @@ pub enum Refused {
     UploadAlreadyReceived,
     #[error("hồ sơ không có tệp này / the dossier holds no such file")]
     FileNotFound,
+    /// A report asked of an agency the catalogue lacks, or outside the officer's reach.
+    #[error("không có cơ quan này trong phạm vi báo cáo của cán bộ / no such agency within the officer's reports")]
+    ReportAgencyNotFound,
+    #[error("không có lĩnh vực `{0}` trong danh mục / no procedure of the field `{0}` in the catalogue")]
+    UnknownField(String),
     #[error("không có mẫu phiếu này / no such form: receipt, supplement-request, refusal, apology or tracking-card")]
     FormNotFound,
     /// The form exists, but not for this dossier as it stands.

@@ -126,6 +126,7 @@ pub async fn open_dossier(
             let t = transition.clone().opened_as(code.clone());
             let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
             let keep = kept(&t.dossier, &t.event);
+            let tally = motcua_domain::reports::tally(None, &t.dossier, t.event.at);
             Commit {
                 dossier: t.dossier,
                 expected_version: None,
@@ -136,6 +137,7 @@ pub async fn open_dossier(
                 limit: limit.clone(),
                 attach: attach.clone(),
                 keep,
+                tally,
             }
         }
     };

@@ -7,7 +7,9 @@ pub mod files;
 pub mod filing;
 pub mod forms;
 pub mod guard;
+pub mod indicators;
 pub mod input;
+pub mod reports;
 pub mod secrets;
 
 pub use error::{Refused, ServiceResult};

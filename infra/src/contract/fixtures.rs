@@ -51,6 +51,7 @@ fn terms() -> Terms {
         workflow: vec![],
         components: None,
         fees: None,
+        online_level: None,
     }
 }
 
@@ -108,6 +109,7 @@ pub fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
         limit: None,
         attach: vec![],
         keep: vec![],
+        tally: vec![],
     }
 }
 

@@ -12,14 +12,53 @@ use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
     BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, Outbox, ProcedureQuery, QueueQuery,
-    StoreError, StoredDocuments, UploadStore,
+    ReportCounters, StoreError, StoredDocuments, UploadStore,
 };
+use motcua_domain::reports::{Counts, Measure, Tally, TallyKey, TallyQuery};
 
 use self::fixtures::*;
 
 /// Everything a home's store provides.
-pub trait Store: DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + Clone + 'static {}
-impl<T: DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + Clone + 'static> Store for T {}
+pub trait Store:
+    DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + ReportCounters + Counting + Clone + 'static
+{
+}
+impl<
+        T: DossierStore
+            + Catalogue
+            + Outbox
+            + Limits
+            + UploadStore
+            + StoredDocuments
+            + ReportCounters
+            + Counting
+            + Clone
+            + 'static,
+    > Store for T
+{
+}
+
+/// What brings a store's report counters up to its commits: nothing where a commit counts in
+/// its own transaction (SQLite); the stream consumer's work, twice over as a redelivery would,
+/// where it does not (DynamoDB).
+#[async_trait::async_trait]
+pub trait Counting {
+    async fn catch_up(&self, code: &DossierCode);
+}
+
+#[async_trait::async_trait]
+impl Counting for crate::SqliteStore {
+    async fn catch_up(&self, _: &DossierCode) {}
+}
+
+#[async_trait::async_trait]
+impl Counting for crate::DynamoStore {
+    async fn catch_up(&self, code: &DossierCode) {
+        for _ in 0..2 {
+            self.count_history(&code.to_string()).await.unwrap();
+        }
+    }
+}
 
 /// Generates one `#[tokio::test]` per contract clause for the adapter that `$fresh` (an
 /// expression giving `(store, guard)` for a new, empty store) opens.
@@ -43,6 +82,7 @@ macro_rules! store_contract {
             catalogue_round_trips_and_searches,
             an_upload_is_attached_once_by_the_write_that_uses_it,
             stored_documents_are_kept_with_the_write_and_read_by_their_owner_only,
+            report_counters_sum_what_the_commits_tallied,
         );
     };
     (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {
@@ -94,6 +134,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
         limit: None,
         attach: vec![],
         keep: vec![],
+        tally: vec![],
     };
     store.commit(commit(1)).await.unwrap();
     assert_eq!(store.commit(commit(1)).await, Err(StoreError::Conflict));
@@ -121,6 +162,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
                 limit: None,
                 attach: vec![],
                 keep: vec![],
+                tally: vec![],
             };
             s.commit(commit).await
         }));
@@ -184,6 +226,7 @@ pub async fn a_create_at_its_limit_writes_nothing<S: Store>(store: S) {
         limit: Some(limit.clone()),
         attach: vec![],
         keep: vec![],
+        tally: vec![],
     };
     assert_eq!(store.commit(commit).await.unwrap_err(), StoreError::LimitReached);
     assert_eq!(store.get(&first.code).await.unwrap().unwrap().dossier.version, first.version);
@@ -206,6 +249,7 @@ pub async fn history_comes_back_in_order<S: Store>(store: S) {
             limit: None,
             attach: vec![],
             keep: vec![],
+            tally: vec![],
         };
         store.commit(commit).await.unwrap();
         d = next;
@@ -265,6 +309,7 @@ pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {
             limit: None,
             attach: vec![],
             keep: vec![],
+            tally: vec![],
         };
         store.commit(commit).await.unwrap();
     }
@@ -332,6 +377,7 @@ pub async fn closed_dossiers_leave_the_queues<S: Store>(store: S) {
         limit: None,
         attach: vec![],
         keep: vec![],
+        tally: vec![],
     };
     store.commit(commit).await.unwrap();
     let open = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
@@ -485,4 +531,92 @@ pub async fn stored_documents_are_kept_with_the_write_and_read_by_their_owner_on
         Box::new(move |c| Commit { keep: vec![lost.clone()], attach: vec![pending.clone()], ..create_commit(c, None) });
     assert_eq!(store.create(&agency(), day(), failing).await.unwrap_err(), StoreError::Conflict);
     assert_eq!(store.stored_documents(&owner, 10).await.unwrap().len(), 2);
+}
+
+/// A tally of `counts` under (`day` of March 2026, the contract's agency, `2.000488`, `officer`).
+fn tally_of(day: u32, officer: Option<&str>, counts: &[(Measure, i64)]) -> Tally {
+    Tally {
+        key: TallyKey {
+            day: chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
+            agency: agency(),
+            procedure: "2.000488".into(),
+            officer: officer.map(|o| OfficerId::parse(o).unwrap()),
+        },
+        counts: counts.iter().copied().collect(),
+    }
+}
+
+pub async fn report_counters_sum_what_the_commits_tallied<S: Store>(store: S) {
+    use Measure as M;
+    let home = Agency {
+        code: agency(),
+        name: "Sở Tư pháp".into(),
+        parent: None,
+        level: AgencyLevel::Province,
+        address: "Nha Trang".into(),
+        working_hours: Default::default(),
+    };
+    store.put_agency(&home).await.unwrap();
+    let opened = vec![
+        tally_of(2, None, &[(M::ReceivedOnline, 1), (M::WithinDelta, 1)]),
+        tally_of(6, None, &[(M::WithinDelta, -1), (M::OverdueDelta, 1)]),
+    ];
+    let build = move |c| Commit { tally: opened.clone(), ..create_commit(c, None) };
+    let d = store.create(&agency(), day(), Box::new(build)).await.unwrap();
+    let mut next = d.clone();
+    (next.version, next.events) = (d.version + 1, d.events + 1);
+    let finished = vec![
+        tally_of(4, None, &[(M::ResolvedEarly, 1), (M::WithinDelta, -1), (M::StepsEarly, 1), (M::StepMinutes, 300)]),
+        tally_of(6, None, &[(M::WithinDelta, 1), (M::OverdueDelta, -1)]),
+        tally_of(4, Some("tuphap.chuyenvien"), &[(M::StepsEarly, 1), (M::StepMinutes, 300)]),
+    ];
+    let commit = Commit {
+        expected_version: Some(d.version),
+        event: event(1, Status::Resolved),
+        outbox: vec![],
+        idempotency: None,
+        tally: finished,
+        ..create_commit(d.code.clone(), None)
+    };
+    store.commit(Commit { dossier: next, ..commit }).await.unwrap();
+    store.catch_up(&d.code).await;
+
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    let sum = |from: Option<u32>, to: u32, officers: bool| {
+        let query = TallyQuery { agencies: Some(vec![agency()]), from: from.map(day), to: day(to), officers };
+        let store = store.clone();
+        async move { store.summed(&query).await.unwrap() }
+    };
+    let only = |summed: Vec<motcua_domain::reports::Summed>| {
+        assert!(summed.len() <= 1, "one agency, one procedure: {summed:?}");
+        summed.into_iter().next().map(|s| s.counts).unwrap_or_default()
+    };
+    let counts = |pairs: &[(Measure, i64)]| pairs.iter().copied().collect::<Counts>();
+    assert_eq!(only(sum(None, 3, false).await), counts(&[(M::ReceivedOnline, 1), (M::WithinDelta, 1)]));
+    assert_eq!(
+        only(sum(None, 31, false).await),
+        counts(&[(M::ReceivedOnline, 1), (M::ResolvedEarly, 1), (M::StepsEarly, 1), (M::StepMinutes, 300)]),
+        "counted once, though the stream delivered twice"
+    );
+    assert_eq!(
+        only(sum(Some(3), 5, false).await),
+        counts(&[(M::ResolvedEarly, 1), (M::WithinDelta, -1), (M::StepsEarly, 1), (M::StepMinutes, 300)])
+    );
+    let officers = sum(Some(1), 31, true).await;
+    assert_eq!(officers.len(), 1);
+    assert_eq!(officers[0].officer.as_ref().map(|o| o.as_str()), Some("tuphap.chuyenvien"));
+    assert_eq!(officers[0].counts, counts(&[(M::StepsEarly, 1), (M::StepMinutes, 300)]));
+    let elsewhere = TallyQuery {
+        agencies: Some(vec![AgencyCode::parse("000.00.04.H56").unwrap()]),
+        from: None,
+        to: day(31),
+        officers: false,
+    };
+    assert!(store.summed(&elsewhere).await.unwrap().is_empty());
+    assert!(store
+        .summed(&TallyQuery { agencies: None, ..elsewhere })
+        .await
+        .unwrap()
+        .iter()
+        .any(|s| s.agency == agency()));
 }

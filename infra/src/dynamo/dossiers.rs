@@ -122,7 +122,13 @@ impl DynamoStore {
         };
         parts.push(Part::Dossier);
         writes.push(dossier);
-        let event = with_body(keys::event(&d.code, commit.event.seq), &commit.event)?;
+        let mut event = with_body(keys::event(&d.code, commit.event.seq), &commit.event)?;
+        if !commit.tally.is_empty() {
+            event.insert(
+                super::TALLY.into(),
+                s(serde_json::to_string(&commit.tally).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+            );
+        }
         parts.push(Part::Event);
         writes.push(self.put_new(event)?);
         for m in &commit.outbox {
@@ -179,6 +185,18 @@ impl DynamoStore {
         }
     }
 
+    /// Adds `commit`'s tallies now, when this store counts inline; a failure is logged (the
+    /// history item keeps them, for a recount).
+    async fn count_inline(&self, commit: &Commit) {
+        if !self.counts_inline || commit.tally.is_empty() {
+            return;
+        }
+        let code = commit.dossier.code.to_string();
+        if let Err(e) = self.count(&code, commit.event.seq, &commit.tally).await {
+            tracing::error!(dossier = %code, seq = commit.event.seq, error = %e, "report tallies not counted");
+        }
+    }
+
     /// Whether `commit` is in the table already. Its dossier's head is the hash of its event,
     /// which names the dossier, the action, the time and the head before: no other write has it.
     async fn landed(&self, commit: &Commit) -> StoreResult<bool> {
@@ -217,13 +235,17 @@ impl DossierStore for DynamoStore {
             let commit = build(code);
             let secret = commit.lookup_secret_hash.clone().unwrap_or_default();
             match self.transact(&commit, &secret).await {
-                Ok(()) => return Ok(commit.dossier),
+                Ok(()) => {
+                    self.count_inline(&commit).await;
+                    return Ok(commit.dossier);
+                }
                 // The SDK retried a transaction whose first attempt landed (its answer was
                 // lost): the code, or the idempotency key, is taken by this very filing.
                 Err(Refused::CodeTaken | Refused::Store(StoreError::IdempotencyKeyTaken))
                     if self.landed(&commit).await? =>
                 {
-                    return Ok(commit.dossier)
+                    self.count_inline(&commit).await;
+                    return Ok(commit.dossier);
                 }
                 Err(Refused::CodeTaken) => {
                     tracing::warn!(code = %commit.dossier.code, "dossier code already taken; allocating another");
@@ -269,8 +291,14 @@ impl DossierStore for DynamoStore {
             return Err(StoreError::Conflict);
         }
         match self.transact(&commit, "").await {
-            Ok(()) => Ok(()),
-            Err(Refused::Store(StoreError::Conflict)) if self.landed(&commit).await? => Ok(()),
+            Ok(()) => {
+                self.count_inline(&commit).await;
+                Ok(())
+            }
+            Err(Refused::Store(StoreError::Conflict)) if self.landed(&commit).await? => {
+                self.count_inline(&commit).await;
+                Ok(())
+            }
             Err(Refused::Store(e)) => Err(e),
             Err(Refused::CodeTaken) => Err(StoreError::Conflict),
         }

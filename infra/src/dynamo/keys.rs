@@ -79,6 +79,22 @@ pub fn message(code: &str, id: &str) -> Key {
 
 pub const MESSAGE_PREFIX: &str = "M#";
 
+/// Marks history item `seq` of a dossier as counted in the reports (kept a week: the stream
+/// redelivers within a day).
+pub fn counted(code: &str, seq: u32) -> Key {
+    (format!("D#{code}"), format!("T#{seq:010}"))
+}
+
+/// The counter item of a tally key: an agency's own counts by day and procedure, its officers'
+/// by day, officer and procedure.
+pub fn counter(k: &motcua_domain::reports::TallyKey) -> Key {
+    let day = k.day.format("%Y-%m-%d");
+    match &k.officer {
+        None => (format!("R#{}", k.agency), format!("{day}#{}", k.procedure)),
+        Some(o) => (format!("RO#{}", k.agency), format!("{day}#{o}#{}", k.procedure)),
+    }
+}
+
 /// The dossier code a message id (`<code>:<seq>:<channel>`) belongs to.
 pub fn code_of_message(id: &str) -> &str {
     id.split(':').next().unwrap_or(id)

@@ -13,6 +13,7 @@ mod outbox;
 mod query;
 mod schema;
 mod stored;
+mod tallies;
 #[cfg(test)]
 mod tests;
 mod uploads;
@@ -25,6 +26,7 @@ use aws_sdk_dynamodb::Client;
 use motcua_domain::ports::{StoreError, StoreResult};
 
 pub use schema::{create_table, EXPIRES_AT};
+pub use tallies::TALLY;
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -33,11 +35,21 @@ type Item = HashMap<String, AttributeValue>;
 pub struct DynamoStore {
     client: Client,
     table: String,
+    /// Adds each commit's tallies right after it (a home with no stream consumer: `motcua serve
+    /// --store dynamodb`); on AWS the stream does it.
+    counts_inline: bool,
 }
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self { client, table: table.into(), counts_inline: false }
+    }
+
+    /// The same store, adding each commit's tallies right after it instead of leaving them to
+    /// the table's stream (for a server that runs no stream consumer).
+    pub fn counting_inline(mut self) -> Self {
+        self.counts_inline = true;
+        self
     }
 
     pub fn client(&self) -> &Client {

@@ -38,6 +38,7 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
     }
     super::uploads::attach(tx, &commit.attach, &commit.dossier.code)?;
     super::stored::keep(tx, &commit.keep)?;
+    super::tallies::add(tx, &commit.tally)?;
     let code = commit.dossier.code.to_string();
     tx.execute(
         "INSERT INTO events (dossier, seq, body) VALUES (?1, ?2, ?3)",

@@ -8,6 +8,7 @@ mod limits;
 mod outbox;
 mod schema;
 mod stored;
+mod tallies;
 mod uploads;
 
 use std::path::{Path, PathBuf};

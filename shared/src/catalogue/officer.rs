@@ -20,6 +20,9 @@ pub enum Role {
     Leader,
     /// Quản trị: maintains the catalogue, agencies, holidays, officers.
     Admin,
+    /// Kiểm soát thủ tục hành chính: the provincial office that inspects procedures; reads the
+    /// whole province's reports, takes no step of any dossier.
+    Inspector,
 }
 
 impl Role {
@@ -29,6 +32,7 @@ impl Role {
             Role::Specialist => "specialist",
             Role::Leader => "leader",
             Role::Admin => "admin",
+            Role::Inspector => "inspector",
         }
     }
 }

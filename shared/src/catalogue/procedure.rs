@@ -209,7 +209,7 @@ pub enum InvalidProcedure {
     Shares(u32),
     #[error("bước cuối phải do lãnh đạo phê duyệt / the last workflow step must be a leader's approval")]
     LastStepNotLeader,
-    #[error("bước quy trình không thể giao cho vai trò quản trị / a workflow step cannot belong to the admin role")]
+    #[error("bước quy trình không thể giao cho vai trò quản trị hoặc kiểm soát / a workflow step cannot belong to the admin or inspector role")]
     AdminStep,
     #[error("thủ tục mức độ thông tin không được nhận hồ sơ trực tuyến / an information-only procedure cannot accept online dossiers")]
     OnlineNotOffered,
@@ -266,7 +266,7 @@ impl Procedure {
         if shares != 100 {
             return Err(InvalidProcedure::Shares(shares));
         }
-        if self.workflow.iter().any(|s| s.role == Role::Admin) {
+        if self.workflow.iter().any(|s| matches!(s.role, Role::Admin | Role::Inspector)) {
             return Err(InvalidProcedure::AdminStep);
         }
         if self.workflow.last().map(|s| s.role) != Some(Role::Leader) {

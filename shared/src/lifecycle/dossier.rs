@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::{Rating, Status};
 use crate::calendar::{ProcessingTime, Remaining};
 use crate::catalogue::{
-    Allowances, ApplicantKind, Channel, Component, OfficerRef, Procedure, SupplementRule, WorkflowStep,
+    Allowances, ApplicantKind, Channel, Component, OfficerRef, OnlineLevel, Procedure, SupplementRule, WorkflowStep,
 };
 use crate::codes::{AgencyCode, DossierCode};
 use crate::contact::{CitizenId, Email, PhoneNumber, TaxCode};
@@ -65,6 +65,10 @@ pub struct Terms {
     pub allowances: Allowances,
     pub postal_return: bool,
     pub workflow: Vec<WorkflowStep>,
+    /// The procedure's online level when filed, for the reports (absent in records kept before:
+    /// the reports count those as not offered online).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_level: Option<OnlineLevel>,
     /// The components asked for, as listed then (absent in records kept before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<Component>>,
@@ -86,6 +90,7 @@ impl Terms {
             allowances: procedure.allowances,
             postal_return: procedure.postal_return,
             workflow: procedure.workflow.clone(),
+            online_level: Some(procedure.online_level),
         }
     }
 }
@@ -129,6 +134,13 @@ pub struct FinishedStep {
     pub index: usize,
     pub agency: AgencyCode,
     pub timeliness: crate::calendar::Timeliness,
+    /// Who held the step when it finished (its assignee, else whoever finished it); absent in
+    /// records kept before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<OfficerRef>,
+    /// Working minutes from its hand-over to its finish, on its agency's hours (absent before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<i64>,
 }
 
 /// How the result reached the applicant.

@@ -17,11 +17,21 @@ pub enum Family {
     /// Reads: catalogue, lookups, queues, and the operations routes.
     Query,
     Admin,
+    /// Reports and published statistics.
+    Reports,
 }
 
 impl Family {
-    pub const ALL: [Family; 7] =
-        [Family::Submit, Family::Receive, Family::Assign, Family::Approve, Family::Rate, Family::Query, Family::Admin];
+    pub const ALL: [Family; 8] = [
+        Family::Submit,
+        Family::Receive,
+        Family::Assign,
+        Family::Approve,
+        Family::Rate,
+        Family::Query,
+        Family::Admin,
+        Family::Reports,
+    ];
 
     /// The family's name, which is also its Lambda binary's name and its OpenAPI tag.
     pub const fn name(self) -> &'static str {
@@ -33,6 +43,7 @@ impl Family {
             Family::Rate => "rate",
             Family::Query => "query",
             Family::Admin => "admin",
+            Family::Reports => "reports",
         }
     }
 

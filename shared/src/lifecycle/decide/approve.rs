@@ -20,6 +20,6 @@ pub(super) fn approve(
     }
     let now = draft.now();
     draft.d.finished_at = Some(now);
-    super::clock::finish_step(&mut draft.d, now);
+    super::clock::finish_step(&mut draft.d, now, draft.by.clone(), draft.ctx);
     Ok(())
 }

@@ -76,13 +76,18 @@ fn share(d: &Dossier, index: usize, ctx: &Context<'_>) -> i64 {
     (budget * i64::from(percent) + 99) / 100
 }
 
-/// Records the step in hand as finished at `at`, with its agency and timeliness.
-pub(super) fn finish_step(d: &mut Dossier, at: DateTime<Utc>) {
+/// Records the step in hand as finished at `at` (by `by`, unless it had an assignee), with its
+/// agency, timeliness and the working time it took.
+pub(super) fn finish_step(d: &mut Dossier, at: DateTime<Utc>, by: Option<OfficerRef>, ctx: &Context<'_>) {
     let Some(step) = &d.step else { return };
+    let agency = d.step_agency(step.index).clone();
+    let cal = ctx.calendar_of(&agency);
     let finished = FinishedStep {
         index: step.index,
-        agency: d.step_agency(step.index).clone(),
         timeliness: Timeliness::of(at, step.due_at),
+        by: step.assignee.clone().or(by),
+        minutes: Some(cal.working_minutes_between(vietnam::to_local(step.given_at), vietnam::to_local(at))),
+        agency,
     };
     d.finished_steps.push(finished);
 }

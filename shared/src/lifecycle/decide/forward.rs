@@ -25,7 +25,7 @@ pub(super) fn forward(
         progress.taken_at = Some(draft.ctx.now);
         draft.assignee = Some(a.reference());
     }
-    clock::finish_step(&mut draft.d, draft.ctx.now);
+    clock::finish_step(&mut draft.d, draft.ctx.now, draft.by.clone(), draft.ctx);
     draft.d.step = Some(progress);
     Ok(())
 }

@@ -1,0 +1,9 @@
+//! The `reports` Lambda: the reports family's routes behind API Gateway (see `motcua_functions::lambda`).
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), motcua_functions::lambda::Error> {
+    use motcua_functions::lambda::files_of;
+    use motcua_functions::routes::{routes_of, Bare, Family};
+    const FAMILY: Family = Family::Reports;
+    motcua_functions::lambda::run_http(FAMILY, const { routes_of::<Bare>(FAMILY) }, const { files_of(FAMILY) }).await
+}
