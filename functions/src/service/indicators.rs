@@ -202,8 +202,13 @@ pub async fn satisfaction(
 ) -> ServiceResult<SatisfactionReport> {
     let coverage = coverage(state, reach, agency).await?;
     let as_of = period.as_of(today(state));
-    let query =
-        |officers| TallyQuery { agencies: coverage.agencies.clone(), from: Some(period.from), to: period.to, officers };
+    let query = |officers| TallyQuery {
+        agencies: coverage.agencies.clone(),
+        from: Some(period.from),
+        to: period.to,
+        officers,
+        measures: None,
+    };
     let dossiers = state.counters.summed(&query(false)).await?;
     let mut total = Counts::new();
     let mut rows: BTreeMap<String, (String, Counts)> = BTreeMap::new();

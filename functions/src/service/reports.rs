@@ -9,7 +9,7 @@ use motcua_domain::catalogue::{Officer, Procedure};
 use motcua_domain::codes::AgencyCode;
 use motcua_domain::ports::ProcedureQuery;
 use motcua_domain::reports::ii06a::{GroupBy, Report, Scope, Sums};
-use motcua_domain::reports::{period_sums, Period, TallyQuery};
+use motcua_domain::reports::{period_sums, Measure, Period, TallyQuery, IN_HAND};
 
 use super::{Refused, ServiceResult};
 use crate::state::AppState;
@@ -99,11 +99,17 @@ pub async fn sums(
     period: Period,
     as_of: chrono::NaiveDate,
 ) -> ServiceResult<std::collections::BTreeMap<(AgencyCode, String), Sums>> {
-    let query =
-        |from: Option<chrono::NaiveDate>, to| TallyQuery { agencies: agencies.clone(), from, to, officers: false };
-    let flows = state.counters.summed(&query(Some(period.from), period.to)).await?;
-    let to_eve = state.counters.summed(&query(None, period.eve())).await?;
-    let to_end = state.counters.summed(&query(None, as_of)).await?;
+    let query = |from: Option<chrono::NaiveDate>, to, measures: Option<&[Measure]>| TallyQuery {
+        agencies: agencies.clone(),
+        from,
+        to,
+        officers: false,
+        measures: measures.map(<[Measure]>::to_vec),
+    };
+    let flows = state.counters.summed(&query(Some(period.from), period.to, None)).await?;
+    // The in-hand counts are sums over all history: only their two measures are read.
+    let to_eve = state.counters.summed(&query(None, period.eve(), Some(&IN_HAND))).await?;
+    let to_end = state.counters.summed(&query(None, as_of, Some(&IN_HAND))).await?;
     Ok(period_sums(flows, to_eve, to_end))
 }
 

@@ -6,7 +6,7 @@ pub mod fixtures;
 
 pub use delivery::*;
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel};
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
@@ -560,6 +560,15 @@ pub async fn report_counters_sum_what_the_commits_tallied<S: Store>(store: S) {
     let opened = vec![
         tally_of(2, None, &[(M::ReceivedOnline, 1), (M::WithinDelta, 1)]),
         tally_of(6, None, &[(M::WithinDelta, -1), (M::OverdueDelta, 1)]),
+        // Days of February and April: a range across months adds whole months and days.
+        Tally {
+            key: TallyKey { day: NaiveDate::from_ymd_opt(2026, 2, 27).unwrap(), ..tally_of(1, None, &[]).key },
+            counts: [(M::ReceivedPostal, 1)].into_iter().collect(),
+        },
+        Tally {
+            key: TallyKey { day: NaiveDate::from_ymd_opt(2026, 4, 2).unwrap(), ..tally_of(1, None, &[]).key },
+            counts: [(M::ReceivedDirect, 1)].into_iter().collect(),
+        },
     ];
     let build = move |c| Commit { tally: opened.clone(), ..create_commit(c, None) };
     let d = store.create(&agency(), day(), Box::new(build)).await.unwrap();
@@ -583,7 +592,8 @@ pub async fn report_counters_sum_what_the_commits_tallied<S: Store>(store: S) {
 
     let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
     let sum = |from: Option<u32>, to: u32, officers: bool| {
-        let query = TallyQuery { agencies: Some(vec![agency()]), from: from.map(day), to: day(to), officers };
+        let query =
+            TallyQuery { agencies: Some(vec![agency()]), from: from.map(day), to: day(to), officers, measures: None };
         let store = store.clone();
         async move { store.summed(&query).await.unwrap() }
     };
@@ -592,16 +602,45 @@ pub async fn report_counters_sum_what_the_commits_tallied<S: Store>(store: S) {
         summed.into_iter().next().map(|s| s.counts).unwrap_or_default()
     };
     let counts = |pairs: &[(Measure, i64)]| pairs.iter().copied().collect::<Counts>();
-    assert_eq!(only(sum(None, 3, false).await), counts(&[(M::ReceivedOnline, 1), (M::WithinDelta, 1)]));
+    assert_eq!(
+        only(sum(None, 3, false).await),
+        counts(&[(M::ReceivedPostal, 1), (M::ReceivedOnline, 1), (M::WithinDelta, 1)])
+    );
     assert_eq!(
         only(sum(None, 31, false).await),
-        counts(&[(M::ReceivedOnline, 1), (M::ResolvedEarly, 1), (M::StepsEarly, 1), (M::StepMinutes, 300)]),
+        counts(&[
+            (M::ReceivedPostal, 1),
+            (M::ReceivedOnline, 1),
+            (M::ResolvedEarly, 1),
+            (M::StepsEarly, 1),
+            (M::StepMinutes, 300)
+        ]),
         "counted once, though the stream delivered twice"
     );
     assert_eq!(
         only(sum(Some(3), 5, false).await),
         counts(&[(M::ResolvedEarly, 1), (M::WithinDelta, -1), (M::StepsEarly, 1), (M::StepMinutes, 300)])
     );
+    // Across months: whole March from the monthly counters, the ends from the daily ones.
+    let range = |from: NaiveDate, to: NaiveDate, measures: Option<Vec<Measure>>| {
+        let query = TallyQuery { agencies: None, from: Some(from), to, officers: false, measures };
+        let store = store.clone();
+        async move { only(store.summed(&query).await.unwrap()) }
+    };
+    let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let march = counts(&[(M::ReceivedOnline, 1), (M::ResolvedEarly, 1), (M::StepsEarly, 1), (M::StepMinutes, 300)]);
+    assert_eq!(range(date(3, 1), date(3, 31), None).await, march);
+    let mut with_february = march.clone();
+    with_february.add(M::ReceivedPostal, 1);
+    assert_eq!(range(date(2, 27), date(4, 1), None).await, with_february);
+    assert_eq!(range(date(2, 28), date(4, 1), None).await, march);
+    let mut all = with_february.clone();
+    all.add(M::ReceivedDirect, 1);
+    assert_eq!(range(date(1, 1), date(4, 30), None).await, all);
+    assert_eq!(range(date(4, 3), date(4, 30), None).await, Counts::new());
+    // Only the measures asked for.
+    let in_hand = Some(vec![M::WithinDelta, M::OverdueDelta, M::ReceivedOnline]);
+    assert_eq!(range(date(3, 1), date(3, 3), in_hand).await, counts(&[(M::WithinDelta, 1), (M::ReceivedOnline, 1)]));
     let officers = sum(Some(1), 31, true).await;
     assert_eq!(officers.len(), 1);
     assert_eq!(officers[0].officer.as_ref().map(|o| o.as_str()), Some("tuphap.chuyenvien"));
@@ -611,6 +650,7 @@ pub async fn report_counters_sum_what_the_commits_tallied<S: Store>(store: S) {
         from: None,
         to: day(31),
         officers: false,
+        measures: None,
     };
     assert!(store.summed(&elsewhere).await.unwrap().is_empty());
     assert!(store

@@ -85,13 +85,14 @@ pub fn counted(code: &str, seq: u32) -> Key {
     (format!("D#{code}"), format!("T#{seq:010}"))
 }
 
-/// The counter item of a tally key: an agency's own counts by day and procedure, its officers'
-/// by day, officer and procedure.
-pub fn counter(k: &motcua_domain::reports::TallyKey) -> Key {
-    let day = k.day.format("%Y-%m-%d");
+/// The counter item of a tally key at one grain: an agency's own counts by day (or month, its
+/// first day) and procedure, its officers' by day (or month), officer and procedure.
+pub fn counter(k: &motcua_domain::reports::TallyKey, monthly: bool) -> Key {
+    let (grain, date) = if monthly { ("M", motcua_domain::reports::month_of(k.day)) } else { ("", k.day) };
+    let date = date.format("%Y-%m-%d");
     match &k.officer {
-        None => (format!("R#{}", k.agency), format!("{day}#{}", k.procedure)),
-        Some(o) => (format!("RO#{}", k.agency), format!("{day}#{o}#{}", k.procedure)),
+        None => (format!("R{grain}#{}", k.agency), format!("{date}#{}", k.procedure)),
+        Some(o) => (format!("RO{grain}#{}", k.agency), format!("{date}#{o}#{}", k.procedure)),
     }
 }
 

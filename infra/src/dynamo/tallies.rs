@@ -6,8 +6,10 @@
 //! agency's busy day) from making concurrent transitions conflict.
 //!
 //! Counter items: `R#<agency>` / `<day>#<procedure>` for an agency's own counts,
-//! `RO#<agency>` / `<day>#<officer>#<procedure>` for its officers'; a report queries each agency's
-//! partition over a range of days (docs/dynamodb.md).
+//! `RO#<agency>` / `<day>#<officer>#<procedure>` for its officers', and the same by month
+//! (`RM#`, `ROM#`, the month's first day); a report queries each agency's partitions, whole
+//! months from the monthly items and the rest from the daily ones (`reports::Span`,
+//! docs/dynamodb.md).
 
 use std::collections::HashMap;
 
@@ -17,7 +19,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use motcua_domain::catalogue::OfficerId;
 use motcua_domain::codes::AgencyCode;
 use motcua_domain::ports::{CatalogueReader, ReportCounters, StoreError, StoreResult};
-use motcua_domain::reports::{merge, Counts, Measure, Summed, Tally, TallyKey, TallyQuery};
+use motcua_domain::reports::{merge, month_of, Counts, Measure, Span, Summed, Tally, TallyKey, TallyQuery};
 
 use super::items::{expires_in_days, key, n, s, text};
 use super::keys;
@@ -38,14 +40,15 @@ fn invalid(e: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(e.to_string())
 }
 
-/// The `ADD` of `tally` to its counter item, which remembers its own key in plain attributes.
-fn add(table: &str, tally: &Tally) -> StoreResult<TransactWriteItem> {
+/// The `ADD` of `tally` to its counter item at one grain, which remembers its own key in plain
+/// attributes.
+fn add(table: &str, tally: &Tally, monthly: bool) -> StoreResult<TransactWriteItem> {
     let k = &tally.key;
     let mut names = HashMap::from([("#a".to_owned(), "agency".to_owned()), ("#p".to_owned(), "procedure".to_owned())]);
     let mut values: HashMap<String, AttributeValue> = HashMap::from([
         (":a".to_owned(), s(k.agency.as_str())),
         (":p".to_owned(), s(&k.procedure)),
-        (":d".to_owned(), s(k.day.format("%Y-%m-%d").to_string())),
+        (":d".to_owned(), s(if monthly { month_of(k.day) } else { k.day }.format("%Y-%m-%d").to_string())),
     ]);
     names.insert("#d".into(), "day".into());
     let mut set = vec!["#a = :a", "#p = :p", "#d = :d"];
@@ -63,7 +66,7 @@ fn add(table: &str, tally: &Tally) -> StoreResult<TransactWriteItem> {
     let expression = format!("SET {} ADD {}", set.join(", "), adds.join(", "));
     let update = Update::builder()
         .table_name(table)
-        .set_key(Some(key(keys::counter(k))))
+        .set_key(Some(key(keys::counter(k, monthly))))
         .update_expression(expression)
         .set_expression_attribute_names(Some(names))
         .set_expression_attribute_values(Some(values))
@@ -101,8 +104,18 @@ impl DynamoStore {
             .build()
             .map_err(invalid)?;
         let mut writes = vec![TransactWriteItem::builder().put(put).build()];
+        // A transaction names an item once: tallies of two days of one month share its item.
+        let mut months: Vec<Tally> = vec![];
         for t in tallies.iter().filter(|t| !t.counts.is_zero()) {
-            writes.push(add(&self.table, t)?);
+            writes.push(add(&self.table, t, false)?);
+            let key = TallyKey { day: month_of(t.key.day), ..t.key.clone() };
+            match months.iter_mut().find(|m| m.key == key) {
+                Some(m) => m.counts.add_all(&t.counts),
+                None => months.push(Tally { key, counts: t.counts.clone() }),
+            }
+        }
+        for m in months.iter().filter(|m| !m.counts.is_zero()) {
+            writes.push(add(&self.table, m, true)?);
         }
         let sent = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
         let Err(e) = sent else { return Ok(true) };
@@ -151,20 +164,35 @@ impl DynamoStore {
         }
     }
 
-    /// One agency's counter items over the query's days, summed.
+    /// One agency's counter items over the query's days, summed: whole months from the monthly
+    /// items, the days of partly covered months from the daily ones.
     async fn summed_of(&self, agency: AgencyCode, q: TallyQuery) -> StoreResult<Vec<Summed>> {
-        let probe = TallyKey { day: q.to, agency, procedure: String::new(), officer: None };
-        let (partition, _) = if q.officers {
-            keys::counter(&TallyKey { officer: OfficerId::parse("x").ok(), ..probe.clone() })
-        } else {
-            keys::counter(&probe)
+        let probe = TallyKey {
+            day: q.to,
+            agency,
+            procedure: String::new(),
+            officer: if q.officers { OfficerId::parse("x").ok() } else { None },
         };
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-        // `#` sorts before every character of a procedure code or an officer id, `~` after.
-        let low = q.from.map_or_else(|| "0".to_owned(), |f| format!("{}#", day(f)));
-        let high = format!("{}#~", day(q.to));
-        let items = self.query_all(Page::table(partition, Range::Between(low, high))).await?;
-        Ok(merge(items.iter().map(summed).collect::<StoreResult<Vec<_>>>()?))
+        let span = Span::of(q.from, q.to);
+        let mut ranges: Vec<(bool, Option<chrono::NaiveDate>, chrono::NaiveDate)> = vec![];
+        if let Some((first, last)) = span.months {
+            ranges.push((true, first, last));
+        }
+        ranges.extend(span.days.iter().map(|&(a, b)| (false, Some(a), b)));
+        let mut parts = vec![];
+        for (monthly, from, to) in ranges {
+            let (partition, _) = keys::counter(&probe, monthly);
+            // `#` sorts before every character of a procedure code or an officer id, `~` after.
+            let low = from.map_or_else(|| "0".to_owned(), |f| format!("{}#", day(f)));
+            let high = format!("{}#~", day(to));
+            for item in self.query_all(Page::table(partition, Range::Between(low, high))).await? {
+                let mut s = summed(&item)?;
+                s.counts = q.measures().iter().map(|&m| (m, s.counts.get(m))).collect();
+                parts.push(s);
+            }
+        }
+        Ok(merge(parts))
     }
 }
 

@@ -95,7 +95,8 @@ CREATE INDEX stored_documents_latest ON stored_documents(owner, recorded_at);
     r#"
 -- Report counters (motcua_domain::reports): one row per officer ('' for an agency's own counts),
 -- agency, Vietnam date and procedure, one column per measure (reports::Measure::ALL, in order),
--- added to by each transition in its own transaction.
+-- added to by each transition in its own transaction; the same by month (`month`: its first
+-- day), so whole months are read one row a procedure (reports::Span).
 CREATE TABLE tallies (
     officer TEXT NOT NULL, agency TEXT NOT NULL, day TEXT NOT NULL, procedure TEXT NOT NULL,
     received_online INTEGER NOT NULL DEFAULT 0, received_direct INTEGER NOT NULL DEFAULT 0,
@@ -116,6 +117,26 @@ CREATE TABLE tallies (
     score_attitude INTEGER NOT NULL DEFAULT 0, score_complaints INTEGER NOT NULL DEFAULT 0,
     score_online_service INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (officer, agency, day, procedure)) WITHOUT ROWID;
+CREATE TABLE tallies_by_month (
+    officer TEXT NOT NULL, agency TEXT NOT NULL, month TEXT NOT NULL, procedure TEXT NOT NULL,
+    received_online INTEGER NOT NULL DEFAULT 0, received_direct INTEGER NOT NULL DEFAULT 0,
+    received_postal INTEGER NOT NULL DEFAULT 0, received_full_eligible INTEGER NOT NULL DEFAULT 0,
+    received_online_full INTEGER NOT NULL DEFAULT 0,
+    received_online_partial INTEGER NOT NULL DEFAULT 0, resolved_early INTEGER NOT NULL DEFAULT 0,
+    resolved_on_time INTEGER NOT NULL DEFAULT 0, resolved_late INTEGER NOT NULL DEFAULT 0,
+    within_delta INTEGER NOT NULL DEFAULT 0, overdue_delta INTEGER NOT NULL DEFAULT 0,
+    results_electronic INTEGER NOT NULL DEFAULT 0, components INTEGER NOT NULL DEFAULT 0,
+    components_digitised INTEGER NOT NULL DEFAULT 0, components_reused INTEGER NOT NULL DEFAULT 0,
+    steps_early INTEGER NOT NULL DEFAULT 0, steps_on_time INTEGER NOT NULL DEFAULT 0,
+    steps_late INTEGER NOT NULL DEFAULT 0, step_minutes INTEGER NOT NULL DEFAULT 0,
+    ratings INTEGER NOT NULL DEFAULT 0, very_satisfied INTEGER NOT NULL DEFAULT 0,
+    satisfied INTEGER NOT NULL DEFAULT 0, unsatisfied INTEGER NOT NULL DEFAULT 0,
+    score_total_time INTEGER NOT NULL DEFAULT 0, score_time_per_agency INTEGER NOT NULL DEFAULT 0,
+    score_contacts INTEGER NOT NULL DEFAULT 0, score_agencies_contacted INTEGER NOT NULL DEFAULT 0,
+    score_desk_handling INTEGER NOT NULL DEFAULT 0, score_disclosure INTEGER NOT NULL DEFAULT 0,
+    score_attitude INTEGER NOT NULL DEFAULT 0, score_complaints INTEGER NOT NULL DEFAULT 0,
+    score_online_service INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (officer, agency, month, procedure)) WITHOUT ROWID;
 "#,
 ];
 

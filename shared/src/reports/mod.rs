@@ -10,6 +10,7 @@ mod rates;
 mod ratio;
 mod satisfaction;
 mod scorecard;
+mod span;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -24,6 +25,7 @@ pub use rates::{Offer, Rates, Unmeasured};
 pub use ratio::Ratio;
 pub use satisfaction::{IndicatorMean, Satisfaction};
 pub use scorecard::{score_card, Input, ScoreCard, ScoreComponent};
+pub use span::{month_of, Span};
 pub use tally::{tally, Tally, TallyKey};
 
 use crate::catalogue::OfficerId;
@@ -41,14 +43,25 @@ pub struct Summed {
 
 /// Which counters to sum: those of `agencies` (every agency when none), from `from` (the first
 /// day ever when none) to `to`, both included; the officers' counts (keyed by officer) or the
-/// agencies' (not).
+/// agencies' (not); only `measures` when given (the others read as 0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TallyQuery {
     pub agencies: Option<Vec<AgencyCode>>,
     pub from: Option<NaiveDate>,
     pub to: NaiveDate,
     pub officers: bool,
+    pub measures: Option<Vec<Measure>>,
 }
+
+impl TallyQuery {
+    /// The measures asked for.
+    pub fn measures(&self) -> &[Measure] {
+        self.measures.as_deref().unwrap_or(Measure::ALL)
+    }
+}
+
+/// The in-hand counts' measures: all a sum up to a date needs.
+pub const IN_HAND: [Measure; 2] = [Measure::WithinDelta, Measure::OverdueDelta];
 
 /// Adds up summed counters per (agency, procedure, officer): what a store that cannot sum in one
 /// request (or sums per partition) hands back.
