@@ -492,6 +492,7 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/reports/rates",
         "GET /v1/reports/score-card",
         "GET /v1/reports/satisfaction",
+        "GET /v1/reports/workload",
     ]
     .into();
     let mut missing = vec![];

@@ -19,6 +19,11 @@
 //! | I | online | — | refused at reception 26/03 | nowhere |
 //! | J | online | 10/02 | resolved 13/02 | nowhere (finished before March) |
 //! | K | desk | 06/04 | — | nowhere (after March) |
+//! | M | online | 16/04 | its first step given to tuphap.chuyenvien | nowhere (after March) |
+//!
+//! B is given to `tuphap.chuyenvien2` on 2 March and H to `tuphap.chuyenvien` on 25 March; each
+//! resolution above is one instant: the leader assigns the specialist, who forwards to the
+//! leader, who approves.
 
 mod api;
 mod support;
@@ -125,6 +130,7 @@ async fn live(api: &Api) {
     let (a, a_secret) = desk.online_received(vn(26, 2, 10), "A").await;
     let b = desk.desk(vn(26, 2, 11), "B").await;
     desk.resolve(vn(2, 3, 9), &a).await;
+    desk.act(vn(2, 3, 10), &b, "assign", "tuphap.lanhdao", json!({"assignee": "tuphap.chuyenvien2"})).await;
     // A is handed over and rated: not satisfied, the staff's attitude 0.
     desk.act(vn(3, 3, 9), &a, "return", "tuphap.motcua", json!({"method": "counter"})).await;
     let unhappy = json!({"desk_handling": 1, "disclosure": 2, "attitude": 0, "complaints": 1, "online_service": 1,
@@ -155,11 +161,14 @@ async fn live(api: &Api) {
     desk.act(vn(23, 3, 9), &g, "request-supplement", "tuphap.motcua", supplement("Ảnh chân dung")).await;
     let h = desk.desk(vn(24, 3, 15), "H").await;
     assert!(desk.due(&h).await > vn(31, 3, 23));
+    desk.act(vn(25, 3, 9), &h, "assign", "tuphap.lanhdao", json!({"assignee": "tuphap.chuyenvien"})).await;
     // I: refused at reception.
     let (i, _) = desk.online(vn(26, 3, 9), "I").await;
     desk.act(vn(26, 3, 10), &i, "refuse", "tuphap.motcua", json!({"reason": "Sai thẩm quyền"})).await;
-    // K: April.
+    // K and M: April; M's first step is due on 21 April at 15:00.
     desk.desk(vn(6, 4, 9), "K").await;
+    let (m, _) = desk.online_received(vn(16, 4, 9), "M").await;
+    desk.act(vn(16, 4, 10), &m, "assign", "tuphap.lanhdao", json!({"assignee": "tuphap.chuyenvien"})).await;
     assert!(desk.due(&b).await < vn(31, 3, 0), "B is overdue at the end of March");
     // The report is read in April.
     api.set_time(vn(20, 4, 9));
@@ -482,4 +491,50 @@ async fn public_statistics_are_counts_only_cacheable_and_open_data() {
 
 async fn report_at(api: &Api, officer: &str, path: &str) -> (StatusCode, Value) {
     api.get(path, Some(&api.token(officer).await), None).await
+}
+
+#[tokio::test]
+async fn the_workload_of_officers_and_their_agency_is_worked_out_by_hand() {
+    let api = Api::many_filings().await;
+    live(&api).await;
+    // Read on Monday 20 April at 09:00: 24 working hours ahead is Thursday 23 April at 09:00.
+    let (s, v) = report_at(&api, "tuphap.lanhdao", "/v1/reports/workload?period=2026-03").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let agencies = v["agencies"].as_array().unwrap();
+    assert_eq!(agencies.len(), 1, "{v}");
+    let justice = &agencies[0];
+    let load = |x: &Value| {
+        let f = &x["finished"];
+        [
+            x["on_hand"].as_i64().unwrap(),
+            x["due_soon"].as_i64().unwrap(),
+            x["overdue"].as_i64().unwrap(),
+            f["early"].as_i64().unwrap(),
+            f["on_time"].as_i64().unwrap(),
+            f["late"].as_i64().unwrap(),
+        ]
+    };
+    // In hand: B, H and K past their first step's due time, M due on 21 April, G waiting for a
+    // supplement. Finished in March: the specialist's steps of A (early), C and D (late), the
+    // leader's of A (early), C (on time, on the dossier's due date) and D (late).
+    assert_eq!(load(justice), [5, 1, 3, 2, 1, 3]);
+    let officers: Vec<(&str, [i64; 6])> =
+        justice["officers"].as_array().unwrap().iter().map(|o| (o["officer"].as_str().unwrap(), load(o))).collect();
+    assert_eq!(
+        officers,
+        [
+            ("tuphap.chuyenvien", [2, 1, 1, 1, 0, 2]),
+            ("tuphap.chuyenvien2", [1, 0, 1, 0, 0, 0]),
+            ("tuphap.lanhdao", [0, 0, 0, 1, 1, 1]),
+        ]
+    );
+    // The specialist's steps took 15, 31 and 96 working hours (C, filed online, is due in four
+    // working days, on 16 March: it was resolved at 08:00 that day); the leader approved at once.
+    // The handlers' clock runs on during a test, so a step may come out a minute short.
+    let average = justice["officers"][0]["finished"]["average_minutes"].as_f64().unwrap();
+    assert!((average - 2840.0).abs() <= 1.0, "{average}");
+    assert_eq!(justice["officers"][2]["finished"]["average_minutes"], 0.0);
+    // Another agency's officer sees only theirs.
+    let (s, v) = report_at(&api, "taichinh.lanhdao", "/v1/reports/workload?period=2026-03").await;
+    assert_eq!((s, v["agencies"].as_array().unwrap().len()), (StatusCode::OK, 0), "{v}");
 }

@@ -28,6 +28,7 @@ pub fn router<R: RouteSet>() -> R {
         .route::<__path_rates_report, _, _>(rates_report)
         .route::<__path_score_card_report, _, _>(score_card_report)
         .route::<__path_satisfaction_report, _, _>(satisfaction_report)
+        .route::<__path_workload_report, _, _>(workload_report)
         .merge(super::stats::router::<R>())
 }
 
@@ -309,4 +310,22 @@ async fn satisfaction_report(
     let (agency, period) = p.read(&state)?;
     let reach = motcua_domain::access::report_reach(&officer);
     Ok(private(indicators::satisfaction(&state, &reach, agency.as_ref(), period, by).await?))
+}
+
+/// Khối lượng công việc: per agency and per officer, the dossiers in hand now, those whose step
+/// is due within 24 working hours and those past due (a dossier waiting for a supplement has its
+/// clock stopped), and the steps finished in the period (early, on time, late, average working
+/// minutes a step took).
+#[utoipa::path(get, path = "/v1/reports/workload", tag = "reports", security(("bearer" = [])), params(ScopeParams),
+    responses((status = 200, body = crate::service::workload::WorkloadReport), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn workload_report(
+    State(state): State<AppState>,
+    CurrentOfficer(officer): CurrentOfficer,
+    ApiQuery(p): ApiQuery<ScopeParams>,
+) -> ApiResult<Response> {
+    no_grouping(&p)?;
+    let (agency, period) = p.read(&state)?;
+    let reach = motcua_domain::access::report_reach(&officer);
+    Ok(private(crate::service::workload::workload(&state, &reach, agency.as_ref(), period).await?))
 }

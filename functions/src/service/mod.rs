@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod input;
 pub mod reports;
 pub mod secrets;
+pub mod workload;
 
 pub use error::{Refused, ServiceResult};
 

@@ -14,6 +14,7 @@ mod span;
 mod tally;
 #[cfg(test)]
 mod tests;
+mod workload;
 
 use std::collections::BTreeMap;
 
@@ -27,6 +28,7 @@ pub use satisfaction::{IndicatorMean, Satisfaction};
 pub use scorecard::{score_card, Input, ScoreCard, ScoreComponent};
 pub use span::{month_of, Span};
 pub use tally::{tally, Tally, TallyKey};
+pub use workload::{Pressure, StepsFinished, Workload, SOON_MINUTES};
 
 use crate::catalogue::OfficerId;
 use crate::codes::AgencyCode;

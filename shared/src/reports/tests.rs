@@ -303,3 +303,32 @@ fn satisfaction_averages_each_indicator_over_the_ratings() {
     assert_eq!(s.indicators.iter().find(|i| i.indicator == "contacts").unwrap().mean, Some(0.0));
     assert!(Satisfaction::of(&Counts::new()).indicators.iter().all(|i| i.mean.is_none()));
 }
+
+#[test]
+fn a_dossier_in_hand_is_overdue_due_soon_later_or_paused_by_its_step() {
+    use crate::lifecycle::StepProgress;
+    let mut l = Ledger::default();
+    let mut d = l.open(1, Channel::Online, at(2)).unwrap();
+    let (now, soon) = (at(10), at(13));
+    assert_eq!(Pressure::of(&d, now, soon), None, "not received");
+    receive(&mut d, at(2), 20);
+    d.step =
+        Some(StepProgress { index: 0, given_at: at(2), given_by: None, assignee: None, taken_at: None, due_at: at(9) });
+    assert_eq!(Pressure::of(&d, now, soon), Some(Pressure::Overdue), "the step is past due, the dossier is not");
+    d.step.as_mut().unwrap().due_at = at(12);
+    assert_eq!(Pressure::of(&d, now, soon), Some(Pressure::DueSoon));
+    d.step.as_mut().unwrap().due_at = at(16);
+    assert_eq!(Pressure::of(&d, now, soon), Some(Pressure::Later));
+    d.status = Status::AwaitingSupplement;
+    assert_eq!(Pressure::of(&d, now, soon), Some(Pressure::Paused));
+    d.status = Status::Resolved;
+    assert_eq!(Pressure::of(&d, now, soon), None);
+    let mut w = Workload::default();
+    for p in [Pressure::Overdue, Pressure::DueSoon, Pressure::Paused, Pressure::Later] {
+        w.hold(p);
+    }
+    assert_eq!((w.on_hand, w.due_soon, w.overdue), (4, 1, 1));
+    let steps: Counts =
+        [(Measure::StepsEarly, 2), (Measure::StepsLate, 1), (Measure::StepMinutes, 100)].into_iter().collect();
+    assert_eq!(StepsFinished::of(&steps), StepsFinished { early: 2, on_time: 0, late: 1, average_minutes: Some(33.3) });
+}
