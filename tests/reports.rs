@@ -364,6 +364,17 @@ async fn both_homes_give_the_same_reports() {
         let (_, sqlite) = report(&on_sqlite, "kiemsoat", query).await;
         assert_eq!(dynamo, sqlite, "{query}");
     }
+    for path in [
+        "/v1/reports/rates?period=2026-03",
+        "/v1/reports/score-card?period=2026-Q1",
+        "/v1/reports/satisfaction?period=2026-03&group_by=officer",
+        "/v1/stats/public?from=2026-02-10&to=2026-04-16",
+    ] {
+        let (s, dynamo) = report_at(&on_dynamodb, "kiemsoat", path).await;
+        assert_eq!(s, StatusCode::OK, "{dynamo}");
+        let (_, sqlite) = report_at(&on_sqlite, "kiemsoat", path).await;
+        assert_eq!(dynamo, sqlite, "{path}");
+    }
     let (_, march) = report(&on_dynamodb, "tuphap.lanhdao", "period=2026-03").await;
     check_march(&march);
 }
