@@ -84,11 +84,7 @@ fn cases(dir: &str) -> Vec<Case> {
         ),
         case("query", bin("query"), http_event("GET", &format!("/v1/dossiers/{UNKNOWN}"), None, &[], None)),
         case("admin", bin("admin"), officer("GET", "/v1/admin/officers?agency=000.00.03.H56", "admin", None)),
-        case(
-            "reports",
-            bin("reports"),
-            officer("GET", "/v1/reports/dossiers?period=2026-03", "tuphap.lanhdao", None),
-        ),
+        case("reports", bin("reports"), officer("GET", "/v1/reports/dossiers?period=2026-03", "tuphap.lanhdao", None)),
         case("notify", bin("notify"), sweep),
         case("receipts", bin("receipts"), sns_records(&[delivery])),
     ]
