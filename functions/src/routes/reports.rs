@@ -7,6 +7,7 @@ use axum::http::{header as h, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
+use motcua_domain::catalogue::Officer;
 use motcua_domain::documents::attachment;
 use motcua_domain::reports::ii06a::{Figures, GroupBy, Report};
 use motcua_domain::reports::Period;
@@ -225,12 +226,26 @@ pub struct ScopeParams {
     pub group_by: Option<String>,
 }
 
+/// What a report beyond the II.06a is asked of: by whom (their reach), which agency, which period.
+struct Asked {
+    reach: motcua_domain::access::ReportReach,
+    agency: Option<motcua_domain::codes::AgencyCode>,
+    period: Period,
+}
+
 impl ScopeParams {
-    fn read(&self, state: &AppState) -> ApiResult<(Option<motcua_domain::codes::AgencyCode>, Period)> {
+    /// The request read for `officer`; `group_by` refused unless the report takes one.
+    fn asked(&self, state: &AppState, officer: &Officer, takes_group: bool) -> ApiResult<Asked> {
+        if let (Some(g), false) = (&self.group_by, takes_group) {
+            return Err(ApiError::bad_request(
+                "unknown_group",
+                format!("báo cáo này không nhóm theo `{g}` / this report takes no `group_by`"),
+            ));
+        }
         let agency = self.agency.as_deref().map(service::parse_agency).transpose()?;
         let period =
             period_of(self.from.as_deref(), self.to.as_deref(), self.period.as_deref(), reports::today(state))?;
-        Ok((agency, period))
+        Ok(Asked { reach: motcua_domain::access::report_reach(officer), agency, period })
     }
 }
 
@@ -238,16 +253,6 @@ fn private<T: serde::Serialize>(body: T) -> Response {
     let mut r = Json(body).into_response();
     r.headers_mut().insert(h::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     r
-}
-
-fn no_grouping(p: &ScopeParams) -> ApiResult<()> {
-    match &p.group_by {
-        None => Ok(()),
-        Some(g) => Err(ApiError::bad_request(
-            "unknown_group",
-            format!("báo cáo này không nhóm theo `{g}` / this report takes no `group_by`"),
-        )),
-    }
 }
 
 /// Các tỷ lệ: the share of the procedures offered online that received an online dossier, the
@@ -261,10 +266,8 @@ async fn rates_report(
     CurrentOfficer(officer): CurrentOfficer,
     ApiQuery(p): ApiQuery<ScopeParams>,
 ) -> ApiResult<Response> {
-    no_grouping(&p)?;
-    let (agency, period) = p.read(&state)?;
-    let reach = motcua_domain::access::report_reach(&officer);
-    Ok(private(indicators::rates(&state, &reach, agency.as_ref(), period).await?))
+    let a = p.asked(&state, &officer, false)?;
+    Ok(private(indicators::rates(&state, &a.reach, a.agency.as_ref(), a.period).await?))
 }
 
 /// Bộ chỉ số 766: the components of the Decision 766/QĐ-TTg score card this system computes
@@ -279,10 +282,8 @@ async fn score_card_report(
     CurrentOfficer(officer): CurrentOfficer,
     ApiQuery(p): ApiQuery<ScopeParams>,
 ) -> ApiResult<Response> {
-    no_grouping(&p)?;
-    let (agency, period) = p.read(&state)?;
-    let reach = motcua_domain::access::report_reach(&officer);
-    Ok(private(indicators::score_cards(&state, &reach, agency.as_ref(), period).await?))
+    let a = p.asked(&state, &officer, false)?;
+    Ok(private(indicators::score_cards(&state, &a.reach, a.agency.as_ref(), a.period).await?))
 }
 
 /// Mức độ hài lòng: the ratings given in the period, their verdicts and each indicator's mean,
@@ -307,9 +308,8 @@ async fn satisfaction_report(
             ))
         }
     };
-    let (agency, period) = p.read(&state)?;
-    let reach = motcua_domain::access::report_reach(&officer);
-    Ok(private(indicators::satisfaction(&state, &reach, agency.as_ref(), period, by).await?))
+    let a = p.asked(&state, &officer, true)?;
+    Ok(private(indicators::satisfaction(&state, &a.reach, a.agency.as_ref(), a.period, by).await?))
 }
 
 /// Khối lượng công việc: per agency and per officer, the dossiers in hand now, those whose step
@@ -324,8 +324,6 @@ async fn workload_report(
     CurrentOfficer(officer): CurrentOfficer,
     ApiQuery(p): ApiQuery<ScopeParams>,
 ) -> ApiResult<Response> {
-    no_grouping(&p)?;
-    let (agency, period) = p.read(&state)?;
-    let reach = motcua_domain::access::report_reach(&officer);
-    Ok(private(crate::service::workload::workload(&state, &reach, agency.as_ref(), period).await?))
+    let a = p.asked(&state, &officer, false)?;
+    Ok(private(crate::service::workload::workload(&state, &a.reach, a.agency.as_ref(), a.period).await?))
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use motcua_domain::access::ReportReach;
-use motcua_domain::catalogue::OnlineLevel;
+use motcua_domain::catalogue::{OnlineLevel, Procedure};
 use motcua_domain::codes::AgencyCode;
 use motcua_domain::ports::ProcedureQuery;
 use motcua_domain::reports::ii06a::{Figures, Scope, Sums};
@@ -72,19 +72,16 @@ pub struct RatesReport {
 
 /// Every procedure of `agency` the catalogue offers online (partly or fully).
 async fn online_procedures(state: &AppState, agency: &AgencyCode) -> ServiceResult<Vec<String>> {
-    let mut out = vec![];
-    let mut after: Option<String> = None;
-    loop {
-        let query =
-            ProcedureQuery { agency: Some(agency.clone()), after: after.clone(), limit: 200, ..Default::default() };
-        let page = state.catalogue.procedures(query).await?;
-        after = page.last().map(|p| p.code.clone());
-        let done = page.len() < 200;
-        out.extend(page.into_iter().filter(|p| p.online_level != OnlineLevel::Information).map(|p| p.code));
-        if done {
-            return Ok(out);
-        }
-    }
+    let all = super::every(
+        200,
+        |p: &Procedure| p.code.clone(),
+        |after| {
+            let query = ProcedureQuery { agency: Some(agency.clone()), after, limit: 200, ..Default::default() };
+            async move { state.catalogue.procedures(query).await }
+        },
+    )
+    .await?;
+    Ok(all.into_iter().filter(|p| p.online_level != OnlineLevel::Information).map(|p| p.code).collect())
 }
 
 /// The seed's rates of `period`, per agency of `reach` (or the one named) and for the scope.

@@ -23,6 +23,27 @@ use motcua_domain::ports::Holiday;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
+/// Every item of a paged list, `size` at a time: `page` reads the items after a key (the first
+/// page with none), `key` names an item's position.
+pub async fn every<T, K, Fut>(
+    size: usize,
+    key: impl Fn(&T) -> K,
+    mut page: impl FnMut(Option<K>) -> Fut,
+) -> ServiceResult<Vec<T>>
+where
+    Fut: std::future::Future<Output = motcua_domain::ports::StoreResult<Vec<T>>>,
+{
+    let mut out: Vec<T> = Vec::new();
+    loop {
+        let items = page(out.last().map(&key)).await?;
+        let done = items.len() < size;
+        out.extend(items);
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
 pub fn parse_agency(text: &str) -> ApiResult<AgencyCode> {
     AgencyCode::parse(text).map_err(|e| ApiError::bad_request("invalid_agency_code", e.to_string()))
 }

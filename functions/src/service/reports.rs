@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use motcua_domain::access::{report_reach, ReportReach};
 use motcua_domain::calendar::vietnam;
-use motcua_domain::catalogue::{Officer, Procedure};
+use motcua_domain::catalogue::{Agency, Officer, Procedure};
 use motcua_domain::codes::AgencyCode;
 use motcua_domain::ports::ProcedureQuery;
 use motcua_domain::reports::ii06a::{GroupBy, Report, Scope, Sums};
@@ -59,32 +59,29 @@ async fn coverage_of(state: &AppState, root: &AgencyCode) -> ServiceResult<Vec<A
     while next < agencies.len() {
         let parent = agencies[next].clone();
         next += 1;
-        let mut after: Option<String> = None;
-        loop {
-            let children = state.catalogue.agencies(Some(&parent), after.as_deref(), 200).await?;
-            after = children.last().map(|c| c.code.to_string());
-            let done = children.len() < 200;
-            agencies.extend(children.into_iter().map(|c| c.code).filter(|c| c != &parent));
-            if done {
-                break;
-            }
-        }
+        let children = super::every(
+            200,
+            |a: &Agency| a.code.to_string(),
+            |after| {
+                let parent = parent.clone();
+                async move { state.catalogue.agencies(Some(&parent), after.as_deref(), 200).await }
+            },
+        )
+        .await?;
+        agencies.extend(children.into_iter().map(|c| c.code).filter(|c| c != &parent));
     }
     Ok(agencies)
 }
 
 /// Every agency of the catalogue, in code order.
 pub async fn all_agencies(state: &AppState) -> ServiceResult<Vec<AgencyCode>> {
-    let mut out: Vec<AgencyCode> = vec![];
-    loop {
-        let after = out.last().map(|a| a.to_string());
-        let page = state.catalogue.agencies(None, after.as_deref(), 200).await?;
-        let done = page.len() < 200;
-        out.extend(page.into_iter().map(|a| a.code));
-        if done {
-            return Ok(out);
-        }
-    }
+    let all = super::every(
+        200,
+        |a: &Agency| a.code.to_string(),
+        |after| async move { state.catalogue.agencies(None, after.as_deref(), 200).await },
+    )
+    .await?;
+    Ok(all.into_iter().map(|a| a.code).collect())
 }
 
 /// Today's date in Vietnam.

@@ -51,30 +51,22 @@ const PAGE: usize = 1000;
 
 /// Every open dossier of a queue, page after page.
 async fn whole_queue(state: &AppState, query: QueueQuery) -> ServiceResult<Vec<Dossier>> {
-    let mut out: Vec<Dossier> = vec![];
-    loop {
-        let after = out.last().map(|d| (d.due_at, d.code.to_string()));
-        let page = state.dossiers.queue(QueueQuery { after, limit: PAGE, ..query.clone() }).await?;
-        let done = page.len() < PAGE;
-        out.extend(page);
-        if done {
-            return Ok(out);
-        }
-    }
+    let position = |d: &Dossier| (d.due_at, d.code.to_string());
+    super::every(PAGE, position, |after| {
+        let query = QueueQuery { after, limit: PAGE, ..query.clone() };
+        async move { state.dossiers.queue(query).await }
+    })
+    .await
 }
 
 /// Every officer of `agency`.
 async fn officers_of(state: &AppState, agency: &AgencyCode) -> ServiceResult<Vec<Officer>> {
-    let mut out: Vec<Officer> = vec![];
-    loop {
-        let after = out.last().map(|o| o.id.to_string());
-        let page = state.catalogue.officers(Some(agency), after.as_deref(), 200).await?;
-        let done = page.len() < 200;
-        out.extend(page);
-        if done {
-            return Ok(out);
-        }
-    }
+    super::every(
+        200,
+        |o: &Officer| o.id.to_string(),
+        |after| async move { state.catalogue.officers(Some(agency), after.as_deref(), 200).await },
+    )
+    .await
 }
 
 fn held(dossiers: &[Dossier], now: chrono::DateTime<chrono::Utc>, soon: chrono::DateTime<chrono::Utc>) -> Workload {
