@@ -27,7 +27,7 @@ pub struct Stated {
     pub scope: Scope,
 }
 
-/// The period's sums per agency (procedures added up).
+/// The period's sums per agency and procedure, and how the period is stated.
 async fn per_agency(
     state: &AppState,
     coverage: &Coverage,

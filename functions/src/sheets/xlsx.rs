@@ -113,59 +113,39 @@ fn worksheet(sheet: &Sheet) -> String {
         g.merge((0, g.row), (width - 1, g.row));
     }
     g.row(|_| {});
-    // Group headings over the column headings; a column outside any group spans both rows.
-    let mut owner: Vec<Option<(usize, usize, &str)>> = vec![None; width];
-    let mut start = 0;
-    for group in &sheet.groups {
-        for (i, slot) in owner.iter_mut().enumerate().skip(start).take(group.span) {
-            *slot = Some((start, i, group.title.as_str()));
-        }
-        start += group.span;
-    }
-    let grouped = !sheet.groups.is_empty();
-    if grouped {
+    // Group headings over the column headings, each merged over its columns; a column under an
+    // untitled group has its own heading merged down over both rows.
+    let mut untitled = vec![false; width];
+    if !sheet.groups.is_empty() {
         g.row(|g| {
-            for (i, name) in sheet.columns.iter().enumerate() {
-                let text = match owner[i] {
-                    Some((first, _, title)) if !title.is_empty() => {
-                        if first == i {
-                            Cell::text(title)
-                        } else {
-                            Cell::Empty
-                        }
+            let (top, mut start) = (g.row, 0);
+            for group in &sheet.groups {
+                let columns = start..(start + group.span).min(width);
+                for i in columns.clone() {
+                    let text = match group.title.as_str() {
+                        "" => Cell::text(sheet.columns[i].as_str()),
+                        title if i == start => Cell::text(title),
+                        _ => Cell::Empty,
+                    };
+                    g.cell(i, &text, HEADING);
+                    if group.title.is_empty() {
+                        untitled[i] = true;
+                        g.merge((i, top), (i, top + 1));
                     }
-                    _ => Cell::text(name.as_str()),
-                };
-                g.cell(i, &text, HEADING);
+                }
+                if !group.title.is_empty() && !columns.is_empty() {
+                    g.merge((start, top), (columns.end - 1, top));
+                }
+                start = columns.end;
             }
         });
     }
-    let group_row = g.row;
     g.row(|g| {
         for (i, name) in sheet.columns.iter().enumerate() {
-            let text = match owner[i] {
-                Some((_, _, title)) if grouped && title.is_empty() => Cell::Empty,
-                _ => Cell::text(name.as_str()),
-            };
+            let text = if untitled[i] { Cell::Empty } else { Cell::text(name.as_str()) };
             g.cell(i, &text, HEADING);
         }
     });
-    if grouped {
-        let mut i = 0;
-        while i < width {
-            match owner[i] {
-                Some((first, _, title)) if !title.is_empty() => {
-                    let last = owner.iter().rposition(|o| o.is_some_and(|(f, _, _)| f == first)).unwrap_or(i);
-                    g.merge((first, group_row), (last, group_row));
-                    i = last + 1;
-                }
-                _ => {
-                    g.merge((i, group_row), (i, group_row + 1));
-                    i += 1;
-                }
-            }
-        }
-    }
     for row in &sheet.rows {
         g.row(|g| {
             for (i, c) in row.iter().enumerate() {

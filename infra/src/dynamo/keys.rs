@@ -88,12 +88,20 @@ pub fn counted(code: &str, seq: u32) -> Key {
 /// The counter item of a tally key at one grain: an agency's own counts by day (or month, its
 /// first day) and procedure, its officers' by day (or month), officer and procedure.
 pub fn counter(k: &motcua_domain::reports::TallyKey, monthly: bool) -> Key {
-    let (grain, date) = if monthly { ("M", motcua_domain::reports::month_of(k.day)) } else { ("", k.day) };
-    let date = date.format("%Y-%m-%d");
+    let date = if monthly { motcua_domain::reports::month_of(k.day) } else { k.day }.format("%Y-%m-%d");
+    let partition = counters(&k.agency, k.officer.is_some(), monthly);
     match &k.officer {
-        None => (format!("R{grain}#{}", k.agency), format!("{date}#{}", k.procedure)),
-        Some(o) => (format!("RO{grain}#{}", k.agency), format!("{date}#{o}#{}", k.procedure)),
+        None => (partition, format!("{date}#{}", k.procedure)),
+        Some(o) => (partition, format!("{date}#{o}#{}", k.procedure)),
     }
+}
+
+/// The partition of an agency's counters: its own (`R#`) or its officers' (`RO#`), by day or by
+/// month (`RM#`, `ROM#`).
+pub fn counters(agency: &AgencyCode, officers: bool, monthly: bool) -> String {
+    let whose = if officers { "O" } else { "" };
+    let grain = if monthly { "M" } else { "" };
+    format!("R{whose}{grain}#{agency}")
 }
 
 /// The dossier code a message id (`<code>:<seq>:<channel>`) belongs to.

@@ -167,12 +167,6 @@ impl DynamoStore {
     /// One agency's counter items over the query's days, summed: whole months from the monthly
     /// items, the days of partly covered months from the daily ones.
     async fn summed_of(&self, agency: AgencyCode, q: TallyQuery) -> StoreResult<Vec<Summed>> {
-        let probe = TallyKey {
-            day: q.to,
-            agency,
-            procedure: String::new(),
-            officer: if q.officers { OfficerId::parse("x").ok() } else { None },
-        };
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let span = Span::of(q.from, q.to);
         let mut ranges: Vec<(bool, Option<chrono::NaiveDate>, chrono::NaiveDate)> = vec![];
@@ -182,7 +176,7 @@ impl DynamoStore {
         ranges.extend(span.days.iter().map(|&(a, b)| (false, Some(a), b)));
         let mut parts = vec![];
         for (monthly, from, to) in ranges {
-            let (partition, _) = keys::counter(&probe, monthly);
+            let partition = keys::counters(&agency, q.officers, monthly);
             // `#` sorts before every character of a procedure code or an officer id, `~` after.
             let low = from.map_or_else(|| "0".to_owned(), |f| format!("{}#", day(f)));
             let high = format!("{}#~", day(to));
