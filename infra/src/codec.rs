@@ -33,6 +33,23 @@ pub(crate) fn ts(at: DateTime<Utc>) -> String {
     }
 }
 
+/// Reads a time [`ts`] wrote.
+pub(crate) fn parse_ts(text: &str) -> StoreResult<DateTime<Utc>> {
+    let corrupt = || StoreError::Corrupt(format!("stored time {text:?}"));
+    let (year, rest) = match text.as_bytes().first() {
+        Some(b'~') => (text.get(1..7).and_then(|y| y.parse::<i64>().ok()).ok_or_else(corrupt)?, &text[7..]),
+        Some(b'!') => (text.get(1..7).and_then(|y| y.parse::<i64>().ok()).ok_or_else(corrupt)? - 1_000_000, &text[7..]),
+        _ => {
+            (text.get(..4).and_then(|y| y.parse::<i64>().ok()).ok_or_else(corrupt)?, text.get(4..).ok_or_else(corrupt)?)
+        }
+    };
+    let naive = chrono::NaiveDateTime::parse_from_str(&format!("2000{rest}"), "%Y-%m-%dT%H:%M:%S%.fZ")
+        .map_err(|_| corrupt())?;
+    let year = i32::try_from(year).map_err(|_| corrupt())?;
+    use chrono::Datelike;
+    naive.with_year(year).map(|n| n.and_utc()).ok_or_else(corrupt)
+}
+
 /// The sort key of a dossier in a queue: its due time, empty before reception (so dossiers not
 /// yet received come first).
 pub(crate) fn due_key(due: Option<DateTime<Utc>>) -> String {
@@ -47,6 +64,13 @@ mod tests {
     use super::*;
 
     proptest! {
+        /// What [`ts`] writes reads back as the same instant.
+        #[test]
+        fn stored_times_read_back(secs in -8_000_000_000_000i64..8_000_000_000_000i64, micros in 0u32..1_000_000) {
+            let at = Utc.timestamp_opt(secs, micros * 1000).unwrap();
+            prop_assert_eq!(parse_ts(&ts(at)).unwrap(), at);
+        }
+
         /// Over chrono's whole range, the text order of two times is their time order.
         #[test]
         fn text_order_is_time_order(a in i64::MIN / 2..i64::MAX / 2, b in i64::MIN / 2..i64::MAX / 2, micros in 0u32..1_000_000) {

@@ -13,6 +13,8 @@ pub mod contract;
 pub mod dynamo;
 pub mod files;
 pub mod outbox_worker;
+pub mod portal_http;
+pub mod portal_worker;
 pub mod sink;
 pub mod sqlite;
 

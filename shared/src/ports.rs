@@ -452,3 +452,86 @@ pub enum Published {
     /// The file itself (unnamed: gone from disk once closed), streamed by the server.
     File(std::fs::File),
 }
+
+/// The portal sync queue (`docs/integrations.md`): one item per committed transition, written by
+/// the store in the same transaction as the transition (every [`DossierStore`] commit and
+/// create); taken by one sender at a time through a claim, in order per dossier.
+#[async_trait]
+pub trait SyncQueue: Send + Sync {
+    /// Pending items whose next attempt is due at `now`, soonest first.
+    async fn due_items(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<crate::portal::SyncItem>>;
+    /// Every item of one dossier, in event order.
+    async fn sync_items(&self, code: &DossierCode) -> StoreResult<Vec<crate::portal::SyncItem>>;
+    /// Takes pending item `seq` for one attempt (one more attempt counted) under `token` until
+    /// `until`, unless another sender holds it or it is not due by `now`: then `None`.
+    async fn claim_item(
+        &self,
+        code: &DossierCode,
+        seq: u32,
+        token: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<Option<crate::portal::SyncItem>>;
+    /// Records what became of the attempt claimed under `token`; `false` (nothing changed) when
+    /// the claim is no longer that.
+    async fn settle_item(
+        &self,
+        code: &DossierCode,
+        seq: u32,
+        token: &str,
+        settled: &crate::portal::Settled,
+    ) -> StoreResult<bool>;
+    /// Holds the pending items after `head` back with it: parked behind a parked head, or due no
+    /// sooner than a head waiting for its retry.
+    async fn hold_behind(&self, head: &crate::portal::SyncItem) -> StoreResult<()>;
+    /// Sends the dossier again from where it stands: parked items pending again (attempts
+    /// reset) and, when nothing is left unacknowledged, event `latest` queued again (or queued
+    /// for the first time). Whether anything was queued.
+    async fn requeue(&self, code: &DossierCode, latest: u32, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Parked items (their dossiers' heads and those held behind them), oldest first.
+    async fn parked_items(&self, limit: usize) -> StoreResult<Vec<crate::portal::SyncItem>>;
+    async fn sync_counts(&self) -> StoreResult<crate::portal::SyncCounts>;
+}
+
+/// The national codes of local procedures, kept by administrators.
+#[async_trait]
+pub trait NationalCodes: Send + Sync {
+    async fn national_code(&self, procedure: &str) -> StoreResult<Option<crate::portal::NationalCode>>;
+    async fn put_national_code(&self, code: &crate::portal::NationalCode) -> StoreResult<()>;
+    /// In procedure order, after `after`.
+    async fn national_codes(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<crate::portal::NationalCode>>;
+}
+
+/// How the portal answered a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortalAck {
+    Accepted,
+    /// It had the update already (an earlier attempt's answer was lost): as good as accepted.
+    Duplicate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PortalError {
+    /// Not reached, no answer in time, or an answer that is not the protocol's.
+    #[error("không kết nối được Cổng DVC quốc gia / the national portal is unavailable: {0}")]
+    Unavailable(String),
+    /// An answer refusing the call, with the portal's code and message.
+    #[error("Cổng DVC quốc gia từ chối / the national portal refused: {0}")]
+    Refused(String),
+}
+
+/// What the portal holds of a dossier (its look-up call).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalRecord {
+    /// `TrangThaiHoSo`, 1–10.
+    pub status: String,
+}
+
+/// The national public-service portal's dossier calls.
+#[async_trait]
+pub trait NationalPortal: Send + Sync {
+    /// Sends one sync item: the dossier record, then its progress line if it has one.
+    async fn send(&self, update: &crate::portal::Update) -> Result<PortalAck, PortalError>;
+    /// What the portal holds of a dossier; `None` when it has never heard of it.
+    async fn look_up(&self, code: &DossierCode) -> Result<Option<PortalRecord>, PortalError>;
+}

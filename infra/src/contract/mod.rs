@@ -3,16 +3,18 @@
 
 mod delivery;
 pub mod fixtures;
+mod portal;
 
 pub use delivery::*;
+pub use portal::*;
 
 use chrono::{Duration, NaiveDate, Utc};
 use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel};
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
-    BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, Outbox, ProcedureQuery, QueueQuery,
-    ReportCounters, StoreError, StoredDocuments, UploadStore,
+    BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, NationalCodes, Outbox, ProcedureQuery,
+    QueueQuery, ReportCounters, StoreError, StoredDocuments, SyncQueue, UploadStore,
 };
 use motcua_domain::reports::{Counts, Measure, Tally, TallyKey, TallyQuery};
 
@@ -20,7 +22,18 @@ use self::fixtures::*;
 
 /// Everything a home's store provides.
 pub trait Store:
-    DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + ReportCounters + Counting + Clone + 'static
+    DossierStore
+    + Catalogue
+    + Outbox
+    + Limits
+    + UploadStore
+    + StoredDocuments
+    + ReportCounters
+    + SyncQueue
+    + NationalCodes
+    + Counting
+    + Clone
+    + 'static
 {
 }
 impl<
@@ -31,6 +44,8 @@ impl<
             + UploadStore
             + StoredDocuments
             + ReportCounters
+            + SyncQueue
+            + NationalCodes
             + Counting
             + Clone
             + 'static,
@@ -83,6 +98,11 @@ macro_rules! store_contract {
             an_upload_is_attached_once_by_the_write_that_uses_it,
             stored_documents_are_kept_with_the_write_and_read_by_their_owner_only,
             report_counters_sum_what_the_commits_tallied,
+            each_commit_queues_its_sync_item_and_a_losing_commit_none,
+            racing_senders_sync_each_dossier_in_order_once,
+            failures_back_off_park_and_hold_the_rest_until_requeued,
+            an_unmapped_procedure_parks_until_its_code_exists_and_the_portal_differs,
+            national_codes_round_trip_in_order,
         );
     };
     (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {

@@ -79,6 +79,25 @@ pub fn message(code: &str, id: &str) -> Key {
 
 pub const MESSAGE_PREFIX: &str = "M#";
 
+/// The portal sync item of history event `seq`, beside its dossier; the stream carries it to
+/// `notify`.
+pub fn sync_item(code: &str, seq: u32) -> Key {
+    (format!("D#{code}"), format!("{SYNC_PREFIX}{seq:010}"))
+}
+
+pub const SYNC_PREFIX: &str = "S#";
+
+/// The `Lists` entries of sync items: pending by next attempt, parked by dossier and event.
+pub const PENDING_SYNC: &str = "PORTAL#PENDING";
+pub const PARKED_SYNC: &str = "PORTAL#PARKED";
+
+/// A procedure's national code (its row of the mapping table).
+pub fn national_code(procedure: &str) -> Key {
+    (format!("NC#{procedure}"), "#NATIONAL_CODE".into())
+}
+
+pub const NATIONAL_CODES: &str = "NATIONAL_CODES";
+
 /// Marks history item `seq` of a dossier as counted in the reports (kept a week: the stream
 /// redelivers within a day).
 pub fn counted(code: &str, seq: u32) -> Key {

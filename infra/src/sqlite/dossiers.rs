@@ -28,8 +28,8 @@ pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
-/// The limit use, event, outbox items and idempotency record of a commit, in the same
-/// transaction.
+/// The limit use, event, outbox items, portal sync item and idempotency record of a commit, in
+/// the same transaction.
 fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
     if let Some(limit) = &commit.limit {
         if !super::limits::count_use(tx, limit)? {
@@ -48,6 +48,7 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
     for m in &commit.outbox {
         super::outbox::insert(tx, &code, m)?;
     }
+    super::portal::queue(tx, &code, commit.event.seq, commit.event.at)?;
     if let Some(r) = &commit.idempotency {
         tx.execute(
             "INSERT INTO idempotency (scope, key, body, created_at) VALUES (?1, ?2, ?3, ?4)",

@@ -454,6 +454,7 @@ fn tracking_card_has_a_row_per_hand_over() {
 }
 
 mod deadlines;
+mod portal;
 mod rating;
 mod stored;
 mod supplements;
