@@ -14,7 +14,8 @@ use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::notify::delivery::SmsCaps;
 use motcua_domain::ports::{
-    Catalogue, Clock, DossierStore, Limits, Notifier, Outbox, ReportCounters, StoredDocuments, UploadStore,
+    Catalogue, Clock, DossierStore, Limits, NationalCodes, NationalPortal, Notifier, Outbox, ReportCounters,
+    StoredDocuments, SyncQueue, UploadStore,
 };
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{
@@ -80,6 +81,9 @@ pub struct Stores {
     pub stored: Arc<dyn StoredDocuments>,
     /// The report counters.
     pub counters: Arc<dyn ReportCounters>,
+    /// The national portal's sync queue and the procedures' national codes.
+    pub sync: Arc<dyn SyncQueue>,
+    pub national_codes: Arc<dyn NationalCodes>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -88,7 +92,17 @@ impl Stores {
     /// One store serving every port (`sqlite`: the same store, for its housekeeping), its
     /// catalogue read through a [`CachedCatalogue`].
     pub fn of<
-        S: DossierStore + Catalogue + Outbox + Limits + UploadStore + StoredDocuments + ReportCounters + Clone + 'static,
+        S: DossierStore
+            + Catalogue
+            + Outbox
+            + Limits
+            + UploadStore
+            + StoredDocuments
+            + ReportCounters
+            + SyncQueue
+            + NationalCodes
+            + Clone
+            + 'static,
     >(
         store: S,
         sqlite: Option<SqliteStore>,
@@ -100,7 +114,9 @@ impl Stores {
             limits: Arc::new(store.clone()),
             uploads: Arc::new(store.clone()),
             stored: Arc::new(store.clone()),
-            counters: Arc::new(store),
+            counters: Arc::new(store.clone()),
+            sync: Arc::new(store.clone()),
+            national_codes: Arc::new(store),
             sqlite,
         }
     }
@@ -151,6 +167,8 @@ pub struct Home {
     pub file_limits: FileLimits,
     /// The forms' lookup address and place (`MOTCUA_PUBLIC_URL`, `MOTCUA_PLACE`).
     pub forms: crate::state::FormSettings,
+    /// The national portal, when its sync is on (`--dvcqg-url`).
+    pub portal: Option<Arc<dyn NationalPortal>>,
 }
 
 impl Home {
@@ -196,6 +214,7 @@ impl Home {
             trusted_proxies,
             officer_ttl: Directory::TTL,
             clock: Arc::new(SystemClock),
+            portal: None,
         })
     }
 
@@ -217,7 +236,22 @@ impl Home {
             local_files: Some(self.files.clone()),
             file_limits: self.file_limits,
             forms: self.forms.clone(),
+            sync: self.store.sync.clone(),
+            national_codes: self.store.national_codes.clone(),
+            portal: self.portal.clone(),
         }
+    }
+
+    /// The courier sending the national portal's sync queue through `portal`.
+    pub fn portal_courier(&self, portal: Arc<dyn NationalPortal>) -> motcua_infra::portal_worker::PortalCourier {
+        let parts = crate::portal::CourierParts {
+            queue: self.store.sync.clone(),
+            dossiers: self.store.dossiers.clone(),
+            catalogue: self.store.catalogue.clone(),
+            codes: self.store.national_codes.clone(),
+            clock: self.clock.clone(),
+        };
+        crate::portal::courier(parts, portal)
     }
 
     /// A token for a known officer, valid for `hours`.
@@ -241,11 +275,13 @@ pub struct ServeOptions {
     pub oidc: Option<crate::auth::oidc::OidcConfig>,
     /// Timeouts and the connection bound.
     pub limits: crate::connections::ConnectionLimits,
+    /// The national portal to sync every dossier to; off when `None`.
+    pub portal: Option<motcua_infra::portal_http::PortalConfig>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
 pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
-    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits } = options;
+    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits, portal } = options;
     let data_dir = data_dir.as_path();
     let cors = cors_layer(&cors_origins)?;
     let mut home = Home::open_with(data_dir, &store).await?;
@@ -288,7 +324,23 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
             tracing::warn!(recovered, "closed notification claims left by the previous run");
         }
     }
-    let worker = tokio::spawn(courier.run(Duration::from_millis(200), stop_rx));
+    let worker = tokio::spawn(courier.run(Duration::from_millis(200), stop_rx.clone()));
+    let portal_worker = match portal {
+        Some(config) => {
+            tracing::info!(url = %config.url, "syncing dossiers to the national portal");
+            let portal = crate::portal::adapter(config);
+            home.portal = Some(portal.clone());
+            Some(tokio::spawn(home.portal_courier(portal).run(Duration::from_secs(1), stop_rx)))
+        }
+        None => None,
+    };
+    match home.store.sync.sync_counts().await {
+        Ok(c) if c.parked > 0 => {
+            tracing::warn!(pending = c.pending, parked = c.parked, "national portal sync: items parked")
+        }
+        Ok(c) => tracing::info!(pending = c.pending, "national portal sync queue"),
+        Err(e) => tracing::warn!(error = %e, "cannot count the national portal sync queue"),
+    }
     let files = home.files.clone();
     let housekeeping = home.store.sqlite.clone().map(|store| {
         tokio::spawn(async move {
@@ -316,6 +368,9 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     crate::connections::serve(listener, app, limits, shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    if let Some(w) = portal_worker {
+        let _ = w.await;
+    }
     if let Some(h) = housekeeping {
         h.abort();
     }

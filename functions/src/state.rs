@@ -5,7 +5,8 @@ use std::sync::Arc;
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::ports::{
-    Catalogue, Clock, DossierStore, FileStore, Limits, ReportCounters, StoredDocuments, UploadStore,
+    Catalogue, Clock, DossierStore, FileStore, Limits, NationalCodes, NationalPortal, ReportCounters, StoredDocuments,
+    SyncQueue, UploadStore,
 };
 
 use crate::auth::{Directory, SharedAuthenticator};
@@ -39,6 +40,11 @@ pub struct AppState {
     pub file_limits: FileLimits,
     /// What the printed forms say beyond the dossier: where it can be looked up, the place.
     pub forms: FormSettings,
+    /// The national portal's sync queue (each dossier's standing, the counts, requeues).
+    pub sync: Arc<dyn SyncQueue>,
+    pub national_codes: Arc<dyn NationalCodes>,
+    /// The national portal itself, where this home talks to it (reconciliation asks it).
+    pub portal: Option<Arc<dyn NationalPortal>>,
 }
 
 /// From `MOTCUA_PUBLIC_URL` (the address citizens reach the API at, for the QR code of the

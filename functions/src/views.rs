@@ -292,6 +292,10 @@ pub struct OfficerDossierView {
     pub tracking_card: Vec<TrackingRowView>,
     /// Where the dossier stands against the statutory appointment, as the statistics count it.
     pub statutory_standing: Option<Standing>,
+    /// Where its sync to the national portal stands (on `GET /v1/officer/dossiers/{code}`; an
+    /// action's answer leaves it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portal_sync: Option<motcua_domain::portal::SyncStanding>,
 }
 
 impl OfficerDossierView {
@@ -312,6 +316,7 @@ impl OfficerDossierView {
             history: events.iter().map(EventView::of).collect(),
             tracking_card: card.iter().map(TrackingRowView::of).collect(),
             statutory_standing: d.standing(now, Against::Statutory),
+            portal_sync: None,
         }
     }
 }

@@ -133,7 +133,7 @@ impl PortalCourier {
                 Ok(None) => return Drained::Busy { sent },
                 Err(e) => return self.store_failed(code, e, sent),
             };
-            let attempt = match self.update(code, claimed.seq, &mut loaded).await {
+            let attempt = match self.update(&claimed, &mut loaded).await {
                 Ok(update) => match self.portal.send(&update).await {
                     Ok(_) => Attempt::Acknowledged,
                     Err(e) => Attempt::Failed(e.to_string()),
@@ -180,14 +180,16 @@ impl PortalCourier {
         Drained::StoreFailed { sent }
     }
 
-    /// The update of event `seq`, reading the dossier again only when it has no such event yet.
-    async fn update(&self, code: &DossierCode, seq: u32, loaded: &mut Option<Loaded>) -> Result<Update, NotBuilt> {
+    /// The update of `item`'s event, reading the dossier again only when it has no such event yet.
+    async fn update(&self, item: &SyncItem, loaded: &mut Option<Loaded>) -> Result<Update, NotBuilt> {
+        let (code, seq) = (&item.dossier, item.seq);
         if !loaded.as_ref().is_some_and(|l| l.history.iter().any(|e| e.seq == seq)) {
             *loaded = Some(self.load(code).await?);
         }
         let l = loaded.as_ref().expect("loaded above");
         let unit = |a: &AgencyCode| l.units.get(a).cloned().unwrap_or_else(|| a.to_string());
-        portal::update_at(&l.dossier, &l.history, seq, l.national.as_ref(), &unit)
+        let documents = item.documents.map(|n| n as usize);
+        portal::update_at(&l.dossier, &l.history, seq, documents, l.national.as_ref(), &unit)
             .map_err(|e| NotBuilt::Unsendable(e.to_string()))
     }
 

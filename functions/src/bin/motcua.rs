@@ -46,6 +46,27 @@ enum Command {
         notifier: Notifier,
         #[command(flatten)]
         oidc: OidcArgs,
+        /// The national public-service portal (DVCQG) to sync every dossier to, e.g. the
+        /// province's relay; account and unit from MOTCUA_DVCQG_USERNAME, MOTCUA_DVCQG_PASSWORD,
+        /// MOTCUA_DVCQG_UNIT (docs/integrations.md). Off without it.
+        #[arg(long, env = "MOTCUA_DVCQG_URL")]
+        dvcqg_url: Option<String>,
+    },
+    /// The national portal's sync: where the queue stands, and reconciliation.
+    Portal {
+        #[command(subcommand)]
+        command: PortalCommand,
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data", global = true)]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Run fake external systems on loopback for demonstrations (until Ctrl-C): the national
+    /// portal, answering the account `demo` / `demo`.
+    Fakes {
+        /// Where the fake national portal listens.
+        #[arg(long, default_value = "127.0.0.1:8091")]
+        portal: SocketAddr,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -71,6 +92,25 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum PortalCommand {
+    /// How many sync items are pending and parked, and the parked ones with their reasons.
+    Status,
+    /// Ask the portal what it holds of each dossier given (and of every dossier with a parked
+    /// item, with --parked) and queue again what differs; exits with 1 if any could not be
+    /// checked.
+    Reconcile {
+        /// Dossier codes to reconcile.
+        codes: Vec<String>,
+        /// Also every dossier whose sync is parked.
+        #[arg(long)]
+        parked: bool,
+        /// The portal (as for `serve`).
+        #[arg(long, env = "MOTCUA_DVCQG_URL")]
+        dvcqg_url: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -181,6 +221,53 @@ async fn verify(home: &Home, codes: Vec<String>) -> Result<bool, StoreError> {
     Ok(broken == 0 && missing == 0)
 }
 
+/// `motcua portal …`.
+async fn portal(home: &Home, command: PortalCommand) -> Result<ExitCode, ServerError> {
+    let sync = &home.store.sync;
+    match command {
+        PortalCommand::Status => {
+            let counts = sync.sync_counts().await?;
+            println!("pending {}, parked {}", counts.pending, counts.parked);
+            for item in sync.parked_items(1000).await? {
+                println!("{} event {}: {}", item.dossier, item.seq, item.last_error.unwrap_or_default());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PortalCommand::Reconcile { codes, parked, dvcqg_url } => {
+            let config = motcua_functions::portal::config_from_env(&dvcqg_url, None).map_err(ServerError::Invalid)?;
+            let courier = home.portal_courier(motcua_functions::portal::adapter(config));
+            let mut all = codes;
+            if parked {
+                all.extend(sync.parked_items(10_000).await?.into_iter().map(|i| i.dossier.to_string()));
+            }
+            all.dedup();
+            let mut failed = 0;
+            for text in &all {
+                let Ok(code) = DossierCode::parse(text) else {
+                    println!("{text}: not a dossier code");
+                    failed += 1;
+                    continue;
+                };
+                match courier.reconcile(&code).await {
+                    Ok(r) => println!(
+                        "{text}: here {}, portal {}{}",
+                        r.local,
+                        r.portal.as_deref().unwrap_or("none"),
+                        if r.requeued { ", queued again" } else { "" }
+                    ),
+                    Err(e) => {
+                        println!("{text}: {e}");
+                        failed += 1;
+                    }
+                }
+            }
+            // Send what was queued now, rather than leave it to the server.
+            while courier.drain_due().await > 0 {}
+            Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MOTCUA_LOG").unwrap_or_else(|_| "info".into());
     let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
@@ -200,7 +287,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir, cors_origins, store, notifier, oidc } => {
+            Command::Serve { addr, data_dir, cors_origins, store, notifier, oidc, dvcqg_url } => {
                 let notifier = match notifier {
                     Notifier::Sink => NotifierChoice::Sink,
                     Notifier::Aws => NotifierChoice::Aws,
@@ -213,6 +300,10 @@ fn main() -> ExitCode {
                     notifier,
                     oidc: oidc.config()?,
                     limits: motcua_functions::connections::ConnectionLimits::from_env()
+                        .map_err(ServerError::Invalid)?,
+                    portal: dvcqg_url
+                        .map(|url| motcua_functions::portal::config_from_env(&url, None))
+                        .transpose()
                         .map_err(ServerError::Invalid)?,
                 };
                 motcua_functions::server::serve(options).await.map(|()| ExitCode::SUCCESS)
@@ -227,6 +318,19 @@ fn main() -> ExitCode {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 let intact = verify(&home, codes).await?;
                 Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            }
+            Command::Portal { command, data_dir, store } => {
+                let home = Home::open_with(&data_dir, &store.choice()).await?;
+                portal(&home, command).await
+            }
+            Command::Fakes { portal } => {
+                let fake = motcua_functions::fakes::portal::FakePortal::new("demo", "demo");
+                let at = motcua_functions::fakes::start(fake.router(), portal)
+                    .await
+                    .map_err(|e| ServerError::Bind(portal, e))?;
+                println!("fake national portal on http://{at} (account demo/demo; GET /fake/books)");
+                let _ = tokio::signal::ctrl_c().await;
+                Ok(ExitCode::SUCCESS)
             }
             Command::Openapi => {
                 // Written, not printed: a closed pipe (`| head`) ends the output quietly.

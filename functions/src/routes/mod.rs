@@ -9,6 +9,7 @@ mod doc;
 pub mod files;
 pub mod forms;
 pub mod ops;
+pub mod portal;
 pub mod query;
 pub mod receive;
 pub mod reports;
@@ -65,9 +66,14 @@ pub const fn routes_of<R: RouteSet>(family: Family) -> fn() -> R {
         Family::Approve => actions::of::<{ Family::Approve as u8 }, R>,
         Family::Rate => actions::of::<{ Family::Rate as u8 }, R>,
         Family::Query => query_and_ops::<R>,
-        Family::Admin => admin::router::<R>,
+        Family::Admin => admin_and_portal::<R>,
         Family::Reports => reports::router::<R>,
     }
+}
+
+/// The admin family: the catalogue, and the national portal's sync.
+pub fn admin_and_portal<R: RouteSet>() -> R {
+    admin::router::<R>().merge(portal::router::<R>())
 }
 
 /// The query family: lookups, queues and catalogue reads, with the operations routes.

@@ -236,7 +236,9 @@ async fn officer_dossier(
 ) -> ApiResult<Json<OfficerDossierView>> {
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
     access::may_see(&officer, &stored.dossier, &events)?;
-    Ok(Json(OfficerDossierView::of(&stored.dossier, &events, state.clock.now())))
+    let mut view = OfficerDossierView::of(&stored.dossier, &events, state.clock.now());
+    view.portal_sync = Some(motcua_domain::portal::SyncStanding::of(&state.sync.sync_items(&code).await?));
+    Ok(Json(view))
 }
 
 /// Recomputes the dossier's history hash chain and reports any break: an event edited, removed

@@ -137,7 +137,7 @@ impl DynamoStore {
             writes.push(self.put_new(super::outbox::new_item(m)?)?);
         }
         parts.push(Part::Sync);
-        writes.push(self.queue_sync(&d.code.to_string(), commit.event.seq, commit.event.at)?);
+        writes.push(self.queue_sync(&d.code.to_string(), commit.event.seq, d.documents.len(), commit.event.at)?);
         if let Some(r) = &commit.idempotency {
             let mut item = with_body(keys::idempotency(&r.scope, &r.key), r)?;
             item.insert(EXPIRES_AT.into(), expires_in_days(KEEP_DAYS));

@@ -29,14 +29,18 @@ fn key_of(code: &str, seq: u32) -> Item {
     items::key(keys::sync_item(code, seq))
 }
 
-/// A new pending item for event `seq`, due at `at`.
-fn new_item(code: &str, seq: u32, at: DateTime<Utc>) -> Item {
+/// A new pending item for event `seq` (the dossier holding `documents` documents after it, when
+/// known), due at `at`.
+fn new_item(code: &str, seq: u32, documents: Option<usize>, at: DateTime<Utc>) -> Item {
     let mut item = key_of(code, seq);
     item.insert("code".into(), s(code));
     item.insert("seq".into(), n(seq));
     item.insert("state".into(), s(SyncState::Pending.as_str()));
     item.insert("attempts".into(), n(0));
     item.insert("next_at".into(), s(ts(at)));
+    if let Some(n) = documents {
+        item.insert("documents".into(), items::n(n));
+    }
     items::index(&mut item, Index::Lists, pending_entry(code, seq, at));
     item
 }
@@ -57,6 +61,7 @@ fn decode(item: &Item) -> StoreResult<SyncItem> {
         claim,
         last_error: optional("last_error"),
         acknowledged_at: optional("acknowledged_at").as_deref().map(parse_ts).transpose()?,
+        documents: items::number(item, "documents").ok().and_then(|n| u32::try_from(n).ok()),
     })
 }
 
@@ -66,8 +71,14 @@ fn error_text(e: &str) -> String {
 
 impl DynamoStore {
     /// The transaction item queueing `seq` of `code` (a transition's).
-    pub(super) fn queue_sync(&self, code: &str, seq: u32, at: DateTime<Utc>) -> StoreResult<TransactWriteItem> {
-        self.put_new(new_item(code, seq, at))
+    pub(super) fn queue_sync(
+        &self,
+        code: &str,
+        seq: u32,
+        documents: usize,
+        at: DateTime<Utc>,
+    ) -> StoreResult<TransactWriteItem> {
+        self.put_new(new_item(code, seq, Some(documents), at))
     }
 
     /// One conditional update of a sync item; `false` when its condition failed.
@@ -268,7 +279,7 @@ impl SyncQueue for DynamoStore {
         if unparked || items.iter().any(|i| i.state == SyncState::Pending) {
             return Ok(unparked);
         }
-        let mut item = new_item(&text_code, latest, now);
+        let mut item = new_item(&text_code, latest, None, now);
         item.remove(keys::PK);
         item.remove(keys::SK);
         let mut request = self.client.update_item().table_name(&self.table).set_key(Some(key_of(&text_code, latest)));
@@ -281,7 +292,7 @@ impl SyncQueue for DynamoStore {
         }
         request
             .update_expression(format!(
-                "SET {} REMOVE acknowledged_at, last_error, claim, claim_until",
+                "SET {} REMOVE acknowledged_at, last_error, claim, claim_until, documents",
                 sets.join(", ")
             ))
             .send()

@@ -48,7 +48,7 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
     for m in &commit.outbox {
         super::outbox::insert(tx, &code, m)?;
     }
-    super::portal::queue(tx, &code, commit.event.seq, commit.event.at)?;
+    super::portal::queue(tx, &code, commit.event.seq, commit.dossier.documents.len(), commit.event.at)?;
     if let Some(r) = &commit.idempotency {
         tx.execute(
             "INSERT INTO idempotency (scope, key, body, created_at) VALUES (?1, ?2, ?3, ?4)",

@@ -12,26 +12,36 @@ use super::{from_json, to_json, ts, unavailable, SqliteStore};
 use crate::codec::parse_ts;
 use crate::portal_worker::held_reason;
 
-const COLUMNS: &str = "dossier, seq, state, attempts, next_attempt_at, claim, claim_until, last_error, acknowledged_at";
+const COLUMNS: &str =
+    "dossier, seq, state, attempts, next_attempt_at, claim, claim_until, last_error, acknowledged_at, documents";
 
-/// Queues event `seq` of `dossier`, due at `at`, in the commit's transaction.
-pub(super) fn queue(tx: &Transaction<'_>, dossier: &str, seq: u32, at: DateTime<Utc>) -> StoreResult<()> {
+/// Queues event `seq` of `dossier` (holding `documents` documents after it), due at `at`, in the
+/// commit's transaction.
+pub(super) fn queue(
+    tx: &Transaction<'_>,
+    dossier: &str,
+    seq: u32,
+    documents: usize,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     tx.execute(
-        "INSERT OR IGNORE INTO portal_sync (dossier, seq, state, next_attempt_at) VALUES (?1, ?2, 'pending', ?3)",
-        params![dossier, seq, ts(at)],
+        "INSERT OR IGNORE INTO portal_sync (dossier, seq, state, next_attempt_at, documents)
+         VALUES (?1, ?2, 'pending', ?3, ?4)",
+        params![dossier, seq, ts(at), documents as i64],
     )
     .map_err(unavailable)?;
     Ok(())
 }
 
-type Columns = (String, u32, String, u32, String, Option<String>, Option<String>, Option<String>, Option<String>);
+type Columns =
+    (String, u32, String, u32, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<u32>);
 
 fn columns(r: &Row<'_>) -> rusqlite::Result<Columns> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?))
 }
 
 fn decode(c: Columns) -> StoreResult<SyncItem> {
-    let (dossier, seq, state, attempts, next, claim, claim_until, last_error, acknowledged_at) = c;
+    let (dossier, seq, state, attempts, next, claim, claim_until, last_error, acknowledged_at, documents) = c;
     let claim = match (claim, claim_until) {
         (Some(token), Some(until)) => Some((token, parse_ts(&until)?)),
         _ => None,
@@ -45,6 +55,7 @@ fn decode(c: Columns) -> StoreResult<SyncItem> {
         claim,
         last_error,
         acknowledged_at: acknowledged_at.as_deref().map(parse_ts).transpose()?,
+        documents,
     })
 }
 
@@ -171,7 +182,8 @@ impl SyncQueue for SqliteStore {
             tx.execute(
                 "INSERT INTO portal_sync (dossier, seq, state, next_attempt_at) VALUES (?1, ?2, 'pending', ?3)
                  ON CONFLICT (dossier, seq) DO UPDATE SET state = 'pending', attempts = 0,
-                     next_attempt_at = excluded.next_attempt_at, last_error = NULL, acknowledged_at = NULL",
+                     next_attempt_at = excluded.next_attempt_at, last_error = NULL, acknowledged_at = NULL,
+                     documents = NULL",
                 params![code, latest, ts(now)],
             )
             .map_err(unavailable)?;

@@ -141,11 +141,11 @@ CREATE TABLE tallies_by_month (
     r#"
 -- The national portal's sync queue (motcua_domain::portal): one row per committed history event,
 -- inserted by the commit's transaction, sent in seq order per dossier. `claim`/`claim_until`:
--- the sender holding it. The national codes of local procedures (motcua_domain::portal::NationalCode).
+-- the sender holding it; `documents`: how many the dossier held after the event. The national codes of local procedures (motcua_domain::portal::NationalCode).
 CREATE TABLE portal_sync (
     dossier TEXT NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL, claim TEXT, claim_until TEXT, last_error TEXT, acknowledged_at TEXT,
-    PRIMARY KEY (dossier, seq)) WITHOUT ROWID;
+    documents INTEGER, PRIMARY KEY (dossier, seq)) WITHOUT ROWID;
 CREATE INDEX portal_sync_due ON portal_sync(next_attempt_at) WHERE state = 'pending';
 CREATE INDEX portal_sync_parked ON portal_sync(dossier, seq) WHERE state = 'parked';
 CREATE TABLE national_codes (procedure TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;

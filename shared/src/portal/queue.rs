@@ -58,6 +58,9 @@ pub struct SyncItem {
     /// Why the last attempt failed, or why it is parked.
     pub last_error: Option<String>,
     pub acknowledged_at: Option<DateTime<Utc>>,
+    /// How many documents the dossier held after the event (later supplements add more): the
+    /// record sends those only. Unknown for an item queued again by reconciliation.
+    pub documents: Option<u32>,
 }
 
 /// What became of one attempt.
@@ -195,6 +198,7 @@ mod tests {
             claim: None,
             last_error: (state != SyncState::Acknowledged).then(|| format!("error {seq}")),
             acknowledged_at: (state == SyncState::Acknowledged).then(|| at(100 + i64::from(seq))),
+            documents: None,
         }
     }
 

@@ -221,13 +221,16 @@ pub enum Unsyncable {
     NoEvent(u32),
 }
 
-/// The update of item `seq`: the dossier as it stood after history event `seq` (its status,
-/// dates and supplement requests from the history up to it; its documents and fee lines as the
-/// dossier holds them; its results once approved by then). `unit` names an agency.
+/// The update of item `seq`: the dossier as it stood after history event `seq`, whenever it is
+/// built: its status, dates and supplement requests from the history up to it, its first
+/// `documents` documents (what it held then, as the sync item recorded; all when unknown), its
+/// fee lines as listed before reception and as owed after, its results once approved by then.
+/// `unit` names an agency.
 pub fn update_at(
     dossier: &Dossier,
     history: &[HistoryEvent],
     seq: u32,
+    documents: Option<usize>,
     national: Option<&NationalCode>,
     unit: &dyn Fn(&AgencyCode) -> String,
 ) -> Result<Update, Unsyncable> {
@@ -275,18 +278,19 @@ pub fn update_at(
         },
         by_post: if dossier.result_by == Some(ReturnMethod::Postal) { "1" } else { "0" }.into(),
         unit: unit(&dossier.agency_code),
-        documents: documents(dossier),
-        fees: fees(dossier),
+        documents: submitted(dossier, documents),
+        fees: fees(dossier, received),
         supplements: supplements(&code, &upto),
         results: if reached(&[Action::Approve]) { results(dossier) } else { vec![] },
     };
     Ok(Update { seq, updating: seq > 0, dossier: record, progress: progress(&code, &upto, event, unit) })
 }
 
-fn documents(dossier: &Dossier) -> Vec<SubmittedFile> {
+fn submitted(dossier: &Dossier, held: Option<usize>) -> Vec<SubmittedFile> {
     dossier
         .documents
         .iter()
+        .take(held.unwrap_or(usize::MAX))
         .enumerate()
         .map(|(i, d)| SubmittedFile {
             id: d.file.as_ref().map(|f| f.id.to_string()).unwrap_or_else(|| format!("{}.{}", dossier.code, i + 1)),
@@ -297,7 +301,7 @@ fn documents(dossier: &Dossier) -> Vec<SubmittedFile> {
         .collect()
 }
 
-fn fees(dossier: &Dossier) -> Vec<FeeItem> {
+fn fees(dossier: &Dossier, received: bool) -> Vec<FeeItem> {
     let lines = dossier.terms.fees.clone().unwrap_or_default();
     lines
         .iter()
@@ -306,7 +310,8 @@ fn fees(dossier: &Dossier) -> Vec<FeeItem> {
             name: line.name.clone(),
             code: format!("{}.{}", dossier.procedure_code, i + 1),
             collected: "1".into(),
-            amount_vnd: line.due_vnd,
+            // Reductions are recorded at reception: before it, the listed amount.
+            amount_vnd: if received { line.due_vnd } else { line.amount_vnd },
             kind: match line.kind {
                 FeeKind::Fee => "1",
                 FeeKind::Charge => "2",

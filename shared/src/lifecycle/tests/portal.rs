@@ -48,8 +48,9 @@ fn each_event_tells_the_portal_its_status_and_the_dates_known_then() {
     let w = World::new(SupplementRule::Recompute);
     let (d, history) = lived(&w);
     let unit = |a: &AgencyCode| format!("Đơn vị {a}");
-    let updates: Vec<_> =
-        (0..history.len() as u32).map(|seq| update_at(&d, &history, seq, Some(&national()), &unit).unwrap()).collect();
+    let updates: Vec<_> = (0..history.len() as u32)
+        .map(|seq| update_at(&d, &history, seq, None, Some(&national()), &unit).unwrap())
+        .collect();
     let statuses: Vec<&str> = updates.iter().map(|u| u.dossier.status.as_str()).collect();
     assert_eq!(statuses, ["1", "2", "5", "5", "2", "4", "4", "9", "10", "10"]);
     let first = &updates[0];
@@ -86,6 +87,9 @@ fn each_event_tells_the_portal_its_status_and_the_dates_known_then() {
         (updates[7].dossier.returned_at.as_str(), updates[8].dossier.returned_at.as_str()),
         ("", "20260304110000")
     );
+    assert_eq!(updates[3].dossier.documents.len(), 2, "the supplement's document with the filing's");
+    let then = update_at(&d, &history, 2, Some(1), Some(&national()), &unit).unwrap();
+    assert_eq!(then.dossier.documents.len(), 1, "only what the dossier held after the event");
     let json = serde_json::to_value(&updates[8].dossier).unwrap();
     assert_eq!(json["TrangThaiHoSo"], "10");
     assert_eq!(json["MaTTHC"], "1.001757");
@@ -97,8 +101,11 @@ fn a_procedure_without_a_national_code_or_an_event_not_there_is_unsyncable() {
     let w = World::new(SupplementRule::Recompute);
     let (d, history) = lived(&w);
     let unit = |a: &AgencyCode| a.to_string();
-    assert_eq!(update_at(&d, &history, 0, None, &unit).unwrap_err(), Unsyncable::Unmapped(d.procedure_code.clone()));
-    assert_eq!(update_at(&d, &history, 99, Some(&national()), &unit).unwrap_err(), Unsyncable::NoEvent(99));
+    assert_eq!(
+        update_at(&d, &history, 0, None, None, &unit).unwrap_err(),
+        Unsyncable::Unmapped(d.procedure_code.clone())
+    );
+    assert_eq!(update_at(&d, &history, 99, None, Some(&national()), &unit).unwrap_err(), Unsyncable::NoEvent(99));
 }
 
 #[test]
