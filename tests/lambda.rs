@@ -73,8 +73,14 @@ struct Lambda {
 }
 
 async fn start(home: &Home, name: &'static str) -> Lambda {
+    start_with(home, name, &[]).await
+}
+
+/// `name` with `extra` environment variables besides the home's.
+async fn start_with(home: &Home, name: &'static str, extra: &[(String, String)]) -> Lambda {
     let calls = Recorder::start(&aws::moto_endpoint()).await;
     let mut env = home.env.clone();
+    env.extend(extra.iter().cloned());
     env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
     env.push(("AWS_ENDPOINT_URL".into(), calls.endpoint()));
     let mut f = Function::spawn(name, &binary(name), &env).await;
@@ -675,4 +681,83 @@ async fn receipts_settle_awaited_messages_once_and_fall_back() {
     receipts.check_calls_against_grants();
     notify.check_calls_against_grants();
     println!("DynamoDB requests per invocation:\n{}", receipts.request_counts().join("\n"));
+}
+
+/// The fake national portal on loopback, its password in a Secrets Manager secret on moto, and
+/// the variables that point `notify` and `admin` at both.
+async fn portal_env() -> (motcua_functions::fakes::portal::FakePortal, Vec<(String, String)>) {
+    let fake = motcua_functions::fakes::portal::FakePortal::new("tinh", "mat-khau-bi-mat");
+    let at = motcua_functions::fakes::start(fake.router(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let secrets = aws_sdk_secretsmanager::Client::new(&aws::local_config(&aws::moto_endpoint()));
+    let name = aws::unique_table("dvcqg");
+    let created = secrets.create_secret().name(&name).secret_string("mat-khau-bi-mat").send().await.unwrap();
+    let env = [
+        ("MOTCUA_DVCQG_URL", format!("http://{at}")),
+        ("MOTCUA_DVCQG_USERNAME", "tinh".into()),
+        ("MOTCUA_DVCQG_UNIT", "000.00.00.H56".into()),
+        ("MOTCUA_DVCQG_PASSWORD_SECRET", created.arn().unwrap().to_owned()),
+    ];
+    (fake, env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notify_syncs_each_dossier_to_the_portal_in_order_and_admin_reconciles() {
+    let home = home().await;
+    let (fake, portal) = portal_env().await;
+    let national = motcua_domain::portal::NationalCode {
+        procedure: support::CRIMINAL_RECORD.into(),
+        national_code: "2.000488".into(),
+        field_code: "G09-TP01".into(),
+        field_name: "Lý lịch tư pháp".into(),
+    };
+    motcua_domain::ports::NationalCodes::put_national_code(&home.store, &national).await.unwrap();
+    let mut submit = start(&home, "submit").await;
+    let mut receive = start(&home, "receive").await;
+    let mut notify = start_with(&home, "notify", &portal).await;
+    let mut admin = start_with(&home, "admin", &portal).await;
+
+    let phone = unique_phone();
+    let filing = with_files(&mut submit, criminal_record_filing(&phone)).await;
+    let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
+    assert_eq!(status, 201, "{created}");
+    let code = created["code"].as_str().unwrap().to_owned();
+    act(&mut receive, "tuphap.motcua", &code, "receive", json!({})).await;
+
+    // The stream hands notify the two sync items, in reverse and then again: each goes once,
+    // in order.
+    let items = stream_images(&home.store, &code, "S#").await;
+    assert_eq!(items.len(), 2, "one sync item per transition, written with it");
+    let records: Vec<Value> =
+        items.iter().rev().enumerate().map(|(i, e)| record(200 + i as u32, "INSERT", e)).collect();
+    for round in ["the sync items", "the same sync items again"] {
+        let Outcome::Response(answer) = notify.invoke(round, &json!({"Records": records})).await else {
+            panic!("notify failed: {}", notify.output())
+        };
+        assert_eq!(answer["batchItemFailures"], json!([]), "{}", notify.output());
+    }
+    let books = fake.books();
+    let statuses: Vec<&str> = books.records[&code].iter().map(|r| r["TrangThaiHoSo"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["1", "2"]);
+    assert_eq!(books.progress[&code].len(), 1, "the reception's progress line");
+    assert_eq!(books.logins, 1, "one session, its password read from the secret");
+
+    let schedule = json!({"version": "0", "id": "sweep-2", "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "123456789012", "time": "2026-11-28T00:00:00Z", "region": "ap-southeast-1", "resources": [],
+        "detail": {}});
+    let Outcome::Response(_) = notify.invoke("a scheduled sweep with the portal", &schedule).await else {
+        panic!("sweep failed: {}", notify.output())
+    };
+    assert!(notify.output().contains(r#""PortalSyncParked":0"#), "the queue's counts as metrics: {}", notify.output());
+
+    let (status, answer) =
+        call(&mut admin, "POST", "/v1/admin/portal/reconcile", Some("admin"), Some(json!({"dossiers": [code]}))).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["results"][0]["portal"], "2");
+    assert_eq!(answer["results"][0]["requeued"], false);
+    for f in [&notify, &admin] {
+        assert!(!f.output().contains("mat-khau-bi-mat"), "no password in the logs");
+        assert!(!f.output().contains(&phone[1..]), "no phone number in the logs");
+        f.check_calls_against_grants();
+    }
+    println!("DynamoDB requests per invocation:\n{}", notify.request_counts().join("\n"));
 }

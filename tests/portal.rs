@@ -250,7 +250,7 @@ async fn an_unmapped_procedure_parks_visibly_until_its_code_is_set_and_reconcile
     let mut api = Api::many_filings().await;
     let admin = api.token("admin").await;
     let (s, v) = api.post("/v1/admin/portal/reconcile", Some(&admin), json!({"parked": true})).await;
-    assert_eq!((s, api::code_of(&v)), (StatusCode::SERVICE_UNAVAILABLE, "portal_not_configured"));
+    assert_eq!((s, api::code_of(&v)), (StatusCode::CONFLICT, "portal_not_configured"));
 
     let portal = motcua_functions::portal::adapter(config);
     api.home.portal = Some(portal.clone());

@@ -16,7 +16,7 @@ use aws_lambda_events::event::dynamodb;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use lambda_runtime::{service_fn, LambdaEvent};
 use motcua_domain::notify::delivery::SmsCaps;
-use motcua_domain::ports::FileStore;
+use motcua_domain::ports::{FileStore, NationalPortal};
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{AwsNotifier, CachedCatalogue, DynamoStore, Senders, SystemClock};
 
@@ -110,7 +110,8 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
         counters: Arc::new(store.clone()),
         sync: Arc::new(store.clone()),
         national_codes: Arc::new(store),
-        portal: None,
+        // Only the admin family reconciles (it asks the portal).
+        portal: if family == Family::Admin { national_portal(&sdk).await? } else { None },
         files: files(&sdk)?,
         local_files: None,
         file_limits: crate::state::file_limits_from_env()?,
@@ -125,6 +126,26 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
         crate::routes::family_app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!(family = family.name(), "initialised");
     lambda_http::run(app).await
+}
+
+/// The national portal, when `MOTCUA_DVCQG_URL` names one: its account from the environment and
+/// its password from the Secrets Manager secret `MOTCUA_DVCQG_PASSWORD_SECRET` (read once, at
+/// init; never an environment variable on AWS).
+pub async fn national_portal(sdk: &aws_config::SdkConfig) -> Result<Option<Arc<dyn NationalPortal>>, Error> {
+    let Some(url) = std::env::var("MOTCUA_DVCQG_URL").ok().filter(|u| !u.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let secret = required("MOTCUA_DVCQG_PASSWORD_SECRET")?;
+    let answer =
+        aws_sdk_secretsmanager::Client::new(sdk).get_secret_value().secret_id(&secret).send().await.map_err(|e| {
+            format!(
+                "the national portal's password (secret {secret}): {}",
+                aws_sdk_secretsmanager::error::DisplayErrorContext(e)
+            )
+        })?;
+    let password = answer.secret_string().ok_or("the national portal's secret holds no text")?.to_owned();
+    let config = crate::portal::config_from_env(&url, Some(password))?;
+    Ok(Some(crate::portal::adapter(config)))
 }
 
 /// What reaches `notify`: records of the table's stream, or the sweeper's schedule (an
@@ -158,13 +179,24 @@ pub async fn run_notify() -> Result<(), Error> {
         clock: Arc::new(SystemClock),
         caps: SmsCaps::default(),
     };
-    let (courier, counters) = (&courier, &store);
-    tracing::info!(family = "notify", "initialised");
+    let portal = national_portal(&sdk).await?.map(|portal| {
+        let parts = crate::portal::CourierParts {
+            queue: Arc::new(store.clone()),
+            dossiers: Arc::new(store.clone()),
+            catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
+            codes: Arc::new(store.clone()),
+            clock: Arc::new(SystemClock),
+        };
+        crate::portal::courier(parts, portal)
+    });
+    let (courier, counters, portal) = (&courier, &store, portal.as_ref());
+    tracing::info!(family = "notify", portal = portal.is_some(), "initialised");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
         let response = match notify_event(event.payload)? {
-            Some(records) => crate::notify::handle(courier, counters, records).await,
+            Some(records) => crate::notify::handle(courier, counters, portal, records).await,
             None => {
                 crate::notify::sweep(courier).await;
+                crate::notify::sweep_portal(portal, counters).await;
                 DynamoDbEventResponse::default()
             }
         };

@@ -3,6 +3,11 @@
 //! Each new history item (an `INSERT` whose sort key starts `E#`) carries its transition's report
 //! tallies, added to the counters once ([`motcua_infra::DynamoStore::count`]; docs/reports.md).
 //!
+//! Each new portal sync item (an `INSERT` whose sort key starts `S#`) sends its dossier's queue
+//! to the national portal in order ([`PortalCourier::drain`], when the portal is configured);
+//! the schedule sends what is due again and publishes the queue's pending and parked counts as
+//! metrics (the parked alarm watches them).
+//!
 //! Each new outbox item (an `INSERT` whose sort key starts `M#`: a notice, or a fallback
 //! created by a failure) is claimed and sent by [`Courier::send`]: only a successful claim
 //! (`created` → `sending`) leads to the provider, so a redelivered record or a retried batch
@@ -14,9 +19,13 @@
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use motcua_domain::codes::DossierCode;
+use motcua_domain::ports::SyncQueue;
 use motcua_domain::reports::Tally;
+use motcua_infra::dynamo::keys::SYNC_PREFIX;
 use motcua_infra::dynamo::keys::{EVENT_PREFIX, MESSAGE_PREFIX};
 use motcua_infra::outbox_worker::{Courier, Sent};
+use motcua_infra::portal_worker::{Drained, PortalCourier};
 use motcua_infra::DynamoStore;
 
 /// What a record is about.
@@ -25,6 +34,8 @@ enum Record<'a> {
     NewMessage(&'a str),
     /// A new history item: its dossier, sequence number and tallies.
     NewEvent { code: &'a str, seq: u32, tallies: Vec<Tally> },
+    /// A new portal sync item: its dossier.
+    NewSync(DossierCode),
     /// Anything else on the stream (dossiers, events, updates, deletions by TTL).
     Other,
     /// Not a record this function can read.
@@ -42,18 +53,26 @@ fn classify(record: &EventRecord) -> Record<'_> {
     if let Some(id) = sk.strip_prefix(MESSAGE_PREFIX) {
         return if id.is_empty() { Record::Unreadable } else { Record::NewMessage(id) };
     }
+    if sk.starts_with(SYNC_PREFIX) {
+        return dossier_of(record).and_then(|c| DossierCode::parse(c).ok()).map_or(Record::Unreadable, Record::NewSync);
+    }
     match sk.strip_prefix(EVENT_PREFIX) {
         Some(seq) => new_event(record, seq).unwrap_or(Record::Unreadable),
         None => Record::Other,
     }
 }
 
+/// The dossier code of an item beside its dossier (partition `D#<code>`).
+fn dossier_of(record: &EventRecord) -> Option<&str> {
+    match record.change.keys.get("pk") {
+        Some(serde_dynamo::AttributeValue::S(pk)) => pk.strip_prefix("D#"),
+        _ => None,
+    }
+}
+
 /// A new history item's dossier, sequence number and tallies.
 fn new_event<'a>(record: &'a EventRecord, seq: &str) -> Option<Record<'a>> {
-    let code = match record.change.keys.get("pk") {
-        Some(serde_dynamo::AttributeValue::S(pk)) => pk.strip_prefix("D#")?,
-        _ => return None,
-    };
+    let code = dossier_of(record)?;
     let tallies = match record.change.new_image.get(motcua_infra::dynamo::TALLY) {
         Some(serde_dynamo::AttributeValue::S(json)) => serde_json::from_str(json).ok()?,
         _ => vec![],
@@ -78,8 +97,22 @@ async fn count(counters: &DynamoStore, code: &str, seq: u32, tallies: &[Tally]) 
     }
 }
 
-/// Sends and counts what the batch asks for; returns the records to retry.
-pub async fn handle(courier: &Courier, counters: &DynamoStore, event: Event) -> DynamoDbEventResponse {
+/// Sends `code`'s sync queue, when the portal is configured; whether the record is done (a
+/// store failure retries it; a portal failure is the queue's to retry).
+async fn sync(portal: Option<&PortalCourier>, code: &DossierCode) -> bool {
+    match portal {
+        Some(p) => !matches!(p.drain(code).await, Drained::StoreFailed { .. }),
+        None => true,
+    }
+}
+
+/// Sends, counts and syncs what the batch asks for; returns the records to retry.
+pub async fn handle(
+    courier: &Courier,
+    counters: &DynamoStore,
+    portal: Option<&PortalCourier>,
+    event: Event,
+) -> DynamoDbEventResponse {
     let mut failures = vec![];
     for record in &event.records {
         let done = match classify(record) {
@@ -90,6 +123,7 @@ pub async fn handle(courier: &Courier, counters: &DynamoStore, event: Event) -> 
             }
             Record::NewMessage(id) => courier.send(id).await != Sent::StoreFailed,
             Record::NewEvent { code, seq, tallies } => count(counters, code, seq, &tallies).await,
+            Record::NewSync(code) => sync(portal, &code).await,
         };
         if !done {
             let mut failure = DynamoDbBatchItemFailure::default();
@@ -100,6 +134,44 @@ pub async fn handle(courier: &Courier, counters: &DynamoStore, event: Event) -> 
     let mut response = DynamoDbEventResponse::default();
     response.batch_item_failures = failures;
     response
+}
+
+/// The scheduled pass over the portal's queue: sends what is due (a few passes, so a backlog
+/// drains without running into the timeout), then publishes the queue's counts as CloudWatch
+/// metrics (embedded metric format: one JSON line on stdout). Returns the items acknowledged.
+pub async fn sweep_portal(portal: Option<&PortalCourier>, queue: &DynamoStore) -> usize {
+    let mut sent = 0;
+    if let Some(p) = portal {
+        for _ in 0..10 {
+            let n = p.drain_due().await;
+            sent += n;
+            if n == 0 {
+                break;
+            }
+        }
+    }
+    match queue.sync_counts().await {
+        Ok(c) => {
+            let metrics = serde_json::json!({
+                "_aws": {
+                    "Timestamp": chrono::Utc::now().timestamp_millis(),
+                    "CloudWatchMetrics": [{
+                        "Namespace": "motcua",
+                        "Dimensions": [[]],
+                        "Metrics": [{"Name": "PortalSyncPending", "Unit": "Count"}, {"Name": "PortalSyncParked", "Unit": "Count"}],
+                    }],
+                },
+                "PortalSyncPending": c.pending,
+                "PortalSyncParked": c.parked,
+            });
+            println!("{metrics}");
+            if c.parked > 0 {
+                tracing::error!(parked = c.parked, pending = c.pending, "national portal sync: items parked");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot count the national portal sync queue"),
+    }
+    sent
 }
 
 /// The scheduled pass: sends what is due (retries, fallbacks the stream missed) and closes what

@@ -40,10 +40,12 @@ pub fn of(function: &str) -> Option<Grants> {
             // under `exports/` (presigned for download).
             other: &["s3:GetObject", "s3:PutObject"],
         },
+        // The catalogue and the national codes; reconciliation queues a dossier's sync again
+        // (UpdateItem) after asking the portal, whose password it reads from its secret.
         "admin" => Grants {
-            table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+            table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             indexes: &["gsi1", "gsi2"],
-            other: &[],
+            other: &["secretsmanager:GetSecretValue"],
         },
         // Sums the report counters (a Query per agency's partition) and names rows from the
         // catalogue (agencies by parent, gsi2; all agencies, gsi1; procedures by field, gsi3).
@@ -53,9 +55,13 @@ pub fn of(function: &str) -> Option<Grants> {
         // Claims and settles outbox items, counts SMS caps (UpdateItem), puts fallbacks and
         // receipt pointers, lists due and stuck messages for the sweep (gsi1); sends. Adds
         // history items' tallies to the report counters (PutItem of the marker, UpdateItem).
-        "notify" => {
-            Grants { table: ACT, indexes: &["gsi1"], other: &["sns:Publish", "ses:SendEmail", "ses:SendRawEmail"] }
-        }
+        // Claims and settles portal sync items (UpdateItem; due and parked lists on gsi1) and
+        // reads the portal's password from its secret.
+        "notify" => Grants {
+            table: ACT,
+            indexes: &["gsi1"],
+            other: &["sns:Publish", "ses:SendEmail", "ses:SendRawEmail", "secretsmanager:GetSecretValue"],
+        },
         // Follows a provider id to its message (GetItem), settles it (UpdateItem) and puts the
         // fallback a permanent failure creates (PutItem).
         "receipts" => {

@@ -158,11 +158,13 @@ pub struct ReconcileAnswer {
 }
 
 /// Ask the portal what it holds of each dossier and queue again those that differ or whose sync
-/// is parked: the one fix for a portal out of step, nothing edited by hand.
+/// is parked: the one fix for a portal out of step, nothing edited by hand. `409
+/// portal_not_configured` where this server does not talk to the portal.
 #[utoipa::path(post, path = "/v1/admin/portal/reconcile", tag = "admin", security(("bearer" = [])),
     request_body = ReconcileRequest,
     responses((status = 200, body = ReconcileAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn reconcile(
     State(state): State<AppState>,
     CurrentAdmin(_): CurrentAdmin,
@@ -170,7 +172,7 @@ async fn reconcile(
 ) -> ApiResult<Json<ReconcileAnswer>> {
     let Some(portal) = state.portal.clone() else {
         return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::CONFLICT,
             "portal_not_configured",
             "máy chủ này không kết nối Cổng DVC quốc gia / this server has no national portal configured",
         ));
