@@ -747,6 +747,13 @@ async fn notify_syncs_each_dossier_to_the_portal_in_order_and_admin_reconciles()
     let Outcome::Response(_) = notify.invoke("a scheduled sweep with the portal", &schedule).await else {
         panic!("sweep failed: {}", notify.output())
     };
+    // The function's output is read from its pipe as it comes: wait for the metrics line.
+    for _ in 0..100 {
+        if notify.output().contains(r#""PortalSyncParked":0"#) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert!(notify.output().contains(r#""PortalSyncParked":0"#), "the queue's counts as metrics: {}", notify.output());
 
     let (status, answer) =

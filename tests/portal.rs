@@ -26,6 +26,8 @@ use serde_json::{json, Value};
 use support::*;
 
 const DOSSIERS: usize = 5;
+/// A procedure with no national code.
+const UNMAPPED: &str = "2.999488";
 const MOVES: usize = 30;
 
 /// What a walk may try next: (officer, or `None` for the applicant; action; body).
@@ -236,7 +238,8 @@ async fn every_transition_reaches_the_portal_once_in_order_on_dynamodb_under_fau
         .with_initial_backoff(StdDuration::from_millis(20))
         .with_max_backoff(StdDuration::from_millis(200));
     let config = motcua_infra::aws::local_config(&proxy.endpoint()).to_builder().retry_config(retry).build();
-    let store = motcua_infra::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
+    // Counting as it commits, as `motcua serve --store dynamodb` does (no stream consumer here).
+    let store = motcua_infra::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table).counting_inline();
     let api = Api::over(Stores::of(store, None)).await;
     let faults = proxy.clone();
     every_transition_reaches_the_portal_once_in_order(api, move |on| faults.inject(if on { 100 } else { 0 })).await;
@@ -256,13 +259,23 @@ async fn an_unmapped_procedure_parks_visibly_until_its_code_is_set_and_reconcile
     api.home.portal = Some(portal.clone());
     api.app = motcua_functions::routes::app(api.home.state());
     let courier = api.home.portal_courier(portal);
-    let (code, _) = api.submit().await;
+    // A procedure the province added without its national code.
+    let mut added = api.home.store.catalogue.procedure(CRIMINAL_RECORD).await.unwrap().unwrap();
+    added.code = UNMAPPED.into();
+    let (s, v) =
+        api.put(&format!("/v1/admin/procedures/{UNMAPPED}"), &admin, serde_json::to_value(&added).unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mut filing = criminal_record_filing("0912345678");
+    filing["procedure_code"] = json!(UNMAPPED);
+    let (s, v) = api.file(filing).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let code = v["code"].as_str().unwrap().to_owned();
     courier.drain_due().await;
     let (s, status) = api.get("/v1/admin/portal/sync", Some(&admin), None).await;
     assert_eq!(s, StatusCode::OK, "{status}");
     assert_eq!((status["pending"].as_u64(), status["parked"].as_u64()), (Some(0), Some(1)));
     assert_eq!(status["parked_items"][0]["dossier"], code.as_str());
-    assert!(status["parked_items"][0]["reason"].as_str().unwrap().contains(CRIMINAL_RECORD));
+    assert!(status["parked_items"][0]["reason"].as_str().unwrap().contains(UNMAPPED));
     let officer = api.token("tuphap.motcua").await;
     let (_, view) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&officer), None).await;
     assert_eq!(view["portal_sync"]["parked"]["seq"], 0);
@@ -273,16 +286,21 @@ async fn an_unmapped_procedure_parks_visibly_until_its_code_is_set_and_reconcile
     courier.drain_due().await;
     assert!(fake.books().records.is_empty(), "nothing sent while the first item is parked");
 
-    let bad = json!({"procedure": CRIMINAL_RECORD, "national_code": "x y", "field_code": "a", "field_name": "b"});
-    let (s, v) = api.put(&format!("/v1/admin/national-codes/{CRIMINAL_RECORD}"), &admin, bad).await;
+    let bad = json!({"procedure": UNMAPPED, "national_code": "x y", "field_code": "a", "field_name": "b"});
+    let (s, v) = api.put(&format!("/v1/admin/national-codes/{UNMAPPED}"), &admin, bad).await;
     assert_eq!((s, api::code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_national_code"));
     let unknown = json!({"procedure": "9.999999", "national_code": "9.999999", "field_code": "a", "field_name": "b"});
     let (s, _) = api.put("/v1/admin/national-codes/9.999999", &admin, unknown).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = api.put(&format!("/v1/admin/national-codes/{CRIMINAL_RECORD}"), &admin, national()).await;
+    let mapped = json!({"procedure": UNMAPPED, "national_code": "2.000488", "field_code": "G09-TP01",
+        "field_name": "Lý lịch tư pháp"});
+    let (s, _) = api.put(&format!("/v1/admin/national-codes/{UNMAPPED}"), &admin, mapped).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, listed) = api.get("/v1/admin/national-codes", Some(&admin), None).await;
-    assert_eq!((s, listed["items"][0]["national_code"].as_str()), (StatusCode::OK, Some("2.000488")));
+    let (s, listed) = api.get("/v1/admin/national-codes?limit=100", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let items = listed["items"].as_array().unwrap();
+    assert!(items.iter().any(|c| c["procedure"] == UNMAPPED && c["national_code"] == "2.000488"), "{listed}");
+    assert!(items.iter().any(|c| c["procedure"] == CRIMINAL_RECORD), "the sample catalogue's codes are seeded");
 
     let (s, v) = api.post("/v1/admin/portal/reconcile", Some(&admin), json!({"parked": true})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -292,6 +310,12 @@ async fn an_unmapped_procedure_parks_visibly_until_its_code_is_set_and_reconcile
     let books = fake.books();
     let statuses: Vec<&str> = books.records[&code].iter().map(|r| r["TrangThaiHoSo"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["1", "2"], "both events, in order, once the code exists");
+    let lead = api.token("tuphap.lanhdao").await;
+    let today = motcua_domain::calendar::vietnam::to_local(chrono::Utc::now()).date();
+    let (s, card) = api.get(&format!("/v1/reports/score-card?from={today}&to={today}"), Some(&lead), None).await;
+    assert_eq!(s, StatusCode::OK, "{card}");
+    let sync = card["total"]["components"].as_array().unwrap().iter().find(|c| c["key"] == "status_sync").unwrap();
+    assert_eq!((sync["inputs"][0]["numerator"].as_i64(), sync["points"].as_f64()), (Some(1), Some(6.0)), "{sync}");
     let (_, status) = api.get("/v1/admin/portal/sync", Some(&admin), None).await;
     assert_eq!((status["pending"].as_u64(), status["parked"].as_u64()), (Some(0), Some(0)));
     let (s, v) = api.post("/v1/admin/portal/reconcile", Some(&admin), json!({"dossiers": [code]})).await;

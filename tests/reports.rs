@@ -413,10 +413,10 @@ async fn the_rates_score_card_and_satisfaction_of_march_are_worked_out_by_hand()
             ("online_payment", Value::Null),
             ("digitisation", json!(4.4)), // (0 electronic results ÷ 5, 6 files ÷ 10 components, 0 reused ÷ 6) ÷ 3 of 22
             ("satisfaction", json!(12.0)), // (5 − 1 not satisfied − 1 late) ÷ 5 = 0.6, ÷ 0.9 of 18
-            ("status_sync", Value::Null),
+            ("status_sync", json!(0.0)),  // no portal here: none of the receptions reached it
         ]
     );
-    assert_eq!((card["total"]["points"].clone(), card["total"]["max_points"].clone()), (json!(43.4), json!(72.0)));
+    assert_eq!((card["total"]["points"].clone(), card["total"]["max_points"].clone()), (json!(43.4), json!(78.0)));
     assert_eq!(components[0]["inputs"][0]["name"], "progress");
     assert_eq!(ratio(&components[0]["inputs"][0]), (6, 8), "the inputs are shown");
 

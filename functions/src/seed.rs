@@ -278,9 +278,43 @@ pub async fn seed_if_empty(catalogue: &dyn Catalogue, today: NaiveDate) -> Resul
     Ok(true)
 }
 
+/// The sample procedures' codes at the national portal: each under its own code, its field
+/// numbered in the order the fields first appear (`LV01`, …), so a demonstration against the
+/// fake portal (`motcua fakes`) syncs from the first filing. A real province imports its own.
+pub fn national_codes() -> Result<Vec<motcua_domain::portal::NationalCode>, SeedError> {
+    let mut fields: Vec<String> = vec![];
+    let mut codes = vec![];
+    for p in procedures()? {
+        let n = match fields.iter().position(|f| *f == p.field) {
+            Some(i) => i + 1,
+            None => {
+                fields.push(p.field.clone());
+                fields.len()
+            }
+        };
+        codes.push(motcua_domain::portal::NationalCode {
+            procedure: p.code.clone(),
+            national_code: p.code,
+            field_code: format!("LV{n:02}"),
+            field_name: p.field,
+        });
+    }
+    Ok(codes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_sample_procedure_has_a_valid_national_code() {
+        let codes = national_codes().unwrap();
+        assert_eq!(codes.len(), procedures().unwrap().len());
+        for c in &codes {
+            c.check().unwrap_or_else(|e| panic!("{}: {e}", c.procedure));
+        }
+        assert_eq!(codes[0].field_code, "LV01");
+    }
 
     #[test]
     fn the_sample_catalogue_is_valid() {

@@ -193,6 +193,9 @@ impl Home {
             .await
             .map_err(|e| ServerError::Invalid(e.to_string()))?
         {
+            for code in crate::seed::national_codes().map_err(|e| ServerError::Invalid(e.to_string()))? {
+                store.national_codes.put_national_code(&code).await?;
+            }
             tracing::info!("seeded the sample province catalogue");
         }
         let public_limits = crate::state::public_limits_from_env().map_err(ServerError::Invalid)?;

@@ -142,7 +142,16 @@ impl PortalCourier {
                 Err(NotBuilt::Store(e)) => Attempt::Failed(e.to_string()),
             };
             let settled = portal::after_attempt(claimed.attempts, attempt, self.clock.now(), jitter());
-            match self.queue.settle_item(code, claimed.seq, &token, &settled).await {
+            let tally = match (&settled, &loaded) {
+                (Settled::Acknowledged { at }, Some(l)) => l
+                    .history
+                    .iter()
+                    .find(|e| e.seq == claimed.seq)
+                    .map(|e| portal::sync_tally(&l.dossier, &l.history, e, *at))
+                    .unwrap_or_default(),
+                _ => vec![],
+            };
+            match self.queue.settle_item(code, claimed.seq, &token, &settled, &tally).await {
                 Ok(true) => {}
                 Ok(false) => {
                     tracing::warn!(dossier = %code, seq = claimed.seq, "portal sync: the claim was lost before settling");

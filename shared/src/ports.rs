@@ -472,14 +472,16 @@ pub trait SyncQueue: Send + Sync {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<Option<crate::portal::SyncItem>>;
-    /// Records what became of the attempt claimed under `token`; `false` (nothing changed) when
-    /// the claim is no longer that.
+    /// Records what became of the attempt claimed under `token`, adding `tally` to the report
+    /// counters in the same write (an acknowledgement's [`crate::portal::sync_tally`]); `false`
+    /// (nothing changed, nothing counted) when the claim is no longer that.
     async fn settle_item(
         &self,
         code: &DossierCode,
         seq: u32,
         token: &str,
         settled: &crate::portal::Settled,
+        tally: &[crate::reports::Tally],
     ) -> StoreResult<bool>;
     /// Holds the pending items after `head` back with it: parked behind a parked head, or due no
     /// sooner than a head waiting for its retry.

@@ -83,16 +83,23 @@ fn national() -> NationalCode {
 /// A dossier with `events` events (0 filed, then received, processing, …).
 async fn lived<S: Store>(store: &S, events: u32) -> DossierCode {
     let mut d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    d.received_at = None;
     let statuses = [Status::Received, Status::Processing, Status::Processing, Status::Resolved, Status::Returned];
     for seq in 1..events {
         let mut next = d.clone();
         next.status = statuses[(seq as usize - 1) % statuses.len()];
         next.version = d.version + 1;
         next.events = seq + 1;
+        let mut event = event(seq, next.status);
+        if seq == 1 {
+            // The reception: the one event whose timely acknowledgement the reports count.
+            event.action = motcua_domain::lifecycle::Action::Receive;
+            next.received_at = Some(event.at);
+        }
         let commit = Commit {
             dossier: next.clone(),
             expected_version: Some(d.version),
-            event: event(seq, next.status),
+            event,
             outbox: vec![],
             lookup_secret_hash: None,
             idempotency: None,
@@ -159,6 +166,18 @@ pub async fn racing_senders_sync_each_dossier_in_order_once<S: Store>(store: S) 
     }
     assert!(store.sync_items(&a).await.unwrap().iter().all(|i| i.state == SyncState::Acknowledged));
     assert_eq!(store.sync_counts().await.unwrap().pending, 0);
+    // Each reception acknowledged within the hour is counted once, with its acknowledgement.
+    let today = motcua_domain::calendar::vietnam::to_local(Utc::now()).date();
+    let query = motcua_domain::reports::TallyQuery {
+        agencies: Some(vec![agency()]),
+        from: Some(today - Duration::days(1)),
+        to: today + Duration::days(1),
+        officers: false,
+        measures: Some(vec![motcua_domain::reports::Measure::PortalSyncedTimely]),
+    };
+    let summed = store.summed(&query).await.unwrap();
+    let synced: i64 = summed.iter().map(|s| s.counts.get(motcua_domain::reports::Measure::PortalSyncedTimely)).sum();
+    assert_eq!(synced, 2, "two receptions, counted once each among racing senders: {summed:?}");
     let c = courier(&store, portal.clone(), clock);
     assert_eq!(c.drain(&a).await, Drained::Synced { sent: 0 });
 }

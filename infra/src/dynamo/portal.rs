@@ -4,11 +4,13 @@
 //! attempt, a parked one under the parked list, so the sender and the counts never scan.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, Select, TransactWriteItem};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Select, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use motcua_domain::codes::DossierCode;
 use motcua_domain::portal::{NationalCode, Settled, SyncCounts, SyncItem, SyncState};
 use motcua_domain::ports::{NationalCodes, StoreError, StoreResult, SyncQueue};
+use motcua_domain::reports::Tally;
 
 use super::items::{self, body, n, s, text, with_body};
 use super::keys::{self, Index};
@@ -180,7 +182,14 @@ impl SyncQueue for DynamoStore {
         claimed.as_ref().map(decode).transpose()
     }
 
-    async fn settle_item(&self, code: &DossierCode, seq: u32, token: &str, settled: &Settled) -> StoreResult<bool> {
+    async fn settle_item(
+        &self,
+        code: &DossierCode,
+        seq: u32,
+        token: &str,
+        settled: &Settled,
+        tally: &[Tally],
+    ) -> StoreResult<bool> {
         let code = code.to_string();
         let mut values = vec![(":token", s(token)), (":pending", s("pending"))];
         let expression = match settled {
@@ -212,8 +221,43 @@ impl SyncQueue for DynamoStore {
                     .to_owned()
             }
         };
-        let done = self.update_sync(&code, seq, &expression, "#state = :pending AND claim = :token", values).await?;
-        Ok(done.is_some())
+        let condition = "#state = :pending AND claim = :token";
+        if tally.is_empty() {
+            return Ok(self.update_sync(&code, seq, &expression, condition, values).await?.is_some());
+        }
+        // With the counters it adds, in one transaction: settled and counted once, or neither.
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key_of(&code, seq)))
+            .update_expression(&expression)
+            .condition_expression(condition)
+            .expression_attribute_names("#state", "state");
+        if expression.contains("#lpk") {
+            update = update
+                .expression_attribute_names("#lpk", Index::Lists.pk())
+                .expression_attribute_names("#lsk", Index::Lists.sk());
+        }
+        for (name, value) in values {
+            update = update.expression_attribute_values(name, value);
+        }
+        let update = update.build().map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let mut writes = vec![TransactWriteItem::builder().update(update).build()];
+        for t in tally {
+            for monthly in [false, true] {
+                writes.push(super::tallies::add(&self.table, t, monthly)?);
+            }
+        }
+        match self.client.transact_write_items().set_transact_items(Some(writes)).send().await {
+            Ok(_) => Ok(true),
+            Err(e) => match e.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(c))
+                    if c.cancellation_reasons().first().and_then(|r| r.code()) == Some("ConditionalCheckFailed") =>
+                {
+                    Ok(false)
+                }
+                _ => Err(failure(e)),
+            },
+        }
     }
 
     async fn hold_behind(&self, head: &SyncItem) -> StoreResult<()> {

@@ -42,7 +42,7 @@ fn invalid(e: impl std::fmt::Display) -> StoreError {
 
 /// The `ADD` of `tally` to its counter item at one grain, which remembers its own key in plain
 /// attributes.
-fn add(table: &str, tally: &Tally, monthly: bool) -> StoreResult<TransactWriteItem> {
+pub(super) fn add(table: &str, tally: &Tally, monthly: bool) -> StoreResult<TransactWriteItem> {
     let k = &tally.key;
     let mut names = HashMap::from([("#a".to_owned(), "agency".to_owned()), ("#p".to_owned(), "procedure".to_owned())]);
     let mut values: HashMap<String, AttributeValue> = HashMap::from([

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use motcua_domain::codes::DossierCode;
 use motcua_domain::portal::{NationalCode, Settled, SyncCounts, SyncItem, SyncState};
 use motcua_domain::ports::{NationalCodes, StoreError, StoreResult, SyncQueue};
+use motcua_domain::reports::Tally;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::{from_json, to_json, ts, unavailable, SqliteStore};
@@ -116,8 +117,15 @@ impl SyncQueue for SqliteStore {
         .await
     }
 
-    async fn settle_item(&self, code: &DossierCode, seq: u32, token: &str, settled: &Settled) -> StoreResult<bool> {
-        let (code, token, settled) = (code.to_string(), token.to_owned(), settled.clone());
+    async fn settle_item(
+        &self,
+        code: &DossierCode,
+        seq: u32,
+        token: &str,
+        settled: &Settled,
+        tally: &[Tally],
+    ) -> StoreResult<bool> {
+        let (code, token, settled, tally) = (code.to_string(), token.to_owned(), settled.clone(), tally.to_vec());
         self.write(move |tx| {
             let (state, next, error, acknowledged) = match &settled {
                 Settled::Acknowledged { at } => ("acknowledged", None, None, Some(ts(*at))),
@@ -132,6 +140,9 @@ impl SyncQueue for SqliteStore {
                     params![code, seq, token, state, next, error, acknowledged],
                 )
                 .map_err(unavailable)?;
+            if changed == 1 {
+                super::tallies::add(tx, &tally)?;
+            }
             Ok(changed == 1)
         })
         .await

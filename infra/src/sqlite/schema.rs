@@ -149,6 +149,9 @@ CREATE TABLE portal_sync (
 CREATE INDEX portal_sync_due ON portal_sync(next_attempt_at) WHERE state = 'pending';
 CREATE INDEX portal_sync_parked ON portal_sync(dossier, seq) WHERE state = 'parked';
 CREATE TABLE national_codes (procedure TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+-- Receptions the portal acknowledged in real time (reports::Measure::PortalSyncedTimely).
+ALTER TABLE tallies ADD COLUMN portal_synced_timely INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tallies_by_month ADD COLUMN portal_synced_timely INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 

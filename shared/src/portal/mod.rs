@@ -11,9 +11,11 @@
 
 pub mod queue;
 mod record;
+mod timely;
 
 pub use queue::{after_attempt, Attempt, Settled, SyncCounts, SyncItem, SyncStanding, SyncState, MAX_ATTEMPTS};
 pub use record::{
     stamp, update_at, DossierRecord, FeeItem, NationalCode, Progress, ResultItem, SubmittedFile, SupplementItem,
     Unsyncable, Update,
 };
+pub use timely::{sync_tally, TIMELY};

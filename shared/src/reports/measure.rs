@@ -78,6 +78,9 @@ measures! {
     ScoreAttitude = "score_attitude",
     ScoreComplaints = "score_complaints",
     ScoreOnlineService = "score_online_service",
+    /// Received dossiers whose reception the national portal acknowledged within
+    /// [`crate::portal::TIMELY`] (counted by the portal's sender, on the reception's day).
+    PortalSyncedTimely = "portal_synced_timely",
 }
 
 impl Measure {

@@ -62,6 +62,8 @@ pub fn score_card(flows: &Counts, to_end: &Counts) -> ScoreCard {
         (Some(r), Some(d)) => Some((r + d + reused.value.unwrap_or(0.0)) / 3.0),
         _ => None,
     };
+    let received = f(Measure::ReceivedOnline) + f(Measure::ReceivedDirect) + f(Measure::ReceivedPostal);
+    let synced = Ratio::of(f(Measure::PortalSyncedTimely), received);
     let unsatisfied = f(Measure::Unsatisfied);
     let satisfaction = Ratio::of((resolved - unsatisfied - late).max(0), resolved);
     let not_yet = |key, name, max_points, formula, note| ScoreComponent {
@@ -117,13 +119,15 @@ pub fn score_card(flows: &Counts, to_end: &Counts) -> ScoreCard {
             points: points(18.0, satisfaction.value.map(|r| (r / 0.9).min(1.0))),
             note: Some("Phản ánh, kiến nghị chưa được ghi nhận trong hệ thống: chưa trừ. / Complaints are not recorded by this system yet: none are subtracted."),
         },
-        not_yet(
-            "status_sync",
-            "Đồng bộ trạng thái lên Cổng DVCQG",
-            6.0,
-            "6 × hồ sơ đồng bộ đúng thời gian thực ÷ hồ sơ / 6 × dossiers synced in real time ÷ dossiers",
-            "Chưa kết nối Cổng Dịch vụ công quốc gia: không tính. / The national portal sync is not built yet: not scored.",
-        ),
+        ScoreComponent {
+            key: "status_sync",
+            name: "Đồng bộ trạng thái lên Cổng DVCQG",
+            max_points: 6.0,
+            formula: "6 × hồ sơ có việc tiếp nhận được Cổng DVCQG xác nhận trong 1 giờ ÷ hồ sơ tiếp nhận / 6 × received dossiers whose reception the national portal acknowledged within an hour ÷ dossiers received",
+            inputs: vec![Input { name: "synced_in_real_time", ratio: synced }],
+            points: points(6.0, synced.value),
+            note: Some("Một giờ là cách hiểu \"thời gian thực\" của hệ thống, chờ hướng dẫn chi tiết; hồ sơ tiếp nhận khi chưa bật đồng bộ không được tính. / An hour is this system's reading of \"real time\", pending the detailed guidance; dossiers received while the sync was off do not count."),
+        },
     ];
     let scored = components.iter().filter(|c| c.points.is_some());
     let max_points = scored.clone().map(|c| c.max_points).sum();

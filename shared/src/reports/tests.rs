@@ -256,6 +256,7 @@ fn the_score_card_shows_its_inputs_and_leaves_out_what_it_cannot_compute() {
         (M::ComponentsReused, 3),
         (M::Ratings, 5),
         (M::Unsatisfied, 1),
+        (M::PortalSyncedTimely, 9),
     ]
     .into_iter()
     .collect();
@@ -270,10 +271,10 @@ fn the_score_card_shows_its_inputs_and_leaves_out_what_it_cannot_compute() {
             ("online_payment", None),      // not built: not scored
             ("digitisation", Some(12.47)), // (6/8 + 15/20 + 3/15) ÷ 3 of 22
             ("satisfaction", Some(15.0)),  // (8 − 1 − 1) ÷ 8 = 0.75, ÷ 0.9 of 18
-            ("status_sync", None),
+            ("status_sync", Some(5.4)),    // 9 of the 10 received synced within the hour, of 6
         ]
     );
-    assert_eq!((card.points, card.max_points), (50.97, 72.0));
+    assert_eq!((card.points, card.max_points), (56.37, 78.0));
     let progress = &card.components[0].inputs[0].ratio;
     assert_eq!((progress.numerator, progress.denominator), (8, 10));
 

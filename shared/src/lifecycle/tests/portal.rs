@@ -122,3 +122,20 @@ fn a_national_code_row_is_checked_before_it_is_kept() {
     assert!(bad(|n| n.field_name = "x".repeat(301)).contains("field_name"));
     assert!(bad(|n| n.procedure = "not a code!".into()).contains("procedure code"));
 }
+
+#[test]
+fn the_reception_acknowledged_within_the_hour_counts_as_synced_in_real_time() {
+    use crate::portal::sync_tally;
+    use crate::reports::Measure;
+    let w = World::new(SupplementRule::Recompute);
+    let (d, history) = lived(&w);
+    let reception = &history[1];
+    let counted = sync_tally(&d, &history, reception, reception.at + chrono::Duration::minutes(59));
+    assert_eq!(counted.len(), 1);
+    assert_eq!(counted[0].counts.get(Measure::PortalSyncedTimely), 1);
+    assert_eq!(counted[0].key.day, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(), "on the reception's day");
+    assert_eq!(counted[0].key.agency, d.agency_code);
+    assert!(sync_tally(&d, &history, reception, reception.at + chrono::Duration::minutes(61)).is_empty(), "late");
+    assert!(sync_tally(&d, &history, &history[0], history[0].at).is_empty(), "the filing is not the reception");
+    assert!(sync_tally(&d, &history, &history[5], history[5].at).is_empty());
+}
