@@ -48,6 +48,8 @@ enum Stage {
     Resolved,
     /// The result handed over at the desk.
     Returned,
+    /// Received, of a procedure whose fees come first: waiting for them.
+    AwaitingPayment,
 }
 
 /// Officers of every kind the matrix tries, as seeded.
@@ -85,6 +87,7 @@ fn transitions(later: &str) -> Vec<(Action, Stage, Value)> {
             json!({"documents": [{"component": "Bản chụp giấy tờ tùy thân", "file_name": "cccd.pdf"}]}),
         ),
         (Action::AcceptSupplement, Stage::Supplied, json!({})),
+        (Action::RecordPayment, Stage::AwaitingPayment, json!({"amount_vnd": 200000, "receipt": "BL-1"})),
         // Last: its stage moves the clock on.
         (Action::ReturnUnsupplemented, Stage::SupplementOverdue, json!({})),
     ]
@@ -95,8 +98,25 @@ async fn post_ok(api: &Api, path: &str, token: &str, body: Value) {
     assert_eq!(s, StatusCode::OK, "{path}: {v}");
 }
 
+/// The criminal-record procedure again, as `FEES_FIRST`, taking its fees before processing.
+const FEES_FIRST: &str = "2.999488";
+
 /// A fresh criminal-record dossier brought to `stage`: (code, secret).
 async fn dossier_at(api: &Api, stage: Stage) -> (String, String) {
+    if stage == Stage::AwaitingPayment {
+        let mut procedure = api.home.store.catalogue.procedure(CRIMINAL_RECORD).await.unwrap().unwrap();
+        (procedure.code, procedure.fees_first) = (FEES_FIRST.into(), true);
+        api.home.store.catalogue.put_procedure(&procedure).await.unwrap();
+        let mut filing = criminal_record_filing("0912345678");
+        filing["procedure_code"] = json!(FEES_FIRST);
+        let (s, v) = api.file(filing).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (code, secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
+        let desk = api.token("tuphap.motcua").await;
+        post_ok(api, &format!("/v1/dossiers/{code}/receive"), &desk, json!({})).await;
+        assert_eq!(stored(api, &code).await.status, motcua_domain::lifecycle::Status::AwaitingPayment);
+        return (code, secret);
+    }
     let (code, secret) = api.submit().await;
     let at = |a: &str| format!("/v1/dossiers/{code}/{a}");
     let desk = api.token("tuphap.motcua").await;

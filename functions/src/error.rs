@@ -243,6 +243,9 @@ impl From<LifecycleError> for ApiError {
                 "new_due_too_late",
                 json!({"latest": motcua_domain::calendar::vietnam::with_offset(*latest)}),
             ),
+            L::WrongAmount { owed, paid } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "wrong_amount", json!({"owed_vnd": owed, "paid_vnd": paid}))
+            }
             L::WaybillRequired => (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required", json!({})),
             L::PostalReturnNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "postal_return_not_offered", json!({})),
             L::OnlineResultNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "online_result_not_offered", json!({})),

@@ -106,6 +106,10 @@ fn named<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| format!("`{text}`: {e}"))
 }
 
+/// Sample procedures that take their fees before processing (business registration): a reception
+/// waits for them (`docs/lifecycle.md`, "Fees and charges").
+pub const FEES_FIRST: &[&str] = &["2.001610", "2.001199", "2.001208"];
+
 fn procedure_from_line(line: &str) -> Result<Procedure, String> {
     let cols: Vec<&str> = line.split('\t').collect();
     let [code, name, field, agency, amount, unit, level, applicants, fee, components, inter] = cols.as_slice() else {
@@ -126,6 +130,7 @@ fn procedure_from_line(line: &str) -> Result<Procedure, String> {
     }
     let processing_time = ProcessingTime { amount, unit };
     Ok(Procedure {
+        fees_first: FEES_FIRST.contains(code),
         code: (*code).into(),
         name: (*name).into(),
         field: (*field).into(),

@@ -128,6 +128,27 @@ pub struct ApplicantDossierView {
     /// `/v1/dossiers/{code}/files/{id}`).
     pub results: Vec<ResultDocument>,
     pub rating: Option<Rating>,
+    /// What the fees come to, and what was paid and how.
+    pub fees: FeesView,
+}
+
+/// A dossier's fees: owed in all (after any reduction), and the payments made.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeesView {
+    pub owed_vnd: u64,
+    /// Paid before the dossier is processed (the reception waits for them).
+    pub first: bool,
+    pub payments: Vec<motcua_domain::lifecycle::Payment>,
+}
+
+impl FeesView {
+    pub fn of(d: &Dossier) -> Self {
+        Self {
+            owed_vnd: d.terms.fees.as_deref().map(motcua_domain::lifecycle::total_due).unwrap_or(0),
+            first: d.terms.fees_first,
+            payments: d.payments.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -165,6 +186,7 @@ impl ApplicantDossierView {
             result: d.result.as_ref().map(ResultView::of),
             results: if d.result.is_some() { d.results.clone() } else { vec![] },
             rating: d.rating.clone(),
+            fees: FeesView::of(d),
         }
     }
 }
@@ -213,6 +235,9 @@ pub struct EventView {
     pub due_at: Option<DateTime<FixedOffset>>,
     /// A deadline the event set for the applicant: a supplement's.
     pub deadline: Option<DateTime<FixedOffset>>,
+    /// The payment the event recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<motcua_domain::lifecycle::Payment>,
 }
 
 impl EventView {
@@ -228,6 +253,7 @@ impl EventView {
             to_step: e.to_step,
             note: e.note.clone(),
             assignee: e.assignee.clone(),
+            payment: e.payment.clone(),
             step_due_at: vn_opt(e.step_due_at),
             due_at: vn_opt(e.due_at),
             deadline: vn_opt(e.deadline),
@@ -288,6 +314,8 @@ pub struct OfficerDossierView {
     /// The result documents issued at approval.
     pub results: Vec<ResultDocument>,
     pub rating: Option<Rating>,
+    /// What the fees come to, and what was paid and how.
+    pub fees: FeesView,
     pub history: Vec<EventView>,
     pub tracking_card: Vec<TrackingRowView>,
     /// Where the dossier stands against the statutory appointment, as the statistics count it.
@@ -313,6 +341,7 @@ impl OfficerDossierView {
             result: d.result.as_ref().map(ResultView::of),
             results: d.results.clone(),
             rating: d.rating.clone(),
+            fees: FeesView::of(d),
             history: events.iter().map(EventView::of).collect(),
             tracking_card: card.iter().map(TrackingRowView::of).collect(),
             statutory_standing: d.standing(now, Against::Statutory),

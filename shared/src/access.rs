@@ -124,6 +124,7 @@ mod tests {
         d.step = Some(StepProgress { index: 0, ..d.step.clone().unwrap() });
         assert_eq!(may_see(&police, &d, &[]), Err(AccessDenied::OtherAgency), "the history says otherwise");
         let handed = HistoryEvent {
+            payment: None,
             seq: 2,
             at,
             action: crate::lifecycle::Action::Forward,

@@ -27,6 +27,7 @@ pub fn citizen(name: &str, phone: Option<PhoneNumber>, email: Option<Email>) -> 
 /// A dossier filed online at `at` under `code` (its agency is the code's), with `workflow`.
 pub fn filed(code: DossierCode, applicant: Applicant, workflow: Vec<WorkflowStep>, at: DateTime<Utc>) -> Dossier {
     let terms = Terms {
+        fees_first: false,
         procedure_name: "Cấp Phiếu lý lịch tư pháp".into(),
         processing_time: ProcessingTime::new(10.0, DurationUnit::WorkingDays).unwrap(),
         cutoff: None,

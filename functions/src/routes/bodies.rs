@@ -49,6 +49,19 @@ pub struct NoteRequest {
     pub note: Option<String>,
 }
 
+/// The fees paid in person at the desk.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRecordRequest {
+    /// The amount paid: the whole amount owed (the receipt's `total_fee_vnd`).
+    pub amount_vnd: u64,
+    /// The receipt's number (số biên lai), at most 50 characters.
+    pub receipt: String,
+    pub note: Option<String>,
+}
+
+impl ActionBody for PaymentRecordRequest {}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiveRequest {
@@ -223,6 +236,9 @@ pub fn route_of<const F: u8, R: RouteSet>(set: R, action: Action) -> R {
         }
         A::Withdraw => serve!(Withdraw, WithdrawRequest, |b, _| Ok(Command::Withdraw { reason: b.reason })),
         A::Rate => serve!(Rate, RatingAnswers, |answers, _| Ok(Command::Rate { answers })),
+        A::RecordPayment => serve!(RecordPayment, PaymentRecordRequest, |b, _| {
+            Ok(Command::RecordPayment { amount_vnd: b.amount_vnd, receipt: b.receipt, note: b.note })
+        }),
     }
 }
 

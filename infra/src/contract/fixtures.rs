@@ -42,6 +42,7 @@ pub fn dossier(code: DossierCode) -> Dossier {
 
 fn terms() -> Terms {
     Terms {
+        fees_first: false,
         procedure_name: "x".into(),
         processing_time: ProcessingTime { amount: 1.0, unit: DurationUnit::WorkingDays },
         cutoff: None,
@@ -57,6 +58,7 @@ fn terms() -> Terms {
 
 pub fn event(seq: u32, to: Status) -> HistoryEvent {
     HistoryEvent {
+        payment: None,
         seq,
         at: Utc::now(),
         action: Action::Submit,
@@ -154,6 +156,7 @@ pub fn officer(id: &str) -> motcua_domain::catalogue::Officer {
 pub fn procedure() -> motcua_domain::catalogue::Procedure {
     use motcua_domain::catalogue::*;
     Procedure {
+        fees_first: false,
         code: "1.000000".into(),
         name: "Thủ tục".into(),
         field: "Hộ tịch".into(),

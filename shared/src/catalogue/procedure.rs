@@ -189,6 +189,10 @@ pub struct Procedure {
     pub channels: Vec<Channel>,
     pub online_level: OnlineLevel,
     pub postal_return: bool,
+    /// The fees are paid before the dossier is processed (nộp phí trước): a reception waits for
+    /// them and the clock starts once they are paid.
+    #[serde(default)]
+    pub fees_first: bool,
     pub supplement_rule: SupplementRule,
     /// Supplements and extensions one dossier may have; once each when absent.
     #[serde(default)]

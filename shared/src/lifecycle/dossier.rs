@@ -76,6 +76,9 @@ pub struct Terms {
     /// records kept before: those read the catalogue).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<Vec<super::FeeLine>>,
+    /// The fees are paid before processing: the clock starts once they are.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fees_first: bool,
 }
 
 impl Terms {
@@ -91,6 +94,7 @@ impl Terms {
             postal_return: procedure.postal_return,
             workflow: procedure.workflow.clone(),
             online_level: Some(procedure.online_level),
+            fees_first: procedure.fees_first,
         }
     }
 }
@@ -212,6 +216,9 @@ pub struct Dossier {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub asking_agencies: Vec<AgencyCode>,
     pub rating: Option<Rating>,
+    /// The fees paid, and how.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<super::Payment>,
     /// Number of history events so far; the next event's sequence number.
     pub events: u32,
     /// The hash of the last history event: the head of the chain (see [`super::chain`]).
@@ -257,6 +264,7 @@ impl Dossier {
             finished_steps: vec![],
             asking_agencies: vec![],
             rating: None,
+            payments: vec![],
             events: 1,
             history_head: String::new(),
         }

@@ -46,6 +46,9 @@ pub struct HistoryEvent {
     /// their hashes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<crate::documents::FileRef>,
+    /// The payment this event records (the desk's, the platform's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<super::Payment>,
     /// The hash of the event before (see [`super::chain`]); all zeros for the first.
     #[serde(default)]
     pub prev_hash: String,

@@ -6,6 +6,7 @@ mod dossier;
 mod error;
 mod event;
 mod fees;
+mod payment;
 mod rating;
 mod standing;
 mod status;
@@ -21,6 +22,7 @@ pub use dossier::{
 pub use error::LifecycleError;
 pub use event::{EventActor, HistoryEvent};
 pub use fees::{fee_lines, listed, total_due, FeeLine, FeeReduction};
+pub use payment::{Payment, PaymentChannel};
 pub use rating::{EaseOfUse, Rating, RatingAnswers, Verdict, INDICATORS, MEASURED};
 pub use standing::{Against, Standing};
 pub use status::Status;

@@ -52,12 +52,14 @@ pub enum Action {
     Withdraw,
     /// Đánh giá.
     Rate,
+    /// Thu phí, lệ phí tại Bộ phận Một cửa (fees paid in person, when they come first).
+    RecordPayment,
 }
 
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::Submit,
         Action::CounterReceive,
         Action::CounterFile,
@@ -76,6 +78,7 @@ impl Action {
         Action::Return,
         Action::Withdraw,
         Action::Rate,
+        Action::RecordPayment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +101,7 @@ impl Action {
             Action::Return => "return",
             Action::Withdraw => "withdraw",
             Action::Rate => "rate",
+            Action::RecordPayment => "record_payment",
         }
     }
 }
@@ -162,6 +166,13 @@ pub enum Command {
     Rate {
         answers: RatingAnswers,
     },
+    RecordPayment {
+        /// What was paid: the fees owed, in full.
+        amount_vnd: u64,
+        /// The receipt's number (số biên lai).
+        receipt: String,
+        note: Option<String>,
+    },
 }
 
 impl Command {
@@ -182,6 +193,7 @@ impl Command {
             Command::Return { .. } => Action::Return,
             Command::Withdraw { .. } => Action::Withdraw,
             Command::Rate { .. } => Action::Rate,
+            Command::RecordPayment { .. } => Action::RecordPayment,
         }
     }
 }
@@ -215,6 +227,9 @@ pub enum To {
     Resume,
     /// The status does not change.
     Unchanged,
+    /// One of these, as the action's own rule decides (a reception of a procedure whose fees come
+    /// first awaits payment; otherwise it is received).
+    Decided(&'static [Status]),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,7 +257,7 @@ pub const TRANSITIONS: &[Rule] = &[
         action: Action::CounterReceive,
         from: From::New,
         by: RECEPTION,
-        to: To::Status(Received),
+        to: To::Decided(&[Received, AwaitingPayment]),
         notice: Some(NoticeKind::Received),
     },
     Rule { action: Action::CounterFile, from: From::New, by: RECEPTION, to: To::Status(Submitted), notice: None },
@@ -250,8 +265,15 @@ pub const TRANSITIONS: &[Rule] = &[
         action: Action::Receive,
         from: From::In(&[Submitted]),
         by: RECEPTION,
-        to: To::Status(Received),
+        to: To::Decided(&[Received, AwaitingPayment]),
         notice: Some(NoticeKind::Received),
+    },
+    Rule {
+        action: Action::RecordPayment,
+        from: From::In(&[AwaitingPayment]),
+        by: RECEPTION,
+        to: To::Status(Received),
+        notice: Some(NoticeKind::PaymentReceived),
     },
     Rule {
         action: Action::Refuse,
@@ -502,6 +524,14 @@ impl Action {
                 "Đánh giá mức độ hài lòng, after the result is handed over: five answers scored 2/1/0 (the system scores the other four indicators), ease of use and a verdict.",
                 false,
             ),
+            Action::RecordPayment => s(
+                "/v1/dossiers/{code}/record-payment",
+                "record_payment",
+                F::Receive,
+                Required,
+                "Thu phí, lệ phí tại Bộ phận Một cửa: the desk records the fees paid in person, with the receipt's number; the clock starts.",
+                false,
+            ),
         }
     }
 }
@@ -540,6 +570,7 @@ pub fn to_markdown() -> String {
             To::Status(s) => s.as_str().to_owned(),
             To::Resume => "the status before the pause".to_owned(),
             To::Unchanged => "(unchanged)".to_owned(),
+            To::Decided(states) => states.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" or "),
         };
         let notice = r.notice.map(|n| format!("{n:?}")).unwrap_or_else(|| "—".to_owned());
         out.push_str(&format!("| {} | {from} | {by} | {to} | {notice} |\n", r.action.as_str()));

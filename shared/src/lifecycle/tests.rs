@@ -20,6 +20,7 @@ fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 
 fn procedure(rule: SupplementRule) -> Procedure {
     Procedure {
+        fees_first: false,
         code: "2.000488".into(),
         name: "Cấp Phiếu lý lịch tư pháp".into(),
         field: "Lý lịch tư pháp".into(),
@@ -454,6 +455,7 @@ fn tracking_card_has_a_row_per_hand_over() {
 }
 
 mod deadlines;
+mod payment;
 mod portal;
 mod rating;
 mod stored;
@@ -526,6 +528,10 @@ mod random_walks {
                             To::Status(s) => s,
                             To::Unchanged => d.status,
                             To::Resume => d.pause.as_ref().map(|p| p.resume_to).unwrap_or(Status::Submitted),
+                            To::Decided(states) => {
+                                prop_assert!(states.contains(&t.dossier.status));
+                                t.dossier.status
+                            }
                         };
                         prop_assert_eq!(t.dossier.status, expected);
                         prop_assert_eq!(t.dossier.version, d.version + 1);

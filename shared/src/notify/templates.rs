@@ -24,6 +24,10 @@ pub enum NoticeKind {
     Withdrawn,
     Stopped,
     ReturnedUnsupplemented,
+    /// The fees come first: what to pay, and how.
+    PaymentRequested,
+    /// The fees are paid: the appointment.
+    PaymentReceived,
 }
 
 /// The parts of a notice: fixed opening, variable detail, close. An SMS shortens the detail
@@ -56,6 +60,19 @@ fn result_from(d: &Dossier, agency: &Agency) -> String {
             format!("Nơi nhận: Bộ phận Một cửa, {}, {}.", agency.name, agency.address)
         }
     }
+}
+
+/// An amount as Vietnamese write it: thousands grouped with dots.
+fn vnd(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn due(d: &Dossier) -> String {
@@ -148,6 +165,25 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
             note,
             String::new(),
         ),
+        NoticeKind::PaymentRequested => {
+            let owed = d.terms.fees.as_deref().map(crate::lifecycle::total_due).unwrap_or(0);
+            p(
+                format!("Hồ sơ {code}: mời nộp phí, lệ phí"),
+                format!("Hồ sơ {code} đã được tiếp nhận. Mời ông/bà nộp phí, lệ phí {} đồng ", vnd(owed)),
+                String::new(),
+                "trực tuyến trên Cổng Dịch vụ công hoặc tại Bộ phận Một cửa; hồ sơ được giải quyết khi đã nộp đủ."
+                    .to_owned(),
+            )
+        }
+        NoticeKind::PaymentReceived => {
+            let paid = d.payments.last().map(|p| p.amount_vnd).unwrap_or(0);
+            p(
+                format!("Hồ sơ {code} đã nộp phí, lệ phí"),
+                format!("Hồ sơ {code} đã nộp đủ phí, lệ phí {} đồng. ", vnd(paid)),
+                String::new(),
+                format!("Ngày hẹn trả kết quả: {}.", due(d)),
+            )
+        }
         NoticeKind::Stopped => p(
             format!("Hồ sơ {code} bị dừng xử lý"),
             format!("Hồ sơ {code} bị dừng xử lý. Lý do: "),

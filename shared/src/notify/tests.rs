@@ -43,6 +43,7 @@ fn every_notice_renders_fitting_sms_and_email() {
     ];
     for kind in kinds {
         let event = HistoryEvent {
+            payment: None,
             seq: 1,
             at: d.submitted_at,
             action: Action::Refuse,
@@ -92,6 +93,7 @@ fn without_a_phone_email_is_primary_and_has_no_fallback() {
         working_hours: Default::default(),
     };
     let event = HistoryEvent {
+        payment: None,
         seq: 0,
         at: d.submitted_at,
         action: Action::Submit,
@@ -134,6 +136,7 @@ fn province_agency(d: &Dossier) -> Agency {
 
 fn event_with(d: &Dossier, note: Option<&str>, deadline: Option<chrono::DateTime<chrono::Utc>>) -> HistoryEvent {
     HistoryEvent {
+        payment: None,
         seq: 3,
         at: d.submitted_at,
         action: Action::RequestSupplement,

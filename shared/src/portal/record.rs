@@ -309,7 +309,12 @@ fn fees(dossier: &Dossier, received: bool) -> Vec<FeeItem> {
         .map(|(i, line)| FeeItem {
             name: line.name.clone(),
             code: format!("{}.{}", dossier.procedure_code, i + 1),
-            collected: "1".into(),
+            collected: if dossier.payments.iter().any(|p| p.channel == crate::lifecycle::PaymentChannel::Online) {
+                "2"
+            } else {
+                "1"
+            }
+            .into(),
             // Reductions are recorded at reception: before it, the listed amount.
             amount_vnd: if received { line.due_vnd } else { line.amount_vnd },
             kind: match line.kind {
@@ -410,6 +415,7 @@ fn what_was_done(action: Action) -> &'static str {
         Action::Return => "Trả kết quả",
         Action::Withdraw => "Công dân rút hồ sơ",
         Action::Rate => "Đánh giá sự hài lòng",
+        Action::RecordPayment => "Thu phí, lệ phí",
     }
 }
 

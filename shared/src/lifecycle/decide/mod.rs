@@ -11,6 +11,7 @@ mod close;
 mod extend;
 mod forward;
 mod open;
+mod payment;
 mod rate;
 mod receive;
 mod return_result;
@@ -109,6 +110,10 @@ pub(super) struct Draft<'a> {
     pub deadline: Option<DateTime<Utc>>,
     /// The files the action attaches, for the event (and so the chain).
     pub files: Vec<crate::documents::FileRef>,
+    /// The payment the action records.
+    pub payment: Option<super::Payment>,
+    /// The notice, when the action's rule decides another than the table's.
+    pub notice: Option<NoticeKind>,
     pub ctx: &'a Context<'a>,
 }
 
@@ -147,6 +152,8 @@ pub fn decide(
         by: actor.officer_ref(),
         deadline: None,
         files: vec![],
+        payment: None,
+        notice: None,
         ctx,
     };
     match command {
@@ -166,12 +173,17 @@ pub fn decide(
         Command::Extend { reason, new_due_at } => extend::extend(&mut draft, &reason, new_due_at)?,
         Command::Return { method, waybill } => return_result::return_result(&mut draft, method, waybill)?,
         Command::Rate { answers } => rate::rate(&mut draft, answers)?,
+        Command::RecordPayment { amount_vnd, receipt, note } => {
+            payment::record(&mut draft, amount_vnd, &receipt, note)?
+        }
     }
-    let Draft { mut d, note, assignee, deadline, files, .. } = draft;
+    let Draft { mut d, note, assignee, deadline, files, payment, notice, .. } = draft;
     d.status = match rule.to {
         To::Status(s) => s,
         To::Resume => d.status,
         To::Unchanged => current.status,
+        To::Decided(states) if states.contains(&d.status) => d.status,
+        To::Decided(states) => states[0],
     };
     d.version = current.version + 1;
     d.events = current.events + 1;
@@ -190,9 +202,10 @@ pub fn decide(
         due_at: d.due_at,
         deadline,
         files,
+        payment,
         prev_hash: String::new(),
         hash: String::new(),
     };
     d.history_head = super::chain::seal(&d.code, &mut event, &current.history_head);
-    Ok(Transition { dossier: d, event, notice: rule.notice })
+    Ok(Transition { dossier: d, event, notice: notice.or(rule.notice) })
 }

@@ -10,6 +10,7 @@ use super::super::{
 use super::{authorise, clock, rule_for, text, Actor, Context, Transition};
 use crate::catalogue::{ApplicantKind, Channel, OnlineLevel, Procedure};
 use crate::codes::DossierCode;
+use crate::notify::NoticeKind;
 
 /// The longest applicant name and address, and the most documents one filing lists.
 const MAX_NAME: usize = 200;
@@ -55,6 +56,7 @@ pub fn open(
     check_filing(&new, procedure)?;
     let status = match rule.to {
         To::Status(s) => s,
+        To::Decided(_) => Status::Received,
         _ => Status::Submitted,
     };
     let mut terms = Terms::of(procedure, new.channel);
@@ -67,7 +69,12 @@ pub fn open(
     let files = attached_files(&new.documents);
     let mut d = Dossier::filed(code, procedure.code.clone(), procedure.agency.clone(), new, terms, ctx.now);
     d.status = status;
-    if status == Status::Received {
+    let mut notice = rule.notice;
+    if status == Status::Received && super::payment::awaits(&d) {
+        d.status = Status::AwaitingPayment;
+        d.received_at = Some(ctx.now);
+        notice = Some(NoticeKind::PaymentRequested);
+    } else if status == Status::Received {
         clock::start(&mut d, ctx.now, actor.officer_ref(), ctx);
     }
     let mut event = HistoryEvent {
@@ -85,11 +92,12 @@ pub fn open(
         due_at: d.due_at,
         deadline: None,
         files,
+        payment: None,
         prev_hash: String::new(),
         hash: String::new(),
     };
     d.history_head = super::super::chain::seal(&d.code, &mut event, super::super::chain::GENESIS);
-    Ok(Transition { dossier: d, event, notice: rule.notice })
+    Ok(Transition { dossier: d, event, notice })
 }
 
 /// The files of `documents`, for the event that attaches them.

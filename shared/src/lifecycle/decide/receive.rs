@@ -1,5 +1,6 @@
 //! Tiếp nhận: the desk accepts an online dossier; the terms in force now (components, fees
-//! with any reduction the desk records) are copied and the clock starts.
+//! with any reduction the desk records) are copied and the clock starts, unless the fees come
+//! first: then it waits for them (`payment.rs`).
 
 use super::super::{fee_lines, FeeReduction, LifecycleError, Terms};
 use super::{clock, text, Draft};
@@ -13,6 +14,11 @@ pub(super) fn receive(
     let ctx = draft.ctx;
     draft.d.terms = Terms::of(ctx.procedure, draft.d.channel);
     draft.d.terms.fees = Some(fee_lines(&ctx.procedure.fees, reductions)?);
-    clock::start(&mut draft.d, ctx.now, draft.by.clone(), ctx);
+    if super::payment::awaits(&draft.d) {
+        super::payment::wait(draft);
+    } else {
+        draft.d.status = super::super::Status::Received;
+        clock::start(&mut draft.d, ctx.now, draft.by.clone(), ctx);
+    }
     Ok(())
 }
