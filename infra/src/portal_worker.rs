@@ -22,6 +22,9 @@ use tokio::sync::watch;
 /// Due items read per pass.
 const BATCH: usize = 100;
 
+/// Dossiers sent at once in a pass.
+const PARALLEL: usize = 8;
+
 /// How early a claim may take an item before its next attempt (clock skew between writers and
 /// senders).
 const CLAIM_SLACK: chrono::Duration = chrono::Duration::seconds(5);
@@ -236,14 +239,24 @@ impl PortalCourier {
                 return 0;
             }
         };
-        // Each dossier once, the soonest due first.
+        // Each dossier once, the soonest due first; several dossiers at a time (each one's items
+        // still go strictly in order), so the portal's answers overlap the store's writes.
         let mut seen = BTreeSet::new();
-        let dossiers = due.into_iter().map(|i| i.dossier).filter(|d| seen.insert(d.to_string()));
+        let mut dossiers = due.into_iter().map(|i| i.dossier).filter(|d| seen.insert(d.to_string()));
+        let mut running = tokio::task::JoinSet::new();
         let mut sent = 0;
-        for code in dossiers.collect::<Vec<_>>() {
-            sent += self.drain(&code).await.sent();
+        loop {
+            while running.len() < PARALLEL {
+                let Some(code) = dossiers.next() else { break };
+                let courier = self.clone();
+                running.spawn(async move { courier.drain(&code).await.sent() });
+            }
+            match running.join_next().await {
+                Some(Ok(n)) => sent += n,
+                Some(Err(e)) => tracing::error!(error = %e, "portal sync: a sender task failed"),
+                None => return sent,
+            }
         }
-        sent
     }
 
     /// Runs until `shutdown` turns true, passing over the due items, polling every `interval`
