@@ -43,6 +43,7 @@ mod fixtures;
 pub mod lifecycle;
 pub mod limits;
 pub mod notify;
+pub mod payment;
 pub mod portal;
 pub mod ports;
 pub mod reports;
