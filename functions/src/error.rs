@@ -243,6 +243,7 @@ impl From<LifecycleError> for ApiError {
                 "new_due_too_late",
                 json!({"latest": motcua_domain::calendar::vietnam::with_offset(*latest)}),
             ),
+            L::PlatformOnly => (StatusCode::FORBIDDEN, "platform_only", json!({})),
             L::WrongAmount { owed, paid } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "wrong_amount", json!({"owed_vnd": owed, "paid_vnd": paid}))
             }

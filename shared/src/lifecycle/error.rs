@@ -49,6 +49,10 @@ pub enum LifecycleError {
     NewDueNotLater,
     #[error("ngày hẹn mới quá xa: muộn nhất {latest} / the new due date is too far: {latest} at the latest")]
     NewDueTooLate { latest: chrono::DateTime<chrono::Utc> },
+    #[error(
+        "chỉ nền tảng thanh toán xác nhận thanh toán trực tuyến / only the payment platform confirms an online payment"
+    )]
+    PlatformOnly,
     #[error("số tiền {paid} đồng khác số phải nộp {owed} đồng / {paid} VND paid, {owed} VND owed")]
     WrongAmount { owed: u64, paid: u64 },
     #[error("trả qua bưu chính cần mã vận đơn / a postal return needs a waybill number")]

@@ -100,6 +100,20 @@ impl Action {
         }
         any
     }
+
+    /// Whether only the payment platform takes the action (no route of the generic action
+    /// paths: its own callback route decides it).
+    pub const fn by_platform(self) -> bool {
+        let mut i = 0;
+        while i < TRANSITIONS.len() {
+            let rule = &TRANSITIONS[i];
+            if rule.action as u8 == self as u8 {
+                return rule.by.len() == 1 && matches!(rule.by[0], By::Platform);
+            }
+            i += 1;
+        }
+        false
+    }
 }
 
 /// The actions' surfaces as Markdown, for `docs/lifecycle.md` (a test keeps that file in step).
@@ -109,10 +123,11 @@ pub fn to_markdown() -> String {
     );
     for a in Action::ALL {
         let s = a.surface();
-        let who = match (a.by_applicant(), a.opens_dossier()) {
-            (true, true) => "applicant",
-            (true, false) => "applicant (`X-Lookup-Secret`)",
-            (false, _) => "officer (bearer token)",
+        let who = match (a.by_applicant(), a.opens_dossier(), a.by_platform()) {
+            (_, _, true) => "payment platform (signed callback)",
+            (true, true, _) => "applicant",
+            (true, false, _) => "applicant (`X-Lookup-Secret`)",
+            (false, _, _) => "officer (bearer token)",
         };
         let body = match s.body {
             Body::Optional => "optional",
@@ -151,7 +166,9 @@ mod tests {
         assert_eq!(operations.len(), Action::ALL.len());
         for a in Action::ALL {
             let s = a.surface();
-            assert_eq!(s.path.contains("{code}"), !a.opens_dossier(), "{a:?}: an action on a dossier names it");
+            // The platform's callback names its transaction, which names the dossier.
+            let names_dossier = !a.opens_dossier() && !a.by_platform();
+            assert_eq!(s.path.contains("{code}"), names_dossier, "{a:?}: an action on a dossier names it");
             assert!(!s.summary.is_empty() && s.summary.ends_with('.'), "{a:?}");
         }
     }

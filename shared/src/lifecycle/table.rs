@@ -54,12 +54,15 @@ pub enum Action {
     Rate,
     /// Thu phí, lệ phí tại Bộ phận Một cửa (fees paid in person, when they come first).
     RecordPayment,
+    /// Thanh toán trực tuyến: the payment platform confirms the fees paid online (a verified
+    /// callback, or a status query); no route of its own.
+    ConfirmPayment,
 }
 
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::Submit,
         Action::CounterReceive,
         Action::CounterFile,
@@ -79,6 +82,7 @@ impl Action {
         Action::Withdraw,
         Action::Rate,
         Action::RecordPayment,
+        Action::ConfirmPayment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -102,6 +106,7 @@ impl Action {
             Action::Withdraw => "withdraw",
             Action::Rate => "rate",
             Action::RecordPayment => "record_payment",
+            Action::ConfirmPayment => "confirm_payment",
         }
     }
 }
@@ -173,6 +178,10 @@ pub enum Command {
         receipt: String,
         note: Option<String>,
     },
+    /// The platform's confirmation, already verified (its signature, transaction and amount).
+    ConfirmPayment {
+        payment: super::Payment,
+    },
 }
 
 impl Command {
@@ -194,6 +203,7 @@ impl Command {
             Command::Withdraw { .. } => Action::Withdraw,
             Command::Rate { .. } => Action::Rate,
             Command::RecordPayment { .. } => Action::RecordPayment,
+            Command::ConfirmPayment { .. } => Action::ConfirmPayment,
         }
     }
 }
@@ -217,6 +227,9 @@ pub enum By {
     StepAgencyRole(Role),
     /// The officer holding the current step: its role, in its agency, and its assignee if any.
     StepHolder,
+    /// The payment platform, proven by a verified callback or the answer to our status query:
+    /// no officer or applicant takes the action.
+    Platform,
 }
 
 /// The status after the action.
@@ -272,6 +285,13 @@ pub const TRANSITIONS: &[Rule] = &[
         action: Action::RecordPayment,
         from: From::In(&[AwaitingPayment]),
         by: RECEPTION,
+        to: To::Status(Received),
+        notice: Some(NoticeKind::PaymentReceived),
+    },
+    Rule {
+        action: Action::ConfirmPayment,
+        from: From::In(&[AwaitingPayment]),
+        by: &[By::Platform],
         to: To::Status(Received),
         notice: Some(NoticeKind::PaymentReceived),
     },
@@ -532,6 +552,14 @@ impl Action {
                 "Thu phí, lệ phí tại Bộ phận Một cửa: the desk records the fees paid in person, with the receipt's number; the clock starts.",
                 false,
             ),
+            Action::ConfirmPayment => s(
+                "/v1/payments/callback",
+                "payment_callback",
+                F::Submit,
+                Required,
+                "Thanh toán trực tuyến: the payment platform's signed callback (or our status query) confirms the fees paid; the clock starts.",
+                false,
+            ),
         }
     }
 }
@@ -554,6 +582,7 @@ fn by_text(by: &By) -> String {
         By::AgencyRole(r) => format!("{r} of the dossier's agency"),
         By::StepAgencyRole(r) => format!("{r} of the current step's agency"),
         By::StepHolder => "holder of the current step".to_owned(),
+        By::Platform => "the payment platform (a verified callback or status query)".to_owned(),
     }
 }
 

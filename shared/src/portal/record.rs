@@ -416,6 +416,7 @@ fn what_was_done(action: Action) -> &'static str {
         Action::Withdraw => "Công dân rút hồ sơ",
         Action::Rate => "Đánh giá sự hài lòng",
         Action::RecordPayment => "Thu phí, lệ phí",
+        Action::ConfirmPayment => "Thanh toán trực tuyến phí, lệ phí",
     }
 }
 

@@ -14,15 +14,21 @@ pub fn authorise(
     step: Option<(&StepProgress, Role, &AgencyCode)>,
     actor: Actor<'_>,
 ) -> Result<Option<Role>, LifecycleError> {
+    if rule.by == [By::Platform] && !matches!(actor, Actor::Platform) {
+        return Err(LifecycleError::PlatformOnly);
+    }
     let officer = match actor {
+        Actor::Platform if rule.by.contains(&By::Platform) => return Ok(None),
         Actor::Applicant if rule.by.contains(&By::Applicant) => return Ok(None),
-        Actor::Applicant => return Err(LifecycleError::MissingRole { needed: needed_roles(rule, step) }),
+        Actor::Applicant | Actor::Platform => {
+            return Err(LifecycleError::MissingRole { needed: needed_roles(rule, step) })
+        }
         Actor::Officer(o) => o,
     };
     let mut denial = LifecycleError::ApplicantOnly;
     for by in rule.by {
         let (agency, role, assignee) = match (by, step) {
-            (By::Applicant, _) => continue,
+            (By::Applicant | By::Platform, _) => continue,
             (By::AgencyRole(role), _) => (dossier_agency, *role, None),
             (By::StepAgencyRole(role), Some((_, _, agency))) => (agency, *role, None),
             (By::StepHolder, Some((progress, role, agency))) => (agency, role, progress.assignee.as_ref()),
@@ -53,7 +59,7 @@ fn needed_roles(rule: &Rule, step: Option<(&StepProgress, Role, &AgencyCode)>) -
         .filter_map(|by| match by {
             By::AgencyRole(r) | By::StepAgencyRole(r) => Some(*r),
             By::StepHolder => step.map(|(_, r, _)| r),
-            By::Applicant => None,
+            By::Applicant | By::Platform => None,
         })
         .collect()
 }

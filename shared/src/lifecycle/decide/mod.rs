@@ -34,6 +34,8 @@ use crate::codes::{AgencyCode, DossierCode};
 pub enum Actor<'a> {
     Applicant,
     Officer(&'a crate::catalogue::Officer),
+    /// The payment platform, its confirmation verified by the caller.
+    Platform,
 }
 
 impl Actor<'_> {
@@ -41,7 +43,7 @@ impl Actor<'_> {
     fn officer_ref(self) -> Option<OfficerRef> {
         match self {
             Actor::Officer(o) => Some(o.reference()),
-            Actor::Applicant => None,
+            Actor::Applicant | Actor::Platform => None,
         }
     }
 
@@ -176,6 +178,7 @@ pub fn decide(
         Command::RecordPayment { amount_vnd, receipt, note } => {
             payment::record(&mut draft, amount_vnd, &receipt, note)?
         }
+        Command::ConfirmPayment { payment } => payment::confirm(&mut draft, payment)?,
     }
     let Draft { mut d, note, assignee, deadline, files, payment, notice, .. } = draft;
     d.status = match rule.to {

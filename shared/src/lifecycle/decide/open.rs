@@ -46,6 +46,7 @@ pub fn open(
         Actor::Officer(_) if new.incomplete => Action::CounterFile,
         Actor::Officer(_) => Action::CounterReceive,
         Actor::Applicant => Action::Submit,
+        Actor::Platform => return Err(LifecycleError::MissingRole { needed: vec![] }),
     };
     if (action == Action::Submit) != (new.channel == Channel::Online) {
         return Err(LifecycleError::ChannelNotOffered);

@@ -44,6 +44,17 @@ pub(super) fn record(
     Ok(())
 }
 
+/// The payment platform confirmed the fees paid online (its callback or our status query,
+/// verified by the caller): the whole amount owed.
+pub(super) fn confirm(draft: &mut Draft<'_>, payment: Payment) -> Result<(), LifecycleError> {
+    let owed = owed(&draft.d);
+    if payment.amount_vnd != owed || payment.channel != PaymentChannel::Online {
+        return Err(LifecycleError::WrongAmount { owed, paid: payment.amount_vnd });
+    }
+    paid(draft, payment);
+    Ok(())
+}
+
 /// The fees are paid: recorded, and the statutory clock starts.
 fn paid(draft: &mut Draft<'_>, payment: Payment) {
     let ctx = draft.ctx;

@@ -93,3 +93,32 @@ fn a_desk_filing_of_a_fees_first_procedure_waits_too() {
     let paid = w.act(&t.dossier, Actor::Officer(&w.desk), pay(200_000, "BL-7"), vn(2026, 3, 2, 10, 0)).unwrap();
     assert_eq!(paid.dossier.status, Status::Received);
 }
+
+fn online(amount_vnd: u64, at: DateTime<Utc>) -> Command {
+    Command::ConfirmPayment {
+        payment: Payment { amount_vnd, paid_at: at, channel: PaymentChannel::Online, reference: "GD-77".into() },
+    }
+}
+
+#[test]
+fn only_the_platform_confirms_an_online_payment_of_the_whole_amount() {
+    let w = fees_first();
+    let d = received(&w).dossier;
+    let at = vn(2026, 3, 2, 20, 0);
+    for actor in [Actor::Applicant, Actor::Officer(&w.desk)] {
+        assert_eq!(w.act(&d, actor, online(200_000, at), at).unwrap_err(), LifecycleError::PlatformOnly);
+    }
+    assert!(matches!(
+        w.act(&d, Actor::Platform, online(199_000, at), at),
+        Err(LifecycleError::WrongAmount { owed: 200_000, paid: 199_000 })
+    ));
+    let t = w.act(&d, Actor::Platform, online(200_000, at), at).unwrap();
+    assert_eq!(t.dossier.status, Status::Received);
+    assert_eq!(t.event.actor, EventActor::Applicant, "the applicant paid, through the platform");
+    assert_eq!(t.event.payment.as_ref().map(|p| p.channel), Some(PaymentChannel::Online));
+    assert_eq!(t.dossier.due_at, Some(vn(2026, 3, 5, 17, 0)), "paid after hours: 3 working days from the next morning");
+    assert_eq!(t.notice, Some(NoticeKind::PaymentReceived));
+    assert!(w.act(&t.dossier, Actor::Platform, online(200_000, at), at).is_err(), "confirmed once");
+    let assign = Command::Assign { assignee: w.specialist.clone(), note: None };
+    assert!(w.act(&t.dossier, Actor::Platform, assign, at).is_err(), "the platform takes no other step");
+}
