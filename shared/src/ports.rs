@@ -39,6 +39,10 @@ pub struct Commit {
     /// same transaction where the store can (SQLite); DynamoDB keeps them on the history item and
     /// adds them from the table's stream, once per item (docs/reports.md).
     pub tally: Vec<crate::reports::Tally>,
+    /// A payment transaction the action settles as paid (the platform's confirmation): written
+    /// only if it is still open, in the same write; otherwise nothing is written and the store
+    /// answers [`StoreError::Conflict`].
+    pub settle: Option<crate::payment::Transaction>,
 }
 
 /// One use of a fixed-window counter: `key`'s window began at `window_start` and lasts
@@ -536,4 +540,23 @@ pub trait NationalPortal: Send + Sync {
     async fn send(&self, update: &crate::portal::Update) -> Result<PortalAck, PortalError>;
     /// What the portal holds of a dossier; `None` when it has never heard of it.
     async fn look_up(&self, code: &DossierCode) -> Result<Option<PortalRecord>, PortalError>;
+}
+
+/// Payment transactions with the payment platform, by their reference (`MaThamChieu`).
+#[async_trait]
+pub trait PaymentStore: Send + Sync {
+    /// Records a new transaction; [`StoreError::Conflict`] when its reference is taken.
+    async fn open_transaction(&self, t: &crate::payment::Transaction) -> StoreResult<()>;
+    async fn transaction(&self, reference: &str) -> StoreResult<Option<crate::payment::Transaction>>;
+    /// A dossier's transactions, oldest first.
+    async fn transactions_of(&self, dossier: &DossierCode) -> StoreResult<Vec<crate::payment::Transaction>>;
+    /// Transactions still open that were opened before `before`, oldest first (for the status
+    /// queries that find a payment whose callback was lost).
+    async fn open_transactions(
+        &self,
+        before: DateTime<Utc>,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::payment::Transaction>>;
+    /// Ends an open transaction unpaid; `false` (nothing changed) when it was not open.
+    async fn fail_transaction(&self, reference: &str, at: DateTime<Utc>) -> StoreResult<bool>;
 }

@@ -44,6 +44,7 @@ pub async fn act(
     let t = decide(&current, actor, command, &ctx)?;
     let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
     let commit = Commit {
+        settle: None,
         dossier: t.dossier.clone(),
         expected_version: Some(current.version),
         event: t.event.clone(),

@@ -128,6 +128,7 @@ pub async fn open_dossier(
             let keep = kept(&t.dossier, &t.event);
             let tally = motcua_domain::reports::tally(None, &t.dossier, t.event.at);
             Commit {
+                settle: None,
                 dossier: t.dossier,
                 expected_version: None,
                 event: t.event,

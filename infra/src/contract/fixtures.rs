@@ -95,6 +95,7 @@ pub fn message(code: &DossierCode, seq: u32) -> OutgoingMessage {
 
 pub fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
     Commit {
+        settle: None,
         dossier: dossier(code.clone()),
         expected_version: None,
         event: event(0, Status::Submitted),

@@ -3,9 +3,11 @@
 
 mod delivery;
 pub mod fixtures;
+mod payments;
 mod portal;
 
 pub use delivery::*;
+pub use payments::*;
 pub use portal::*;
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -13,8 +15,8 @@ use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel};
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
-    BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, NationalCodes, Outbox, ProcedureQuery,
-    QueueQuery, ReportCounters, StoreError, StoredDocuments, SyncQueue, UploadStore,
+    BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, NationalCodes, Outbox, PaymentStore,
+    ProcedureQuery, QueueQuery, ReportCounters, StoreError, StoredDocuments, SyncQueue, UploadStore,
 };
 use motcua_domain::reports::{Counts, Measure, Tally, TallyKey, TallyQuery};
 
@@ -31,6 +33,7 @@ pub trait Store:
     + ReportCounters
     + SyncQueue
     + NationalCodes
+    + PaymentStore
     + Counting
     + Clone
     + 'static
@@ -46,6 +49,7 @@ impl<
             + ReportCounters
             + SyncQueue
             + NationalCodes
+            + PaymentStore
             + Counting
             + Clone
             + 'static,
@@ -103,6 +107,7 @@ macro_rules! store_contract {
             failures_back_off_park_and_hold_the_rest_until_requeued,
             an_unmapped_procedure_parks_until_its_code_exists_and_the_portal_differs,
             national_codes_round_trip_in_order,
+            payment_transactions_settle_with_their_commit_once,
         );
     };
     (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {
@@ -145,6 +150,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
     next.version = 2;
     next.events = 2;
     let commit = |expected| Commit {
+        settle: None,
         dossier: next.clone(),
         expected_version: Some(expected),
         event: event(1, Status::Received),
@@ -173,6 +179,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
         third.events = 3;
         racers.push(tokio::spawn(async move {
             let commit = Commit {
+                settle: None,
                 dossier: third,
                 expected_version: Some(2),
                 event: event(2, if i == 0 { Status::Processing } else { Status::Refused }),
@@ -237,6 +244,7 @@ pub async fn a_create_at_its_limit_writes_nothing<S: Store>(store: S) {
     next.version += 1;
     next.events += 1;
     let commit = Commit {
+        settle: None,
         dossier: next,
         expected_version: Some(first.version),
         event: event(1, Status::Processing),
@@ -259,6 +267,7 @@ pub async fn history_comes_back_in_order<S: Store>(store: S) {
         next.version += 1;
         next.events += 1;
         let commit = Commit {
+            settle: None,
             dossier: next.clone(),
             expected_version: Some(d.version),
             event: event(seq, Status::Processing),
@@ -320,6 +329,7 @@ pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {
             due_at: now,
         });
         let commit = Commit {
+            settle: None,
             dossier: next,
             expected_version: Some(1),
             event: event(1, Status::Processing),
@@ -388,6 +398,7 @@ pub async fn closed_dossiers_leave_the_queues<S: Store>(store: S) {
     next.version = 2;
     next.events = 2;
     let commit = Commit {
+        settle: None,
         dossier: next,
         expected_version: Some(1),
         event: event(1, Status::Withdrawn),

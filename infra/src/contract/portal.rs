@@ -97,6 +97,7 @@ async fn lived<S: Store>(store: &S, events: u32) -> DossierCode {
             next.received_at = Some(event.at);
         }
         let commit = Commit {
+            settle: None,
             dossier: next.clone(),
             expected_version: Some(d.version),
             event,
@@ -128,6 +129,7 @@ pub async fn each_commit_queues_its_sync_item_and_a_losing_commit_none<S: Store>
     let mut stale = store.get(&code).await.unwrap().unwrap().dossier;
     stale.version += 1;
     let losing = Commit {
+        settle: None,
         dossier: stale,
         expected_version: Some(1),
         event: event(3, Status::Refused),

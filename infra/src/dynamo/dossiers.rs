@@ -45,6 +45,7 @@ enum Part {
     Event,
     Message,
     Sync,
+    Payment,
     Idempotency,
     Limit,
     Upload,
@@ -138,6 +139,10 @@ impl DynamoStore {
         }
         parts.push(Part::Sync);
         writes.push(self.queue_sync(&d.code.to_string(), commit.event.seq, d.documents.len(), commit.event.at)?);
+        if let Some(t) = &commit.settle {
+            parts.push(Part::Payment);
+            writes.push(self.settle_payment(t)?);
+        }
         if let Some(r) = &commit.idempotency {
             let mut item = with_body(keys::idempotency(&r.scope, &r.key), r)?;
             item.insert(EXPIRES_AT.into(), expires_in_days(KEEP_DAYS));

@@ -91,6 +91,18 @@ pub const SYNC_PREFIX: &str = "S#";
 pub const PENDING_SYNC: &str = "PORTAL#PENDING";
 pub const PARKED_SYNC: &str = "PORTAL#PARKED";
 
+/// A payment transaction, by its reference.
+pub fn payment(reference: &str) -> Key {
+    (format!("PAY#{reference}"), "#PAYMENT".into())
+}
+
+/// The `Lists` entries of open payment transactions (by opening time), and the `Groups`
+/// partition of a dossier's transactions.
+pub const OPEN_PAYMENTS: &str = "PAYMENTS#OPEN";
+pub fn payments_of(dossier: &str) -> String {
+    format!("PAY#{dossier}")
+}
+
 /// A procedure's national code (its row of the mapping table).
 pub fn national_code(procedure: &str) -> Key {
     (format!("NC#{procedure}"), "#NATIONAL_CODE".into())

@@ -10,6 +10,7 @@ mod items;
 pub mod keys;
 mod limits;
 mod outbox;
+mod payments;
 mod portal;
 mod query;
 mod schema;

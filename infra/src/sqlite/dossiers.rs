@@ -49,6 +49,9 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
         super::outbox::insert(tx, &code, m)?;
     }
     super::portal::queue(tx, &code, commit.event.seq, commit.dossier.documents.len(), commit.event.at)?;
+    if let Some(t) = &commit.settle {
+        super::payments::settle(tx, t)?;
+    }
     if let Some(r) = &commit.idempotency {
         tx.execute(
             "INSERT INTO idempotency (scope, key, body, created_at) VALUES (?1, ?2, ?3, ?4)",

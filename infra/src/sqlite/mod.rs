@@ -6,6 +6,7 @@ mod catalogue;
 mod dossiers;
 mod limits;
 mod outbox;
+mod payments;
 mod portal;
 mod schema;
 mod stored;

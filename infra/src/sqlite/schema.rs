@@ -153,6 +153,15 @@ CREATE TABLE national_codes (procedure TEXT PRIMARY KEY, body TEXT NOT NULL) WIT
 ALTER TABLE tallies ADD COLUMN portal_synced_timely INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tallies_by_month ADD COLUMN portal_synced_timely INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- Payment transactions with the payment platform (motcua_domain::payment::Transaction), by
+-- reference (MaThamChieu); `state`: created, paid, failed.
+CREATE TABLE payments (
+    reference TEXT PRIMARY KEY, dossier TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
+    body TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX payments_open ON payments(created_at) WHERE state = 'created';
+CREATE INDEX payments_of_dossier ON payments(dossier, created_at);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
