@@ -5,7 +5,6 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use motcua_domain::codes::DossierCode;
 use motcua_domain::portal::{NationalCode, SyncCounts};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -182,7 +181,7 @@ async fn reconcile(
     }
     let mut codes = vec![];
     for text in &request.dossiers {
-        codes.push(DossierCode::parse(text).map_err(|e| ApiError::bad_request("invalid_dossier_code", e.to_string()))?);
+        codes.push(crate::extract::dossier_code(text)?);
     }
     if request.parked {
         codes.extend(state.sync.parked_items(100).await?.into_iter().map(|i| i.dossier));

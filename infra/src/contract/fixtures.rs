@@ -116,6 +116,24 @@ pub fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
     }
 }
 
+/// A transition of `dossier` (its next state) from version `expected`, writing `event` and
+/// nothing else.
+pub fn transition(dossier: Dossier, expected: u64, event: HistoryEvent) -> Commit {
+    Commit {
+        dossier,
+        expected_version: Some(expected),
+        event,
+        outbox: vec![],
+        lookup_secret_hash: None,
+        idempotency: None,
+        limit: None,
+        attach: vec![],
+        keep: vec![],
+        tally: vec![],
+        settle: None,
+    }
+}
+
 /// A notifier that always fails, temporarily or for good.
 pub struct Failing(pub fn(String) -> NotifyError);
 

@@ -46,13 +46,8 @@ pub async fn payment_transactions_settle_with_their_commit_once<S: Store>(store:
     let mut next = d.clone();
     (next.version, next.events, next.status) = (d.version + 1, d.events + 1, Status::Received);
     let confirm = |expected| Commit {
-        dossier: next.clone(),
-        expected_version: Some(expected),
-        event: event(1, Status::Received),
-        outbox: vec![],
-        idempotency: None,
         settle: Some(paid.clone()),
-        ..create_commit(d.code.clone(), None)
+        ..transition(next.clone(), expected, event(1, Status::Received))
     };
     assert_eq!(store.commit(confirm(9)).await, Err(StoreError::Conflict));
     assert_eq!(store.transaction(&first.reference).await.unwrap().unwrap().state, TransactionState::Created);

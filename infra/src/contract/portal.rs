@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use motcua_domain::codes::DossierCode;
 use motcua_domain::lifecycle::Status;
 use motcua_domain::portal::{NationalCode, SyncState, Update, MAX_ATTEMPTS};
-use motcua_domain::ports::{Clock, Commit, NationalPortal, PortalAck, PortalError, PortalRecord, StoreError};
+use motcua_domain::ports::{Clock, NationalPortal, PortalAck, PortalError, PortalRecord, StoreError};
 
 use super::fixtures::*;
 use super::Store;
@@ -96,20 +96,7 @@ async fn lived<S: Store>(store: &S, events: u32) -> DossierCode {
             event.action = motcua_domain::lifecycle::Action::Receive;
             next.received_at = Some(event.at);
         }
-        let commit = Commit {
-            settle: None,
-            dossier: next.clone(),
-            expected_version: Some(d.version),
-            event,
-            outbox: vec![],
-            lookup_secret_hash: None,
-            idempotency: None,
-            limit: None,
-            attach: vec![],
-            keep: vec![],
-            tally: vec![],
-        };
-        store.commit(commit).await.unwrap();
+        store.commit(transition(next.clone(), d.version, event)).await.unwrap();
         d = next;
     }
     d.code
@@ -128,19 +115,7 @@ pub async fn each_commit_queues_its_sync_item_and_a_losing_commit_none<S: Store>
     );
     let mut stale = store.get(&code).await.unwrap().unwrap().dossier;
     stale.version += 1;
-    let losing = Commit {
-        settle: None,
-        dossier: stale,
-        expected_version: Some(1),
-        event: event(3, Status::Refused),
-        outbox: vec![],
-        lookup_secret_hash: None,
-        idempotency: None,
-        limit: None,
-        attach: vec![],
-        keep: vec![],
-        tally: vec![],
-    };
+    let losing = transition(stale, 1, event(3, Status::Refused));
     assert_eq!(store.commit(losing).await, Err(StoreError::Conflict));
     assert_eq!(store.sync_items(&code).await.unwrap().len(), 3, "the losing commit queued nothing");
     let due = store.due_items(Utc::now() + Duration::minutes(1), 10).await.unwrap();

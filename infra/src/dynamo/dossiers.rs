@@ -67,6 +67,23 @@ fn dossier_item(d: &Dossier, secret_hash: Option<&str>) -> StoreResult<Item> {
 }
 
 impl DynamoStore {
+    /// Puts an item on its own that must not exist yet; [`StoreError::Conflict`] when it does.
+    pub(super) async fn put_absent(&self, item: Item) -> StoreResult<()> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(()),
+            Err(e) if super::condition_failed(&e) => Err(StoreError::Conflict),
+            Err(e) => Err(failure(e)),
+        }
+    }
+
     /// Puts an item that must not exist yet (a new dossier, event, message or record).
     pub(super) fn put_new(&self, item: Item) -> StoreResult<TransactWriteItem> {
         let put = Put::builder()

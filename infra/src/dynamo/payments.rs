@@ -67,19 +67,7 @@ impl PaymentStore for DynamoStore {
         if t.state == TransactionState::Created {
             items::index(&mut item, Index::Lists, (keys::OPEN_PAYMENTS.into(), position(t)));
         }
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(()),
-            Err(e) if condition_failed(&e) => Err(StoreError::Conflict),
-            Err(e) => Err(failure(e)),
-        }
+        self.put_absent(item).await
     }
 
     async fn transaction(&self, reference: &str) -> StoreResult<Option<Transaction>> {

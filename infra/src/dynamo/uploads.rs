@@ -37,19 +37,7 @@ impl UploadStore for DynamoStore {
         let mut item = with_body(keys::upload(upload.id.as_str()), upload)?;
         item.insert("state".into(), s(upload.state.name()));
         item.insert(EXPIRES_AT.into(), n((upload.created_at + UPLOAD_LIFETIME * 2).timestamp()));
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(()),
-            Err(e) if condition_failed(&e) => Err(StoreError::Conflict),
-            Err(e) => Err(failure(e)),
-        }
+        self.put_absent(item).await
     }
 
     async fn upload(&self, id: &UploadId) -> StoreResult<Option<Upload>> {
