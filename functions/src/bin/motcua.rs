@@ -240,7 +240,9 @@ async fn portal(home: &Home, command: PortalCommand) -> Result<ExitCode, ServerE
             if parked {
                 all.extend(sync.parked_items(10_000).await?.into_iter().map(|i| i.dossier.to_string()));
             }
-            all.dedup();
+            // Each dossier once (a dossier parks all its later items with its first).
+            let mut seen = std::collections::HashSet::new();
+            all.retain(|c| seen.insert(c.clone()));
             let mut failed = 0;
             for text in &all {
                 let Ok(code) = DossierCode::parse(text) else {

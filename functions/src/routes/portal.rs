@@ -186,7 +186,9 @@ async fn reconcile(
     if request.parked {
         codes.extend(state.sync.parked_items(100).await?.into_iter().map(|i| i.dossier));
     }
-    codes.dedup_by(|a, b| a.to_string() == b.to_string());
+    // Each dossier once (a dossier parks all its later items with its first).
+    let mut seen = std::collections::HashSet::new();
+    codes.retain(|c| seen.insert(c.to_string()));
     let courier = motcua_infra::portal_worker::PortalCourier {
         queue: state.sync.clone(),
         dossiers: state.dossiers.clone(),
