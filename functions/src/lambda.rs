@@ -179,15 +179,13 @@ pub async fn run_notify() -> Result<(), Error> {
         clock: Arc::new(SystemClock),
         caps: SmsCaps::default(),
     };
-    let portal = national_portal(&sdk).await?.map(|portal| {
-        let parts = crate::portal::CourierParts {
-            queue: Arc::new(store.clone()),
-            dossiers: Arc::new(store.clone()),
-            catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
-            codes: Arc::new(store.clone()),
-            clock: Arc::new(SystemClock),
-        };
-        crate::portal::courier(parts, portal)
+    let portal = national_portal(&sdk).await?.map(|portal| motcua_infra::portal_worker::PortalCourier {
+        queue: Arc::new(store.clone()),
+        dossiers: Arc::new(store.clone()),
+        catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
+        codes: Arc::new(store.clone()),
+        portal,
+        clock: Arc::new(SystemClock),
     });
     let (courier, counters, portal) = (&courier, &store, portal.as_ref());
     tracing::info!(family = "notify", portal = portal.is_some(), "initialised");

@@ -1,12 +1,11 @@
 //! Turning the national-portal sync on: its settings from the environment (off unless an
-//! address is given), and the courier that sends the queue (`docs/integrations.md`).
+//! address is given), and its adapter (`docs/integrations.md`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use motcua_domain::ports::{CatalogueReader, Clock, DossierStore, NationalCodes, NationalPortal, SyncQueue};
+use motcua_domain::ports::NationalPortal;
 use motcua_infra::portal_http::{DvcqgPortal, PortalConfig};
-use motcua_infra::portal_worker::PortalCourier;
 
 /// The portal's settings: `url` (`--dvcqg-url`, `MOTCUA_DVCQG_URL`) and from the environment
 /// `MOTCUA_DVCQG_USERNAME`, `MOTCUA_DVCQG_PASSWORD` (both required), `MOTCUA_DVCQG_UNIT`
@@ -46,18 +45,4 @@ pub fn config_from_env(url: &str, password: Option<String>) -> Result<PortalConf
 /// The HTTP adapter for `config`.
 pub fn adapter(config: PortalConfig) -> Arc<dyn NationalPortal> {
     Arc::new(DvcqgPortal::new(config))
-}
-
-/// What the courier reads and writes.
-pub struct CourierParts {
-    pub queue: Arc<dyn SyncQueue>,
-    pub dossiers: Arc<dyn DossierStore>,
-    pub catalogue: Arc<dyn CatalogueReader>,
-    pub codes: Arc<dyn NationalCodes>,
-    pub clock: Arc<dyn Clock>,
-}
-
-pub fn courier(parts: CourierParts, portal: Arc<dyn NationalPortal>) -> PortalCourier {
-    let CourierParts { queue, dossiers, catalogue, codes, clock } = parts;
-    PortalCourier { queue, dossiers, catalogue, codes, portal, clock }
 }

@@ -247,14 +247,14 @@ impl Home {
 
     /// The courier sending the national portal's sync queue through `portal`.
     pub fn portal_courier(&self, portal: Arc<dyn NationalPortal>) -> motcua_infra::portal_worker::PortalCourier {
-        let parts = crate::portal::CourierParts {
+        motcua_infra::portal_worker::PortalCourier {
             queue: self.store.sync.clone(),
             dossiers: self.store.dossiers.clone(),
             catalogue: self.store.catalogue.clone(),
             codes: self.store.national_codes.clone(),
+            portal,
             clock: self.clock.clone(),
-        };
-        crate::portal::courier(parts, portal)
+        }
     }
 
     /// A token for a known officer, valid for `hours`.

@@ -154,13 +154,11 @@ fn read_answer(text: &str) -> Result<Answer, PortalError> {
         };
     };
     let message = message_of(&v);
+    let lower = message.to_lowercase();
     match code_of(&v) {
-        _ if message.to_lowercase().contains("đã tồn tại") => Ok(Answer::Exists),
+        _ if lower.contains("đã tồn tại") => Ok(Answer::Exists),
         Some(0) => Ok(Answer::Ok(v)),
-        Some(code) if message.to_lowercase().contains("session") || message.to_lowercase().contains("phiên") => {
-            let _ = code;
-            Ok(Answer::SessionExpired)
-        }
+        Some(_) if lower.contains("session") || lower.contains("phiên") => Ok(Answer::SessionExpired),
         Some(code) => Err(PortalError::Refused(format!("error_code {code}: {message}"))),
         None => Err(PortalError::Unavailable("an answer without error_code".into())),
     }
