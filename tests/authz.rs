@@ -430,6 +430,7 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
         ("GET", "/files/{id}", Stage::Submitted, None),
         ("GET", "/forms/{form}", Stage::Received, None),
         ("GET", "/stored-documents", Stage::Received, None),
+        ("POST", "/payments", Stage::AwaitingPayment, Some(json!({}))),
     ];
     // Every route that takes the secret is in this list.
     let listed: BTreeSet<String> = cases.iter().map(|(m, p, _, _)| format!("{m} /v1/dossiers/{{code}}{p}")).collect();
@@ -459,6 +460,10 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
             let (s, v) = api.send(c).await;
             let what = format!("{method} {suffix} with {name}: {s} {v}");
             match pick {
+                // Past the secret, a server without a payment platform says so.
+                3 if suffix == "/payments" => {
+                    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "payment_not_configured"), "{what}")
+                }
                 3 => assert!(s.is_success(), "{what}"),
                 0 if method == "GET" && suffix.is_empty() => {
                     assert_eq!(s, StatusCode::OK, "{what}");
@@ -491,6 +496,8 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/uploads/{id}",
         // Counts and rates only, no personal data: tests/reports.rs.
         "GET /v1/stats/public",
+        // The payment platform's callback, believed only when signed: tests/online_payments.rs.
+        "POST /v1/payments/callback",
     ]
     .into();
     let transition_paths: BTreeSet<String> =

@@ -145,6 +145,18 @@ impl From<Refused> for ApiError {
             R::InvalidIdempotencyKey => (StatusCode::BAD_REQUEST, "invalid_idempotency_key", json!({})),
             R::IdempotencyKeyReused => (StatusCode::CONFLICT, "idempotency_key_reused", json!({})),
             R::NotReceived => (StatusCode::CONFLICT, "not_received", json!({})),
+            R::PaymentNotConfigured => (StatusCode::CONFLICT, "payment_not_configured", json!({})),
+            R::NothingToPay => (StatusCode::CONFLICT, "nothing_to_pay", json!({})),
+            R::PaymentInProgress => (StatusCode::CONFLICT, "payment_in_progress", json!({})),
+            R::AlreadyPaid => (StatusCode::CONFLICT, "already_paid", json!({})),
+            R::PaymentPlatform(motcua_domain::ports::PaymentError::Unavailable(detail)) => {
+                tracing::warn!(error = %detail, "payment platform unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "payment_platform_unavailable", json!({}))
+            }
+            R::PaymentPlatform(motcua_domain::ports::PaymentError::Refused(detail)) => {
+                tracing::warn!(error = %detail, "payment platform refused");
+                (StatusCode::BAD_GATEWAY, "payment_platform_refused", json!({}))
+            }
             R::File(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code(), file_details(&e)),
             R::Attach(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code(), json!({})),
             R::UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found", json!({})),

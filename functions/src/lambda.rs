@@ -16,7 +16,7 @@ use aws_lambda_events::event::dynamodb;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use lambda_runtime::{service_fn, LambdaEvent};
 use motcua_domain::notify::delivery::SmsCaps;
-use motcua_domain::ports::{FileStore, NationalPortal};
+use motcua_domain::ports::{FileStore, NationalPortal, PaymentPlatform};
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{AwsNotifier, CachedCatalogue, DynamoStore, Senders, SystemClock};
 
@@ -92,15 +92,11 @@ async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
     Ok(store)
 }
 
-/// Serves `family` under the Lambda runtime until the sandbox is shut down.
-/// `routes` is `routes_of(family)` evaluated at compile time by the binary (`const { … }`), so a
-/// binary links only its own family's handlers.
-pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files: FilesOf) -> Result<(), Error> {
-    init_logging();
-    let sdk = motcua_infra::aws::config_from_env().await;
-    let store = store(&sdk).await?;
+/// The handlers' state over the table, with neither the national portal nor the payment
+/// platform (the families that talk to them add them).
+fn state_over(store: &DynamoStore, files: Arc<dyn FileStore>, server_key: Arc<[u8]>) -> Result<AppState, Error> {
     let catalogue = Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL));
-    let state = AppState {
+    Ok(AppState {
         dossiers: Arc::new(store.clone()),
         officers: crate::auth::Directory::new(catalogue.clone(), crate::auth::Directory::TTL),
         catalogue,
@@ -109,10 +105,11 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
         stored: Arc::new(store.clone()),
         counters: Arc::new(store.clone()),
         sync: Arc::new(store.clone()),
-        national_codes: Arc::new(store),
-        // Only the admin family reconciles (it asks the portal).
-        portal: if family == Family::Admin { national_portal(&sdk).await? } else { None },
-        files: files(&sdk)?,
+        payments: Arc::new(store.clone()),
+        national_codes: Arc::new(store.clone()),
+        portal: None,
+        payment_platform: None,
+        files,
         local_files: None,
         file_limits: crate::state::file_limits_from_env()?,
         forms: crate::state::form_settings_from_env()?,
@@ -120,8 +117,26 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
         trusted_proxies: Arc::new(crate::proxies::TrustedProxies::from_env()?),
         clock: Arc::new(SystemClock),
         auth: Arc::new(GatewayClaims),
-        server_key: server_key(family)?,
-    };
+        server_key,
+    })
+}
+
+/// Serves `family` under the Lambda runtime until the sandbox is shut down.
+/// `routes` is `routes_of(family)` evaluated at compile time by the binary (`const { … }`), so a
+/// binary links only its own family's handlers.
+pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files: FilesOf) -> Result<(), Error> {
+    init_logging();
+    let sdk = motcua_infra::aws::config_from_env().await;
+    let store = store(&sdk).await?;
+    let mut state = state_over(&store, files(&sdk)?, server_key(family)?)?;
+    // Only the admin family reconciles (it asks the portal).
+    if family == Family::Admin {
+        state.portal = national_portal(&sdk).await?;
+    }
+    // Only the submit family opens payments and takes the platform's callbacks.
+    if family == Family::Submit {
+        state.payment_platform = payment_platform(&sdk).await?;
+    }
     let app =
         crate::routes::family_app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!(family = family.name(), "initialised");
@@ -132,20 +147,22 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
 /// its password from the Secrets Manager secret `MOTCUA_DVCQG_PASSWORD_SECRET` (read once, at
 /// init; never an environment variable on AWS).
 pub async fn national_portal(sdk: &aws_config::SdkConfig) -> Result<Option<Arc<dyn NationalPortal>>, Error> {
-    let Some(url) = std::env::var("MOTCUA_DVCQG_URL").ok().filter(|u| !u.trim().is_empty()) else {
-        return Ok(None);
-    };
+    let Some(url) = crate::external::read("MOTCUA_DVCQG_URL") else { return Ok(None) };
     let secret = required("MOTCUA_DVCQG_PASSWORD_SECRET")?;
-    let answer =
-        aws_sdk_secretsmanager::Client::new(sdk).get_secret_value().secret_id(&secret).send().await.map_err(|e| {
-            format!(
-                "the national portal's password (secret {secret}): {}",
-                aws_sdk_secretsmanager::error::DisplayErrorContext(e)
-            )
-        })?;
-    let password = answer.secret_string().ok_or("the national portal's secret holds no text")?.to_owned();
+    let password = crate::external::aws_secret(sdk, "the national portal's password", &secret).await?;
     let config = crate::portal::config_from_env(&url, Some(password))?;
     Ok(Some(crate::portal::adapter(config)))
+}
+
+/// The payment platform, when `MOTCUA_PAYMENT_URL` names one: its partner code from the
+/// environment and its signing key from the Secrets Manager secret `MOTCUA_PAYMENT_SECRET_ARN`
+/// (read once, at init).
+pub async fn payment_platform(sdk: &aws_config::SdkConfig) -> Result<Option<Arc<dyn PaymentPlatform>>, Error> {
+    let Some(url) = crate::external::read("MOTCUA_PAYMENT_URL") else { return Ok(None) };
+    let secret = required("MOTCUA_PAYMENT_SECRET_ARN")?;
+    let key = crate::external::aws_secret(sdk, "the payment platform's key", &secret).await?;
+    let config = crate::payments::config_from_env(&url, Some(key))?;
+    Ok(Some(crate::payments::adapter(config)))
 }
 
 /// What reaches `notify`: records of the table's stream, or the sweeper's schedule (an
@@ -187,14 +204,27 @@ pub async fn run_notify() -> Result<(), Error> {
         portal,
         clock: Arc::new(SystemClock),
     });
-    let (courier, counters, portal) = (&courier, &store, portal.as_ref());
-    tracing::info!(family = "notify", portal = portal.is_some(), "initialised");
+    // The status queries of payments whose callback never came, on the schedule.
+    let payments = match payment_platform(&sdk).await? {
+        Some(platform) => {
+            let random_key = crate::service::secrets::random_hex(32).into_bytes().into();
+            let mut state = state_over(&store, Arc::new(motcua_infra::files::NoFiles), random_key)?;
+            state.payment_platform = Some(platform);
+            Some(state)
+        }
+        None => None,
+    };
+    let (courier, counters, portal, payments) = (&courier, &store, portal.as_ref(), payments.as_ref());
+    tracing::info!(family = "notify", portal = portal.is_some(), payments = payments.is_some(), "initialised");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
         let response = match notify_event(event.payload)? {
             Some(records) => crate::notify::handle(courier, counters, portal, records).await,
             None => {
                 crate::notify::sweep(courier).await;
                 crate::notify::sweep_portal(portal, counters).await;
+                if let Some(state) = payments {
+                    crate::service::payments::sweep_and_log(state, 100).await;
+                }
                 DynamoDbEventResponse::default()
             }
         };

@@ -20,6 +20,9 @@ pub struct Grants {
 /// Reading a dossier, its history, the catalogue and the calendar, and writing transitions.
 const ACT: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
 
+/// Uploads and kept files.
+const FILES: &[&str] = &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"];
+
 /// The grants of the function named `function` (a family's name, or `notify`).
 pub fn of(function: &str) -> Option<Grants> {
     let grants = match function {
@@ -27,9 +30,14 @@ pub fn of(function: &str) -> Option<Grants> {
         // presigning a PUT (PutObject), checking an arrival (HeadObject and range reads are
         // GetObject), deleting refused bytes, copying a kept file (GetObject on the source,
         // PutObject on the copy); `docs/documents.md`.
-        "submit" | "receive" | "approve" => {
-            Grants { table: ACT, indexes: &[], other: &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"] }
-        }
+        "receive" | "approve" => Grants { table: ACT, indexes: &[], other: FILES },
+        // Submit also opens payments (a dossier's transactions on gsi2) and takes the payment
+        // platform's callbacks, whose key it reads from its secret.
+        "submit" => Grants {
+            table: ACT,
+            indexes: &["gsi2"],
+            other: &["s3:DeleteObject", "s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue"],
+        },
         "assign" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
         // Queues and catalogue lists are index queries; a wrong lookup secret is counted
         // (UpdateItem on its limit counter).
@@ -56,7 +64,8 @@ pub fn of(function: &str) -> Option<Grants> {
         // receipt pointers, lists due and stuck messages for the sweep (gsi1); sends. Adds
         // history items' tallies to the report counters (PutItem of the marker, UpdateItem).
         // Claims and settles portal sync items (UpdateItem; due and parked lists on gsi1) and
-        // reads the portal's password from its secret.
+        // reads the portal's password from its secret. Asks the payment platform about open
+        // transactions (gsi1) with its key, and commits what it says like any transition.
         "notify" => Grants {
             table: ACT,
             indexes: &["gsi1"],

@@ -14,8 +14,8 @@ use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::notify::delivery::SmsCaps;
 use motcua_domain::ports::{
-    Catalogue, Clock, DossierStore, Limits, NationalCodes, NationalPortal, Notifier, Outbox, ReportCounters,
-    StoredDocuments, SyncQueue, UploadStore,
+    Catalogue, Clock, DossierStore, Limits, NationalCodes, NationalPortal, Notifier, Outbox, PaymentPlatform,
+    PaymentStore, ReportCounters, StoredDocuments, SyncQueue, UploadStore,
 };
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{
@@ -84,6 +84,8 @@ pub struct Stores {
     /// The national portal's sync queue and the procedures' national codes.
     pub sync: Arc<dyn SyncQueue>,
     pub national_codes: Arc<dyn NationalCodes>,
+    /// Online payments' transactions.
+    pub payments: Arc<dyn PaymentStore>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -101,6 +103,7 @@ impl Stores {
             + ReportCounters
             + SyncQueue
             + NationalCodes
+            + PaymentStore
             + Clone
             + 'static,
     >(
@@ -116,6 +119,7 @@ impl Stores {
             stored: Arc::new(store.clone()),
             counters: Arc::new(store.clone()),
             sync: Arc::new(store.clone()),
+            payments: Arc::new(store.clone()),
             national_codes: Arc::new(store),
             sqlite,
         }
@@ -169,6 +173,8 @@ pub struct Home {
     pub forms: crate::state::FormSettings,
     /// The national portal, when its sync is on (`--dvcqg-url`).
     pub portal: Option<Arc<dyn NationalPortal>>,
+    /// The payment platform, when online payment is on (`--payment-url`).
+    pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
 }
 
 impl Home {
@@ -218,6 +224,7 @@ impl Home {
             officer_ttl: Directory::TTL,
             clock: Arc::new(SystemClock),
             portal: None,
+            payment_platform: None,
         })
     }
 
@@ -242,6 +249,8 @@ impl Home {
             sync: self.store.sync.clone(),
             national_codes: self.store.national_codes.clone(),
             portal: self.portal.clone(),
+            payments: self.store.payments.clone(),
+            payment_platform: self.payment_platform.clone(),
         }
     }
 
@@ -280,11 +289,13 @@ pub struct ServeOptions {
     pub limits: crate::connections::ConnectionLimits,
     /// The national portal to sync every dossier to; off when `None`.
     pub portal: Option<motcua_infra::portal_http::PortalConfig>,
+    /// The payment platform to take fees online through; off when `None`.
+    pub payment: Option<motcua_infra::payment_http::PaymentConfig>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
 pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
-    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits, portal } = options;
+    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits, portal, payment } = options;
     let data_dir = data_dir.as_path();
     let cors = cors_layer(&cors_origins)?;
     let mut home = Home::open_with(data_dir, &store).await?;
@@ -333,10 +344,15 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
             tracing::info!(url = %config.url, "syncing dossiers to the national portal");
             let portal = crate::portal::adapter(config);
             home.portal = Some(portal.clone());
-            Some(tokio::spawn(home.portal_courier(portal).run(Duration::from_secs(1), stop_rx)))
+            Some(tokio::spawn(home.portal_courier(portal).run(Duration::from_secs(1), stop_rx.clone())))
         }
         None => None,
     };
+    let payment_worker = payment.map(|config| {
+        tracing::info!(url = %config.url, "taking fees online through the payment platform");
+        home.payment_platform = Some(crate::payments::adapter(config));
+        tokio::spawn(sweep_payments(home.state(), Duration::from_secs(60), stop_rx))
+    });
     match home.store.sync.sync_counts().await {
         Ok(c) if c.parked > 0 => {
             tracing::warn!(pending = c.pending, parked = c.parked, "national portal sync: items parked")
@@ -371,7 +387,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     crate::connections::serve(listener, app, limits, shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
-    if let Some(w) = portal_worker {
+    for w in [portal_worker, payment_worker].into_iter().flatten() {
         let _ = w.await;
     }
     if let Some(h) = housekeeping {
@@ -379,6 +395,29 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     }
     tracing::info!("motcua stopped");
     Ok(())
+}
+
+/// Asks the payment platform, every `every`, about transactions whose payer left or whose
+/// callback was lost (`service::payments::sweep`), until `stop`.
+async fn sweep_payments(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        match crate::service::payments::sweep(&state, 50).await {
+            Ok(s) if s.asked > 0 => tracing::info!(
+                asked = s.asked,
+                paid = s.paid,
+                failed = s.failed,
+                pending = s.pending,
+                unanswered = s.unanswered,
+                "payment status queries"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "payment status queries failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 /// CORS for the configured portal origins only; none configured, no cross-origin access.

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::ports::{
-    Catalogue, Clock, DossierStore, FileStore, Limits, NationalCodes, NationalPortal, ReportCounters, StoredDocuments,
-    SyncQueue, UploadStore,
+    Catalogue, Clock, DossierStore, FileStore, Limits, NationalCodes, NationalPortal, PaymentPlatform, PaymentStore,
+    ReportCounters, StoredDocuments, SyncQueue, UploadStore,
 };
 
 use crate::auth::{Directory, SharedAuthenticator};
@@ -45,6 +45,10 @@ pub struct AppState {
     pub national_codes: Arc<dyn NationalCodes>,
     /// The national portal itself, where this home talks to it (reconciliation asks it).
     pub portal: Option<Arc<dyn NationalPortal>>,
+    /// Online payments' transactions.
+    pub payments: Arc<dyn PaymentStore>,
+    /// The payment platform, where online payment is on (`--payment-url`).
+    pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
 }
 
 /// From `MOTCUA_PUBLIC_URL` (the address citizens reach the API at, for the QR code of the

@@ -143,11 +143,7 @@ pub struct FeesView {
 
 impl FeesView {
     pub fn of(d: &Dossier) -> Self {
-        Self {
-            owed_vnd: d.terms.fees.as_deref().map(motcua_domain::lifecycle::total_due).unwrap_or(0),
-            first: d.terms.fees_first,
-            payments: d.payments.clone(),
-        }
+        Self { owed_vnd: motcua_domain::lifecycle::owed(d), first: d.terms.fees_first, payments: d.payments.clone() }
     }
 }
 
@@ -324,6 +320,10 @@ pub struct OfficerDossierView {
     /// action's answer leaves it out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub portal_sync: Option<motcua_domain::portal::SyncStanding>,
+    /// Its online payment transactions, oldest first: open, paid (one kept aside, unapplied,
+    /// is owed back), failed (the dossier's read only; an action's answer leaves them out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_transactions: Option<Vec<motcua_domain::payment::Transaction>>,
 }
 
 impl OfficerDossierView {
@@ -346,6 +346,7 @@ impl OfficerDossierView {
             tracking_card: card.iter().map(TrackingRowView::of).collect(),
             statutory_standing: d.standing(now, Against::Statutory),
             portal_sync: None,
+            payment_transactions: None,
         }
     }
 }

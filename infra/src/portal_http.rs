@@ -14,6 +14,8 @@ use motcua_domain::portal::Update;
 use motcua_domain::ports::{NationalPortal, PortalAck, PortalError, PortalRecord};
 use serde_json::{json, Value};
 
+use crate::http_json::Failure;
+
 /// How long a session is reused.
 const SESSION_LIFETIME: Duration = Duration::from_secs(600);
 
@@ -56,36 +58,18 @@ enum Answer {
 
 impl DvcqgPortal {
     pub fn new(config: PortalConfig) -> Self {
-        let agent = ureq::AgentBuilder::new()
-            .timeout_connect(config.timeout.min(Duration::from_secs(3)))
-            .timeout(config.timeout)
-            .build();
-        Self { config, agent, session: Mutex::new(None) }
+        Self { agent: crate::http_json::agent(config.timeout), config, session: Mutex::new(None) }
     }
 
-    /// One `POST` on a blocking thread; the JSON or text answer.
+    /// One `POST`; the JSON or text answer.
     async fn post(&self, path: &str, body: Value) -> Result<String, PortalError> {
         let url = format!("{}{}", self.config.url.trim_end_matches('/'), path);
-        let (agent, dst) = (self.agent.clone(), self.config.dst_code.clone());
-        tokio::task::spawn_blocking(move || {
-            let answer = agent
-                .post(&url)
-                .set("Accept", "application/json")
-                .set("Charset", "utf-8")
-                .set("dstcode", &dst)
-                .send_json(body);
-            match answer {
-                Ok(r) => r.into_string().map_err(|e| PortalError::Unavailable(format!("reading the answer: {e}"))),
-                Err(ureq::Error::Status(code, r)) if code < 500 && code != 429 => {
-                    let text = r.into_string().unwrap_or_default();
-                    Err(PortalError::Refused(format!("HTTP {code}: {}", text.chars().take(300).collect::<String>())))
-                }
-                Err(ureq::Error::Status(code, _)) => Err(PortalError::Unavailable(format!("HTTP {code}"))),
-                Err(ureq::Error::Transport(t)) => Err(PortalError::Unavailable(t.to_string())),
-            }
-        })
-        .await
-        .map_err(|e| PortalError::Unavailable(e.to_string()))?
+        crate::http_json::post(&self.agent, url, vec![("dstcode", self.config.dst_code.clone())], body).await.map_err(
+            |f| match f {
+                Failure::Refused(m) => PortalError::Refused(m),
+                Failure::Unavailable(m) => PortalError::Unavailable(m),
+            },
+        )
     }
 
     async fn session(&self, renew: bool) -> Result<String, PortalError> {

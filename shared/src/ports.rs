@@ -542,6 +542,40 @@ pub trait NationalPortal: Send + Sync {
     async fn look_up(&self, code: &DossierCode) -> Result<Option<PortalRecord>, PortalError>;
 }
 
+/// Why the payment platform could not be asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PaymentError {
+    /// Not reached, no answer in time, or an answer that is not the protocol's.
+    #[error("không kết nối được nền tảng thanh toán / the payment platform is unavailable: {0}")]
+    Unavailable(String),
+    /// An answer refusing the call, with the platform's code and message.
+    #[error("nền tảng thanh toán từ chối / the payment platform refused: {0}")]
+    Refused(String),
+}
+
+/// The payment platform (`../shared/INTEGRATIONS.md` §2a): opening a transaction, asking how
+/// one stands, and (with the partner's secret, which stays inside) judging its callbacks and
+/// signing our replies.
+#[async_trait]
+pub trait PaymentPlatform: Send + Sync {
+    /// Opens `t` at the platform (`INIT`); the page to send the payer to.
+    async fn open(
+        &self,
+        t: &crate::payment::Transaction,
+        order: &crate::payment::Order,
+    ) -> Result<String, PaymentError>;
+    /// How `reference` stands at the platform (`QUERY`).
+    async fn status(&self, reference: &str) -> Result<crate::payment::QueryStatus, PaymentError>;
+    /// Judges a callback about `t` (`None`: no such transaction of ours).
+    fn judge(
+        &self,
+        t: Option<&crate::payment::Transaction>,
+        callback: &crate::payment::Callback,
+    ) -> Result<crate::payment::Verdict, crate::payment::Refusal>;
+    /// Our signed answer to `callback`.
+    fn reply(&self, callback: &crate::payment::Callback, taken: bool, now: DateTime<Utc>) -> serde_json::Value;
+}
+
 /// Payment transactions with the payment platform, by their reference (`MaThamChieu`).
 #[async_trait]
 pub trait PaymentStore: Send + Sync {
@@ -557,6 +591,7 @@ pub trait PaymentStore: Send + Sync {
         before: DateTime<Utc>,
         limit: usize,
     ) -> StoreResult<Vec<crate::payment::Transaction>>;
-    /// Ends an open transaction unpaid; `false` (nothing changed) when it was not open.
-    async fn fail_transaction(&self, reference: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Writes `ended` (failed, or paid without a commit moving its dossier) over its record if
+    /// that is still open; `false` (nothing changed) when it was not.
+    async fn close_transaction(&self, ended: &crate::payment::Transaction) -> StoreResult<bool>;
 }

@@ -51,6 +51,11 @@ enum Command {
         /// MOTCUA_DVCQG_UNIT (docs/integrations.md). Off without it.
         #[arg(long, env = "MOTCUA_DVCQG_URL")]
         dvcqg_url: Option<String>,
+        /// The payment platform to take fees online through (where `INIT` and `QUERY` are
+        /// posted); partner code and key from MOTCUA_PAYMENT_PARTNER and MOTCUA_PAYMENT_SECRET
+        /// (docs/integrations.md). Off without it.
+        #[arg(long, env = "MOTCUA_PAYMENT_URL")]
+        payment_url: Option<String>,
     },
     /// The national portal's sync: where the queue stands, and reconciliation.
     Portal {
@@ -62,11 +67,18 @@ enum Command {
         store: StoreArgs,
     },
     /// Run fake external systems on loopback for demonstrations (until Ctrl-C): the national
-    /// portal, answering the account `demo` / `demo`.
+    /// portal, answering the account `demo` / `demo`, and the payment platform, for the partner
+    /// `DEMO` with the key `demo-payment-key`.
     Fakes {
         /// Where the fake national portal listens.
         #[arg(long, default_value = "127.0.0.1:8091")]
         portal: SocketAddr,
+        /// Where the fake payment platform listens.
+        #[arg(long, default_value = "127.0.0.1:8092")]
+        payments: SocketAddr,
+        /// Where the fake payment platform posts its callbacks: the server's callback route.
+        #[arg(long, default_value = "http://127.0.0.1:8080/v1/payments/callback")]
+        callback_url: String,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -289,7 +301,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir, cors_origins, store, notifier, oidc, dvcqg_url } => {
+            Command::Serve { addr, data_dir, cors_origins, store, notifier, oidc, dvcqg_url, payment_url } => {
                 let notifier = match notifier {
                     Notifier::Sink => NotifierChoice::Sink,
                     Notifier::Aws => NotifierChoice::Aws,
@@ -305,6 +317,10 @@ fn main() -> ExitCode {
                         .map_err(ServerError::Invalid)?,
                     portal: dvcqg_url
                         .map(|url| motcua_functions::portal::config_from_env(&url, None))
+                        .transpose()
+                        .map_err(ServerError::Invalid)?,
+                    payment: payment_url
+                        .map(|url| motcua_functions::payments::config_from_env(&url, None))
                         .transpose()
                         .map_err(ServerError::Invalid)?,
                 };
@@ -325,12 +341,17 @@ fn main() -> ExitCode {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 portal(&home, command).await
             }
-            Command::Fakes { portal } => {
+            Command::Fakes { portal, payments, callback_url } => {
                 let fake = motcua_functions::fakes::portal::FakePortal::new("demo", "demo");
                 let at = motcua_functions::fakes::start(fake.router(), portal)
                     .await
                     .map_err(|e| ServerError::Bind(portal, e))?;
                 println!("fake national portal on http://{at} (account demo/demo; GET /fake/books)");
+                let pay = motcua_functions::fakes::payment::FakePayments::new("DEMO", "demo-payment-key", &callback_url);
+                let at = pay.start(payments).await.map_err(|e| ServerError::Bind(payments, e))?;
+                println!(
+                    "fake payment platform on http://{at}/gateway (partner DEMO, key demo-payment-key; callbacks to {callback_url}; GET /fake/books)"
+                );
                 let _ = tokio::signal::ctrl_c().await;
                 Ok(ExitCode::SUCCESS)
             }

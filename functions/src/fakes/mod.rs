@@ -2,6 +2,7 @@
 //! loopback that speak the real protocols (`../shared/INTEGRATIONS.md`) and can fail, time out,
 //! lose their answers and go down on request. They keep their books in memory.
 
+pub mod payment;
 pub mod portal;
 
 /// Serves `app` on `addr` (port 0 for any) in the background; the address it listens on.

@@ -132,7 +132,7 @@ async fn applicant_act<B: ActionBody>(
 }
 
 /// Loads the dossier with its history and checks the lookup secret from `client`.
-async fn with_secret(
+pub(super) async fn with_secret(
     state: &AppState,
     code: &DossierCode,
     client: &ClientAddress,

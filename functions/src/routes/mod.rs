@@ -9,6 +9,7 @@ mod doc;
 pub mod files;
 pub mod forms;
 pub mod ops;
+pub mod payments;
 pub mod portal;
 pub mod query;
 pub mod receive;

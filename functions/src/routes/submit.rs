@@ -23,6 +23,7 @@ pub fn router<R: RouteSet>() -> R {
     R::empty()
         .route::<__path_submit, _, _>(submit)
         .merge(super::files::public_router::<R>())
+        .merge(super::payments::router::<R>())
         .merge(super::actions::of::<{ Family::Submit as u8 }, R>())
 }
 

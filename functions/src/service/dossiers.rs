@@ -28,9 +28,21 @@ pub use super::guard::check_secret;
 /// returns the new dossier with `history` (the one read with the dossier) and its new event.
 pub async fn act(
     state: &AppState,
+    loaded: (StoredDossier, Vec<HistoryEvent>),
+    actor: Actor<'_>,
+    command: (Command, Vec<Upload>),
+) -> ServiceResult<(Dossier, Vec<HistoryEvent>)> {
+    act_settling(state, loaded, actor, command, None).await
+}
+
+/// [`act`], settling the payment transaction `settle` in the same write (the platform's
+/// confirmation of a payment: both or neither).
+pub async fn act_settling(
+    state: &AppState,
     (stored, mut history): (StoredDossier, Vec<HistoryEvent>),
     actor: Actor<'_>,
     (command, attach): (Command, Vec<Upload>),
+    settle: Option<motcua_domain::payment::Transaction>,
 ) -> ServiceResult<(Dossier, Vec<HistoryEvent>)> {
     let current = stored.dossier;
     super::files::check_dossier_size(state, Some(&current), &attach)?;
@@ -44,7 +56,7 @@ pub async fn act(
     let t = decide(&current, actor, command, &ctx)?;
     let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
     let commit = Commit {
-        settle: None,
+        settle,
         dossier: t.dossier.clone(),
         expected_version: Some(current.version),
         event: t.event.clone(),

@@ -87,6 +87,16 @@ pub enum Refused {
     Officer(#[from] InvalidOfficer),
     #[error(transparent)]
     Holidays(#[from] InvalidHolidays),
+    #[error("máy chủ này chưa kết nối nền tảng thanh toán / this server has no payment platform configured")]
+    PaymentNotConfigured,
+    #[error("hồ sơ không chờ nộp phí, lệ phí / the dossier is not awaiting payment")]
+    NothingToPay,
+    #[error("một giao dịch thanh toán của hồ sơ đang chờ kết quả; hoàn tất ở trang thanh toán hoặc thử lại sau 15 phút / a payment of this dossier is still in progress at the platform: finish it there, or try again in 15 minutes")]
+    PaymentInProgress,
+    #[error("hồ sơ đã được thanh toán / the dossier's fees were paid")]
+    AlreadyPaid,
+    #[error(transparent)]
+    PaymentPlatform(#[from] motcua_domain::ports::PaymentError),
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod guard;
 pub mod indicators;
 pub mod input;
+pub mod payments;
 pub mod reports;
 pub mod secrets;
 pub mod workload;

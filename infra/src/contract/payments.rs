@@ -1,26 +1,17 @@
 //! Contract clauses for payment transactions: opened once per reference, listed while open,
-//! settled as paid only by the commit that confirms them (together or not at all) and only
-//! while open, failed at most once.
+//! settled as paid by the commit that confirms them (together or not at all) and only
+//! while open; ended alone (failed, or paid without moving the dossier) at most once.
 
 use chrono::{Duration, Utc};
 use motcua_domain::lifecycle::Status;
-use motcua_domain::payment::{reference_for, Transaction, TransactionState};
+use motcua_domain::payment::{Transaction, TransactionState};
 use motcua_domain::ports::{Commit, StoreError};
 
 use super::fixtures::*;
 use super::Store;
 
 fn open(code: &motcua_domain::codes::DossierCode, attempt: u32, minutes_ago: i64) -> Transaction {
-    Transaction {
-        reference: reference_for(code, attempt),
-        dossier: code.clone(),
-        amount_vnd: 50_000,
-        state: TransactionState::Created,
-        created_at: Utc::now() - Duration::minutes(minutes_ago),
-        settled_at: None,
-        platform_id: None,
-        bank: None,
-    }
+    Transaction::open(code, attempt, 50_000, Utc::now() - Duration::minutes(minutes_ago))
 }
 
 pub async fn payment_transactions_settle_with_their_commit_once<S: Store>(store: S) {
@@ -36,13 +27,7 @@ pub async fn payment_transactions_settle_with_their_commit_once<S: Store>(store:
     assert_eq!(listed, vec![first.clone()], "open for more than 15 minutes: only the first");
 
     // The confirming commit settles it; a stale one writes neither.
-    let paid = Transaction {
-        state: TransactionState::Paid,
-        settled_at: Some(Utc::now()),
-        platform_id: Some("GD1".into()),
-        bank: Some("VCB".into()),
-        ..first.clone()
-    };
+    let paid = first.paid("GD1", "VCB", Utc::now());
     let mut next = d.clone();
     (next.version, next.events, next.status) = (d.version + 1, d.events + 1, Status::Received);
     let confirm = |expected| Commit {
@@ -66,10 +51,19 @@ pub async fn payment_transactions_settle_with_their_commit_once<S: Store>(store:
     assert_eq!(store.commit(again).await, Err(StoreError::Conflict));
     assert_eq!(store.history(&d.code).await.unwrap().len(), 2);
 
-    assert!(!store.fail_transaction(&first.reference, Utc::now()).await.unwrap(), "paid stays paid");
-    assert!(store.fail_transaction(&second.reference, Utc::now()).await.unwrap());
-    assert!(!store.fail_transaction(&second.reference, Utc::now()).await.unwrap(), "failed once");
+    assert!(!store.close_transaction(&first.failed(Utc::now())).await.unwrap(), "paid stays paid");
+    let failed = second.failed(Utc::now());
+    assert!(store.close_transaction(&failed).await.unwrap());
+    assert!(!store.close_transaction(&second.paid("GD2", "BIDV", Utc::now())).await.unwrap(), "ended once");
+    assert_eq!(store.transaction(&second.reference).await.unwrap(), Some(failed));
     let all = store.transactions_of(&d.code).await.unwrap();
     assert_eq!(all.iter().map(|t| t.state).collect::<Vec<_>>(), [TransactionState::Paid, TransactionState::Failed]);
     assert!(store.open_transactions(Utc::now(), 10).await.unwrap().is_empty());
+
+    // A payment that reaches a dossier it can no longer move is kept, paid, with why.
+    let third = open(&d.code, 3, 0);
+    store.open_transaction(&third).await.unwrap();
+    let kept = Transaction { unapplied: Some("withdrawn".into()), ..third.paid("GD3", "VCB", Utc::now()) };
+    assert!(store.close_transaction(&kept).await.unwrap());
+    assert_eq!(store.transaction(&third.reference).await.unwrap(), Some(kept));
 }

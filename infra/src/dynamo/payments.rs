@@ -94,13 +94,8 @@ impl PaymentStore for DynamoStore {
         self.query_limited(page).await?.iter().map(body).collect()
     }
 
-    async fn fail_transaction(&self, reference: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        let Some(mut t) = self.transaction(reference).await? else { return Ok(false) };
-        if t.state != TransactionState::Created {
-            return Ok(false);
-        }
-        (t.state, t.settled_at) = (TransactionState::Failed, Some(at));
-        let update = self.ended(&t)?;
+    async fn close_transaction(&self, ended: &Transaction) -> StoreResult<bool> {
+        let update = self.ended(ended)?;
         let sent = self
             .client
             .update_item()

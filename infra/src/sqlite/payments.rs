@@ -1,6 +1,6 @@
 //! Payment transactions in SQLite (`payments`): opened by a payment's start, settled as paid by
-//! the confirming commit's own transaction ([`settle`]), failed by the callback or status query
-//! that says so.
+//! the confirming commit's own transaction ([`settle`]), or ended alone (failed, or paid without
+//! moving the dossier) by the callback or status query that says so.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -20,7 +20,7 @@ fn state(s: TransactionState) -> &'static str {
     }
 }
 
-/// Writes `t` (paid) over its open record, in a commit's transaction; `Conflict` when it is no
+/// Writes `t` (ended) over its open record, in a commit's or its own transaction; `Conflict` when it is no
 /// longer open.
 pub(super) fn settle(tx: &Tx<'_>, t: &Transaction) -> StoreResult<()> {
     let changed = tx
@@ -85,24 +85,12 @@ impl PaymentStore for SqliteStore {
         .await
     }
 
-    async fn fail_transaction(&self, reference: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        let reference = reference.to_owned();
-        self.write(move |tx| {
-            let body: Option<String> = tx
-                .query_row("SELECT body FROM payments WHERE reference = ?1 AND state = 'created'", [&reference], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(unavailable)?;
-            let Some(body) = body else { return Ok(false) };
-            let mut t: Transaction = from_json(&body)?;
-            (t.state, t.settled_at) = (TransactionState::Failed, Some(at));
-            tx.execute(
-                "UPDATE payments SET state = 'failed', body = ?2 WHERE reference = ?1 AND state = 'created'",
-                params![reference, to_json(&t)?],
-            )
-            .map(|n| n == 1)
-            .map_err(unavailable)
+    async fn close_transaction(&self, ended: &Transaction) -> StoreResult<bool> {
+        let ended = ended.clone();
+        self.write(move |tx| match settle(tx, &ended) {
+            Ok(()) => Ok(true),
+            Err(StoreError::Conflict) => Ok(false),
+            Err(e) => Err(e),
         })
         .await
     }

@@ -88,6 +88,11 @@ pub fn total_due(lines: &[FeeLine]) -> u64 {
     lines.iter().map(|l| l.due_vnd).sum()
 }
 
+/// What the dossier owes: its frozen fee lines (none on records older than them).
+pub fn owed(d: &super::Dossier) -> u64 {
+    d.terms.fees.as_deref().map(total_due).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

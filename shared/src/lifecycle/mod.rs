@@ -21,7 +21,7 @@ pub use dossier::{
 };
 pub use error::LifecycleError;
 pub use event::{EventActor, HistoryEvent};
-pub use fees::{fee_lines, listed, total_due, FeeLine, FeeReduction};
+pub use fees::{fee_lines, listed, owed, total_due, FeeLine, FeeReduction};
 pub use payment::{Payment, PaymentChannel};
 pub use rating::{EaseOfUse, Rating, RatingAnswers, Verdict, INDICATORS, MEASURED};
 pub use standing::{Against, Standing};

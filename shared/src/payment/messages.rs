@@ -31,8 +31,38 @@ pub fn signature_matches(fields: &[&str], secret: &str, given: &str) -> bool {
     expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
+/// What a transaction pays for, as the receipt (`ThongTinBienLai`) names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// `ThongTinGiaoDich`, shown to the payer.
+    pub describe: String,
+    /// The payer's address as the request came from (`Ip`).
+    pub payer_ip: String,
+    /// `MaTTHC` and `TenTTHC`.
+    pub procedure_code: String,
+    pub procedure_name: String,
+    /// `HoTenNguoiNop`.
+    pub payer_name: String,
+    /// `PhiLePhi`: each line owed, fee (1) or charge (2).
+    pub fees: Vec<crate::lifecycle::FeeLine>,
+}
+
+impl Order {
+    /// The order for what `d` owes, paid from `payer_ip`.
+    pub fn of(d: &crate::lifecycle::Dossier, procedure_name: &str, payer_ip: &str) -> Self {
+        Self {
+            describe: format!("Nop phi, le phi ho so {}", d.code),
+            payer_ip: payer_ip.to_owned(),
+            procedure_code: d.procedure_code.clone(),
+            procedure_name: procedure_name.to_owned(),
+            payer_name: d.applicant.name.clone(),
+            fees: d.terms.fees.clone().unwrap_or_default().into_iter().filter(|l| l.due_vnd > 0).collect(),
+        }
+    }
+}
+
 /// Opens `t` at the platform: the `INIT` message, with the receipt's details (not signed).
-pub fn init(t: &Transaction, partner: &str, secret: &str, describe: &str, payer_ip: &str, now: DateTime<Utc>) -> Value {
+pub fn init(t: &Transaction, order: &Order, partner: &str, secret: &str, now: DateTime<Utc>) -> Value {
     let amount = t.amount_vnd.to_string();
     let at = stamp(now);
     let fields = [
@@ -47,18 +77,53 @@ pub fn init(t: &Transaction, partner: &str, secret: &str, describe: &str, payer_
         "vi-VN",
         "VND",
         "PAYMENT",
-        describe,
+        &order.describe,
         &at,
-        payer_ip,
+        &order.payer_ip,
     ];
+    let fees: Vec<Value> = order
+        .fees
+        .iter()
+        .map(|l| {
+            let kind = if l.kind == crate::catalogue::FeeKind::Charge { "2" } else { "1" };
+            json!({"LoaiPhiLePhi": kind, "TenPhiLePhi": l.name, "SoTien": l.due_vnd})
+        })
+        .collect();
     json!({
         "LoaiBanTin": "INIT", "PhienBan": VERSION, "MaDoiTac": partner, "MaThamChieu": t.reference,
         "SoTien": amount, "LoaiHinhThanhToan": "PAY", "MaKenhThanhToan": "1", "MaThietBi": "1",
-        "NgonNgu": "vi-VN", "MaTienTe": "VND", "MaNganHang": "PAYMENT", "ThongTinGiaoDich": describe,
-        "ThoiGianGD": at, "Ip": payer_ip,
+        "NgonNgu": "vi-VN", "MaTienTe": "VND", "MaNganHang": "PAYMENT", "ThongTinGiaoDich": order.describe,
+        "ThoiGianGD": at, "Ip": order.payer_ip,
         "MaXacThuc": signature(&fields, secret),
-        "ThongTinBienLai": {"MaDichVu": "2", "MaHoSo": t.dossier.to_string(), "NoiDungThanhToan": describe},
+        "ThongTinBienLai": {
+            "MaDichVu": "2", "MaHoSo": t.dossier.to_string(), "NoiDungThanhToan": order.describe,
+            "MaTTHC": order.procedure_code, "TenTTHC": order.procedure_name, "MaDVC": format!("{}.01", order.procedure_code),
+            "HoTenNguoiNop": order.payer_name, "PhiLePhi": fees,
+        },
     })
+}
+
+/// Where the platform sends the payer, from its `INIT` reply: `UrlThanhToan` at the top with
+/// `MaLoi` `00`, or inside `message` (a JSON text) with `error_code` `0`. `Err` with the
+/// platform's code and message otherwise.
+pub fn pay_url(reply: &Value) -> Result<String, String> {
+    let code = |k: &str| reply.get(k).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+    let url_in = |v: &Value| v.get("UrlThanhToan").and_then(Value::as_str).map(str::to_owned);
+    let url = match (code("MaLoi").as_deref(), code("error_code").as_deref()) {
+        (Some("00"), _) => url_in(reply),
+        (_, Some("0")) => match reply.get("message") {
+            Some(Value::String(text)) => serde_json::from_str::<Value>(text).ok().as_ref().and_then(url_in),
+            Some(inner) => url_in(inner),
+            None => None,
+        },
+        _ => {
+            let text = code("MoTaLoi").or_else(|| code("message")).unwrap_or_default();
+            let code = code("MaLoi").or_else(|| code("error_code")).unwrap_or_else(|| "?".into());
+            return Err(format!("{code}: {}", text.chars().take(200).collect::<String>()));
+        }
+    };
+    url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .ok_or_else(|| "the answer names no payment page (UrlThanhToan)".to_owned())
 }
 
 /// Asks the platform how `reference` stands: the `QUERY` message.
@@ -101,7 +166,7 @@ pub fn query_status(reply: &Value) -> Option<QueryStatus> {
 }
 
 /// The platform's callback (IPN), as it is posted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Callback {
     #[serde(rename = "LoaiBanTin")]
     pub kind: String,

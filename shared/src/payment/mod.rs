@@ -9,5 +9,7 @@
 mod messages;
 mod transaction;
 
-pub use messages::{init, query, query_status, reply, signature, signature_matches, Callback, QueryStatus};
+pub use messages::{
+    init, pay_url, query, query_status, reply, signature, signature_matches, Callback, Order, QueryStatus,
+};
 pub use transaction::{judge, reference_for, Refusal, Transaction, TransactionState, Verdict};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Callback;
 use crate::codes::DossierCode;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionState {
     /// Opened; the payer is at the platform (khởi tạo).
@@ -20,10 +20,11 @@ pub enum TransactionState {
     Failed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Transaction {
     /// `MaThamChieu`: ours, unique per transaction ([`reference_for`]).
     pub reference: String,
+    #[schema(value_type = String)]
     pub dossier: DossierCode,
     pub amount_vnd: u64,
     pub state: TransactionState,
@@ -33,6 +34,47 @@ pub struct Transaction {
     pub platform_id: Option<String>,
     /// `MaNganHang`: the bank or wallet that paid.
     pub bank: Option<String>,
+    /// Paid, but the payment could not be applied to the dossier (it had been withdrawn, or paid
+    /// at the desk meanwhile): why, for the desk that refunds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unapplied: Option<String>,
+}
+
+impl Transaction {
+    /// A new transaction for `dossier`'s `attempt`-th payment of `amount_vnd`.
+    pub fn open(dossier: &DossierCode, attempt: u32, amount_vnd: u64, now: DateTime<Utc>) -> Self {
+        Self {
+            reference: reference_for(dossier, attempt),
+            dossier: dossier.clone(),
+            amount_vnd,
+            state: TransactionState::Created,
+            created_at: now,
+            settled_at: None,
+            platform_id: None,
+            bank: None,
+            unapplied: None,
+        }
+    }
+
+    /// This transaction, paid at `at` through `bank` under the platform's `platform_id`.
+    pub fn paid(&self, platform_id: &str, bank: &str, at: DateTime<Utc>) -> Self {
+        Self {
+            state: TransactionState::Paid,
+            settled_at: Some(at),
+            platform_id: Some(platform_id.to_owned()).filter(|s| !s.is_empty()),
+            bank: Some(bank.to_owned()).filter(|s| !s.is_empty()),
+            ..self.clone()
+        }
+    }
+
+    /// This transaction, failed at `at`.
+    pub fn failed(&self, at: DateTime<Utc>) -> Self {
+        Self { state: TransactionState::Failed, settled_at: Some(at), ..self.clone() }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.state == TransactionState::Created
+    }
 }
 
 /// A transaction's reference: the dossier code's letters and digits and the attempt's number,
@@ -99,23 +141,14 @@ pub fn judge(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{init, query, query_status, reply, signature, QueryStatus};
+    use super::super::{init, pay_url, query, query_status, reply, signature, Order, QueryStatus};
     use super::*;
 
     const SECRET: &str = "khoa-bi-mat";
 
     fn transaction() -> Transaction {
         let dossier = DossierCode::parse("000.00.05.H56-261201-0001").unwrap();
-        Transaction {
-            reference: reference_for(&dossier, 1),
-            dossier,
-            amount_vnd: 50_000,
-            state: TransactionState::Created,
-            created_at: DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
-            settled_at: None,
-            platform_id: None,
-            bank: None,
-        }
+        Transaction::open(&dossier, 1, 50_000, DateTime::from_timestamp(1_796_000_000, 0).unwrap())
     }
 
     fn callback(t: &Transaction, code: &str, amount: u64) -> Callback {
@@ -179,7 +212,15 @@ mod tests {
     fn messages_carry_their_fields_and_signatures() {
         let t = transaction();
         let now = DateTime::from_timestamp(1_796_000_000, 0).unwrap();
-        let m = init(&t, "KHH", SECRET, "Le phi ho so", "203.0.113.9", now);
+        let order = Order {
+            describe: "Le phi ho so".into(),
+            payer_ip: "203.0.113.9".into(),
+            procedure_code: "2.001610".into(),
+            procedure_name: "Cấp giấy phép".into(),
+            payer_name: "Nguyễn Văn A".into(),
+            fees: vec![],
+        };
+        let m = init(&t, &order, "KHH", SECRET, now);
         assert_eq!((m["LoaiBanTin"].as_str(), m["SoTien"].as_str()), (Some("INIT"), Some("50000")));
         assert_eq!(m["MaThamChieu"], t.reference.as_str());
         assert_eq!(m["ThongTinBienLai"]["MaHoSo"], "000.00.05.H56-261201-0001");
@@ -195,5 +236,13 @@ mod tests {
         let answer = reply(&callback(&t, "00", 50_000), true, SECRET, now);
         assert_eq!((answer["MaLoi"].as_str(), answer["MoTaLoi"].as_str()), (Some("00"), Some("Thành công")));
         assert!(t.reference.len() <= 40 && t.reference.ends_with("P001"));
+        let url = "https://pay.example/p/1";
+        assert_eq!(pay_url(&serde_json::json!({"MaLoi": "00", "UrlThanhToan": url})).as_deref(), Ok(url));
+        let nested = serde_json::json!({"error_code": "0", "message": format!("{{\"UrlThanhToan\":\"{url}\"}}")});
+        assert_eq!(pay_url(&nested).as_deref(), Ok(url), "the shape that wraps it in a JSON text");
+        assert!(pay_url(&serde_json::json!({"MaLoi": "01", "MoTaLoi": "Sai chữ ký"}))
+            .unwrap_err()
+            .contains("Sai chữ ký"));
+        assert!(pay_url(&serde_json::json!({"MaLoi": "00", "UrlThanhToan": "javascript:x"})).is_err());
     }
 }

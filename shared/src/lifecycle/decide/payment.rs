@@ -1,13 +1,8 @@
 //! Fees before processing: a reception that waits for them, and the desk recording them paid
 //! (`lifecycle/payment.rs`).
 
-use super::super::{total_due, Dossier, LifecycleError, NoticeKind, Payment, PaymentChannel, Status};
+use super::super::{owed, Dossier, LifecycleError, NoticeKind, Payment, PaymentChannel, Status};
 use super::{clock, text, Draft};
-
-/// What the dossier owes now: its frozen fee lines (the catalogue's for older records).
-fn owed(d: &Dossier) -> u64 {
-    d.terms.fees.as_deref().map(total_due).unwrap_or(0)
-}
 
 /// Whether a reception waits for the fees: they come first and something is owed.
 pub(super) fn awaits(d: &Dossier) -> bool {

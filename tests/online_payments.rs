@@ -1,0 +1,214 @@
+//! Fees paid online, on both homes, against the fake payment platform on loopback
+//! (`motcua_functions::fakes::payment`), with the API served over real HTTP so the platform's
+//! callbacks reach it as they would in production. Callbacks come twice at once, tampered with,
+//! lost, and stale after the real one; the platform goes down; the desk takes the money in
+//! person while the payer is at the platform. Every time: a dossier moves on once for a paid
+//! transaction, nothing moves for a forged one, a lost callback is found by the status query,
+//! and money taken is never forgotten.
+
+mod api;
+mod support;
+
+use api::{code_of, Api};
+use axum::http::StatusCode;
+use chrono::Duration;
+use motcua_functions::fakes::payment::{FakePayments, Faults};
+use motcua_infra::payment_http::PaymentConfig;
+use serde_json::{json, Value};
+
+const BUSINESS: &str = "2.001610";
+const PARTNER: &str = "KHANHHOA";
+const KEY: &str = "khoa-bi-mat-cua-tinh";
+
+fn business_filing() -> Value {
+    json!({
+        "procedure_code": BUSINESS,
+        "channel": "direct",
+        "applicant": {"kind": "citizen", "name": "Lê Thị Hoa", "citizen_id": "079203004321", "phone": "0987000111"},
+        "documents": [
+            {"component": "Giấy đề nghị đăng ký doanh nghiệp", "file_name": "de-nghi.pdf"},
+            {"component": "Bản sao giấy tờ pháp lý của chủ doanh nghiệp", "file_name": "cccd.pdf"}
+        ]
+    })
+}
+
+/// The fake platform, and `api` turned to it and served on loopback for its callbacks.
+async fn wired(api: &mut Api) -> FakePayments {
+    let fake = FakePayments::new(PARTNER, KEY, "http://127.0.0.1:9/unset");
+    let at = fake.start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let config = PaymentConfig {
+        url: format!("http://{at}/gateway"),
+        partner: PARTNER.into(),
+        secret: KEY.into(),
+        token: None,
+        timeout: std::time::Duration::from_millis(500),
+    };
+    api.home.payment_platform = Some(motcua_functions::payments::adapter(config));
+    api.app = motcua_functions::routes::app(api.home.state());
+    let served = motcua_functions::fakes::start(api.app.clone(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    fake.set_callback_url(&format!("http://{served}/v1/payments/callback"));
+    fake
+}
+
+/// A business registration received at the desk, awaiting its fees: (code, secret).
+async fn awaiting(api: &Api) -> (String, String) {
+    let desk = api.token("taichinh.motcua").await;
+    let (s, v) = api.post("/v1/counter/dossiers", Some(&desk), business_filing()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["status"], "awaiting_payment");
+    (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned())
+}
+
+async fn start(api: &Api, code: &str, secret: &str) -> (StatusCode, Value) {
+    api.post_secret(&format!("/v1/dossiers/{code}/payments"), Some(secret), json!({})).await
+}
+
+async fn officer_view(api: &Api, code: &str) -> Value {
+    let desk = api.token("taichinh.motcua").await;
+    let (s, v) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&desk), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+fn confirmations(view: &Value) -> usize {
+    view["history"].as_array().unwrap().iter().filter(|e| e["action"] == "confirm_payment").count()
+}
+
+async fn pay(fake: &FakePayments, reference: &str, paid: bool) -> Vec<(u16, String)> {
+    let delivered = fake.settle(reference, paid).await.expect("a transaction the platform holds");
+    delivered.into_iter().map(|d| (d.http_status, d.answered)).collect()
+}
+
+async fn sweep(api: &Api) -> motcua_functions::service::payments::Swept {
+    motcua_functions::service::payments::sweep(&api.home.state(), 50).await.unwrap()
+}
+
+async fn fees_are_paid_online_once_whatever_the_platform_does(mut api: Api) {
+    let (code, secret) = awaiting(&api).await;
+    let (s, v) = start(&api, &code, &secret).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "payment_not_configured"));
+    let fake = wired(&mut api).await;
+
+    // The applicant opens a payment and is sent to the platform; a second one waits for it.
+    let (s, v) = start(&api, &code, "wrong-secret").await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, opened) = start(&api, &code, &secret).await;
+    assert_eq!(s, StatusCode::CREATED, "{opened}");
+    assert_eq!(opened["amount_vnd"], 50000);
+    let reference = opened["reference"].as_str().unwrap().to_owned();
+    assert!(opened["pay_url"].as_str().unwrap().ends_with(&format!("/pay/{reference}")), "{opened}");
+    let receipt = &fake.books().transactions[&reference].receipt;
+    assert_eq!((receipt["MaHoSo"].as_str(), receipt["MaTTHC"].as_str()), (Some(code.as_str()), Some(BUSINESS)));
+    assert_eq!(receipt["PhiLePhi"][0]["SoTien"], 50000, "{receipt}");
+    let (s, v) = start(&api, &code, &secret).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "payment_in_progress"), "never two at once");
+
+    // Paid, and the callback comes twice at once: both taken, the dossier moves once.
+    fake.set_faults(Faults { duplicate_callback_next: 1, ..Faults::default() });
+    let answers = pay(&fake, &reference, true).await;
+    assert_eq!(answers, [(200, "00".to_owned()), (200, "00".to_owned())], "both answered as taken");
+    let view = officer_view(&api, &code).await;
+    assert_eq!(view["status"], "received");
+    assert!(view["due_at"].is_string(), "the clock started: {view}");
+    assert_eq!(confirmations(&view), 1, "moved once");
+    assert_eq!(view["fees"]["payments"][0]["channel"], "online");
+    assert_eq!(view["payment_transactions"][0]["state"], "paid");
+    let (s, v) = start(&api, &code, &secret).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "nothing_to_pay"));
+
+    // A forged callback (its amount changed after signing) changes nothing; the real one is
+    // lost, and the status query after the payer's window finds the payment.
+    let (code, secret) = awaiting(&api).await;
+    let (_, opened) = start(&api, &code, &secret).await;
+    let reference = opened["reference"].as_str().unwrap().to_owned();
+    fake.set_faults(Faults { tamper_callback_next: 1, ..Faults::default() });
+    assert_eq!(pay(&fake, &reference, true).await, [(400, "99".to_owned())], "the forgery is refused");
+    assert_eq!(officer_view(&api, &code).await["status"], "awaiting_payment");
+    assert_eq!(sweep(&api).await.asked, 0, "still within the payer's window");
+    api.pass(Duration::minutes(16));
+    let swept = sweep(&api).await;
+    assert_eq!((swept.asked, swept.paid), (1, 1), "{swept:?}");
+    let view = officer_view(&api, &code).await;
+    assert_eq!((view["status"].as_str(), confirmations(&view)), (Some("received"), 1));
+    assert_eq!(sweep(&api).await.asked, 0, "settled: never asked again");
+
+    // The payer cancels and the callback is lost: the query finds it failed; a second payment
+    // goes through, and a stale "failed" callback after it changes nothing.
+    let (code, secret) = awaiting(&api).await;
+    let (_, opened) = start(&api, &code, &secret).await;
+    let first = opened["reference"].as_str().unwrap().to_owned();
+    fake.set_faults(Faults { lose_callback_next: 1, ..Faults::default() });
+    assert!(pay(&fake, &first, false).await.is_empty(), "lost");
+    let (s, v) = start(&api, &code, &secret).await;
+    assert_eq!(s, StatusCode::CREATED, "the platform says the first failed: a new one opens: {v}");
+    let second = v["reference"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+    fake.set_faults(Faults { stale_callback_next: 1, ..Faults::default() });
+    assert_eq!(pay(&fake, &second, true).await, [(200, "00".to_owned()), (200, "00".to_owned())]);
+    let view = officer_view(&api, &code).await;
+    assert_eq!((view["status"].as_str(), confirmations(&view)), (Some("received"), 1));
+    let states: Vec<&str> =
+        view["payment_transactions"].as_array().unwrap().iter().map(|t| t["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["failed", "paid"]);
+
+    // The desk takes the money in person while the payer is at the platform: the online payment
+    // that follows is kept, paid and unapplied, for a refund; the dossier was paid once.
+    let (code, secret) = awaiting(&api).await;
+    let (_, opened) = start(&api, &code, &secret).await;
+    let reference = opened["reference"].as_str().unwrap().to_owned();
+    let desk = api.token("taichinh.motcua").await;
+    let body = json!({"amount_vnd": 50000, "receipt": "BL-0042"});
+    let (s, v) = api.post(&format!("/v1/dossiers/{code}/record-payment"), Some(&desk), body).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(pay(&fake, &reference, true).await, [(200, "00".to_owned())], "taken: the money is recorded");
+    let view = officer_view(&api, &code).await;
+    assert_eq!(view["fees"]["payments"].as_array().unwrap().len(), 1, "paid once: {view}");
+    let kept = &view["payment_transactions"][0];
+    assert_eq!(kept["state"], "paid");
+    assert!(kept["unapplied"].as_str().unwrap().contains("received"), "{kept}");
+
+    // The platform down when a payment opens: a clear answer, and nothing left open.
+    let (code, secret) = awaiting(&api).await;
+    fake.set_faults(Faults { fail_next: 1, ..Faults::default() });
+    let (s, v) = start(&api, &code, &secret).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::SERVICE_UNAVAILABLE, "payment_platform_unavailable"));
+    let (s, v) = start(&api, &code, &secret).await;
+    assert_eq!(s, StatusCode::CREATED, "the failed attempt blocks nothing: {v}");
+
+    // Callbacks that are not the platform's.
+    let forged = json!({"LoaiBanTin": "PAYMENT", "MaLoi": "00", "MaDoiTac": PARTNER, "MaThamChieu": v["reference"],
+        "SoTien": 50000, "MaTienTe": "VND", "MaGiaoDich": "GD1", "MaNganHang": "VCB", "ThoiGianGD": "20261201101500",
+        "ThongTinGiaoDich": "x", "MaXacThuc": "0".repeat(64)});
+    let (s, answer) = api.post("/v1/payments/callback", None, forged).await;
+    assert_eq!(
+        (s, answer["MaLoi"].as_str(), code_of(&answer)),
+        (StatusCode::BAD_REQUEST, Some("99"), "payment_callback_refused")
+    );
+    let (s, answer) = api.post("/v1/payments/callback", None, json!({"MaLoi": "00"})).await;
+    assert!(s.is_client_error(), "{s} {answer}");
+    assert_eq!(officer_view(&api, &code).await["status"], "awaiting_payment");
+    let books = fake.books();
+    println!(
+        "platform: {} INIT, {} QUERY, {} callbacks, {} bad signatures",
+        books.inits,
+        books.queries,
+        books.callbacks.len(),
+        books.bad_signatures
+    );
+    assert_eq!(books.bad_signatures, 0, "every message we sent was signed right");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fees_are_paid_online_once_on_sqlite() {
+    fees_are_paid_online_once_whatever_the_platform_does(Api::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fees_are_paid_online_once_on_dynamodb() {
+    let moto = motcua_infra::aws::moto_endpoint();
+    let table = motcua_infra::aws::unique_table("payments");
+    let client = aws_sdk_dynamodb::Client::new(&motcua_infra::aws::local_config(&moto));
+    let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap().counting_inline();
+    let api = Api::over(motcua_functions::server::Stores::of(store, None)).await;
+    fees_are_paid_online_once_whatever_the_platform_does(api).await;
+}
