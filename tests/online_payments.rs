@@ -12,6 +12,7 @@ mod support;
 use api::{code_of, Api};
 use axum::http::StatusCode;
 use chrono::Duration;
+use motcua_domain::ports::Clock;
 use motcua_functions::fakes::payment::{FakePayments, Faults};
 use motcua_infra::payment_http::PaymentConfig;
 use serde_json::{json, Value};
@@ -115,6 +116,17 @@ async fn fees_are_paid_online_once_whatever_the_platform_does(mut api: Api) {
     assert_eq!(view["payment_transactions"][0]["state"], "paid");
     let (s, v) = start(&api, &code, &secret).await;
     assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "nothing_to_pay"));
+    // The receipt, now with its appointment, says what was paid and how.
+    let uri = format!("/v1/dossiers/{code}/forms/receipt");
+    let (s, pdf, _) = api.raw("GET", &uri, &[("x-lookup-secret", &secret)], axum::body::Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    if let Ok(dump) = std::env::var("MOTCUA_FORMS_DUMP") {
+        std::fs::write(std::path::Path::new(&dump).join("receipt-paid-online.pdf"), &pdf).unwrap();
+    }
+    let text = motcua_forms::readback::read(&pdf).0.split_whitespace().collect::<Vec<_>>().join(" ");
+    let platform_id = view["fees"]["payments"][0]["reference"].as_str().unwrap();
+    assert!(text.contains("Đã nộp 50.000 đồng"), "{text}");
+    assert!(text.contains(&format!("thanh toán trực tuyến, mã giao dịch {platform_id}")), "{text}");
 
     // A forged callback (its amount changed after signing) changes nothing; the real one is
     // lost, and the status query after the payer's window finds the payment.
@@ -187,6 +199,19 @@ async fn fees_are_paid_online_once_whatever_the_platform_does(mut api: Api) {
     let (s, answer) = api.post("/v1/payments/callback", None, json!({"MaLoi": "00"})).await;
     assert!(s.is_client_error(), "{s} {answer}");
     assert_eq!(officer_view(&api, &code).await["status"], "awaiting_payment");
+    // The score card: 3 of the 4 dossiers whose fees were paid paid online.
+    let lead = api.token("taichinh.lanhdao").await;
+    let today = motcua_domain::calendar::vietnam::to_local(api.clock.now()).date();
+    let since = today - chrono::Days::new(1);
+    let (s, card) = api.get(&format!("/v1/reports/score-card?from={since}&to={today}"), Some(&lead), None).await;
+    assert_eq!(s, StatusCode::OK, "{card}");
+    let paid = card["total"]["components"].as_array().unwrap().iter().find(|c| c["key"] == "online_payment").unwrap();
+    assert_eq!(
+        (paid["inputs"][0]["numerator"].as_i64(), paid["inputs"][0]["denominator"].as_i64()),
+        (Some(3), Some(4))
+    );
+    assert_eq!(paid["points"], 7.5, "{paid}");
+
     let books = fake.books();
     println!(
         "platform: {} INIT, {} QUERY, {} callbacks, {} bad signatures",

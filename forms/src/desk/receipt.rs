@@ -1,6 +1,6 @@
 //! Form 01: the reception receipt and appointment (Giấy tiếp nhận hồ sơ và hẹn trả kết quả).
 
-use motcua_domain::lifecycle::{listed, total_due, Action};
+use motcua_domain::lifecycle::{listed, total_due, Action, PaymentChannel};
 
 use super::{officer_name, words, FormContext, FormUnavailable};
 use crate::sheet::{Block, Sheet, Signature};
@@ -67,6 +67,17 @@ pub fn sheet(ctx: &FormContext) -> Result<Sheet, FormUnavailable> {
         let total =
             if lines.len() > 1 { format!(" (tổng cộng {})", words::dong(total_due(&fees))) } else { String::new() };
         body.push(Block::field("7. Phí, lệ phí", format!("{}{total}", lines.join("; "))));
+    }
+    for p in &d.payments {
+        let how = match p.channel {
+            PaymentChannel::Online => format!("thanh toán trực tuyến, mã giao dịch {}", p.reference),
+            PaymentChannel::Counter => format!("nộp tại bộ phận một cửa, biên lai số {}", p.reference),
+        };
+        body.push(Block::Note(format!(
+            "Đã nộp {} lúc {} ({how}).",
+            words::dong(p.amount_vnd),
+            words::time_and_date(p.paid_at)
+        )));
     }
     body.push(Block::Note(
         "Ông/bà giữ giấy này để nhận kết quả và tra cứu tình trạng hồ sơ bằng mã hồ sơ (hoặc quét mã QR).".to_owned(),

@@ -162,6 +162,13 @@ CREATE TABLE payments (
 CREATE INDEX payments_open ON payments(created_at) WHERE state = 'created';
 CREATE INDEX payments_of_dossier ON payments(dossier, created_at);
 "#,
+    r#"
+-- Fees paid, and of them paid online (reports::Measure::FeesPaid, FeesPaidOnline).
+ALTER TABLE tallies ADD COLUMN fees_paid INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tallies_by_month ADD COLUMN fees_paid INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tallies ADD COLUMN fees_paid_online INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tallies_by_month ADD COLUMN fees_paid_online INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

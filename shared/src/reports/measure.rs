@@ -81,6 +81,10 @@ measures! {
     /// Received dossiers whose reception the national portal acknowledged within
     /// [`crate::portal::TIMELY`] (counted by the portal's sender, on the reception's day).
     PortalSyncedTimely = "portal_synced_timely",
+    /// Dossiers whose fees were paid (at the desk or online), on the day they were paid.
+    FeesPaid = "fees_paid",
+    /// Of those, the ones paid online through the payment platform.
+    FeesPaidOnline = "fees_paid_online",
 }
 
 impl Measure {

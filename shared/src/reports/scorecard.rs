@@ -1,7 +1,7 @@
 //! The Decision 766/QĐ-TTg score card (Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục
 //! vụ người dân, doanh nghiệp), for the components this system can compute from its own data.
 //! Each component shows its inputs, its formula and its points, so an officer can see why the
-//! score is what it is; a component the system cannot compute yet says so instead of scoring 0.
+//! score is what it is; a component with nothing to compute it from says so instead of scoring 0.
 //! docs/reports.md "The Decision 766 score card" gives each rule and its source.
 
 use serde::Serialize;
@@ -64,17 +64,9 @@ pub fn score_card(flows: &Counts, to_end: &Counts) -> ScoreCard {
     };
     let received = f(Measure::ReceivedOnline) + f(Measure::ReceivedDirect) + f(Measure::ReceivedPostal);
     let synced = Ratio::of(f(Measure::PortalSyncedTimely), received);
+    let paid_online = Ratio::of(f(Measure::FeesPaidOnline), f(Measure::FeesPaid));
     let unsatisfied = f(Measure::Unsatisfied);
     let satisfaction = Ratio::of((resolved - unsatisfied - late).max(0), resolved);
-    let not_yet = |key, name, max_points, formula, note| ScoreComponent {
-        key,
-        name,
-        max_points,
-        formula,
-        inputs: vec![],
-        points: None,
-        note: Some(note),
-    };
     let components = vec![
         ScoreComponent {
             key: "progress",
@@ -94,13 +86,15 @@ pub fn score_card(flows: &Counts, to_end: &Counts) -> ScoreCard {
             points: points(12.0, online.value),
             note: None,
         },
-        not_yet(
-            "online_payment",
-            "Thanh toán trực tuyến",
-            10.0,
-            "10 × hồ sơ thanh toán trực tuyến ÷ hồ sơ có phí, lệ phí / 10 × dossiers paid online ÷ dossiers with fees",
-            "Chưa có thanh toán trực tuyến trong hệ thống: không tính, không phải 0 điểm. / Online payment is not built yet: not scored, not zero.",
-        ),
+        ScoreComponent {
+            key: "online_payment",
+            name: "Thanh toán trực tuyến",
+            max_points: 10.0,
+            formula: "10 × hồ sơ nộp phí, lệ phí trực tuyến ÷ hồ sơ đã nộp phí, lệ phí / 10 × dossiers whose fees were paid online ÷ dossiers whose fees were paid",
+            inputs: vec![Input { name: "paid_online", ratio: paid_online }],
+            points: points(10.0, paid_online.value),
+            note: Some("Tính phí, lệ phí nộp trước khi giải quyết (thủ tục thu phí trước), là phí hệ thống thu; phí thu khi trả kết quả chưa được ghi nhận. / Counts fees paid before processing (procedures whose fees come first), the ones this system collects; fees taken with the result are not recorded yet."),
+        },
         ScoreComponent {
             key: "digitisation",
             name: "Số hóa hồ sơ, kết quả",

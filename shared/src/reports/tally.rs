@@ -129,6 +129,14 @@ pub fn tally(before: Option<&Dossier>, after: &Dossier, at: DateTime<Utc>) -> Ve
             }
         }
     }
+    let paid_before = before.map_or(0, |b| b.payments.len());
+    for payment in after.payments.iter().skip(paid_before) {
+        let k = key(date(payment.paid_at));
+        out.add(&k, Measure::FeesPaid, 1);
+        if payment.channel == crate::lifecycle::PaymentChannel::Online {
+            out.add(&k, Measure::FeesPaidOnline, 1);
+        }
+    }
     let done_before = before.map_or(0, |b| b.finished_steps.len());
     for step in after.finished_steps.iter().skip(done_before) {
         let m = match step.timeliness {

@@ -257,6 +257,8 @@ fn the_score_card_shows_its_inputs_and_leaves_out_what_it_cannot_compute() {
         (M::Ratings, 5),
         (M::Unsatisfied, 1),
         (M::PortalSyncedTimely, 9),
+        (M::FeesPaid, 4),
+        (M::FeesPaidOnline, 3),
     ]
     .into_iter()
     .collect();
@@ -268,13 +270,13 @@ fn the_score_card_shows_its_inputs_and_leaves_out_what_it_cannot_compute() {
         [
             ("progress", Some(16.0)),      // (3 + 4 + 1) ÷ (8 + 2) = 0.8 of 20
             ("online_service", Some(7.5)), // 5 ÷ 8 of 12
-            ("online_payment", None),      // not built: not scored
+            ("online_payment", Some(7.5)), // 3 of the 4 paid online, of 10
             ("digitisation", Some(12.47)), // (6/8 + 15/20 + 3/15) ÷ 3 of 22
             ("satisfaction", Some(15.0)),  // (8 − 1 − 1) ÷ 8 = 0.75, ÷ 0.9 of 18
             ("status_sync", Some(5.4)),    // 9 of the 10 received synced within the hour, of 6
         ]
     );
-    assert_eq!((card.points, card.max_points), (56.37, 78.0));
+    assert_eq!((card.points, card.max_points), (63.87, 88.0));
     let progress = &card.components[0].inputs[0].ratio;
     assert_eq!((progress.numerator, progress.denominator), (8, 10));
 

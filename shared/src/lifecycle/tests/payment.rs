@@ -122,3 +122,21 @@ fn only_the_platform_confirms_an_online_payment_of_the_whole_amount() {
     let assign = Command::Assign { assignee: w.specialist.clone(), note: None };
     assert!(w.act(&t.dossier, Actor::Platform, assign, at).is_err(), "the platform takes no other step");
 }
+
+#[test]
+fn a_payment_is_counted_once_on_its_day_and_by_its_channel() {
+    use crate::reports::{tally, Measure};
+    let w = fees_first();
+    let r = received(&w);
+    let sum = |before: &Dossier, after: &Dossier, m: Measure| -> i64 {
+        tally(Some(before), after, vn(2026, 3, 2, 20, 0)).iter().map(|t| t.counts.get(m)).sum()
+    };
+    let at = vn(2026, 3, 2, 20, 0);
+    let online = w.act(&r.dossier, Actor::Platform, online(200_000, at), at).unwrap();
+    assert_eq!(sum(&r.dossier, &online.dossier, Measure::FeesPaid), 1);
+    assert_eq!(sum(&r.dossier, &online.dossier, Measure::FeesPaidOnline), 1);
+    let desk = w.act(&r.dossier, Actor::Officer(&w.desk), pay(200_000, "BL-2"), at).unwrap();
+    assert_eq!(sum(&r.dossier, &desk.dossier, Measure::FeesPaid), 1);
+    assert_eq!(sum(&r.dossier, &desk.dossier, Measure::FeesPaidOnline), 0, "at the desk");
+    assert_eq!(sum(&desk.dossier, &desk.dossier, Measure::FeesPaid), 0, "a later write counts nothing again");
+}
