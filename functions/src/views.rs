@@ -138,12 +138,63 @@ pub struct FeesView {
     pub owed_vnd: u64,
     /// Paid before the dossier is processed (the reception waits for them).
     pub first: bool,
-    pub payments: Vec<motcua_domain::lifecycle::Payment>,
+    pub payments: Vec<PaymentView>,
 }
 
 impl FeesView {
     pub fn of(d: &Dossier) -> Self {
-        Self { owed_vnd: motcua_domain::lifecycle::owed(d), first: d.terms.fees_first, payments: d.payments.clone() }
+        Self {
+            owed_vnd: motcua_domain::lifecycle::owed(d),
+            first: d.terms.fees_first,
+            payments: d.payments.iter().map(PaymentView::of).collect(),
+        }
+    }
+}
+
+/// A payment of the fees, as recorded on the dossier.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentView {
+    pub amount_vnd: u64,
+    pub paid_at: DateTime<FixedOffset>,
+    pub channel: motcua_domain::lifecycle::PaymentChannel,
+    /// The desk's receipt number, or the platform's transaction id.
+    pub reference: String,
+}
+
+impl PaymentView {
+    fn of(p: &motcua_domain::lifecycle::Payment) -> Self {
+        Self { amount_vnd: p.amount_vnd, paid_at: vn(p.paid_at), channel: p.channel, reference: p.reference.clone() }
+    }
+}
+
+/// An online payment transaction with the payment platform, for the dossier's officers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransactionView {
+    /// Ours (`MaThamChieu`).
+    pub reference: String,
+    pub amount_vnd: u64,
+    pub state: motcua_domain::payment::TransactionState,
+    pub created_at: DateTime<FixedOffset>,
+    pub settled_at: Option<DateTime<FixedOffset>>,
+    /// The platform's transaction id (`MaGiaoDich`) and the bank that paid, once paid.
+    pub platform_id: Option<String>,
+    pub bank: Option<String>,
+    /// Paid, but not applied to the dossier (it no longer awaited it): owed back, and why.
+    pub unapplied: Option<String>,
+}
+
+impl TransactionView {
+    pub fn of(t: &motcua_domain::payment::Transaction) -> Self {
+        Self {
+            reference: t.reference.clone(),
+            amount_vnd: t.amount_vnd,
+            state: t.state,
+            created_at: vn(t.created_at),
+            settled_at: vn_opt(t.settled_at),
+            platform_id: t.platform_id.clone(),
+            bank: t.bank.clone(),
+            unapplied: t.unapplied.clone(),
+        }
     }
 }
 
@@ -323,7 +374,7 @@ pub struct OfficerDossierView {
     /// Its online payment transactions, oldest first: open, paid (one kept aside, unapplied,
     /// is owed back), failed (the dossier's read only; an action's answer leaves them out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_transactions: Option<Vec<motcua_domain::payment::Transaction>>,
+    pub payment_transactions: Option<Vec<TransactionView>>,
 }
 
 impl OfficerDossierView {

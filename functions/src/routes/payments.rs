@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Utc};
 use motcua_domain::payment::Callback;
 use serde::Serialize;
 use serde_json::json;
@@ -17,6 +16,8 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ClientAddress, DossierPath};
 use crate::service::payments;
 use crate::state::AppState;
+use crate::views::vn;
+use chrono::{DateTime, FixedOffset};
 
 pub fn router<R: RouteSet>() -> R {
     R::empty()
@@ -33,7 +34,7 @@ pub struct PaymentStarted {
     /// The platform's page: send the payer there.
     pub pay_url: String,
     /// After this, if the payer has not finished, the platform is asked how it stands.
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: DateTime<FixedOffset>,
 }
 
 /// Thanh toán trực tuyến: opens a payment of what the dossier owes (it must be awaiting
@@ -59,7 +60,7 @@ async fn start_payment(
     let started = payments::start(&state, &loaded, &client.0).await?;
     let t = started.transaction;
     let body = PaymentStarted {
-        expires_at: t.created_at + payments::payer_window(),
+        expires_at: vn(t.created_at + payments::payer_window()),
         reference: t.reference,
         amount_vnd: t.amount_vnd,
         pay_url: started.pay_url,

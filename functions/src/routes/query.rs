@@ -238,7 +238,8 @@ async fn officer_dossier(
     access::may_see(&officer, &stored.dossier, &events)?;
     let mut view = OfficerDossierView::of(&stored.dossier, &events, state.clock.now());
     view.portal_sync = Some(motcua_domain::portal::SyncStanding::of(&state.sync.sync_items(&code).await?));
-    view.payment_transactions = Some(crate::service::payments::of_dossier(&state, &code).await?);
+    let transactions = crate::service::payments::of_dossier(&state, &code).await?;
+    view.payment_transactions = Some(transactions.iter().map(crate::views::TransactionView::of).collect());
     Ok(Json(view))
 }
 
