@@ -48,10 +48,17 @@ pub fn of(function: &str) -> Option<Grants> {
             // under `exports/` (presigned for download).
             other: &["s3:GetObject", "s3:PutObject"],
         },
-        // The catalogue and the national codes; reconciliation queues a dossier's sync again
-        // (UpdateItem) after asking the portal, whose password it reads from its secret.
+        // The catalogue and the national codes (an import writes its batches with
+        // BatchWriteItem); reconciliation queues a dossier's sync again (UpdateItem) after asking
+        // the portal, whose password it reads from its secret.
         "admin" => Grants {
-            table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            table: &[
+                "dynamodb:BatchWriteItem",
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:Query",
+                "dynamodb:UpdateItem",
+            ],
             indexes: &["gsi1", "gsi2"],
             other: &["secretsmanager:GetSecretValue"],
         },

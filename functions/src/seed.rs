@@ -2,8 +2,9 @@
 //! level, 30+ procedures across fields, demo officers for every role, and holidays for this
 //! year and the next. All of it is sample data for the administrator to replace or confirm.
 
-use chrono::{Datelike, NaiveDate, NaiveTime};
-use motcua_domain::calendar::{DurationUnit, ProcessingTime, WorkingHours};
+use chrono::{Datelike, NaiveDate};
+use motcua_domain::calendar::WorkingHours;
+use motcua_domain::catalogue::import::{self, Workbook};
 use motcua_domain::catalogue::*;
 use motcua_domain::codes::AgencyCode;
 use motcua_domain::ports::{Catalogue, Holiday, StoreError};
@@ -70,111 +71,49 @@ pub fn agencies() -> Vec<Agency> {
     ]
 }
 
-/// The sample procedures, one per line of `seed/procedures.tsv`: code, name, field, agency,
-/// amount, unit, online level, applicant kinds, fee, components (`|`-separated, the first two
-/// required), and the agency of an inter-agency verification step, if any.
-const PROCEDURES_TSV: &str = include_str!("../seed/procedures.tsv");
+/// The sample procedures as a province would import them: `seed/catalogue/*.csv`, in the
+/// layout of `docs/catalogue.md`, read and checked by the import itself.
+const CATALOGUE: [(&str, &[u8]); 4] = [
+    ("procedures", include_bytes!("../seed/catalogue/procedures.csv")),
+    ("components", include_bytes!("../seed/catalogue/components.csv")),
+    ("fees", include_bytes!("../seed/catalogue/fees.csv")),
+    ("steps", include_bytes!("../seed/catalogue/steps.csv")),
+];
 
 /// Why the sample data cannot be used (a test proves the shipped data is fine).
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
-    #[error("sample procedure line {line}: {message}")]
-    Data { line: usize, message: String },
+    #[error("sample catalogue: {0}")]
+    Data(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Review and approval at the procedure's agency, with an inter-agency verification step
-/// between them where the procedure needs one (liên thông).
-fn steps(inter: Option<AgencyCode>) -> Vec<WorkflowStep> {
-    let step = |name: &str, role, agency, share| WorkflowStep { name: name.into(), role, agency, share_percent: share };
-    match inter {
-        Some(other) => vec![
-            step("Thẩm định hồ sơ", Role::Specialist, None, 40),
-            step("Xác minh liên thông", Role::Specialist, Some(other), 40),
-            step("Phê duyệt, ký kết quả", Role::Leader, None, 20),
-        ],
-        None => vec![
-            step("Thẩm định hồ sơ", Role::Specialist, None, 70),
-            step("Phê duyệt, ký kết quả", Role::Leader, None, 30),
-        ],
+/// The sample catalogue file, read.
+pub fn sample_catalogue() -> Result<Workbook, SeedError> {
+    let mut book = Workbook::default();
+    for (name, bytes) in CATALOGUE {
+        book.tables.push(crate::sheets::read::csv(name, bytes).map_err(|e| SeedError::Data(e.to_string()))?);
     }
+    Ok(book)
 }
 
-/// A snake_case enum value from its name.
-fn named<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| format!("`{text}`: {e}"))
-}
-
-/// Sample procedures that take their fees before processing (business registration): a reception
-/// waits for them (`docs/lifecycle.md`, "Fees and charges").
-pub const FEES_FIRST: &[&str] = &["2.001610", "2.001199", "2.001208"];
-
-fn procedure_from_line(line: &str) -> Result<Procedure, String> {
-    let cols: Vec<&str> = line.split('\t').collect();
-    let [code, name, field, agency, amount, unit, level, applicants, fee, components, inter] = cols.as_slice() else {
-        return Err(format!("expected 11 tab-separated columns, found {}", cols.len()));
-    };
-    let agency = AgencyCode::parse(agency).map_err(|e| e.to_string())?;
-    let unit: DurationUnit = named(unit)?;
-    let level: OnlineLevel = named(level)?;
-    let amount: f64 = amount.parse().map_err(|e| format!("amount: {e}"))?;
-    let fee: u64 = fee.parse().map_err(|e| format!("fee: {e}"))?;
-    let inter = match *inter {
-        "" => None,
-        code => Some(AgencyCode::parse(code).map_err(|e| e.to_string())?),
-    };
-    let mut channels = vec![Channel::Direct, Channel::Postal];
-    if level != OnlineLevel::Information {
-        channels.push(Channel::Online);
-    }
-    let processing_time = ProcessingTime { amount, unit };
-    Ok(Procedure {
-        fees_first: FEES_FIRST.contains(code),
-        code: (*code).into(),
-        name: (*name).into(),
-        field: (*field).into(),
-        agency,
-        legal_basis: "Dữ liệu mẫu / sample data".into(),
-        applicant_kinds: applicants.split(',').map(named).collect::<Result<_, _>>()?,
-        components: components
-            .split('|')
-            .enumerate()
-            .map(|(i, name)| Component {
-                name: name.into(),
-                form: if i == 0 { ComponentForm::Original } else { ComponentForm::Copy },
-                quantity: 1,
-                required: i < 2,
-            })
-            .collect(),
-        fees: if fee > 0 {
-            vec![Fee { name: "Lệ phí".into(), kind: FeeKind::Charge, amount_vnd: fee }]
-        } else {
-            vec![]
-        },
-        processing_time,
-        // Full online service earns a day off the longer working-day procedures.
-        online_processing_time: (level == OnlineLevel::Full && unit == DurationUnit::WorkingDays && amount >= 5.0)
-            .then_some(ProcessingTime { amount: amount - 1.0, unit }),
-        // Same-day procedures: received after 15:00 counts from the next working morning.
-        cutoff: if unit == DurationUnit::WorkingHours { NaiveTime::from_hms_opt(15, 0, 0) } else { None },
-        channels,
-        online_level: level,
-        postal_return: true,
-        supplement_rule: SupplementRule::Recompute,
-        allowances: Default::default(),
-        workflow: steps(inter),
-    })
-}
-
+/// The sample procedures, as the import reads them.
 pub fn procedures() -> Result<Vec<Procedure>, SeedError> {
-    PROCEDURES_TSV
-        .lines()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| procedure_from_line(l).map_err(|message| SeedError::Data { line: i + 1, message }))
-        .collect()
+    let known = agencies().into_iter().map(|a| a.code).collect();
+    let built = import::build(&sample_catalogue()?, &known);
+    let mut errors: Vec<String> = built.file_errors.iter().map(ToString::to_string).collect();
+    let mut out = vec![];
+    for (_, _, result) in built.procedures {
+        match result {
+            Ok(p) => out.push(p),
+            Err(es) => errors.extend(es.iter().map(ToString::to_string)),
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(out),
+        false => Err(SeedError::Data(errors.join("; "))),
+    }
 }
 
 fn officer(id: &str, name: &str, agency: &str, roles: &[Role]) -> Officer {
@@ -271,8 +210,12 @@ pub async fn seed_if_empty(catalogue: &dyn Catalogue, today: NaiveDate) -> Resul
     for a in agencies() {
         catalogue.put_agency(&a).await?;
     }
-    for p in procedures()? {
-        catalogue.put_procedure(&p).await?;
+    let options = crate::service::catalogue::Options::default();
+    let report = crate::service::catalogue::import(catalogue, &sample_catalogue()?, options, &|_, _| {})
+        .await
+        .map_err(|e| SeedError::Data(e.to_string()))?;
+    if !report.applied {
+        return Err(SeedError::Data(format!("not imported: {:?}", report.errors)));
     }
     for o in officers() {
         catalogue.put_officer(&o).await?;

@@ -133,6 +133,15 @@ impl CatalogueWriter for CachedCatalogue {
         self.procedures.write_through(&procedure.code, self.inner.put_procedure(procedure)).await
     }
 
+    async fn put_procedures(&self, procedures: &[Procedure]) -> StoreResult<()> {
+        let written = self.inner.put_procedures(procedures).await;
+        // Whatever was written (all, or part of a failed batch) is read afresh.
+        for p in procedures {
+            self.procedures.forget(&p.code);
+        }
+        written
+    }
+
     async fn put_agency(&self, agency: &Agency) -> StoreResult<()> {
         self.agencies.write_through(&agency.code, self.inner.put_agency(agency)).await
     }

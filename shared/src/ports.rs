@@ -208,6 +208,15 @@ pub trait CatalogueReader: Send + Sync {
 #[async_trait]
 pub trait CatalogueWriter: Send + Sync {
     async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()>;
+    /// Several procedures at once (an import's batch): in one transaction where the store has
+    /// them, in batch writes otherwise; a failure may leave part of the batch written, which
+    /// writing the same batch again completes.
+    async fn put_procedures(&self, procedures: &[Procedure]) -> StoreResult<()> {
+        for p in procedures {
+            self.put_procedure(p).await?;
+        }
+        Ok(())
+    }
     async fn put_agency(&self, agency: &Agency) -> StoreResult<()>;
     async fn put_holidays(&self, year: i32, holidays: &[Holiday]) -> StoreResult<()>;
     async fn put_officer(&self, officer: &Officer) -> StoreResult<()>;

@@ -6,6 +6,7 @@
 //! one machine the server streams it, on AWS it goes to the bucket and the caller gets a
 //! short-lived address. See `docs/documents.md`.
 
+pub mod unzip;
 pub mod zip;
 
 use std::collections::BTreeSet;

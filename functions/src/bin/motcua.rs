@@ -66,6 +66,16 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// The catalogue of procedures: import the province's file, export it to edit
+    /// (docs/catalogue.md).
+    Catalogue {
+        #[command(subcommand)]
+        command: CatalogueCommand,
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data", global = true)]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Run fake external systems on loopback for demonstrations (until Ctrl-C): the national
     /// portal, answering the account `demo` / `demo`, and the payment platform, for the partner
     /// `DEMO` with the key `demo-payment-key`.
@@ -104,6 +114,27 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum CatalogueCommand {
+    /// Import procedures from an .xlsx or .json file, a directory of CSV files, or the CSV
+    /// files themselves; prints each procedure added, changed or refused (with the sheet, row
+    /// and column of each error) and writes nothing when anything is refused. Exits 1 when
+    /// nothing could be written for errors.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid procedures and list the refused ones as skipped.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Write every procedure to an .xlsx or .json file, or to a directory of CSV files, in the
+    /// layout the import reads.
+    Export { path: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -234,6 +265,53 @@ async fn verify(home: &Home, codes: Vec<String>) -> Result<bool, StoreError> {
 }
 
 /// `motcua portal …`.
+async fn catalogue(home: &Home, command: CatalogueCommand) -> Result<ExitCode, ServerError> {
+    use motcua_functions::service::catalogue::{self, Options};
+    let store = home.store.catalogue.as_ref();
+    let refused = |e: motcua_functions::service::Refused| ServerError::Invalid(e.to_string());
+    match command {
+        CatalogueCommand::Import { paths, dry_run, skip_invalid } => {
+            let book = catalogue::read_files(&paths).map_err(ServerError::Invalid)?;
+            let progress = |done: usize, total: usize| eprintln!("written {done}/{total}");
+            let options = Options { dry_run, skip_invalid };
+            let started = std::time::Instant::now();
+            let report = catalogue::import(store, &book, options, &progress).await.map_err(refused)?;
+            for item in
+                report.items.iter().filter(|i| i.outcome != motcua_domain::catalogue::import::Outcome::Unchanged)
+            {
+                let what = serde_json::to_value(item.outcome).ok().and_then(|v| v.as_str().map(str::to_owned));
+                let changed =
+                    if item.changed.is_empty() { String::new() } else { format!(" ({})", item.changed.join(", ")) };
+                println!("{:<9} {} (row {}){changed}", what.unwrap_or_default(), item.code, item.row);
+            }
+            for e in &report.errors {
+                println!("error     {e}");
+            }
+            let verb = match (report.dry_run, report.applied) {
+                (true, _) => "dry run, nothing written",
+                (false, true) => "written",
+                (false, false) if report.added + report.changed == 0 && report.errors.is_empty() => "nothing to write",
+                (false, false) => "NOTHING WRITTEN: correct the errors, or use --skip-invalid",
+            };
+            println!(
+                "{} added, {} changed, {} unchanged, {} refused; {verb} ({} ms)",
+                report.added,
+                report.changed,
+                report.unchanged,
+                report.refused,
+                started.elapsed().as_millis()
+            );
+            Ok(if report.accepted { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        CatalogueCommand::Export { path } => {
+            let all: Vec<_> = catalogue::procedures(store).await.map_err(refused)?.into_values().collect();
+            catalogue::write_files(&all, &path).map_err(ServerError::Invalid)?;
+            println!("{} procedures written to {}", all.len(), path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 async fn portal(home: &Home, command: PortalCommand) -> Result<ExitCode, ServerError> {
     let sync = &home.store.sync;
     match command {
@@ -336,6 +414,10 @@ fn main() -> ExitCode {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 let intact = verify(&home, codes).await?;
                 Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            }
+            Command::Catalogue { command, data_dir, store } => {
+                let home = Home::open_with(&data_dir, &store.choice()).await?;
+                catalogue(&home, command).await
             }
             Command::Portal { command, data_dir, store } => {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;

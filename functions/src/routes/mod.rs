@@ -5,6 +5,7 @@ mod actions;
 pub mod admin;
 pub mod archive;
 pub mod bodies;
+pub mod catalogue;
 mod doc;
 pub mod files;
 pub mod forms;
@@ -72,9 +73,10 @@ pub const fn routes_of<R: RouteSet>(family: Family) -> fn() -> R {
     }
 }
 
-/// The admin family: the catalogue, and the national portal's sync.
+/// The admin family: the catalogue (one record at a time, and as a file), and the national
+/// portal's sync.
 pub fn admin_and_portal<R: RouteSet>() -> R {
-    admin::router::<R>().merge(portal::router::<R>())
+    admin::router::<R>().merge(catalogue::router::<R>()).merge(portal::router::<R>())
 }
 
 /// The query family: lookups, queues and catalogue reads, with the operations routes.

@@ -1,6 +1,7 @@
 //! Application services: load what a decision needs through the ports, ask the domain, commit
 //! the outcome in one conditional write. Handlers call these and nothing else.
 
+pub mod catalogue;
 pub mod dossiers;
 mod error;
 pub mod files;

@@ -44,6 +44,17 @@ pub fn write(sheet: &Sheet) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A table (the catalogue's layout) as CSV: the header, then each row, text a spreadsheet would
+/// take for a formula disarmed as in a report (`sheets::read::csv` takes the apostrophe off).
+pub fn write_table(table: &motcua_domain::catalogue::import::Table) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    line(&mut out, table.header.iter().cloned());
+    for row in &table.rows {
+        line(&mut out, row.cells.iter().map(|c| super::disarmed(c)));
+    }
+    out.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,9 @@
 //! is written with a leading apostrophe.
 
 pub mod csv;
+pub mod read;
 pub mod xlsx;
+mod xml;
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]

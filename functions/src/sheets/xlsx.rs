@@ -29,7 +29,7 @@ const TITLE: u8 = 1;
 const HEADING: u8 = 2;
 
 /// `A`, `B`, … `Z`, `AA`, … for column `i` (from 0).
-fn column(mut i: usize) -> String {
+pub(super) fn column(mut i: usize) -> String {
     let mut name = Vec::new();
     loop {
         name.push(b'A' + (i % 26) as u8);
@@ -214,6 +214,80 @@ pub fn write(sheet: &Sheet) -> Vec<u8> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()), stamp);
     for (name, xml) in parts {
         // Writing to memory fails only on sizes a report never reaches.
+        if zip.bytes(name, Method::Deflated, xml.as_bytes()).is_err() {
+            return Vec::new();
+        }
+    }
+    zip.finish().map(Cursor::into_inner).unwrap_or_default()
+}
+
+/// Tables as a workbook, one plain worksheet each (the header bold, every cell text), the form
+/// a province edits and imports again (`docs/catalogue.md`).
+pub fn write_tables(tables: &[motcua_domain::catalogue::import::Table]) -> Vec<u8> {
+    let n = tables.len();
+    let overrides: String = (1..=n)
+        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
+    let content_types = CONTENT_TYPES.replace(
+        r#"<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#,
+        &overrides,
+    );
+    let sheets: String = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!(r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#, escape(&sheet_name(&t.name)), i + 1, i + 2)
+        })
+        .collect();
+    let workbook = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheets}</sheets></workbook>"#
+    );
+    let rels: String = (1..=n)
+        .map(|i| format!(r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#, i + 1))
+        .collect();
+    let workbook_rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>{rels}</Relationships>"#
+    );
+    let mut parts: Vec<(String, String)> = vec![
+        ("[Content_Types].xml".into(), content_types),
+        ("_rels/.rels".into(), ROOT_RELS.into()),
+        ("xl/workbook.xml".into(), workbook),
+        ("xl/_rels/workbook.xml.rels".into(), workbook_rels),
+        ("xl/styles.xml".into(), STYLES.into()),
+    ];
+    for (i, t) in tables.iter().enumerate() {
+        let mut xml = String::new();
+        let cell = |xml: &mut String, r: usize, c: usize, text: &str, style: u8| {
+            let _ = write!(
+                xml,
+                r#"<c r="{}{r}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                column(c),
+                escape(text)
+            );
+        };
+        let _ = write!(xml, r#"<row r="1">"#);
+        for (c, h) in t.header.iter().enumerate() {
+            cell(&mut xml, 1, c, h, 5);
+        }
+        xml.push_str("</row>");
+        for (r, row) in t.rows.iter().enumerate() {
+            let _ = write!(xml, r#"<row r="{}">"#, r + 2);
+            for (c, text) in row.cells.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+                cell(&mut xml, r + 2, c, text, 0);
+            }
+            xml.push_str("</row>");
+        }
+        let doc = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>{xml}</sheetData></worksheet>"#
+        );
+        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), doc));
+    }
+    let stamp = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default();
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()), stamp);
+    for (name, xml) in &parts {
         if zip.bytes(name, Method::Deflated, xml.as_bytes()).is_err() {
             return Vec::new();
         }

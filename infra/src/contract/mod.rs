@@ -11,7 +11,7 @@ pub use payments::*;
 pub use portal::*;
 
 use chrono::{Duration, NaiveDate, Utc};
-use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel};
+use motcua_domain::catalogue::{Agency, AgencyLevel, OfficerId, OnlineLevel, Procedure};
 use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
@@ -470,6 +470,24 @@ pub async fn catalogue_round_trips_and_searches<S: Store>(store: S) {
     store.put_procedure(&renamed).await.unwrap();
     assert_eq!(store.procedure("1.000002").await.unwrap().unwrap().name, "Chứng thực chữ ký");
     assert!(store.procedures(search("ban sao")).await.unwrap().is_empty(), "the search key follows the name");
+    // An import's batch: more than one batch write's worth, new and replaced, listed and
+    // searchable like one put each; the same batch again changes nothing.
+    let batch: Vec<_> = (0..60)
+        .map(|i| {
+            let mut p = procedure();
+            p.code = format!("3.{i:06}");
+            p.name = format!("Thủ tục nhập số {i}");
+            p
+        })
+        .chain(std::iter::once(Procedure { name: "Chứng thực hợp đồng".into(), ..renamed.clone() }))
+        .collect();
+    store.put_procedures(&batch).await.unwrap();
+    store.put_procedures(&batch).await.unwrap();
+    let imported = ProcedureQuery { after: Some("2.999999".into()), limit: 100, ..ProcedureQuery::default() };
+    assert_eq!(store.procedures(imported).await.unwrap().len(), 60);
+    assert_eq!(store.procedure("3.000059").await.unwrap().unwrap().name, "Thủ tục nhập số 59");
+    assert_eq!(store.procedure("1.000002").await.unwrap().unwrap().name, "Chứng thực hợp đồng");
+    assert_eq!(store.procedures(search("nhap so 42")).await.unwrap()[0].code, "3.000042");
 
     let h = |y, m, d| Holiday { date: chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap(), name: "Lễ".into() };
     store.put_holidays(2026, &[h(2026, 1, 1), h(2026, 9, 2)]).await.unwrap();

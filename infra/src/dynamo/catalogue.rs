@@ -44,6 +44,41 @@ impl DynamoStore {
         Ok(())
     }
 
+    /// Puts `items` 25 to a `BatchWriteItem`, sending again what the table left unprocessed
+    /// (throttling) after a growing pause, a few times before giving up.
+    async fn batch_put(&self, items: Vec<Item>) -> StoreResult<()> {
+        use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+        let requests = items
+            .into_iter()
+            .map(|item| {
+                let put = PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(|e| motcua_domain::ports::StoreError::Unavailable(e.to_string()))?;
+                Ok(WriteRequest::builder().put_request(put).build())
+            })
+            .collect::<StoreResult<Vec<WriteRequest>>>()?;
+        for chunk in requests.chunks(25) {
+            let mut pending = chunk.to_vec();
+            for attempt in 0..8u32 {
+                let out =
+                    self.client.batch_write_item().request_items(&self.table, pending).send().await.map_err(failure)?;
+                pending = out.unprocessed_items().and_then(|u| u.get(&self.table)).cloned().unwrap_or_default();
+                if pending.is_empty() {
+                    break;
+                }
+                if attempt == 7 {
+                    return Err(motcua_domain::ports::StoreError::Unavailable(format!(
+                        "{} catalogue items left unprocessed",
+                        pending.len()
+                    )));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+            }
+        }
+        Ok(())
+    }
+
     async fn list<T: DeserializeOwned>(&self, page: Page) -> StoreResult<Vec<T>> {
         self.query_limited(page).await?.iter().map(body).collect()
     }
@@ -130,18 +165,29 @@ impl CatalogueReader for DynamoStore {
     }
 }
 
+/// A procedure's item with its index entries (all procedures, by agency, by field) and the
+/// search text.
+fn procedure_item(p: &Procedure) -> StoreResult<Item> {
+    let mut item = with_body(keys::procedure(&p.code), p)?;
+    let field = search_key(&p.field);
+    item.insert("search".into(), s(search_key(&format!("{} {} {}", p.code, p.name, p.field))));
+    item.insert("level".into(), s(to_json(&p.online_level)?));
+    item.insert("field_key".into(), s(field.clone()));
+    items::index(&mut item, Index::Lists, (PROCEDURES.into(), p.code.clone()));
+    items::index(&mut item, Index::Groups, (format!("{PROCEDURES}#{}", p.agency), p.code.clone()));
+    items::index(&mut item, Index::People, (format!("PF#{field}"), p.code.clone()));
+    Ok(item)
+}
+
 #[async_trait]
 impl CatalogueWriter for DynamoStore {
     async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
-        let mut item = with_body(keys::procedure(&p.code), p)?;
-        let field = search_key(&p.field);
-        item.insert("search".into(), s(search_key(&format!("{} {} {}", p.code, p.name, p.field))));
-        item.insert("level".into(), s(to_json(&p.online_level)?));
-        item.insert("field_key".into(), s(field.clone()));
-        items::index(&mut item, Index::Lists, (PROCEDURES.into(), p.code.clone()));
-        items::index(&mut item, Index::Groups, (format!("{PROCEDURES}#{}", p.agency), p.code.clone()));
-        items::index(&mut item, Index::People, (format!("PF#{field}"), p.code.clone()));
-        self.put_item(item).await
+        self.put_item(procedure_item(p)?).await
+    }
+
+    async fn put_procedures(&self, ps: &[Procedure]) -> StoreResult<()> {
+        let items = ps.iter().map(procedure_item).collect::<StoreResult<Vec<Item>>>()?;
+        self.batch_put(items).await
     }
 
     async fn put_agency(&self, a: &Agency) -> StoreResult<()> {

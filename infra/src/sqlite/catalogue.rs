@@ -138,25 +138,38 @@ impl CatalogueReader for SqliteStore {
     }
 }
 
+/// A procedure's row: code, agency, field and level (for the lists), search text, body.
+type ProcedureRow = (String, String, String, String, String, String);
+
+fn procedure_row(p: &Procedure) -> StoreResult<ProcedureRow> {
+    Ok((
+        p.code.clone(),
+        p.agency.to_string(),
+        search_key(&p.field),
+        to_json(&p.online_level)?,
+        search_key(&format!("{} {} {}", p.code, p.name, p.field)),
+        to_json(p)?,
+    ))
+}
+
 #[async_trait]
 impl CatalogueWriter for SqliteStore {
     async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
-        let search = search_key(&format!("{} {} {}", p.code, p.name, p.field));
-        let row = (
-            p.code.clone(),
-            p.agency.to_string(),
-            search_key(&p.field),
-            to_json(&p.online_level)?,
-            search,
-            to_json(p)?,
-        );
+        self.put_procedures(std::slice::from_ref(p)).await
+    }
+
+    async fn put_procedures(&self, ps: &[Procedure]) -> StoreResult<()> {
+        let rows = ps.iter().map(procedure_row).collect::<StoreResult<Vec<_>>>()?;
         self.write(move |tx| {
-            tx.execute(
-                "INSERT INTO procedures (code, agency, field, level, search, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (code) DO UPDATE SET agency = ?2, field = ?3, level = ?4, search = ?5, body = ?6",
-                params![row.0, row.1, row.2, row.3, row.4, row.5],
-            )
-            .map_err(unavailable)?;
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT INTO procedures (code, agency, field, level, search, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (code) DO UPDATE SET agency = ?2, field = ?3, level = ?4, search = ?5, body = ?6",
+                )
+                .map_err(unavailable)?;
+            for row in &rows {
+                put.execute(params![row.0, row.1, row.2, row.3, row.4, row.5]).map_err(unavailable)?;
+            }
             Ok(())
         })
         .await

@@ -2,6 +2,7 @@
 
 mod agency;
 mod holidays;
+pub mod import;
 mod officer;
 mod procedure;
 
