@@ -77,6 +77,8 @@ fn transitions(later: &str) -> Vec<(Action, Stage, Value)> {
         ),
         (Action::Assign, Stage::Received, json!({"assignee": "tuphap.chuyenvien"})),
         (Action::Forward, Stage::Processing, json!({"assignee": "congan.chuyenvien"})),
+        (Action::SendBack, Stage::LastStep, json!({"reason": "Cần xác minh lại"})),
+        (Action::Reassign, Stage::Processing, json!({"assignee": "tuphap.chuyenvien2", "reason": "Nghỉ phép"})),
         (Action::Approve, Stage::LastStep, json!({})),
         (Action::Stop, Stage::Received, json!({"reason": "Dừng theo quyết định"})),
         (Action::Extend, Stage::Received, json!({"reason": "Chờ xác minh", "new_due_at": later})),

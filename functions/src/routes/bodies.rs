@@ -117,6 +117,15 @@ pub struct AssignRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ReassignRequest {
+    /// The officer id to give the step in hand to instead.
+    pub assignee: String,
+    /// Why (kept in the history).
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ForwardRequest {
     /// Optionally, who takes the next step.
     pub assignee: Option<String>,
@@ -161,6 +170,12 @@ impl ActionBody for WithdrawRequest {}
 impl ActionBody for RatingAnswers {}
 
 impl ActionBody for AssignRequest {
+    fn officer_named(&self) -> Option<&str> {
+        Some(&self.assignee)
+    }
+}
+
+impl ActionBody for ReassignRequest {
     fn officer_named(&self) -> Option<&str> {
         Some(&self.assignee)
     }
@@ -226,6 +241,10 @@ pub fn route_of<const F: u8, R: RouteSet>(set: R, action: Action) -> R {
         A::Forward => {
             serve!(Forward, ForwardRequest, |b, n| Ok(Command::Forward { assignee: n.officer, note: b.note }))
         }
+        A::SendBack => serve!(SendBack, ReasonRequest, |b, _| Ok(Command::SendBack { reason: b.reason })),
+        A::Reassign => serve!(Reassign, ReassignRequest, |b, o| {
+            Ok(Command::Reassign { assignee: assignee(o)?, reason: b.reason })
+        }),
         A::Approve => {
             serve!(Approve, ApproveRequest, |b, n| Ok(Command::Approve { note: b.note, results: n.results }))
         }

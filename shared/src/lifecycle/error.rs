@@ -39,6 +39,12 @@ pub enum LifecycleError {
     AssigneeNotEligible,
     #[error("đây là bước cuối, cần phê duyệt / this is the last step: approve instead of forwarding")]
     LastStep,
+    #[error("đây là bước đầu, không có bước trước để trả lại / this is the first step: there is no previous step to send it back to")]
+    FirstStep,
+    #[error("bước chưa được phân công: dùng phân công / nobody holds the step yet: assign it instead")]
+    StepNotAssigned,
+    #[error("cán bộ này đang giữ bước / this officer already holds the step")]
+    SameAssignee,
     #[error("chưa đến bước phê duyệt / the dossier is not at its approval step")]
     NotLastStep,
     #[error("chỉ được hẹn lại một lần / the due date may be extended only once")]

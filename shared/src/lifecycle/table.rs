@@ -40,6 +40,12 @@ pub enum Action {
     Assign,
     /// Chuyển bước.
     Forward,
+    /// Trả lại bước trước: the step holder sends the dossier back to the previous step, with a
+    /// reason; its holder does it again.
+    SendBack,
+    /// Phân công lại: the step's leader gives the step in hand to another eligible officer,
+    /// with a reason.
+    Reassign,
     /// Phê duyệt.
     Approve,
     /// Dừng xử lý.
@@ -62,7 +68,7 @@ pub enum Action {
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::Submit,
         Action::CounterReceive,
         Action::CounterFile,
@@ -75,6 +81,8 @@ impl Action {
         Action::ReturnUnsupplemented,
         Action::Assign,
         Action::Forward,
+        Action::SendBack,
+        Action::Reassign,
         Action::Approve,
         Action::Stop,
         Action::Extend,
@@ -99,6 +107,8 @@ impl Action {
             Action::ReturnUnsupplemented => "return_unsupplemented",
             Action::Assign => "assign",
             Action::Forward => "forward",
+            Action::SendBack => "send_back",
+            Action::Reassign => "reassign",
             Action::Approve => "approve",
             Action::Stop => "stop",
             Action::Extend => "extend",
@@ -149,6 +159,14 @@ pub enum Command {
         assignee: Option<Officer>,
         note: Option<String>,
     },
+    SendBack {
+        reason: String,
+    },
+    /// `assignee` has been looked up by the caller.
+    Reassign {
+        assignee: Officer,
+        reason: String,
+    },
     Approve {
         note: Option<String>,
         /// The result documents issued (kết quả điện tử), with their files.
@@ -196,6 +214,8 @@ impl Command {
             Command::ReturnUnsupplemented { .. } => Action::ReturnUnsupplemented,
             Command::Assign { .. } => Action::Assign,
             Command::Forward { .. } => Action::Forward,
+            Command::SendBack { .. } => Action::SendBack,
+            Command::Reassign { .. } => Action::Reassign,
             Command::Approve { .. } => Action::Approve,
             Command::Stop { .. } => Action::Stop,
             Command::Extend { .. } => Action::Extend,
@@ -359,6 +379,20 @@ pub const TRANSITIONS: &[Rule] = &[
         notice: None,
     },
     Rule {
+        action: Action::SendBack,
+        from: From::In(&[Processing]),
+        by: &[By::StepHolder],
+        to: To::Status(Processing),
+        notice: None,
+    },
+    Rule {
+        action: Action::Reassign,
+        from: From::In(&[Processing]),
+        by: &[By::StepAgencyRole(Role::Leader)],
+        to: To::Status(Processing),
+        notice: None,
+    },
+    Rule {
         action: Action::Approve,
         from: From::In(&[Processing]),
         by: &[By::StepHolder],
@@ -499,6 +533,22 @@ impl Action {
                 F::Assign,
                 Optional,
                 "Chuyển bước: finish the current step and hand over to the next.",
+                false,
+            ),
+            Action::SendBack => s(
+                "/v1/dossiers/{code}/send-back",
+                "send_back",
+                F::Assign,
+                Required,
+                "Trả lại bước trước: with a reason, back to the previous step and the officer who took it; the due date stays.",
+                false,
+            ),
+            Action::Reassign => s(
+                "/v1/dossiers/{code}/reassign",
+                "reassign",
+                F::Assign,
+                Required,
+                "Phân công lại: with a reason, the step in hand to another officer of its agency and role; the due date stays.",
                 false,
             ),
             Action::Approve => s(

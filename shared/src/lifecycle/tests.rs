@@ -455,6 +455,7 @@ fn tracking_card_has_a_row_per_hand_over() {
 }
 
 mod deadlines;
+mod handovers;
 mod payment;
 mod portal;
 mod rating;

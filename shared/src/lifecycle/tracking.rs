@@ -2,7 +2,9 @@
 //! per hand-over with agency, given and taken times, giver and taker, step due and timeliness,
 //! and a row for each supplement request going out (due at its deadline, finished when the
 //! documents come back) and each supplement brought (taken when the desk or the step holder
-//! accepts it); the step's row then shows its due time after the pause.
+//! accepts it); the step's row then shows its due time after the pause. A step sent back closes
+//! its row and opens the previous step's again; a step re-assigned closes its row and opens one
+//! for the new holder.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -94,6 +96,18 @@ pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<Tracking
                 if let Some(r) = step.map(|i| &mut rows[i]) {
                     r.taken_at = Some(e.at);
                     r.taken_by = e.assignee.clone();
+                }
+            }
+            Action::Reassign => {
+                // The step changes hands: its row closes, a row of the same step opens for the
+                // new holder with the same due time.
+                if let Some(i) = step {
+                    let held = rows[i].taken_by.clone();
+                    finish(&mut rows[i], e.at, held);
+                    let mut r = row(RowKind::Step, index, rows[i].step_name.clone(), rows[i].agency.clone(), e);
+                    (r.taken_at, r.taken_by, r.due_at) = (Some(e.at), e.assignee.clone(), e.step_due_at);
+                    step = Some(rows.len());
+                    rows.push(r);
                 }
             }
             Action::Approve | Action::Refuse | Action::Stop | Action::Withdraw | Action::ReturnUnsupplemented => {

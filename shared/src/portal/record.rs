@@ -409,6 +409,8 @@ fn what_was_done(action: Action) -> &'static str {
         Action::ReturnUnsupplemented => "Trả lại hồ sơ do không bổ sung",
         Action::Assign => "Phân công xử lý",
         Action::Forward => "Chuyển bước xử lý",
+        Action::SendBack => "Trả lại bước trước",
+        Action::Reassign => "Phân công lại",
         Action::Approve => "Phê duyệt kết quả",
         Action::Stop => "Dừng xử lý",
         Action::Extend => "Xin lỗi và hẹn lại ngày trả kết quả",

@@ -1,5 +1,7 @@
 //! Chuyển bước: the step holder finishes the current step and hands over to the next, which
-//! runs on its own agency's hours; the next holder may be named at once.
+//! runs on its own agency's hours; the next holder may be named at once. Trả lại bước trước:
+//! the step holder sends it back, with a reason, to the previous step and the officer who
+//! finished it, who has that step's share again; the dossier's due date does not move.
 
 use super::super::LifecycleError;
 use super::{assign, clock, text, Draft};
@@ -26,6 +28,26 @@ pub(super) fn forward(
         draft.assignee = Some(a.reference());
     }
     clock::finish_step(&mut draft.d, draft.ctx.now, draft.by.clone(), draft.ctx);
+    draft.d.step = Some(progress);
+    Ok(())
+}
+
+/// Trả lại bước trước: the step in hand is left unfinished (it is done again later) and the
+/// previous step opens anew for whoever finished it.
+pub(super) fn send_back(draft: &mut Draft<'_>, reason: &str) -> Result<(), LifecycleError> {
+    draft.note = Some(text::required(reason, "reason")?);
+    let d = &draft.d;
+    let index = d.step.as_ref().map(|s| s.index).unwrap_or(0);
+    let Some(previous) = index.checked_sub(1) else {
+        return Err(LifecycleError::FirstStep);
+    };
+    let mut progress = clock::step(d, previous, draft.ctx.now, draft.by.clone(), draft.ctx);
+    let holder = d.finished_steps.iter().rev().find(|f| f.index == previous).and_then(|f| f.by.clone());
+    if let Some(holder) = holder {
+        progress.assignee = Some(holder.clone());
+        progress.taken_at = Some(draft.ctx.now);
+        draft.assignee = Some(holder);
+    }
     draft.d.step = Some(progress);
     Ok(())
 }

@@ -171,6 +171,8 @@ pub fn decide(
         Command::ReturnUnsupplemented { note } => supplement::return_unsupplemented(&mut draft, note)?,
         Command::Assign { assignee, note } => assign::assign(&mut draft, current, &assignee, note)?,
         Command::Forward { assignee, note } => forward::forward(&mut draft, assignee.as_ref(), note)?,
+        Command::SendBack { reason } => forward::send_back(&mut draft, &reason)?,
+        Command::Reassign { assignee, reason } => assign::reassign(&mut draft, current, &assignee, &reason)?,
         Command::Approve { note, results } => approve::approve(&mut draft, note, results)?,
         Command::Extend { reason, new_due_at } => extend::extend(&mut draft, &reason, new_due_at)?,
         Command::Return { method, waybill } => return_result::return_result(&mut draft, method, waybill)?,
