@@ -50,6 +50,9 @@ enum Stage {
     Returned,
     /// Received, of a procedure whose fees come first: waiting for them.
     AwaitingPayment,
+    /// At the first step, held by `tuphap.chuyenvien`, who asked `congan.chuyenvien` for an
+    /// opinion.
+    Consulted,
 }
 
 /// Officers of every kind the matrix tries, as seeded.
@@ -79,6 +82,8 @@ fn transitions(later: &str) -> Vec<(Action, Stage, Value)> {
         (Action::Forward, Stage::Processing, json!({"assignee": "congan.chuyenvien"})),
         (Action::SendBack, Stage::LastStep, json!({"reason": "Cần xác minh lại"})),
         (Action::Reassign, Stage::Processing, json!({"assignee": "tuphap.chuyenvien2", "reason": "Nghỉ phép"})),
+        (Action::Consult, Stage::Processing, json!({"officer": "congan.lanhdao", "question": "Có tiền án không?"})),
+        (Action::Opinion, Stage::Consulted, json!({"opinion": "Không có tiền án"})),
         (Action::Approve, Stage::LastStep, json!({})),
         (Action::Stop, Stage::Received, json!({"reason": "Dừng theo quyết định"})),
         (Action::Extend, Stage::Received, json!({"reason": "Chờ xác minh", "new_due_at": later})),
@@ -153,6 +158,10 @@ async fn dossier_at(api: &Api, stage: Stage) -> (String, String) {
     if stage == Stage::Processing {
         return (code, secret);
     }
+    if stage == Stage::Consulted {
+        post_ok(api, &at("consult"), &spec, json!({"officer": "congan.chuyenvien", "question": "Có tiền án?"})).await;
+        return (code, secret);
+    }
     post_ok(api, &at("forward"), &spec, json!({"assignee": "congan.chuyenvien"})).await;
     post_ok(api, &at("forward"), &police, json!({"assignee": "tuphap.lanhdao"})).await;
     if stage == Stage::LastStep {
@@ -178,6 +187,7 @@ async fn officer(api: &Api, id: &str) -> Officer {
 fn table_allows(rule: &Rule, d: &Dossier, o: &Officer) -> bool {
     rule.by.iter().any(|by| match by {
         By::Applicant | By::Platform => false,
+        By::Consulted => d.consultations.iter().any(|c| c.is_open() && c.asked_of.id == o.id),
         By::AgencyRole(role) => o.agency == d.agency_code && o.has_role(*role),
         By::StepAgencyRole(role) => {
             d.step.as_ref().is_some_and(|s| &o.agency == d.step_agency(s.index) && o.has_role(*role))

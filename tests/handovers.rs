@@ -2,7 +2,8 @@
 //! police's inter-agency step, the police officer sends it back with a reason, the leader
 //! re-assigns the step to another specialist, and the work goes on to approval. The due date
 //! never moves, each act is in the history with its reason, and the tracking card shows every
-//! hand-over; sending back from the first step is a clear 409.
+//! hand-over; sending back from the first step is a clear 409. The step holder asks another agency
+//! for an opinion, which an officer of the health department (who could not read the dossier before) answers.
 
 mod api;
 mod support;
@@ -57,6 +58,25 @@ async fn hand_overs_keep_the_due_date(api: Api) {
     );
     let (s, _) = act(&api, &code, "tuphap.chuyenvien", "forward", json!({})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "the former holder no longer acts");
+    // An opinion from another agency, the step kept and its clock running.
+    let (s, v) =
+        act(&api, &code, "tuphap.chuyenvien2", "consult", json!({"officer": "tuphap.chuyenvien", "question": "?"}))
+            .await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "consult_own_agency"));
+    let police = api.token("yte.lanhdao").await;
+    let (s, _) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&police), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not theirs before they are asked");
+    let question = json!({"officer": "yte.lanhdao", "question": "Đương sự có tiền án không?"});
+    let asked = ok(&api, &code, "tuphap.chuyenvien2", "consult", question).await;
+    assert_eq!(
+        (asked["current_step"]["assignee"]["id"].as_str(), asked["due_at"].clone()),
+        (Some("tuphap.chuyenvien2"), due.clone())
+    );
+    let (s, seen) = api.get(&format!("/v1/officer/dossiers/{code}"), Some(&police), None).await;
+    assert_eq!(s, StatusCode::OK, "the officer asked reads it: {seen}");
+    let (s, v) = act(&api, &code, "congan.chuyenvien", "opinion", json!({"opinion": "x"})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::FORBIDDEN, "not_consulted"));
+    ok(&api, &code, "yte.lanhdao", "opinion", json!({"opinion": "Không có tiền án"})).await;
     ok(&api, &code, "tuphap.chuyenvien2", "forward", json!({"assignee": "congan.chuyenvien"})).await;
     ok(&api, &code, "congan.chuyenvien", "forward", json!({"assignee": "tuphap.lanhdao"})).await;
     let done = ok(&api, &code, "tuphap.lanhdao", "approve", json!({})).await;
@@ -69,6 +89,14 @@ async fn hand_overs_keep_the_due_date(api: Api) {
         .collect();
     assert!(history.contains(&("send_back", Some("Thiếu số định danh"))), "{history:?}");
     assert!(history.contains(&("reassign", Some("Chuyên viên nghỉ phép"))), "{history:?}");
+    assert!(history.contains(&("consult", Some("Đương sự có tiền án không?"))), "{history:?}");
+    assert!(history.contains(&("opinion", Some("Không có tiền án"))), "{history:?}");
+    let opinion = done["tracking_card"].as_array().unwrap().iter().find(|r| r["kind"] == "consultation").unwrap();
+    assert_eq!(
+        (opinion["agency_code"].as_str(), opinion["taken_by"]["id"].as_str()),
+        (Some("000.00.12.H56"), Some("yte.lanhdao"))
+    );
+    assert!(opinion["finished_at"].is_string());
     let card: Vec<(u64, Option<&str>)> = done["tracking_card"]
         .as_array()
         .unwrap()

@@ -30,11 +30,12 @@ pub fn may_read_store(officer: &Officer, d: &Dossier, history: &[HistoryEvent]) 
 
 /// Whether `officer` may read `d` (with its `history`) and its personal data: an officer of
 /// the dossier's agency always; an officer of another agency once a step of the workflow has
-/// been handed to that agency. A dossier still submitted, or withdrawn before it reached them,
-/// stays out of their sight.
+/// been handed to that agency, or once their opinion was asked (xin ý kiến). A dossier still
+/// submitted, or withdrawn before it reached them, stays out of their sight.
 pub fn may_see(officer: &Officer, d: &Dossier, history: &[HistoryEvent]) -> Result<(), AccessDenied> {
     let mut handed = d.step.iter().map(|s| s.index).chain(history.iter().filter_map(|e| e.to_step));
-    if officer.agency == d.agency_code || handed.any(|i| d.step_agency(i) == &officer.agency) {
+    let consulted = d.consultations.iter().any(|c| c.asked_of.id == officer.id);
+    if officer.agency == d.agency_code || consulted || handed.any(|i| d.step_agency(i) == &officer.agency) {
         Ok(())
     } else {
         Err(AccessDenied::OtherAgency)

@@ -26,6 +26,7 @@ pub fn sheet(ctx: &FormContext) -> Result<Sheet, FormUnavailable> {
                 RowKind::Step => format!("{}. {}", r.step + 1, r.step_name),
                 RowKind::SupplementRequested => "Yêu cầu bổ sung hồ sơ".to_owned(),
                 RowKind::SupplementReceived => "Nhận hồ sơ bổ sung".to_owned(),
+                RowKind::Consultation => format!("Xin ý kiến (bước {})", r.step + 1),
             };
             vec![
                 format!("{what}\n{}", r.agency),

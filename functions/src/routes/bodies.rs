@@ -126,6 +126,20 @@ pub struct ReassignRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ConsultRequest {
+    /// The officer of another agency whose opinion is asked.
+    pub officer: String,
+    pub question: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionRequest {
+    pub opinion: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ForwardRequest {
     /// Optionally, who takes the next step.
     pub assignee: Option<String>,
@@ -180,6 +194,14 @@ impl ActionBody for ReassignRequest {
         Some(&self.assignee)
     }
 }
+
+impl ActionBody for ConsultRequest {
+    fn officer_named(&self) -> Option<&str> {
+        Some(&self.officer)
+    }
+}
+
+impl ActionBody for OpinionRequest {}
 
 impl ActionBody for ForwardRequest {
     fn officer_named(&self) -> Option<&str> {
@@ -245,6 +267,10 @@ pub fn route_of<const F: u8, R: RouteSet>(set: R, action: Action) -> R {
         A::Reassign => serve!(Reassign, ReassignRequest, |b, o| {
             Ok(Command::Reassign { assignee: assignee(o)?, reason: b.reason })
         }),
+        A::Consult => serve!(Consult, ConsultRequest, |b, o| {
+            Ok(Command::Consult { officer: assignee(o)?, question: b.question })
+        }),
+        A::Opinion => serve!(Opinion, OpinionRequest, |b, _| Ok(Command::Opinion { opinion: b.opinion })),
         A::Approve => {
             serve!(Approve, ApproveRequest, |b, n| Ok(Command::Approve { note: b.note, results: n.results }))
         }

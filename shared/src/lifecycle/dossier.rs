@@ -219,6 +219,9 @@ pub struct Dossier {
     /// The fees paid, and how.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<super::Payment>,
+    /// Opinions asked of other agencies' officers (xin ý kiến), answered or not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consultations: Vec<super::Consultation>,
     /// Number of history events so far; the next event's sequence number.
     pub events: u32,
     /// The hash of the last history event: the head of the chain (see [`super::chain`]).
@@ -265,6 +268,7 @@ impl Dossier {
             asking_agencies: vec![],
             rating: None,
             payments: vec![],
+            consultations: vec![],
             events: 1,
             history_head: String::new(),
         }

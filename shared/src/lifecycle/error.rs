@@ -45,6 +45,14 @@ pub enum LifecycleError {
     StepNotAssigned,
     #[error("cán bộ này đang giữ bước / this officer already holds the step")]
     SameAssignee,
+    #[error("không có câu hỏi xin ý kiến nào gửi cán bộ này / no opinion is asked of this officer")]
+    NotConsulted,
+    #[error("xin ý kiến cán bộ của cơ quan khác / an opinion is asked of an officer of another agency")]
+    ConsultOwnAgency,
+    #[error("cán bộ này đang được xin ý kiến về hồ sơ / this officer's opinion is already awaited")]
+    AlreadyConsulted,
+    #[error("đang chờ quá nhiều ý kiến / too many opinions are awaited at once")]
+    TooManyConsultations,
     #[error("chưa đến bước phê duyệt / the dossier is not at its approval step")]
     NotLastStep,
     #[error("chỉ được hẹn lại một lần / the due date may be extended only once")]

@@ -1,6 +1,7 @@
 //! The life of a dossier: statuses, actions, the one transition table and what it decides.
 
 pub mod chain;
+mod consultation;
 mod decide;
 mod dossier;
 mod error;
@@ -15,6 +16,7 @@ pub mod table;
 mod tracking;
 
 pub use crate::notify::NoticeKind;
+pub use consultation::{Consultation, MAX_OPEN_CONSULTATIONS};
 pub use decide::{authorise, decide, open, Actor, Context, NewDossier, Transition};
 pub use dossier::{
     Applicant, Dossier, FinishedStep, Pause, ResultDelivery, ReturnMethod, StepProgress, SubmittedDocument, Terms,

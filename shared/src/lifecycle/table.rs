@@ -46,6 +46,11 @@ pub enum Action {
     /// Phân công lại: the step's leader gives the step in hand to another eligible officer,
     /// with a reason.
     Reassign,
+    /// Xin ý kiến: the step holder asks an officer of another agency for an opinion, keeping
+    /// the step.
+    Consult,
+    /// Cho ý kiến: the officer asked answers, into the history.
+    Opinion,
     /// Phê duyệt.
     Approve,
     /// Dừng xử lý.
@@ -68,7 +73,7 @@ pub enum Action {
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::Submit,
         Action::CounterReceive,
         Action::CounterFile,
@@ -83,6 +88,8 @@ impl Action {
         Action::Forward,
         Action::SendBack,
         Action::Reassign,
+        Action::Consult,
+        Action::Opinion,
         Action::Approve,
         Action::Stop,
         Action::Extend,
@@ -109,6 +116,8 @@ impl Action {
             Action::Forward => "forward",
             Action::SendBack => "send_back",
             Action::Reassign => "reassign",
+            Action::Consult => "consult",
+            Action::Opinion => "opinion",
             Action::Approve => "approve",
             Action::Stop => "stop",
             Action::Extend => "extend",
@@ -167,6 +176,14 @@ pub enum Command {
         assignee: Officer,
         reason: String,
     },
+    /// `officer` has been looked up by the caller.
+    Consult {
+        officer: Officer,
+        question: String,
+    },
+    Opinion {
+        opinion: String,
+    },
     Approve {
         note: Option<String>,
         /// The result documents issued (kết quả điện tử), with their files.
@@ -216,6 +233,8 @@ impl Command {
             Command::Forward { .. } => Action::Forward,
             Command::SendBack { .. } => Action::SendBack,
             Command::Reassign { .. } => Action::Reassign,
+            Command::Consult { .. } => Action::Consult,
+            Command::Opinion { .. } => Action::Opinion,
             Command::Approve { .. } => Action::Approve,
             Command::Stop { .. } => Action::Stop,
             Command::Extend { .. } => Action::Extend,
@@ -250,6 +269,8 @@ pub enum By {
     /// The payment platform, proven by a verified callback or the answer to our status query:
     /// no officer or applicant takes the action.
     Platform,
+    /// An officer the dossier waits for an opinion from.
+    Consulted,
 }
 
 /// The status after the action.
@@ -390,6 +411,20 @@ pub const TRANSITIONS: &[Rule] = &[
         from: From::In(&[Processing]),
         by: &[By::StepAgencyRole(Role::Leader)],
         to: To::Status(Processing),
+        notice: None,
+    },
+    Rule {
+        action: Action::Consult,
+        from: From::In(&[Processing]),
+        by: &[By::StepHolder],
+        to: To::Unchanged,
+        notice: None,
+    },
+    Rule {
+        action: Action::Opinion,
+        from: From::In(&Status::IN_HAND),
+        by: &[By::Consulted],
+        to: To::Unchanged,
         notice: None,
     },
     Rule {
@@ -551,6 +586,22 @@ impl Action {
                 "Phân công lại: with a reason, the step in hand to another officer of its agency and role; the due date stays.",
                 false,
             ),
+            Action::Consult => s(
+                "/v1/dossiers/{code}/consult",
+                "consult",
+                F::Assign,
+                Required,
+                "Xin ý kiến: the step holder asks an officer of another agency for an opinion; the step stays, its clock runs.",
+                false,
+            ),
+            Action::Opinion => s(
+                "/v1/dossiers/{code}/opinion",
+                "opinion",
+                F::Assign,
+                Required,
+                "Cho ý kiến: the officer asked answers the oldest question put to them, into the history.",
+                false,
+            ),
             Action::Approve => s(
                 "/v1/dossiers/{code}/approve",
                 "approve",
@@ -633,6 +684,7 @@ fn by_text(by: &By) -> String {
         By::StepAgencyRole(r) => format!("{r} of the current step's agency"),
         By::StepHolder => "holder of the current step".to_owned(),
         By::Platform => "the payment platform (a verified callback or status query)".to_owned(),
+        By::Consulted => "an officer asked for an opinion".to_owned(),
     }
 }
 

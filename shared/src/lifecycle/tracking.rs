@@ -4,7 +4,8 @@
 //! documents come back) and each supplement brought (taken when the desk or the step holder
 //! accepts it); the step's row then shows its due time after the pause. A step sent back closes
 //! its row and opens the previous step's again; a step re-assigned closes its row and opens one
-//! for the new holder.
+//! for the new holder. An opinion asked of another agency has its row, from the question to the
+//! answer.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -24,6 +25,8 @@ pub enum RowKind {
     SupplementRequested,
     /// The applicant's supplement, received.
     SupplementReceived,
+    /// An opinion asked of another agency's officer, from the question to the answer.
+    Consultation,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -73,6 +76,8 @@ pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<Tracking
     // The rows of the step in hand, of the open supplement request and of a supplement brought
     // but not yet accepted.
     let (mut step, mut request, mut brought): (Option<usize>, Option<usize>, Option<usize>) = (None, None, None);
+    // The rows of opinions awaited, by the officer asked.
+    let mut asked: Vec<(String, usize)> = Vec::new();
     let agency_of = |e: &HistoryEvent| e.acting_agency().cloned().unwrap_or_else(|| dossier.agency_code.clone());
     let row =
         |kind: RowKind, index: usize, name: String, agency: crate::codes::AgencyCode, e: &HistoryEvent| TrackingRow {
@@ -108,6 +113,29 @@ pub fn tracking_card(dossier: &Dossier, events: &[HistoryEvent]) -> Vec<Tracking
                     (r.taken_at, r.taken_by, r.due_at) = (Some(e.at), e.assignee.clone(), e.step_due_at);
                     step = Some(rows.len());
                     rows.push(r);
+                }
+            }
+            Action::Consult => {
+                if let Some(of) = &e.assignee {
+                    let agency =
+                        dossier.consultations.iter().find(|c| c.asked_of.id == of.id).map(|c| c.agency.clone());
+                    let mut r = row(
+                        RowKind::Consultation,
+                        index,
+                        "Xin ý kiến".into(),
+                        agency.unwrap_or_else(|| agency_of(e)),
+                        e,
+                    );
+                    r.taken_by = Some(of.clone());
+                    asked.push((of.id.to_string(), rows.len()));
+                    rows.push(r);
+                }
+            }
+            Action::Opinion => {
+                let me = by.as_ref().map(|o| o.id.to_string());
+                if let Some(at) = asked.iter().position(|(id, _)| Some(id) == me.as_ref()) {
+                    let (_, i) = asked.remove(at);
+                    (rows[i].taken_at, rows[i].finished_at) = (Some(e.at), Some(e.at));
                 }
             }
             Action::Approve | Action::Refuse | Action::Stop | Action::Withdraw | Action::ReturnUnsupplemented => {

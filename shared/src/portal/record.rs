@@ -411,6 +411,8 @@ fn what_was_done(action: Action) -> &'static str {
         Action::Forward => "Chuyển bước xử lý",
         Action::SendBack => "Trả lại bước trước",
         Action::Reassign => "Phân công lại",
+        Action::Consult => "Xin ý kiến",
+        Action::Opinion => "Cho ý kiến",
         Action::Approve => "Phê duyệt kết quả",
         Action::Stop => "Dừng xử lý",
         Action::Extend => "Xin lỗi và hẹn lại ngày trả kết quả",

@@ -4,7 +4,7 @@
 use super::super::table::{By, Rule};
 use super::super::{LifecycleError, StepProgress};
 use super::Actor;
-use crate::catalogue::Role;
+use crate::catalogue::{OfficerRef, Role};
 use crate::codes::AgencyCode;
 
 /// The role an officer acts in under `rule`, or why they may not.
@@ -12,6 +12,7 @@ pub fn authorise(
     rule: &Rule,
     dossier_agency: &AgencyCode,
     step: Option<(&StepProgress, Role, &AgencyCode)>,
+    consulted: &[&OfficerRef],
     actor: Actor<'_>,
 ) -> Result<Option<Role>, LifecycleError> {
     if rule.by == [By::Platform] && !matches!(actor, Actor::Platform) {
@@ -29,6 +30,13 @@ pub fn authorise(
     for by in rule.by {
         let (agency, role, assignee) = match (by, step) {
             (By::Applicant | By::Platform, _) => continue,
+            (By::Consulted, _) => {
+                if consulted.iter().any(|o| o.id == officer.id) {
+                    return Ok(officer.roles.first().copied());
+                }
+                denial = LifecycleError::NotConsulted;
+                continue;
+            }
             (By::AgencyRole(role), _) => (dossier_agency, *role, None),
             (By::StepAgencyRole(role), Some((_, _, agency))) => (agency, *role, None),
             (By::StepHolder, Some((progress, role, agency))) => (agency, role, progress.assignee.as_ref()),
@@ -59,7 +67,7 @@ fn needed_roles(rule: &Rule, step: Option<(&StepProgress, Role, &AgencyCode)>) -
         .filter_map(|by| match by {
             By::AgencyRole(r) | By::StepAgencyRole(r) => Some(*r),
             By::StepHolder => step.map(|(_, r, _)| r),
-            By::Applicant | By::Platform => None,
+            By::Applicant | By::Platform | By::Consulted => None,
         })
         .collect()
 }

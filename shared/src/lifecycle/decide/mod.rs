@@ -8,6 +8,7 @@ mod assign;
 mod authorise;
 mod clock;
 mod close;
+mod consult;
 mod extend;
 mod forward;
 mod open;
@@ -146,7 +147,9 @@ pub fn decide(
     let action = command.action();
     let rule = rule_for(action, Some(current.status))?;
     let step = current.current_step().map(|(progress, def)| (progress, def.role, current.step_agency(progress.index)));
-    let role = authorise(rule, &current.agency_code, step, actor)?;
+    let consulted: Vec<&OfficerRef> =
+        current.consultations.iter().filter(|c| c.is_open()).map(|c| &c.asked_of).collect();
+    let role = authorise(rule, &current.agency_code, step, &consulted, actor)?;
     let mut draft = Draft {
         d: current.clone(),
         note: None,
@@ -173,6 +176,8 @@ pub fn decide(
         Command::Forward { assignee, note } => forward::forward(&mut draft, assignee.as_ref(), note)?,
         Command::SendBack { reason } => forward::send_back(&mut draft, &reason)?,
         Command::Reassign { assignee, reason } => assign::reassign(&mut draft, current, &assignee, &reason)?,
+        Command::Consult { officer, question } => consult::ask(&mut draft, &officer, &question)?,
+        Command::Opinion { opinion } => consult::answer(&mut draft, &opinion)?,
         Command::Approve { note, results } => approve::approve(&mut draft, note, results)?,
         Command::Extend { reason, new_due_at } => extend::extend(&mut draft, &reason, new_due_at)?,
         Command::Return { method, waybill } => return_result::return_result(&mut draft, method, waybill)?,

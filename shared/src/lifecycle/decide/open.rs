@@ -53,7 +53,7 @@ pub fn open(
     }
     let procedure = ctx.procedure;
     let rule = rule_for(action, None)?;
-    let role = authorise(rule, &procedure.agency, None, actor)?;
+    let role = authorise(rule, &procedure.agency, None, &[], actor)?;
     check_filing(&new, procedure)?;
     let status = match rule.to {
         To::Status(s) => s,

@@ -102,3 +102,56 @@ fn the_leader_reassigns_the_step_in_hand_with_a_reason() {
         .dossier;
     assert!(w.act(&received, Actor::Officer(&w.leader), to(&w.specialist, "x"), at).is_err());
 }
+
+fn officer_of(id: &str, agency: &str, roles: &[Role]) -> Officer {
+    Officer { agency: AgencyCode::parse(agency).unwrap(), ..officer(id, roles) }
+}
+
+#[test]
+fn an_opinion_is_asked_of_another_agency_and_answered_into_the_history() {
+    let w = World::new(SupplementRule::Recompute);
+    let d = assigned(&w);
+    let police = officer_of("police", "000.00.20.H56", &[Role::Specialist]);
+    let at = vn(2026, 3, 3, 10, 0);
+    let ask = |o: &Officer, q: &str| Command::Consult { officer: o.clone(), question: q.into() };
+    assert_eq!(
+        w.act(&d, Actor::Officer(&w.specialist), ask(&w.other_specialist, "?"), at).unwrap_err(),
+        LifecycleError::ConsultOwnAgency
+    );
+    assert_eq!(
+        w.act(&d, Actor::Officer(&w.leader), ask(&police, "?"), at).unwrap_err(),
+        LifecycleError::MissingRole { needed: vec![Role::Specialist] },
+        "the step holder asks"
+    );
+    let asked = w.act(&d, Actor::Officer(&w.specialist), ask(&police, "Có tiền án không?"), at).unwrap();
+    assert_eq!((asked.dossier.status, asked.dossier.step.clone()), (d.status, d.step.clone()), "the step stays");
+    assert_eq!(asked.dossier.due_at, d.due_at);
+    assert_eq!(
+        w.act(&asked.dossier, Actor::Officer(&w.specialist), ask(&police, "Lần nữa?"), at).unwrap_err(),
+        LifecycleError::AlreadyConsulted
+    );
+    let reply = |text: &str| Command::Opinion { opinion: text.into() };
+    let later = vn(2026, 3, 4, 9, 30);
+    assert_eq!(
+        w.act(&asked.dossier, Actor::Officer(&w.leader), reply("x"), later).unwrap_err(),
+        LifecycleError::NotConsulted
+    );
+    let answered = w.act(&asked.dossier, Actor::Officer(&police), reply("Không có tiền án"), later).unwrap();
+    let c = &answered.dossier.consultations[0];
+    assert_eq!((c.answer.as_deref(), c.answered_at), (Some("Không có tiền án"), Some(later)));
+    assert_eq!(answered.event.note.as_deref(), Some("Không có tiền án"));
+    assert_eq!(answered.dossier.step, d.step, "the step's clock was never touched");
+    assert_eq!(
+        w.act(&answered.dossier, Actor::Officer(&police), reply("y"), later).unwrap_err(),
+        LifecycleError::NotConsulted,
+        "once"
+    );
+    let rows = tracking_card(&answered.dossier, &[asked.event.clone(), answered.event.clone()]);
+    let row = rows.iter().find(|r| r.kind == RowKind::Consultation).expect("its row");
+    assert_eq!(
+        (row.agency.to_string().as_str(), row.taken_by.as_ref().map(|o| o.id.as_str())),
+        ("000.00.20.H56", Some("police"))
+    );
+    assert_eq!((row.given_at, row.finished_at), (at, Some(later)));
+    assert!(crate::access::may_see(&police, &answered.dossier, &[]).is_ok(), "the officer asked reads the dossier");
+}
