@@ -526,6 +526,8 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/officer/dossiers/{code}/forms/{form}",
         "GET /v1/officer/dossiers/{code}/stored-documents",
         "GET /v1/officer/dossiers/{code}/archive",
+        // Within the officer's own agency: tests/search.rs.
+        "GET /v1/officer/search",
         // Each officer's reach: tests/reports.rs.
         "GET /v1/reports/dossiers",
         "GET /v1/reports/rates",

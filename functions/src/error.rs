@@ -145,6 +145,7 @@ impl From<Refused> for ApiError {
             R::InvalidIdempotencyKey => (StatusCode::BAD_REQUEST, "invalid_idempotency_key", json!({})),
             R::IdempotencyKeyReused => (StatusCode::CONFLICT, "idempotency_key_reused", json!({})),
             R::NotReceived => (StatusCode::CONFLICT, "not_received", json!({})),
+            R::InvalidSearch(_) => (StatusCode::BAD_REQUEST, "invalid_search", json!({})),
             R::PaymentNotConfigured => (StatusCode::CONFLICT, "payment_not_configured", json!({})),
             R::NothingToPay => (StatusCode::CONFLICT, "nothing_to_pay", json!({})),
             R::PaymentInProgress => (StatusCode::CONFLICT, "payment_in_progress", json!({})),

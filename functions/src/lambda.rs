@@ -4,8 +4,8 @@
 //! the outbox sweeper's schedule).
 //!
 //! Environment: `MOTCUA_TABLE` (the DynamoDB table), `MOTCUA_SERVER_KEY` (for `submit` and
-//! `receive`, which file dossiers: keys the lookup secrets of idempotent filings, the same for
-//! both), `MOTCUA_TRUSTED_PROXIES` (whose `X-Forwarded-For` names the client for the
+//! `receive`, which file dossiers: keys the lookup secrets of idempotent filings and the search
+//! digests, the same for both; and for `query`, which searches by those digests), `MOTCUA_TRUSTED_PROXIES` (whose `X-Forwarded-For` names the client for the
 //! per-client limits, see [`crate::proxies`]), `MOTCUA_LOG` (a tracing filter, default `info`); for `notify`, `MOTCUA_EMAIL_FROM`,
 //! `MOTCUA_SMS_SENDER_ID` and `MOTCUA_SES_CONFIGURATION_SET`. Region, credentials and
 //! endpoint come from the standard AWS variables.
@@ -51,7 +51,8 @@ fn required(name: &str) -> Result<String, Error> {
 /// secret the template generates), for the families that file dossiers; the others never
 /// derive a lookup secret and get a random key.
 pub fn server_key(family: Family) -> Result<Arc<[u8]>, Error> {
-    if !family.files_dossiers() {
+    // The query family keys the digests a search looks up with it (`motcua_domain::search`).
+    if !family.files_dossiers() && family != Family::Query {
         return Ok(crate::service::secrets::random_hex(32).into_bytes().into());
     }
     let key = required("MOTCUA_SERVER_KEY")?;
@@ -106,6 +107,7 @@ fn state_over(store: &DynamoStore, files: Arc<dyn FileStore>, server_key: Arc<[u
         counters: Arc::new(store.clone()),
         sync: Arc::new(store.clone()),
         payments: Arc::new(store.clone()),
+        search: Arc::new(store.clone()),
         national_codes: Arc::new(store.clone()),
         portal: None,
         payment_platform: None,

@@ -41,8 +41,9 @@ pub fn of(function: &str) -> Option<Grants> {
         "assign" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
         // Queues and catalogue lists are index queries; a wrong lookup secret is counted
         // (UpdateItem on its limit counter).
+        // A search reads the dossiers its index entries name (BatchGetItem).
         "query" => Grants {
-            table: &["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            table: &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             indexes: &["gsi1", "gsi2", "gsi3"],
             // Presigned downloads of kept files; the archive export reads them and puts the ZIP
             // under `exports/` (presigned for download).

@@ -86,6 +86,7 @@ pub struct Stores {
     pub national_codes: Arc<dyn NationalCodes>,
     /// Online payments' transactions.
     pub payments: Arc<dyn PaymentStore>,
+    pub search: Arc<dyn motcua_domain::ports::DossierSearch>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -104,6 +105,7 @@ impl Stores {
             + SyncQueue
             + NationalCodes
             + PaymentStore
+            + motcua_domain::ports::DossierSearch
             + Clone
             + 'static,
     >(
@@ -120,6 +122,7 @@ impl Stores {
             counters: Arc::new(store.clone()),
             sync: Arc::new(store.clone()),
             payments: Arc::new(store.clone()),
+            search: Arc::new(store.clone()),
             national_codes: Arc::new(store),
             sqlite,
         }
@@ -250,6 +253,7 @@ impl Home {
             national_codes: self.store.national_codes.clone(),
             portal: self.portal.clone(),
             payments: self.store.payments.clone(),
+            search: self.store.search.clone(),
             payment_platform: self.payment_platform.clone(),
         }
     }

@@ -47,6 +47,8 @@ pub struct AppState {
     pub portal: Option<Arc<dyn NationalPortal>>,
     /// Online payments' transactions.
     pub payments: Arc<dyn PaymentStore>,
+    /// Finding dossiers by the terms they were filed under.
+    pub search: Arc<dyn motcua_domain::ports::DossierSearch>,
     /// The payment platform, where online payment is on (`--payment-url`).
     pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
 }

@@ -47,4 +47,5 @@ pub mod payment;
 pub mod portal;
 pub mod ports;
 pub mod reports;
+pub mod search;
 pub mod text;

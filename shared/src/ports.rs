@@ -43,6 +43,8 @@ pub struct Commit {
     /// only if it is still open, in the same write; otherwise nothing is written and the store
     /// answers [`StoreError::Conflict`].
     pub settle: Option<crate::payment::Transaction>,
+    /// The search terms a new dossier is filed under ([`crate::search::terms`]), written with it.
+    pub search: Vec<crate::search::Term>,
 }
 
 /// One use of a fixed-window counter: `key`'s window began at `window_start` and lasts
@@ -583,6 +585,20 @@ pub trait PaymentPlatform: Send + Sync {
     ) -> Result<crate::payment::Verdict, crate::payment::Refusal>;
     /// Our signed answer to `callback`.
     fn reply(&self, callback: &crate::payment::Callback, taken: bool, now: DateTime<Utc>) -> serde_json::Value;
+}
+
+/// Finding dossiers by the terms they were filed under ([`crate::search`]).
+#[async_trait]
+pub trait DossierSearch: Send + Sync {
+    /// Dossiers of `agency` filed under `term`, newest first, after the position `after`:
+    /// (position, dossier) pairs.
+    async fn filed_under(
+        &self,
+        agency: &AgencyCode,
+        term: &crate::search::Term,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, Dossier)>>;
 }
 
 /// Payment transactions with the payment platform, by their reference (`MaThamChieu`).

@@ -15,6 +15,7 @@ pub mod portal;
 pub mod query;
 pub mod receive;
 pub mod reports;
+pub mod search;
 pub mod set;
 pub mod stats;
 pub mod stored;
@@ -79,9 +80,9 @@ pub fn admin_and_portal<R: RouteSet>() -> R {
     admin::router::<R>().merge(catalogue::router::<R>()).merge(portal::router::<R>())
 }
 
-/// The query family: lookups, queues and catalogue reads, with the operations routes.
+/// The query family: lookups, queues, search and catalogue reads, with the operations routes.
 pub fn query_and_ops<R: RouteSet>() -> R {
-    query::router::<R>().merge(ops::router::<R>())
+    query::router::<R>().merge(search::router::<R>()).merge(ops::router::<R>())
 }
 
 /// `family`'s routes with the API's description.

@@ -57,6 +57,7 @@ pub async fn act_settling(
     let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
     let commit = Commit {
         settle,
+        search: vec![],
         dossier: t.dossier.clone(),
         expected_version: Some(current.version),
         event: t.event.clone(),

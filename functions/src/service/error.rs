@@ -98,6 +98,8 @@ pub enum Refused {
     #[error(transparent)]
     PaymentPlatform(#[from] motcua_domain::ports::PaymentError),
     #[error(transparent)]
+    InvalidSearch(motcua_domain::search::InvalidSearch),
+    #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
     Access(#[from] AccessDenied),

@@ -122,13 +122,16 @@ pub async fn open_dossier(
     let build = {
         let agency = agency.clone();
         let records = key.clone();
+        let search_key = state.server_key.clone();
         move |code: DossierCode| {
             let t = transition.clone().opened_as(code.clone());
             let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
             let keep = kept(&t.dossier, &t.event);
             let tally = motcua_domain::reports::tally(None, &t.dossier, t.event.at);
+            let search = motcua_domain::search::terms(&t.dossier, &search_key);
             Commit {
                 settle: None,
+                search,
                 dossier: t.dossier,
                 expected_version: None,
                 event: t.event,

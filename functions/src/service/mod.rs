@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod input;
 pub mod payments;
 pub mod reports;
+pub mod search;
 pub mod secrets;
 pub mod workload;
 

@@ -96,6 +96,7 @@ pub fn message(code: &DossierCode, seq: u32) -> OutgoingMessage {
 pub fn create_commit(code: DossierCode, key: Option<&str>) -> Commit {
     Commit {
         settle: None,
+        search: vec![],
         dossier: dossier(code.clone()),
         expected_version: None,
         event: event(0, Status::Submitted),
@@ -131,6 +132,7 @@ pub fn transition(dossier: Dossier, expected: u64, event: HistoryEvent) -> Commi
         keep: vec![],
         tally: vec![],
         settle: None,
+        search: vec![],
     }
 }
 

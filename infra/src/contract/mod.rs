@@ -151,6 +151,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
     next.events = 2;
     let commit = |expected| Commit {
         settle: None,
+        search: vec![],
         dossier: next.clone(),
         expected_version: Some(expected),
         event: event(1, Status::Received),
@@ -180,6 +181,7 @@ pub async fn stale_writes_conflict_and_change_nothing<S: Store>(store: S) {
         racers.push(tokio::spawn(async move {
             let commit = Commit {
                 settle: None,
+                search: vec![],
                 dossier: third,
                 expected_version: Some(2),
                 event: event(2, if i == 0 { Status::Processing } else { Status::Refused }),
@@ -245,6 +247,7 @@ pub async fn a_create_at_its_limit_writes_nothing<S: Store>(store: S) {
     next.events += 1;
     let commit = Commit {
         settle: None,
+        search: vec![],
         dossier: next,
         expected_version: Some(first.version),
         event: event(1, Status::Processing),
@@ -268,6 +271,7 @@ pub async fn history_comes_back_in_order<S: Store>(store: S) {
         next.events += 1;
         let commit = Commit {
             settle: None,
+            search: vec![],
             dossier: next.clone(),
             expected_version: Some(d.version),
             event: event(seq, Status::Processing),
@@ -330,6 +334,7 @@ pub async fn queues_are_ordered_filtered_and_paginated<S: Store>(store: S) {
         });
         let commit = Commit {
             settle: None,
+            search: vec![],
             dossier: next,
             expected_version: Some(1),
             event: event(1, Status::Processing),
@@ -399,6 +404,7 @@ pub async fn closed_dossiers_leave_the_queues<S: Store>(store: S) {
     next.events = 2;
     let commit = Commit {
         settle: None,
+        search: vec![],
         dossier: next,
         expected_version: Some(1),
         event: event(1, Status::Withdrawn),

@@ -50,6 +50,7 @@ enum Part {
     Limit,
     Upload,
     Stored,
+    Search,
 }
 
 /// The dossier's item; the secret hash is written only with a new dossier and never changes.
@@ -178,6 +179,10 @@ impl DynamoStore {
         for document in &commit.keep {
             parts.push(Part::Stored);
             writes.push(super::stored::keep(&self.table, document)?);
+        }
+        for term in &commit.search {
+            parts.push(Part::Search);
+            writes.push(self.put_new(super::search::term_item(d, term))?);
         }
         let sent = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
         let Err(e) = sent else { return Ok(()) };

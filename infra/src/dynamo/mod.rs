@@ -14,6 +14,7 @@ mod payments;
 mod portal;
 mod query;
 mod schema;
+mod search;
 mod stored;
 mod tallies;
 #[cfg(test)]

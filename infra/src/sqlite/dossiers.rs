@@ -40,6 +40,16 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
     super::stored::keep(tx, &commit.keep)?;
     super::tallies::add(tx, &commit.tally)?;
     let code = commit.dossier.code.to_string();
+    if !commit.search.is_empty() {
+        let position = motcua_domain::search::position(&commit.dossier);
+        let mut file = tx
+            .prepare_cached("INSERT OR IGNORE INTO search_terms (agency, term, position, code) VALUES (?1, ?2, ?3, ?4)")
+            .map_err(unavailable)?;
+        for term in &commit.search {
+            file.execute(params![commit.dossier.agency_code.as_str(), term.as_str(), position, code])
+                .map_err(unavailable)?;
+        }
+    }
     tx.execute(
         "INSERT INTO events (dossier, seq, body) VALUES (?1, ?2, ?3)",
         params![code, commit.event.seq, to_json(&commit.event)?],

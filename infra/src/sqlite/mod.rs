@@ -9,6 +9,7 @@ mod outbox;
 mod payments;
 mod portal;
 mod schema;
+mod search;
 mod stored;
 mod tallies;
 mod uploads;

@@ -169,6 +169,13 @@ ALTER TABLE tallies_by_month ADD COLUMN fees_paid INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tallies ADD COLUMN fees_paid_online INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tallies_by_month ADD COLUMN fees_paid_online INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- The search terms each dossier is filed under (motcua_domain::search): by agency and term,
+-- newest first by `position` (filing time, then code), written by the dossier's creation.
+CREATE TABLE search_terms (
+    agency TEXT NOT NULL, term TEXT NOT NULL, position TEXT NOT NULL, code TEXT NOT NULL,
+    PRIMARY KEY (agency, term, position)) WITHOUT ROWID;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -1,0 +1,46 @@
+//! Finding dossiers by their search terms in SQLite (`search_terms`, written by each dossier's
+//! creation): one range of the primary key, newest first, joined to the dossiers.
+
+use async_trait::async_trait;
+use motcua_domain::codes::AgencyCode;
+use motcua_domain::lifecycle::Dossier;
+use motcua_domain::ports::{DossierSearch, StoreResult};
+use motcua_domain::search::Term;
+use rusqlite::params;
+
+use super::{from_json, unavailable, SqliteStore};
+
+#[async_trait]
+impl DossierSearch for SqliteStore {
+    async fn filed_under(
+        &self,
+        agency: &AgencyCode,
+        term: &Term,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, Dossier)>> {
+        let (agency, term) = (agency.to_string(), term.as_str().to_owned());
+        // Positions are digits and letters: `~` sorts after every one of them.
+        let after = after.unwrap_or("~").to_owned();
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT t.position, d.body FROM search_terms t JOIN dossiers d ON d.code = t.code
+                     WHERE t.agency = ?1 AND t.term = ?2 AND t.position < ?3
+                     ORDER BY t.position DESC LIMIT ?4",
+                )
+                .map_err(unavailable)?;
+            let rows = stmt
+                .query_map(params![agency, term, after, limit as i64], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(unavailable)?;
+            rows.map(|r| {
+                let (position, body) = r.map_err(unavailable)?;
+                Ok((position, from_json(&body)?))
+            })
+            .collect()
+        })
+        .await
+    }
+}
