@@ -106,6 +106,13 @@ pub fn position(d: &Dossier) -> String {
     format!("{}#{}", d.submitted_at.format("%Y%m%dT%H%M%S%.6fZ"), d.code)
 }
 
+/// The words most Vietnamese names share (the commonest family names and middle names): a
+/// query reads the list of a rarer word when it has one.
+const COMMON: &[&str] = &[
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong",
+    "ly", "van", "thi", "huu", "duc", "ngoc", "thanh", "minh", "quoc",
+];
+
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -189,7 +196,7 @@ impl Query {
     }
 
     /// The term to read: the most selective the query has (an ID, a phone, the longest name
-    /// word), or every dossier of the agency.
+    /// word that is not among the commonest, else the longest), or every dossier of the agency.
     pub fn term(&self, key: &[u8]) -> Term {
         if let Some(id) = &self.id {
             return Term::id(key, id);
@@ -197,7 +204,8 @@ impl Query {
         if let Some(phone) = &self.phone {
             return Term::phone(key, phone);
         }
-        match self.name.iter().max_by_key(|w| w.chars().count()) {
+        let rare = self.name.iter().filter(|w| !COMMON.contains(&w.as_str())).max_by_key(|w| w.chars().count());
+        match rare.or_else(|| self.name.iter().max_by_key(|w| w.chars().count())) {
             Some(w) => Term::word(w),
             None => Term::all(),
         }
@@ -257,7 +265,11 @@ mod tests {
     fn names_are_searched_by_word_without_diacritics_in_any_order() {
         assert_eq!(words("  Nguyễn Thị   Minh-Khai "), ["nguyen", "thi", "minh", "khai"]);
         let q = Query { name: words("khai MINH"), ..Query::default() };
-        assert_eq!(q.term(b"k"), Term::word("minh"), "the longest word is read");
+        assert_eq!(q.term(b"k"), Term::word("khai"), "a rarer word is read");
+        let q = Query { name: words("Nguyễn Văn Bình"), ..Query::default() };
+        assert_eq!(q.term(b"k"), Term::word("binh"), "the given name, not the commonest family name");
+        let q = Query { name: words("Nguyễn Văn"), ..Query::default() };
+        assert_eq!(q.term(b"k"), Term::word("nguyen"), "only common words: the longest");
         assert_eq!(Query::default().check(), Err(InvalidSearch::NoCriteria));
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let long = Query { received: Some((day(2020, 1, 1), day(2026, 1, 1))), ..Query::default() };

@@ -202,16 +202,51 @@ pub fn plan(rng: &mut StdRng, province: &Province, p: &Procedure, filed: DateTim
     life
 }
 
+/// Family names by their share of the population (about), middle names, given names.
+const FAMILY: [(&str, u32); 10] = [
+    ("Nguyễn", 38),
+    ("Trần", 11),
+    ("Lê", 10),
+    ("Phạm", 7),
+    ("Hoàng", 5),
+    ("Huỳnh", 5),
+    ("Phan", 5),
+    ("Vũ", 4),
+    ("Võ", 4),
+    ("Đặng", 11),
+];
+const MIDDLE: [&str; 8] = ["Văn", "Thị", "Hữu", "Đức", "Ngọc", "Thanh", "Minh", "Quốc"];
+const GIVEN: [&str; 40] = [
+    "An", "Anh", "Bình", "Chi", "Cường", "Dũng", "Duy", "Giang", "Hà", "Hải", "Hằng", "Hiếu", "Hoa", "Hùng", "Hương",
+    "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Ngân", "Nhung", "Phong", "Phúc", "Phương", "Quân", "Quang",
+    "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Trung", "Tuấn", "Tùng", "Uyên", "Việt", "Yến",
+];
+
+/// A Vietnamese name: a family name as common as in life, a middle and a given name.
+fn person(rng: &mut StdRng) -> String {
+    let mut pick = rng.gen_range(0..FAMILY.iter().map(|(_, w)| w).sum::<u32>());
+    let family = FAMILY
+        .iter()
+        .find(|(_, w)| {
+            pick < *w || {
+                pick -= w;
+                false
+            }
+        })
+        .map_or("Nguyễn", |(n, _)| n);
+    format!("{family} {} {}", MIDDLE[rng.gen_range(0..MIDDLE.len())], GIVEN[rng.gen_range(0..GIVEN.len())])
+}
+
 /// A complete filing for `p`: an applicant of its kind, every required component.
 fn filing(rng: &mut StdRng, p: &Procedure, channel: Channel) -> Value {
     let phone = format!("09{:08}", rng.gen_range(0..100_000_000u32));
     let applicant = match p.applicant_kinds.first() {
         Some(ApplicantKind::Organisation) => json!({
-            "kind": "organisation", "name": "Công ty TNHH Mẫu", "phone": phone,
+            "kind": "organisation", "name": format!("Công ty TNHH {} {}", GIVEN[rng.gen_range(0..GIVEN.len())], rng.gen_range(1..1000)), "phone": phone,
             "tax_code": format!("{:010}", rng.gen_range(100_000_000..4_000_000_000u64)),
         }),
         _ => json!({
-            "kind": "citizen", "name": "Nguyễn Văn Mẫu", "phone": phone, "email": "mau@example.vn",
+            "kind": "citizen", "name": person(rng), "phone": phone, "email": "mau@example.vn",
             "citizen_id": format!("0792{:08}", rng.gen_range(0..100_000_000u32)),
         }),
     };

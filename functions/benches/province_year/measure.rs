@@ -1,7 +1,8 @@
 //! What a checkpoint measures: the database's size per dossier, and the latency of a public
 //! lookup (random dossiers of the year), of officers' queues (the busiest desk's first page,
-//! a specialist's own dossiers) and of the II.06a report (the whole province for the year, and
-//! for one month) through the router, in process.
+//! a specialist's own dossiers), of searches (a random dossier's applicant by citizen ID or tax
+//! code, and by full name, as its agency's desk) and of the II.06a report (the whole province
+//! for the year, and for one month) through the router, in process.
 //!
 //! The replay's own process carries the generator's lives and a heap churned by a million
 //! requests, and a process's lookups on this 2-vCPU VM settle at about 40 or about 80 µs
@@ -31,6 +32,8 @@ const LOOKUPS: usize = 2_000;
 /// Rounds of `LOOKUPS` once the file is cached; the median round is reported.
 const WARM_ROUNDS: usize = 5;
 const QUEUE_READS: usize = 300;
+/// Searches of random dossiers' applicants, by ID and by full name, each as the dossier's desk.
+const SEARCHES: usize = 300;
 /// II.06a reports of the whole province, for the year and for June.
 const REPORT_READS: usize = 21;
 /// Rounds of fresh processes over every copy of the year.
@@ -107,6 +110,37 @@ async fn lookups(app: &Router, codes: &[&str], rng: &mut StdRng) -> Vec<Duration
     times
 }
 
+/// `SEARCHES` searches for random dossiers' applicants, by ID and by full name, each as a
+/// reception officer of the dossier's agency: the times of each kind.
+async fn searches(home: &Home, app: &Router, codes: &[&str], rng: &mut StdRng) -> (Vec<Duration>, Vec<Duration>) {
+    let mut tokens: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let (mut by_id, mut by_name) = (Vec::new(), Vec::new());
+    for _ in 0..SEARCHES {
+        let code = motcua_domain::codes::DossierCode::parse(codes[rng.gen_range(0..codes.len())]).unwrap();
+        let d = home.store.dossiers.get(&code).await.unwrap().unwrap().dossier;
+        let agency = d.agency_code.to_string();
+        if !tokens.contains_key(&agency) {
+            let officers = home.store.catalogue.officers(Some(&d.agency_code), None, 50).await.unwrap();
+            let desk = officers.iter().find(|o| o.has_role(motcua_domain::catalogue::Role::Reception)).unwrap();
+            tokens.insert(agency.clone(), home.token(desk.id.as_str(), 1).await.unwrap());
+        }
+        let token = &tokens[&agency];
+        let a = &d.applicant;
+        let id = a
+            .citizen_id
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .or_else(|| a.tax_code.as_ref().map(|t| t.as_str().to_owned()));
+        if let Some(id) = id {
+            by_id.push(timed(app, &format!("/v1/officer/search?id={id}"), Some(token)).await);
+        }
+        // As an officer types it without diacritics (ASCII in the address, as a client encodes it).
+        let name = motcua_domain::search::words(&a.name).join("%20");
+        by_name.push(timed(app, &format!("/v1/officer/search?name={name}"), Some(token)).await);
+    }
+    (by_id, by_name)
+}
+
 /// Measures the year so far; `process` says which process measures (the replay's own, or a fresh one).
 pub async fn checkpoint(home: &Home, store: &SqliteStore, path: &Path, codes: &[&str], process: &str) {
     let dossiers = codes.len();
@@ -133,6 +167,15 @@ pub async fn checkpoint(home: &Home, store: &SqliteStore, path: &Path, codes: &[
     }
     let (q50, q99) = quantiles(queue);
     let (o50, o99) = quantiles(own);
+    let (s_id, s_name) = searches(home, &app, codes, &mut rng).await;
+    let ((i50, i99), (n50, n99)) = (quantiles(s_id), quantiles(s_name));
+    println!(
+        "RESULT {dossiers} dossiers, {process}: search by ID p50 {} p99 {}; by full name p50 {} p99 {}",
+        micros(i50),
+        micros(i99),
+        micros(n50),
+        micros(n99)
+    );
     let inspector = home.token("kiemsoat", 1).await.unwrap();
     let (mut year, mut month) = (Vec::new(), Vec::new());
     for _ in 0..REPORT_READS {
