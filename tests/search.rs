@@ -115,3 +115,26 @@ async fn any_dossier_is_found_on_dynamodb() {
     let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap().counting_inline();
     any_dossier_is_found(Api::over(motcua_functions::server::Stores::of(store, None)).await).await;
 }
+
+#[tokio::test]
+async fn dossiers_filed_before_search_existed_are_found_once_reindexed() {
+    let api = Api::many_filings().await;
+    let (s, v) = api.file(filing("Phạm Thị Uyên", "079203000009", "0912000009")).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let code = v["code"].as_str().unwrap().to_owned();
+    // As a data directory of the previous release: no terms.
+    let sqlite = api.home.store.sqlite.clone().unwrap();
+    sqlite.raw_connection().unwrap().execute("DELETE FROM search_terms", []).unwrap();
+    let (_, v) = find(&api, "tuphap.motcua", "name=uyen").await;
+    assert!(codes(&v).is_empty());
+    let filed = motcua_functions::service::search::reindex(&api.home.state(), &|_, _| {}).await.unwrap();
+    assert_eq!(filed, 1);
+    let (_, v) = find(&api, "tuphap.motcua", "name=uyen").await;
+    assert_eq!(codes(&v), [code.clone()]);
+    let (_, v) = find(&api, "tuphap.motcua", "id=079203000009").await;
+    assert_eq!(codes(&v), [code]);
+    motcua_functions::service::search::reindex(&api.home.state(), &|_, _| {}).await.unwrap();
+    let terms: i64 =
+        sqlite.raw_connection().unwrap().query_row("SELECT COUNT(*) FROM search_terms", [], |r| r.get(0)).unwrap();
+    assert_eq!(terms, 6, "a second run files nothing twice: a:, three words, the ID, the phone");
+}

@@ -195,8 +195,17 @@ impl Home {
     pub async fn open_on(data_dir: &Path, store: Stores) -> Result<Self, ServerError> {
         std::fs::create_dir_all(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let keys = Arc::new(LocalKeys::load_or_create(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
-        let server_key = crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
-            .map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
+        // A table shared with the AWS functions needs their key (`MOTCUA_SERVER_KEY`): it keys
+        // the lookup secrets of idempotent filings and the search digests. Else the data
+        // directory's own.
+        let server_key: Arc<[u8]> = match std::env::var("MOTCUA_SERVER_KEY").ok().filter(|k| !k.trim().is_empty()) {
+            Some(k) if k.trim().len() >= 32 => k.trim().as_bytes().into(),
+            Some(_) => return Err(ServerError::Invalid("MOTCUA_SERVER_KEY must be at least 32 characters".into())),
+            None => crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
+                .map_err(|e| ServerError::DataDir(data_dir.into(), e))?
+                .into_bytes()
+                .into(),
+        };
         let today = vietnam::to_local(SystemClock.now()).date();
         if crate::seed::seed_if_empty(store.catalogue.as_ref(), today)
             .await
@@ -220,7 +229,7 @@ impl Home {
             store,
             auth: keys.clone(),
             keys,
-            server_key: server_key.into_bytes().into(),
+            server_key,
             data_dir: data_dir.into(),
             public_limits,
             trusted_proxies,

@@ -599,6 +599,9 @@ pub trait DossierSearch: Send + Sync {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<(String, Dossier)>>;
+    /// Files `d` under `terms` (again): for dossiers filed before they had terms; a term it is
+    /// filed under already is left as it is.
+    async fn file(&self, d: &Dossier, terms: &[crate::search::Term]) -> StoreResult<()>;
 }
 
 /// Payment transactions with the payment platform, by their reference (`MaThamChieu`).

@@ -66,6 +66,14 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Files every dossier under its search terms (docs/search.md): once, after upgrading a data
+    /// directory or table whose dossiers were filed before search existed.
+    Reindex {
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// The catalogue of procedures: import the province's file, export it to edit
     /// (docs/catalogue.md).
     Catalogue {
@@ -414,6 +422,15 @@ fn main() -> ExitCode {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 let intact = verify(&home, codes).await?;
                 Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            }
+            Command::Reindex { data_dir, store } => {
+                let home = Home::open_with(&data_dir, &store.choice()).await?;
+                let progress = |done: usize, total: usize| eprintln!("filed {done}/{total}");
+                let filed = motcua_functions::service::search::reindex(&home.state(), &progress)
+                    .await
+                    .map_err(|e| ServerError::Invalid(e.to_string()))?;
+                println!("{filed} dossiers filed under their search terms");
+                Ok(ExitCode::SUCCESS)
             }
             Command::Catalogue { command, data_dir, store } => {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;

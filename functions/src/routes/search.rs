@@ -50,6 +50,7 @@ pub struct SearchParams {
     pub finished_from: Option<NaiveDate>,
     pub finished_to: Option<NaiveDate>,
     /// `newest` (the default) or `soonest_due` (among the page's results).
+    #[param(inline)]
     pub order: Option<Order>,
     pub cursor: Option<String>,
     pub limit: Option<usize>,

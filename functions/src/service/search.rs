@@ -16,6 +16,25 @@ pub const EXAMINED: usize = 2_000;
 /// How many entries one store read takes.
 const BATCH: usize = 200;
 
+/// Files every dossier of the store under its terms (those filed before search existed have
+/// none); a term a dossier has already is left. Reads every dossier through the indexed lists
+/// `motcua verify` walks. How many dossiers it filed.
+pub async fn reindex(state: &AppState, progress: &(dyn Fn(usize, usize) + Sync)) -> ServiceResult<usize> {
+    let codes = crate::audit::all_codes(state.dossiers.as_ref(), state.catalogue.as_ref()).await?;
+    let total = codes.len();
+    for (i, code) in codes.iter().enumerate() {
+        let Ok(code) = motcua_domain::codes::DossierCode::parse(code) else { continue };
+        if let Some(stored) = state.dossiers.get(&code).await? {
+            let terms = motcua_domain::search::terms(&stored.dossier, &state.server_key);
+            state.search.file(&stored.dossier, &terms).await?;
+        }
+        if (i + 1) % 1000 == 0 || i + 1 == total {
+            progress(i + 1, total);
+        }
+    }
+    Ok(total)
+}
+
 pub struct Found {
     pub items: Vec<Dossier>,
     /// Where the next page starts, when there may be more.

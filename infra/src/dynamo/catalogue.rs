@@ -46,7 +46,7 @@ impl DynamoStore {
 
     /// Puts `items` 25 to a `BatchWriteItem`, sending again what the table left unprocessed
     /// (throttling) after a growing pause, a few times before giving up.
-    async fn batch_put(&self, items: Vec<Item>) -> StoreResult<()> {
+    pub(super) async fn batch_put(&self, items: Vec<Item>) -> StoreResult<()> {
         use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
         let requests = items
             .into_iter()

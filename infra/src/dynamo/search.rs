@@ -102,4 +102,8 @@ impl DossierSearch for DynamoStore {
         }
         Ok(found.into_iter().filter_map(|(p, code)| dossiers.remove(&code).map(|d| (p, d))).collect())
     }
+
+    async fn file(&self, d: &Dossier, terms: &[Term]) -> StoreResult<()> {
+        self.batch_put(terms.iter().map(|t| term_item(d, t)).collect()).await
+    }
 }

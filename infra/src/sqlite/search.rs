@@ -43,4 +43,22 @@ impl DossierSearch for SqliteStore {
         })
         .await
     }
+
+    async fn file(&self, d: &Dossier, terms: &[Term]) -> StoreResult<()> {
+        let (agency, position, code) =
+            (d.agency_code.to_string(), motcua_domain::search::position(d), d.code.to_string());
+        let terms: Vec<String> = terms.iter().map(|t| t.as_str().to_owned()).collect();
+        self.write(move |tx| {
+            let mut file = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO search_terms (agency, term, position, code) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(unavailable)?;
+            for term in &terms {
+                file.execute(params![agency, term, position, code]).map_err(unavailable)?;
+            }
+            Ok(())
+        })
+        .await
+    }
 }
