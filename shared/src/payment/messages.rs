@@ -177,7 +177,9 @@ pub struct Callback {
     pub partner: String,
     #[serde(rename = "MaThamChieu")]
     pub reference: String,
-    #[serde(rename = "SoTien")]
+    /// Whole đồng, sent as a number or as digits in a string (platforms do both).
+    #[serde(rename = "SoTien", deserialize_with = "whole_dong")]
+    #[schema(value_type = u64)]
     pub amount_vnd: u64,
     #[serde(rename = "MaTienTe")]
     pub currency: String,
@@ -191,6 +193,17 @@ pub struct Callback {
     pub description: String,
     #[serde(rename = "MaXacThuc")]
     pub signature: String,
+}
+
+/// An amount given as a whole number or as a text of digits.
+fn whole_dong<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Number(n) => n.as_u64().ok_or_else(|| serde::de::Error::custom("SoTien is not a whole number of đồng")),
+        Value::String(s) => {
+            s.trim().parse().map_err(|_| serde::de::Error::custom("SoTien is not a whole number of đồng"))
+        }
+        _ => Err(serde::de::Error::custom("SoTien is not a whole number of đồng")),
+    }
 }
 
 impl Callback {

@@ -244,5 +244,15 @@ mod tests {
             .unwrap_err()
             .contains("Sai chữ ký"));
         assert!(pay_url(&serde_json::json!({"MaLoi": "00", "UrlThanhToan": "javascript:x"})).is_err());
+        let mut sent = serde_json::to_value(callback(&t, "00", 50_000)).unwrap();
+        sent["SoTien"] = serde_json::json!("50000");
+        let read: super::super::Callback = serde_json::from_value(sent.clone()).unwrap();
+        assert_eq!(
+            judge(Some(&t), &read, "KHH", SECRET),
+            Ok(Verdict::Paid { platform_id: "GD123".into(), bank: "VCB".into() }),
+            "the amount as text"
+        );
+        sent["SoTien"] = serde_json::json!("5e4");
+        assert!(serde_json::from_value::<super::super::Callback>(sent).is_err());
     }
 }
