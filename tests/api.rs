@@ -70,6 +70,16 @@ impl Api {
         Self::serving(home, dir)
     }
 
+    /// Over a new table of moto's DynamoDB named after `name`, counting reports as it commits
+    /// (as `motcua serve --store dynamodb` does: no stream consumer runs here).
+    pub async fn on_dynamodb(name: &str) -> Self {
+        let moto = motcua_infra::aws::moto_endpoint();
+        let client = aws_sdk_dynamodb::Client::new(&motcua_infra::aws::local_config(&moto));
+        let table = motcua_infra::aws::unique_table(name);
+        let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap().counting_inline();
+        Self::over(motcua_functions::server::Stores::of(store, None)).await
+    }
+
     /// Over stores opened already, keeping files in `files` (an S3 bucket, say) instead of the
     /// data directory.
     pub async fn over_with_files(

@@ -234,11 +234,7 @@ fn many(doc: &Value, n: usize) -> Vec<u8> {
 
 #[tokio::test]
 async fn sixteen_hundred_procedures_import_in_batches_on_dynamodb() {
-    let moto = motcua_infra::aws::moto_endpoint();
-    let table = motcua_infra::aws::unique_table("catalogue");
-    let client = aws_sdk_dynamodb::Client::new(&motcua_infra::aws::local_config(&moto));
-    let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap();
-    let api = Api::over(motcua_functions::server::Stores::of(store, None)).await;
+    let api = Api::on_dynamodb("catalogue").await;
     let admin = api.token("admin").await;
     let doc: Value = serde_json::from_slice(&export(&api, &admin, "json").await).unwrap();
     assert_eq!(doc["procedures"].as_array().unwrap().len(), 32, "the sample province, imported at seeding");

@@ -125,9 +125,5 @@ async fn hand_overs_keep_the_due_date_on_sqlite() {
 
 #[tokio::test]
 async fn hand_overs_keep_the_due_date_on_dynamodb() {
-    let moto = motcua_infra::aws::moto_endpoint();
-    let table = motcua_infra::aws::unique_table("handovers");
-    let client = aws_sdk_dynamodb::Client::new(&motcua_infra::aws::local_config(&moto));
-    let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap().counting_inline();
-    hand_overs_keep_the_due_date(Api::over(motcua_functions::server::Stores::of(store, None)).await).await;
+    hand_overs_keep_the_due_date(Api::on_dynamodb("handovers").await).await;
 }

@@ -16,22 +16,10 @@ use motcua_domain::ports::Clock;
 use motcua_functions::fakes::payment::{FakePayments, Faults};
 use motcua_infra::payment_http::PaymentConfig;
 use serde_json::{json, Value};
+use support::{business_filing, BUSINESS};
 
-const BUSINESS: &str = "2.001610";
 const PARTNER: &str = "KHANHHOA";
 const KEY: &str = "khoa-bi-mat-cua-tinh";
-
-fn business_filing() -> Value {
-    json!({
-        "procedure_code": BUSINESS,
-        "channel": "direct",
-        "applicant": {"kind": "citizen", "name": "Lê Thị Hoa", "citizen_id": "079203004321", "phone": "0987000111"},
-        "documents": [
-            {"component": "Giấy đề nghị đăng ký doanh nghiệp", "file_name": "de-nghi.pdf"},
-            {"component": "Bản sao giấy tờ pháp lý của chủ doanh nghiệp", "file_name": "cccd.pdf"}
-        ]
-    })
-}
 
 /// The fake platform, and `api` turned to it and served on loopback for its callbacks.
 async fn wired(api: &mut Api) -> FakePayments {
@@ -230,10 +218,5 @@ async fn fees_are_paid_online_once_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fees_are_paid_online_once_on_dynamodb() {
-    let moto = motcua_infra::aws::moto_endpoint();
-    let table = motcua_infra::aws::unique_table("payments");
-    let client = aws_sdk_dynamodb::Client::new(&motcua_infra::aws::local_config(&moto));
-    let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap().counting_inline();
-    let api = Api::over(motcua_functions::server::Stores::of(store, None)).await;
-    fees_are_paid_online_once_whatever_the_platform_does(api).await;
+    fees_are_paid_online_once_whatever_the_platform_does(Api::on_dynamodb("payments").await).await;
 }

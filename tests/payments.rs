@@ -10,20 +10,7 @@ use api::{code_of, Api};
 use axum::http::StatusCode;
 use chrono::Duration;
 use serde_json::json;
-
-const BUSINESS: &str = "2.001610";
-
-fn business_filing() -> serde_json::Value {
-    json!({
-        "procedure_code": BUSINESS,
-        "channel": "direct",
-        "applicant": {"kind": "citizen", "name": "Lê Thị Hoa", "citizen_id": "079203004321", "phone": "0987000111"},
-        "documents": [
-            {"component": "Giấy đề nghị đăng ký doanh nghiệp", "file_name": "de-nghi.pdf"},
-            {"component": "Bản sao giấy tờ pháp lý của chủ doanh nghiệp", "file_name": "cccd.pdf"}
-        ]
-    })
-}
+use support::business_filing;
 
 #[tokio::test]
 async fn a_reception_waits_for_its_fees_until_the_desk_records_them() {

@@ -347,12 +347,7 @@ async fn the_report_downloads_as_csv_and_as_an_xlsx_laid_out_like_the_form() {
 
 #[tokio::test]
 async fn both_homes_give_the_same_reports() {
-    use motcua_functions::server::Stores;
-    let config = motcua_infra::aws::local_config(&motcua_infra::aws::moto_endpoint());
-    let client = aws_sdk_dynamodb::Client::new(&config);
-    let table = motcua_infra::aws::unique_table("reports");
-    let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap().counting_inline();
-    let on_dynamodb = Api::over(Stores::of(store, None)).await;
+    let on_dynamodb = Api::on_dynamodb("reports").await;
     let on_sqlite = Api::many_filings().await;
     live(&on_dynamodb).await;
     live(&on_sqlite).await;

@@ -109,11 +109,7 @@ async fn any_dossier_is_found_on_sqlite() {
 
 #[tokio::test]
 async fn any_dossier_is_found_on_dynamodb() {
-    let moto = motcua_infra::aws::moto_endpoint();
-    let table = motcua_infra::aws::unique_table("search");
-    let client = aws_sdk_dynamodb::Client::new(&motcua_infra::aws::local_config(&moto));
-    let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap().counting_inline();
-    any_dossier_is_found(Api::over(motcua_functions::server::Stores::of(store, None)).await).await;
+    any_dossier_is_found(Api::on_dynamodb("search").await).await;
 }
 
 #[tokio::test]

@@ -26,6 +26,22 @@ pub fn criminal_record_filing(phone: &str) -> Value {
     })
 }
 
+/// A business registration: its fees come first in the sample catalogue.
+pub const BUSINESS: &str = "2.001610";
+
+/// A complete desk filing of a business registration (its reception waits for 50.000 đồng).
+pub fn business_filing() -> Value {
+    json!({
+        "procedure_code": BUSINESS,
+        "channel": "direct",
+        "applicant": {"kind": "citizen", "name": "Lê Thị Hoa", "citizen_id": "079203004321", "phone": "0987000111"},
+        "documents": [
+            {"component": "Giấy đề nghị đăng ký doanh nghiệp", "file_name": "de-nghi.pdf"},
+            {"component": "Bản sao giấy tờ pháp lý của chủ doanh nghiệp", "file_name": "cccd.pdf"}
+        ]
+    })
+}
+
 /// A complete desk filing for birth registration at the ward.
 pub fn birth_filing(channel: &str) -> Value {
     json!({

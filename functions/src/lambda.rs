@@ -55,11 +55,7 @@ pub fn server_key(family: Family) -> Result<Arc<[u8]>, Error> {
     if !family.files_dossiers() && family != Family::Query {
         return Ok(crate::service::secrets::random_hex(32).into_bytes().into());
     }
-    let key = required("MOTCUA_SERVER_KEY")?;
-    if key.trim().len() < 32 {
-        return Err("MOTCUA_SERVER_KEY must be at least 32 characters".into());
-    }
-    Ok(key.trim().as_bytes().into())
+    Ok(crate::state::server_key_from(&required("MOTCUA_SERVER_KEY")?)?)
 }
 
 /// How a family's Lambda opens its file store: chosen at compile time ([`files_of`]), so only

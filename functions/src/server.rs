@@ -199,8 +199,7 @@ impl Home {
         // the lookup secrets of idempotent filings and the search digests. Else the data
         // directory's own.
         let server_key: Arc<[u8]> = match std::env::var("MOTCUA_SERVER_KEY").ok().filter(|k| !k.trim().is_empty()) {
-            Some(k) if k.trim().len() >= 32 => k.trim().as_bytes().into(),
-            Some(_) => return Err(ServerError::Invalid("MOTCUA_SERVER_KEY must be at least 32 characters".into())),
+            Some(k) => crate::state::server_key_from(&k).map_err(ServerError::Invalid)?,
             None => crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
                 .map_err(|e| ServerError::DataDir(data_dir.into(), e))?
                 .into_bytes()
@@ -414,18 +413,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
 /// callback was lost (`service::payments::sweep`), until `stop`.
 async fn sweep_payments(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) {
     loop {
-        match crate::service::payments::sweep(&state, 50).await {
-            Ok(s) if s.asked > 0 => tracing::info!(
-                asked = s.asked,
-                paid = s.paid,
-                failed = s.failed,
-                pending = s.pending,
-                unanswered = s.unanswered,
-                "payment status queries"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "payment status queries failed"),
-        }
+        crate::service::payments::sweep_and_log(&state, 50).await;
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,

@@ -53,6 +53,14 @@ pub struct AppState {
     pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
 }
 
+/// The server key from its text (`MOTCUA_SERVER_KEY`): at least 32 characters, trimmed.
+pub fn server_key_from(text: &str) -> Result<Arc<[u8]>, String> {
+    match text.trim() {
+        key if key.len() >= 32 => Ok(key.as_bytes().into()),
+        _ => Err("MOTCUA_SERVER_KEY must be at least 32 characters".into()),
+    }
+}
+
 /// From `MOTCUA_PUBLIC_URL` (the address citizens reach the API at, for the QR code of the
 /// forms; without it, the address the request came to) and `MOTCUA_PLACE` (the place printed
 /// before a form's date, e.g. `Nha Trang`).

@@ -77,16 +77,22 @@ pub fn words(name: &str) -> Vec<String> {
     out
 }
 
-/// The terms `d` is filed under, keyed with `key`.
-pub fn terms(d: &Dossier, key: &[u8]) -> Vec<Term> {
-    let a = &d.applicant;
-    let mut out = vec![Term::all()];
+/// The words of the applicant's and the delegate's names, each once.
+fn name_words(a: &crate::lifecycle::Applicant) -> Vec<String> {
     let mut names = words(&a.name);
     if let Some(delegate) = &a.delegate_name {
         names.extend(words(delegate));
     }
     names.sort();
     names.dedup();
+    names
+}
+
+/// The terms `d` is filed under, keyed with `key`.
+pub fn terms(d: &Dossier, key: &[u8]) -> Vec<Term> {
+    let a = &d.applicant;
+    let mut out = vec![Term::all()];
+    let names = name_words(a);
     out.extend(names.iter().map(|w| Term::word(w)));
     for id in [a.citizen_id.as_ref().map(|c| c.as_str().to_owned()), a.tax_code.as_ref().map(|t| t.as_str().to_owned())]
         .into_iter()
@@ -220,10 +226,7 @@ impl Query {
             None => true,
             Some((from, to)) => t.map(local).is_some_and(|day| day >= from && day <= to),
         };
-        let mut names = words(&a.name);
-        if let Some(delegate) = &a.delegate_name {
-            names.extend(words(delegate));
-        }
+        let names = name_words(a);
         self.agency.as_ref().is_none_or(|g| g == &d.agency_code)
             && self.code.as_ref().is_none_or(|c| d.code.to_string().to_lowercase().contains(&c.to_lowercase()))
             && self.name.iter().all(|w| names.contains(w))

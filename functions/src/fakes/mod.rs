@@ -5,6 +5,16 @@
 pub mod payment;
 pub mod portal;
 
+/// Counts a fault down: whether it applies to this call.
+fn take(counter: &mut u32) -> bool {
+    if *counter > 0 {
+        *counter -= 1;
+        true
+    } else {
+        false
+    }
+}
+
 /// Serves `app` on `addr` (port 0 for any) in the background; the address it listens on.
 pub async fn start(app: axum::Router, addr: std::net::SocketAddr) -> std::io::Result<std::net::SocketAddr> {
     let listener = tokio::net::TcpListener::bind(addr).await?;

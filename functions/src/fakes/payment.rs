@@ -19,6 +19,8 @@ use motcua_domain::payment::{signature_matches, Callback};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::take;
+
 /// What goes wrong next (each counter counts down).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -102,15 +104,9 @@ impl FakePayments {
 
     /// Serves the fake on `addr` (port 0 for any) in the background; the address it listens on.
     pub async fn start(&self, addr: std::net::SocketAddr) -> std::io::Result<std::net::SocketAddr> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let local = listener.local_addr()?;
+        let local = super::start(self.router(), addr).await?;
+        // Before anyone knows the address, so before any page is handed out.
         *self.base_url.lock().expect("fake payments") = format!("http://{local}");
-        let app = self.router();
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!(error = %e, "the fake payment platform stopped");
-            }
-        });
         Ok(local)
     }
 
@@ -224,15 +220,6 @@ impl FakePayments {
             .or_else(|| text.contains("\"MaLoi\":\"99\"").then(|| "99".to_owned()))
             .unwrap_or_default();
         Delivered { reference: callback.reference.clone(), code: callback.code.clone(), http_status: status, answered }
-    }
-}
-
-fn take(counter: &mut u32) -> bool {
-    if *counter > 0 {
-        *counter -= 1;
-        true
-    } else {
-        false
     }
 }
 

@@ -19,6 +19,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::take;
+
 /// What goes wrong with the next calls to `/integration` (each counter counts calls down).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -114,15 +116,6 @@ enum Then {
     Answer,
     Lose,
     Slow(Duration),
-}
-
-fn take(counter: &mut u32) -> bool {
-    if *counter > 0 {
-        *counter -= 1;
-        true
-    } else {
-        false
-    }
 }
 
 async fn integration(State(fake): State<FakePortal>, Json(body): Json<Value>) -> Response {

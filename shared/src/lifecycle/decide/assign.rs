@@ -1,6 +1,6 @@
 //! Phân công: the current step goes to an officer of the step's agency holding its role.
 
-use super::super::{Dossier, LifecycleError};
+use super::super::{Dossier, LifecycleError, StepProgress};
 use super::{text, Draft};
 use crate::catalogue::{Officer, Role};
 
@@ -11,19 +11,7 @@ pub(super) fn assign(
     note: Option<String>,
 ) -> Result<(), LifecycleError> {
     draft.note = text::optional(note.as_deref(), "note")?;
-    let now = draft.now();
-    let invalid = draft.invalid(super::Action::Assign);
-    let Some(step) = draft.d.step.as_mut() else {
-        return Err(invalid);
-    };
-    let def = current.terms.workflow.get(step.index);
-    if !def.is_some_and(|def| may_hold(assignee, current, step.index, def.role)) {
-        return Err(LifecycleError::AssigneeNotEligible);
-    }
-    step.assignee = Some(assignee.reference());
-    step.taken_at = Some(now);
-    draft.assignee = Some(assignee.reference());
-    Ok(())
+    give(draft, current, assignee, super::Action::Assign, |_| Ok(()))
 }
 
 /// Phân công lại: the step in hand, held by someone, goes to another eligible officer, with a
@@ -35,16 +23,28 @@ pub(super) fn reassign(
     reason: &str,
 ) -> Result<(), LifecycleError> {
     draft.note = Some(text::required(reason, "reason")?);
+    give(draft, current, assignee, super::Action::Reassign, |step| match &step.assignee {
+        None => Err(LifecycleError::StepNotAssigned),
+        Some(held) if held.id == assignee.id => Err(LifecycleError::SameAssignee),
+        Some(_) => Ok(()),
+    })
+}
+
+/// Gives the step in hand to `assignee` (taken now) once `check` accepts the step as it stands
+/// and they may hold it.
+fn give(
+    draft: &mut Draft<'_>,
+    current: &Dossier,
+    assignee: &Officer,
+    action: super::Action,
+    check: impl FnOnce(&StepProgress) -> Result<(), LifecycleError>,
+) -> Result<(), LifecycleError> {
     let now = draft.now();
-    let invalid = draft.invalid(super::Action::Reassign);
+    let invalid = draft.invalid(action);
     let Some(step) = draft.d.step.as_mut() else {
         return Err(invalid);
     };
-    match &step.assignee {
-        None => return Err(LifecycleError::StepNotAssigned),
-        Some(held) if held.id == assignee.id => return Err(LifecycleError::SameAssignee),
-        Some(_) => {}
-    }
+    check(step)?;
     let def = current.terms.workflow.get(step.index);
     if !def.is_some_and(|def| may_hold(assignee, current, step.index, def.role)) {
         return Err(LifecycleError::AssigneeNotEligible);
