@@ -541,6 +541,11 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
         "resources": ["arn:aws:events:ap-southeast-1:123456789012:rule/motcua-sweep"], "detail": {}});
     let Outcome::Response(_) = notify.invoke("a scheduled sweep", &schedule).await else { panic!("sweep failed") };
     assert_eq!(support::moto_sent(&international, &email), (1, 0));
+    // The deadline warnings' schedule (its input names the job): read within the grants.
+    let warnings = json!({"job": "deadline_warnings"});
+    let Outcome::Response(_) = notify.invoke("the deadline warnings", &warnings).await else {
+        panic!("the deadline warnings failed: {}", notify.output())
+    };
     let Outcome::Error(_) = notify.invoke("an unknown event", &json!({"hello": "world"})).await else {
         panic!("an event notify cannot read must fail, not be dropped")
     };

@@ -163,14 +163,29 @@ pub async fn payment_platform(sdk: &aws_config::SdkConfig) -> Result<Option<Arc<
     Ok(Some(crate::payments::adapter(config)))
 }
 
-/// What reaches `notify`: records of the table's stream, or the sweeper's schedule (an
-/// EventBridge `Scheduled Event`). Anything else is an error, so nothing is dropped unread.
-fn notify_event(payload: serde_json::Value) -> Result<Option<dynamodb::Event>, Error> {
+/// What reaches `notify`.
+enum NotifyEvent {
+    /// Records of the table's stream.
+    Stream(dynamodb::Event),
+    /// The sweeper's schedule (an EventBridge `Scheduled Event`).
+    Sweep,
+    /// The deadline warnings' schedule (its input names the job).
+    Warnings,
+}
+
+/// The job named by the warnings schedule's input (template.yaml, `NotifyFunction`).
+const WARNINGS_JOB: &str = "deadline_warnings";
+
+/// Anything but stream records or one of the two schedules is an error, so nothing is dropped unread.
+fn notify_event(payload: serde_json::Value) -> Result<NotifyEvent, Error> {
     if payload.get("Records").is_some() {
-        return Ok(Some(serde_json::from_value(payload)?));
+        return Ok(NotifyEvent::Stream(serde_json::from_value(payload)?));
     }
     if payload.get("detail-type").and_then(|t| t.as_str()) == Some("Scheduled Event") {
-        return Ok(None);
+        return Ok(NotifyEvent::Sweep);
+    }
+    if payload.get("job").and_then(|t| t.as_str()) == Some(WARNINGS_JOB) {
+        return Ok(NotifyEvent::Warnings);
     }
     Err("notify: neither stream records nor a scheduled event".into())
 }
@@ -212,12 +227,24 @@ pub async fn run_notify() -> Result<(), Error> {
         }
         None => None,
     };
-    let (courier, counters, portal, payments) = (&courier, &store, portal.as_ref(), payments.as_ref());
+    let warner = motcua_infra::warnings_worker::DeadlineWarner {
+        catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
+        dossiers: Arc::new(store.clone()),
+        outbox: Arc::new(store.clone()),
+        limits: Arc::new(store.clone()),
+        clock: Arc::new(SystemClock),
+    };
+    let (courier, counters, portal, payments, warner) = (&courier, &store, portal.as_ref(), payments.as_ref(), &warner);
     tracing::info!(family = "notify", portal = portal.is_some(), payments = payments.is_some(), "initialised");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
         let response = match notify_event(event.payload)? {
-            Some(records) => crate::notify::handle(courier, counters, portal, records).await,
-            None => {
+            NotifyEvent::Stream(records) => crate::notify::handle(courier, counters, portal, records).await,
+            NotifyEvent::Warnings => {
+                // A failed run is the schedule's to retry: the next run posts what this one did not.
+                warner.run_once().await?.log();
+                DynamoDbEventResponse::default()
+            }
+            NotifyEvent::Sweep => {
                 crate::notify::sweep(courier).await;
                 crate::notify::sweep_portal(portal, counters).await;
                 if let Some(state) = payments {

@@ -278,6 +278,17 @@ impl Home {
         }
     }
 
+    /// The morning's deadline warnings over this home's stores.
+    pub fn deadline_warner(&self) -> motcua_infra::warnings_worker::DeadlineWarner {
+        motcua_infra::warnings_worker::DeadlineWarner {
+            catalogue: self.store.catalogue.clone(),
+            dossiers: self.store.dossiers.clone(),
+            outbox: self.store.outbox.clone(),
+            limits: self.store.limits.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
     /// A token for a known officer, valid for `hours`.
     pub async fn token(&self, officer: &str, hours: i64) -> Result<String, ServerError> {
         let id = OfficerId::parse(officer).map_err(|e| ServerError::Invalid(e.to_string()))?;
@@ -351,6 +362,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         }
     }
     let worker = tokio::spawn(courier.run(Duration::from_millis(200), stop_rx.clone()));
+    // Each agency's morning digests, looked for every five minutes (posted once a day).
+    let warnings = tokio::spawn(home.deadline_warner().run(Duration::from_secs(300), stop_rx.clone()));
     let portal_worker = match portal {
         Some(config) => {
             tracing::info!(url = %config.url, "syncing dossiers to the national portal");
@@ -399,7 +412,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     crate::connections::serve(listener, app, limits, shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
-    for w in [portal_worker, payment_worker].into_iter().flatten() {
+    for w in [Some(warnings), portal_worker, payment_worker].into_iter().flatten() {
         let _ = w.await;
     }
     if let Some(h) = housekeeping {

@@ -2,13 +2,14 @@
 //! `+07:00` offset. Personal data appears only in the applicant's and officers' views.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use motcua_domain::calendar::{vietnam, Timeliness};
+use motcua_domain::calendar::{vietnam, Calendar, Timeliness};
 use motcua_domain::catalogue::{Agency, Channel, ComponentForm, OfficerRef};
 use motcua_domain::documents::ResultDocument;
 use motcua_domain::lifecycle::{
     listed, total_due, Action, Against, Applicant, Dossier, EventActor, FeeLine, HistoryEvent, Rating, ResultDelivery,
     ReturnMethod, RowKind, Standing, Status, SubmittedDocument, TrackingRow,
 };
+use motcua_domain::warnings::{self, TimeLeft};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -410,15 +411,24 @@ pub struct QueueItem {
     pub version: u64,
     pub applicant_name: String,
     pub current_step: Option<StepView>,
+    /// Working time left before `due_at` in the agency's calendar, and whether that makes the
+    /// dossier due soon (at most one working day) or overdue; none while its clock does not run
+    /// (not yet received, a supplement or payment awaited, finished).
+    pub time_left: Option<TimeLeft>,
+    /// The same against the current step's due time.
+    pub step_time_left: Option<TimeLeft>,
 }
 
 impl QueueItem {
-    pub fn of(d: &Dossier, now: DateTime<Utc>) -> Self {
+    /// The item at `now`, its time left counted in `calendar` (the reading officer's agency's).
+    pub fn of(d: &Dossier, now: DateTime<Utc>, calendar: &Calendar) -> Self {
         Self {
             dossier: DossierSummary::of(d, now),
             version: d.version,
             applicant_name: d.applicant.name.clone(),
             current_step: StepView::of(d),
+            time_left: warnings::dossier_time_left(calendar, d, now),
+            step_time_left: warnings::step_time_left(calendar, d, now),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod portal_http;
 pub mod portal_worker;
 pub mod sink;
 pub mod sqlite;
+pub mod warnings_worker;
 
 pub use aws_notifier::{AwsNotifier, Senders};
 pub use catalogue_cache::CachedCatalogue;

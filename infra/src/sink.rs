@@ -30,7 +30,8 @@ struct Line<'a> {
     /// For SMS: how many GSM-7 segments the text costs.
     segments: Option<usize>,
     dossier_code: &'a str,
-    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'a str>,
     kind: motcua_domain::lifecycle::NoticeKind,
     sent_at: String,
     /// The enclosures' paths, relative to the sink file's directory.
@@ -106,7 +107,7 @@ impl Notifier for LocalSink {
             text: &m.text,
             segments: (m.channel == MessageChannel::Sms).then(|| sms::segments(&m.text)),
             dossier_code: &m.dossier_code,
-            status: m.status.as_str(),
+            status: m.status.map(|s| s.as_str()),
             kind: m.kind,
             sent_at: chrono::Utc::now().to_rfc3339(),
             enclosures: written,

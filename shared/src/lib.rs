@@ -49,3 +49,4 @@ pub mod ports;
 pub mod reports;
 pub mod search;
 pub mod text;
+pub mod warnings;

@@ -244,6 +244,10 @@ pub struct StoredMessage {
 /// move is one conditional write, so two senders can never both hand the same message over.
 #[async_trait]
 pub trait Outbox: Send + Sync {
+    /// Adds messages that no transition raised (an officer's digest), each in `created` and due
+    /// at once; a message whose id is there already is kept as it is, so posting again adds
+    /// nothing. Returns how many were new.
+    async fn post(&self, messages: &[OutgoingMessage]) -> StoreResult<usize>;
     /// Messages in `created` whose next attempt is due at `now`, oldest first.
     async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<StoredMessage>>;
     /// Messages in `sending` whose deadline passed before `now` (for the sweeper).

@@ -220,8 +220,9 @@ async fn queue(
     };
     let found = state.dossiers.queue(query).await?;
     let (items, next_cursor) = page(found, limit, |d| QueueCursor { d: d.due_at, c: d.code.to_string() });
+    let calendar = service::calendar_of(&state, &officer.agency).await?;
     let now = state.clock.now();
-    Ok(Json(QueuePage { items: items.iter().map(|d| QueueItem::of(d, now)).collect(), next_cursor }))
+    Ok(Json(QueuePage { items: items.iter().map(|d| QueueItem::of(d, now, &calendar)).collect(), next_cursor }))
 }
 
 /// The full dossier with personal data, history and tracking card, for officers who handle it.

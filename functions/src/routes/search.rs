@@ -165,9 +165,10 @@ async fn search_dossiers(
         order: p.order.unwrap_or_default(),
     };
     let found = search::search(&state, &officer, query, after, limit).await?;
+    let calendar = crate::service::calendar_of(&state, &officer.agency).await?;
     let now = state.clock.now();
     Ok(Json(SearchPage {
-        items: found.items.iter().map(|d| QueueItem::of(d, now)).collect(),
+        items: found.items.iter().map(|d| QueueItem::of(d, now, &calendar)).collect(),
         next_cursor: found.next.map(|p| crate::pagination::encode(&SearchCursor { p })),
         examined: found.examined,
     }))

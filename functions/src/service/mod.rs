@@ -71,6 +71,11 @@ pub async fn calendar(state: &AppState, agency: &Agency) -> ServiceResult<Calend
     calendar_with(agency, &state.catalogue.holidays().await?)
 }
 
+/// The calendar of the agency `code` (a queue's time left is counted in the reader's).
+pub async fn calendar_of(state: &AppState, code: &AgencyCode) -> ServiceResult<Calendar> {
+    calendar(state, &agency(state, code).await?).await
+}
+
 /// The calendar of `home` and those of the other agencies holding steps of `workflows`.
 pub async fn calendars(
     state: &AppState,

@@ -58,7 +58,7 @@ fn message(channel: MessageChannel, recipient: &str) -> OutgoingMessage {
         recipient: recipient.into(),
         subject: (channel == MessageChannel::Email).then(|| "Hồ sơ đã được tiếp nhận".into()),
         text: "Ho so 000.00.03.H56-260302-0001 da duoc tiep nhan".into(),
-        status: motcua_domain::lifecycle::Status::Received,
+        status: Some(motcua_domain::lifecycle::Status::Received),
         created_at: Utc::now(),
         fallback: None,
     }

@@ -220,6 +220,43 @@ pub async fn a_permanent_failure_falls_back_to_the_other_channel_once<S: Store>(
     assert_eq!(c.drain_once().await, 0);
 }
 
+/// A message no transition raised (an officer's digest): posted once however often, sent by the
+/// same courier, falling back like a notice.
+pub async fn posted_messages_are_added_once_and_delivered<S: Store>(store: S) {
+    let now = Utc::now();
+    let digest = OutgoingMessage {
+        id: "DIGEST-20261201-tuphap.chuyenvien:digest:sms".into(),
+        dossier_code: "DIGEST-20261201-tuphap.chuyenvien".into(),
+        kind: motcua_domain::notify::NoticeKind::DeadlineDigest,
+        channel: MessageChannel::Sms,
+        recipient: "+84912345678".into(),
+        subject: None,
+        text: "Nhac han 01/12/2026: 1 ho so qua han".into(),
+        status: None,
+        created_at: now,
+        fallback: Some(Box::new(Fallback {
+            channel: MessageChannel::Email,
+            recipient: "cv@tuphap.gov.vn".into(),
+            subject: Some("Nhắc hạn xử lý".into()),
+            text: "Kính gửi".into(),
+        })),
+    };
+    assert_eq!(store.post(std::slice::from_ref(&digest)).await.unwrap(), 1);
+    let mut changed = digest.clone();
+    changed.text = "a later run's count".into();
+    assert_eq!(store.post(&[changed, digest.clone()]).await.unwrap(), 0, "the first one posted is kept");
+    let kept = store.message(&digest.id).await.unwrap().expect("posted");
+    assert_eq!((kept.state, kept.message.clone()), (DeliveryState::Created, digest.clone()));
+    let opted_out = Arc::new(Counting { refuse_sms: true, ..Counting::default() });
+    let c = courier(&store, opted_out.clone(), now + Duration::seconds(1));
+    assert_eq!(c.drain_once().await, 0, "the SMS fails for good");
+    assert_eq!(c.drain_once().await, 1, "its email fallback goes");
+    let email = store.message(&digest.id.replace(":sms", ":email")).await.unwrap().expect("the fallback");
+    assert_eq!((email.state, email.message.kind), (DeliveryState::Delivered, digest.kind));
+    assert_eq!(store.post(&[digest]).await.unwrap(), 0, "a sent digest is not posted again");
+    assert_eq!(c.drain_once().await, 0);
+}
+
 pub async fn sms_caps_hold_per_dossier_and_phone<S: Store>(store: S) {
     let now = Utc::now();
     let window = Duration::hours(1);

@@ -87,7 +87,7 @@ pub fn message(code: &DossierCode, seq: u32) -> OutgoingMessage {
         recipient: "+84912345678".into(),
         subject: None,
         text: "Ho so".into(),
-        status: Status::Submitted,
+        status: Some(Status::Submitted),
         created_at: Utc::now(),
         fallback: None,
     }

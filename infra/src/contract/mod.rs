@@ -98,6 +98,7 @@ macro_rules! store_contract {
             receipts_settle_once_and_final_states_never_move,
             a_permanent_failure_falls_back_to_the_other_channel_once,
             sms_caps_hold_per_dossier_and_phone,
+            posted_messages_are_added_once_and_delivered,
             catalogue_round_trips_and_searches,
             an_upload_is_attached_once_by_the_write_that_uses_it,
             stored_documents_are_kept_with_the_write_and_read_by_their_owner_only,

@@ -145,6 +145,18 @@ impl DynamoStore {
 
 #[async_trait]
 impl Outbox for DynamoStore {
+    async fn post(&self, messages: &[OutgoingMessage]) -> StoreResult<usize> {
+        let mut added = 0;
+        for m in messages {
+            match self.put_absent(new_item(m)?).await {
+                Ok(()) => added += 1,
+                Err(StoreError::Conflict) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(added)
+    }
+
     async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<StoredMessage>> {
         let found = self.query_limited(due(keys::PENDING_MESSAGES, now, limit)).await?;
         found.iter().map(stored).collect()

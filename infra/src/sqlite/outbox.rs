@@ -35,18 +35,32 @@ fn one(c: &Connection, id: &str) -> StoreResult<Option<StoredMessage>> {
 }
 
 /// Writes a new message in `created`, due at once; a message with its id already there is kept.
-pub(super) fn insert(tx: &Transaction<'_>, dossier: &str, m: &OutgoingMessage) -> StoreResult<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO outbox (id, dossier, body, created_at, next_attempt_at, state)
-         VALUES (?1, ?2, ?3, ?4, ?4, 'created')",
-        params![m.id, dossier, to_json(m)?, ts(m.created_at)],
-    )
-    .map_err(unavailable)?;
-    Ok(())
+/// Whether it was new.
+pub(super) fn insert(tx: &Transaction<'_>, dossier: &str, m: &OutgoingMessage) -> StoreResult<bool> {
+    let added = tx
+        .execute(
+            "INSERT OR IGNORE INTO outbox (id, dossier, body, created_at, next_attempt_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?4, 'created')",
+            params![m.id, dossier, to_json(m)?, ts(m.created_at)],
+        )
+        .map_err(unavailable)?;
+    Ok(added > 0)
 }
 
 #[async_trait]
 impl Outbox for SqliteStore {
+    async fn post(&self, messages: &[OutgoingMessage]) -> StoreResult<usize> {
+        let messages = messages.to_vec();
+        self.write(move |tx| {
+            let mut added = 0;
+            for m in &messages {
+                added += usize::from(insert(tx, &m.dossier_code, m)?);
+            }
+            Ok(added)
+        })
+        .await
+    }
+
     async fn pending(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<StoredMessage>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM outbox WHERE state = 'created' AND next_attempt_at <= ?1

@@ -35,6 +35,8 @@ impl MessageChannel {
 pub struct OutgoingMessage {
     /// `<dossier code>:<event seq>:<channel>`: stable, so a retry never sends twice.
     pub id: String,
+    /// The dossier the notice is about; for an officer's digest, its key
+    /// ([`crate::warnings::digest::key`]). Always the id's part before its first `:`.
     pub dossier_code: String,
     pub kind: NoticeKind,
     pub channel: MessageChannel,
@@ -42,8 +44,10 @@ pub struct OutgoingMessage {
     pub recipient: String,
     pub subject: Option<String>,
     pub text: String,
-    /// The dossier's status when the message was raised.
-    pub status: Status,
+    /// The dossier's status when the message was raised; none for a message about no one
+    /// dossier (an officer's digest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     pub created_at: DateTime<Utc>,
     /// The same notice on the applicant's other contact, sent only if this one cannot reach
     /// them (see [`delivery::fallback_of`]).

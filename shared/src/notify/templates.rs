@@ -28,6 +28,9 @@ pub enum NoticeKind {
     PaymentRequested,
     /// The fees are paid: the appointment.
     PaymentReceived,
+    /// An officer's morning digest of dossiers due soon or overdue ([`crate::warnings::digest`]);
+    /// raised by no transition.
+    DeadlineDigest,
 }
 
 /// The parts of a notice: fixed opening, variable detail, close. An SMS shortens the detail
@@ -190,6 +193,11 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
             note,
             String::new(),
         ),
+        // No transition raises it (the digest is written by `warnings::digest`); should a row
+        // ever name it, the applicant reads the dossier's status.
+        NoticeKind::DeadlineDigest => {
+            p(format!("Hồ sơ {code}"), format!("Hồ sơ {code}: {}. ", d.status.name_vi()), String::new(), String::new())
+        }
     }
 }
 
@@ -238,7 +246,7 @@ pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Ag
         recipient: primary.recipient,
         subject: primary.subject,
         text: primary.text,
-        status: d.status,
+        status: Some(d.status),
         created_at: e.at,
         fallback: fallback.map(Box::new),
     }]

@@ -15,7 +15,7 @@ fn message(with_fallback: bool) -> OutgoingMessage {
         recipient: "+84987654321".into(),
         subject: None,
         text: "Ho so da duoc tiep nhan".into(),
-        status: Status::Received,
+        status: Some(Status::Received),
         created_at: Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap(),
         fallback: with_fallback.then(|| {
             Box::new(Fallback {
