@@ -163,11 +163,11 @@ fn code(c: &mut Cursor, sheet: &Sheet) {
     let text_room = WIDTH - size - 2.0 * GAP;
     let top = c.y;
     let mut y = top - 6.0;
-    y -= c.column(&[format!("Mã hồ sơ: {}", sheet.code)], CODE, MARGIN, text_room, y, Align::Left);
-    let hint = if sheet.lookup.starts_with("http") {
-        format!("Quét mã QR hoặc tra cứu tại: {}", sheet.lookup)
-    } else {
-        "Mã QR chứa mã hồ sơ; tra cứu trên Cổng Dịch vụ công bằng mã hồ sơ.".to_owned()
+    y -= c.column(&[format!("{}: {}", sheet.code_label, sheet.code)], CODE, MARGIN, text_room, y, Align::Left);
+    let hint = match &sheet.qr_hint {
+        _ if sheet.lookup.starts_with("http") => format!("Quét mã QR hoặc tra cứu tại: {}", sheet.lookup),
+        Some(hint) => hint.clone(),
+        None => String::new(),
     };
     y -= c.column(&wrap(&hint, SMALL, text_room), SMALL, MARGIN, text_room, y, Align::Left);
     if let Some(m) = modules {

@@ -12,6 +12,7 @@ mod qr;
 #[cfg(any(test, feature = "test-support"))]
 pub mod readback;
 pub mod sheet;
+pub mod subject;
 
 pub use desk::{Form, FormContext, FormUnavailable};
 pub use sheet::Sheet;

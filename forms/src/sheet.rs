@@ -8,8 +8,14 @@ pub struct Sheet {
     pub header: Header,
     /// The form's title, in capitals as printed.
     pub title: String,
-    /// The dossier code (Mã hồ sơ), printed beside its QR code.
+    /// The dossier code (Mã hồ sơ), or the number of what else the sheet is, printed beside
+    /// its QR code after `code_label`.
     pub code: String,
+    /// What the code is: "Mã hồ sơ" on the desk's forms.
+    pub code_label: String,
+    /// The line under the code when the QR code holds no address (the desk's forms: how to
+    /// look the dossier up).
+    pub qr_hint: Option<String>,
     /// What the QR code holds: the dossier's public lookup address, or the code alone.
     pub lookup: String,
     pub body: Vec<Block>,

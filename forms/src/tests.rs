@@ -14,6 +14,8 @@ fn sample(rows: usize) -> Sheet {
         },
         title: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ".into(),
         code: "000.00.03.H56-261201-0001".into(),
+        code_label: "Mã hồ sơ".into(),
+        qr_hint: None,
         lookup: "http://127.0.0.1:8080/v1/dossiers/000.00.03.H56-261201-0001".into(),
         body: vec![
             Block::field("Tiếp nhận hồ sơ của", "Ông/Bà Nguyễn Thị Hồng Nhung"),

@@ -51,8 +51,9 @@ fn required(name: &str) -> Result<String, Error> {
 /// secret the template generates), for the families that file dossiers; the others never
 /// derive a lookup secret and get a random key.
 pub fn server_key(family: Family) -> Result<Arc<[u8]>, Error> {
-    // The query family keys the digests a search looks up with it (`motcua_domain::search`).
-    if !family.files_dossiers() && family != Family::Query {
+    // The query family keys the digests a search looks up with it (`motcua_domain::search`),
+    // and the admin family those of a request for what is held about a person.
+    if !family.files_dossiers() && !matches!(family, Family::Query | Family::Admin) {
         return Ok(crate::service::secrets::random_hex(32).into_bytes().into());
     }
     Ok(crate::state::server_key_from(&required("MOTCUA_SERVER_KEY")?)?)
@@ -104,6 +105,7 @@ fn state_over(store: &DynamoStore, files: Arc<dyn FileStore>, server_key: Arc<[u
         sync: Arc::new(store.clone()),
         payments: Arc::new(store.clone()),
         search: Arc::new(store.clone()),
+        subject_requests: Arc::new(store.clone()),
         national_codes: Arc::new(store.clone()),
         portal: None,
         payment_platform: None,

@@ -51,9 +51,12 @@ pub fn of(function: &str) -> Option<Grants> {
         },
         // The catalogue and the national codes (an import writes its batches with
         // BatchWriteItem); reconciliation queues a dossier's sync again (UpdateItem) after asking
-        // the portal, whose password it reads from its secret.
+        // the portal, whose password it reads from its secret. What is held about a person
+        // reads each agency's search list (gsi2), the dossiers it names (BatchGetItem), their
+        // history and sync items (Query), their payments (gsi2), and records the request (PutItem).
         "admin" => Grants {
             table: &[
+                "dynamodb:BatchGetItem",
                 "dynamodb:BatchWriteItem",
                 "dynamodb:GetItem",
                 "dynamodb:PutItem",
@@ -73,10 +76,12 @@ pub fn of(function: &str) -> Option<Grants> {
         // history items' tallies to the report counters (PutItem of the marker, UpdateItem).
         // Claims and settles portal sync items (UpdateItem; due and parked lists on gsi1) and
         // reads the portal's password from its secret. Asks the payment platform about open
-        // transactions (gsi1) with its key, and commits what it says like any transition.
+        // transactions (gsi1) with its key, and commits what it says like any transition. The
+        // deadline warnings read agencies and their queues (gsi1) and officers (gsi2), put each
+        // digest (PutItem) and mark the agency's day (UpdateItem).
         "notify" => Grants {
             table: ACT,
-            indexes: &["gsi1"],
+            indexes: &["gsi1", "gsi2"],
             other: &["sns:Publish", "ses:SendEmail", "ses:SendRawEmail", "secretsmanager:GetSecretValue"],
         },
         // Follows a provider id to its message (GetItem), settles it (UpdateItem) and puts the

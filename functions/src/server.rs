@@ -87,6 +87,8 @@ pub struct Stores {
     /// Online payments' transactions.
     pub payments: Arc<dyn PaymentStore>,
     pub search: Arc<dyn motcua_domain::ports::DossierSearch>,
+    /// The record of requests for what is held about a person.
+    pub subject_requests: Arc<dyn motcua_domain::ports::SubjectRequests>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -106,6 +108,7 @@ impl Stores {
             + NationalCodes
             + PaymentStore
             + motcua_domain::ports::DossierSearch
+            + motcua_domain::ports::SubjectRequests
             + Clone
             + 'static,
     >(
@@ -123,6 +126,7 @@ impl Stores {
             sync: Arc::new(store.clone()),
             payments: Arc::new(store.clone()),
             search: Arc::new(store.clone()),
+            subject_requests: Arc::new(store.clone()),
             national_codes: Arc::new(store),
             sqlite,
         }
@@ -262,6 +266,7 @@ impl Home {
             portal: self.portal.clone(),
             payments: self.store.payments.clone(),
             search: self.store.search.clone(),
+            subject_requests: self.store.subject_requests.clone(),
             payment_platform: self.payment_platform.clone(),
         }
     }

@@ -49,6 +49,8 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentStore>,
     /// Finding dossiers by the terms they were filed under.
     pub search: Arc<dyn motcua_domain::ports::DossierSearch>,
+    /// The record of requests for what is held about a person (`docs/privacy.md`).
+    pub subject_requests: Arc<dyn motcua_domain::ports::SubjectRequests>,
     /// The payment platform, where online payment is on (`--payment-url`).
     pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
 }

@@ -46,6 +46,7 @@ pub mod notify;
 pub mod payment;
 pub mod portal;
 pub mod ports;
+pub mod privacy;
 pub mod reports;
 pub mod search;
 pub mod text;

@@ -229,6 +229,20 @@ pub trait Catalogue: CatalogueReader + CatalogueWriter {}
 
 impl<T: CatalogueReader + CatalogueWriter + ?Sized> Catalogue for T {}
 
+/// The record of requests for what is held about a person ([`crate::privacy`]): each kept
+/// once, never changed.
+#[async_trait]
+pub trait SubjectRequests: Send + Sync {
+    async fn record_request(&self, request: &crate::privacy::SubjectRequest) -> StoreResult<()>;
+    /// Records in the order they were made, after the position `after`
+    /// ([`crate::privacy::SubjectRequest::position`]).
+    async fn subject_requests(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<crate::privacy::SubjectRequest>>;
+}
+
 /// A message in the outbox with its delivery record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {

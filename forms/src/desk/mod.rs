@@ -9,7 +9,7 @@ mod receipt;
 mod refusal;
 mod supplement;
 mod tracking;
-mod words;
+pub(crate) mod words;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::catalogue::{Agency, Component, Procedure};
@@ -151,6 +151,8 @@ impl FormContext<'_> {
             header: self.header(number, at),
             title: title.to_owned(),
             code: self.dossier.code.to_string(),
+            code_label: "Mã hồ sơ".into(),
+            qr_hint: Some("Mã QR chứa mã hồ sơ; tra cứu trên Cổng Dịch vụ công bằng mã hồ sơ.".into()),
             lookup: self.lookup.clone(),
             body,
             model: model.to_owned(),

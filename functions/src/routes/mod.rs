@@ -12,6 +12,7 @@ pub mod forms;
 pub mod ops;
 pub mod payments;
 pub mod portal;
+pub mod privacy;
 pub mod query;
 pub mod receive;
 pub mod reports;
@@ -74,10 +75,10 @@ pub const fn routes_of<R: RouteSet>(family: Family) -> fn() -> R {
     }
 }
 
-/// The admin family: the catalogue (one record at a time, and as a file), and the national
-/// portal's sync.
+/// The admin family: the catalogue (one record at a time, and as a file), the national
+/// portal's sync, and what is held about a person.
 pub fn admin_and_portal<R: RouteSet>() -> R {
-    admin::router::<R>().merge(catalogue::router::<R>()).merge(portal::router::<R>())
+    admin::router::<R>().merge(catalogue::router::<R>()).merge(portal::router::<R>()).merge(privacy::router::<R>())
 }
 
 /// The query family: lookups, queues, search and catalogue reads, with the operations routes.

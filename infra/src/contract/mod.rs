@@ -16,7 +16,7 @@ use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::lifecycle::{Status, StepProgress};
 use motcua_domain::ports::{
     BuildCreate, Catalogue, Commit, DossierStore, Holiday, LimitUse, Limits, NationalCodes, Outbox, PaymentStore,
-    ProcedureQuery, QueueQuery, ReportCounters, StoreError, StoredDocuments, SyncQueue, UploadStore,
+    ProcedureQuery, QueueQuery, ReportCounters, StoreError, StoredDocuments, SubjectRequests, SyncQueue, UploadStore,
 };
 use motcua_domain::reports::{Counts, Measure, Tally, TallyKey, TallyQuery};
 
@@ -34,6 +34,7 @@ pub trait Store:
     + SyncQueue
     + NationalCodes
     + PaymentStore
+    + SubjectRequests
     + Counting
     + Clone
     + 'static
@@ -50,11 +51,44 @@ impl<
             + SyncQueue
             + NationalCodes
             + PaymentStore
+            + SubjectRequests
             + Counting
             + Clone
             + 'static,
     > Store for T
 {
+}
+
+/// Requests for what is held about a person: kept once each, listed in the order made.
+pub async fn subject_requests_are_kept_once_in_order<S: Store>(store: S) {
+    use motcua_domain::privacy::{SubjectKind, SubjectRequest};
+    let officer = motcua_domain::catalogue::OfficerRef {
+        id: OfficerId::parse("admin").unwrap(),
+        name: "Quản trị".into(),
+        agency: agency(),
+    };
+    let start = Utc::now();
+    let requests: Vec<SubjectRequest> = (0..3)
+        .map(|i| SubjectRequest {
+            id: format!("YC-20261201-0000000{i}"),
+            at: start + Duration::seconds(2 - i),
+            officer: officer.clone(),
+            kind: SubjectKind::CitizenId,
+            subject_digest: format!("i:{i:032}"),
+            reason: "Đơn của chủ thể dữ liệu".into(),
+            dossiers: i as usize,
+        })
+        .collect();
+    for r in &requests {
+        store.record_request(r).await.unwrap();
+    }
+    assert!(store.record_request(&requests[1]).await.is_err(), "a record is never written over");
+    let listed = store.subject_requests(None, 10).await.unwrap();
+    let ids: Vec<&str> = listed.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["YC-20261201-00000002", "YC-20261201-00000001", "YC-20261201-00000000"], "by time");
+    assert_eq!(listed[0], requests[2]);
+    let rest = store.subject_requests(Some(&listed[0].position()), 1).await.unwrap();
+    assert_eq!(rest, [requests[1].clone()]);
 }
 
 /// What brings a store's report counters up to its commits: nothing where a commit counts in
@@ -109,6 +143,7 @@ macro_rules! store_contract {
             an_unmapped_procedure_parks_until_its_code_exists_and_the_portal_differs,
             national_codes_round_trip_in_order,
             payment_transactions_settle_with_their_commit_once,
+            subject_requests_are_kept_once_in_order,
         );
     };
     (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {

@@ -12,6 +12,7 @@ mod limits;
 mod outbox;
 mod payments;
 mod portal;
+mod privacy;
 mod query;
 mod schema;
 mod search;

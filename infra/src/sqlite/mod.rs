@@ -8,6 +8,7 @@ mod limits;
 mod outbox;
 mod payments;
 mod portal;
+mod privacy;
 mod schema;
 mod search;
 mod stored;

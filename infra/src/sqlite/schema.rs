@@ -176,6 +176,10 @@ CREATE TABLE search_terms (
     agency TEXT NOT NULL, term TEXT NOT NULL, position TEXT NOT NULL, code TEXT NOT NULL,
     PRIMARY KEY (agency, term, position)) WITHOUT ROWID;
 "#,
+    r#"
+-- Requests for what is held about a person (motcua_domain::privacy), by position (time, id).
+CREATE TABLE subject_requests (position TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
