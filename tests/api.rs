@@ -113,6 +113,11 @@ impl Api {
         *self.clock.passed.lock().unwrap() = at - chrono::Utc::now();
     }
 
+    /// The handlers' now.
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        motcua_domain::ports::Clock::now(self.clock.as_ref())
+    }
+
     /// Lets `time` pass for the handlers (tokens still live by the system clock).
     pub fn pass(&self, time: chrono::Duration) {
         *self.clock.passed.lock().unwrap() += time;

@@ -248,6 +248,8 @@ pub async fn run_notify() -> Result<(), Error> {
             }
             NotifyEvent::Sweep => {
                 crate::notify::sweep(courier).await;
+                // Procedures' versions whose date has come are put in force.
+                crate::service::catalogue::promote_and_log(counters, chrono::Utc::now()).await;
                 crate::notify::sweep_portal(portal, counters).await;
                 if let Some(state) = payments {
                     crate::service::payments::sweep_and_log(state, 100).await;

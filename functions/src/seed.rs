@@ -210,7 +210,7 @@ pub async fn seed_if_empty(catalogue: &dyn Catalogue, today: NaiveDate) -> Resul
     for a in agencies() {
         catalogue.put_agency(&a).await?;
     }
-    let options = crate::service::catalogue::Options::default();
+    let options = crate::service::catalogue::Options { today, ..Default::default() };
     let report = crate::service::catalogue::import(catalogue, &sample_catalogue()?, options, &|_, _| {})
         .await
         .map_err(|e| SeedError::Data(e.to_string()))?;

@@ -367,8 +367,10 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         }
     }
     let worker = tokio::spawn(courier.run(Duration::from_millis(200), stop_rx.clone()));
-    // Each agency's morning digests, looked for every five minutes (posted once a day).
+    // Each agency's morning digests, looked for every five minutes (posted once a day), and the
+    // procedures' versions whose date has come put in force.
     let warnings = tokio::spawn(home.deadline_warner().run(Duration::from_secs(300), stop_rx.clone()));
+    let versions = tokio::spawn(promote_procedures(home.state(), Duration::from_secs(300), stop_rx.clone()));
     let portal_worker = match portal {
         Some(config) => {
             tracing::info!(url = %config.url, "syncing dossiers to the national portal");
@@ -417,7 +419,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     crate::connections::serve(listener, app, limits, shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
-    for w in [Some(warnings), portal_worker, payment_worker].into_iter().flatten() {
+    for w in [Some(warnings), Some(versions), portal_worker, payment_worker].into_iter().flatten() {
         let _ = w.await;
     }
     if let Some(h) = housekeeping {
@@ -425,6 +427,17 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     }
     tracing::info!("motcua stopped");
     Ok(())
+}
+
+/// Puts in force, every `every`, the procedures' versions whose date has come, until `stop`.
+async fn promote_procedures(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        crate::service::catalogue::promote_and_log(state.catalogue.as_ref(), state.clock.now()).await;
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 /// Asks the payment platform, every `every`, about transactions whose payer left or whose

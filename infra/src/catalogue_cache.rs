@@ -100,6 +100,10 @@ impl CatalogueReader for CachedCatalogue {
         self.agencies.read_through(code.clone(), self.inner.agency(code)).await
     }
 
+    async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<Procedure>> {
+        self.inner.procedure_versions(code).await
+    }
+
     async fn agencies(
         &self,
         parent: Option<&AgencyCode>,
@@ -140,6 +144,19 @@ impl CatalogueWriter for CachedCatalogue {
             self.procedures.forget(&p.code);
         }
         written
+    }
+
+    async fn schedule_procedure(&self, procedure: &Procedure) -> StoreResult<()> {
+        // The current record stays until the version's date.
+        self.inner.schedule_procedure(procedure).await
+    }
+
+    async fn promote_procedures(&self, today: chrono::NaiveDate) -> StoreResult<Vec<String>> {
+        let promoted = self.inner.promote_procedures(today).await?;
+        for code in &promoted {
+            self.procedures.forget(code);
+        }
+        Ok(promoted)
     }
 
     async fn put_agency(&self, agency: &Agency) -> StoreResult<()> {

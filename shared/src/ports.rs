@@ -186,7 +186,11 @@ pub trait DossierStore: Send + Sync {
 /// What every action reads of the catalogue: procedures, agencies and their calendars, officers.
 #[async_trait]
 pub trait CatalogueReader: Send + Sync {
+    /// The procedure's current record: the version in force (as of the last write or promotion).
     async fn procedure(&self, code: &str) -> StoreResult<Option<Procedure>>;
+    /// Every version of the procedure kept (in force before, now, or scheduled), by effective
+    /// date ([`crate::catalogue::versions`]).
+    async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<Procedure>>;
     async fn procedures(&self, query: ProcedureQuery) -> StoreResult<Vec<Procedure>>;
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>>;
     /// Agencies in code order (the children of `parent` only, when given), after `after`.
@@ -209,7 +213,14 @@ pub trait CatalogueReader: Send + Sync {
 /// What administrators change in the catalogue (and the seed writes).
 #[async_trait]
 pub trait CatalogueWriter: Send + Sync {
+    /// Puts a version in force: the procedure's current record, and kept among its versions.
     async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()>;
+    /// Keeps a version dated after today, to be put in force on its date by
+    /// [`CatalogueWriter::promote_procedures`]; the current record stays.
+    async fn schedule_procedure(&self, procedure: &Procedure) -> StoreResult<()>;
+    /// Puts in force every scheduled version dated on or before `today`, oldest first; the
+    /// codes of the procedures it changed.
+    async fn promote_procedures(&self, today: chrono::NaiveDate) -> StoreResult<Vec<String>>;
     /// Several procedures at once (an import's batch): in one transaction where the store has
     /// them, in batch writes otherwise; a failure may leave part of the batch written, which
     /// writing the same batch again completes.

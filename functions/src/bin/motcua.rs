@@ -281,7 +281,8 @@ async fn catalogue(home: &Home, command: CatalogueCommand) -> Result<ExitCode, S
         CatalogueCommand::Import { paths, dry_run, skip_invalid } => {
             let book = catalogue::read_files(&paths).map_err(ServerError::Invalid)?;
             let progress = |done: usize, total: usize| eprintln!("written {done}/{total}");
-            let options = Options { dry_run, skip_invalid };
+            let today = motcua_domain::calendar::vietnam::to_local(chrono::Utc::now()).date();
+            let options = Options { dry_run, skip_invalid, today };
             let started = std::time::Instant::now();
             let report = catalogue::import(store, &book, options, &progress).await.map_err(refused)?;
             for item in

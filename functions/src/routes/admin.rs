@@ -3,6 +3,7 @@
 use super::set::RouteSet;
 use axum::extract::{Path, State};
 use axum::Json;
+use motcua_domain::catalogue::versions::{self, Placement};
 use motcua_domain::catalogue::{check_holidays, holiday_year, Agency, Holiday, Officer, OfficerId, Procedure};
 use motcua_domain::codes::AgencyCode;
 use serde::{Deserialize, Serialize};
@@ -45,10 +46,13 @@ async fn require_agencies(state: &AppState, agencies: &[&AgencyCode]) -> ApiResu
 }
 
 /// Create or replace a procedure and its workflow. Dossiers already received keep their terms.
+/// With `effective_from` after today the change is scheduled: the version in force stays until
+/// that date (`docs/catalogue.md`, "Versions").
 #[utoipa::path(put, path = "/v1/admin/procedures/{code}", tag = "admin", security(("bearer" = [])),
     params(("code" = String, Path)), request_body = Procedure,
-    responses((status = 200, body = Procedure), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Procedure, description = "the version as kept (in force now, or scheduled)"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "invalid, or `effective_before_current`: dated under the version in force")))]
 async fn put_procedure(
     State(state): State<AppState>,
     CurrentAdmin(_): CurrentAdmin,
@@ -60,8 +64,15 @@ async fn put_procedure(
     let named: Vec<&AgencyCode> =
         std::iter::once(&p.agency).chain(p.workflow.iter().filter_map(|s| s.agency.as_ref())).collect();
     require_agencies(&state, &named).await?;
-    state.catalogue.put_procedure(&p).await?;
-    tracing::info!(procedure = %p.code, "procedure saved");
+    let today = motcua_domain::calendar::vietnam::to_local(state.clock.now()).date();
+    let current = state.catalogue.procedure(&p.code).await?;
+    let (p, placement) = versions::placed(p, current.as_ref(), today)
+        .map_err(|e| ApiError::unprocessable("effective_before_current", e.to_string()))?;
+    match placement {
+        Placement::InForce => state.catalogue.put_procedure(&p).await?,
+        Placement::Scheduled => state.catalogue.schedule_procedure(&p).await?,
+    }
+    tracing::info!(procedure = %p.code, ?placement, "procedure saved");
     Ok(Json(p))
 }
 

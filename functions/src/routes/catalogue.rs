@@ -75,7 +75,8 @@ async fn import_catalogue(
         .or_else(|| Format::sniff(&bytes))
         .ok_or_else(|| ApiError::bad_request("unreadable_catalogue", "neither an XLSX workbook nor a JSON document"))?;
     let book = format.read(&bytes).map_err(|e| ApiError::bad_request("unreadable_catalogue", e.to_string()))?;
-    let options = Options { dry_run: params.dry_run, skip_invalid: params.skip_invalid };
+    let today = motcua_domain::calendar::vietnam::to_local(state.clock.now()).date();
+    let options = Options { dry_run: params.dry_run, skip_invalid: params.skip_invalid, today };
     let report = catalogue::import(state.catalogue.as_ref(), &book, options, &|_, _| {}).await?;
     tracing::info!(admin = %admin.id, added = report.added, changed = report.changed, refused = report.refused,
         applied = report.applied, dry_run = report.dry_run, "catalogue import");

@@ -85,11 +85,37 @@ async fn procedures(
     Ok(Json(ProcedurePage { items, next_cursor }))
 }
 
-/// One procedure with components, fees, times and workflow.
-#[utoipa::path(get, path = "/v1/procedures/{code}", tag = "query", params(("code" = String, Path)),
-    responses((status = 200, body = Procedure), (status = 404, body = ErrorBody)))]
-async fn procedure(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Procedure>> {
-    Ok(Json(service::procedure(&state, &code).await?))
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct VersionParams {
+    /// The version in force on this date (YYYY-MM-DD): an earlier one, or one scheduled; the
+    /// one in force now when absent.
+    #[param(value_type = Option<String>)]
+    pub at: Option<chrono::NaiveDate>,
+}
+
+/// One procedure with components, fees, times and workflow: the version in force now, or at
+/// `at`.
+#[utoipa::path(get, path = "/v1/procedures/{code}", tag = "query", params(("code" = String, Path), VersionParams),
+    responses((status = 200, body = Procedure), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such procedure, or none in force at `at`")))]
+async fn procedure(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(p): ApiQuery<VersionParams>,
+) -> ApiResult<Json<Procedure>> {
+    let current = service::procedure(&state, &code).await?;
+    let Some(at) = p.at else { return Ok(Json(current)) };
+    let versions = state.catalogue.procedure_versions(&code).await?;
+    // A record kept before versions were is a version too.
+    let mut versions = versions;
+    let key = motcua_domain::catalogue::versions::version_key(&current);
+    if !versions.iter().any(|v| motcua_domain::catalogue::versions::version_key(v) == key) {
+        versions.push(current);
+    }
+    let found = motcua_domain::catalogue::versions::in_force(&versions, at).cloned();
+    Ok(Json(found.ok_or(service::Refused::ProcedureNotFound)?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

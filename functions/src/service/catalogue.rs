@@ -60,6 +60,8 @@ pub struct Options {
     pub dry_run: bool,
     /// Write what is valid and list what was skipped (a file error still stops everything).
     pub skip_invalid: bool,
+    /// The day the import runs (Vietnam date): rows dated after it are scheduled.
+    pub today: chrono::NaiveDate,
 }
 
 /// What an import did (or, on a dry run, would do), procedure by procedure.
@@ -74,6 +76,8 @@ pub struct ImportReport {
     pub added: usize,
     pub changed: usize,
     pub unchanged: usize,
+    /// Versions dated after today, kept to be in force on their date.
+    pub scheduled: usize,
     /// Refused procedures (skipped, with `skip_invalid`).
     pub refused: usize,
     pub items: Vec<Item>,
@@ -98,16 +102,29 @@ pub async fn import(
     .map(|a| a.code)
     .collect();
     let current = procedures(catalogue).await?;
-    let plan = import::plan(import::build(book, &agencies), &current);
+    let built = import::build(book, &agencies);
+    // The versions kept of what the file dates after today, to tell a repeat from a change.
+    let mut versions: BTreeMap<String, Vec<Procedure>> = BTreeMap::new();
+    for (code, _, p) in &built.procedures {
+        let later = p.as_ref().ok().and_then(|p| p.effective_from).is_some_and(|d| d > options.today);
+        if later && !versions.contains_key(code) {
+            versions.insert(code.clone(), catalogue.procedure_versions(code).await?);
+        }
+    }
+    let held = import::Held { current: &current, versions: &versions, today: options.today };
+    let plan = import::plan(built, &held);
     let applicable = plan.applicable(options.skip_invalid);
-    let applied = applicable && !options.dry_run && !plan.writes.is_empty();
+    let applied = applicable && !options.dry_run && !(plan.writes.is_empty() && plan.schedules.is_empty());
     if applied {
         let total = plan.writes.len();
         for (i, batch) in plan.writes.chunks(BATCH).enumerate() {
             catalogue.put_procedures(batch).await?;
             progress((i * BATCH + batch.len()).min(total), total);
         }
-        tracing::info!(written = total, "catalogue imported");
+        for p in &plan.schedules {
+            catalogue.schedule_procedure(p).await?;
+        }
+        tracing::info!(written = total, scheduled = plan.schedules.len(), "catalogue imported");
     }
     Ok(ImportReport {
         dry_run: options.dry_run,
@@ -116,10 +133,25 @@ pub async fn import(
         added: plan.count(Outcome::Added),
         changed: plan.count(Outcome::Changed),
         unchanged: plan.count(Outcome::Unchanged),
+        scheduled: plan.count(Outcome::Scheduled),
         refused: plan.count(Outcome::Refused),
         errors: plan.errors(),
         items: plan.items,
     })
+}
+
+/// Puts in force the procedures' versions whose date has come (the Vietnam date of `now`), and
+/// logs what it did.
+pub async fn promote_and_log(
+    catalogue: &dyn motcua_domain::ports::CatalogueWriter,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let today = motcua_domain::calendar::vietnam::to_local(now).date();
+    match catalogue.promote_procedures(today).await {
+        Ok(codes) if !codes.is_empty() => tracing::info!(?codes, "procedure versions put in force"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot put procedure versions in force; next run tries again"),
+    }
 }
 
 /// Every procedure of the catalogue, by code.

@@ -195,5 +195,6 @@ pub fn procedure() -> motcua_domain::catalogue::Procedure {
         supplement_rule: SupplementRule::Recompute,
         allowances: Default::default(),
         workflow: vec![],
+        effective_from: None,
     }
 }

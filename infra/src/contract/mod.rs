@@ -59,6 +59,30 @@ impl<
 {
 }
 
+/// A procedure's versions: a scheduled one leaves the current record alone until promoted on
+/// its date, once; every version is kept.
+pub async fn scheduled_versions_wait_for_their_date<S: Store>(store: S) {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let first = procedure();
+    store.put_procedure(&first).await.unwrap();
+    let mut next = first.clone();
+    next.name = "Cấp Phiếu lý lịch tư pháp (mẫu mới)".into();
+    next.effective_from = Some(day(2027, 1, 1));
+    store.schedule_procedure(&next).await.unwrap();
+    assert_eq!(store.procedure(&first.code).await.unwrap(), Some(first.clone()), "the current record stays");
+    assert_eq!(store.procedure_versions(&first.code).await.unwrap(), [first.clone(), next.clone()]);
+    assert!(store.promote_procedures(day(2026, 12, 31)).await.unwrap().is_empty(), "not before its date");
+    assert_eq!(store.promote_procedures(day(2027, 1, 1)).await.unwrap(), vec![first.code.clone()]);
+    assert_eq!(store.procedure(&first.code).await.unwrap(), Some(next.clone()));
+    assert!(store.promote_procedures(day(2027, 1, 2)).await.unwrap().is_empty(), "promoted once");
+    let listed = store.procedures(ProcedureQuery { limit: 10, ..ProcedureQuery::default() }).await.unwrap();
+    assert!(listed.contains(&next), "the lists show the version in force");
+    let mut later = next.clone();
+    later.effective_from = Some(day(2027, 2, 1));
+    store.put_procedure(&later).await.unwrap();
+    assert_eq!(store.procedure_versions(&first.code).await.unwrap(), [first, next, later]);
+}
+
 /// Requests for what is held about a person: kept once each, listed in the order made.
 pub async fn subject_requests_are_kept_once_in_order<S: Store>(store: S) {
     use motcua_domain::privacy::{SubjectKind, SubjectRequest};
@@ -144,6 +168,7 @@ macro_rules! store_contract {
             national_codes_round_trip_in_order,
             payment_transactions_settle_with_their_commit_once,
             subject_requests_are_kept_once_in_order,
+            scheduled_versions_wait_for_their_date,
         );
     };
     (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {

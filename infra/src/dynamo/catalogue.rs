@@ -3,6 +3,8 @@
 //! most a province), never the dossiers.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
+use motcua_domain::catalogue::versions::version_key;
 use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
 use motcua_domain::codes::AgencyCode;
 use motcua_domain::ports::{CatalogueReader, CatalogueWriter, Holiday, ProcedureQuery, StoreResult};
@@ -18,6 +20,21 @@ use crate::codec::to_json;
 const AGENCIES: &str = "AGENCY";
 const PROCEDURES: &str = "PROCEDURE";
 const OFFICERS: &str = "OFFICER";
+/// A procedure's versions beside its record: `V#<effective date>`.
+const VERSION: &str = "V#";
+/// The `Lists` entries of versions waiting for their date: `<date>#<code>`.
+const SCHEDULED: &str = "PROCEDURE#SCHEDULED";
+
+/// A version of a procedure beside its record, listed while `scheduled`.
+fn version_item(p: &Procedure, scheduled: bool) -> StoreResult<Item> {
+    let (pk, _) = keys::procedure(&p.code);
+    let key = version_key(p);
+    let mut item = with_body((pk, format!("{VERSION}{key}")), p)?;
+    if scheduled {
+        items::index(&mut item, Index::Lists, (SCHEDULED.into(), format!("{key}#{}", p.code)));
+    }
+    Ok(item)
+}
 
 fn after(after: Option<&str>) -> Range {
     match after {
@@ -107,6 +124,12 @@ impl CatalogueReader for DynamoStore {
         self.get_body(keys::procedure(code)).await
     }
 
+    async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<Procedure>> {
+        let (pk, _) = keys::procedure(code);
+        let page = Page::table(pk, Range::Prefix(VERSION.into()));
+        self.query_all(page).await?.iter().map(body).collect()
+    }
+
     async fn procedures(&self, q: ProcedureQuery) -> StoreResult<Vec<Procedure>> {
         let field = q.field.as_deref().map(search_key);
         let range = after(q.after.as_deref());
@@ -182,12 +205,37 @@ fn procedure_item(p: &Procedure) -> StoreResult<Item> {
 #[async_trait]
 impl CatalogueWriter for DynamoStore {
     async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
-        self.put_item(procedure_item(p)?).await
+        self.put_item(procedure_item(p)?).await?;
+        self.put_item(version_item(p, false)?).await
     }
 
     async fn put_procedures(&self, ps: &[Procedure]) -> StoreResult<()> {
-        let items = ps.iter().map(procedure_item).collect::<StoreResult<Vec<Item>>>()?;
+        let mut items = Vec::with_capacity(ps.len() * 2);
+        for p in ps {
+            items.push(procedure_item(p)?);
+            items.push(version_item(p, false)?);
+        }
         self.batch_put(items).await
+    }
+
+    async fn schedule_procedure(&self, p: &Procedure) -> StoreResult<()> {
+        self.put_item(version_item(p, true)?).await
+    }
+
+    async fn promote_procedures(&self, today: NaiveDate) -> StoreResult<Vec<String>> {
+        // "$" sorts after "#": every entry dated today is in range.
+        let range = Range::Between("0".into(), format!("{}$", today.format("%Y-%m-%d")));
+        let due = self.query_all(Page::index(Index::Lists, SCHEDULED.into(), range, 100)).await?;
+        let mut codes: Vec<String> = Vec::new();
+        for item in &due {
+            let p: Procedure = body(item)?;
+            // The record first: a failure before the version is unlisted is done again next time.
+            self.put_procedure(&p).await?;
+            if !codes.contains(&p.code) {
+                codes.push(p.code.clone());
+            }
+        }
+        Ok(codes)
     }
 
     async fn put_agency(&self, a: &Agency) -> StoreResult<()> {

@@ -1,11 +1,13 @@
 //! Agencies, procedures, holidays and officers in SQLite.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
+use motcua_domain::catalogue::versions::version_key;
 use motcua_domain::catalogue::{Agency, Officer, OfficerId, Procedure};
 use motcua_domain::codes::AgencyCode;
 use motcua_domain::ports::{CatalogueReader, CatalogueWriter, Holiday, ProcedureQuery, StoreResult};
 use motcua_domain::text::search_key;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::de::DeserializeOwned;
 
 use super::{from_json, to_json, unavailable, SqliteStore};
@@ -66,6 +68,12 @@ impl CatalogueReader for SqliteStore {
             bodies(c, &sql, &args)
         })
         .await
+    }
+
+    async fn procedure_versions(&self, code: &str) -> StoreResult<Vec<Procedure>> {
+        let code = code.to_owned();
+        self.read(move |c| bodies(c, "SELECT body FROM procedure_versions WHERE code = ?1 ORDER BY effective", &[code]))
+            .await
     }
 
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
@@ -152,6 +160,30 @@ fn procedure_row(p: &Procedure) -> StoreResult<ProcedureRow> {
     ))
 }
 
+/// Keeps a version of a procedure (scheduled or not), over one with the same date.
+fn keep_version(tx: &Transaction<'_>, code: &str, version: &str, scheduled: bool, body: &str) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO procedure_versions (code, effective, scheduled, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (code, effective) DO UPDATE SET scheduled = ?3, body = ?4",
+    )
+    .map_err(unavailable)?
+    .execute(params![code, version, scheduled, body])
+    .map_err(unavailable)?;
+    Ok(())
+}
+
+/// Makes a version the procedure's current record, and keeps it.
+fn put_in_force(tx: &Transaction<'_>, row: &ProcedureRow, version: &str) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO procedures (code, agency, field, level, search, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (code) DO UPDATE SET agency = ?2, field = ?3, level = ?4, search = ?5, body = ?6",
+    )
+    .map_err(unavailable)?
+    .execute(params![row.0, row.1, row.2, row.3, row.4, row.5])
+    .map_err(unavailable)?;
+    keep_version(tx, &row.0, version, false, &row.5)
+}
+
 #[async_trait]
 impl CatalogueWriter for SqliteStore {
     async fn put_procedure(&self, p: &Procedure) -> StoreResult<()> {
@@ -159,18 +191,37 @@ impl CatalogueWriter for SqliteStore {
     }
 
     async fn put_procedures(&self, ps: &[Procedure]) -> StoreResult<()> {
-        let rows = ps.iter().map(procedure_row).collect::<StoreResult<Vec<_>>>()?;
+        let rows = ps.iter().map(|p| Ok((procedure_row(p)?, version_key(p)))).collect::<StoreResult<Vec<_>>>()?;
         self.write(move |tx| {
-            let mut put = tx
-                .prepare_cached(
-                    "INSERT INTO procedures (code, agency, field, level, search, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (code) DO UPDATE SET agency = ?2, field = ?3, level = ?4, search = ?5, body = ?6",
-                )
-                .map_err(unavailable)?;
-            for row in &rows {
-                put.execute(params![row.0, row.1, row.2, row.3, row.4, row.5]).map_err(unavailable)?;
+            for (row, version) in &rows {
+                put_in_force(tx, row, version)?;
             }
             Ok(())
+        })
+        .await
+    }
+
+    async fn schedule_procedure(&self, p: &Procedure) -> StoreResult<()> {
+        let (code, version, body) = (p.code.clone(), version_key(p), to_json(p)?);
+        self.write(move |tx| keep_version(tx, &code, &version, true, &body)).await
+    }
+
+    async fn promote_procedures(&self, today: NaiveDate) -> StoreResult<Vec<String>> {
+        let today = today.format("%Y-%m-%d").to_string();
+        self.write(move |tx| {
+            let due: Vec<Procedure> = bodies(
+                tx,
+                "SELECT body FROM procedure_versions WHERE scheduled = 1 AND effective <= ?1 ORDER BY effective, code",
+                &[today],
+            )?;
+            let mut codes: Vec<String> = Vec::new();
+            for p in &due {
+                put_in_force(tx, &procedure_row(p)?, &version_key(p))?;
+                if !codes.contains(&p.code) {
+                    codes.push(p.code.clone());
+                }
+            }
+            Ok(codes)
         })
         .await
     }

@@ -180,6 +180,16 @@ CREATE TABLE search_terms (
 -- Requests for what is held about a person (motcua_domain::privacy), by position (time, id).
 CREATE TABLE subject_requests (position TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 "#,
+    r#"
+-- Every version of a procedure by effective date ('0000-00-00' undated); scheduled = 1 while
+-- dated after the day it was written and not yet put in force (motcua_domain::catalogue::versions).
+CREATE TABLE procedure_versions (
+    code TEXT NOT NULL, effective TEXT NOT NULL, scheduled INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (code, effective)) WITHOUT ROWID;
+CREATE INDEX procedure_versions_scheduled ON procedure_versions(effective) WHERE scheduled = 1;
+INSERT INTO procedure_versions (code, effective, scheduled, body)
+    SELECT code, COALESCE(json_extract(body, '$.effective_from'), '0000-00-00'), 0, body FROM procedures;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -5,6 +5,7 @@ mod holidays;
 pub mod import;
 mod officer;
 mod procedure;
+pub mod versions;
 
 pub use agency::{Agency, AgencyLevel, InvalidAgency};
 pub use holidays::{check_holidays, holiday_year, Holiday, InvalidHolidays};

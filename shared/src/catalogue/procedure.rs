@@ -198,6 +198,12 @@ pub struct Procedure {
     #[serde(default)]
     pub allowances: Allowances,
     pub workflow: Vec<WorkflowStep>,
+    /// The date this version is in force from (ngày hiệu lực): a later date schedules the change,
+    /// and the version in force stays until then ([`super::versions`]). None: in force since
+    /// published, with no date given.
+    #[schema(value_type = Option<String>, example = "2027-01-01")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<chrono::NaiveDate>,
 }
 
 /// Why a procedure cannot be published.

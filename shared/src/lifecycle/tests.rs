@@ -46,6 +46,7 @@ fn procedure(rule: SupplementRule) -> Procedure {
             WorkflowStep { name: "Thẩm định".into(), role: Role::Specialist, agency: None, share_percent: 75 },
             WorkflowStep { name: "Phê duyệt".into(), role: Role::Leader, agency: None, share_percent: 25 },
         ],
+        effective_from: None,
     }
 }
 

@@ -174,6 +174,7 @@ fn procedure(c: &mut Cells<'_>, agencies: &BTreeSet<AgencyCode>) -> Option<Proce
     let deadline = c.optional("supplement_deadline_days", whole(1..=365));
     let sms_segments = c.optional("sms_segments", whole(1..=6)).map(|n| n as u8);
     let extension_limit = c.optional("extension_limit", columns::amount);
+    let effective_from = c.optional("effective_from", columns::date);
     if !c.errors.is_empty() {
         return None;
     }
@@ -204,6 +205,7 @@ fn procedure(c: &mut Cells<'_>, agencies: &BTreeSet<AgencyCode>) -> Option<Proce
             sms_segments,
         },
         workflow: vec![],
+        effective_from,
     })
 }
 

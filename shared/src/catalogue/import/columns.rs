@@ -36,6 +36,11 @@ pub const PROCEDURES: Spec = Spec {
             false,
             "how much later an extension may set the due date, in the procedure's unit (default: its own time)",
         ),
+        (
+            "effective_from",
+            false,
+            "the date this version is in force from, YYYY-MM-DD or DD/MM/YYYY (after today: scheduled; default: in force now)",
+        ),
     ],
 };
 
@@ -221,6 +226,23 @@ pub fn time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
     chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M")
         .or_else(|_| chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M:%S"))
         .map_err(|_| format!("`{text}`: giờ dạng HH:MM / expected a time as HH:MM"))
+}
+
+/// A date as YYYY-MM-DD or DD/MM/YYYY, or a spreadsheet's day number (a date cell of XLSX).
+pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    let t = text.trim();
+    if let Ok(serial) = t.parse::<i64>() {
+        // Spreadsheets count days from 30 December 1899; 1990 to 2150 are days 32874 to 91313.
+        if (32_874..=91_313).contains(&serial) {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+            return Ok(epoch + chrono::Days::new(serial as u64));
+        }
+    }
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(t, "%d/%m/%Y"))
+        .map_err(|_| {
+            format!("`{text}`: ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY / expected a date as YYYY-MM-DD or DD/MM/YYYY")
+        })
 }
 
 /// An agency code.

@@ -64,6 +64,7 @@ pub fn tables_of(procedures: &[Procedure]) -> Vec<Table> {
             a.supplement_deadline.as_ref().map(calendar_days).unwrap_or_default(),
             a.sms_segments.map(|n| n.to_string()).unwrap_or_default(),
             a.extension_limit.map(|t| amount(t.amount)).unwrap_or_default(),
+            p.effective_from.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
         ]);
         for c in &p.components {
             cs.push(vec![p.code.clone(), c.name.clone(), name_of(&c.form), c.quantity.to_string(), yes_no(c.required)]);

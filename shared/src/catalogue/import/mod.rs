@@ -14,7 +14,7 @@ mod workbook;
 pub use build::{build, Built};
 pub use columns::{to_markdown, Spec, SHEETS};
 pub use export::tables_of;
-pub use plan::{plan, Item, Outcome, Plan};
+pub use plan::{plan, Held, Item, Outcome, Plan};
 pub use workbook::{ImportError, Row, Table, Workbook};
 
 /// The most procedures one file may hold (a province publishes about 1,600).

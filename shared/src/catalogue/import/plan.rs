@@ -8,8 +8,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use chrono::NaiveDate;
+
 use super::build::Built;
+use super::columns::PROCEDURES;
 use super::workbook::ImportError;
+use crate::catalogue::versions::{self, Placement};
 use crate::catalogue::Procedure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -19,6 +23,8 @@ pub enum Outcome {
     Added,
     Changed,
     Unchanged,
+    /// A version dated after today: kept, in force on its date.
+    Scheduled,
     Refused,
 }
 
@@ -42,8 +48,20 @@ pub struct Item {
 pub struct Plan {
     pub items: Vec<Item>,
     pub file_errors: Vec<ImportError>,
-    /// The procedures to write (added and changed).
+    /// The procedures to put in force (added and changed).
     pub writes: Vec<Procedure>,
+    /// The versions to keep for their later date.
+    pub schedules: Vec<Procedure>,
+}
+
+/// What the catalogue holds, to plan against.
+#[derive(Debug, Clone, Copy)]
+pub struct Held<'a> {
+    /// The current records, by code.
+    pub current: &'a BTreeMap<String, Procedure>,
+    /// The versions kept of the procedures the file dates after today, by code.
+    pub versions: &'a BTreeMap<String, Vec<Procedure>>,
+    pub today: NaiveDate,
 }
 
 impl Plan {
@@ -67,24 +85,57 @@ impl Plan {
     }
 }
 
-/// Compares what `built` makes with `current` (the catalogue's procedures by code).
-pub fn plan(built: Built, current: &BTreeMap<String, Procedure>) -> Plan {
+/// Compares what `built` makes with what is `held`. A row without a date is compared with the
+/// current record whatever its date (so the same file imported on another day changes nothing);
+/// a row dated after today with the version kept for that date.
+pub fn plan(built: Built, held: &Held<'_>) -> Plan {
     let mut out = Plan { file_errors: built.file_errors, ..Plan::default() };
     for (code, row, result) in built.procedures {
         let item = |outcome, changed, errors| Item { code: code.clone(), row, outcome, changed, errors };
-        match result {
-            Err(errors) => out.items.push(item(Outcome::Refused, vec![], errors)),
-            Ok(p) => match current.get(&code) {
-                None => {
-                    out.items.push(item(Outcome::Added, vec![], vec![]));
-                    out.writes.push(p);
+        let p = match result {
+            Err(errors) => {
+                out.items.push(item(Outcome::Refused, vec![], errors));
+                continue;
+            }
+            Ok(p) => p,
+        };
+        let current = held.current.get(&code);
+        let undated = p.effective_from.is_none();
+        let (p, placement) = match versions::placed(p, current, held.today) {
+            Ok(placed) => placed,
+            Err(e) => {
+                let error = ImportError::at(PROCEDURES.sheet, row, Some("effective_from"), e.to_string());
+                out.items.push(item(Outcome::Refused, vec![], vec![error]));
+                continue;
+            }
+        };
+        match (placement, current) {
+            (Placement::Scheduled, _) => {
+                let kept = held.versions.get(&code).into_iter().flatten().any(|v| *v == p);
+                if kept {
+                    out.items.push(item(Outcome::Unchanged, vec![], vec![]));
+                } else {
+                    out.items.push(item(Outcome::Scheduled, vec![], vec![]));
+                    out.schedules.push(p);
                 }
-                Some(held) if *held == p => out.items.push(item(Outcome::Unchanged, vec![], vec![])),
-                Some(held) => {
+            }
+            (Placement::InForce, None) => {
+                out.items.push(item(Outcome::Added, vec![], vec![]));
+                out.writes.push(p);
+            }
+            (Placement::InForce, Some(held)) => {
+                let same = if undated {
+                    Procedure { effective_from: held.effective_from, ..p.clone() } == *held
+                } else {
+                    *held == p
+                };
+                if same {
+                    out.items.push(item(Outcome::Unchanged, vec![], vec![]));
+                } else {
                     out.items.push(item(Outcome::Changed, differences(held, &p), vec![]));
                     out.writes.push(p);
                 }
-            },
+            }
         }
     }
     out

@@ -146,6 +146,15 @@ fn every_bad_cell_is_named_where_it_is() {
     assert!(e[0].starts_with("procedures row 2, online_processing_time:"), "{e:?}");
 }
 
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+}
+
+fn against(current: &BTreeMap<String, crate::catalogue::Procedure>) -> Held<'_> {
+    static NONE: std::sync::OnceLock<BTreeMap<String, Vec<crate::catalogue::Procedure>>> = std::sync::OnceLock::new();
+    Held { current, versions: NONE.get_or_init(BTreeMap::new), today: today() }
+}
+
 #[test]
 fn the_plan_says_what_changes_and_whether_it_may_apply() {
     let built = build(&workbook(), &agencies());
@@ -156,7 +165,7 @@ fn the_plan_says_what_changes_and_whether_it_may_apply() {
     old.name = "Tên cũ".into();
     old.fees.clear();
     current.insert(old.code.clone(), old);
-    let p = plan(build(&workbook(), &agencies()), &current);
+    let p = plan(build(&workbook(), &agencies()), &against(&current));
     let outcomes: Vec<(Outcome, Vec<String>)> = p.items.iter().map(|i| (i.outcome, i.changed.clone())).collect();
     assert_eq!(
         outcomes,
@@ -164,18 +173,18 @@ fn the_plan_says_what_changes_and_whether_it_may_apply() {
     );
     assert_eq!(p.writes.len(), 1);
     assert!(p.applicable(false));
-    let fresh = plan(build(&workbook(), &agencies()), &BTreeMap::new());
+    let fresh = plan(build(&workbook(), &agencies()), &against(&BTreeMap::new()));
     assert_eq!(fresh.count(Outcome::Added), 2);
 
     let mut w = workbook();
     cell(&mut w, 2, 0, "amount_vnd", "-5");
-    let refused = plan(build(&w, &agencies()), &BTreeMap::new());
+    let refused = plan(build(&w, &agencies()), &against(&BTreeMap::new()));
     assert_eq!((refused.count(Outcome::Refused), refused.count(Outcome::Added)), (1, 1));
     assert!(!refused.applicable(false) && refused.applicable(true), "skip-invalid applies the rest");
     assert_eq!(refused.writes.len(), 1);
     let mut w = workbook();
     w.tables.remove(3);
-    let broken = plan(build(&w, &agencies()), &BTreeMap::new());
+    let broken = plan(build(&w, &agencies()), &against(&BTreeMap::new()));
     assert!(!broken.applicable(true), "a file error stops everything");
     assert!(broken.items.is_empty());
 }
@@ -194,8 +203,46 @@ fn an_exported_catalogue_imports_back_unchanged() {
     assert_eq!(again, ps);
     let current: BTreeMap<String, crate::catalogue::Procedure> =
         ps.iter().map(|p| (p.code.clone(), p.clone())).collect();
-    let p = plan(build(&book, &agencies()), &current);
+    let p = plan(build(&book, &agencies()), &against(&current));
     assert_eq!(p.count(Outcome::Unchanged), 2, "importing what was exported changes nothing");
+}
+
+/// The workbook with an `effective_from` column, one date per procedure.
+fn dated(dates: [&str; 2]) -> Workbook {
+    let mut w = workbook();
+    let t = &mut w.tables[0];
+    t.header.push("effective_from".into());
+    for (row, date) in t.rows.iter_mut().zip(dates) {
+        row.cells.push(date.into());
+    }
+    w
+}
+
+#[test]
+fn a_dated_row_schedules_its_version_or_is_refused_under_a_later_one() {
+    let built = build(&workbook(), &agencies());
+    let held: Vec<_> = built.procedures.into_iter().map(|(_, _, r)| r.unwrap()).collect();
+    let mut current: BTreeMap<String, crate::catalogue::Procedure> =
+        held.iter().map(|p| (p.code.clone(), p.clone())).collect();
+    let w = dated(["01/01/2027", "46388"]);
+    let p = plan(build(&w, &agencies()), &against(&current));
+    let outcomes: Vec<Outcome> = p.items.iter().map(|i| i.outcome).collect();
+    assert_eq!(outcomes, [Outcome::Scheduled, Outcome::Scheduled], "a date cell of XLSX is a day number");
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    assert_eq!(p.schedules.iter().map(|s| s.effective_from).collect::<Vec<_>>(), [day(2027, 1, 1), day(2027, 1, 1)]);
+    assert!(p.writes.is_empty());
+    // Again, with the versions kept: nothing to do.
+    let versions: BTreeMap<String, Vec<_>> = p.schedules.iter().map(|s| (s.code.clone(), vec![s.clone()])).collect();
+    let again = plan(build(&w, &agencies()), &Held { current: &current, versions: &versions, today: today() });
+    assert_eq!(again.count(Outcome::Unchanged), 2);
+    // A date under the version in force is refused at its cell.
+    current.get_mut(&held[0].code).unwrap().effective_from = day(2026, 7, 1);
+    let w = dated(["2026-01-01", ""]);
+    let refused = plan(build(&w, &agencies()), &against(&current));
+    assert_eq!(refused.items[0].outcome, Outcome::Refused);
+    assert_eq!(refused.items[0].errors[0].column.as_deref(), Some("effective_from"));
+    // Undated and otherwise the same as the dated current record: unchanged, any day.
+    assert_eq!(plan(build(&workbook(), &agencies()), &against(&current)).count(Outcome::Unchanged), 2);
 }
 
 #[test]
