@@ -69,6 +69,37 @@ pub enum NotifierChoice {
     Aws,
 }
 
+/// Where notifications go: SMS (and email, unless `smtp` is given) through `choice`; email
+/// through the SMTP server when configured.
+#[derive(Debug, Clone)]
+pub struct Channels {
+    pub choice: NotifierChoice,
+    pub smtp: Option<motcua_infra::smtp::SmtpConfig>,
+}
+
+impl Channels {
+    /// The notifier these channels make for the data directory `data_dir`.
+    pub async fn notifier(&self, data_dir: &Path) -> Result<Arc<dyn Notifier>, ServerError> {
+        let base: Arc<dyn Notifier> = match self.choice {
+            NotifierChoice::Sink => {
+                Arc::new(LocalSink::open(data_dir.join(SINK)).map_err(|e| ServerError::DataDir(data_dir.into(), e))?)
+            }
+            NotifierChoice::Aws => {
+                let senders = Senders::from_env().map_err(ServerError::Invalid)?;
+                Arc::new(AwsNotifier::new(&motcua_infra::aws::config_from_env().await, senders))
+            }
+        };
+        Ok(match &self.smtp {
+            None => base,
+            Some(config) => {
+                let mailer = motcua_infra::smtp::SmtpMailer::new(config).map_err(ServerError::Invalid)?;
+                tracing::info!(host = %config.host, port = config.port, security = ?config.security, "email through SMTP");
+                Arc::new(motcua_infra::channels::ByChannel { sms: base, email: Arc::new(mailer) })
+            }
+        })
+    }
+}
+
 /// The stores of a home, as the ports see them.
 #[derive(Clone)]
 pub struct Stores {
@@ -310,7 +341,7 @@ pub struct ServeOptions {
     pub data_dir: PathBuf,
     pub cors_origins: Vec<String>,
     pub store: StoreChoice,
-    pub notifier: NotifierChoice,
+    pub notifier: Channels,
     /// Verify officers' tokens with this OIDC issuer instead of the local signing key.
     pub oidc: Option<crate::auth::oidc::OidcConfig>,
     /// Timeouts and the connection bound.
@@ -336,15 +367,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         home.auth = Arc::new(verifier);
         tracing::info!(issuer, "officer tokens are verified with the OIDC issuer's keys");
     }
-    let notifier: Arc<dyn Notifier> = match notifier {
-        NotifierChoice::Sink => {
-            Arc::new(LocalSink::open(data_dir.join(SINK)).map_err(|e| ServerError::DataDir(data_dir.into(), e))?)
-        }
-        NotifierChoice::Aws => {
-            let senders = Senders::from_env().map_err(ServerError::Invalid)?;
-            Arc::new(AwsNotifier::new(&motcua_infra::aws::config_from_env().await, senders))
-        }
-    };
+    let notifier = notifier.notifier(data_dir).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let courier = Courier {
         outbox: home.store.outbox.clone(),

@@ -6,6 +6,7 @@
 pub mod aws;
 pub mod aws_notifier;
 pub mod catalogue_cache;
+pub mod channels;
 pub mod clock;
 mod codec;
 #[cfg(test)]
@@ -13,11 +14,13 @@ pub mod contract;
 pub mod dynamo;
 pub mod files;
 pub mod http_json;
+pub mod mime;
 pub mod outbox_worker;
 pub mod payment_http;
 pub mod portal_http;
 pub mod portal_worker;
 pub mod sink;
+pub mod smtp;
 pub mod sqlite;
 pub mod warnings_worker;
 

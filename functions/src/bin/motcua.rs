@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use motcua_domain::codes::DossierCode;
 use motcua_domain::ports::StoreError;
 use motcua_functions::auth::oidc::OidcConfig;
-use motcua_functions::server::{Home, NotifierChoice, ServeOptions, ServerError, StoreChoice};
+use motcua_functions::server::{Channels, Home, NotifierChoice, ServeOptions, ServerError, StoreChoice};
 
 /// motcua — hệ thống một cửa điện tử. Serves the whole HTTP API v1 on one port over an
 /// embedded SQLite database, delivering SMS/email notifications to a local JSON-lines sink.
@@ -39,11 +39,8 @@ enum Command {
         cors_origins: Vec<String>,
         #[command(flatten)]
         store: StoreArgs,
-        /// Where notifications go: `sink` appends them to sent-messages.jsonl in the data
-        /// directory; `aws` sends SMS through SNS and email through SES (MOTCUA_EMAIL_FROM,
-        /// MOTCUA_SMS_SENDER_ID, MOTCUA_SES_CONFIGURATION_SET and the AWS variables).
-        #[arg(long, env = "MOTCUA_NOTIFIER", value_enum, default_value_t = Notifier::Sink)]
-        notifier: Notifier,
+        #[command(flatten)]
+        notify: NotifyArgs,
         #[command(flatten)]
         oidc: OidcArgs,
         /// The national public-service portal (DVCQG) to sync every dossier to, e.g. the
@@ -120,6 +117,12 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Notifications: send one test message through the configured channel
+    /// (docs/notifications.md).
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -177,6 +180,67 @@ enum Store {
 enum Notifier {
     Sink,
     Aws,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Email {
+    /// The same way as SMS (`--notifier`).
+    Same,
+    /// The province's mail server (MOTCUA_SMTP_HOST, MOTCUA_SMTP_SECURITY, MOTCUA_SMTP_PORT,
+    /// MOTCUA_SMTP_USERNAME, MOTCUA_SMTP_PASSWORD or MOTCUA_SMTP_PASSWORD_FILE,
+    /// MOTCUA_EMAIL_FROM, MOTCUA_SMTP_CA_FILE; docs/notifications.md).
+    Smtp,
+}
+
+/// Where notifications go.
+#[derive(Args)]
+struct NotifyArgs {
+    /// Where notifications go: `sink` appends them to sent-messages.jsonl in the data
+    /// directory; `aws` sends SMS through SNS and email through SES (MOTCUA_EMAIL_FROM,
+    /// MOTCUA_SMS_SENDER_ID, MOTCUA_SES_CONFIGURATION_SET and the AWS variables).
+    #[arg(long, env = "MOTCUA_NOTIFIER", value_enum, default_value_t = Notifier::Sink)]
+    notifier: Notifier,
+    /// How email goes: `same` as `--notifier`, or `smtp` through the province's mail server.
+    #[arg(long, env = "MOTCUA_EMAIL", value_enum, default_value_t = Email::Same)]
+    email: Email,
+}
+
+impl NotifyArgs {
+    /// The channels, their settings read and checked now (a missing one is named).
+    fn channels(&self) -> Result<Channels, ServerError> {
+        let choice = match self.notifier {
+            Notifier::Sink => NotifierChoice::Sink,
+            Notifier::Aws => NotifierChoice::Aws,
+        };
+        let smtp = match self.email {
+            Email::Same => None,
+            Email::Smtp => Some(motcua_infra::smtp::SmtpConfig::from_env().map_err(ServerError::Invalid)?),
+        };
+        Ok(Channels { choice, smtp })
+    }
+}
+
+#[derive(Subcommand)]
+enum NotifyCommand {
+    /// Send one test message to `--to` through the channel's configured provider and print
+    /// what happened (delivered with the provider's id, or the failure and what it means).
+    Test {
+        #[arg(long, value_enum)]
+        channel: TestChannel,
+        /// A phone number (SMS) or an email address.
+        #[arg(long)]
+        to: String,
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        notify: NotifyArgs,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TestChannel {
+    Sms,
+    Email,
 }
 
 /// Officer tokens from a real OpenID Connect issuer instead of the local signing key.
@@ -388,11 +452,8 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir, cors_origins, store, notifier, oidc, dvcqg_url, payment_url } => {
-                let notifier = match notifier {
-                    Notifier::Sink => NotifierChoice::Sink,
-                    Notifier::Aws => NotifierChoice::Aws,
-                };
+            Command::Serve { addr, data_dir, cors_origins, store, notify, oidc, dvcqg_url, payment_url } => {
+                let notifier = notify.channels()?;
                 let options = ServeOptions {
                     addr,
                     data_dir,
@@ -412,6 +473,26 @@ fn main() -> ExitCode {
                         .map_err(ServerError::Invalid)?,
                 };
                 motcua_functions::server::serve(options).await.map(|()| ExitCode::SUCCESS)
+            }
+            Command::Notify { command: NotifyCommand::Test { channel, to, data_dir, notify } } => {
+                let channel = match channel {
+                    TestChannel::Sms => motcua_domain::notify::MessageChannel::Sms,
+                    TestChannel::Email => motcua_domain::notify::MessageChannel::Email,
+                };
+                let message = motcua_domain::notify::test_message(channel, &to, chrono::Utc::now())
+                    .map_err(|e| ServerError::Invalid(e.to_string()))?;
+                std::fs::create_dir_all(&data_dir).map_err(|e| ServerError::DataDir(data_dir.clone(), e))?;
+                let notifier = notify.channels()?.notifier(&data_dir).await?;
+                match notifier.deliver(&message, &[]).await {
+                    Ok(id) => {
+                        println!("delivered {} to the provider: id {id}", message.id);
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(e) => {
+                        println!("not delivered: {e}");
+                        Ok(ExitCode::FAILURE)
+                    }
+                }
             }
             Command::Token { officer, data_dir, hours, store } => {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;

@@ -14,7 +14,7 @@ use aws_sdk_sns::types::MessageAttributeValue;
 use motcua_domain::notify::{MessageChannel, OutgoingMessage};
 use motcua_domain::ports::{Enclosure, Notifier, NotifyError};
 
-mod mime;
+use crate::mime;
 
 /// Who messages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,6 +65,45 @@ impl OutgoingMessage {
     }
 }
 
+/// Why a test message cannot be addressed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a phone number (SMS) or an email address (email)")]
+pub struct InvalidRecipient(pub String);
+
+/// The message `motcua notify test` sends to `to` on `channel`: no dossier, no personal data,
+/// its own id (the time it was made), so each test is a new message.
+pub fn test_message(
+    channel: MessageChannel,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<OutgoingMessage, InvalidRecipient> {
+    let recipient = match channel {
+        MessageChannel::Sms => crate::contact::PhoneNumber::parse(to).map(|p| p.e164().to_owned()).ok(),
+        MessageChannel::Email => crate::contact::Email::parse(to).map(|e| e.as_str().to_owned()).ok(),
+    }
+    .ok_or_else(|| InvalidRecipient(to.to_owned()))?;
+    let key = format!("TEST-{}", now.format("%Y%m%d%H%M%S%3f"));
+    let when = crate::calendar::vietnam::display(now);
+    let text = match channel {
+        MessageChannel::Sms => format!("motcua: tin nhan thu luc {when}. Kenh SMS hoat dong."),
+        MessageChannel::Email => {
+            format!("Đây là thư thử của hệ thống một cửa điện tử motcua, gửi lúc {when}.\n\nKênh email hoạt động.")
+        }
+    };
+    Ok(OutgoingMessage {
+        id: format!("{key}:test:{}", channel.as_str()),
+        dossier_code: key,
+        kind: NoticeKind::Test,
+        channel,
+        recipient,
+        subject: (channel == MessageChannel::Email).then(|| "Thư thử của hệ thống một cửa điện tử".to_owned()),
+        text,
+        status: None,
+        created_at: now,
+        fallback: None,
+    })
+}
+
 /// A notice rendered for the applicant's other contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fallback {

@@ -31,6 +31,8 @@ pub enum NoticeKind {
     /// An officer's morning digest of dossiers due soon or overdue ([`crate::warnings::digest`]);
     /// raised by no transition.
     DeadlineDigest,
+    /// A test message an operator sends to check a channel (`motcua notify test`).
+    Test,
 }
 
 /// The parts of a notice: fixed opening, variable detail, close. An SMS shortens the detail
@@ -193,9 +195,9 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
             note,
             String::new(),
         ),
-        // No transition raises it (the digest is written by `warnings::digest`); should a row
-        // ever name it, the applicant reads the dossier's status.
-        NoticeKind::DeadlineDigest => {
+        // No transition raises these (the digest is written by `warnings::digest`, the test by
+        // `notify::test_message`); should a row ever name one, the applicant reads the status.
+        NoticeKind::DeadlineDigest | NoticeKind::Test => {
             p(format!("Hồ sơ {code}"), format!("Hồ sơ {code}: {}. ", d.status.name_vi()), String::new(), String::new())
         }
     }

@@ -1,5 +1,5 @@
-//! An email with enclosures as one MIME message (RFC 2045–2047), for SES `SendRawEmail`: a
-//! `multipart/mixed` body with the UTF-8 text and each enclosure, all base64; the subject as
+//! An email with enclosures as one MIME message (RFC 2045–2047), for SES `SendRawEmail` and
+//! SMTP (`crate::smtp`): a `multipart/mixed` body with the UTF-8 text and each enclosure, all base64; the subject as
 //! UTF-8 encoded words, so Vietnamese subjects survive every mail server.
 
 use base64::engine::general_purpose::STANDARD;
