@@ -69,12 +69,13 @@ pub enum NotifierChoice {
     Aws,
 }
 
-/// Where notifications go: SMS (and email, unless `smtp` is given) through `choice`; email
-/// through the SMTP server when configured.
+/// Where notifications go: through `choice`, except SMS through the brand-name gateway and
+/// email through the SMTP server when those are configured.
 #[derive(Debug, Clone)]
 pub struct Channels {
     pub choice: NotifierChoice,
     pub smtp: Option<motcua_infra::smtp::SmtpConfig>,
+    pub sms_gateway: Option<motcua_infra::sms_gateway::GatewayConfig>,
 }
 
 impl Channels {
@@ -89,14 +90,25 @@ impl Channels {
                 Arc::new(AwsNotifier::new(&motcua_infra::aws::config_from_env().await, senders))
             }
         };
-        Ok(match &self.smtp {
-            None => base,
+        if self.smtp.is_none() && self.sms_gateway.is_none() {
+            return Ok(base);
+        }
+        let email: Arc<dyn Notifier> = match &self.smtp {
+            None => base.clone(),
             Some(config) => {
                 let mailer = motcua_infra::smtp::SmtpMailer::new(config).map_err(ServerError::Invalid)?;
                 tracing::info!(host = %config.host, port = config.port, security = ?config.security, "email through SMTP");
-                Arc::new(motcua_infra::channels::ByChannel { sms: base, email: Arc::new(mailer) })
+                Arc::new(mailer)
             }
-        })
+        };
+        let sms: Arc<dyn Notifier> = match &self.sms_gateway {
+            None => base,
+            Some(config) => {
+                tracing::info!(url = %config.url, brand = %config.brand, "SMS through the brand-name gateway");
+                Arc::new(motcua_infra::sms_gateway::SmsGateway::new(config.clone()))
+            }
+        };
+        Ok(Arc::new(motcua_infra::channels::ByChannel { sms, email }))
     }
 }
 

@@ -20,6 +20,7 @@ pub mod payment_http;
 pub mod portal_http;
 pub mod portal_worker;
 pub mod sink;
+pub mod sms_gateway;
 pub mod smtp;
 pub mod sqlite;
 pub mod warnings_worker;

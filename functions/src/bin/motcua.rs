@@ -82,8 +82,8 @@ enum Command {
         store: StoreArgs,
     },
     /// Run fake external systems on loopback for demonstrations (until Ctrl-C): the national
-    /// portal, answering the account `demo` / `demo`, and the payment platform, for the partner
-    /// `DEMO` with the key `demo-payment-key`.
+    /// portal, answering the account `demo` / `demo`, the payment platform, for the partner
+    /// `DEMO` with the key `demo-payment-key`, and a brand-name SMS gateway (`demo` / `demo`).
     Fakes {
         /// Where the fake national portal listens.
         #[arg(long, default_value = "127.0.0.1:8091")]
@@ -94,6 +94,9 @@ enum Command {
         /// Where the fake payment platform posts its callbacks: the server's callback route.
         #[arg(long, default_value = "http://127.0.0.1:8080/v1/payments/callback")]
         callback_url: String,
+        /// Where the fake brand-name SMS gateway listens.
+        #[arg(long, default_value = "127.0.0.1:8093")]
+        sms: SocketAddr,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -192,6 +195,16 @@ enum Email {
     Smtp,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Sms {
+    /// As `--notifier`.
+    Same,
+    /// A carrier's brand-name gateway (MOTCUA_SMS_GATEWAY_URL, MOTCUA_SMS_GATEWAY_PRESET,
+    /// MOTCUA_SMS_GATEWAY_BRAND, MOTCUA_SMS_GATEWAY_USERNAME, MOTCUA_SMS_GATEWAY_PASSWORD or
+    /// MOTCUA_SMS_GATEWAY_PASSWORD_FILE; docs/notifications.md).
+    Gateway,
+}
+
 /// Where notifications go.
 #[derive(Args)]
 struct NotifyArgs {
@@ -203,6 +216,9 @@ struct NotifyArgs {
     /// How email goes: `same` as `--notifier`, or `smtp` through the province's mail server.
     #[arg(long, env = "MOTCUA_EMAIL", value_enum, default_value_t = Email::Same)]
     email: Email,
+    /// How SMS go: `same` as `--notifier`, or `gateway` through a carrier's brand-name gateway.
+    #[arg(long, env = "MOTCUA_SMS", value_enum, default_value_t = Sms::Same)]
+    sms: Sms,
 }
 
 impl NotifyArgs {
@@ -216,7 +232,11 @@ impl NotifyArgs {
             Email::Same => None,
             Email::Smtp => Some(motcua_infra::smtp::SmtpConfig::from_env().map_err(ServerError::Invalid)?),
         };
-        Ok(Channels { choice, smtp })
+        let sms_gateway = match self.sms {
+            Sms::Same => None,
+            Sms::Gateway => Some(motcua_infra::sms_gateway::GatewayConfig::from_env().map_err(ServerError::Invalid)?),
+        };
+        Ok(Channels { choice, smtp, sms_gateway })
     }
 }
 
@@ -522,7 +542,7 @@ fn main() -> ExitCode {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 portal(&home, command).await
             }
-            Command::Fakes { portal, payments, callback_url } => {
+            Command::Fakes { portal, payments, callback_url, sms } => {
                 let fake = motcua_functions::fakes::portal::FakePortal::new("demo", "demo");
                 let at = motcua_functions::fakes::start(fake.router(), portal)
                     .await
@@ -533,6 +553,9 @@ fn main() -> ExitCode {
                 println!(
                     "fake payment platform on http://{at}/gateway (partner DEMO, key demo-payment-key; callbacks to {callback_url}; GET /fake/books)"
                 );
+                let gateway = motcua_functions::fakes::sms::FakeSms::new("demo", "demo");
+                let at = gateway.start(sms).await.map_err(|e| ServerError::Bind(sms, e))?;
+                println!("fake SMS gateway on http://{at}/vnpt and /form (account demo/demo; GET /fake/books)");
                 let _ = tokio::signal::ctrl_c().await;
                 Ok(ExitCode::SUCCESS)
             }

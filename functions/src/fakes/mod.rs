@@ -4,6 +4,7 @@
 
 pub mod payment;
 pub mod portal;
+pub mod sms;
 
 /// Counts a fault down: whether it applies to this call.
 fn take(counter: &mut u32) -> bool {
