@@ -90,10 +90,10 @@ fn form() -> Vec<(String, String)> {
 impl GatewayConfig {
     /// From `MOTCUA_SMS_GATEWAY_*` (docs/notifications.md).
     pub fn from_env() -> Result<Self, String> {
-        Self::from_vars(|name| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
+        Self::from_vars(crate::settings::env)
     }
 
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub fn from_vars(var: impl crate::settings::Vars) -> Result<Self, String> {
         let need = |name: &str, what: &str| var(name).ok_or_else(|| format!("{name} is not set ({what})"));
         let url = need("MOTCUA_SMS_GATEWAY_URL", "the gateway's address")?;
         if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -101,16 +101,8 @@ impl GatewayConfig {
         }
         let brand = need("MOTCUA_SMS_GATEWAY_BRAND", "the registered brand name")?;
         let username = need("MOTCUA_SMS_GATEWAY_USERNAME", "the gateway account")?;
-        let password = match (var("MOTCUA_SMS_GATEWAY_PASSWORD"), var("MOTCUA_SMS_GATEWAY_PASSWORD_FILE")) {
-            (Some(p), _) => p,
-            (None, Some(path)) => std::fs::read_to_string(&path)
-                .map_err(|e| format!("MOTCUA_SMS_GATEWAY_PASSWORD_FILE: cannot read {path}: {e}"))?
-                .trim()
-                .to_owned(),
-            (None, None) => {
-                return Err("MOTCUA_SMS_GATEWAY_PASSWORD or MOTCUA_SMS_GATEWAY_PASSWORD_FILE is not set".into())
-            }
-        };
+        let password = crate::settings::secret(&var, "MOTCUA_SMS_GATEWAY_PASSWORD")?
+            .ok_or("MOTCUA_SMS_GATEWAY_PASSWORD or MOTCUA_SMS_GATEWAY_PASSWORD_FILE is not set")?;
         let template = var("MOTCUA_SMS_GATEWAY_TEMPLATE");
         let preset = var("MOTCUA_SMS_GATEWAY_PRESET").unwrap_or_else(|| "vnpt".into());
         let (body, auth, status, success) = match preset.as_str() {
@@ -134,15 +126,7 @@ impl GatewayConfig {
             Some("basic") => Auth::Basic,
             Some(other) => return Err(format!("MOTCUA_SMS_GATEWAY_AUTH: `{other}` is not body or basic")),
         };
-        let number =
-            |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| -> Result<u64, String> {
-                match var(name) {
-                    None => Ok(default),
-                    Some(v) => v.parse::<u64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-                        format!("{name}: `{v}` is not a number from {} to {}", range.start(), range.end())
-                    }),
-                }
-            };
+        let number = |name: &str, default, range| crate::settings::number(&var, name, default, range);
         Ok(Self {
             url,
             brand,
@@ -162,7 +146,7 @@ impl GatewayConfig {
 
     /// The preset's other placeholders from the environment (`{contract}`, `{template}`,
     /// `{agent}`: `MOTCUA_SMS_GATEWAY_CONTRACT`, `_TEMPLATE_ID`, `_AGENT`).
-    fn with_extras(mut self, var: &impl Fn(&str) -> Option<String>) -> Self {
+    fn with_extras(mut self, var: &impl crate::settings::Vars) -> Self {
         let extras = [
             ("{contract}", var("MOTCUA_SMS_GATEWAY_CONTRACT")),
             ("{template}", var("MOTCUA_SMS_GATEWAY_TEMPLATE_ID")),

@@ -65,11 +65,11 @@ impl SmtpConfig {
     /// `MOTCUA_EMAIL_FROM` (required), `MOTCUA_SMTP_CA_FILE`, `MOTCUA_SMTP_TIMEOUT_SECONDS`
     /// (default 30) and `MOTCUA_SMTP_POOL` (default 4 connections).
     pub fn from_env() -> Result<Self, String> {
-        Self::from_vars(|name| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
+        Self::from_vars(crate::settings::env)
     }
 
     /// The same from any source of settings (the tests').
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub fn from_vars(var: impl crate::settings::Vars) -> Result<Self, String> {
         let host = var("MOTCUA_SMTP_HOST").ok_or("MOTCUA_SMTP_HOST is not set (the mail server's name)")?;
         let security = match var("MOTCUA_SMTP_SECURITY").as_deref() {
             None | Some("starttls") => Security::StartTls,
@@ -87,27 +87,10 @@ impl SmtpConfig {
             Security::Implicit => 465,
             Security::None => 25,
         };
-        let number =
-            |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| -> Result<u64, String> {
-                match var(name) {
-                    None => Ok(default),
-                    Some(v) => v.parse::<u64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-                        format!("{name}: `{v}` is not a number from {} to {}", range.start(), range.end())
-                    }),
-                }
-            };
+        let number = |name: &str, default, range| crate::settings::number(&var, name, default, range);
         let port = number("MOTCUA_SMTP_PORT", default_port, 1..=65_535)? as u16;
         let username = var("MOTCUA_SMTP_USERNAME");
-        let password = match (var("MOTCUA_SMTP_PASSWORD"), var("MOTCUA_SMTP_PASSWORD_FILE")) {
-            (Some(p), _) => Some(p),
-            (None, Some(path)) => Some(
-                std::fs::read_to_string(&path)
-                    .map_err(|e| format!("MOTCUA_SMTP_PASSWORD_FILE: cannot read {path}: {e}"))?
-                    .trim()
-                    .to_owned(),
-            ),
-            (None, None) => None,
-        };
+        let password = crate::settings::secret(&var, "MOTCUA_SMTP_PASSWORD")?;
         if username.is_some() && password.is_none() {
             return Err("MOTCUA_SMTP_USERNAME is set without MOTCUA_SMTP_PASSWORD or MOTCUA_SMTP_PASSWORD_FILE".into());
         }

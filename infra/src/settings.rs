@@ -1,0 +1,39 @@
+//! Reading an adapter's settings from the environment (or any source, for tests): a number
+//! within its range, a secret given directly or in a file. Every error names the setting and
+//! never shows a secret.
+
+/// Where settings come from: a setting's trimmed, non-empty value by name.
+pub trait Vars: Fn(&str) -> Option<String> {}
+
+impl<F: Fn(&str) -> Option<String>> Vars for F {}
+
+/// The process environment as [`Vars`].
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// `name` as a whole number in `range`, `default` when unset.
+pub fn number(var: &impl Vars, name: &str, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| format!("{name}: `{v}` is not a number from {} to {}", range.start(), range.end())),
+    }
+}
+
+/// The secret in `name`, or in the file named by `<name>_FILE` (trimmed); none when neither is set.
+pub fn secret(var: &impl Vars, name: &str) -> Result<Option<String>, String> {
+    if let Some(value) = var(name) {
+        return Ok(Some(value));
+    }
+    let file = format!("{name}_FILE");
+    match var(&file) {
+        None => Ok(None),
+        Some(path) => std::fs::read_to_string(&path)
+            .map(|s| Some(s.trim().to_owned()))
+            .map_err(|e| format!("{file}: cannot read {path}: {e}")),
+    }
+}
