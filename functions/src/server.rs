@@ -404,8 +404,21 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let worker = tokio::spawn(courier.run(Duration::from_millis(200), stop_rx.clone()));
     // Each agency's morning digests, looked for every five minutes (posted once a day), and the
     // procedures' versions whose date has come put in force.
-    let warnings = tokio::spawn(home.deadline_warner().run(Duration::from_secs(300), stop_rx.clone()));
-    let versions = tokio::spawn(promote_procedures(home.state(), Duration::from_secs(300), stop_rx.clone()));
+    let warner = home.deadline_warner();
+    let warnings = tokio::spawn(repeat(Duration::from_secs(300), stop_rx.clone(), move || {
+        let warner = warner.clone();
+        async move {
+            match warner.run_once().await {
+                Ok(w) => w.log(),
+                Err(e) => tracing::warn!(error = %e, "deadline warnings: cannot read the catalogue"),
+            }
+        }
+    }));
+    let state = home.state();
+    let versions = tokio::spawn(repeat(Duration::from_secs(300), stop_rx.clone(), move || {
+        let state = state.clone();
+        async move { crate::service::catalogue::promote_and_log(state.catalogue.as_ref(), state.clock.now()).await }
+    }));
     let portal_worker = match portal {
         Some(config) => {
             tracing::info!(url = %config.url, "syncing dossiers to the national portal");
@@ -418,7 +431,12 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let payment_worker = payment.map(|config| {
         tracing::info!(url = %config.url, "taking fees online through the payment platform");
         home.payment_platform = Some(crate::payments::adapter(config));
-        tokio::spawn(sweep_payments(home.state(), Duration::from_secs(60), stop_rx))
+        // Transactions whose payer left or whose callback was lost (`service::payments::sweep`).
+        let state = home.state();
+        tokio::spawn(repeat(Duration::from_secs(60), stop_rx, move || {
+            let state = state.clone();
+            async move { crate::service::payments::sweep_and_log(&state, 50).await }
+        }))
     });
     match home.store.sync.sync_counts().await {
         Ok(c) if c.parked > 0 => {
@@ -464,22 +482,14 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// Puts in force, every `every`, the procedures' versions whose date has come, until `stop`.
-async fn promote_procedures(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) {
+/// Runs `job` now and then every `every`, until `stop` (between runs, never during one).
+async fn repeat<F, Fut>(every: Duration, mut stop: watch::Receiver<bool>, mut job: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     loop {
-        crate::service::catalogue::promote_and_log(state.catalogue.as_ref(), state.clock.now()).await;
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = stop.changed() => return,
-        }
-    }
-}
-
-/// Asks the payment platform, every `every`, about transactions whose payer left or whose
-/// callback was lost (`service::payments::sweep`), until `stop`.
-async fn sweep_payments(state: AppState, every: Duration, mut stop: watch::Receiver<bool>) {
-    loop {
-        crate::service::payments::sweep_and_log(&state, 50).await;
+        job().await;
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,

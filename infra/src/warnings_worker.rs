@@ -2,12 +2,11 @@
 //! begun, the open dossiers due within one working day or overdue, and each officer's digest of
 //! them posted to the outbox ([`motcua_domain::warnings::digest`]), which the courier sends as
 //! it sends every notice. It runs beside the server on one machine and on `notify`'s schedule
-//! on AWS; any number of runs a day post each officer's digest once (the outbox keeps a
+//! on AWS (`DeadlineWarner::run_once`, repeated by its caller); any number of runs a day post each officer's digest once (the outbox keeps a
 //! message's first posting), and a day's mark per agency (a [`Limits`] use) spares later runs
 //! the reading.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::calendar::Calendar;
@@ -17,7 +16,6 @@ use motcua_domain::limits::vietnam_day_start;
 use motcua_domain::ports::{CatalogueReader, Clock, DossierStore, LimitUse, Limits, Outbox, QueueQuery, StoreResult};
 use motcua_domain::warnings::digest::{digests, Flagged};
 use motcua_domain::warnings::{dossier_time_left, horizon, warning_day, TimeLeft};
-use tokio::sync::watch;
 
 /// Agencies and officers are read this many at a time.
 const PAGE: usize = 200;
@@ -98,20 +96,6 @@ impl DeadlineWarner {
                 return Ok(total);
             }
             after = agencies.last().map(|a| a.code.to_string());
-        }
-    }
-
-    /// Runs every `every` until `stop`.
-    pub async fn run(self, every: Duration, mut stop: watch::Receiver<bool>) {
-        loop {
-            match self.run_once().await {
-                Ok(w) => w.log(),
-                Err(e) => tracing::warn!(error = %e, "deadline warnings: cannot read the catalogue"),
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                _ = stop.changed() => return,
-            }
         }
     }
 

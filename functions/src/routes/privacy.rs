@@ -56,10 +56,7 @@ async fn pdf(
     report: &SubjectReport,
 ) -> ApiResult<Response> {
     let agency = service::agency(state, &officer.agency).await?;
-    let parent = match &agency.parent {
-        Some(parent) => state.catalogue.agency(parent).await?.map(|p| p.name),
-        None => None,
-    };
+    let parent = service::forms::parent_name(state.catalogue.as_ref(), &agency).await?;
     // An administrator of the province itself issues it under the province, from its system.
     let (authority, unit) = match parent {
         Some(parent) => (parent, agency.name),

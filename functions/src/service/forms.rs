@@ -3,6 +3,7 @@
 //! address) is read here, and `motcua_forms` lays it out. The routes serve them; the notify
 //! path encloses the refusal, supplement request and apology in the email (`enclosures`).
 
+use motcua_domain::catalogue::Agency;
 use motcua_domain::lifecycle::{Dossier, HistoryEvent};
 use motcua_domain::ports::Catalogue;
 use motcua_forms::{Form, FormContext};
@@ -19,6 +20,15 @@ pub fn lookup_address(base: Option<&str>, d: &Dossier) -> String {
     }
 }
 
+/// The name of the authority above `unit` (its parent agency), for a printed sheet's header;
+/// none at the top.
+pub async fn parent_name(catalogue: &dyn Catalogue, unit: &Agency) -> ServiceResult<Option<String>> {
+    Ok(match &unit.parent {
+        Some(parent) => catalogue.agency(parent).await?.map(|p| p.name),
+        None => None,
+    })
+}
+
 /// `form` of `d` as a PDF, from the history as given (all of it, or up to a notice's event).
 pub async fn render(
     catalogue: &dyn Catalogue,
@@ -30,10 +40,7 @@ pub async fn render(
 ) -> ServiceResult<Vec<u8>> {
     let procedure = catalogue.procedure(&d.procedure_code).await?.ok_or(Refused::ProcedureNotFound)?;
     let unit = catalogue.agency(&d.agency_code).await?.ok_or_else(|| Refused::AgencyNotFound(d.agency_code.clone()))?;
-    let authority = match &unit.parent {
-        Some(parent) => catalogue.agency(parent).await?.map(|p| p.name),
-        None => None,
-    };
+    let authority = parent_name(catalogue, &unit).await?;
     let ctx = FormContext {
         dossier: d,
         history,
