@@ -426,7 +426,14 @@ async fn officer_reads_and_admin_routes_refuse_the_wrong_officer() {
 
 #[tokio::test]
 async fn applicant_routes_show_nothing_to_the_wrong_secret() {
-    let api = Api::many_filings().await;
+    // Two wrong secrets per route from one address: more than a client may try in a window.
+    let api = Api::with(|home| {
+        let unreached = motcua_domain::limits::RateLimit::new(1_000_000, chrono::Duration::minutes(1));
+        home.public_limits.submissions = unreached;
+        home.public_limits.uploads = unreached;
+        home.public_limits.lookup_failures_per_client = unreached;
+    })
+    .await;
     let (_, other_secret) = api.submit().await;
     let cases: Vec<(&str, &str, Stage, Option<Value>)> = vec![
         ("GET", "", Stage::Received, None),
@@ -443,6 +450,7 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
         ("GET", "/forms/{form}", Stage::Received, None),
         ("GET", "/stored-documents", Stage::Received, None),
         ("POST", "/payments", Stage::AwaitingPayment, Some(json!({}))),
+        ("POST", "/notices", Stage::Received, Some(json!({"channels": ["email"]}))),
     ];
     // Every route that takes the secret is in this list.
     let listed: BTreeSet<String> = cases.iter().map(|(m, p, _, _)| format!("{m} /v1/dossiers/{{code}}{p}")).collect();
@@ -510,6 +518,8 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/stats/public",
         // The payment platform's callback, believed only when signed: tests/online_payments.rs.
         "POST /v1/payments/callback",
+        // The SMS gateway's delivery reports, believed only with the token: tests/sms_gateway.rs.
+        "POST /v1/callbacks/sms",
     ]
     .into();
     let transition_paths: BTreeSet<String> =

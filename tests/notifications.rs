@@ -25,7 +25,11 @@ fn courier(api: &Api, server: &SmtpServer, sink: &std::path::Path) -> Courier {
     let email = SmtpMailer::new(&server.config("starttls", LOGIN)).unwrap();
     Courier {
         outbox: api.home.store.outbox.clone(),
-        notifier: Arc::new(ByChannel { sms: Arc::new(LocalSink::open(sink).unwrap()), email: Arc::new(email) }),
+        notifier: Arc::new(ByChannel {
+            sms: Arc::new(LocalSink::open(sink).unwrap()),
+            email: Arc::new(email),
+            zalo: None,
+        }),
         enclosures: Arc::new(NoEnclosures),
         limits: api.home.store.limits.clone(),
         clock: api.clock.clone(),

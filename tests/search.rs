@@ -34,6 +34,7 @@ async fn any_dossier_is_found(api: Api) {
         ("Trần Văn Bình", "079203000002", "0912000002"),
         ("Nguyễn Văn Bình", "079203000003", "0912000003"),
         ("Lê Minh", "079203000004", "0912000004"),
+        ("Tôn Thất Nguyễn Phước Bảo", "079203000005", "0912000005"),
     ] {
         let (s, v) = api.file(filing(name, id, phone)).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -65,6 +66,16 @@ async fn any_dossier_is_found(api: Api) {
     assert_eq!(codes(&v), [filed[2].clone(), filed[1].clone()], "newest first");
     let (_, v) = by("name=nguyen%20binh").await;
     assert_eq!(codes(&v), [filed[2].clone()]);
+    let (_, v) = by("name=Nguy%E1%BB%85n%20Th%E1%BB%8B%20Minh%20Khai").await;
+    assert_eq!(codes(&v), [filed[0].clone()], "the whole name");
+    let (_, v) = by("name=nguyen").await;
+    assert_eq!(codes(&v), [filed[4].clone(), filed[2].clone(), filed[0].clone()], "short and long names");
+    let (_, v) = by("name=bao%20nguyen").await;
+    assert_eq!(codes(&v), [filed[4].clone()], "two words of a long name");
+    let (_, v) = by("name=phuoc%20that%20ton%20bao%20nguyen").await;
+    assert_eq!(codes(&v), [filed[4].clone()], "a long name whole");
+    let (_, v) = by("name=khai%20binh").await;
+    assert!(codes(&v).is_empty(), "words of two names");
     let (_, v) = by("id=079203000002").await;
     assert_eq!(codes(&v), [filed[1].clone()]);
     let (_, v) = by("id=079203009999").await;
@@ -75,7 +86,7 @@ async fn any_dossier_is_found(api: Api) {
     let (_, v) = find(&api, "tuphap.motcua", &format!("code={fragment}")).await;
     assert_eq!(codes(&v), [filed[2].clone()]);
     let (_, v) = by("status=submitted").await;
-    assert_eq!(codes(&v), [filed[3].clone()]);
+    assert_eq!(codes(&v), [filed[4].clone(), filed[3].clone()]);
     let (_, v) = find(&api, "tuphap.chuyenvien", "assignee=me").await;
     assert_eq!(codes(&v), [filed[1].clone()]);
     let (_, v) = find(&api, "tuphap.motcua", &format!("procedure={CRIMINAL_RECORD}&name=minh")).await;
@@ -132,5 +143,26 @@ async fn dossiers_filed_before_search_existed_are_found_once_reindexed() {
     motcua_functions::service::search::reindex(&api.home.state(), &|_, _| {}).await.unwrap();
     let terms: i64 =
         sqlite.raw_connection().unwrap().query_row("SELECT COUNT(*) FROM search_terms", [], |r| r.get(0)).unwrap();
-    assert_eq!(terms, 6, "a second run files nothing twice: a:, three words, the ID, the phone");
+    assert_eq!(terms, 10, "a second run files nothing twice: a:, three words and their four sets, the ID, the phone");
+}
+
+/// A database whose dossiers were filed under the earlier terms (words only) is filed again
+/// once by the server at its start: a search of two words finds them afterwards.
+#[tokio::test]
+async fn the_server_files_an_earlier_releases_dossiers_again_once() {
+    let api = Api::many_filings().await;
+    let (s, v) = api.file(filing("Phạm Thị Uyên", "079203000009", "0912000009")).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let code = v["code"].as_str().unwrap().to_owned();
+    let sqlite = api.home.store.sqlite.clone().unwrap();
+    let raw = sqlite.raw_connection().unwrap();
+    raw.execute("DELETE FROM search_terms WHERE term LIKE 'c:%'", []).unwrap();
+    raw.execute("INSERT INTO search_refile (pending) VALUES (1)", []).unwrap();
+    let (_, v) = find(&api, "tuphap.motcua", "name=uyen%20pham").await;
+    assert!(codes(&v).is_empty(), "not filed under its sets of words yet");
+    assert!(sqlite.refile_pending().await.unwrap());
+    motcua_functions::server::refile(api.home.state(), sqlite.clone()).await;
+    let (_, v) = find(&api, "tuphap.motcua", "name=uyen%20pham").await;
+    assert_eq!(codes(&v), [code]);
+    assert!(!sqlite.refile_pending().await.unwrap(), "once");
 }

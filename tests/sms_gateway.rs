@@ -3,7 +3,8 @@
 //! text as the gateway wants them; each answer means what it should for the outbox (a number
 //! that cannot receive: permanent; a refused login, a gateway down: temporary; no answer in
 //! time: unknown, though the gateway took it); a notice leaves the outbox through the gateway
-//! once; `motcua notify test` sends through it.
+//! once; its delivery reports, posted back twice over HTTP with the callback's token, settle
+//! each message once (a wrong token, none); `motcua notify test` sends through it.
 
 mod api;
 mod support;
@@ -56,12 +57,7 @@ fn sms(to: &str) -> OutgoingMessage {
 }
 
 fn outcome(r: Result<String, NotifyError>) -> &'static str {
-    match r {
-        Ok(_) => "delivered",
-        Err(NotifyError::Temporary(_)) => "temporary",
-        Err(NotifyError::Permanent(_)) => "permanent",
-        Err(NotifyError::Unknown(_)) => "unknown",
-    }
+    r.map_or_else(|e| e.outcome(), |_| "delivered")
 }
 
 #[tokio::test]
@@ -106,6 +102,87 @@ async fn gone_gateway_is_temporary() {
     assert_eq!(outcome(gone.deliver(&sms("0912345678"), &[]).await), "temporary", "no connection: nothing sent");
 }
 
+const REPORT_TOKEN: &str = "a-random-token-of-32-characters!";
+
+/// The courier of `api`'s outbox: SMS through `sms`, email to a file.
+fn courier(api: &Api, sms: SmsGateway, dir: &std::path::Path) -> Courier {
+    Courier {
+        outbox: api.home.store.outbox.clone(),
+        notifier: Arc::new(ByChannel {
+            sms: Arc::new(sms),
+            email: Arc::new(LocalSink::open(dir.join("email.jsonl")).unwrap()),
+            zalo: None,
+        }),
+        enclosures: Arc::new(NoEnclosures),
+        limits: api.home.store.limits.clone(),
+        clock: api.clock.clone(),
+        caps: SmsCaps::default(),
+    }
+}
+
+#[tokio::test]
+async fn delivery_reports_posted_back_settle_each_message_once() {
+    use axum::http::StatusCode;
+    use motcua_domain::notify::DeliveryState;
+    let (fake, addr) = fake().await;
+    let mut vars = env(addr, "vnpt", "mat-khau");
+    vars.push(("MOTCUA_SMS_GATEWAY_REPORT_TOKEN".into(), REPORT_TOKEN.into()));
+    let config = GatewayConfig::from_vars(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())).unwrap();
+    let reports = config.reports.clone().map(Arc::new);
+    let api = Api::with(|home| home.sms_reports = reports).await;
+    api.submit().await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = courier(&api, SmsGateway::new(config), dir.path());
+    assert_eq!(c.drain_once().await, 1);
+    let id = fake.taken()[0].id.clone();
+    let state = |id: String| {
+        let outbox = api.home.store.outbox.clone();
+        async move { outbox.message(&id).await.unwrap().unwrap().state }
+    };
+    assert_eq!(state(id.clone()).await, DeliveryState::Sending, "handed over, awaiting its report");
+
+    // The gateway posts its reports over HTTP to the address registered with it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let ours = listener.local_addr().unwrap();
+    tokio::spawn(std::future::IntoFuture::into_future(axum::serve(listener, api.app.clone())));
+    let order = |token: &str, status: &str, times: u32| {
+        let url = format!("http://{ours}/v1/callbacks/sms?token={token}");
+        let body = serde_json::json!({"url": url, "status": status, "times": times});
+        async move {
+            let answer = tokio::task::spawn_blocking(move || {
+                ureq::post(&format!("http://{addr}/fake/report")).send_json(body).unwrap().into_json::<Vec<u16>>()
+            });
+            answer.await.unwrap().unwrap()
+        }
+    };
+    assert_eq!(order("a-wrong-token-of-32-characters!!", "DELIVRD", 1).await, [401]);
+    assert_eq!(state(id.clone()).await, DeliveryState::Sending, "a wrong token changes nothing");
+    assert_eq!(order(REPORT_TOKEN, "ENROUTE", 1).await, [200]);
+    assert_eq!(state(id.clone()).await, DeliveryState::Sending, "on the way is no outcome");
+    assert_eq!(order(REPORT_TOKEN, "DELIVRD", 2).await, [200, 200], "answered twice");
+    assert_eq!(state(id.clone()).await, DeliveryState::Delivered);
+    let late = format!("/v1/callbacks/sms?token={REPORT_TOKEN}");
+    let (s, v) = api.post(&late, None, fake.reports("REJECTD")).await;
+    assert_eq!((s, &v), (StatusCode::OK, &serde_json::json!({"settled": 0, "unchanged": 1, "unknown": 0})));
+    assert_eq!(state(id.clone()).await, DeliveryState::Delivered, "a final state never moves");
+    let (s, v) = api.post(&late, None, serde_json::json!([{"id": "not-ours", "status": "DELIVRD"}])).await;
+    assert_eq!((s, v["unknown"].as_u64()), (StatusCode::OK, Some(1)));
+    let (s, v) = api.post(&late, None, serde_json::json!([{"status": "DELIVRD"}])).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_report_unreadable")));
+
+    // A number the carrier rejects: a permanent failure.
+    api.submit().await;
+    assert_eq!(c.drain_once().await, 1);
+    let second = fake.taken()[1].id.clone();
+    let (s, v) = api.post(&late, None, serde_json::json!([{"id": second, "status": "REJECTD"}])).await;
+    assert_eq!((s, v["settled"].as_u64()), (StatusCode::OK, Some(1)));
+    assert_eq!(state(second).await, DeliveryState::PermanentFailure);
+
+    let off = Api::new().await;
+    let (s, v) = off.post(&late, None, fake.reports("DELIVRD")).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("sms_reports_off")));
+}
+
 #[tokio::test]
 async fn a_notice_leaves_the_outbox_through_the_gateway_once() {
     let (fake, addr) = fake().await;
@@ -117,6 +194,7 @@ async fn a_notice_leaves_the_outbox_through_the_gateway_once() {
         notifier: Arc::new(ByChannel {
             sms: Arc::new(gateway(&env(addr, "vnpt", "mat-khau"))),
             email: Arc::new(LocalSink::open(dir.path().join("email.jsonl")).unwrap()),
+            zalo: None,
         }),
         enclosures: Arc::new(NoEnclosures),
         limits: api.home.store.limits.clone(),

@@ -72,6 +72,7 @@ impl World {
             result_by: None,
             reductions: vec![],
             incomplete: false,
+            notify_by: Default::default(),
         }
     }
 

@@ -147,6 +147,13 @@ impl From<Refused> for ApiError {
             R::NotReceived => (StatusCode::CONFLICT, "not_received", json!({})),
             R::InvalidSearch(_) => (StatusCode::BAD_REQUEST, "invalid_search", json!({})),
             R::PaymentNotConfigured => (StatusCode::CONFLICT, "payment_not_configured", json!({})),
+            R::SmsReportsOff => (StatusCode::NOT_FOUND, "sms_reports_off", json!({})),
+            R::SmsReport(motcua_infra::sms_gateway::ReportRefused::Token) => {
+                (StatusCode::UNAUTHORIZED, "sms_report_token", json!({}))
+            }
+            R::SmsReport(motcua_infra::sms_gateway::ReportRefused::Unreadable(_)) => {
+                (StatusCode::BAD_REQUEST, "sms_report_unreadable", json!({}))
+            }
             R::NothingToPay => (StatusCode::CONFLICT, "nothing_to_pay", json!({})),
             R::PaymentInProgress => (StatusCode::CONFLICT, "payment_in_progress", json!({})),
             R::AlreadyPaid => (StatusCode::CONFLICT, "already_paid", json!({})),
@@ -277,6 +284,9 @@ impl From<LifecycleError> for ApiError {
             L::AlreadyRated => (StatusCode::CONFLICT, "already_rated", json!({})),
             L::InvalidRating(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rating", json!({})),
             L::ChannelNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "channel_not_offered", json!({})),
+            L::NoticeChannels(motcua_domain::notify::InvalidChoice::NoContact(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "notice_channel_without_contact", json!({}))
+            }
             L::ApplicantKindNotAccepted => (StatusCode::UNPROCESSABLE_ENTITY, "applicant_kind_not_accepted", json!({})),
             L::ApplicantDetail(field) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "applicant_detail_missing", json!({"field": field}))

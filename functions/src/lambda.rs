@@ -15,7 +15,6 @@ use std::sync::Arc;
 use aws_lambda_events::event::dynamodb;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use lambda_runtime::{service_fn, LambdaEvent};
-use motcua_domain::notify::delivery::SmsCaps;
 use motcua_domain::ports::{FileStore, NationalPortal, PaymentPlatform};
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{AwsNotifier, CachedCatalogue, DynamoStore, Senders, SystemClock};
@@ -109,6 +108,7 @@ fn state_over(store: &DynamoStore, files: Arc<dyn FileStore>, server_key: Arc<[u
         national_codes: Arc::new(store.clone()),
         portal: None,
         payment_platform: None,
+        sms_reports: None,
         files,
         local_files: None,
         file_limits: crate::state::file_limits_from_env()?,
@@ -209,7 +209,7 @@ pub async fn run_notify() -> Result<(), Error> {
         enclosures: Arc::new(enclosures),
         limits: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
-        caps: SmsCaps::default(),
+        caps: motcua_infra::settings::sms_caps(&motcua_infra::settings::env)?,
     };
     let portal = national_portal(&sdk).await?.map(|portal| motcua_infra::portal_worker::PortalCourier {
         queue: Arc::new(store.clone()),

@@ -124,6 +124,7 @@ fn officer(id: &str, name: &str, agency: &str, roles: &[Role]) -> Officer {
         roles: roles.to_vec(),
         phone: None,
         email: None,
+        arrivals: Default::default(),
     }
 }
 

@@ -12,7 +12,6 @@ use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::OfficerId;
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
-use motcua_domain::notify::delivery::SmsCaps;
 use motcua_domain::ports::{
     Catalogue, Clock, DossierStore, Limits, NationalCodes, NationalPortal, Notifier, Outbox, PaymentPlatform,
     PaymentStore, ReportCounters, StoredDocuments, SyncQueue, UploadStore,
@@ -69,13 +68,14 @@ pub enum NotifierChoice {
     Aws,
 }
 
-/// Where notifications go: through `choice`, except SMS through the brand-name gateway and
-/// email through the SMTP server when those are configured.
+/// Where notifications go: through `choice`, except SMS through the brand-name gateway, email
+/// through the SMTP server and Zalo through the official account when those are configured.
 #[derive(Debug, Clone)]
 pub struct Channels {
     pub choice: NotifierChoice,
     pub smtp: Option<motcua_infra::smtp::SmtpConfig>,
     pub sms_gateway: Option<motcua_infra::sms_gateway::GatewayConfig>,
+    pub zalo: Option<motcua_infra::zalo::ZaloConfig>,
 }
 
 impl Channels {
@@ -90,7 +90,7 @@ impl Channels {
                 Arc::new(AwsNotifier::new(&motcua_infra::aws::config_from_env().await, senders))
             }
         };
-        if self.smtp.is_none() && self.sms_gateway.is_none() {
+        if self.smtp.is_none() && self.sms_gateway.is_none() && self.zalo.is_none() {
             return Ok(base);
         }
         let email: Arc<dyn Notifier> = match &self.smtp {
@@ -108,7 +108,14 @@ impl Channels {
                 Arc::new(motcua_infra::sms_gateway::SmsGateway::new(config.clone()))
             }
         };
-        Ok(Arc::new(motcua_infra::channels::ByChannel { sms, email }))
+        let zalo: Option<Arc<dyn Notifier>> = match &self.zalo {
+            None => None,
+            Some(config) => {
+                tracing::info!(app = %config.app_id, templates = config.templates.len(), "Zalo through the official account");
+                Some(Arc::new(motcua_infra::zalo::ZaloSender::new(config.clone()).map_err(ServerError::Invalid)?))
+            }
+        };
+        Ok(Arc::new(motcua_infra::channels::ByChannel { sms, email, zalo }))
     }
 }
 
@@ -225,6 +232,8 @@ pub struct Home {
     pub portal: Option<Arc<dyn NationalPortal>>,
     /// The payment platform, when online payment is on (`--payment-url`).
     pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
+    /// How the SMS gateway's delivery reports are taken, when they come back.
+    pub sms_reports: Option<Arc<motcua_infra::sms_gateway::ReportConfig>>,
 }
 
 impl Home {
@@ -283,6 +292,7 @@ impl Home {
             clock: Arc::new(SystemClock),
             portal: None,
             payment_platform: None,
+            sms_reports: None,
         })
     }
 
@@ -311,6 +321,10 @@ impl Home {
             search: self.store.search.clone(),
             subject_requests: self.store.subject_requests.clone(),
             payment_platform: self.payment_platform.clone(),
+            sms_reports: self
+                .sms_reports
+                .clone()
+                .map(|config| crate::state::SmsReports { config, outbox: self.store.outbox.clone() }),
         }
     }
 
@@ -379,7 +393,9 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         home.auth = Arc::new(verifier);
         tracing::info!(issuer, "officer tokens are verified with the OIDC issuer's keys");
     }
-    let notifier = notifier.notifier(data_dir).await?;
+    let notifier_config = notifier;
+    let notifier = notifier_config.notifier(data_dir).await?;
+    home.sms_reports = notifier_config.sms_gateway.and_then(|g| g.reports).map(Arc::new);
     let (stop_tx, stop_rx) = watch::channel(false);
     let courier = Courier {
         outbox: home.store.outbox.clone(),
@@ -391,7 +407,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         }),
         limits: home.store.limits.clone(),
         clock: Arc::new(SystemClock),
-        caps: SmsCaps::default(),
+        caps: motcua_infra::settings::sms_caps(&motcua_infra::settings::env).map_err(ServerError::Invalid)?,
     };
     if home.store.sqlite.is_some() {
         // This process is the only sender of its database: claims left open were made by a
@@ -444,6 +460,9 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         }
         Ok(c) => tracing::info!(pending = c.pending, "national portal sync queue"),
         Err(e) => tracing::warn!(error = %e, "cannot count the national portal sync queue"),
+    }
+    if let Some(store) = home.store.sqlite.clone() {
+        tokio::spawn(refile(home.state(), store));
     }
     let files = home.files.clone();
     let housekeeping = home.store.sqlite.clone().map(|store| {
@@ -539,4 +558,22 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Files the dossiers of a database made by an earlier release under the current search terms
+/// once, while the server serves (a name search may miss older dossiers until it ends).
+pub async fn refile(state: AppState, store: SqliteStore) {
+    match store.refile_pending().await {
+        Ok(false) => return,
+        Ok(true) => tracing::info!("filing the dossiers again under the current search terms"),
+        Err(e) => return tracing::warn!(error = %e, "cannot tell whether search terms need filing again"),
+    }
+    let progress = |done: usize, total: usize| tracing::info!(done, total, "search terms filed");
+    match crate::service::search::reindex(&state, &progress).await {
+        Ok(n) => match store.refile_done().await {
+            Ok(()) => tracing::info!(dossiers = n, "every dossier is filed under the current search terms"),
+            Err(e) => tracing::warn!(error = %e, "search terms filed; the next start will file them again"),
+        },
+        Err(e) => tracing::warn!(error = %e, "search terms not filed again; the next start retries"),
+    }
 }

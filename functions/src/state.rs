@@ -53,6 +53,8 @@ pub struct AppState {
     pub subject_requests: Arc<dyn motcua_domain::ports::SubjectRequests>,
     /// The payment platform, where online payment is on (`--payment-url`).
     pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
+    /// Where the SMS gateway's delivery reports are taken (`--sms gateway` with a report token).
+    pub sms_reports: Option<SmsReports>,
 }
 
 /// The server key from its text (`MOTCUA_SERVER_KEY`): at least 32 characters, trimmed.
@@ -152,4 +154,12 @@ pub fn file_limits_from_env() -> Result<FileLimits, String> {
         return Err("MOTCUA_MAX_FILE_MB is larger than MOTCUA_MAX_DOSSIER_MB".into());
     }
     Ok(limits)
+}
+
+/// The SMS gateway's delivery reports: how a callback is proven and read, and the outbox its
+/// reports settle.
+#[derive(Clone)]
+pub struct SmsReports {
+    pub config: Arc<motcua_infra::sms_gateway::ReportConfig>,
+    pub outbox: Arc<dyn motcua_domain::ports::Outbox>,
 }

@@ -25,6 +25,7 @@ pub mod sms_gateway;
 pub mod smtp;
 pub mod sqlite;
 pub mod warnings_worker;
+pub mod zalo;
 
 pub use aws_notifier::{AwsNotifier, Senders};
 pub use catalogue_cache::CachedCatalogue;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use motcua_domain::limits::vietnam_day_start;
 use motcua_domain::notify::delivery::{self, DeliveryReport, HandOff, Settlement, SmsCaps};
-use motcua_domain::notify::OutgoingMessage;
+use motcua_domain::notify::{arrivals, MessageChannel, NoticeKind, OutgoingMessage};
 use motcua_domain::ports::{
     Clock, Enclosures, LimitUse, Limits, Notifier, NotifyError, Outbox, StoreResult, StoredMessage,
 };
@@ -74,11 +74,16 @@ impl Courier {
             }
         };
         let m = &claimed.message;
+        if m.kind == NoticeKind::Arrival {
+            let settlement = self.gather(m, claimed.attempts).await;
+            return self.record(id, &settlement).await;
+        }
         let settlement = match self.within_caps(&claimed).await {
             Ok(true) => self.hand_over(m, claimed.attempts).await,
             Ok(false) => {
-                tracing::warn!(message_id = id, "SMS cap reached; not sent");
-                delivery::refused(m, "SMS cap reached for this dossier or phone number today")
+                tracing::warn!(message_id = id, channel = m.channel.as_str(), "cap reached; not sent");
+                let channel = if m.channel == MessageChannel::Zalo { "Zalo" } else { "SMS" };
+                delivery::refused(m, &format!("{channel} cap reached for this dossier or phone number today"))
             }
             Err(e) => {
                 // Counted nothing we can trust: try again later, as after a temporary failure.
@@ -86,6 +91,31 @@ impl Courier {
             }
         };
         self.record(id, &settlement).await
+    }
+
+    /// An arrival is not sent alone: it gathers every arrival of its officer's quarter hour into
+    /// their digest (posted once, whichever arrival gathers first; the digest is then sent as
+    /// any message is) and counts as delivered in it.
+    async fn gather(&self, m: &OutgoingMessage, attempts: u32) -> Settlement {
+        let now = self.clock.now();
+        let posted = async {
+            let gathered: Vec<OutgoingMessage> = self
+                .outbox
+                .under(&m.dossier_code)
+                .await?
+                .into_iter()
+                .map(|s| s.message)
+                .filter(|a| a.kind == NoticeKind::Arrival)
+                .collect();
+            let digest = arrivals::digest(&gathered, now)
+                .ok_or_else(|| motcua_domain::ports::StoreError::Corrupt("an arrival not under its own key".into()))?;
+            self.outbox.post(std::slice::from_ref(&digest)).await?;
+            Ok::<String, motcua_domain::ports::StoreError>(digest.id)
+        };
+        match posted.await {
+            Ok(digest_id) => delivery::gathered(digest_id),
+            Err(e) => delivery::after_hand_off(m, attempts, HandOff::Temporary(e.to_string()), now, jitter()),
+        }
     }
 
     /// Whether the caps allow this message; only a first attempt is counted.
@@ -96,8 +126,10 @@ impl Courier {
         // Both caps count in the same Vietnam day, read from the clock once.
         let window_start = vietnam_day_start(self.clock.now());
         let day = |key: String, max| LimitUse { key, window_start, window: chrono::Duration::days(1), max };
-        let phone = day(format!("sms-phone:{}", hashed(&m.message.recipient)), self.caps.per_phone_per_day);
-        let dossier = day(format!("sms-dossier:{}", m.message.dossier_code), self.caps.per_dossier_per_day);
+        // SMS keep their keys of before Zalo existed; Zalo counts under its own.
+        let channel = m.message.channel.as_str();
+        let phone = day(format!("{channel}-phone:{}", hashed(&m.message.recipient)), self.caps.per_phone_per_day);
+        let dossier = day(format!("{channel}-dossier:{}", m.message.dossier_code), self.caps.per_dossier_per_day);
         Ok(self.limits.take(&dossier).await? && self.limits.take(&phone).await?)
     }
 

@@ -37,3 +37,15 @@ pub fn secret(var: &impl Vars, name: &str) -> Result<Option<String>, String> {
             .map_err(|e| format!("{file}: cannot read {path}: {e}")),
     }
 }
+
+/// The SMS caps a Vietnam day (`MOTCUA_SMS_CAP_PER_DOSSIER`, default 6;
+/// `MOTCUA_SMS_CAP_PER_PHONE`, default 15): above them an SMS is not sent and the notice goes
+/// by email where there is one.
+pub fn sms_caps(var: &impl Vars) -> Result<motcua_domain::notify::delivery::SmsCaps, String> {
+    let default = motcua_domain::notify::delivery::SmsCaps::default();
+    Ok(motcua_domain::notify::delivery::SmsCaps {
+        per_dossier_per_day: number(var, "MOTCUA_SMS_CAP_PER_DOSSIER", default.per_dossier_per_day.into(), 1..=100)?
+            as u32,
+        per_phone_per_day: number(var, "MOTCUA_SMS_CAP_PER_PHONE", default.per_phone_per_day.into(), 1..=1_000)? as u32,
+    })
+}

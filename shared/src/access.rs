@@ -91,6 +91,7 @@ mod tests {
             roles: roles.to_vec(),
             phone: None,
             email: None,
+            arrivals: Default::default(),
         }
     }
 
@@ -124,24 +125,16 @@ mod tests {
         // Back at the first step, the police keep their record.
         d.step = Some(StepProgress { index: 0, ..d.step.clone().unwrap() });
         assert_eq!(may_see(&police, &d, &[]), Err(AccessDenied::OtherAgency), "the history says otherwise");
-        let handed = HistoryEvent {
-            payment: None,
-            seq: 2,
-            at,
-            action: crate::lifecycle::Action::Forward,
-            actor: crate::lifecycle::EventActor::Applicant,
-            from_status: None,
-            to_status: crate::lifecycle::Status::Processing,
+        let handed = crate::lifecycle::HistoryEvent {
             from_step: Some(0),
             to_step: Some(1),
-            note: None,
-            assignee: None,
-            step_due_at: None,
-            due_at: None,
-            deadline: None,
-            files: vec![],
-            prev_hash: String::new(),
-            hash: String::new(),
+            ..crate::fixtures::event(
+                2,
+                at,
+                crate::lifecycle::Action::Forward,
+                crate::lifecycle::EventActor::Applicant,
+                crate::lifecycle::Status::Processing,
+            )
         };
         assert_eq!(may_see(&police, &d, std::slice::from_ref(&handed)), Ok(()));
         assert_eq!(may_see(&stranger, &d, &[handed]), Err(AccessDenied::OtherAgency));

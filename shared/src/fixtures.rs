@@ -8,7 +8,7 @@ use crate::catalogue::{ApplicantKind, Channel, SupplementRule, WorkflowStep};
 use crate::codes::DossierCode;
 use crate::contact::{Email, PhoneNumber};
 use crate::documents::{FileRef, MediaType, Sha256, UploadId};
-use crate::lifecycle::{Applicant, Dossier, NewDossier, Terms};
+use crate::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent, NewDossier, Status, Terms};
 
 /// A citizen with a name and, optionally, a phone and an email.
 pub fn citizen(name: &str, phone: Option<PhoneNumber>, email: Option<Email>) -> Applicant {
@@ -47,6 +47,7 @@ pub fn filed(code: DossierCode, applicant: Applicant, workflow: Vec<WorkflowStep
         result_by: None,
         reductions: vec![],
         incomplete: false,
+        notify_by: Default::default(),
     };
     Dossier::filed(code, "2.000488".into(), agency, new, terms, at)
 }
@@ -56,4 +57,27 @@ pub fn file(bytes: &[u8]) -> FileRef {
     let sha256 = Sha256::of(bytes);
     let id = UploadId::parse(&sha256.as_str()[..32]).expect("32 hexadecimal digits");
     FileRef { id, sha256, size: bytes.len() as u64, media_type: MediaType::Pdf }
+}
+
+/// The event `seq` of `action` by `actor` at `at`, leaving the dossier `to`; nothing else set.
+pub fn event(seq: u32, at: DateTime<Utc>, action: Action, actor: EventActor, to: Status) -> HistoryEvent {
+    HistoryEvent {
+        seq,
+        at,
+        action,
+        actor,
+        from_status: None,
+        to_status: to,
+        from_step: None,
+        to_step: None,
+        note: None,
+        assignee: None,
+        step_due_at: None,
+        due_at: None,
+        deadline: None,
+        files: vec![],
+        payment: None,
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
 }

@@ -279,6 +279,9 @@ pub trait Outbox: Send + Sync {
     async fn overdue(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<StoredMessage>>;
     /// One message, whatever its state (a consistent read).
     async fn message(&self, id: &str) -> StoreResult<Option<StoredMessage>>;
+    /// Every message whose `dossier_code` is `key`, whatever its state, by id: the arrivals an
+    /// officer's digest gathers ([`crate::notify::arrivals`]).
+    async fn under(&self, key: &str) -> StoreResult<Vec<StoredMessage>>;
     /// The id of the message the provider knows as `provider_id`.
     async fn message_of_provider(&self, provider_id: &str) -> StoreResult<Option<String>>;
     /// Moves `id` from `created` to `sending` (one more attempt, to be settled by `deadline`)
@@ -316,6 +319,18 @@ pub enum NotifyError {
     /// again could send it twice.
     #[error("không rõ đã gửi hay chưa / delivery outcome unknown: {0}")]
     Unknown(String),
+}
+
+impl NotifyError {
+    /// What the failure means for the outbox, in a word: `temporary` (tried again),
+    /// `permanent` (the other channel instead), `unknown` (never sent again).
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            NotifyError::Temporary(_) => "temporary",
+            NotifyError::Permanent(_) => "permanent",
+            NotifyError::Unknown(_) => "unknown",
+        }
+    }
 }
 
 /// A file a notice carries: the printed form of a refusal, a supplement request or an apology,

@@ -2,11 +2,15 @@
 //! a dossier is filed under, and whether a dossier meets the rest of a query. Pure.
 //!
 //! A dossier is filed, in the write that creates it, under terms of its agency: `a:` (every
-//! dossier, newest first), one `n:<word>` per word of the applicant's name (no diacritics,
-//! lower case), and keyed digests `i:<…>` of the citizen ID or tax code and `p:<…>` of the
-//! phone number: an HMAC-SHA-256 under the server key, so an index entry cannot be reversed by
-//! trying every ID, and the value itself is never stored in the index. A query reads the
-//! entries of its most selective term, newest first, and checks each dossier against the rest.
+//! dossier, newest first); for each name (the applicant's, the delegate's) of at most
+//! [`SHORT_NAME`] words, `n:<word>` for each word and `c:<w1>+<w2>[+<w3>]` for each set of two
+//! and of three of its words (sorted), so a query of two or three words reads a list holding
+//! exactly the dossiers whose name has them all; a longer name (an organisation's, mostly) is
+//! filed under `l:<word>` for each word instead. Words have no diacritics and are lower case.
+//! The citizen ID or tax code and the phone number are filed as keyed digests `i:<…>` and
+//! `p:<…>`: an HMAC-SHA-256 under the server key, so an index entry cannot be reversed by
+//! trying every ID, and the value itself is never stored in the index. A query reads the lists
+//! of its most selective terms merged, newest first, and checks each dossier against the rest.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
@@ -45,8 +49,21 @@ impl Term {
         Term("a:".into())
     }
 
+    /// A word of a name of at most [`SHORT_NAME`] words.
     pub fn word(word: &str) -> Self {
         Term(format!("n:{word}"))
+    }
+
+    /// A word of a longer name.
+    pub fn long_word(word: &str) -> Self {
+        Term(format!("l:{word}"))
+    }
+
+    /// Two or three words of one name, in any order.
+    pub fn words<S: AsRef<str>>(words: &[S]) -> Self {
+        let mut sorted: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
+        sorted.sort_unstable();
+        Term(format!("c:{}", sorted.join("+")))
     }
 
     /// A citizen ID or tax code, keyed.
@@ -77,23 +94,45 @@ pub fn words(name: &str) -> Vec<String> {
     out
 }
 
-/// The words of the applicant's and the delegate's names, each once.
-fn name_words(a: &crate::lifecycle::Applicant) -> Vec<String> {
-    let mut names = words(&a.name);
-    if let Some(delegate) = &a.delegate_name {
-        names.extend(words(delegate));
+/// The longest name filed under its sets of words: a name of up to four words has at most ten
+/// sets of two or three (a Vietnamese personal name has three or four words).
+pub const SHORT_NAME: usize = 4;
+
+/// The distinct words of each name of the applicant (theirs, and the delegate's), sorted.
+fn names(a: &crate::lifecycle::Applicant) -> Vec<Vec<String>> {
+    let mut out = vec![];
+    for name in std::iter::once(&a.name).chain(a.delegate_name.as_ref()) {
+        let mut words = words(name);
+        words.sort();
+        words.dedup();
+        if !words.is_empty() {
+            out.push(words);
+        }
     }
-    names.sort();
-    names.dedup();
-    names
+    out
 }
 
-/// The terms `d` is filed under, keyed with `key`.
+/// The terms of one name's words.
+fn name_terms(words: &[String]) -> Vec<Term> {
+    if words.len() > SHORT_NAME {
+        return words.iter().map(|w| Term::long_word(w)).collect();
+    }
+    let mut out: Vec<Term> = words.iter().map(|w| Term::word(w)).collect();
+    for (i, a) in words.iter().enumerate() {
+        for (j, b) in words.iter().enumerate().skip(i + 1) {
+            out.push(Term::words(&[a, b]));
+            out.extend(words.iter().skip(j + 1).map(|c| Term::words(&[a, b, c])));
+        }
+    }
+    out
+}
+
+/// The terms `d` is filed under, keyed with `key`: at most 32 (two names of four words with
+/// their sets, two identifiers and a phone, and `a:`).
 pub fn terms(d: &Dossier, key: &[u8]) -> Vec<Term> {
     let a = &d.applicant;
     let mut out = vec![Term::all()];
-    let names = name_words(a);
-    out.extend(names.iter().map(|w| Term::word(w)));
+    out.extend(names(a).iter().flat_map(|words| name_terms(words)));
     for id in [a.citizen_id.as_ref().map(|c| c.as_str().to_owned()), a.tax_code.as_ref().map(|t| t.as_str().to_owned())]
         .into_iter()
         .flatten()
@@ -103,6 +142,8 @@ pub fn terms(d: &Dossier, key: &[u8]) -> Vec<Term> {
     if let Some(phone) = &a.phone {
         out.push(Term::phone(key, phone.e164()));
     }
+    out.sort();
+    out.dedup();
     out
 }
 
@@ -201,24 +242,34 @@ impl Query {
         Ok(())
     }
 
-    /// The term to read: the most selective the query has (an ID, a phone, the longest name
-    /// word that is not among the commonest, else the longest), or every dossier of the agency.
-    pub fn term(&self, key: &[u8]) -> Term {
+    /// The terms whose lists, merged, hold every dossier the query can find: an ID's, else a
+    /// phone's, else those of the name's words, else every dossier of the agency.
+    ///
+    /// One word: its list among short names and among long ones. Two or three: their set's
+    /// list and the long names' list of the rarest. More: the set of the three rarest (a
+    /// matching name of four words is filed under it; a longer one is in the long names' list).
+    pub fn terms(&self, key: &[u8]) -> Vec<Term> {
         if let Some(id) = &self.id {
-            return Term::id(key, id);
+            return vec![Term::id(key, id)];
         }
         if let Some(phone) = &self.phone {
-            return Term::phone(key, phone);
+            return vec![Term::phone(key, phone)];
         }
-        let rare = self.name.iter().filter(|w| !COMMON.contains(&w.as_str())).max_by_key(|w| w.chars().count());
-        match rare.or_else(|| self.name.iter().max_by_key(|w| w.chars().count())) {
-            Some(w) => Term::word(w),
-            None => Term::all(),
+        let mut words: Vec<&str> = self.name.iter().map(String::as_str).collect();
+        words.sort_unstable();
+        words.dedup();
+        // Rarest first: a word outside the commonest, then the longer, then alphabetical.
+        words.sort_by_key(|w| (COMMON.contains(w), std::cmp::Reverse(w.chars().count()), *w));
+        match words.as_slice() {
+            [] => vec![Term::all()],
+            [word] => vec![Term::word(word), Term::long_word(word)],
+            [rarest, ..] => vec![Term::words(&words[..words.len().min(3)]), Term::long_word(rarest)],
         }
     }
 
-    /// Whether `d` meets every criterion (its term aside, which the index already met, but
-    /// checked again: a digest is not the value).
+    /// Whether `d` meets every criterion (its terms aside, which the index already met, but
+    /// checked again: a digest is not the value). The words of a name must all be in one of
+    /// the applicant's names (theirs or the delegate's).
     pub fn matches(&self, d: &Dossier) -> bool {
         let a = &d.applicant;
         let local = |t: DateTime<Utc>| vietnam::to_local(t).date();
@@ -226,10 +277,10 @@ impl Query {
             None => true,
             Some((from, to)) => t.map(local).is_some_and(|day| day >= from && day <= to),
         };
-        let names = name_words(a);
+        let names = names(a);
         self.agency.as_ref().is_none_or(|g| g == &d.agency_code)
             && self.code.as_ref().is_none_or(|c| d.code.to_string().to_lowercase().contains(&c.to_lowercase()))
-            && self.name.iter().all(|w| names.contains(w))
+            && (self.name.is_empty() || names.iter().any(|name| self.name.iter().all(|w| name.contains(w))))
             && self.id.as_ref().is_none_or(|id| {
                 a.citizen_id.as_ref().is_some_and(|c| c.as_str() == id)
                     || a.tax_code.as_ref().is_some_and(|t| t.as_str() == id)
@@ -268,11 +319,19 @@ mod tests {
     fn names_are_searched_by_word_without_diacritics_in_any_order() {
         assert_eq!(words("  Nguyễn Thị   Minh-Khai "), ["nguyen", "thi", "minh", "khai"]);
         let q = Query { name: words("khai MINH"), ..Query::default() };
-        assert_eq!(q.term(b"k"), Term::word("khai"), "a rarer word is read");
-        let q = Query { name: words("Nguyễn Văn Bình"), ..Query::default() };
-        assert_eq!(q.term(b"k"), Term::word("binh"), "the given name, not the commonest family name");
-        let q = Query { name: words("Nguyễn Văn"), ..Query::default() };
-        assert_eq!(q.term(b"k"), Term::word("nguyen"), "only common words: the longest");
+        assert_eq!(
+            q.terms(b"k"),
+            [Term::words(&["minh", "khai"]), Term::long_word("khai")],
+            "a set, and the rarer word"
+        );
+        let q = Query { name: words("Bình"), ..Query::default() };
+        assert_eq!(q.terms(b"k"), [Term::word("binh"), Term::long_word("binh")]);
+        let q = Query { name: words("Nguyễn Văn Bình An"), ..Query::default() };
+        assert_eq!(
+            q.terms(b"k"),
+            [Term("c:an+binh+nguyen".into()), Term::long_word("binh")],
+            "the three rarest words: the given names first, then the longer common one"
+        );
         assert_eq!(Query::default().check(), Err(InvalidSearch::NoCriteria));
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let long = Query { received: Some((day(2020, 1, 1), day(2026, 1, 1))), ..Query::default() };
@@ -280,7 +339,66 @@ mod tests {
         let backwards = Query { finished: Some((day(2026, 2, 1), day(2026, 1, 1))), ..Query::default() };
         assert_eq!(backwards.check(), Err(InvalidSearch::Period));
         let id = Query { id: Some("079203001234".into()), name: words("An"), ..Query::default() };
-        assert_eq!(id.term(b"k"), Term::id(b"k", "079203001234"), "an ID is the most selective");
+        assert_eq!(id.terms(b"k"), [Term::id(b"k", "079203001234")], "an ID is the most selective");
         assert_eq!(personal_kinds(&id), ["name", "id"]);
+    }
+
+    fn dossier(name: &str, delegate: Option<&str>) -> Dossier {
+        let code = crate::codes::DossierCode::parse("000.00.01.H57-261201-0001").unwrap();
+        let mut applicant = crate::fixtures::citizen(name, None, None);
+        applicant.delegate_name = delegate.map(Into::into);
+        crate::fixtures::filed(code, applicant, vec![], chrono::Utc::now())
+    }
+
+    #[test]
+    fn a_short_name_is_filed_under_its_sets_of_words_and_a_long_one_under_its_words() {
+        let filed = terms(&dossier("Nguyễn Văn Bình", None), b"k");
+        let names: Vec<&str> = filed.iter().map(Term::as_str).filter(|t| !t.starts_with("a:")).collect();
+        assert_eq!(
+            names,
+            ["c:binh+nguyen", "c:binh+nguyen+van", "c:binh+van", "c:nguyen+van", "n:binh", "n:nguyen", "n:van"]
+        );
+        let long = terms(&dossier("Công ty TNHH Xây dựng Minh Phát", None), b"k");
+        assert!(long.iter().all(|t| !t.as_str().starts_with("c:") && !t.as_str().starts_with("n:")));
+        assert!(long.contains(&Term::long_word("phat")));
+        // The most a dossier is filed under: two names of four words, both identifiers, a phone.
+        let mut most = dossier("Tôn Nữ Hồng Nhung", Some("Lê Thị Thu Hà"));
+        most.applicant.citizen_id = Some(crate::contact::CitizenId::parse("079203001234").unwrap());
+        most.applicant.tax_code = Some(crate::contact::TaxCode::parse("0312345678").unwrap());
+        most.applicant.phone = Some(crate::contact::PhoneNumber::parse("0912345678").unwrap());
+        assert_eq!(terms(&most, b"k").len(), 32);
+    }
+
+    /// Every query of words of a name reads a list the dossier is filed under, and finds it;
+    /// words from two names, or a word the name lacks, do not find it.
+    #[test]
+    fn every_query_of_a_names_words_reads_a_list_it_is_filed_under() {
+        for (name, delegate) in [
+            ("Nguyễn Văn Bình", None),
+            ("Tôn Nữ Hồng Nhung", Some("Nguyễn An")),
+            ("Công ty TNHH Xây dựng Minh Phát", Some("Trần Thị Bé")),
+            ("Lê Lê Na", None),
+        ] {
+            let d = dossier(name, delegate);
+            let filed = terms(&d, b"k");
+            for name in std::iter::once(name).chain(delegate) {
+                let all = words(name);
+                // Every non-empty subset, in its own order and reversed.
+                for mask in 1u32..(1 << all.len()) {
+                    let mut chosen: Vec<String> =
+                        all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, w)| w.clone()).collect();
+                    for _ in 0..2 {
+                        let q = Query { name: chosen.clone(), ..Query::default() };
+                        assert!(q.terms(b"k").iter().any(|t| filed.contains(t)), "{chosen:?} of {name}: no list");
+                        assert!(q.matches(&d), "{chosen:?} of {name}");
+                        chosen.reverse();
+                    }
+                }
+            }
+            let missing = Query { name: words(&format!("{name} Zzz")), ..Query::default() };
+            assert!(!missing.matches(&d));
+        }
+        let mixed = Query { name: words("Nhung An"), ..Query::default() };
+        assert!(!mixed.matches(&dossier("Tôn Nữ Hồng Nhung", Some("Nguyễn An"))), "words of two names");
     }
 }

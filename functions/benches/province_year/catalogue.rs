@@ -54,6 +54,7 @@ fn officer(id: String, agency: &AgencyCode, role: Role) -> Officer {
         roles: vec![role],
         phone: None,
         email: None,
+        arrivals: Default::default(),
     }
 }
 

@@ -62,6 +62,13 @@ async fn measure_kept(dir: &std::path::Path) {
     assert!(path.exists(), "no year in {}: run with MOTCUA_YEAR_DIR={0} first", dir.display());
     let store = SqliteStore::open(&path).unwrap();
     let home = Home::open_on(dir, Stores::of(store.clone(), Some(store.clone()))).await.unwrap();
+    // A year kept by an earlier release: filed under today's search terms first, as the server
+    // does at its start.
+    if store.refile_pending().await.unwrap() {
+        let started = Instant::now();
+        motcua_functions::server::refile(home.state(), store.clone()).await;
+        println!("filed again under today's search terms in {:.1} s", started.elapsed().as_secs_f64());
+    }
     let codes: Vec<String> = {
         let conn = store.raw_connection().unwrap();
         let mut select = conn.prepare("SELECT code FROM dossiers").unwrap();

@@ -46,6 +46,11 @@ fn quantiles(mut times: Vec<Duration>) -> (Duration, Duration) {
 }
 
 async fn timed(app: &Router, uri: &str, token: Option<&str>) -> Duration {
+    answered(app, uri, token).await.0
+}
+
+/// The time a request took, and its answer.
+async fn answered(app: &Router, uri: &str, token: Option<&str>) -> (Duration, axum::body::Bytes) {
     let mut request = Request::get(uri);
     if let Some(t) = token {
         request = request.header("authorization", format!("Bearer {t}"));
@@ -53,10 +58,10 @@ async fn timed(app: &Router, uri: &str, token: Option<&str>) -> Duration {
     let start = Instant::now();
     let answer = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
     let status = answer.status();
-    axum::body::to_bytes(answer.into_body(), 4 << 20).await.unwrap();
+    let body = axum::body::to_bytes(answer.into_body(), 4 << 20).await.unwrap();
     let took = start.elapsed();
     assert_eq!(status, 200, "{uri}");
-    took
+    (took, body)
 }
 
 fn micros(d: Duration) -> String {
@@ -110,11 +115,22 @@ async fn lookups(app: &Router, codes: &[&str], rng: &mut StdRng) -> Vec<Duration
     times
 }
 
+/// What the searches took.
+struct Searches {
+    by_id: Vec<Duration>,
+    by_name: Vec<Duration>,
+    /// By full name, the newest only (`limit=1`): the same work at any size of the year.
+    newest: Vec<Duration>,
+    /// Dossiers the name searches found, and examined, in all.
+    found: usize,
+    examined: usize,
+}
+
 /// `SEARCHES` searches for random dossiers' applicants, by ID and by full name, each as a
-/// reception officer of the dossier's agency: the times of each kind.
-async fn searches(home: &Home, app: &Router, codes: &[&str], rng: &mut StdRng) -> (Vec<Duration>, Vec<Duration>) {
+/// reception officer of the dossier's agency.
+async fn searches(home: &Home, app: &Router, codes: &[&str], rng: &mut StdRng) -> Searches {
     let mut tokens: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let (mut by_id, mut by_name) = (Vec::new(), Vec::new());
+    let mut out = Searches { by_id: vec![], by_name: vec![], newest: vec![], found: 0, examined: 0 };
     for _ in 0..SEARCHES {
         let code = motcua_domain::codes::DossierCode::parse(codes[rng.gen_range(0..codes.len())]).unwrap();
         let d = home.store.dossiers.get(&code).await.unwrap().unwrap().dossier;
@@ -132,13 +148,18 @@ async fn searches(home: &Home, app: &Router, codes: &[&str], rng: &mut StdRng) -
             .map(|c| c.as_str().to_owned())
             .or_else(|| a.tax_code.as_ref().map(|t| t.as_str().to_owned()));
         if let Some(id) = id {
-            by_id.push(timed(app, &format!("/v1/officer/search?id={id}"), Some(token)).await);
+            out.by_id.push(timed(app, &format!("/v1/officer/search?id={id}"), Some(token)).await);
         }
         // As an officer types it without diacritics (ASCII in the address, as a client encodes it).
         let name = motcua_domain::search::words(&a.name).join("%20");
-        by_name.push(timed(app, &format!("/v1/officer/search?name={name}"), Some(token)).await);
+        let (took, body) = answered(app, &format!("/v1/officer/search?name={name}"), Some(token)).await;
+        out.by_name.push(took);
+        let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        out.found += page["items"].as_array().map_or(0, Vec::len);
+        out.examined += page["examined"].as_u64().unwrap_or(0) as usize;
+        out.newest.push(timed(app, &format!("/v1/officer/search?name={name}&limit=1"), Some(token)).await);
     }
-    (by_id, by_name)
+    out
 }
 
 /// Measures the year so far; `process` says which process measures (the replay's own, or a fresh one).
@@ -167,14 +188,19 @@ pub async fn checkpoint(home: &Home, store: &SqliteStore, path: &Path, codes: &[
     }
     let (q50, q99) = quantiles(queue);
     let (o50, o99) = quantiles(own);
-    let (s_id, s_name) = searches(home, &app, codes, &mut rng).await;
-    let ((i50, i99), (n50, n99)) = (quantiles(s_id), quantiles(s_name));
+    let s = searches(home, &app, codes, &mut rng).await;
+    let ((i50, i99), (n50, n99), (f50, f99)) = (quantiles(s.by_id), quantiles(s.by_name), quantiles(s.newest));
     println!(
-        "RESULT {dossiers} dossiers, {process}: search by ID p50 {} p99 {}; by full name p50 {} p99 {}",
+        "RESULT {dossiers} dossiers, {process}: search by ID p50 {} p99 {}; by full name p50 {} p99 {} \
+         ({:.1} found, {:.1} examined a search); the newest by full name p50 {} p99 {}",
         micros(i50),
         micros(i99),
         micros(n50),
-        micros(n99)
+        micros(n99),
+        s.found as f64 / SEARCHES as f64,
+        s.examined as f64 / SEARCHES as f64,
+        micros(f50),
+        micros(f99)
     );
     let inspector = home.token("kiemsoat", 1).await.unwrap();
     let (mut year, mut month) = (Vec::new(), Vec::new());

@@ -54,6 +54,7 @@ pub fn officer_from(claims: &HashMap<String, String>) -> Result<Officer, ApiErro
         roles: first(claims, &["roles", "custom:roles", "cognito:groups"]).map(roles).unwrap_or_default(),
         phone: None,
         email: None,
+        arrivals: Default::default(),
     })
 }
 

@@ -169,6 +169,7 @@ pub fn officer_from_claims(c: Claims) -> Result<Officer, ApiError> {
         roles: c.roles,
         phone: None,
         email: None,
+        arrivals: Default::default(),
     })
 }
 

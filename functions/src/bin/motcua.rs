@@ -97,6 +97,9 @@ enum Command {
         /// Where the fake brand-name SMS gateway listens.
         #[arg(long, default_value = "127.0.0.1:8093")]
         sms: SocketAddr,
+        /// Where the fake Zalo (OAuth and ZNS) listens.
+        #[arg(long, default_value = "127.0.0.1:8094")]
+        zalo: SocketAddr,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -196,6 +199,17 @@ enum Email {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Zalo {
+    /// No Zalo: a notice the applicant asked to get by Zalo goes by SMS.
+    Off,
+    /// ZNS template messages through the province's official account (MOTCUA_ZALO_APP_ID,
+    /// MOTCUA_ZALO_SECRET_KEY or _FILE, MOTCUA_ZALO_REFRESH_TOKEN or _FILE, MOTCUA_ZALO_TEMPLATES;
+    /// the rotated tokens are kept in zalo-tokens.json in the data directory;
+    /// docs/notifications.md).
+    On,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Sms {
     /// As `--notifier`.
     Same,
@@ -219,11 +233,15 @@ struct NotifyArgs {
     /// How SMS go: `same` as `--notifier`, or `gateway` through a carrier's brand-name gateway.
     #[arg(long, env = "MOTCUA_SMS", value_enum, default_value_t = Sms::Same)]
     sms: Sms,
+    /// Whether notices the applicant asked to get by Zalo go through the official account.
+    #[arg(long, env = "MOTCUA_ZALO", value_enum, default_value_t = Zalo::Off)]
+    zalo: Zalo,
 }
 
 impl NotifyArgs {
-    /// The channels, their settings read and checked now (a missing one is named).
-    fn channels(&self) -> Result<Channels, ServerError> {
+    /// The channels, their settings read and checked now (a missing one is named); Zalo's
+    /// tokens kept in `data_dir`.
+    fn channels(&self, data_dir: &std::path::Path) -> Result<Channels, ServerError> {
         let choice = match self.notifier {
             Notifier::Sink => NotifierChoice::Sink,
             Notifier::Aws => NotifierChoice::Aws,
@@ -236,7 +254,14 @@ impl NotifyArgs {
             Sms::Same => None,
             Sms::Gateway => Some(motcua_infra::sms_gateway::GatewayConfig::from_env().map_err(ServerError::Invalid)?),
         };
-        Ok(Channels { choice, smtp, sms_gateway })
+        let zalo = match self.zalo {
+            Zalo::Off => None,
+            Zalo::On => Some(
+                motcua_infra::zalo::ZaloConfig::from_vars(motcua_infra::settings::env, data_dir.join(ZALO_TOKENS))
+                    .map_err(ServerError::Invalid)?,
+            ),
+        };
+        Ok(Channels { choice, smtp, sms_gateway, zalo })
     }
 }
 
@@ -247,7 +272,7 @@ enum NotifyCommand {
     Test {
         #[arg(long, value_enum)]
         channel: TestChannel,
-        /// A phone number (SMS) or an email address.
+        /// A phone number (SMS, Zalo) or an email address.
         #[arg(long)]
         to: String,
         #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./data")]
@@ -261,7 +286,11 @@ enum NotifyCommand {
 enum TestChannel {
     Sms,
     Email,
+    Zalo,
 }
+
+/// Zalo's rotated tokens, in the data directory.
+const ZALO_TOKENS: &str = "zalo-tokens.json";
 
 /// Officer tokens from a real OpenID Connect issuer instead of the local signing key.
 #[derive(Args)]
@@ -473,7 +502,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve { addr, data_dir, cors_origins, store, notify, oidc, dvcqg_url, payment_url } => {
-                let notifier = notify.channels()?;
+                let notifier = notify.channels(&data_dir)?;
                 let options = ServeOptions {
                     addr,
                     data_dir,
@@ -498,18 +527,19 @@ fn main() -> ExitCode {
                 let channel = match channel {
                     TestChannel::Sms => motcua_domain::notify::MessageChannel::Sms,
                     TestChannel::Email => motcua_domain::notify::MessageChannel::Email,
+                    TestChannel::Zalo => motcua_domain::notify::MessageChannel::Zalo,
                 };
                 let message = motcua_domain::notify::test_message(channel, &to, chrono::Utc::now())
                     .map_err(|e| ServerError::Invalid(e.to_string()))?;
                 std::fs::create_dir_all(&data_dir).map_err(|e| ServerError::DataDir(data_dir.clone(), e))?;
-                let notifier = notify.channels()?.notifier(&data_dir).await?;
+                let notifier = notify.channels(&data_dir)?.notifier(&data_dir).await?;
                 match notifier.deliver(&message, &[]).await {
                     Ok(id) => {
                         println!("delivered {} to the provider: id {id}", message.id);
                         Ok(ExitCode::SUCCESS)
                     }
                     Err(e) => {
-                        println!("not delivered: {e}");
+                        println!("not delivered ({}): {e}", e.outcome());
                         Ok(ExitCode::FAILURE)
                     }
                 }
@@ -542,7 +572,7 @@ fn main() -> ExitCode {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 portal(&home, command).await
             }
-            Command::Fakes { portal, payments, callback_url, sms } => {
+            Command::Fakes { portal, payments, callback_url, sms, zalo } => {
                 let fake = motcua_functions::fakes::portal::FakePortal::new("demo", "demo");
                 let at = motcua_functions::fakes::start(fake.router(), portal)
                     .await
@@ -556,6 +586,13 @@ fn main() -> ExitCode {
                 let gateway = motcua_functions::fakes::sms::FakeSms::new("demo", "demo");
                 let at = gateway.start(sms).await.map_err(|e| ServerError::Bind(sms, e))?;
                 println!("fake SMS gateway on http://{at}/vnpt and /form (account demo/demo; GET /fake/books)");
+                let templates = ["100001", "100002", "100003", "100004", "100005", "100006", "100007", "100008"];
+                let fake_zalo = motcua_functions::fakes::zalo::FakeZalo::new("demo-app", "demo-secret", "demo-refresh", &templates);
+                let at = fake_zalo.start(zalo).await.map_err(|e| ServerError::Bind(zalo, e))?;
+                println!(
+                    "fake Zalo on http://{at}/message/template and /v4/oa/access_token (app demo-app, secret key \
+                     demo-secret, first refresh token demo-refresh, templates 100001 to 100008; GET /fake/books)"
+                );
                 let _ = tokio::signal::ctrl_c().await;
                 Ok(ExitCode::SUCCESS)
             }

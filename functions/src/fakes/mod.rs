@@ -5,6 +5,7 @@
 pub mod payment;
 pub mod portal;
 pub mod sms;
+pub mod zalo;
 
 /// Counts a fault down: whether it applies to this call.
 fn take(counter: &mut u32) -> bool {

@@ -3,6 +3,9 @@
 //! number that cannot receive), `POST /form` the form gateways' request under HTTP Basic.
 //! `GET /fake/books` shows the messages taken, `POST /fake/faults` sets what goes wrong next:
 //! the gateway down, or slow past the client's timeout (the message is taken all the same).
+//! `POST /fake/report` `{"url", "status", "times"}` posts the delivery reports of every message
+//! taken (`[{"id", "status"}]`, the id the request carried) to a callback address, as many times
+//! as asked (a gateway repeats reports it thinks were lost).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -70,11 +73,17 @@ impl FakeSms {
             .route("/form", post(form))
             .route("/fake/books", get(books))
             .route("/fake/faults", post(set_faults))
+            .route("/fake/report", post(report))
             .with_state(self.clone())
     }
 
     pub fn taken(&self) -> Vec<Taken> {
         self.inner.lock().expect("fake sms").taken.clone()
+    }
+
+    /// The delivery reports of every message taken, all with `status`, as the fake posts them.
+    pub fn reports(&self, status: &str) -> Value {
+        Value::Array(self.taken().iter().map(|t| json!({"id": t.id, "status": status})).collect())
     }
 
     pub fn refused_logins(&self) -> u64 {
@@ -159,4 +168,39 @@ async fn books(State(fake): State<FakeSms>) -> Json<Vec<Taken>> {
 async fn set_faults(State(fake): State<FakeSms>, Json(faults): Json<Faults>) -> StatusCode {
     fake.set_faults(faults);
     StatusCode::NO_CONTENT
+}
+
+/// What `POST /fake/report` is asked.
+#[derive(Debug, Deserialize)]
+struct ReportOrder {
+    url: String,
+    #[serde(default = "delivered")]
+    status: String,
+    #[serde(default = "once")]
+    times: u32,
+}
+
+fn delivered() -> String {
+    "DELIVRD".into()
+}
+
+fn once() -> u32 {
+    1
+}
+
+/// Posts the reports to the callback address: the answers' statuses, in order.
+async fn report(State(fake): State<FakeSms>, Json(order): Json<ReportOrder>) -> Json<Vec<u16>> {
+    let body = fake.reports(&order.status).to_string();
+    let statuses = tokio::task::spawn_blocking(move || {
+        (0..order.times.min(5))
+            .map(|_| match ureq::post(&order.url).set("Content-Type", "application/json").send_string(&body) {
+                Ok(r) => r.status(),
+                Err(ureq::Error::Status(code, _)) => code,
+                Err(ureq::Error::Transport(_)) => 0,
+            })
+            .collect()
+    })
+    .await
+    .unwrap_or_default();
+    Json(statuses)
 }

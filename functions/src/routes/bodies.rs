@@ -62,6 +62,17 @@ pub struct PaymentRecordRequest {
 
 impl ActionBody for PaymentRecordRequest {}
 
+/// The channels of the applicant's notices.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticesRequest {
+    /// `sms`, `email` or both, each with its contact given at filing; empty: the default rule
+    /// (an SMS, the email kept as its fallback).
+    pub channels: Vec<motcua_domain::notify::MessageChannel>,
+}
+
+impl ActionBody for NoticesRequest {}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiveRequest {
@@ -286,6 +297,9 @@ pub fn route_of<const F: u8, R: RouteSet>(set: R, action: Action) -> R {
         A::RecordPayment => serve!(RecordPayment, PaymentRecordRequest, |b, _| {
             Ok(Command::RecordPayment { amount_vnd: b.amount_vnd, receipt: b.receipt, note: b.note })
         }),
+        A::ChooseNotices => {
+            serve!(ChooseNotices, NoticesRequest, |b, _| Ok(Command::ChooseNotices { channels: b.channels }))
+        }
     }
 }
 

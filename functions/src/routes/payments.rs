@@ -1,6 +1,8 @@
 //! Online payment (`docs/integrations.md`): the applicant opens a payment with the lookup secret
 //! and is sent to the platform's page; the platform posts its signed callback here. Both are
-//! served by the submit family, the callback without a token (its signature is its proof).
+//! served by the submit family, the callback without a token (its signature is its proof). So
+//! is the other provider's callback: the SMS gateway's delivery reports, proven by the token of
+//! the address registered with it.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -23,6 +25,7 @@ pub fn router<R: RouteSet>() -> R {
     R::empty()
         .route::<__path_start_payment, _, _>(start_payment)
         .route::<__path_payment_callback, _, _>(payment_callback)
+        .route::<__path_sms_reports, _, _>(sms_reports)
 }
 
 /// A payment opened at the platform.
@@ -91,4 +94,30 @@ async fn payment_callback(State(state): State<AppState>, ApiJson(callback): ApiJ
             Ok((StatusCode::BAD_REQUEST, Json(reply)).into_response())
         }
     }
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportToken {
+    /// The token of the callback address registered with the gateway.
+    token: Option<String>,
+}
+
+/// The SMS gateway's delivery reports (one, or a list, as JSON in the shape its settings
+/// describe): each settles the message the gateway took under that id, once; a repeat changes
+/// nothing. `404 sms_reports_off` where the server takes none.
+#[utoipa::path(post, path = "/v1/callbacks/sms", tag = "submit",
+    params(ReportToken),
+    request_body(content = String, description = "the gateway's report or list of reports (JSON)", content_type = "application/json"),
+    responses(
+        (status = 200, description = "taken", body = crate::service::sms_reports::ReportsTaken),
+        (status = 400, description = "unreadable: nothing applied", body = ErrorBody),
+        (status = 401, description = "no token, or not this server's", body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn sms_reports(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<ReportToken>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<crate::service::sms_reports::ReportsTaken>> {
+    Ok(Json(crate::service::sms_reports::take(&state, q.token.as_deref(), &body).await?))
 }

@@ -78,6 +78,9 @@ async fn at_the_counter(
     let key = IdempotencyKey::parse(scope, header(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
     let applicant = req.applicant.parse()?;
+    let notify_by = motcua_domain::notify::ChosenChannels::of(req.notify_by, &applicant)
+        .map_err(motcua_domain::lifecycle::LifecycleError::from)
+        .map_err(crate::service::Refused::from)?;
     let new = NewDossier {
         channel: req.channel,
         applicant,
@@ -85,6 +88,7 @@ async fn at_the_counter(
         result_by: req.result_by,
         reductions: req.fee_reductions,
         incomplete,
+        notify_by,
     };
     let by = Uploader::Officer { id: officer.id.clone() };
     let filing = Filing { procedure_code: &req.procedure_code, new, documents: req.documents, by };

@@ -49,6 +49,9 @@ async fn submit(
     let key = IdempotencyKey::parse("submit".into(), header_value(&headers, "idempotency-key"), &body.bytes)?;
     let req = body.value;
     let applicant = req.applicant.parse()?;
+    let notify_by = motcua_domain::notify::ChosenChannels::of(req.notify_by, &applicant)
+        .map_err(motcua_domain::lifecycle::LifecycleError::from)
+        .map_err(crate::service::Refused::from)?;
     let new = NewDossier {
         channel: Channel::Online,
         applicant,
@@ -56,6 +59,7 @@ async fn submit(
         result_by: req.result_by,
         reductions: vec![],
         incomplete: false,
+        notify_by,
     };
     let limit = guard::submission_use(&state, &client).await?;
     let filing = Filing { procedure_code: &req.procedure_code, new, documents: req.documents, by: Uploader::Public };

@@ -54,7 +54,8 @@ pub async fn act_settling(
         Context { now: state.clock.now(), calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
     let action = command.action();
     let t = decide(&current, actor, command, &ctx)?;
-    let outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
+    let mut outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
+    outbox.extend(arrival(state, &t.dossier, &t.event).await?);
     let commit = Commit {
         settle,
         search: vec![],
@@ -79,4 +80,16 @@ pub async fn act_settling(
 pub async fn officer(state: &AppState, id: &str) -> ServiceResult<Officer> {
     let id = motcua_domain::catalogue::OfficerId::parse(id).map_err(|e| Refused::InvalidOfficerId(e.to_string()))?;
     state.catalogue.officer(&id).await?.ok_or(Refused::AssigneeNotFound)
+}
+
+/// The arrival `e` gives the officer it names as assignee, for their quarter hour's digest
+/// ([`motcua_domain::notify::arrivals`]), as their record says they want to hear of it.
+async fn arrival(
+    state: &AppState,
+    d: &Dossier,
+    e: &HistoryEvent,
+) -> ServiceResult<Option<motcua_domain::notify::OutgoingMessage>> {
+    let Some(to) = &e.assignee else { return Ok(None) };
+    let Some(officer) = state.catalogue.officer(&to.id).await? else { return Ok(None) };
+    Ok(motcua_domain::notify::arrivals::arrival(&officer, d, e))
 }

@@ -99,6 +99,10 @@ pub enum Refused {
     PaymentPlatform(#[from] motcua_domain::ports::PaymentError),
     #[error(transparent)]
     InvalidSearch(motcua_domain::search::InvalidSearch),
+    #[error("máy chủ này không nhận báo cáo gửi tin của cổng SMS / this server takes no SMS delivery reports")]
+    SmsReportsOff,
+    #[error(transparent)]
+    SmsReport(#[from] motcua_infra::sms_gateway::ReportRefused),
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]

@@ -86,6 +86,10 @@ pub struct SubmitRequest {
     /// procedure returns by post) or `online` (fully online procedures).
     #[serde(default)]
     pub result_by: Option<ReturnMethod>,
+    /// The channels for notices: `sms`, `email` or both, each with its contact given; absent or
+    /// empty: the default rule (an SMS, the email kept as its fallback).
+    #[serde(default)]
+    pub notify_by: Vec<motcua_domain::notify::MessageChannel>,
 }
 
 /// `POST /v1/counter/dossiers`: a filing received at the desk, directly or by post.
@@ -100,6 +104,9 @@ pub struct CounterRequest {
     /// As for an online filing.
     #[serde(default)]
     pub result_by: Option<ReturnMethod>,
+    /// As for an online filing.
+    #[serde(default)]
+    pub notify_by: Vec<motcua_domain::notify::MessageChannel>,
     /// Exemptions and reductions of the procedure's fees, each with its legal basis.
     #[serde(default)]
     pub fee_reductions: Vec<FeeReduction>,

@@ -15,6 +15,7 @@ pub mod privacy;
 pub mod reports;
 pub mod search;
 pub mod secrets;
+pub mod sms_reports;
 pub mod workload;
 
 pub use error::{Refused, ServiceResult};

@@ -188,6 +188,8 @@ impl Notifier for AwsNotifier {
             MessageChannel::Sms => self.sms(m).await,
             MessageChannel::Email if enclosures.is_empty() => self.email(m).await,
             MessageChannel::Email => self.email_with(m, enclosures).await,
+            // AWS carries SMS and email: a Zalo message goes by SMS instead.
+            MessageChannel::Zalo => Err(NotifyError::Permanent("no Zalo official account is configured here".into())),
         }
     }
 
@@ -195,6 +197,7 @@ impl Notifier for AwsNotifier {
         match channel {
             MessageChannel::Sms => self.senders.sms_receipts,
             MessageChannel::Email => self.senders.email_receipts && self.senders.configuration_set.is_some(),
+            MessageChannel::Zalo => false,
         }
     }
 }

@@ -36,6 +36,7 @@ pub fn dossier(code: DossierCode) -> Dossier {
         result_by: None,
         reductions: vec![],
         incomplete: false,
+        notify_by: Default::default(),
     };
     Dossier::filed(code, "2.000488".into(), agency(), new, terms(), Utc::now())
 }
@@ -171,6 +172,7 @@ pub fn officer(id: &str) -> motcua_domain::catalogue::Officer {
         roles: vec![motcua_domain::catalogue::Role::Reception],
         phone: None,
         email: None,
+        arrivals: Default::default(),
     }
 }
 

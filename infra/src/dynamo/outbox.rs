@@ -167,6 +167,12 @@ impl Outbox for DynamoStore {
         found.iter().map(stored).collect()
     }
 
+    async fn under(&self, key: &str) -> StoreResult<Vec<StoredMessage>> {
+        let (pk, _) = keys::message(key, "");
+        let page = Page::table(pk, Range::Prefix(keys::MESSAGE_PREFIX.into())).consistent();
+        self.query_all(page).await?.iter().map(stored).collect()
+    }
+
     async fn message(&self, id: &str) -> StoreResult<Option<StoredMessage>> {
         let out = self
             .client

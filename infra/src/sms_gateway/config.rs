@@ -43,6 +43,8 @@ pub struct GatewayConfig {
     /// The longest text the registered template takes (characters).
     pub max_length: usize,
     pub timeout: Duration,
+    /// How delivery reports come back, when they do (`MOTCUA_SMS_GATEWAY_REPORT_TOKEN` set).
+    pub reports: Option<super::ReportConfig>,
 }
 
 impl std::fmt::Debug for GatewayConfig {
@@ -57,6 +59,7 @@ impl std::fmt::Debug for GatewayConfig {
             .field("success", &self.success)
             .field("permanent", &self.permanent)
             .field("max_length", &self.max_length)
+            .field("reports", &self.reports)
             .finish()
     }
 }
@@ -140,6 +143,7 @@ impl GatewayConfig {
             message_id: var("MOTCUA_SMS_GATEWAY_ID"),
             max_length: number("MOTCUA_SMS_GATEWAY_MAX_LENGTH", 306, 70..=1_530)? as usize,
             timeout: Duration::from_secs(number("MOTCUA_SMS_GATEWAY_TIMEOUT_SECONDS", 15, 1..=120)?),
+            reports: super::ReportConfig::from_vars(&var)?,
         })
         .map(|c| c.with_extras(&var))
     }

@@ -6,13 +6,16 @@
 //! field against the values meaning accepted, and those meaning this number can never get it.
 //!
 //! What an answer means for the outbox: accepted → handed over (the gateway's id, or the
-//! notification's); a permanent code → permanent (the other channel is tried); any other code,
+//! notification's), delivered then, or when its delivery report comes where reports are set up
+//! ([`ReportConfig`]); a permanent code → permanent (the other channel is tried); any other code,
 //! a 4xx or 5xx, no connection → temporary, retried; no answer within the timeout →
 //! unknown (the gateway may have sent it), not sent again.
 
 mod config;
+mod reports;
 
 pub use config::{Auth, Body, GatewayConfig};
+pub use reports::{ReportConfig, ReportRefused};
 
 use std::time::Duration;
 
@@ -184,6 +187,10 @@ impl Notifier for SmsGateway {
         .await
         .map_err(|e| NotifyError::Unknown(e.to_string()))??;
         self.judge(m, &sent)
+    }
+
+    fn awaits_delivery_reports(&self, channel: MessageChannel) -> bool {
+        channel == MessageChannel::Sms && self.config.reports.is_some()
     }
 }
 

@@ -59,12 +59,7 @@ async fn implicit_tls_delivers_too() {
 
 #[tokio::test]
 async fn each_failure_means_what_it_should_for_the_outbox() {
-    let outcome = |r: Result<String, NotifyError>| match r {
-        Ok(_) => "delivered",
-        Err(NotifyError::Temporary(_)) => "temporary",
-        Err(NotifyError::Permanent(_)) => "permanent",
-        Err(NotifyError::Unknown(_)) => "unknown",
-    };
+    let outcome = |r: Result<String, NotifyError>| r.map_or_else(|e| e.outcome(), |_| "delivered");
     let plain = |args: &[&str]| Server::start(&[&["--tls", "none"], args].concat());
     let send = |server: &Server| {
         let mailer = SmtpMailer::new(&server.config("none", None)).unwrap();

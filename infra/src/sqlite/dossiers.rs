@@ -56,7 +56,7 @@ fn write_rest(tx: &Transaction<'_>, commit: &Commit) -> StoreResult<()> {
     )
     .map_err(|e| if is_unique_violation(&e) { StoreError::Conflict } else { unavailable(e) })?;
     for m in &commit.outbox {
-        super::outbox::insert(tx, &code, m)?;
+        super::outbox::insert(tx, m)?;
     }
     super::portal::queue(tx, &code, commit.event.seq, commit.dossier.documents.len(), commit.event.at)?;
     if let Some(t) = &commit.settle {

@@ -34,14 +34,14 @@ fn one(c: &Connection, id: &str) -> StoreResult<Option<StoredMessage>> {
     c.query_row(&sql, [id], stored).optional().map_err(unavailable)?.map(decode).transpose()
 }
 
-/// Writes a new message in `created`, due at once; a message with its id already there is kept.
-/// Whether it was new.
-pub(super) fn insert(tx: &Transaction<'_>, dossier: &str, m: &OutgoingMessage) -> StoreResult<bool> {
+/// Writes a new message in `created`, due at its `created_at`, under its `dossier_code`; a
+/// message with its id already there is kept. Whether it was new.
+pub(super) fn insert(tx: &Transaction<'_>, m: &OutgoingMessage) -> StoreResult<bool> {
     let added = tx
         .execute(
             "INSERT OR IGNORE INTO outbox (id, dossier, body, created_at, next_attempt_at, state)
              VALUES (?1, ?2, ?3, ?4, ?4, 'created')",
-            params![m.id, dossier, to_json(m)?, ts(m.created_at)],
+            params![m.id, m.dossier_code, to_json(m)?, ts(m.created_at)],
         )
         .map_err(unavailable)?;
     Ok(added > 0)
@@ -54,7 +54,7 @@ impl Outbox for SqliteStore {
         self.write(move |tx| {
             let mut added = 0;
             for m in &messages {
-                added += usize::from(insert(tx, &m.dossier_code, m)?);
+                added += usize::from(insert(tx, m)?);
             }
             Ok(added)
         })
@@ -79,6 +79,12 @@ impl Outbox for SqliteStore {
     async fn message(&self, id: &str) -> StoreResult<Option<StoredMessage>> {
         let id = id.to_owned();
         self.read(move |c| one(c, &id)).await
+    }
+
+    async fn under(&self, key: &str) -> StoreResult<Vec<StoredMessage>> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox WHERE dossier = ?1 ORDER BY id");
+        let key = key.to_owned();
+        self.read(move |c| select(c, &sql, [key])).await
     }
 
     async fn message_of_provider(&self, provider_id: &str) -> StoreResult<Option<String>> {
@@ -140,7 +146,7 @@ impl Outbox for SqliteStore {
                 return Ok(false);
             }
             if let Some(next) = &s.follow_up {
-                insert(tx, &next.dossier_code, next)?;
+                insert(tx, next)?;
             }
             Ok(true)
         })

@@ -190,6 +190,14 @@ CREATE INDEX procedure_versions_scheduled ON procedure_versions(effective) WHERE
 INSERT INTO procedure_versions (code, effective, scheduled, body)
     SELECT code, COALESCE(json_extract(body, '$.effective_from'), '0000-00-00'), 0, body FROM procedures;
 "#,
+    r#"
+-- Search terms gained names' sets of words and long names' words (motcua_domain::search): the
+-- dossiers filed before are filed again, once, by the server at its start; a row while pending.
+CREATE TABLE search_refile (pending INTEGER NOT NULL);
+INSERT INTO search_refile (pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM dossiers);
+-- The messages of one key (a dossier, an officer's quarter hour of arrivals), gathered at once.
+CREATE INDEX outbox_dossier ON outbox(dossier, id);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

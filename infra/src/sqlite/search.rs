@@ -62,3 +62,17 @@ impl DossierSearch for SqliteStore {
         .await
     }
 }
+
+impl SqliteStore {
+    /// Whether dossiers filed before the current search terms wait to be filed again (set by
+    /// the migration that changed the terms).
+    pub async fn refile_pending(&self) -> StoreResult<bool> {
+        self.read(|c| c.query_row("SELECT EXISTS (SELECT 1 FROM search_refile)", [], |r| r.get(0)).map_err(unavailable))
+            .await
+    }
+
+    /// Records that every dossier has been filed under the current terms.
+    pub async fn refile_done(&self) -> StoreResult<()> {
+        self.write(|tx| tx.execute("DELETE FROM search_refile", []).map(|_| ()).map_err(unavailable)).await
+    }
+}

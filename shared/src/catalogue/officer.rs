@@ -80,6 +80,9 @@ pub struct Officer {
     pub phone: Option<PhoneNumber>,
     #[schema(value_type = Option<String>)]
     pub email: Option<Email>,
+    /// How they hear of the dossiers given to them: `email` (the default), `zalo` or `off`.
+    #[serde(default)]
+    pub arrivals: crate::notify::arrivals::ArrivalNotices,
 }
 
 /// Why an officer cannot be registered.

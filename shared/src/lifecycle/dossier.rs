@@ -204,6 +204,9 @@ pub struct Dossier {
     /// How the applicant asked to get the result (at the desk when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_by: Option<ReturnMethod>,
+    /// The channels the applicant chose for notices; empty: the default rule.
+    #[serde(default, skip_serializing_if = "crate::notify::ChosenChannels::is_default")]
+    pub notify_by: crate::notify::ChosenChannels,
     pub result: Option<ResultDelivery>,
     /// The result documents issued at approval (kết quả điện tử).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -262,6 +265,7 @@ impl Dossier {
             processing_supplement_requests: 0,
             extensions: 0,
             result_by: new.result_by,
+            notify_by: new.notify_by,
             result: None,
             results: vec![],
             finished_steps: vec![],

@@ -89,6 +89,8 @@ pub enum LifecycleError {
     InvalidRating(&'static str),
     #[error("thủ tục không nhận hồ sơ qua kênh này / this procedure does not accept dossiers through this channel")]
     ChannelNotOffered,
+    #[error(transparent)]
+    NoticeChannels(#[from] crate::notify::InvalidChoice),
     #[error("thủ tục không dành cho đối tượng này / this procedure is not open to this kind of applicant")]
     ApplicantKindNotAccepted,
     #[error("thiếu thông tin người nộp: {0} / missing applicant detail: {0}")]

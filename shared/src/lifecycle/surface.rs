@@ -184,7 +184,10 @@ mod tests {
     #[test]
     fn applicant_actions_are_exactly_those_the_table_gives_the_applicant() {
         let applicant: Vec<Action> = Action::ALL.into_iter().filter(|a| a.by_applicant()).collect();
-        assert_eq!(applicant, [Action::Submit, Action::Supplement, Action::Withdraw, Action::Rate]);
+        assert_eq!(
+            applicant,
+            [Action::Submit, Action::Supplement, Action::Withdraw, Action::Rate, Action::ChooseNotices]
+        );
         assert!(Family::Submit.files_dossiers() && Family::Receive.files_dossiers());
         assert!(!Family::ALL.iter().any(|f| f.files_dossiers() && !matches!(f, Family::Submit | Family::Receive)));
     }

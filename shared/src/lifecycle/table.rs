@@ -68,12 +68,15 @@ pub enum Action {
     /// Thanh toán trực tuyến: the payment platform confirms the fees paid online (a verified
     /// callback, or a status query); no route of its own.
     ConfirmPayment,
+    /// Chọn kênh nhận thông báo: the applicant chooses the channels of their notices (SMS,
+    /// email, both, or the default rule) until the result is handed over.
+    ChooseNotices,
 }
 
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::Submit,
         Action::CounterReceive,
         Action::CounterFile,
@@ -98,7 +101,39 @@ impl Action {
         Action::Rate,
         Action::RecordPayment,
         Action::ConfirmPayment,
+        Action::ChooseNotices,
     ];
+
+    /// What the act is called in Vietnamese (the portal's progress, officers' notices).
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Action::Submit => "Nộp hồ sơ trực tuyến",
+            Action::CounterReceive => "Tiếp nhận hồ sơ",
+            Action::CounterFile => "Nhận hồ sơ chưa đầy đủ",
+            Action::Receive => "Tiếp nhận hồ sơ trực tuyến",
+            Action::Refuse => "Từ chối tiếp nhận",
+            Action::RequestSupplement => "Yêu cầu bổ sung hồ sơ",
+            Action::Supplement => "Công dân bổ sung hồ sơ",
+            Action::CounterSupplement => "Nhận hồ sơ bổ sung tại Bộ phận Một cửa",
+            Action::AcceptSupplement => "Tiếp nhận hồ sơ bổ sung",
+            Action::ReturnUnsupplemented => "Trả lại hồ sơ do không bổ sung",
+            Action::Assign => "Phân công xử lý",
+            Action::Forward => "Chuyển bước xử lý",
+            Action::SendBack => "Trả lại bước trước",
+            Action::Reassign => "Phân công lại",
+            Action::Consult => "Xin ý kiến",
+            Action::Opinion => "Cho ý kiến",
+            Action::Approve => "Phê duyệt kết quả",
+            Action::Stop => "Dừng xử lý",
+            Action::Extend => "Xin lỗi và hẹn lại ngày trả kết quả",
+            Action::Return => "Trả kết quả",
+            Action::Withdraw => "Công dân rút hồ sơ",
+            Action::Rate => "Đánh giá sự hài lòng",
+            Action::ChooseNotices => "Chọn kênh nhận thông báo",
+            Action::RecordPayment => "Thu phí, lệ phí",
+            Action::ConfirmPayment => "Thanh toán trực tuyến phí, lệ phí",
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -126,6 +161,7 @@ impl Action {
             Action::Rate => "rate",
             Action::RecordPayment => "record_payment",
             Action::ConfirmPayment => "confirm_payment",
+            Action::ChooseNotices => "choose_notices",
         }
     }
 }
@@ -217,6 +253,10 @@ pub enum Command {
     ConfirmPayment {
         payment: super::Payment,
     },
+    /// Empty: back to the default rule.
+    ChooseNotices {
+        channels: Vec<crate::notify::MessageChannel>,
+    },
 }
 
 impl Command {
@@ -243,6 +283,7 @@ impl Command {
             Command::Rate { .. } => Action::Rate,
             Command::RecordPayment { .. } => Action::RecordPayment,
             Command::ConfirmPayment { .. } => Action::ConfirmPayment,
+            Command::ChooseNotices { .. } => Action::ChooseNotices,
         }
     }
 }
@@ -463,6 +504,13 @@ pub const TRANSITIONS: &[Rule] = &[
         notice: Some(NoticeKind::Withdrawn),
     },
     Rule { action: Action::Rate, from: From::In(&[Returned]), by: &[By::Applicant], to: To::Unchanged, notice: None },
+    Rule {
+        action: Action::ChooseNotices,
+        from: From::In(&[Submitted, Received, Processing, AwaitingSupplement, AwaitingPayment, Resolved]),
+        by: &[By::Applicant],
+        to: To::Unchanged,
+        notice: None,
+    },
 ];
 
 impl Action {
@@ -659,6 +707,14 @@ impl Action {
                 F::Submit,
                 Required,
                 "Thanh toán trực tuyến: the payment platform's signed callback (or our status query) confirms the fees paid; the clock starts.",
+                false,
+            ),
+            Action::ChooseNotices => s(
+                "/v1/dossiers/{code}/notices",
+                "choose_notices",
+                F::Submit,
+                Required,
+                "Chọn kênh nhận thông báo: SMS, email or both (each with its contact given), or none for the default rule; until the result is handed over.",
                 false,
             ),
         }

@@ -58,6 +58,7 @@ fn officer(id: &str, roles: &[Role]) -> Officer {
         roles: roles.to_vec(),
         phone: None,
         email: None,
+        arrivals: Default::default(),
     }
 }
 
@@ -131,6 +132,7 @@ fn filing(channel: Channel) -> NewDossier {
         result_by: None,
         reductions: vec![],
         incomplete: false,
+        notify_by: Default::default(),
     }
 }
 

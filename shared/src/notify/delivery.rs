@@ -185,6 +185,11 @@ pub fn after_hand_off(
     }
 }
 
+/// An officer's arrival gathered into their digest `digest_id` (sent in its place): delivered.
+pub fn gathered(digest_id: String) -> Settlement {
+    Settlement { provider_id: Some(digest_id), ..Settlement::to(DeliveryState::Delivered) }
+}
+
 /// A message that may not be sent at all (a cap was reached): failed for good on this channel,
 /// and the other channel is used instead when there is one.
 pub fn refused(m: &OutgoingMessage, reason: &str) -> Settlement {
@@ -230,8 +235,8 @@ pub fn claim_deadline(now: DateTime<Utc>) -> DateTime<Utc> {
     now + CLAIM_TIMEOUT
 }
 
-/// SMS caps (OWASP API4: SMS spend is a target): per dossier and per phone number, per
-/// Vietnam calendar day.
+/// Caps on the messages that cost (OWASP API4: SMS spend is a target): per dossier and per
+/// phone number, per Vietnam calendar day, each channel (SMS, Zalo) counted on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SmsCaps {
     pub per_dossier_per_day: u32,
@@ -246,9 +251,10 @@ impl Default for SmsCaps {
     }
 }
 
-/// Whether a message of `channel` counts against the SMS caps.
+/// Whether a message of `channel` counts against the caps (each channel against its own
+/// count: SMS and Zalo cost per message; email does not).
 pub fn capped(channel: MessageChannel) -> bool {
-    channel == MessageChannel::Sms
+    channel.to_phone()
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! Notifications to applicants: the outbox message type and one template per notice kind,
 //! email in Vietnamese with diacritics, SMS without (GSM-7, at most two segments).
 
+pub mod arrivals;
+mod choice;
 pub mod delivery;
 pub mod reports;
 pub mod sms;
 mod templates;
 
+pub use choice::{ChosenChannels, InvalidChoice};
 pub use delivery::DeliveryState;
 pub use templates::{messages_for, NoticeKind};
 
@@ -14,11 +17,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::lifecycle::Status;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageChannel {
     Sms,
     Email,
+    /// A Zalo Notification Service (ZNS) template message to the phone number's Zalo account.
+    Zalo,
 }
 
 impl MessageChannel {
@@ -26,7 +31,13 @@ impl MessageChannel {
         match self {
             MessageChannel::Sms => "sms",
             MessageChannel::Email => "email",
+            MessageChannel::Zalo => "zalo",
         }
+    }
+
+    /// Whether the channel reaches a phone number (SMS and Zalo) rather than an address.
+    pub fn to_phone(self) -> bool {
+        self != MessageChannel::Email
     }
 }
 
@@ -67,7 +78,7 @@ impl OutgoingMessage {
 
 /// Why a test message cannot be addressed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a phone number (SMS) or an email address (email)")]
+#[error("`{0}` is not a phone number (SMS, Zalo) or an email address (email)")]
 pub struct InvalidRecipient(pub String);
 
 /// The message `motcua notify test` sends to `to` on `channel`: no dossier, no personal data,
@@ -78,7 +89,9 @@ pub fn test_message(
     now: DateTime<Utc>,
 ) -> Result<OutgoingMessage, InvalidRecipient> {
     let recipient = match channel {
-        MessageChannel::Sms => crate::contact::PhoneNumber::parse(to).map(|p| p.e164().to_owned()).ok(),
+        MessageChannel::Sms | MessageChannel::Zalo => {
+            crate::contact::PhoneNumber::parse(to).map(|p| p.e164().to_owned()).ok()
+        }
         MessageChannel::Email => crate::contact::Email::parse(to).map(|e| e.as_str().to_owned()).ok(),
     }
     .ok_or_else(|| InvalidRecipient(to.to_owned()))?;
@@ -86,6 +99,7 @@ pub fn test_message(
     let when = crate::calendar::vietnam::display(now);
     let text = match channel {
         MessageChannel::Sms => format!("motcua: tin nhan thu luc {when}. Kenh SMS hoat dong."),
+        MessageChannel::Zalo => format!("motcua: tin nhắn thử lúc {when}. Kênh Zalo hoạt động."),
         MessageChannel::Email => {
             format!("Đây là thư thử của hệ thống một cửa điện tử motcua, gửi lúc {when}.\n\nKênh email hoạt động.")
         }

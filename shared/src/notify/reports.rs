@@ -33,6 +33,13 @@ pub struct ProviderReport {
 #[error("unreadable delivery report: {0}")]
 pub struct UnreadableReport(String);
 
+impl UnreadableReport {
+    /// `why` names what is missing or malformed, never a value the report carried.
+    pub fn new(why: String) -> Self {
+        Self(why)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SesEvent {

@@ -33,6 +33,11 @@ pub enum NoticeKind {
     DeadlineDigest,
     /// A test message an operator sends to check a channel (`motcua notify test`).
     Test,
+    /// A dossier given to an officer ([`super::arrivals`]): gathered into their digest, never
+    /// sent alone.
+    Arrival,
+    /// An officer's digest of what arrived in a quarter hour ([`super::arrivals::digest`]).
+    ArrivalDigest,
 }
 
 /// The parts of a notice: fixed opening, variable detail, close. An SMS shortens the detail
@@ -197,15 +202,15 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
         ),
         // No transition raises these (the digest is written by `warnings::digest`, the test by
         // `notify::test_message`); should a row ever name one, the applicant reads the status.
-        NoticeKind::DeadlineDigest | NoticeKind::Test => {
+        NoticeKind::DeadlineDigest | NoticeKind::Test | NoticeKind::Arrival | NoticeKind::ArrivalDigest => {
             p(format!("Hồ sơ {code}"), format!("Hồ sơ {code}: {}. ", d.status.name_vi()), String::new(), String::new())
         }
     }
 }
 
-/// The message a notice sends: an SMS when the applicant gave a phone (what people read),
-/// otherwise an email; with both, the email is kept as the fallback, sent only if the SMS
-/// cannot reach them (and the reverse never arises: email is primary only without a phone).
+/// The messages a notice sends, as the applicant chose ([`super::ChosenChannels::plan`]): by
+/// default an SMS when they gave a phone (what people read), the email kept as its fallback,
+/// sent only if the SMS cannot reach them; email alone without a phone.
 pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Vec<OutgoingMessage> {
     let parts = parts(kind, d, e, agency);
     let sms = d.applicant.phone.as_ref().map(|phone| Fallback {
@@ -235,21 +240,36 @@ pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Ag
             agency.name,
         ),
     });
-    let (primary, fallback) = match (sms, email) {
-        (Some(sms), email) => (sms, email),
-        (None, Some(email)) => (email, None),
-        (None, None) => return vec![],
+    // ZNS: the notice with diacritics, its detail as it is (the adapter cuts it to the
+    // registered template's length), the code and status as the template's own fields.
+    let zalo = d.applicant.phone.as_ref().map(|phone| Fallback {
+        channel: MessageChannel::Zalo,
+        recipient: phone.e164().to_owned(),
+        subject: None,
+        text: format!("{}{}{}", parts.head, parts.detail, parts.tail).trim().to_owned(),
+    });
+    let rendered = |c: MessageChannel| match c {
+        MessageChannel::Sms => sms.clone(),
+        MessageChannel::Email => email.clone(),
+        MessageChannel::Zalo => zalo.clone(),
     };
-    vec![OutgoingMessage {
-        id: format!("{}:{}:{}", d.code, e.seq, primary.channel.as_str()),
-        dossier_code: d.code.to_string(),
-        kind,
-        channel: primary.channel,
-        recipient: primary.recipient,
-        subject: primary.subject,
-        text: primary.text,
-        status: Some(d.status),
-        created_at: e.at,
-        fallback: fallback.map(Box::new),
-    }]
+    d.notify_by
+        .plan(sms.is_some(), email.is_some())
+        .into_iter()
+        .filter_map(|(channel, fallback)| {
+            let primary = rendered(channel)?;
+            Some(OutgoingMessage {
+                id: format!("{}:{}:{}", d.code, e.seq, primary.channel.as_str()),
+                dossier_code: d.code.to_string(),
+                kind,
+                channel: primary.channel,
+                recipient: primary.recipient,
+                subject: primary.subject,
+                text: primary.text,
+                status: Some(d.status),
+                created_at: e.at,
+                fallback: fallback.and_then(rendered).map(Box::new),
+            })
+        })
+        .collect()
 }

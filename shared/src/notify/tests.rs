@@ -42,27 +42,9 @@ fn every_notice_renders_fitting_sms_and_email() {
         NoticeKind::ReturnedUnsupplemented,
     ];
     for kind in kinds {
-        let event = HistoryEvent {
-            payment: None,
-            seq: 1,
-            at: d.submitted_at,
-            action: Action::Refuse,
-            actor: EventActor::Applicant,
-            from_status: None,
-            to_status: d.status,
-            from_step: None,
-            to_step: None,
-            note: Some(
-                "Hồ sơ thiếu bản sao giấy khai sinh có chứng thực; ảnh chân dung không đúng quy cách. ".repeat(8),
-            ),
-            assignee: None,
-            step_due_at: None,
-            due_at: None,
-            deadline: None,
-            files: vec![],
-            prev_hash: String::new(),
-            hash: String::new(),
-        };
+        let mut event = crate::fixtures::event(1, d.submitted_at, Action::Refuse, EventActor::Applicant, d.status);
+        event.note =
+            Some("Hồ sơ thiếu bản sao giấy khai sinh có chứng thực; ảnh chân dung không đúng quy cách. ".repeat(8));
         let messages = messages_for(kind, &d, &event, &agency);
         assert_eq!(messages.len(), 1, "{kind:?}: one message, on the primary channel");
         let sms_text = &messages[0].text;
@@ -92,25 +74,7 @@ fn without_a_phone_email_is_primary_and_has_no_fallback() {
         address: "Nha Trang".into(),
         working_hours: Default::default(),
     };
-    let event = HistoryEvent {
-        payment: None,
-        seq: 0,
-        at: d.submitted_at,
-        action: Action::Submit,
-        actor: EventActor::Applicant,
-        from_status: None,
-        to_status: d.status,
-        from_step: None,
-        to_step: None,
-        note: None,
-        assignee: None,
-        step_due_at: None,
-        due_at: None,
-        deadline: None,
-        files: vec![],
-        prev_hash: String::new(),
-        hash: String::new(),
-    };
+    let event = crate::fixtures::event(0, d.submitted_at, Action::Submit, EventActor::Applicant, d.status);
     let messages = messages_for(NoticeKind::Received, &d, &event, &agency);
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].channel, MessageChannel::Email);
@@ -135,25 +99,10 @@ fn province_agency(d: &Dossier) -> Agency {
 }
 
 fn event_with(d: &Dossier, note: Option<&str>, deadline: Option<chrono::DateTime<chrono::Utc>>) -> HistoryEvent {
-    HistoryEvent {
-        payment: None,
-        seq: 3,
-        at: d.submitted_at,
-        action: Action::RequestSupplement,
-        actor: EventActor::Applicant,
-        from_status: None,
-        to_status: d.status,
-        from_step: None,
-        to_step: None,
-        note: note.map(str::to_owned),
-        assignee: None,
-        step_due_at: None,
-        due_at: None,
-        deadline,
-        files: vec![],
-        prev_hash: String::new(),
-        hash: String::new(),
-    }
+    let mut e = crate::fixtures::event(3, d.submitted_at, Action::RequestSupplement, EventActor::Applicant, d.status);
+    e.note = note.map(str::to_owned);
+    e.deadline = deadline;
+    e
 }
 
 /// The SMS and the email fallback of a notice.
@@ -212,4 +161,27 @@ fn a_procedure_may_cap_its_sms_at_one_segment() {
     d.terms.allowances.sms_segments = None;
     let (sms, _) = rendered(NoticeKind::Refused, &d, &event_with(&d, Some(&long), None));
     assert_eq!(sms::segments(&sms), 2, "the default cap: {sms}");
+}
+
+#[test]
+fn notices_go_on_the_channels_the_applicant_chose() {
+    let mut d = dossier();
+    let agency = province_agency(&d);
+    let e = event_with(&d, None, None);
+    let sent = |d: &Dossier| -> Vec<(MessageChannel, Option<MessageChannel>, String)> {
+        messages_for(NoticeKind::Received, d, &e, &agency)
+            .into_iter()
+            .map(|m| (m.channel, m.fallback.map(|f| f.channel), m.id))
+            .collect()
+    };
+    let id = |channel: &str| format!("{}:{}:{channel}", d.code, e.seq);
+    assert_eq!(sent(&d), [(MessageChannel::Sms, Some(MessageChannel::Email), id("sms"))], "the default");
+    d.notify_by = ChosenChannels::of(vec![MessageChannel::Email], &d.applicant).unwrap();
+    assert_eq!(sent(&d), [(MessageChannel::Email, Some(MessageChannel::Sms), id("email"))]);
+    d.notify_by = ChosenChannels::of(vec![MessageChannel::Sms, MessageChannel::Email], &d.applicant).unwrap();
+    assert_eq!(
+        sent(&d),
+        [(MessageChannel::Email, None, id("email")), (MessageChannel::Sms, None, id("sms"))],
+        "both, each once, neither the other's fallback"
+    );
 }

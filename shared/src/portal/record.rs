@@ -396,32 +396,7 @@ fn title(role: Role) -> &'static str {
 
 /// What the act was, as the portal's progress shows it.
 fn what_was_done(action: Action) -> &'static str {
-    match action {
-        Action::Submit => "Nộp hồ sơ trực tuyến",
-        Action::CounterReceive => "Tiếp nhận hồ sơ",
-        Action::CounterFile => "Nhận hồ sơ chưa đầy đủ",
-        Action::Receive => "Tiếp nhận hồ sơ trực tuyến",
-        Action::Refuse => "Từ chối tiếp nhận",
-        Action::RequestSupplement => "Yêu cầu bổ sung hồ sơ",
-        Action::Supplement => "Công dân bổ sung hồ sơ",
-        Action::CounterSupplement => "Nhận hồ sơ bổ sung tại Bộ phận Một cửa",
-        Action::AcceptSupplement => "Tiếp nhận hồ sơ bổ sung",
-        Action::ReturnUnsupplemented => "Trả lại hồ sơ do không bổ sung",
-        Action::Assign => "Phân công xử lý",
-        Action::Forward => "Chuyển bước xử lý",
-        Action::SendBack => "Trả lại bước trước",
-        Action::Reassign => "Phân công lại",
-        Action::Consult => "Xin ý kiến",
-        Action::Opinion => "Cho ý kiến",
-        Action::Approve => "Phê duyệt kết quả",
-        Action::Stop => "Dừng xử lý",
-        Action::Extend => "Xin lỗi và hẹn lại ngày trả kết quả",
-        Action::Return => "Trả kết quả",
-        Action::Withdraw => "Công dân rút hồ sơ",
-        Action::Rate => "Đánh giá sự hài lòng",
-        Action::RecordPayment => "Thu phí, lệ phí",
-        Action::ConfirmPayment => "Thanh toán trực tuyến phí, lệ phí",
-    }
+    action.name_vi()
 }
 
 /// The progress line of an officer's act; none for the applicant's own.

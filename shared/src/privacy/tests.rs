@@ -18,25 +18,8 @@ fn officer(id: &str, agency: &str) -> OfficerRef {
 }
 
 fn event(seq: u32, actor: EventActor, assignee: Option<OfficerRef>) -> HistoryEvent {
-    HistoryEvent {
-        seq,
-        at: Utc.with_ymd_and_hms(2026, 12, 1, 2, seq, 0).unwrap(),
-        action: Action::Receive,
-        actor,
-        from_status: None,
-        to_status: Status::Received,
-        from_step: None,
-        to_step: None,
-        note: None,
-        assignee,
-        step_due_at: None,
-        due_at: None,
-        deadline: None,
-        files: vec![],
-        payment: None,
-        prev_hash: String::new(),
-        hash: String::new(),
-    }
+    let at = Utc.with_ymd_and_hms(2026, 12, 1, 2, seq, 0).unwrap();
+    HistoryEvent { assignee, ..crate::fixtures::event(seq, at, Action::Receive, actor, Status::Received) }
 }
 
 fn dossier() -> Dossier {

@@ -80,6 +80,7 @@ fn officer(id: &str, roles: &[Role], phone: Option<&str>, email: Option<&str>) -
         roles: roles.to_vec(),
         phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
         email: email.map(|e| Email::parse(e).unwrap()),
+        arrivals: Default::default(),
     }
 }
 

@@ -186,6 +186,9 @@ pub fn decide(
             payment::record(&mut draft, amount_vnd, &receipt, note)?
         }
         Command::ConfirmPayment { payment } => payment::confirm(&mut draft, payment)?,
+        Command::ChooseNotices { channels } => {
+            draft.d.notify_by = crate::notify::ChosenChannels::of(channels, &draft.d.applicant)?;
+        }
     }
     let Draft { mut d, note, assignee, deadline, files, payment, notice, .. } = draft;
     d.status = match rule.to {

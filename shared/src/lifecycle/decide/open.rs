@@ -33,6 +33,9 @@ pub struct NewDossier {
     /// A desk or postal filing found incomplete: filed without a receipt, for the desk to answer
     /// with a supplement request or a refusal.
     pub incomplete: bool,
+    /// The channels chosen for notices (checked against the contacts given); empty: the
+    /// default rule.
+    pub notify_by: crate::notify::ChosenChannels,
 }
 
 /// Opens a dossier: online submission or reception at the desk.
