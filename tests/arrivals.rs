@@ -2,7 +2,7 @@
 //! specialist within a quarter hour are written as arrivals with the assignments, nothing goes
 //! out before the quarter hour ends, then one digest lists the three, once, however often the
 //! courier passes; an officer who chose `off` hears nothing; a dossier one gives oneself is no
-//! news.
+//! news; an officer sets their own choice, refused without the contact it needs.
 
 mod api;
 mod support;
@@ -105,4 +105,27 @@ async fn officers_hear_of_what_arrives_once_a_quarter_hour_on_sqlite() {
 #[tokio::test]
 async fn officers_hear_of_what_arrives_once_a_quarter_hour_on_dynamodb() {
     officers_hear_of_what_arrives_once_a_quarter_hour(Api::on_dynamodb("arrivals").await).await;
+}
+
+#[tokio::test]
+async fn an_officer_chooses_how_they_hear_of_arrivals() {
+    let api = Api::new().await;
+    let token = api.token("tuphap.chuyenvien").await;
+    let choose = |arrivals: &'static str| {
+        let mut c = api.call("PUT", "/v1/officer/me/arrivals");
+        c.token = Some(token.clone());
+        c.body = Some(json!({ "arrivals": arrivals }).to_string());
+        api.send(c)
+    };
+    let (s, v) = choose("zalo").await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("arrivals_without_contact")));
+    let (s, v) = choose("off").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let me = api.home.store.catalogue.officer(&OfficerId::parse("tuphap.chuyenvien").unwrap()).await.unwrap();
+    assert_eq!(me.unwrap().arrivals, ArrivalNotices::Off);
+    let (s, _) = choose("sms").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "not a choice");
+    let mut c = api.call("PUT", "/v1/officer/me/arrivals");
+    c.body = Some(json!({"arrivals": "off"}).to_string());
+    assert_eq!(api.send(c).await.0, StatusCode::UNAUTHORIZED);
 }

@@ -1,4 +1,5 @@
-//! Administration: procedures and workflows, agencies and hours, holidays, officers.
+//! Administration: procedures and workflows, agencies and hours, holidays, officers; and the one
+//! thing an officer sets on their own record, how they hear of the dossiers given to them.
 
 use super::set::RouteSet;
 use axum::extract::{Path, State};
@@ -9,7 +10,7 @@ use motcua_domain::codes::AgencyCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::CurrentAdmin;
+use crate::auth::{CurrentAdmin, CurrentOfficer};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::pagination::{self, page};
@@ -23,6 +24,7 @@ pub fn router<R: RouteSet>() -> R {
         .route::<__path_put_holidays, _, _>(put_holidays)
         .route::<__path_put_officer, _, _>(put_officer)
         .route::<__path_list_officers, _, _>(list_officers)
+        .route::<__path_put_my_arrivals, _, _>(put_my_arrivals)
 }
 
 /// The code in the path and the one in the body must be the same record's.
@@ -184,4 +186,41 @@ async fn list_officers(
         .map(|o| OfficerListItem { id: o.id, name: o.name, agency: o.agency.to_string(), roles: o.roles })
         .collect();
     Ok(Json(OfficerPage { items, next_cursor }))
+}
+
+/// How an officer hears of the dossiers given to them.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalsChoice {
+    /// `email` (the default), `zalo` (to their phone) or `off`.
+    pub arrivals: motcua_domain::notify::arrivals::ArrivalNotices,
+}
+
+/// The signed-in officer chooses how they hear of the dossiers given to them (one digest per
+/// quarter hour, docs/notifications.md); a choice whose contact their record lacks is refused.
+#[utoipa::path(put, path = "/v1/officer/me/arrivals", tag = "admin", security(("bearer" = [])),
+    request_body = ArrivalsChoice,
+    responses((status = 200, body = ArrivalsChoice), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn put_my_arrivals(
+    State(state): State<AppState>,
+    CurrentOfficer(me): CurrentOfficer,
+    ApiJson(choice): ApiJson<ArrivalsChoice>,
+) -> ApiResult<Json<ArrivalsChoice>> {
+    use motcua_domain::notify::arrivals::ArrivalNotices;
+    let mut officer = state.catalogue.officer(&me.id).await?.unwrap_or(me);
+    let lacking = match choice.arrivals {
+        ArrivalNotices::Email => officer.email.is_none().then_some("email"),
+        ArrivalNotices::Zalo => officer.phone.is_none().then_some("số điện thoại / phone"),
+        ArrivalNotices::Off => None,
+    };
+    if let Some(what) = lacking {
+        return Err(ApiError::unprocessable(
+            "arrivals_without_contact",
+            format!("hồ sơ cán bộ chưa có {what} / your record has no {what}: ask an administrator to add it"),
+        ));
+    }
+    officer.arrivals = choice.arrivals;
+    state.catalogue.put_officer(&officer).await?;
+    Ok(Json(choice))
 }
