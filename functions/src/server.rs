@@ -393,9 +393,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         home.auth = Arc::new(verifier);
         tracing::info!(issuer, "officer tokens are verified with the OIDC issuer's keys");
     }
-    let notifier_config = notifier;
-    let notifier = notifier_config.notifier(data_dir).await?;
-    home.sms_reports = notifier_config.sms_gateway.and_then(|g| g.reports).map(Arc::new);
+    home.sms_reports = notifier.sms_gateway.as_ref().and_then(|g| g.reports.clone()).map(Arc::new);
+    let notifier = notifier.notifier(data_dir).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let courier = Courier {
         outbox: home.store.outbox.clone(),

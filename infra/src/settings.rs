@@ -24,6 +24,20 @@ pub fn number(var: &impl Vars, name: &str, default: u64, range: std::ops::RangeI
     }
 }
 
+/// `name` as a comma-separated list (each value trimmed, empty ones dropped); none when unset.
+pub fn list(var: &impl Vars, name: &str) -> Option<Vec<String>> {
+    var(name).map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+}
+
+/// `url`, the value of `name`, if it is an http(s) address.
+pub fn http_address(name: &str, url: String) -> Result<String, String> {
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Ok(url)
+    } else {
+        Err(format!("{name}: `{url}` is not an http(s) address"))
+    }
+}
+
 /// The secret in `name`, or in the file named by `<name>_FILE` (trimmed); none when neither is set.
 pub fn secret(var: &impl Vars, name: &str) -> Result<Option<String>, String> {
     if let Some(value) = var(name) {

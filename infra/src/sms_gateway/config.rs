@@ -98,10 +98,10 @@ impl GatewayConfig {
 
     pub fn from_vars(var: impl crate::settings::Vars) -> Result<Self, String> {
         let need = |name: &str, what: &str| var(name).ok_or_else(|| format!("{name} is not set ({what})"));
-        let url = need("MOTCUA_SMS_GATEWAY_URL", "the gateway's address")?;
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(format!("MOTCUA_SMS_GATEWAY_URL: `{url}` is not an http(s) address"));
-        }
+        let url = crate::settings::http_address(
+            "MOTCUA_SMS_GATEWAY_URL",
+            need("MOTCUA_SMS_GATEWAY_URL", "the gateway's address")?,
+        )?;
         let brand = need("MOTCUA_SMS_GATEWAY_BRAND", "the registered brand name")?;
         let username = need("MOTCUA_SMS_GATEWAY_USERNAME", "the gateway account")?;
         let password = crate::settings::secret(&var, "MOTCUA_SMS_GATEWAY_PASSWORD")?
@@ -120,9 +120,7 @@ impl GatewayConfig {
             }
             other => return Err(format!("MOTCUA_SMS_GATEWAY_PRESET: `{other}` is not vnpt, form or json")),
         };
-        let list = |name: &str, default: Vec<String>| {
-            var(name).map_or(default, |v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
-        };
+        let list = |name: &str, default: Vec<String>| crate::settings::list(&var, name).unwrap_or(default);
         let auth = match var("MOTCUA_SMS_GATEWAY_AUTH").as_deref() {
             None => auth,
             Some("body") => Auth::InBody,

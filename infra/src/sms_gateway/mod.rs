@@ -17,12 +17,12 @@ mod reports;
 pub use config::{Auth, Body, GatewayConfig};
 pub use reports::{ReportConfig, ReportRefused};
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use motcua_domain::notify::{MessageChannel, OutgoingMessage};
 use motcua_domain::ports::{Enclosure, Notifier, NotifyError};
 use serde_json::Value;
+
+use crate::provider_http::{head, send, within};
 
 /// Applies `f` to every string of `doc`.
 pub(crate) fn map_strings(doc: Value, f: &impl Fn(&str) -> String) -> Value {
@@ -61,22 +61,10 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-/// The text within `max` characters (the templates already write GSM-7 without diacritics).
-fn within(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(3)).collect();
-    cut.push_str("...");
-    cut
-}
-
 impl SmsGateway {
     pub fn new(config: GatewayConfig) -> Self {
         let timeout = config.timeout;
-        let agent =
-            ureq::AgentBuilder::new().timeout_connect(timeout.min(Duration::from_secs(5))).timeout(timeout).build();
-        Self { config, agent }
+        Self { agent: crate::provider_http::agent(timeout), config }
     }
 
     /// The request's body and content type for `m`.
@@ -86,7 +74,8 @@ impl SmsGateway {
             .strip_prefix("+84")
             .ok_or_else(|| NotifyError::Permanent("the gateway reaches Vietnamese numbers (+84) only".into()))?;
         let (phone84, phone0) = (format!("84{national}"), format!("0{national}"));
-        let text = within(&m.text, self.config.max_length);
+        // The templates already write GSM-7 without diacritics.
+        let text = within(&m.text, self.config.max_length, "...");
         let c = &self.config;
         let values = [
             ("phone84", phone84.as_str()),
@@ -133,11 +122,6 @@ impl SmsGateway {
     }
 }
 
-/// The start of a text, for an error (never a password: answers do not echo requests).
-fn head(text: &str) -> String {
-    text.chars().take(200).collect()
-}
-
 /// `application/x-www-form-urlencoded` for one key or value.
 fn form_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -158,34 +142,15 @@ impl Notifier for SmsGateway {
             return Err(NotifyError::Permanent("the SMS gateway carries SMS only".into()));
         }
         let (body, content_type) = self.request(m)?;
-        let (agent, url, auth) = (self.agent.clone(), self.config.url.clone(), self.config.auth);
-        let login = (self.config.username.clone(), self.config.password.clone());
-        let sent = tokio::task::spawn_blocking(move || {
-            let mut request = agent.post(&url).set("Content-Type", content_type).set("Accept", "application/json");
-            if auth == Auth::Basic {
-                use base64::Engine;
-                let token = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", login.0, login.1));
-                request = request.set("Authorization", &format!("Basic {token}"));
-            }
-            match request.send_string(&body) {
-                Ok(r) => r.into_string().map_err(|e| NotifyError::Unknown(format!("reading the answer: {e}"))),
-                Err(ureq::Error::Status(code, r)) => {
-                    let text = r.into_string().unwrap_or_default();
-                    Err(NotifyError::Temporary(format!("HTTP {code}: {}", head(&text))))
-                }
-                Err(ureq::Error::Transport(t)) => {
-                    let text = t.to_string();
-                    // Connecting failed: nothing was sent. Anything later may have been.
-                    if t.kind() == ureq::ErrorKind::ConnectionFailed || t.kind() == ureq::ErrorKind::Dns {
-                        Err(NotifyError::Temporary(text))
-                    } else {
-                        Err(NotifyError::Unknown(text))
-                    }
-                }
-            }
-        })
-        .await
-        .map_err(|e| NotifyError::Unknown(e.to_string()))??;
+        let mut request =
+            self.agent.post(&self.config.url).set("Content-Type", content_type).set("Accept", "application/json");
+        if self.config.auth == Auth::Basic {
+            use base64::Engine;
+            let login = format!("{}:{}", self.config.username, self.config.password);
+            let token = base64::engine::general_purpose::STANDARD.encode(login);
+            request = request.set("Authorization", &format!("Basic {token}"));
+        }
+        let sent = send(request, body).await?;
         self.judge(m, &sent)
     }
 
@@ -203,6 +168,5 @@ mod tests {
         let values = [("text", "gui {password}"), ("password", "bi-mat")];
         assert_eq!(fill("{text}|{password}|{nope}|{", &values), "gui {password}|bi-mat|{nope}|{");
         assert_eq!(form_encode("Ho so 1/2 & xong"), "Ho+so+1%2F2+%26+xong");
-        assert_eq!(within("abcdef", 5), "ab...");
     }
 }

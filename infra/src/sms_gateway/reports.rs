@@ -74,10 +74,7 @@ impl ReportConfig {
             return Err("MOTCUA_SMS_GATEWAY_REPORT_TOKEN: at least 24 characters (a random token)".into());
         }
         let list = |name: &str, default: &[&str]| {
-            var(name).map_or_else(
-                || default.iter().map(|s| (*s).to_owned()).collect(),
-                |v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
-            )
+            crate::settings::list(var, name).unwrap_or_else(|| default.iter().map(|s| (*s).to_owned()).collect())
         };
         let pointer = |name: &str, default: &str| -> Result<String, String> {
             let p = var(name).unwrap_or_else(|| default.to_owned());

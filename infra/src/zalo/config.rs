@@ -47,12 +47,7 @@ const API_URL: &str = "https://business.openapi.zalo.me/message/template";
 const OAUTH_URL: &str = "https://oauth.zaloapp.com/v4/oa/access_token";
 
 fn address(var: &impl crate::settings::Vars, name: &str, default: &str) -> Result<String, String> {
-    let url = var(name).unwrap_or_else(|| default.to_owned());
-    if url.starts_with("https://") || url.starts_with("http://") {
-        Ok(url)
-    } else {
-        Err(format!("{name}: `{url}` is not an http(s) address"))
-    }
+    crate::settings::http_address(name, var(name).unwrap_or_else(|| default.to_owned()))
 }
 
 impl ZaloConfig {

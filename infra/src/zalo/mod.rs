@@ -23,6 +23,8 @@ use motcua_domain::ports::{Enclosure, Notifier, NotifyError};
 use serde_json::{json, Value};
 use token::Tokens;
 
+use crate::provider_http::{self, head, within};
+
 /// Zalo's answers meaning this message can never go this way.
 const PERMANENT: &[i64] = &[-118, -101, -106, -107, -108, -110, -112, -113];
 /// Zalo's answers meaning the access token is invalid or expired.
@@ -41,28 +43,11 @@ enum Answer {
     Refused(i64, String),
 }
 
-/// The start of a text, for an error.
-fn head(text: &str) -> String {
-    text.chars().take(200).collect()
-}
-
-/// A request's failure: connecting failed (nothing was sent) or it may have been taken.
-fn transport(t: &ureq::Transport) -> NotifyError {
-    if t.kind() == ureq::ErrorKind::ConnectionFailed || t.kind() == ureq::ErrorKind::Dns {
-        NotifyError::Temporary(t.to_string())
-    } else {
-        NotifyError::Unknown(t.to_string())
-    }
-}
-
 impl ZaloSender {
     /// Reads the token file (a damaged one stops the start, naming it).
     pub fn new(config: ZaloConfig) -> Result<Self, String> {
         let tokens = token::load(&config.token_file)?;
-        let agent = ureq::AgentBuilder::new()
-            .timeout_connect(config.timeout.min(std::time::Duration::from_secs(5)))
-            .timeout(config.timeout)
-            .build();
+        let agent = crate::provider_http::agent(config.timeout);
         Ok(Self { config, agent, tokens: tokio::sync::Mutex::new(tokens) })
     }
 
@@ -128,10 +113,7 @@ impl ZaloSender {
             .trim()
             .strip_prefix("+84")
             .ok_or_else(|| NotifyError::Permanent("Zalo reaches Vietnamese numbers (+84) only".into()))?;
-        let mut text: String = m.text.chars().take(self.config.max_text).collect();
-        if text.chars().count() < m.text.chars().count() {
-            text = text.chars().take(self.config.max_text.saturating_sub(1)).collect::<String>() + "…";
-        }
+        let text = within(&m.text, self.config.max_text, "…");
         Ok(json!({
             "phone": format!("84{national}"),
             "template_id": template,
@@ -145,24 +127,12 @@ impl ZaloSender {
     }
 
     async fn send(&self, access_token: String, body: &Value) -> Result<Answer, NotifyError> {
-        let (agent, url, body) = (self.agent.clone(), self.config.api_url.clone(), body.to_string());
-        let answer = tokio::task::spawn_blocking(move || {
-            let sent = agent
-                .post(&url)
-                .set("access_token", &access_token)
-                .set("Content-Type", "application/json")
-                .send_string(&body);
-            match sent {
-                Ok(r) => r.into_string().map_err(|e| NotifyError::Unknown(format!("reading Zalo's answer: {e}"))),
-                Err(ureq::Error::Status(code, r)) => Err(NotifyError::Temporary(format!(
-                    "Zalo: HTTP {code}: {}",
-                    head(&r.into_string().unwrap_or_default())
-                ))),
-                Err(ureq::Error::Transport(t)) => Err(transport(&t)),
-            }
-        })
-        .await
-        .map_err(|e| NotifyError::Unknown(e.to_string()))??;
+        let request = self
+            .agent
+            .post(&self.config.api_url)
+            .set("access_token", &access_token)
+            .set("Content-Type", "application/json");
+        let answer = provider_http::send(request, body.to_string()).await?;
         let doc: Value = serde_json::from_str(&answer)
             .map_err(|_| NotifyError::Temporary(format!("Zalo's answer is not JSON: {}", head(&answer))))?;
         let error = doc["error"].as_i64().ok_or_else(|| NotifyError::Temporary(format!("Zalo: {}", head(&answer))))?;
