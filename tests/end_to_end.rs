@@ -1,6 +1,7 @@
 //! End to end: the real `motcua` binary on a free port with a temporary data directory, driven
 //! over HTTP through the whole lifecycle, with the local SMS/email sink and server logs checked.
 
+mod operations;
 mod server;
 mod support;
 

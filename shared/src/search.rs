@@ -5,8 +5,11 @@
 //! dossier, newest first); for each name (the applicant's, the delegate's) of at most
 //! [`SHORT_NAME`] words, `n:<word>` for each word and `c:<w1>+<w2>[+<w3>]` for each set of two
 //! and of three of its words (sorted), so a query of two or three words reads a list holding
-//! exactly the dossiers whose name has them all; a longer name (an organisation's, mostly) is
-//! filed under `l:<word>` for each word instead. Words have no diacritics and are lower case.
+//! exactly the dossiers whose name has them all. A longer name (an organisation's, mostly) is
+//! filed under `l:<word>` for each word, `L:<w1>+<w2>` for each pair of its [`PAIRED`] rarest
+//! words and `O:<word>` for each of the rest, so a query of two words or more reads the pair
+//! of its two rarest and the `O:` lists of both, never every long name with one word. Words
+//! have no diacritics and are lower case.
 //! The citizen ID or tax code and the phone number are filed as keyed digests `i:<…>` and
 //! `p:<…>`: an HMAC-SHA-256 under the server key, so an index entry cannot be reversed by
 //! trying every ID, and the value itself is never stored in the index. A query reads the lists
@@ -61,9 +64,17 @@ impl Term {
 
     /// Two or three words of one name, in any order.
     pub fn words<S: AsRef<str>>(words: &[S]) -> Self {
-        let mut sorted: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
-        sorted.sort_unstable();
-        Term(format!("c:{}", sorted.join("+")))
+        Term(format!("c:{}", joined(words)))
+    }
+
+    /// Two of the [`PAIRED`] rarest words of a longer name, in any order.
+    pub fn long_pair(a: &str, b: &str) -> Self {
+        Term(format!("L:{}", joined(&[a, b])))
+    }
+
+    /// A word of a longer name outside its [`PAIRED`] rarest.
+    pub fn unpaired(word: &str) -> Self {
+        Term(format!("O:{word}"))
     }
 
     /// A citizen ID or tax code, keyed.
@@ -81,22 +92,36 @@ impl Term {
     }
 }
 
-/// The words of a name as searched: no diacritics, lower case, at most 10, each at most 40
-/// characters (a longer word is cut).
+/// Words sorted, joined by `+`.
+fn joined<S: AsRef<str>>(words: &[S]) -> String {
+    let mut sorted: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
+    sorted.sort_unstable();
+    sorted.join("+")
+}
+
+/// The distinct words of a name as searched, in its order: no diacritics, lower case, the
+/// first 10, each at most 40 characters (a longer word is cut).
 pub fn words(name: &str) -> Vec<String> {
-    let mut out: Vec<String> = crate::text::search_key(name)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.chars().take(40).collect())
-        .collect();
-    out.dedup();
-    out.truncate(10);
+    let mut out: Vec<String> = vec![];
+    for word in crate::text::search_key(name).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let word: String = word.chars().take(40).collect();
+        if !out.contains(&word) {
+            out.push(word);
+        }
+        if out.len() == 10 {
+            break;
+        }
+    }
     out
 }
 
 /// The longest name filed under its sets of words: a name of up to four words has at most ten
 /// sets of two or three (a Vietnamese personal name has three or four words).
 pub const SHORT_NAME: usize = 4;
+
+/// How many of a longer name's words are filed in pairs: its rarest five, ten pairs (the rest
+/// are filed under `O:`), so a name of ten words is filed under at most 25 terms.
+pub const PAIRED: usize = 5;
 
 /// The distinct words of each name of the applicant (theirs, and the delegate's), sorted.
 fn names(a: &crate::lifecycle::Applicant) -> Vec<Vec<String>> {
@@ -115,7 +140,15 @@ fn names(a: &crate::lifecycle::Applicant) -> Vec<Vec<String>> {
 /// The terms of one name's words.
 fn name_terms(words: &[String]) -> Vec<Term> {
     if words.len() > SHORT_NAME {
-        return words.iter().map(|w| Term::long_word(w)).collect();
+        let mut ranked: Vec<&str> = words.iter().map(String::as_str).collect();
+        ranked.sort_by_key(|w| rarity(w));
+        let (paired, rest) = ranked.split_at(PAIRED);
+        let mut out: Vec<Term> = words.iter().map(|w| Term::long_word(w)).collect();
+        for (i, a) in paired.iter().enumerate() {
+            out.extend(paired.iter().skip(i + 1).map(|b| Term::long_pair(a, b)));
+        }
+        out.extend(rest.iter().map(|w| Term::unpaired(w)));
+        return out;
     }
     let mut out: Vec<Term> = words.iter().map(|w| Term::word(w)).collect();
     for (i, a) in words.iter().enumerate() {
@@ -127,8 +160,11 @@ fn name_terms(words: &[String]) -> Vec<Term> {
     out
 }
 
-/// The terms `d` is filed under, keyed with `key`: at most 32 (two names of four words with
-/// their sets, two identifiers and a phone, and `a:`).
+/// The most terms a dossier is filed under: two names of ten words, two identifiers, a phone
+/// and `a:` (a personal name of four words takes 14).
+pub const MOST_TERMS: usize = 2 * (10 + 10 + 5) + 4;
+
+/// The terms `d` is filed under, keyed with `key`: at most [`MOST_TERMS`].
 pub fn terms(d: &Dossier, key: &[u8]) -> Vec<Term> {
     let a = &d.applicant;
     let mut out = vec![Term::all()];
@@ -153,12 +189,20 @@ pub fn position(d: &Dossier) -> String {
     format!("{}#{}", d.submitted_at.format("%Y%m%dT%H%M%S%.6fZ"), d.code)
 }
 
-/// The words most Vietnamese names share (the commonest family names and middle names): a
-/// query reads the list of a rarer word when it has one.
+/// The words most Vietnamese names share (the commonest family names and middle names, and
+/// the words of organisations' legal forms): a query reads the list of a rarer word when it
+/// has one. Only which lists are read depends on it, never what is found.
 const COMMON: &[&str] = &[
     "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo", "duong",
-    "ly", "van", "thi", "huu", "duc", "ngoc", "thanh", "minh", "quoc",
+    "ly", "van", "thi", "huu", "duc", "ngoc", "thanh", "minh", "quoc", "cong", "ty", "tnhh", "co", "mtv", "chi",
+    "nhanh", "hop", "tac", "xa", "doanh", "nghiep", "tu", "nhan", "kinh",
 ];
+
+/// How rare a word is taken to be, rarest least: a word outside [`COMMON`], then the longer,
+/// then alphabetical (the same order when filing and when searching).
+fn rarity(word: &str) -> (bool, std::cmp::Reverse<usize>, &str) {
+    (COMMON.contains(&word), std::cmp::Reverse(word.chars().count()), word)
+}
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -245,9 +289,10 @@ impl Query {
     /// The terms whose lists, merged, hold every dossier the query can find: an ID's, else a
     /// phone's, else those of the name's words, else every dossier of the agency.
     ///
-    /// One word: its list among short names and among long ones. Two or three: their set's
-    /// list and the long names' list of the rarest. More: the set of the three rarest (a
-    /// matching name of four words is filed under it; a longer one is in the long names' list).
+    /// One word: its list among short names and among long ones. More: the set of the three
+    /// rarest (a matching name of up to four words is filed under it), and for longer names
+    /// the pair of the two rarest with the `O:` lists of both (a matching longer name has both
+    /// among its paired words, or one of them among the rest).
     pub fn terms(&self, key: &[u8]) -> Vec<Term> {
         if let Some(id) = &self.id {
             return vec![Term::id(key, id)];
@@ -258,12 +303,16 @@ impl Query {
         let mut words: Vec<&str> = self.name.iter().map(String::as_str).collect();
         words.sort_unstable();
         words.dedup();
-        // Rarest first: a word outside the commonest, then the longer, then alphabetical.
-        words.sort_by_key(|w| (COMMON.contains(w), std::cmp::Reverse(w.chars().count()), *w));
+        words.sort_by_key(|w| rarity(w));
         match words.as_slice() {
             [] => vec![Term::all()],
             [word] => vec![Term::word(word), Term::long_word(word)],
-            [rarest, ..] => vec![Term::words(&words[..words.len().min(3)]), Term::long_word(rarest)],
+            [first, second, ..] => vec![
+                Term::words(&words[..words.len().min(3)]),
+                Term::long_pair(first, second),
+                Term::unpaired(first),
+                Term::unpaired(second),
+            ],
         }
     }
 
@@ -321,15 +370,20 @@ mod tests {
         let q = Query { name: words("khai MINH"), ..Query::default() };
         assert_eq!(
             q.terms(b"k"),
-            [Term::words(&["minh", "khai"]), Term::long_word("khai")],
-            "a set, and the rarer word"
+            [
+                Term::words(&["minh", "khai"]),
+                Term::long_pair("khai", "minh"),
+                Term::unpaired("khai"),
+                Term::unpaired("minh")
+            ],
+            "a set, and among longer names the pair"
         );
         let q = Query { name: words("Bình"), ..Query::default() };
         assert_eq!(q.terms(b"k"), [Term::word("binh"), Term::long_word("binh")]);
         let q = Query { name: words("Nguyễn Văn Bình An"), ..Query::default() };
         assert_eq!(
             q.terms(b"k"),
-            [Term("c:an+binh+nguyen".into()), Term::long_word("binh")],
+            [Term("c:an+binh+nguyen".into()), Term("L:an+binh".into()), Term::unpaired("binh"), Term::unpaired("an")],
             "the three rarest words: the given names first, then the longer common one"
         );
         assert_eq!(Query::default().check(), Err(InvalidSearch::NoCriteria));
@@ -361,12 +415,21 @@ mod tests {
         let long = terms(&dossier("Công ty TNHH Xây dựng Minh Phát", None), b"k");
         assert!(long.iter().all(|t| !t.as_str().starts_with("c:") && !t.as_str().starts_with("n:")));
         assert!(long.contains(&Term::long_word("phat")));
-        // The most a dossier is filed under: two names of four words, both identifiers, a phone.
-        let mut most = dossier("Tôn Nữ Hồng Nhung", Some("Lê Thị Thu Hà"));
+        // Paired: the rare words, then the longer common ones; the legal form's left over.
+        assert!(long.contains(&Term::long_pair("phat", "xay")) && long.contains(&Term::long_pair("cong", "dung")));
+        assert!(long.contains(&Term::unpaired("tnhh")) && long.contains(&Term::unpaired("ty")));
+        assert_eq!(long.len(), 1 + 7 + 10 + 2);
+        // The most a dossier is filed under: two names of ten words, both identifiers, a phone.
+        let ten = "Hợp tác xã Dịch vụ Nông nghiệp Tổng hợp Phú Thịnh Đông Xuân Bắc";
+        let mut most = dossier(ten, Some(ten));
         most.applicant.citizen_id = Some(crate::contact::CitizenId::parse("079203001234").unwrap());
         most.applicant.tax_code = Some(crate::contact::TaxCode::parse("0312345678").unwrap());
         most.applicant.phone = Some(crate::contact::PhoneNumber::parse("0912345678").unwrap());
-        assert_eq!(terms(&most, b"k").len(), 32);
+        assert_eq!(words(ten).len(), 10);
+        let mut delegate = dossier("Tôn Nữ Hồng Nhung", Some(ten));
+        delegate.applicant.name = "Công ty Cổ phần Vận tải Thống Nhất Miền Trung Tây Nguyên".into();
+        assert_eq!(terms(&delegate, b"k").len(), MOST_TERMS - 3, "two names of ten words, no ID or phone");
+        assert!(terms(&most, b"k").len() <= MOST_TERMS);
     }
 
     /// Every query of words of a name reads a list the dossier is filed under, and finds it;
@@ -377,6 +440,7 @@ mod tests {
             ("Nguyễn Văn Bình", None),
             ("Tôn Nữ Hồng Nhung", Some("Nguyễn An")),
             ("Công ty TNHH Xây dựng Minh Phát", Some("Trần Thị Bé")),
+            ("Công ty Cổ phần Đầu tư Xây dựng và Thương mại Hoàng Long", Some("Công ty TNHH Thương mại 19 5")),
             ("Lê Lê Na", None),
         ] {
             let d = dossier(name, delegate);
@@ -395,7 +459,7 @@ mod tests {
                     }
                 }
             }
-            let missing = Query { name: words(&format!("{name} Zzz")), ..Query::default() };
+            let missing = Query { name: [words(name), vec!["zzz".into()]].concat(), ..Query::default() };
             assert!(!missing.matches(&d));
         }
         let mixed = Query { name: words("Nhung An"), ..Query::default() };

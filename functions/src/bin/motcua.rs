@@ -123,6 +123,36 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Write a backup of a data directory to a new file while the server runs: a consistent
+    /// copy of the database, the keys and every stored file, with a manifest of their SHA-256
+    /// (docs/operations.md).
+    Backup {
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
+        data_dir: PathBuf,
+        /// The backup file to write (gzip-compressed tar); refused when it exists.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup back into an empty or new data directory, checking every file against the
+    /// manifest and the database's integrity before anything is in place.
+    Restore {
+        /// The backup file.
+        from: PathBuf,
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
+        data_dir: PathBuf,
+    },
+    /// Check a data directory: the database's integrity, every stored file's SHA-256, every
+    /// dossier's history chain and files; exits with 1 on any problem.
+    Check {
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
+        data_dir: PathBuf,
+    },
+    /// Ask a running server whether it is up (`GET /v1/health`), for a container's health
+    /// check or a monitor; exits with 1 when it does not answer 200 within three seconds.
+    Health {
+        #[arg(long, env = "MOTCUA_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
     /// Notifications: send one test message through the configured channel
     /// (docs/notifications.md).
     Notify {
@@ -385,6 +415,38 @@ async fn verify(home: &Home, codes: Vec<String>) -> Result<bool, StoreError> {
     Ok(broken == 0 && missing == 0)
 }
 
+/// `motcua check`: the database first (nothing else is read from a damaged one), then the
+/// stored files, then every chain.
+async fn check(data_dir: &std::path::Path) -> Result<bool, ServerError> {
+    use motcua_infra::sqlite::copies::{integrity_problems, schema_version};
+    let invalid = |e: &dyn std::fmt::Display| ServerError::Invalid(e.to_string());
+    let database = data_dir.join(motcua_functions::server::DATABASE);
+    let problems = integrity_problems(&database).map_err(|e| invalid(&e))?;
+    for p in &problems {
+        println!("database: {p}");
+    }
+    if !problems.is_empty() {
+        println!("database DAMAGED: restore the last backup (docs/operations.md)");
+        return Ok(false);
+    }
+    let (version, latest) = schema_version(&database).map_err(|e| invalid(&e))?;
+    if version > latest {
+        println!("database: schema {version} is newer than this motcua ({latest}): use the release that wrote it");
+        return Ok(false);
+    }
+    println!("database: intact (schema {version})");
+    let files = motcua_infra::files::LocalFiles::open(data_dir.join(motcua_functions::server::FILES))
+        .and_then(|f| f.verify_all())
+        .map_err(|e| invalid(&e))?;
+    for path in &files.1 {
+        println!("{}: DAMAGED (its bytes do not hash to its name)", path.display());
+    }
+    println!("stored files: {} read, {} damaged", files.0, files.1.len());
+    let home = Home::open(data_dir).await?;
+    let chains = verify(&home, vec![]).await?;
+    Ok(files.1.is_empty() && chains)
+}
+
 /// `motcua portal …`.
 async fn catalogue(home: &Home, command: CatalogueCommand) -> Result<ExitCode, ServerError> {
     use motcua_functions::service::catalogue::{self, Options};
@@ -555,6 +617,60 @@ fn main() -> ExitCode {
                 let intact = verify(&home, codes).await?;
                 Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
             }
+            Command::Backup { data_dir, to } => {
+                let started = std::time::Instant::now();
+                let progress = |e: &motcua_functions::backup::Entry| {
+                    if e.size >= 1 << 20 {
+                        eprintln!("{} ({} MB)", e.path, e.size >> 20);
+                    }
+                };
+                let m = motcua_functions::backup::backup(&data_dir, &to, &progress)
+                    .map_err(|e| ServerError::Invalid(e.to_string()))?;
+                let size = std::fs::metadata(&to).map(|m| m.len()).unwrap_or_default();
+                println!(
+                    "{}: {} files, {} MB, {} MB compressed, schema {} ({} ms)",
+                    to.display(),
+                    m.entries.len(),
+                    m.bytes() >> 20,
+                    size >> 20,
+                    m.schema_version,
+                    started.elapsed().as_millis()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Restore { from, data_dir } => {
+                let m = motcua_functions::backup::restore(&from, &data_dir)
+                    .map_err(|e| ServerError::Invalid(e.to_string()))?;
+                println!(
+                    "{}: {} files restored, each checked against the backup of {} (schema {})",
+                    data_dir.display(),
+                    m.entries.len(),
+                    m.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    m.schema_version
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Health { mut addr } => {
+                if addr.ip().is_unspecified() {
+                    addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(3)).build();
+                match agent.get(&format!("http://{addr}/v1/health")).call() {
+                    Ok(r) if r.status() == 200 => {
+                        println!("{addr}: up");
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Ok(r) => {
+                        println!("{addr}: answered {}", r.status());
+                        Ok(ExitCode::from(1))
+                    }
+                    Err(e) => {
+                        println!("{addr}: {e}");
+                        Ok(ExitCode::from(1))
+                    }
+                }
+            }
+            Command::Check { data_dir } => Ok(if check(&data_dir).await? { ExitCode::SUCCESS } else { ExitCode::from(1) }),
             Command::Reindex { data_dir, store } => {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 let progress = |done: usize, total: usize| eprintln!("filed {done}/{total}");

@@ -14,7 +14,8 @@ use crate::state::AppState;
 
 /// The most dossiers one request looks at.
 pub const EXAMINED: usize = 2_000;
-/// How many entries one store read takes.
+/// The most entries one store read takes: the first takes a little more than the page, each
+/// next one twice the last, so a page found at the top of its lists reads only that much.
 const BATCH: usize = 200;
 
 /// Files every dossier of the store under its terms (those filed before search existed have
@@ -59,8 +60,10 @@ pub async fn search(
     }
     let terms = query.terms(&state.server_key);
     let (mut items, mut examined, mut cursor) = (vec![], 0, after);
+    let mut size = (limit + 1).clamp(8, BATCH);
     let next = loop {
-        let (batch, more) = merged(state, &officer.agency, &terms, cursor.as_deref()).await?;
+        let (batch, more) = merged(state, &officer.agency, &terms, cursor.as_deref(), size).await?;
+        size = (size * 2).min(BATCH);
         for (position, d) in batch {
             examined += 1;
             cursor = Some(position);
@@ -91,9 +94,10 @@ async fn merged(
     agency: &AgencyCode,
     terms: &[Term],
     after: Option<&str>,
+    size: usize,
 ) -> ServiceResult<(Vec<(String, Dossier)>, bool)> {
-    let reads = terms.iter().map(|term| state.search.filed_under(agency, term, after, BATCH));
-    Ok(merge(futures_util::future::try_join_all(reads).await?, BATCH))
+    let reads = terms.iter().map(|term| state.search.filed_under(agency, term, after, size));
+    Ok(merge(futures_util::future::try_join_all(reads).await?, size))
 }
 
 /// Batches of lists read newest first, `batch` entries each at most, merged newest first (an

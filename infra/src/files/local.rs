@@ -32,16 +32,20 @@ pub enum ReceiveError {
 }
 
 impl LocalFiles {
-    /// Opens (creating) the file store under `root`, removing partial uploads a crash left.
+    /// Opens (creating) the file store under `root`, removing partial uploads a crash left:
+    /// those untouched for an hour (a command opening the store of a running server, `motcua
+    /// check` say, leaves the uploads in flight alone).
     pub fn open(root: impl Into<PathBuf>) -> std::io::Result<Self> {
+        const STALE: std::time::Duration = std::time::Duration::from_secs(3600);
         let root = root.into();
         std::fs::create_dir_all(root.join("sha256"))?;
         let incoming = root.join("incoming");
         std::fs::create_dir_all(&incoming)?;
         for entry in std::fs::read_dir(&incoming)? {
-            let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "part") {
-                std::fs::remove_file(&path)?;
+            let entry = entry?;
+            let idle = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
+            if entry.path().extension().is_some_and(|e| e == "part") && idle >= STALE {
+                std::fs::remove_file(entry.path())?;
             }
         }
         Ok(Self { root })
@@ -66,6 +70,37 @@ impl LocalFiles {
             head: Vec::with_capacity(SNIFF_HEAD),
             upload: upload.clone(),
         })
+    }
+
+    /// Reads every kept file back: how many there are, and those whose bytes no longer hash to
+    /// their name (a failing disk, a hand edit) or that have no hash for a name; blocking.
+    pub fn verify_all(&self) -> std::io::Result<(usize, Vec<PathBuf>)> {
+        let (mut count, mut damaged) = (0, vec![]);
+        for shard in std::fs::read_dir(self.root.join("sha256"))? {
+            let shard = shard?.path();
+            if !shard.is_dir() {
+                damaged.push(shard);
+                continue;
+            }
+            for file in std::fs::read_dir(&shard)? {
+                let path = file?.path();
+                count += 1;
+                let named = path.file_name().and_then(|n| n.to_str()).and_then(|n| Sha256::parse(n).ok());
+                let intact = match named {
+                    Some(expected) => {
+                        let mut hasher = sha2::Sha256::new();
+                        std::io::copy(&mut std::fs::File::open(&path)?, &mut hasher)?;
+                        Sha256::from_digest(&hasher.finalize()) == expected
+                    }
+                    None => false,
+                };
+                if !intact {
+                    damaged.push(path);
+                }
+            }
+        }
+        damaged.sort();
+        Ok((count, damaged))
     }
 
     /// Removes the file of `sha256` (no upload names it any more); blocking.
@@ -299,8 +334,13 @@ mod tests {
         let files = LocalFiles::open(dir.path()).unwrap();
         let mut incoming = files.begin(&upload(&samples::pdf(), MediaType::Pdf)).await.unwrap();
         incoming.write(b"%PDF").await.unwrap();
+        let part = incoming.part.clone();
         std::mem::forget(incoming); // as if the process died here
         assert_eq!(parts(dir.path()), 1);
+        LocalFiles::open(dir.path()).unwrap();
+        assert_eq!(parts(dir.path()), 1, "a part written just now may be an upload in flight");
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options().write(true).open(&part).unwrap().set_modified(two_hours_ago).unwrap();
         LocalFiles::open(dir.path()).unwrap();
         assert_eq!(parts(dir.path()), 0);
     }

@@ -3,6 +3,7 @@
 //! calls run on tokio's blocking threads.
 
 mod catalogue;
+pub mod copies;
 mod dossiers;
 mod limits;
 mod outbox;

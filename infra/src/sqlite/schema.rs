@@ -198,7 +198,15 @@ INSERT INTO search_refile (pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM dossier
 -- The messages of one key (a dossier, an officer's quarter hour of arrivals), gathered at once.
 CREATE INDEX outbox_dossier ON outbox(dossier, id);
 "#,
+    r#"
+-- Longer names gained their pairs of words (motcua_domain::search): filed again, once, as above.
+INSERT INTO search_refile (pending) SELECT 1
+    WHERE EXISTS (SELECT 1 FROM dossiers) AND NOT EXISTS (SELECT 1 FROM search_refile);
+"#,
 ];
+
+/// The version a database is at once every migration has been applied.
+pub const LATEST: usize = MIGRATIONS.len();
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

@@ -1,0 +1,124 @@
+//! Operations on one machine (`docs/operations.md`): a backup taken from the real `motcua`
+//! binary's data directory while filings arrive, restored into a new directory and checked;
+//! a damaged backup, a damaged file and a non-empty target, each refused.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::server::Server;
+use crate::support::criminal_record_filing;
+
+fn motcua(args: &[&str], paths: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_motcua")).args(args).args(paths).output().unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn a_backup_taken_under_filings_restores_every_filing_acknowledged_before_it() {
+    let server = Server::start_with(vec![("MOTCUA_SUBMISSION_LIMIT".into(), "1000000/1m".into())]);
+    let work = tempfile::tempdir().unwrap();
+    let acknowledged: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
+    let (stop, counter) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let filers: Vec<_> = (0..2)
+        .map(|_| {
+            let (base, acknowledged, stop, counter) =
+                (server.base.clone(), acknowledged.clone(), stop.clone(), counter.clone());
+            std::thread::spawn(move || {
+                let agent = ureq::agent();
+                while !stop.load(Ordering::Relaxed) {
+                    let phone = format!("0912{:06}", counter.fetch_add(1, Ordering::Relaxed));
+                    let filing = crate::server::with_files_at(&agent, &base, criminal_record_filing(&phone)).unwrap();
+                    let answer: serde_json::Value =
+                        agent.post(&format!("{base}/v1/dossiers")).send_json(filing).unwrap().into_json().unwrap();
+                    let code = answer["code"].as_str().unwrap().to_owned();
+                    acknowledged.lock().unwrap().push((code, Instant::now()));
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().unwrap().len() < 10 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let backup = work.path().join("motcua-backup.tar.gz");
+    let began = Instant::now();
+    let out = motcua(&["backup", "--data-dir"], &[&server.data_dir, Path::new("--to"), &backup]);
+    assert!(out.status.success(), "{}", text(&out));
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, Ordering::Relaxed);
+    filers.into_iter().for_each(|f| f.join().unwrap());
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let before: Vec<&String> = acknowledged.iter().filter(|(_, at)| *at < began).map(|(c, _)| c).collect();
+    assert!(before.len() >= 10 && acknowledged.len() > before.len(), "filings went on during the backup");
+
+    let again = motcua(&["backup", "--data-dir"], &[&server.data_dir, Path::new("--to"), &backup]);
+    assert!(!again.status.success() && text(&again).contains("exists already"), "{}", text(&again));
+    let restored = work.path().join("restored");
+    let out = motcua(&["restore"], &[&backup, Path::new("--data-dir"), &restored]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = motcua(&["restore"], &[&backup, Path::new("--data-dir"), &restored]);
+    assert!(!out.status.success() && text(&out).contains("not empty"), "{}", text(&out));
+    for key in ["jwt-signing.key", "lookup-secret.key"] {
+        assert_eq!(
+            std::fs::read(restored.join(key)).unwrap(),
+            std::fs::read(server.data_dir.join(key)).unwrap(),
+            "{key} comes back"
+        );
+    }
+    let out = motcua(&["check", "--data-dir"], &[&restored]);
+    assert!(out.status.success(), "{}", text(&out));
+    let report = text(&out);
+    assert!(report.contains("database: intact") && report.contains("stored files: 1 read, 0 damaged"), "{report}");
+    assert!(report.contains(" intact, 0 broken, 0 not found"), "{report}");
+
+    // The restored directory serves every filing acknowledged before the backup began.
+    drop(server);
+    let back = Server::start_in(&restored, vec![]);
+    let desk = back.token("tuphap.motcua");
+    for code in &before {
+        let (status, dossier) = back.request("GET", &format!("/v1/officer/dossiers/{code}"), Some(&desk), None, None);
+        assert_eq!(status, 200, "{code}: {dossier}");
+        let documents = dossier["documents"].as_array().unwrap();
+        let file = documents.iter().find_map(|d| d["file"]["id"].as_str()).unwrap();
+        let path = format!("/v1/officer/dossiers/{code}/files/{file}");
+        let response =
+            ureq::get(&format!("{}{path}", back.base)).set("authorization", &format!("Bearer {desk}")).call();
+        assert_eq!(response.map(|r| r.status()).unwrap_or(0), 200, "{code}: its file");
+    }
+    back.kill();
+
+    // A stored file changed on disk is named by `check`.
+    let stored = std::fs::read_dir(restored.join("files/sha256"))
+        .unwrap()
+        .flat_map(|shard| std::fs::read_dir(shard.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .next()
+        .unwrap();
+    let mut bytes = std::fs::read(&stored).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&stored, bytes).unwrap();
+    let out = motcua(&["check", "--data-dir"], &[&restored]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("DAMAGED (its bytes do not hash to its name)"), "{}", text(&out));
+
+    // A backup cut short is refused, and leaves no directory behind.
+    let bytes = std::fs::read(&backup).unwrap();
+    let cut = work.path().join("cut.tar.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let target = work.path().join("from-cut");
+    let out = motcua(&["restore"], &[&cut, Path::new("--data-dir"), &target]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(!target.exists(), "nothing is left half-restored");
+    let leftovers: Vec<_> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".motcua-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
