@@ -193,6 +193,12 @@ impl Courier {
     /// One pass over the due messages (fallbacks and retries included); returns how many were
     /// handed over.
     pub async fn drain_once(&self) -> usize {
+        self.drain(None).await
+    }
+
+    /// [`Courier::drain_once`], stopping between two messages once `stop` turns true (the rest
+    /// wait in `created` for the next start).
+    async fn drain(&self, stop: Option<&watch::Receiver<bool>>) -> usize {
         let pending = match self.outbox.pending(self.clock.now(), BATCH).await {
             Ok(p) => p,
             Err(e) => {
@@ -202,6 +208,9 @@ impl Courier {
         };
         let mut handed = 0;
         for p in pending {
+            if stop.is_some_and(|s| *s.borrow()) {
+                break;
+            }
             if self.send(&p.message.id).await == Sent::HandedOver {
                 handed += 1;
             }
@@ -251,10 +260,11 @@ impl Courier {
     }
 
     /// Runs until `shutdown` turns true: delivers due messages and sweeps, polling every
-    /// `interval` when idle.
+    /// `interval` when idle. It stops between two messages: the one being handed over is
+    /// settled first.
     pub async fn run(self, interval: Duration, mut shutdown: watch::Receiver<bool>) {
         loop {
-            let handed = self.drain_once().await;
+            let handed = self.drain(Some(&shutdown)).await;
             self.sweep_once().await;
             if *shutdown.borrow() {
                 return;
