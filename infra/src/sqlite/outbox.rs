@@ -47,6 +47,37 @@ pub(super) fn insert(tx: &Transaction<'_>, m: &OutgoingMessage) -> StoreResult<b
     Ok(added > 0)
 }
 
+impl SqliteStore {
+    /// Redacts the recipient and text of up to `limit` messages in a final state raised before
+    /// `before` ([`motcua_domain::notify::retention`]), oldest first; how many it redacted.
+    pub async fn redact_messages(&self, before: DateTime<Utc>, now: DateTime<Utc>, limit: usize) -> StoreResult<usize> {
+        self.write(move |tx| {
+            let due: Vec<(String, String)> = {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "SELECT id, body FROM outbox WHERE redacted_at IS NULL AND created_at < ?1
+                         AND state NOT IN ('created', 'sending') ORDER BY created_at LIMIT ?2",
+                    )
+                    .map_err(unavailable)?;
+                let rows = stmt
+                    .query_map(params![ts(before), limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(unavailable)?;
+                rows.collect::<Result<_, _>>().map_err(unavailable)?
+            };
+            let mut redact = tx
+                .prepare_cached("UPDATE outbox SET body = ?2, redacted_at = ?3 WHERE id = ?1")
+                .map_err(unavailable)?;
+            for (id, body) in &due {
+                let m: OutgoingMessage = from_json(body)?;
+                let kept = to_json(&motcua_domain::notify::retention::redacted(&m))?;
+                redact.execute(params![id, kept, ts(now)]).map_err(unavailable)?;
+            }
+            Ok(due.len())
+        })
+        .await
+    }
+}
+
 #[async_trait]
 impl Outbox for SqliteStore {
     async fn post(&self, messages: &[OutgoingMessage]) -> StoreResult<usize> {

@@ -203,6 +203,12 @@ CREATE INDEX outbox_dossier ON outbox(dossier, id);
 INSERT INTO search_refile (pending) SELECT 1
     WHERE EXISTS (SELECT 1 FROM dossiers) AND NOT EXISTS (SELECT 1 FROM search_refile);
 "#,
+    r#"
+-- Retention (motcua_domain::notify::retention): when a final message's recipient and text
+-- were redacted; the messages still to look at, by when they were raised.
+ALTER TABLE outbox ADD COLUMN redacted_at TEXT;
+CREATE INDEX outbox_unredacted ON outbox(created_at) WHERE redacted_at IS NULL;
+"#,
 ];
 
 /// The version a database is at once every migration has been applied.

@@ -83,3 +83,41 @@ async fn purging_expired_limits_searches_their_index() {
         conn.prepare(&sql).unwrap().query_map(["x"], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
     assert!(plan.iter().any(|step| step.contains("SEARCH limits USING INDEX limits_expiry")), "{plan:?}");
 }
+
+#[tokio::test]
+async fn final_messages_lose_recipient_and_text_after_the_retention_period() {
+    use chrono::{Duration, Utc};
+    use motcua_domain::notify::delivery::Settlement;
+    use motcua_domain::notify::{retention, test_message, DeliveryState, MessageChannel};
+    use motcua_domain::ports::Outbox;
+    let (store, _dir) = fresh().await;
+    let now = Utc::now();
+    let raised = |days: i64, channel, to| test_message(channel, to, now - Duration::days(days)).unwrap();
+    let old_delivered = raised(100, MessageChannel::Sms, "0912345678");
+    let old_pending = raised(101, MessageChannel::Email, "mai@example.vn");
+    let recent = raised(10, MessageChannel::Sms, "0912345679");
+    store.post(&[old_delivered.clone(), old_pending.clone(), recent.clone()]).await.unwrap();
+    for m in [&old_delivered, &recent] {
+        store.claim(&m.id, now, now + Duration::minutes(1)).await.unwrap().unwrap();
+        let delivered = Settlement {
+            state: DeliveryState::Delivered,
+            provider_id: Some(format!("p-{}", m.id)),
+            error: None,
+            retry_at: None,
+            deadline: None,
+            follow_up: None,
+        };
+        assert!(store.settle(&m.id, &delivered).await.unwrap());
+    }
+    let cutoff = retention::cutoff(now, retention::DEFAULT_DAYS);
+    assert_eq!(store.redact_messages(cutoff, now, 1000).await.unwrap(), 1);
+    let kept = store.message(&old_delivered.id).await.unwrap().unwrap();
+    assert_eq!(kept.state, DeliveryState::Delivered);
+    assert_eq!((kept.message.kind, kept.message.channel), (old_delivered.kind, old_delivered.channel));
+    assert!(kept.message.recipient.is_empty() && kept.message.text.is_empty());
+    let waiting = store.message(&old_pending.id).await.unwrap().unwrap();
+    assert_eq!(waiting.message.recipient, "mai@example.vn", "a message not yet final keeps what it needs");
+    let young = store.message(&recent.id).await.unwrap().unwrap();
+    assert_eq!(young.message.recipient, "+84912345679", "inside the period");
+    assert_eq!(store.redact_messages(cutoff, now, 1000).await.unwrap(), 0, "once");
+}

@@ -5,6 +5,7 @@ pub mod arrivals;
 mod choice;
 pub mod delivery;
 pub mod reports;
+pub mod retention;
 pub mod sms;
 mod templates;
 
