@@ -236,6 +236,7 @@ pub async fn run_notify() -> Result<(), Error> {
         limits: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
     };
+    let retention_days = crate::notify::retention_days()?;
     let (courier, counters, portal, payments, warner) = (&courier, &store, portal.as_ref(), payments.as_ref(), &warner);
     tracing::info!(family = "notify", portal = portal.is_some(), payments = payments.is_some(), "initialised");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
@@ -248,6 +249,8 @@ pub async fn run_notify() -> Result<(), Error> {
             }
             NotifyEvent::Sweep => {
                 crate::notify::sweep(courier).await;
+                // What messages final for longer than the period said, and to whom (docs/operations.md).
+                crate::notify::redact(counters, retention_days, 4).await;
                 // Procedures' versions whose date has come are put in force.
                 crate::service::catalogue::promote_and_log(counters, chrono::Utc::now()).await;
                 crate::notify::sweep_portal(portal, counters).await;

@@ -20,7 +20,8 @@
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use motcua_domain::codes::DossierCode;
-use motcua_domain::ports::SyncQueue;
+use motcua_domain::notify::retention;
+use motcua_domain::ports::{Outbox, SyncQueue};
 use motcua_domain::reports::Tally;
 use motcua_infra::dynamo::keys::SYNC_PREFIX;
 use motcua_infra::dynamo::keys::{EVENT_PREFIX, MESSAGE_PREFIX};
@@ -172,6 +173,42 @@ pub async fn sweep_portal(portal: Option<&PortalCourier>, queue: &DynamoStore) -
         Err(e) => tracing::warn!(error = %e, "cannot count the national portal sync queue"),
     }
     sent
+}
+
+/// The retention period of messages' personal data, from `MOTCUA_MESSAGE_RETENTION_DAYS`
+/// ([`retention::DEFAULT_DAYS`] when unset); a message naming the setting when it is invalid.
+pub fn retention_days() -> Result<u32, String> {
+    match std::env::var("MOTCUA_MESSAGE_RETENTION_DAYS") {
+        Ok(text) => retention::parse_days(&text).map_err(|e| format!("MOTCUA_MESSAGE_RETENTION_DAYS: {e}")),
+        Err(_) => Ok(retention::DEFAULT_DAYS),
+    }
+}
+
+/// Redacts the recipient and text of messages final for more than `days`, at most `batches`
+/// batches of 500 (each batch a short write, so filings are not held up); how many.
+pub async fn redact(outbox: &dyn Outbox, days: u32, batches: usize) -> usize {
+    const BATCH: usize = 500;
+    let now = chrono::Utc::now();
+    let mut redacted = 0;
+    for _ in 0..batches {
+        match outbox.redact_final(retention::cutoff(now, days), now, BATCH).await {
+            Ok(n) => {
+                redacted += n;
+                if n < BATCH {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "message redaction failed; the next run retries");
+                break;
+            }
+        }
+    }
+    if redacted > 0 {
+        tracing::info!(messages = redacted, days, "recipients and texts redacted past the retention period");
+    }
+    redacted
 }
 
 /// The scheduled pass: sends what is due (retries, fallbacks the stream missed) and closes what

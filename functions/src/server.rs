@@ -12,7 +12,6 @@ use motcua_domain::calendar::vietnam;
 use motcua_domain::catalogue::OfficerId;
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
-use motcua_domain::notify::retention;
 use motcua_domain::ports::{
     Catalogue, Clock, DossierStore, Limits, NationalCodes, NationalPortal, Notifier, Outbox, PaymentPlatform,
     PaymentStore, ReportCounters, StoredDocuments, SyncQueue, UploadStore,
@@ -465,15 +464,11 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         tokio::spawn(refile(home.state(), store));
     }
     let files = home.files.clone();
-    let retention_days = match std::env::var("MOTCUA_MESSAGE_RETENTION_DAYS") {
-        Ok(text) => retention::parse_days(&text)
-            .map_err(|e| ServerError::Invalid(format!("MOTCUA_MESSAGE_RETENTION_DAYS: {e}")))?,
-        Err(_) => retention::DEFAULT_DAYS,
-    };
+    let retention_days = crate::notify::retention_days().map_err(ServerError::Invalid)?;
     let housekeeping = home.store.sqlite.clone().map(|store| {
         tokio::spawn(async move {
             loop {
-                redact_messages(&store, retention_days).await;
+                crate::notify::redact(&store, retention_days, usize::MAX).await;
                 let day_ago = chrono::Utc::now() - chrono::Duration::hours(24);
                 if let Err(e) = store.purge_idempotency(day_ago).await {
                     tracing::warn!(error = %e, "idempotency purge failed");
@@ -505,32 +500,6 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     }
     tracing::info!("motcua stopped");
     Ok(())
-}
-
-/// Redacts the recipient and text of final messages raised more than `days` ago, a batch at
-/// a time (each batch one short write, so filings are not held up).
-async fn redact_messages(store: &SqliteStore, days: u32) {
-    const BATCH: usize = 500;
-    let now = chrono::Utc::now();
-    let mut redacted = 0;
-    loop {
-        match store.redact_messages(retention::cutoff(now, days), now, BATCH).await {
-            Ok(n) => {
-                redacted += n;
-                if n < BATCH {
-                    break;
-                }
-                tokio::task::yield_now().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "message redaction failed; the next hour retries");
-                break;
-            }
-        }
-    }
-    if redacted > 0 {
-        tracing::info!(messages = redacted, days, "recipients and texts redacted past the retention period");
-    }
 }
 
 /// Runs `job` now and then every `every`, until `stop` (between runs, never during one).

@@ -297,6 +297,10 @@ pub trait Outbox: Send + Sync {
     /// (if any, and if absent) in the same write. `false` when it was not in `sending`: nothing
     /// was changed.
     async fn settle(&self, id: &str, settlement: &Settlement) -> StoreResult<bool>;
+    /// Blanks the recipient, subject and text ([`crate::notify::retention::redacted`]) of up to
+    /// `limit` messages that became final before `before`, longest final first, recording
+    /// `now`; how many. Each message once.
+    async fn redact_final(&self, before: DateTime<Utc>, now: DateTime<Utc>, limit: usize) -> StoreResult<usize>;
 }
 
 /// Fixed-window counters for caps and rate limits.

@@ -121,6 +121,27 @@ pub async fn racing_senders_hand_each_message_over_once<S: Store>(store: S) {
     assert!(store.pending(Utc::now() + Duration::days(1), 10).await.unwrap().is_empty());
 }
 
+/// Retention: a final message loses recipient and text once its period has passed, keeping its
+/// record; one still open keeps everything; each is redacted once.
+pub async fn final_messages_are_redacted_after_the_retention_period<S: Store>(store: S) {
+    use motcua_domain::notify::retention;
+    let (delivered, waiting) = (file(&store, false).await, file(&store, false).await);
+    let now = Utc::now() + Duration::seconds(1);
+    let c = courier(&store, Arc::new(Counting::default()), now);
+    assert_eq!(c.send(&delivered.id).await, Sent::HandedOver);
+    let period = retention::DEFAULT_DAYS;
+    assert_eq!(store.redact_final(retention::cutoff(now, period), now, 100).await.unwrap(), 0, "within the period");
+    let later = now + Duration::days(i64::from(period) + 1);
+    assert_eq!(store.redact_final(retention::cutoff(later, period), later, 100).await.unwrap(), 1);
+    let kept = store.message(&delivered.id).await.unwrap().unwrap();
+    assert_eq!((kept.state, kept.attempts, kept.message.kind), (DeliveryState::Delivered, 1, delivered.kind));
+    assert!(kept.provider_id.is_some(), "the record stays");
+    assert!(kept.message.recipient.is_empty() && kept.message.text.is_empty(), "{:?}", kept.message);
+    let open = store.message(&waiting.id).await.unwrap().unwrap();
+    assert_eq!(open.message.recipient, waiting.recipient, "an open message keeps what it needs");
+    assert_eq!(store.redact_final(retention::cutoff(later, period), later, 100).await.unwrap(), 0, "once");
+}
+
 pub async fn a_sender_lost_mid_send_is_swept_to_a_final_state<S: Store>(store: S) {
     let lost = file(&store, false).await.id;
     let now = Utc::now() + Duration::seconds(1);

@@ -157,6 +157,7 @@ macro_rules! store_contract {
             a_permanent_failure_falls_back_to_the_other_channel_once,
             sms_caps_hold_per_dossier_and_phone,
             posted_messages_are_added_once_and_delivered,
+            final_messages_are_redacted_after_the_retention_period,
             catalogue_round_trips_and_searches,
             an_upload_is_attached_once_by_the_write_that_uses_it,
             stored_documents_are_kept_with_the_write_and_read_by_their_owner_only,

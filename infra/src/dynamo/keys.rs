@@ -199,6 +199,8 @@ pub fn officer_queue(id: &OfficerId) -> String {
 
 pub const PENDING_MESSAGES: &str = "OUTBOX#PENDING";
 pub const SENDING_MESSAGES: &str = "OUTBOX#SENDING";
+/// Final messages not yet redacted, by when they became final (retention).
+pub const FINAL_MESSAGES: &str = "OUTBOX#FINAL";
 
 /// Points a provider's message id (SNS, SES) back to the outbox item, for delivery receipts.
 pub fn provider_message(provider_id: &str) -> Key {

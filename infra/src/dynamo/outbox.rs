@@ -80,6 +80,7 @@ fn settle_expression(id: &str, s: &Settlement) -> Expression {
     let listed = match (s.state, s.retry_at, s.deadline) {
         (DeliveryState::Created, Some(at), _) => Some(entry(keys::PENDING_MESSAGES, id, at)),
         (DeliveryState::Sending, _, Some(at)) => Some(entry(keys::SENDING_MESSAGES, id, at)),
+        (state, _, _) if state.is_final() => Some(entry(keys::FINAL_MESSAGES, id, Utc::now())),
         _ => None,
     };
     let update = match listed {
@@ -231,6 +232,36 @@ impl Outbox for DynamoStore {
             Err(e) if condition_failed(&e) => Ok(None),
             Err(e) => Err(failure(e)),
         }
+    }
+
+    async fn redact_final(&self, before: DateTime<Utc>, now: DateTime<Utc>, limit: usize) -> StoreResult<usize> {
+        let found = self.query_limited(due(keys::FINAL_MESSAGES, before, limit)).await?;
+        let mut redacted = 0;
+        for item in &found {
+            let m = stored(item)?;
+            let kept = motcua_domain::notify::retention::redacted(&m.message);
+            let written = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(Self::message_key(&m.message.id)))
+                .update_expression("SET body = :body, redacted_at = :now REMOVE #lpk, #lsk")
+                .condition_expression("#lpk = :final")
+                .expression_attribute_names("#lpk", Index::Lists.pk())
+                .expression_attribute_names("#lsk", Index::Lists.sk())
+                .expression_attribute_values(":body", s(crate::codec::to_json(&kept)?))
+                .expression_attribute_values(":now", s(ts(now)))
+                .expression_attribute_values(":final", s(keys::FINAL_MESSAGES))
+                .send()
+                .await;
+            match written {
+                Ok(_) => redacted += 1,
+                // Redacted meanwhile by another run.
+                Err(e) if condition_failed(&e) => {}
+                Err(e) => return Err(failure(e)),
+            }
+        }
+        Ok(redacted)
     }
 
     async fn settle(&self, id: &str, settlement: &Settlement) -> StoreResult<bool> {

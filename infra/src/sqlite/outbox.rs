@@ -47,37 +47,6 @@ pub(super) fn insert(tx: &Transaction<'_>, m: &OutgoingMessage) -> StoreResult<b
     Ok(added > 0)
 }
 
-impl SqliteStore {
-    /// Redacts the recipient and text of up to `limit` messages in a final state raised before
-    /// `before` ([`motcua_domain::notify::retention`]), oldest first; how many it redacted.
-    pub async fn redact_messages(&self, before: DateTime<Utc>, now: DateTime<Utc>, limit: usize) -> StoreResult<usize> {
-        self.write(move |tx| {
-            let due: Vec<(String, String)> = {
-                let mut stmt = tx
-                    .prepare_cached(
-                        "SELECT id, body FROM outbox WHERE redacted_at IS NULL AND created_at < ?1
-                         AND state NOT IN ('created', 'sending') ORDER BY created_at LIMIT ?2",
-                    )
-                    .map_err(unavailable)?;
-                let rows = stmt
-                    .query_map(params![ts(before), limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .map_err(unavailable)?;
-                rows.collect::<Result<_, _>>().map_err(unavailable)?
-            };
-            let mut redact = tx
-                .prepare_cached("UPDATE outbox SET body = ?2, redacted_at = ?3 WHERE id = ?1")
-                .map_err(unavailable)?;
-            for (id, body) in &due {
-                let m: OutgoingMessage = from_json(body)?;
-                let kept = to_json(&motcua_domain::notify::retention::redacted(&m))?;
-                redact.execute(params![id, kept, ts(now)]).map_err(unavailable)?;
-            }
-            Ok(due.len())
-        })
-        .await
-    }
-}
-
 #[async_trait]
 impl Outbox for SqliteStore {
     async fn post(&self, messages: &[OutgoingMessage]) -> StoreResult<usize> {
@@ -160,7 +129,8 @@ impl Outbox for SqliteStore {
                 .execute(
                     "UPDATE outbox SET state = ?2, provider_id = COALESCE(?3, provider_id),
                          last_error = COALESCE(?4, last_error), next_attempt_at = ?5, deadline = ?6,
-                         sent_at = CASE WHEN ?3 IS NOT NULL THEN ?7 ELSE sent_at END
+                         sent_at = CASE WHEN ?3 IS NOT NULL THEN ?7 ELSE sent_at END,
+                         final_at = CASE WHEN ?2 IN ('created', 'sending') THEN NULL ELSE ?7 END
                      WHERE id = ?1 AND state = 'sending'",
                     params![
                         id,
@@ -180,6 +150,33 @@ impl Outbox for SqliteStore {
                 insert(tx, next)?;
             }
             Ok(true)
+        })
+        .await
+    }
+
+    async fn redact_final(&self, before: DateTime<Utc>, now: DateTime<Utc>, limit: usize) -> StoreResult<usize> {
+        self.write(move |tx| {
+            let due: Vec<(String, String)> = {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "SELECT id, body FROM outbox WHERE final_at IS NOT NULL AND redacted_at IS NULL
+                         AND final_at < ?1 ORDER BY final_at LIMIT ?2",
+                    )
+                    .map_err(unavailable)?;
+                let rows = stmt
+                    .query_map(params![ts(before), limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(unavailable)?;
+                rows.collect::<Result<_, _>>().map_err(unavailable)?
+            };
+            let mut redact = tx
+                .prepare_cached("UPDATE outbox SET body = ?2, redacted_at = ?3 WHERE id = ?1")
+                .map_err(unavailable)?;
+            for (id, body) in &due {
+                let m: OutgoingMessage = from_json(body)?;
+                let kept = to_json(&motcua_domain::notify::retention::redacted(&m))?;
+                redact.execute(params![id, kept, ts(now)]).map_err(unavailable)?;
+            }
+            Ok(due.len())
         })
         .await
     }

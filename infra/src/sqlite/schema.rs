@@ -204,10 +204,12 @@ INSERT INTO search_refile (pending) SELECT 1
     WHERE EXISTS (SELECT 1 FROM dossiers) AND NOT EXISTS (SELECT 1 FROM search_refile);
 "#,
     r#"
--- Retention (motcua_domain::notify::retention): when a final message's recipient and text
--- were redacted; the messages still to look at, by when they were raised.
+-- Retention (motcua_domain::notify::retention): when a message became final, and when its
+-- recipient and text were redacted; the final messages still to redact, by when they became final.
+ALTER TABLE outbox ADD COLUMN final_at TEXT;
 ALTER TABLE outbox ADD COLUMN redacted_at TEXT;
-CREATE INDEX outbox_unredacted ON outbox(created_at) WHERE redacted_at IS NULL;
+UPDATE outbox SET final_at = COALESCE(sent_at, created_at) WHERE state NOT IN ('created', 'sending');
+CREATE INDEX outbox_unredacted ON outbox(final_at) WHERE final_at IS NOT NULL AND redacted_at IS NULL;
 "#,
 ];
 
