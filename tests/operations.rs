@@ -231,3 +231,40 @@ fn sigterm_under_load_loses_nothing_acknowledged_and_sends_nothing_twice() {
         db.query_row("SELECT count(*) FROM outbox WHERE state != 'delivered'", [], |r| r.get(0)).unwrap();
     assert_eq!(undelivered, 0, "every message delivered");
 }
+
+/// `GET /metrics` behind its token: requests by route template (never a path, so no code or
+/// personal data), the outbox's open messages; no token configured, no route.
+#[test]
+fn metrics_are_served_to_the_scraper_holding_the_token() {
+    const TOKEN: &str = "scraper-token-0123456789abcdef";
+    let server = Server::start_with(vec![("MOTCUA_METRICS_TOKEN".into(), TOKEN.into())]);
+    let (code, _) = server.submit("0912000777");
+    let scrape = |token: Option<&str>| {
+        let mut request = ureq::get(&format!("{}/metrics", server.base));
+        if let Some(t) = token {
+            request = request.set("authorization", &format!("Bearer {t}"));
+        }
+        match request.call() {
+            Ok(r) => (r.status(), r.into_string().unwrap()),
+            Err(ureq::Error::Status(s, r)) => (s, r.into_string().unwrap_or_default()),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(scrape(None).0, 401);
+    assert_eq!(scrape(Some("scraper-token-0123456789abcdeX")).0, 401);
+    let (status, text) = scrape(Some(TOKEN));
+    assert_eq!(status, 200);
+    assert!(
+        text.contains(r#"motcua_http_requests_total{method="POST",route="/v1/dossiers",status="201"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"motcua_http_request_duration_seconds_count{method="POST",route="/v1/dossiers"} 1"#));
+    assert!(
+        text.contains("motcua_outbox_open_messages{state=\"created\"}") && text.contains("motcua_store_errors_total 0")
+    );
+    assert!(!text.contains(&code) && !text.contains("912000777"), "no code, no phone: {text}");
+
+    let plain = Server::start();
+    let (status, _) = plain.request("GET", "/metrics", None, None, None);
+    assert_eq!(status, 404, "off unless a token is configured");
+}

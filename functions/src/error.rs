@@ -100,6 +100,7 @@ impl From<StoreError> for ApiError {
             // Callers that put a limit on a write answer with its own code and Retry-After.
             StoreError::LimitReached => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "limit_reached", message),
             StoreError::Unavailable(detail) => {
+                crate::metrics::store_error();
                 tracing::error!(error = %detail, "store unavailable");
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -108,6 +109,7 @@ impl From<StoreError> for ApiError {
                 )
             }
             StoreError::Corrupt(detail) => {
+                crate::metrics::store_error();
                 tracing::error!(error = %detail, "stored data could not be read");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "lỗi hệ thống / internal error")
             }

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod fakes;
 pub mod idempotency;
 pub mod lambda;
+pub mod metrics;
 pub mod notify;
 pub mod pagination;
 pub mod payments;

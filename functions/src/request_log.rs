@@ -33,13 +33,15 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         _ => None,
     };
     let response = next.run(request).await;
+    let seconds = started.elapsed().as_secs_f64();
+    crate::metrics::observe(method.as_str(), route.as_deref().unwrap_or("-"), response.status().as_u16(), seconds);
     tracing::info!(
         request_id = request_id.as_deref().unwrap_or("-"),
         method = %method,
         route = route.as_deref().unwrap_or("-"),
         dossier = dossier.as_ref().map(ToString::to_string).as_deref().unwrap_or("-"),
         status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        latency_ms = seconds * 1000.0,
         "request"
     );
     response

@@ -465,6 +465,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     }
     let files = home.files.clone();
     let retention_days = crate::notify::retention_days().map_err(ServerError::Invalid)?;
+    let metrics_token = crate::metrics::token_from_env().map_err(ServerError::Invalid)?;
     let housekeeping = home.store.sqlite.clone().map(|store| {
         tokio::spawn(async move {
             loop {
@@ -486,8 +487,11 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| ServerError::Bind(addr, e))?;
     let local = listener.local_addr().map_err(|e| ServerError::Bind(addr, e))?;
     tracing::info!(addr = %local, data_dir = %data_dir.display(), store = ?store, "motcua listening");
-    let app =
+    let mut app =
         crate::routes::app(home.state()).layer(cors).layer(axum::middleware::from_fn(crate::request_log::log_request));
+    if let Some(token) = metrics_token {
+        app = app.merge(crate::metrics::router(token, home.store.sqlite.clone(), home.store.sync.clone()));
+    }
     // Each connection's peer address feeds the per-client limits.
     crate::connections::serve(listener, app, limits, shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);

@@ -60,11 +60,6 @@ fn text_at(doc: &Value, pointer: &str) -> Option<String> {
     }
 }
 
-/// Whether `a` equals `b`, in a time that does not tell how much of them matched.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
-}
-
 impl ReportConfig {
     /// None when `MOTCUA_SMS_GATEWAY_REPORT_TOKEN` (or `_FILE`) is not set: the gateway's
     /// acceptance is then delivery.
@@ -100,7 +95,7 @@ impl ReportConfig {
     /// Whether `token` is the callback's.
     pub fn admits(&self, token: Option<&str>) -> Result<(), ReportRefused> {
         match token {
-            Some(t) if same(t.as_bytes(), self.token.as_bytes()) => Ok(()),
+            Some(t) if crate::settings::same_secret(t.as_bytes(), self.token.as_bytes()) => Ok(()),
             _ => Err(ReportRefused::Token),
         }
     }

@@ -47,6 +47,37 @@ pub(super) fn insert(tx: &Transaction<'_>, m: &OutgoingMessage) -> StoreResult<b
     Ok(added > 0)
 }
 
+impl SqliteStore {
+    /// Open messages (`created`, `sending`) and when the oldest of them was raised, for the
+    /// metrics.
+    pub async fn open_messages(&self) -> StoreResult<(u64, u64, Option<DateTime<Utc>>)> {
+        self.read(|c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT state, count(*), min(created_at) FROM outbox
+                     WHERE state IN ('created', 'sending') GROUP BY state",
+                )
+                .map_err(unavailable)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?, r.get::<_, String>(2)?)))
+                .map_err(unavailable)?;
+            let (mut created, mut sending, mut oldest) = (0, 0, None::<DateTime<Utc>>);
+            for row in rows {
+                let (state, count, first) = row.map_err(unavailable)?;
+                let first = crate::codec::parse_ts(&first)?;
+                oldest = Some(oldest.map_or(first, |o| o.min(first)));
+                if state == "created" {
+                    created = count;
+                } else {
+                    sending = count;
+                }
+            }
+            Ok((created, sending, oldest))
+        })
+        .await
+    }
+}
+
 #[async_trait]
 impl Outbox for SqliteStore {
     async fn post(&self, messages: &[OutgoingMessage]) -> StoreResult<usize> {
