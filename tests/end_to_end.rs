@@ -208,4 +208,16 @@ fn the_server_runs_on_dynamodb_and_notifies_through_sns_and_ses() {
     let again = Server::start_with(env);
     let (s, v) = again.request("GET", &format!("/v1/dossiers/{code}"), None, Some(&secret), None);
     assert_eq!((s, v["status"].as_str()), (200, Some("received")), "{v}");
+
+    // The table's first backfill runs against it; this release listed its final messages already.
+    let checkpoint = again.data_dir.with_extension("backfill.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["backfill", "final-messages", "--page", "5", "--checkpoint"])
+        .arg(&checkpoint)
+        .envs(again.env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("finished;") && said.contains(" 0 rewritten"), "{said}");
 }

@@ -147,6 +147,24 @@ enum Command {
         #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data")]
         data_dir: PathBuf,
     },
+    /// Rewrite the DynamoDB table's items of an older layout while the functions serve
+    /// (docs/operations.md, "Changing the table's layout"); `final-messages` puts notices made
+    /// final before retention existed on the list it reads. Resumes from its checkpoint.
+    Backfill {
+        /// The backfill to run.
+        #[arg(value_parser = ["final-messages"])]
+        name: String,
+        /// The DynamoDB table.
+        #[arg(long, env = "MOTCUA_TABLE", default_value = "motcua")]
+        table: String,
+        /// Where the scan's position is kept after each page (default
+        /// `backfill-<name>-<table>.json`); run again with it to resume.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// Items read a page.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(i32).range(1..=1000))]
+        page: i32,
+    },
     /// Ask a running server whether it is up (`GET /v1/health`), for a container's health
     /// check or a monitor; exits with 1 when it does not answer 200 within three seconds.
     Health {
@@ -647,6 +665,27 @@ fn main() -> ExitCode {
                     m.entries.len(),
                     m.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
                     m.schema_version
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Backfill { name, table, checkpoint, page } => {
+                let config = motcua_infra::aws::config_from_env().await;
+                let store = motcua_infra::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
+                let rewrites = motcua_infra::dynamo::backfill::rewrites();
+                let Some(rewrite) = rewrites.iter().find(|r| r.name() == name) else {
+                    return Err(ServerError::Invalid(format!("no backfill named {name}")));
+                };
+                let checkpoint = checkpoint.unwrap_or_else(|| PathBuf::from(format!("backfill-{name}-{table}.json")));
+                let progress = |p: &motcua_infra::dynamo::backfill::Progress| {
+                    eprintln!("page {}: {} items read, {} rewritten, {} left as another writer made them", p.pages, p.scanned, p.rewritten, p.skipped);
+                };
+                let done = store.backfill(rewrite.as_ref(), &checkpoint, page, None, &progress).await?;
+                println!(
+                    "{name} on {table}: finished; {} items read, {} rewritten, {} skipped (checkpoint {})",
+                    done.scanned,
+                    done.rewritten,
+                    done.skipped,
+                    checkpoint.display()
                 );
                 Ok(ExitCode::SUCCESS)
             }

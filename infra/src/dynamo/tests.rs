@@ -51,3 +51,63 @@ async fn a_counter_behind_the_dossiers_skips_the_taken_codes() {
     let d = store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
     assert_eq!(d.code.sequence(), 4, "codes 2 and 3 are taken, so the filing gets 4");
 }
+
+/// The first backfill: messages made final before the `OUTBOX#FINAL` list existed are put on
+/// it, a page at a time, resuming from the checkpoint; then retention finds them.
+#[tokio::test]
+async fn a_backfill_lists_final_messages_of_the_older_layout_and_resumes() {
+    use chrono::{Duration, Utc};
+    use motcua_domain::notify::delivery::Settlement;
+    use motcua_domain::notify::DeliveryState;
+    use motcua_domain::ports::{DossierStore, Outbox};
+
+    use super::backfill::{FinalMessagesListed, Progress};
+    use crate::contract::fixtures::{agency, create_commit, day};
+    let (store, ()) = fresh().await;
+    for _ in 0..3 {
+        store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap();
+    }
+    let now = Utc::now() + Duration::seconds(1);
+    let messages = store.pending(now, 100).await.unwrap();
+    assert!(!messages.is_empty());
+    for m in &messages {
+        store.claim(&m.message.id, now, now + Duration::minutes(1)).await.unwrap().unwrap();
+        let delivered = Settlement {
+            state: DeliveryState::Delivered,
+            provider_id: Some(format!("p-{}", m.message.id)),
+            error: None,
+            retry_at: None,
+            deadline: None,
+            follow_up: None,
+        };
+        assert!(store.settle(&m.message.id, &delivered).await.unwrap());
+        // As an older release left it: final, on no list.
+        let key = super::items::key(super::keys::message(&m.message.dossier_code, &m.message.id));
+        store
+            .client()
+            .update_item()
+            .table_name(store.table())
+            .set_key(Some(key))
+            .update_expression("REMOVE gsi1pk, gsi1sk")
+            .send()
+            .await
+            .unwrap();
+    }
+    let later = now + Duration::days(100);
+    assert_eq!(store.redact_final(later, later, 100).await.unwrap(), 0, "not listed: retention cannot see them");
+
+    let dir = tempfile::tempdir().unwrap();
+    let checkpoint = dir.path().join("final-messages.json");
+    let quiet = |_: &Progress| {};
+    let first = store.backfill(&FinalMessagesListed, &checkpoint, 2, Some(2), &quiet).await.unwrap();
+    assert_eq!((first.pages, first.finished), (2, false), "{first:?}");
+    assert!(first.resume.is_some() && checkpoint.exists());
+    let done = store.backfill(&FinalMessagesListed, &checkpoint, 2, None, &quiet).await.unwrap();
+    assert!(done.finished && done.pages > 2);
+    assert_eq!(done.rewritten, messages.len() as u64, "each message once, across both runs: {done:?}");
+    let again = store.backfill(&FinalMessagesListed, &checkpoint, 2, None, &quiet).await.unwrap();
+    assert_eq!(again, done, "a finished backfill does nothing");
+    let fresh_run = store.backfill(&FinalMessagesListed, &dir.path().join("again.json"), 100, None, &quiet).await;
+    assert_eq!(fresh_run.unwrap().rewritten, 0, "every message is in the new shape");
+    assert_eq!(store.redact_final(later, later, 100).await.unwrap(), messages.len());
+}
