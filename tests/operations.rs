@@ -268,3 +268,50 @@ fn metrics_are_served_to_the_scraper_holding_the_token() {
     let (status, _) = plain.request("GET", "/metrics", None, None, None);
     assert_eq!(status, 404, "off unless a token is configured");
 }
+
+/// A data directory written by the previous release (schema 15: `tests/fixtures/upgrade-schema15.*`,
+/// made with `scripts/make-upgrade-fixture.py` against that release's `motcua serve`, then
+/// `motcua backup`) is restored and served by this one: its migrations run, the applicant's
+/// lookup secret still opens their dossier, the company filed before longer names had their
+/// pairs of words is found by two of them once the server has filed it again, and every chain
+/// is intact.
+#[test]
+fn a_data_directory_of_the_previous_release_is_served() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let known: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixtures.join("upgrade-schema15.json")).unwrap()).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let out = motcua(&["restore"], &[&fixtures.join("upgrade-schema15.tar.gz"), Path::new("--data-dir"), &data]);
+    assert!(out.status.success() && text(&out).contains("(schema 15)"), "{}", text(&out));
+
+    let server = Server::start_in(&data, vec![]);
+    let received = &known["received"];
+    let (status, dossier) = server.request(
+        "GET",
+        &format!("/v1/dossiers/{}", received["code"].as_str().unwrap()),
+        None,
+        received["lookup_secret"].as_str(),
+        None,
+    );
+    assert_eq!((status, dossier["status"].as_str()), (200, Some("received")), "{dossier}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&server.log).unwrap_or_default().contains("every dossier is filed") {
+        assert!(Instant::now() < deadline, "the older dossiers were not filed again");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let desk = server.token("gtvt.motcua");
+    let (status, found) = server.request("GET", "/v1/officer/search?name=minh%20phat", Some(&desk), None, None);
+    assert_eq!(status, 200, "{found}");
+    let codes: Vec<&str> = found["items"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, [known["filed"]["code"].as_str().unwrap()], "{found}");
+    server.kill();
+
+    let out = motcua(&["check", "--data-dir"], &[&data]);
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("database: intact (schema 17)") && report.contains("verified 2 dossiers: 2 intact"),
+        "{report}"
+    );
+}
