@@ -541,6 +541,9 @@ async fn notify_sends_stream_records_once_and_reports_only_the_failed_one() {
         "resources": ["arn:aws:events:ap-southeast-1:123456789012:rule/motcua-sweep"], "detail": {}});
     let Outcome::Response(_) = notify.invoke("a scheduled sweep", &schedule).await else { panic!("sweep failed") };
     assert_eq!(support::moto_sent(&international, &email), (1, 0));
+    // It publishes the outbox's lag as an embedded-metric-format line: nothing is due.
+    let emf = notify.output();
+    assert!(emf.contains(r#""OutboxDue":0.0"#) && emf.contains(r#""OutboxOldestDueSeconds":0.0"#), "{emf}");
     // The deadline warnings' schedule (its input names the job): read within the grants.
     let warnings = json!({"job": "deadline_warnings"});
     let Outcome::Response(_) = notify.invoke("the deadline warnings", &warnings).await else {

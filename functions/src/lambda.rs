@@ -251,6 +251,7 @@ pub async fn run_notify() -> Result<(), Error> {
                 crate::notify::sweep(courier).await;
                 // What messages final for longer than the period said, and to whom (docs/operations.md).
                 crate::notify::redact(counters, retention_days, 4).await;
+                crate::notify::publish_outbox_lag(counters).await;
                 // Procedures' versions whose date has come are put in force.
                 crate::service::catalogue::promote_and_log(counters, chrono::Utc::now()).await;
                 crate::notify::sweep_portal(portal, counters).await;

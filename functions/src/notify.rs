@@ -137,6 +137,41 @@ pub async fn handle(
     response
 }
 
+/// Publishes `figures` (name, value, unit) as CloudWatch metrics of the namespace `motcua`:
+/// one line in the embedded metric format on stdout, which Lambda's log delivery turns into
+/// metrics (no API call, no permission).
+pub fn publish(figures: &[(&str, f64, &str)]) {
+    let mut line = serde_json::json!({
+        "_aws": {
+            "Timestamp": chrono::Utc::now().timestamp_millis(),
+            "CloudWatchMetrics": [{
+                "Namespace": "motcua",
+                "Dimensions": [[]],
+                "Metrics": figures.iter().map(|(name, _, unit)| serde_json::json!({"Name": name, "Unit": unit})).collect::<Vec<_>>(),
+            }],
+        },
+    });
+    for (name, value, _) in figures {
+        line[*name] = serde_json::json!(value);
+    }
+    println!("{line}");
+}
+
+/// The outbox's lag as metrics: how long the oldest message due for an attempt has waited
+/// since it was raised (`OutboxOldestDueSeconds`, 0 when none is due) and how many are due
+/// (`OutboxDue`, counted up to 1,000).
+pub async fn publish_outbox_lag(outbox: &dyn Outbox) {
+    let now = chrono::Utc::now();
+    match outbox.pending(now, 1000).await {
+        Ok(due) => {
+            let oldest = due.iter().map(|m| m.message.created_at).min();
+            let lag = oldest.map_or(0.0, |o| (now - o).num_milliseconds().max(0) as f64 / 1000.0);
+            publish(&[("OutboxOldestDueSeconds", lag, "Seconds"), ("OutboxDue", due.len() as f64, "Count")]);
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot read the outbox's due messages"),
+    }
+}
+
 /// The scheduled pass over the portal's queue: sends what is due (a few passes, so a backlog
 /// drains without running into the timeout), then publishes the queue's counts as CloudWatch
 /// metrics (embedded metric format: one JSON line on stdout). Returns the items acknowledged.
@@ -153,19 +188,10 @@ pub async fn sweep_portal(portal: Option<&PortalCourier>, queue: &DynamoStore) -
     }
     match queue.sync_counts().await {
         Ok(c) => {
-            let metrics = serde_json::json!({
-                "_aws": {
-                    "Timestamp": chrono::Utc::now().timestamp_millis(),
-                    "CloudWatchMetrics": [{
-                        "Namespace": "motcua",
-                        "Dimensions": [[]],
-                        "Metrics": [{"Name": "PortalSyncPending", "Unit": "Count"}, {"Name": "PortalSyncParked", "Unit": "Count"}],
-                    }],
-                },
-                "PortalSyncPending": c.pending,
-                "PortalSyncParked": c.parked,
-            });
-            println!("{metrics}");
+            publish(&[
+                ("PortalSyncPending", c.pending as f64, "Count"),
+                ("PortalSyncParked", c.parked as f64, "Count"),
+            ]);
             if c.parked > 0 {
                 tracing::error!(parked = c.parked, pending = c.pending, "national portal sync: items parked");
             }
