@@ -92,7 +92,7 @@ impl<T> Hashing<T> {
     }
 
     fn digest(self) -> (u64, String) {
-        (self.count, self.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        (self.count, motcua_domain::documents::Sha256::from_digest(&self.hasher.finalize()).as_str().to_owned())
     }
 }
 

@@ -2,12 +2,12 @@
 //! *Monitoring*): requests by method, route template and status, their latency as histograms,
 //! store errors, and, read at each scrape, the outbox's open messages with the age of the
 //! oldest and the national portal's sync queue. Routes are templates (`/v1/dossiers/{code}`),
-//! never paths, so no dossier code or personal data becomes a label. The registry is global:
-//! every router of the process counts into it.
+//! never paths, so no dossier code or personal data becomes a label. The registry is global
+//! (every router of the process counts into it) and counts only once `/metrics` is mounted.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// Upper bounds of the latency histogram's buckets, in seconds.
@@ -36,8 +36,15 @@ fn registry() -> &'static Mutex<Registry> {
 
 static STORE_ERRORS: AtomicU64 = AtomicU64::new(0);
 
+/// Whether anyone can read the figures: set when `/metrics` is mounted. Until then requests
+/// are not counted (a Lambda, or a server without a token, never serves them).
+static SERVED: AtomicBool = AtomicBool::new(false);
+
 /// Counts one answered request; `route` is the matched template (`-` when none matched).
 pub fn observe(method: &str, route: &str, status: u16, seconds: f64) {
+    if !SERVED.load(Ordering::Relaxed) {
+        return;
+    }
     let Ok(mut r) = registry().lock() else { return };
     *r.requests.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
     let l = r.latency.entry((method.to_owned(), route.to_owned())).or_default();
@@ -164,6 +171,7 @@ pub fn router(
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], render(&queues)).into_response()
         }
     };
+    SERVED.store(true, Ordering::Relaxed);
     axum::Router::new().route("/metrics", axum::routing::get(scrape))
 }
 
@@ -173,6 +181,7 @@ mod tests {
 
     #[test]
     fn requests_are_counted_by_route_template_with_cumulative_buckets() {
+        SERVED.store(true, Ordering::Relaxed);
         observe("GET", "/v1/metrics-test/{code}", 200, 0.003);
         observe("GET", "/v1/metrics-test/{code}", 200, 0.2);
         observe("GET", "/v1/metrics-test/{code}", 404, 20.0);
