@@ -129,7 +129,6 @@ fn names(a: &crate::lifecycle::Applicant) -> Vec<Vec<String>> {
     for name in std::iter::once(&a.name).chain(a.delegate_name.as_ref()) {
         let mut words = words(name);
         words.sort();
-        words.dedup();
         if !words.is_empty() {
             out.push(words);
         }
