@@ -120,8 +120,8 @@ impl<T: Write> Write for Hashing<T> {
 
 /// The files of `data_dir` a backup takes besides the database, by their path under it:
 /// regular files only, not the database's own files, partial uploads or work directories of
-/// a backup or restore, nor `skip` (the backup being written, when it is inside).
-fn files_to_take(data_dir: &Path, skip: &Path) -> Result<Vec<(PathBuf, String)>, BackupError> {
+/// a backup or restore (the backup being written is in one until it is complete).
+fn files_to_take(data_dir: &Path) -> Result<Vec<(PathBuf, String)>, BackupError> {
     let own =
         [DATABASE.to_owned(), format!("{DATABASE}-wal"), format!("{DATABASE}-shm"), format!("{DATABASE}-journal")];
     let incoming = Path::new(FILES).join("incoming");
@@ -134,7 +134,7 @@ fn files_to_take(data_dir: &Path, skip: &Path) -> Result<Vec<(PathBuf, String)>,
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = relative.join(&name);
             let kind = entry.file_type().map_err(io_at(&dir))?;
-            if name.starts_with(".motcua-") || path == incoming || entry.path() == skip {
+            if name.starts_with(".motcua-") || path == incoming {
                 continue;
             }
             if kind.is_dir() {
@@ -192,8 +192,7 @@ pub fn backup(data_dir: &Path, to: &Path, progress: &dyn Fn(&Entry)) -> Result<M
     let mut entries = vec![add(&mut tar, &copy, DATABASE)?];
     progress(&entries[0]);
     std::fs::remove_file(&copy).map_err(io_at(&copy))?;
-    let absolute_to = std::path::absolute(to).unwrap_or_else(|_| to.to_path_buf());
-    for (path, name) in files_to_take(data_dir, &absolute_to)? {
+    for (path, name) in files_to_take(data_dir)? {
         let entry = add(&mut tar, &path, &name)?;
         progress(&entry);
         entries.push(entry);
