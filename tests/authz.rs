@@ -53,6 +53,8 @@ enum Stage {
     /// At the first step, held by `tuphap.chuyenvien`, who asked `congan.chuyenvien` for an
     /// opinion.
     Consulted,
+    /// Resolved, the applicant having asked for the result by post.
+    ResolvedByPost,
 }
 
 /// Officers of every kind the matrix tries, as seeded.
@@ -88,6 +90,7 @@ fn transitions(later: &str) -> Vec<(Action, Stage, Value)> {
         (Action::Stop, Stage::Received, json!({"reason": "Dừng theo quyết định"})),
         (Action::Extend, Stage::Received, json!({"reason": "Chờ xác minh", "new_due_at": later})),
         (Action::Return, Stage::Resolved, json!({"method": "counter"})),
+        (Action::PostResult, Stage::ResolvedByPost, json!({})),
         (
             Action::CounterSupplement,
             Stage::AwaitingSupplement,
@@ -126,6 +129,12 @@ async fn dossier_at(api: &Api, stage: Stage) -> (String, String) {
     }
     let (code, secret) = api.submit().await;
     let at = |a: &str| format!("/v1/dossiers/{code}/{a}");
+    if stage == Stage::ResolvedByPost {
+        let address = json!({"delivery_address": {"recipient": "A", "phone": "0912345678", "street": "1 Lê Lợi",
+                             "commune": "Phường Nha Trang", "province": "Khánh Hòa"}});
+        let (s, v) = api.post_secret(&at("postal-return"), Some(&secret), address).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
     let desk = api.token("tuphap.motcua").await;
     let lead = api.token("tuphap.lanhdao").await;
     let spec = api.token("tuphap.chuyenvien").await;
@@ -186,7 +195,7 @@ async fn officer(api: &Api, id: &str) -> Officer {
 /// Whether the table lets `o` take `rule` on `d`, read from the rule's "by" column.
 fn table_allows(rule: &Rule, d: &Dossier, o: &Officer) -> bool {
     rule.by.iter().any(|by| match by {
-        By::Applicant | By::Platform => false,
+        By::Applicant | By::Platform | By::PostalOperator => false,
         By::Consulted => d.consultations.iter().any(|c| c.is_open() && c.asked_of.id == o.id),
         By::AgencyRole(role) => o.agency == d.agency_code && o.has_role(*role),
         By::StepAgencyRole(role) => {
@@ -202,7 +211,21 @@ fn table_allows(rule: &Rule, d: &Dossier, o: &Officer) -> bool {
 
 #[tokio::test]
 async fn every_officer_action_answers_as_the_transition_table_says() {
-    let api = Api::many_filings().await;
+    let mut api = Api::many_filings().await;
+    // Posting a result asks the postal operator: a fake one, whose callbacks go nowhere.
+    let post =
+        motcua_functions::fakes::postal::FakePost::new("C", "T", "khoa-ky-cap-nhat-buu-gui", "http://127.0.0.1:9/");
+    let at = post.start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let config = motcua_infra::postal_http::PostalConfig {
+        url: format!("http://{at}"),
+        customer: "C".into(),
+        token: "T".into(),
+        secret: "khoa-ky-cap-nhat-buu-gui".into(),
+        codes: Default::default(),
+        timeout: std::time::Duration::from_secs(5),
+    };
+    api.home.postal = Some(motcua_functions::postal::adapter(config));
+    api.app = motcua_functions::routes::app(api.home.state());
     let mut tried = 0;
     let mut allowed = 0;
     let officer_actions: Vec<Action> =
@@ -451,6 +474,13 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
         ("GET", "/stored-documents", Stage::Received, None),
         ("POST", "/payments", Stage::AwaitingPayment, Some(json!({}))),
         ("POST", "/notices", Stage::Received, Some(json!({"channels": ["email"]}))),
+        (
+            "POST",
+            "/postal-return",
+            Stage::Received,
+            Some(json!({"delivery_address": {"recipient": "A", "phone": "0912345678", "street": "1 Lê Lợi",
+                        "commune": "Phường Nha Trang", "province": "Khánh Hòa"}})),
+        ),
     ];
     // Every route that takes the secret is in this list.
     let listed: BTreeSet<String> = cases.iter().map(|(m, p, _, _)| format!("{m} /v1/dossiers/{{code}}{p}")).collect();
@@ -520,6 +550,8 @@ fn every_route_is_in_the_matrix() {
         "POST /v1/payments/callback",
         // The SMS gateway's delivery reports, believed only with the token: tests/sms_gateway.rs.
         "POST /v1/callbacks/sms",
+        // The postal operator's status updates, believed only when signed: tests/postal.rs.
+        "POST /v1/postal/callback",
     ]
     .into();
     let transition_paths: BTreeSet<String> =

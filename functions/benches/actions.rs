@@ -73,6 +73,7 @@ impl World {
             reductions: vec![],
             incomplete: false,
             notify_by: Default::default(),
+            delivery_address: None,
         }
     }
 

@@ -167,6 +167,16 @@ impl From<Refused> for ApiError {
                 tracing::warn!(error = %detail, "payment platform refused");
                 (StatusCode::BAD_GATEWAY, "payment_platform_refused", json!({}))
             }
+            R::PostalNotConfigured => (StatusCode::CONFLICT, "postal_not_configured", json!({})),
+            R::PostalOperator(motcua_domain::ports::PostalError::Unavailable(detail)) => {
+                tracing::warn!(error = %detail, "postal operator unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "postal_operator_unavailable", json!({}))
+            }
+            R::PostalOperator(motcua_domain::ports::PostalError::Refused(detail)) => {
+                tracing::warn!(error = %detail, "postal operator refused");
+                (StatusCode::BAD_GATEWAY, "postal_operator_refused", json!({}))
+            }
+            R::PostalCallbackRefused(_) => (StatusCode::BAD_REQUEST, "postal_callback_refused", json!({})),
             R::File(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code(), file_details(&e)),
             R::Attach(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.code(), json!({})),
             R::UploadNotFound => (StatusCode::NOT_FOUND, "upload_not_found", json!({})),
@@ -278,6 +288,13 @@ impl From<LifecycleError> for ApiError {
             }
             L::WaybillRequired => (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required", json!({})),
             L::PostalReturnNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "postal_return_not_offered", json!({})),
+            L::InvalidAddress(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_address", json!({})),
+            L::DeliveryAddressRequired => (StatusCode::CONFLICT, "delivery_address_required", json!({})),
+            L::AddressWithoutPostalReturn => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "address_without_postal_return", json!({}))
+            }
+            L::ShipmentInProgress(_) => (StatusCode::CONFLICT, "shipment_in_progress", json!({})),
+            L::UnknownShipment => (StatusCode::CONFLICT, "unknown_shipment", json!({})),
             L::OnlineResultNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "online_result_not_offered", json!({})),
             L::ResultFileRequired => (StatusCode::UNPROCESSABLE_ENTITY, "result_file_required", json!({})),
             L::InvalidResult(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_result", json!({})),

@@ -109,6 +109,7 @@ fn state_over(store: &DynamoStore, files: Arc<dyn FileStore>, server_key: Arc<[u
         portal: None,
         payment_platform: None,
         sms_reports: None,
+        postal: None,
         files,
         local_files: None,
         file_limits: crate::state::file_limits_from_env()?,
@@ -137,6 +138,11 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
     if family == Family::Submit {
         state.payment_platform = payment_platform(&sdk).await?;
     }
+    // The approve family posts results through the postal operator; the submit family takes
+    // its status callbacks.
+    if matches!(family, Family::Submit | Family::Approve) {
+        state.postal = postal_operator(&sdk).await?;
+    }
     let app =
         crate::routes::family_app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!(family = family.name(), "initialised");
@@ -163,6 +169,24 @@ pub async fn payment_platform(sdk: &aws_config::SdkConfig) -> Result<Option<Arc<
     let key = crate::external::aws_secret(sdk, "the payment platform's key", &secret).await?;
     let config = crate::payments::config_from_env(&url, Some(key))?;
     Ok(Some(crate::payments::adapter(config)))
+}
+
+/// The postal operator, when `MOTCUA_POST_URL` names one: its customer code from the
+/// environment, its token and callback secret from the Secrets Manager secret
+/// `MOTCUA_POST_SECRET_ARN` (a JSON object `{"token": …, "secret": …}`, read once, at init).
+pub async fn postal_operator(
+    sdk: &aws_config::SdkConfig,
+) -> Result<Option<Arc<dyn motcua_domain::ports::PostalOperator>>, Error> {
+    let Some(url) = crate::external::read("MOTCUA_POST_URL") else { return Ok(None) };
+    let arn = required("MOTCUA_POST_SECRET_ARN")?;
+    let text = crate::external::aws_secret(sdk, "the postal operator's credentials", &arn).await?;
+    let pair: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|_| format!("the secret {arn} is not a JSON object {{\"token\": …, \"secret\": …}}"))?;
+    let field = |name: &str| {
+        pair.get(name).and_then(|v| v.as_str()).map(str::to_owned).ok_or(format!("the secret {arn} has no `{name}`"))
+    };
+    let config = crate::postal::config_from_env_with(&url, field("token")?, field("secret")?)?;
+    Ok(Some(crate::postal::adapter(config)))
 }
 
 /// What reaches `notify`.

@@ -21,6 +21,7 @@ pub mod pagination;
 pub mod payments;
 pub mod permissions;
 pub mod portal;
+pub mod postal;
 pub mod proxies;
 pub mod request_log;
 pub mod routes;

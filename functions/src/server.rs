@@ -234,6 +234,8 @@ pub struct Home {
     pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
     /// How the SMS gateway's delivery reports are taken, when they come back.
     pub sms_reports: Option<Arc<motcua_infra::sms_gateway::ReportConfig>>,
+    /// The postal operator, when results go by post through it (`--post-url`).
+    pub postal: Option<Arc<dyn motcua_domain::ports::PostalOperator>>,
 }
 
 impl Home {
@@ -293,6 +295,7 @@ impl Home {
             portal: None,
             payment_platform: None,
             sms_reports: None,
+            postal: None,
         })
     }
 
@@ -325,6 +328,7 @@ impl Home {
                 .sms_reports
                 .clone()
                 .map(|config| crate::state::SmsReports { config, outbox: self.store.outbox.clone() }),
+            postal: self.postal.clone(),
         }
     }
 
@@ -376,11 +380,13 @@ pub struct ServeOptions {
     pub portal: Option<motcua_infra::portal_http::PortalConfig>,
     /// The payment platform to take fees online through; off when `None`.
     pub payment: Option<motcua_infra::payment_http::PaymentConfig>,
+    /// The postal operator results go by post through; off when `None`.
+    pub postal: Option<motcua_infra::postal_http::PostalConfig>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
 pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
-    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits, portal, payment } = options;
+    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits, portal, payment, postal } = options;
     let data_dir = data_dir.as_path();
     let cors = cors_layer(&cors_origins)?;
     let mut home = Home::open_with(data_dir, &store).await?;
@@ -443,6 +449,10 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         }
         None => None,
     };
+    if let Some(config) = postal {
+        tracing::info!(url = %config.url, "sending results by post through the postal operator");
+        home.postal = Some(crate::postal::adapter(config));
+    }
     let payment_worker = payment.map(|config| {
         tracing::info!(url = %config.url, "taking fees online through the payment platform");
         home.payment_platform = Some(crate::payments::adapter(config));

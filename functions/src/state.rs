@@ -55,6 +55,8 @@ pub struct AppState {
     pub payment_platform: Option<Arc<dyn PaymentPlatform>>,
     /// Where the SMS gateway's delivery reports are taken (`--sms gateway` with a report token).
     pub sms_reports: Option<SmsReports>,
+    /// The postal operator, where results go by post through it (`--post-url`).
+    pub postal: Option<Arc<dyn motcua_domain::ports::PostalOperator>>,
 }
 
 /// The server key from its text (`MOTCUA_SERVER_KEY`): at least 32 characters, trimmed.

@@ -131,6 +131,53 @@ pub struct ApplicantDossierView {
     pub rating: Option<Rating>,
     /// What the fees come to, and what was paid and how.
     pub fees: FeesView,
+    /// The result by post: where to, and its shipments (absent when not asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal: Option<PostalView>,
+}
+
+/// The result by post: the delivery address and each shipment, with the postage the operator
+/// charges (apart from the procedure's fees).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostalView {
+    pub delivery_address: Option<motcua_domain::postal::PostalAddress>,
+    pub shipments: Vec<ShipmentView>,
+    /// The postage of every shipment, in đồng: not part of `fees`.
+    pub postage_vnd: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShipmentView {
+    /// Our order number at the operator.
+    pub reference: String,
+    pub waybill: String,
+    pub state: motcua_domain::postal::ShipmentState,
+    pub fee_vnd: u64,
+    pub ordered_at: DateTime<FixedOffset>,
+    /// The operator's time of its last update.
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl PostalView {
+    pub fn of(d: &Dossier) -> Option<Self> {
+        if d.delivery_address.is_none() && d.shipments.is_empty() {
+            return None;
+        }
+        let shipments: Vec<ShipmentView> = d
+            .shipments
+            .iter()
+            .map(|s| ShipmentView {
+                reference: s.reference.clone(),
+                waybill: s.waybill.clone(),
+                state: s.state,
+                fee_vnd: s.fee_vnd,
+                ordered_at: vn(s.ordered_at),
+                updated_at: vn(s.updated_at),
+            })
+            .collect();
+        let postage_vnd = shipments.iter().map(|s| s.fee_vnd).sum();
+        Some(Self { delivery_address: d.delivery_address.clone(), shipments, postage_vnd })
+    }
 }
 
 /// A dossier's fees: owed in all (after any reduction), and the payments made.
@@ -235,6 +282,7 @@ impl ApplicantDossierView {
             results: if d.result.is_some() { d.results.clone() } else { vec![] },
             rating: d.rating.clone(),
             fees: FeesView::of(d),
+            postal: PostalView::of(d),
         }
     }
 }
@@ -364,6 +412,9 @@ pub struct OfficerDossierView {
     pub rating: Option<Rating>,
     /// What the fees come to, and what was paid and how.
     pub fees: FeesView,
+    /// The result by post, as the applicant sees it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal: Option<PostalView>,
     pub history: Vec<EventView>,
     pub tracking_card: Vec<TrackingRowView>,
     /// Where the dossier stands against the statutory appointment, as the statistics count it.
@@ -394,6 +445,7 @@ impl OfficerDossierView {
             results: d.results.clone(),
             rating: d.rating.clone(),
             fees: FeesView::of(d),
+            postal: PostalView::of(d),
             history: events.iter().map(EventView::of).collect(),
             tracking_card: card.iter().map(TrackingRowView::of).collect(),
             statutory_standing: d.standing(now, Against::Statutory),
@@ -492,7 +544,7 @@ impl Receipt {
             .find(|e| matches!(e.action, Action::Receive | Action::CounterReceive))
             .and_then(|e| match &e.actor {
                 EventActor::Officer { officer, .. } => Some(officer.clone()),
-                EventActor::Applicant => None,
+                EventActor::Applicant | EventActor::PostalOperator => None,
             });
         Some(Self {
             code: d.code.to_string(),

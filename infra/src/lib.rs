@@ -19,6 +19,7 @@ pub mod outbox_worker;
 pub mod payment_http;
 pub mod portal_http;
 pub mod portal_worker;
+pub mod postal_http;
 pub mod provider_http;
 pub mod settings;
 pub mod sink;

@@ -48,6 +48,7 @@ pub fn filed(code: DossierCode, applicant: Applicant, workflow: Vec<WorkflowStep
         reductions: vec![],
         incomplete: false,
         notify_by: Default::default(),
+        delivery_address: None,
     };
     Dossier::filed(code, "2.000488".into(), agency, new, terms, at)
 }

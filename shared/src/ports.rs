@@ -635,6 +635,31 @@ pub trait PaymentPlatform: Send + Sync {
     fn reply(&self, callback: &crate::payment::Callback, taken: bool, now: DateTime<Utc>) -> serde_json::Value;
 }
 
+/// Why the postal operator could not be asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PostalError {
+    /// Not reached, no answer in time, or an answer that is not the protocol's.
+    #[error("không kết nối được bưu điện / the postal operator is unavailable: {0}")]
+    Unavailable(String),
+    /// An answer refusing the call, with the operator's code and message.
+    #[error("bưu điện từ chối / the postal operator refused: {0}")]
+    Refused(String),
+}
+
+/// The public postal operator (`../shared/INTEGRATIONS.md` §3): ordering the carriage of a
+/// result, cancelling an order, and (with the shared secret, which stays inside) judging its
+/// status callbacks.
+#[async_trait]
+pub trait PostalOperator: Send + Sync {
+    /// Orders `order`; ordering the same reference again answers the same waybill.
+    async fn order(&self, order: &crate::postal::PostalOrder) -> Result<crate::postal::OrderPlaced, PostalError>;
+    /// Cancels the order `reference` (not yet collected).
+    async fn cancel(&self, reference: &str) -> Result<(), PostalError>;
+    /// The update a status callback proves (its body and signature header), or why it proves
+    /// nothing.
+    fn judge(&self, body: &[u8], signature: Option<&str>) -> Result<crate::postal::PostalUpdate, String>;
+}
+
 /// Finding dossiers by the terms they were filed under ([`crate::search`]).
 #[async_trait]
 pub trait DossierSearch: Send + Sync {

@@ -16,7 +16,6 @@
 //! of its most selective terms merged, newest first, and checks each dossier against the rest.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::calendar::vietnam;
 use crate::catalogue::OfficerId;
@@ -29,17 +28,7 @@ pub const MAX_PERIOD_DAYS: i64 = 5 * 366;
 /// HMAC-SHA-256 of `message` under `key`, hex, 32 characters (128 bits: enough to tell IDs
 /// apart, and short in every index entry).
 fn keyed(key: &[u8], message: &str) -> String {
-    const BLOCK: usize = 64;
-    let mut k = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| k.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message.as_bytes()).finalize();
-    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
-    outer.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    crate::mac::hex(&crate::mac::hmac_sha256(key, message.as_bytes())[..16])
 }
 
 /// One search term (what an index entry is keyed by).

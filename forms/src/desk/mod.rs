@@ -174,6 +174,6 @@ impl FormContext<'_> {
 fn officer_name(e: &HistoryEvent) -> String {
     match &e.actor {
         EventActor::Officer { officer, .. } => officer.name.clone(),
-        EventActor::Applicant => String::new(),
+        EventActor::Applicant | EventActor::PostalOperator => String::new(),
     }
 }

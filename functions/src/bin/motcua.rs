@@ -53,6 +53,11 @@ enum Command {
         /// (docs/integrations.md). Off without it.
         #[arg(long, env = "MOTCUA_PAYMENT_URL")]
         payment_url: Option<String>,
+        /// The postal operator results go by post through (orders to `{url}/order`); customer
+        /// code, token and callback secret from MOTCUA_POST_CUSTOMER, MOTCUA_POST_TOKEN and
+        /// MOTCUA_POST_SECRET (docs/postal.md). Off without it: the desk types waybills.
+        #[arg(long, env = "MOTCUA_POST_URL")]
+        post_url: Option<String>,
     },
     /// The national portal's sync: where the queue stands, and reconciliation.
     Portal {
@@ -83,7 +88,8 @@ enum Command {
     },
     /// Run fake external systems on loopback for demonstrations (until Ctrl-C): the national
     /// portal, answering the account `demo` / `demo`, the payment platform, for the partner
-    /// `DEMO` with the key `demo-payment-key`, and a brand-name SMS gateway (`demo` / `demo`).
+    /// `DEMO` with the key `demo-payment-key`, a brand-name SMS gateway (`demo` / `demo`), Zalo,
+    /// and the postal operator (customer `DEMO`, token `demo-post-token`).
     Fakes {
         /// Where the fake national portal listens.
         #[arg(long, default_value = "127.0.0.1:8091")]
@@ -100,6 +106,12 @@ enum Command {
         /// Where the fake Zalo (OAuth and ZNS) listens.
         #[arg(long, default_value = "127.0.0.1:8094")]
         zalo: SocketAddr,
+        /// Where the fake postal operator listens.
+        #[arg(long, default_value = "127.0.0.1:8095")]
+        post: SocketAddr,
+        /// Where the fake postal operator posts its status callbacks.
+        #[arg(long, default_value = "http://127.0.0.1:8080/v1/postal/callback")]
+        post_callback_url: String,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -581,7 +593,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir, cors_origins, store, notify, oidc, dvcqg_url, payment_url } => {
+            Command::Serve { addr, data_dir, cors_origins, store, notify, oidc, dvcqg_url, payment_url, post_url } => {
                 let notifier = notify.channels(&data_dir)?;
                 let options = ServeOptions {
                     addr,
@@ -598,6 +610,10 @@ fn main() -> ExitCode {
                         .map_err(ServerError::Invalid)?,
                     payment: payment_url
                         .map(|url| motcua_functions::payments::config_from_env(&url, None))
+                        .transpose()
+                        .map_err(ServerError::Invalid)?,
+                    postal: post_url
+                        .map(|url| motcua_functions::postal::config_from_env(&url))
                         .transpose()
                         .map_err(ServerError::Invalid)?,
                 };
@@ -727,7 +743,7 @@ fn main() -> ExitCode {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 portal(&home, command).await
             }
-            Command::Fakes { portal, payments, callback_url, sms, zalo } => {
+            Command::Fakes { portal, payments, callback_url, sms, zalo, post, post_callback_url } => {
                 let fake = motcua_functions::fakes::portal::FakePortal::new("demo", "demo");
                 let at = motcua_functions::fakes::start(fake.router(), portal)
                     .await
@@ -747,6 +763,18 @@ fn main() -> ExitCode {
                 println!(
                     "fake Zalo on http://{at}/message/template and /v4/oa/access_token (app demo-app, secret key \
                      demo-secret, first refresh token demo-refresh, templates 100001 to 100008; GET /fake/books)"
+                );
+                let fake_post = motcua_functions::fakes::postal::FakePost::new(
+                    "DEMO",
+                    "demo-post-token",
+                    "demo-post-callback-secret",
+                    &post_callback_url,
+                );
+                let at = fake_post.start(post).await.map_err(|e| ServerError::Bind(post, e))?;
+                println!(
+                    "fake postal operator on http://{at} (customer DEMO, token demo-post-token, callback secret \
+                     demo-post-callback-secret; callbacks to {post_callback_url}; POST /fake/advance/{{reference}} \
+                     {{\"state\": \"delivered\"}}; GET /fake/books)"
                 );
                 let _ = tokio::signal::ctrl_c().await;
                 Ok(ExitCode::SUCCESS)

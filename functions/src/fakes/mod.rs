@@ -4,6 +4,7 @@
 
 pub mod payment;
 pub mod portal;
+pub mod postal;
 pub mod sms;
 pub mod zalo;
 

@@ -174,6 +174,13 @@ pub struct ReturnRequest {
     pub waybill: Option<String>,
 }
 
+/// Where the result is to be delivered by post.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostalReturnRequest {
+    pub delivery_address: motcua_domain::postal::PostalAddress,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawRequest {
@@ -192,6 +199,7 @@ impl ActionBody for SupplementRequest {
 impl ActionBody for ExtendRequest {}
 impl ActionBody for ReturnRequest {}
 impl ActionBody for WithdrawRequest {}
+impl ActionBody for PostalReturnRequest {}
 impl ActionBody for RatingAnswers {}
 
 impl ActionBody for AssignRequest {
@@ -247,8 +255,9 @@ pub fn route_of<const F: u8, R: RouteSet>(set: R, action: Action) -> R {
     }
     match action {
         // Opening a dossier has its own routes; the platform's confirmation comes through the
-        // payment callback, never a route of its own.
-        A::Submit | A::CounterReceive | A::CounterFile | A::ConfirmPayment => set,
+        // payment callback, the operator's updates through the postal callback, and posting a
+        // result calls the operator before it decides (`routes::postal`).
+        A::Submit | A::CounterReceive | A::CounterFile | A::ConfirmPayment | A::PostResult | A::PostalUpdate => set,
         A::Receive => serve!(Receive, ReceiveRequest, |b, _| {
             Ok(Command::Receive { note: b.note, reductions: b.fee_reductions })
         }),
@@ -300,6 +309,9 @@ pub fn route_of<const F: u8, R: RouteSet>(set: R, action: Action) -> R {
         A::ChooseNotices => {
             serve!(ChooseNotices, NoticesRequest, |b, _| Ok(Command::ChooseNotices { channels: b.channels }))
         }
+        A::RequestPostalReturn => serve!(RequestPostalReturn, PostalReturnRequest, |b, _| {
+            Ok(Command::RequestPostalReturn { address: b.delivery_address })
+        }),
     }
 }
 

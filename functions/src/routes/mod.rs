@@ -12,6 +12,7 @@ pub mod forms;
 pub mod ops;
 pub mod payments;
 pub mod portal;
+pub mod postal;
 pub mod privacy;
 pub mod query;
 pub mod receive;
@@ -67,12 +68,18 @@ pub const fn routes_of<R: RouteSet>(family: Family) -> fn() -> R {
         Family::Submit => submit::router::<R>,
         Family::Receive => receive::router::<R>,
         Family::Assign => actions::of::<{ Family::Assign as u8 }, R>,
-        Family::Approve => actions::of::<{ Family::Approve as u8 }, R>,
+        Family::Approve => approve_and_post::<R>,
         Family::Rate => actions::of::<{ Family::Rate as u8 }, R>,
         Family::Query => query_and_ops::<R>,
         Family::Admin => admin_and_portal::<R>,
         Family::Reports => reports::router::<R>,
     }
+}
+
+/// The approve family: the actions that approve and return a result, and posting it through the
+/// postal operator.
+pub fn approve_and_post<R: RouteSet>() -> R {
+    actions::of::<{ Family::Approve as u8 }, R>().merge(postal::officer_router::<R>())
 }
 
 /// The admin family: the catalogue (one record at a time, and as a file), the national

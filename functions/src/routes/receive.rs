@@ -89,6 +89,7 @@ async fn at_the_counter(
         reductions: req.fee_reductions,
         incomplete,
         notify_by,
+        delivery_address: req.delivery_address,
     };
     let by = Uploader::Officer { id: officer.id.clone() };
     let filing = Filing { procedure_code: &req.procedure_code, new, documents: req.documents, by };

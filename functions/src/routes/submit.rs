@@ -24,6 +24,7 @@ pub fn router<R: RouteSet>() -> R {
         .route::<__path_submit, _, _>(submit)
         .merge(super::files::public_router::<R>())
         .merge(super::payments::router::<R>())
+        .merge(super::postal::callback_router::<R>())
         .merge(super::actions::of::<{ Family::Submit as u8 }, R>())
 }
 
@@ -60,6 +61,7 @@ async fn submit(
         reductions: vec![],
         incomplete: false,
         notify_by,
+        delivery_address: req.delivery_address,
     };
     let limit = guard::submission_use(&state, &client).await?;
     let filing = Filing { procedure_code: &req.procedure_code, new, documents: req.documents, by: Uploader::Public };

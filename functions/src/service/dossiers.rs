@@ -46,14 +46,8 @@ pub async fn act_settling(
 ) -> ServiceResult<(Dossier, Vec<HistoryEvent>)> {
     let current = stored.dossier;
     super::files::check_dossier_size(state, Some(&current), &attach)?;
-    let procedure = super::procedure(state, &current.procedure_code).await?;
-    let agency = super::agency(state, &current.agency_code).await?;
-    let workflows = [current.terms.workflow.as_slice(), procedure.workflow.as_slice()];
-    let (calendar, step_calendars) = super::calendars(state, &agency, &workflows).await?;
-    let ctx =
-        Context { now: state.clock.now(), calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
     let action = command.action();
-    let t = decide(&current, actor, command, &ctx)?;
+    let (t, agency) = decision(state, &current, actor, command).await?;
     let mut outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
     outbox.extend(arrival(state, &t.dossier, &t.event).await?);
     let commit = Commit {
@@ -74,6 +68,29 @@ pub async fn act_settling(
     tracing::info!(dossier = %current.code, action = action.as_str(), to = t.dossier.status.as_str(), "transition committed");
     history.push(t.event);
     Ok((t.dossier, history))
+}
+
+/// What the table decides of `command` on `current` now, with the dossier agency's record.
+async fn decision(
+    state: &AppState,
+    current: &Dossier,
+    actor: Actor<'_>,
+    command: Command,
+) -> ServiceResult<(motcua_domain::lifecycle::Transition, motcua_domain::catalogue::Agency)> {
+    let procedure = super::procedure(state, &current.procedure_code).await?;
+    let agency = super::agency(state, &current.agency_code).await?;
+    let workflows = [current.terms.workflow.as_slice(), procedure.workflow.as_slice()];
+    let (calendar, step_calendars) = super::calendars(state, &agency, &workflows).await?;
+    let ctx =
+        Context { now: state.clock.now(), calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
+    Ok((decide(current, actor, command, &ctx)?, agency))
+}
+
+/// Whether the table would take `command` on `current` now, committing nothing: asked before
+/// an outside system is called for an action (the postal operator's order), so nothing is
+/// ordered for a dossier that could not record it.
+pub async fn trial(state: &AppState, current: &Dossier, actor: Actor<'_>, command: Command) -> ServiceResult<()> {
+    decision(state, current, actor, command).await.map(|_| ())
 }
 
 /// Looks up an officer named in a request body (an assignee).

@@ -97,6 +97,12 @@ pub enum Refused {
     AlreadyPaid,
     #[error(transparent)]
     PaymentPlatform(#[from] motcua_domain::ports::PaymentError),
+    #[error("máy chủ này chưa kết nối bưu điện / this server has no postal operator configured")]
+    PostalNotConfigured,
+    #[error(transparent)]
+    PostalOperator(#[from] motcua_domain::ports::PostalError),
+    #[error("bưu điện gửi cập nhật không hợp lệ / the postal operator's update is refused: {0}")]
+    PostalCallbackRefused(String),
     #[error(transparent)]
     InvalidSearch(motcua_domain::search::InvalidSearch),
     #[error("máy chủ này không nhận báo cáo gửi tin của cổng SMS / this server takes no SMS delivery reports")]

@@ -90,6 +90,9 @@ pub struct SubmitRequest {
     /// empty: the default rule (an SMS, the email kept as its fallback).
     #[serde(default)]
     pub notify_by: Vec<motcua_domain::notify::MessageChannel>,
+    /// Where to deliver the result by post (with `result_by` `postal`, or for it when absent).
+    #[serde(default)]
+    pub delivery_address: Option<motcua_domain::postal::PostalAddress>,
 }
 
 /// `POST /v1/counter/dossiers`: a filing received at the desk, directly or by post.
@@ -107,6 +110,9 @@ pub struct CounterRequest {
     /// As for an online filing.
     #[serde(default)]
     pub notify_by: Vec<motcua_domain::notify::MessageChannel>,
+    /// As for an online filing.
+    #[serde(default)]
+    pub delivery_address: Option<motcua_domain::postal::PostalAddress>,
     /// Exemptions and reductions of the procedure's fees, each with its legal basis.
     #[serde(default)]
     pub fee_reductions: Vec<FeeReduction>,

@@ -11,6 +11,7 @@ pub mod guard;
 pub mod indicators;
 pub mod input;
 pub mod payments;
+pub mod postal;
 pub mod privacy;
 pub mod reports;
 pub mod search;

@@ -37,6 +37,7 @@ pub fn dossier(code: DossierCode) -> Dossier {
         reductions: vec![],
         incomplete: false,
         notify_by: Default::default(),
+        delivery_address: None,
     };
     Dossier::filed(code, "2.000488".into(), agency(), new, terms(), Utc::now())
 }

@@ -45,9 +45,14 @@ impl PhoneNumber {
         &self.0
     }
 
+    /// The ten digits as written at home (`0912345678`), for the postman's label.
+    pub fn national(&self) -> String {
+        format!("0{}", &self.0[3..])
+    }
+
     /// `091****678`: enough for an applicant to recognise, useless to anyone else.
     pub fn masked(&self) -> String {
-        let national = format!("0{}", &self.0[3..]);
+        let national = self.national();
         format!("{}****{}", &national[..3], &national[7..])
     }
 }

@@ -182,7 +182,7 @@ pub fn kept(d: &Dossier, event: &HistoryEvent) -> Vec<StoredDocument> {
     let Some(owner) = Owner::of(&d.applicant) else { return vec![] };
     let recorded_by = match &event.actor {
         EventActor::Officer { officer, .. } => Some(officer.id.clone()),
-        EventActor::Applicant => None,
+        EventActor::Applicant | EventActor::PostalOperator => None,
     };
     let provenance = |origin| Provenance {
         origin,

@@ -208,6 +208,12 @@ pub struct Dossier {
     #[serde(default, skip_serializing_if = "crate::notify::ChosenChannels::is_default")]
     pub notify_by: crate::notify::ChosenChannels,
     pub result: Option<ResultDelivery>,
+    /// Where the applicant has the result delivered by post (personal data, as the applicant's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_address: Option<crate::postal::PostalAddress>,
+    /// The result's shipments by post, oldest first: at most one live at a time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shipments: Vec<crate::postal::Shipment>,
     /// The result documents issued at approval (kết quả điện tử).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<crate::documents::ResultDocument>,
@@ -267,6 +273,8 @@ impl Dossier {
             result_by: new.result_by,
             notify_by: new.notify_by,
             result: None,
+            delivery_address: new.delivery_address,
+            shipments: vec![],
             results: vec![],
             finished_steps: vec![],
             asking_agencies: vec![],

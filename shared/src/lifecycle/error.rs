@@ -64,7 +64,7 @@ pub enum LifecycleError {
     #[error("ngày hẹn mới quá xa: muộn nhất {latest} / the new due date is too far: {latest} at the latest")]
     NewDueTooLate { latest: chrono::DateTime<chrono::Utc> },
     #[error(
-        "chỉ nền tảng thanh toán xác nhận thanh toán trực tuyến / only the payment platform confirms an online payment"
+        "chỉ hệ thống bên ngoài (nền tảng thanh toán, bưu điện) thực hiện thao tác này / only the payment platform or the postal operator takes this action"
     )]
     PlatformOnly,
     #[error("số tiền {paid} đồng khác số phải nộp {owed} đồng / {paid} VND paid, {owed} VND owed")]
@@ -73,6 +73,22 @@ pub enum LifecycleError {
     WaybillRequired,
     #[error("thủ tục không cho phép trả kết quả qua bưu chính / this procedure does not return results by post")]
     PostalReturnNotOffered,
+    #[error(transparent)]
+    InvalidAddress(#[from] crate::postal::InvalidAddress),
+    #[error(
+        "người nộp chưa đăng ký địa chỉ nhận kết quả qua bưu chính / the applicant has registered no delivery address"
+    )]
+    DeliveryAddressRequired,
+    #[error(
+        "địa chỉ nhận chỉ dùng khi nhận kết quả qua bưu chính / a delivery address goes with a postal return only"
+    )]
+    AddressWithoutPostalReturn,
+    #[error("kết quả đang được bưu điện chuyển phát (mã vận đơn {0}) / the result is with the postal operator (waybill {0})")]
+    ShipmentInProgress(String),
+    #[error(
+        "cập nhật không thuộc bưu gửi nào đang chuyển của hồ sơ / the update is about no live shipment of the dossier"
+    )]
+    UnknownShipment,
     #[error("thủ tục không trả kết quả trực tuyến (chỉ thủ tục toàn trình) / only a fully online procedure returns results online")]
     OnlineResultNotOffered,
     #[error("trả kết quả trực tuyến cần tệp của mọi văn bản kết quả / an online return needs the file of every result document")]

@@ -18,6 +18,8 @@ pub enum EventActor {
         officer: OfficerRef,
         role: Role,
     },
+    /// The postal operator, by a verified status update.
+    PostalOperator,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -68,7 +70,7 @@ impl HistoryEvent {
     pub fn acting_agency(&self) -> Option<&crate::codes::AgencyCode> {
         match &self.actor {
             EventActor::Officer { officer, .. } => Some(&officer.agency),
-            EventActor::Applicant => None,
+            EventActor::Applicant | EventActor::PostalOperator => None,
         }
     }
 }
@@ -87,6 +89,7 @@ mod schema {
 
     const APPLICANT: &str = "ApplicantActor";
     const OFFICER: &str = "OfficerActor";
+    const POSTAL: &str = "PostalOperatorActor";
 
     fn kind(tag: &str) -> ObjectBuilder {
         ObjectBuilder::new().schema_type(Type::String).enum_values(Some([tag]))
@@ -100,6 +103,14 @@ mod schema {
         ObjectBuilder::new()
             .description(Some("The applicant acted, proven by the dossier's lookup secret."))
             .property("kind", kind("applicant"))
+            .required("kind")
+            .into()
+    }
+
+    fn postal() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .description(Some("The postal operator, by a verified status update about a shipment."))
+            .property("kind", kind("postal_operator"))
             .required("kind")
             .into()
     }
@@ -126,10 +137,15 @@ mod schema {
 
     impl PartialSchema for EventActor {
         fn schema() -> RefOr<Schema> {
-            let mapping = [("applicant", reference(APPLICANT)), ("officer", reference(OFFICER))];
+            let mapping = [
+                ("applicant", reference(APPLICANT)),
+                ("officer", reference(OFFICER)),
+                ("postal_operator", reference(POSTAL)),
+            ];
             OneOfBuilder::new()
                 .item(Ref::from_schema_name(APPLICANT))
                 .item(Ref::from_schema_name(OFFICER))
+                .item(Ref::from_schema_name(POSTAL))
                 .discriminator(Some(Discriminator::with_mapping("kind", mapping)))
                 .description(Some("Who acted."))
                 .into()
@@ -144,6 +160,7 @@ mod schema {
         fn schemas(out: &mut Vec<(String, RefOr<Schema>)>) {
             out.push((APPLICANT.into(), applicant()));
             out.push((OFFICER.into(), officer()));
+            out.push((POSTAL.into(), postal()));
             out.push((Role::name().into_owned(), Role::schema()));
         }
     }
@@ -165,7 +182,12 @@ mod schema {
                 },
                 role: Role::Leader,
             };
-            for (actor, member) in [(EventActor::Applicant, applicant()), (officer_actor, officer())] {
+            let members = [
+                (EventActor::Applicant, applicant()),
+                (officer_actor, officer()),
+                (EventActor::PostalOperator, postal()),
+            ];
+            for (actor, member) in members {
                 let wire = serde_json::to_value(&actor).unwrap();
                 let schema = serde_json::to_value(member).unwrap();
                 let mut fields: Vec<&String> = wire.as_object().unwrap().keys().collect();
@@ -178,7 +200,12 @@ mod schema {
                 let mapped = serde_json::to_value(EventActor::schema()).unwrap()["discriminator"]["mapping"]
                     [kind.as_str().unwrap()]
                 .clone();
-                assert!(mapped.as_str().unwrap().ends_with(if kind == "officer" { OFFICER } else { APPLICANT }));
+                let name = match kind.as_str().unwrap() {
+                    "officer" => OFFICER,
+                    "postal_operator" => POSTAL,
+                    _ => APPLICANT,
+                };
+                assert!(mapped.as_str().unwrap().ends_with(name));
             }
         }
     }

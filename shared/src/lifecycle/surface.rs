@@ -101,14 +101,14 @@ impl Action {
         any
     }
 
-    /// Whether only the payment platform takes the action (no route of the generic action
-    /// paths: its own callback route decides it).
+    /// Whether only an outside system takes the action, the payment platform or the postal
+    /// operator (no route of the generic action paths: its own callback route decides it).
     pub const fn by_platform(self) -> bool {
         let mut i = 0;
         while i < TRANSITIONS.len() {
             let rule = &TRANSITIONS[i];
             if rule.action as u8 == self as u8 {
-                return rule.by.len() == 1 && matches!(rule.by[0], By::Platform);
+                return rule.by.len() == 1 && matches!(rule.by[0], By::Platform | By::PostalOperator);
             }
             i += 1;
         }
@@ -124,6 +124,7 @@ pub fn to_markdown() -> String {
     for a in Action::ALL {
         let s = a.surface();
         let who = match (a.by_applicant(), a.opens_dossier(), a.by_platform()) {
+            (_, _, true) if a == Action::PostalUpdate => "postal operator (signed callback)",
             (_, _, true) => "payment platform (signed callback)",
             (true, true, _) => "applicant",
             (true, false, _) => "applicant (`X-Lookup-Secret`)",
@@ -186,7 +187,14 @@ mod tests {
         let applicant: Vec<Action> = Action::ALL.into_iter().filter(|a| a.by_applicant()).collect();
         assert_eq!(
             applicant,
-            [Action::Submit, Action::Supplement, Action::Withdraw, Action::Rate, Action::ChooseNotices]
+            [
+                Action::Submit,
+                Action::Supplement,
+                Action::Withdraw,
+                Action::Rate,
+                Action::ChooseNotices,
+                Action::RequestPostalReturn
+            ]
         );
         assert!(Family::Submit.files_dossiers() && Family::Receive.files_dossiers());
         assert!(!Family::ALL.iter().any(|f| f.files_dossiers() && !matches!(f, Family::Submit | Family::Receive)));

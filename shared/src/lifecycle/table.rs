@@ -71,12 +71,21 @@ pub enum Action {
     /// Chọn kênh nhận thông báo: the applicant chooses the channels of their notices (SMS,
     /// email, both, or the default rule) until the result is handed over.
     ChooseNotices,
+    /// Đăng ký nhận kết quả qua bưu chính: the applicant has the result delivered by post, to the
+    /// address given, until it is sent.
+    RequestPostalReturn,
+    /// Gửi kết quả qua bưu chính: the desk orders the delivery from the postal operator and
+    /// records its waybill; the result is returned once the operator confirms the delivery.
+    PostResult,
+    /// Bưu điện cập nhật trạng thái: the postal operator's status update about a shipment (a
+    /// verified callback); no route of its own.
+    PostalUpdate,
 }
 
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::Submit,
         Action::CounterReceive,
         Action::CounterFile,
@@ -102,6 +111,9 @@ impl Action {
         Action::RecordPayment,
         Action::ConfirmPayment,
         Action::ChooseNotices,
+        Action::RequestPostalReturn,
+        Action::PostResult,
+        Action::PostalUpdate,
     ];
 
     /// What the act is called in Vietnamese (the portal's progress, officers' notices).
@@ -132,6 +144,9 @@ impl Action {
             Action::ChooseNotices => "Chọn kênh nhận thông báo",
             Action::RecordPayment => "Thu phí, lệ phí",
             Action::ConfirmPayment => "Thanh toán trực tuyến phí, lệ phí",
+            Action::RequestPostalReturn => "Đăng ký nhận kết quả qua bưu chính",
+            Action::PostResult => "Gửi kết quả qua bưu chính",
+            Action::PostalUpdate => "Bưu điện cập nhật trạng thái bưu gửi",
         }
     }
 
@@ -162,6 +177,9 @@ impl Action {
             Action::RecordPayment => "record_payment",
             Action::ConfirmPayment => "confirm_payment",
             Action::ChooseNotices => "choose_notices",
+            Action::RequestPostalReturn => "request_postal_return",
+            Action::PostResult => "post_result",
+            Action::PostalUpdate => "postal_update",
         }
     }
 }
@@ -257,6 +275,19 @@ pub enum Command {
     ChooseNotices {
         channels: Vec<crate::notify::MessageChannel>,
     },
+    RequestPostalReturn {
+        address: crate::postal::PostalAddress,
+    },
+    /// The operator took the order `reference` (the caller placed it, after a trial decision
+    /// without it: see [`super::decide`]).
+    PostResult {
+        reference: String,
+        placed: crate::postal::OrderPlaced,
+    },
+    /// The operator's update, its proof already checked.
+    PostalUpdate {
+        update: crate::postal::PostalUpdate,
+    },
 }
 
 impl Command {
@@ -284,6 +315,9 @@ impl Command {
             Command::RecordPayment { .. } => Action::RecordPayment,
             Command::ConfirmPayment { .. } => Action::ConfirmPayment,
             Command::ChooseNotices { .. } => Action::ChooseNotices,
+            Command::RequestPostalReturn { .. } => Action::RequestPostalReturn,
+            Command::PostResult { .. } => Action::PostResult,
+            Command::PostalUpdate { .. } => Action::PostalUpdate,
         }
     }
 }
@@ -312,6 +346,8 @@ pub enum By {
     Platform,
     /// An officer the dossier waits for an opinion from.
     Consulted,
+    /// The postal operator, proven by a verified status update.
+    PostalOperator,
 }
 
 /// The status after the action.
@@ -509,6 +545,21 @@ pub const TRANSITIONS: &[Rule] = &[
         from: From::In(&[Submitted, Received, Processing, AwaitingSupplement, AwaitingPayment, Resolved]),
         by: &[By::Applicant],
         to: To::Unchanged,
+        notice: None,
+    },
+    Rule {
+        action: Action::RequestPostalReturn,
+        from: From::In(&[Submitted, Received, Processing, AwaitingSupplement, AwaitingPayment, Resolved]),
+        by: &[By::Applicant],
+        to: To::Unchanged,
+        notice: None,
+    },
+    Rule { action: Action::PostResult, from: From::In(&[Resolved]), by: RECEPTION, to: To::Unchanged, notice: None },
+    Rule {
+        action: Action::PostalUpdate,
+        from: From::In(&[Resolved]),
+        by: &[By::PostalOperator],
+        to: To::Decided(&[Resolved, Returned]),
         notice: None,
     },
 ];
@@ -717,6 +768,30 @@ impl Action {
                 "Chọn kênh nhận thông báo: SMS, email or both (each with its contact given), or none for the default rule; until the result is handed over.",
                 false,
             ),
+            Action::RequestPostalReturn => s(
+                "/v1/dossiers/{code}/postal-return",
+                "request_postal_return",
+                F::Submit,
+                Required,
+                "Đăng ký nhận kết quả qua bưu chính: the delivery address; refused where the procedure does not return by post, or once the result is on its way.",
+                false,
+            ),
+            Action::PostResult => s(
+                "/v1/dossiers/{code}/post-result",
+                "post_result",
+                F::Approve,
+                Optional,
+                "Gửi kết quả qua bưu chính: orders the delivery from the postal operator to the address the applicant registered and records the waybill; the return is finished when the operator confirms the delivery.",
+                true,
+            ),
+            Action::PostalUpdate => s(
+                "/v1/postal/callback",
+                "postal_callback",
+                F::Submit,
+                Required,
+                "Bưu điện cập nhật trạng thái: the postal operator's signed status update about a shipment (collected, in transit, delivery failed, delivered, sent back).",
+                true,
+            ),
         }
     }
 }
@@ -741,6 +816,7 @@ fn by_text(by: &By) -> String {
         By::StepHolder => "holder of the current step".to_owned(),
         By::Platform => "the payment platform (a verified callback or status query)".to_owned(),
         By::Consulted => "an officer asked for an opinion".to_owned(),
+        By::PostalOperator => "the postal operator (a verified status update)".to_owned(),
     }
 }
 

@@ -133,6 +133,7 @@ fn filing(channel: Channel) -> NewDossier {
         reductions: vec![],
         incomplete: false,
         notify_by: Default::default(),
+        delivery_address: None,
     }
 }
 
@@ -461,6 +462,7 @@ mod deadlines;
 mod handovers;
 mod payment;
 mod portal;
+mod postal;
 mod rating;
 mod stored;
 mod supplements;

@@ -49,7 +49,7 @@ pub struct TrackingRow {
 fn officer(actor: &EventActor) -> Option<OfficerRef> {
     match actor {
         EventActor::Officer { officer, .. } => Some(officer.clone()),
-        EventActor::Applicant => None,
+        EventActor::Applicant | EventActor::PostalOperator => None,
     }
 }
 

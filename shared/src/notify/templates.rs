@@ -38,6 +38,8 @@ pub enum NoticeKind {
     Arrival,
     /// An officer's digest of what arrived in a quarter hour ([`super::arrivals::digest`]).
     ArrivalDigest,
+    /// The result's shipment by post moved: collected, a delivery attempt failed, sent back.
+    Shipment,
 }
 
 /// The parts of a notice: fixed opening, variable detail, close. An SMS shortens the detail
@@ -162,6 +164,25 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
                 String::new(),
                 "Mời ông/bà đánh giá mức độ hài lòng.".to_owned(),
             )
+        }
+        NoticeKind::Shipment => {
+            let shipment = d.shipments.last();
+            let waybill = shipment.map(|s| s.waybill.as_str()).unwrap_or_default();
+            let (head, tail) = match shipment.map(|s| s.state) {
+                Some(crate::postal::ShipmentState::ReturnedToSender) => (
+                    format!("Kết quả hồ sơ {code} (mã vận đơn {waybill}) không phát được và đã chuyển hoàn về Bộ phận Một cửa. "),
+                    format!("Mời ông/bà nhận tại {}, {} hoặc đăng ký gửi lại.", agency.name, agency.address),
+                ),
+                Some(crate::postal::ShipmentState::DeliveryFailed) => (
+                    format!("Bưu điện phát kết quả hồ sơ {code} (mã vận đơn {waybill}) không thành công. "),
+                    "Bưu điện sẽ liên hệ để phát lại.".to_owned(),
+                ),
+                _ => (
+                    format!("Kết quả hồ sơ {code} đã được gửi qua bưu chính, mã vận đơn {waybill}. "),
+                    "Vui lòng giữ điện thoại để bưu tá liên hệ khi phát.".to_owned(),
+                ),
+            };
+            p(format!("Kết quả hồ sơ {code} qua bưu chính"), head, String::new(), tail)
         }
         NoticeKind::Withdrawn => p(
             format!("Hồ sơ {code} đã được rút"),

@@ -40,6 +40,7 @@ fn every_notice_renders_fitting_sms_and_email() {
         NoticeKind::Withdrawn,
         NoticeKind::Stopped,
         NoticeKind::ReturnedUnsupplemented,
+        NoticeKind::Shipment,
     ];
     for kind in kinds {
         let mut event = crate::fixtures::event(1, d.submitted_at, Action::Refuse, EventActor::Applicant, d.status);

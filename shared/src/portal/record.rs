@@ -345,6 +345,7 @@ fn actor_name(event: &HistoryEvent) -> String {
     match &event.actor {
         EventActor::Officer { officer, .. } => officer.name.clone(),
         EventActor::Applicant => "Công dân".into(),
+        EventActor::PostalOperator => "Bưu điện".into(),
     }
 }
 

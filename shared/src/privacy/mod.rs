@@ -207,7 +207,7 @@ impl HeldDossier {
         for e in history {
             let acting = match &e.actor {
                 EventActor::Officer { officer, .. } => Some(officer),
-                EventActor::Applicant => None,
+                EventActor::Applicant | EventActor::PostalOperator => None,
             };
             for o in acting.into_iter().chain(e.assignee.as_ref()) {
                 add_agency(o.agency.to_string());

@@ -13,6 +13,7 @@ mod extend;
 mod forward;
 mod open;
 mod payment;
+mod postal;
 mod rate;
 mod receive;
 mod return_result;
@@ -37,6 +38,8 @@ pub enum Actor<'a> {
     Officer(&'a crate::catalogue::Officer),
     /// The payment platform, its confirmation verified by the caller.
     Platform,
+    /// The postal operator, its update verified by the caller.
+    PostalOperator,
 }
 
 impl Actor<'_> {
@@ -44,7 +47,7 @@ impl Actor<'_> {
     fn officer_ref(self) -> Option<OfficerRef> {
         match self {
             Actor::Officer(o) => Some(o.reference()),
-            Actor::Applicant | Actor::Platform => None,
+            Actor::Applicant | Actor::Platform | Actor::PostalOperator => None,
         }
     }
 
@@ -52,6 +55,7 @@ impl Actor<'_> {
     fn record(self, role: Option<Role>) -> EventActor {
         match (self, role) {
             (Actor::Officer(o), Some(role)) => EventActor::Officer { officer: o.reference(), role },
+            (Actor::PostalOperator, _) => EventActor::PostalOperator,
             _ => EventActor::Applicant,
         }
     }
@@ -189,6 +193,9 @@ pub fn decide(
         Command::ChooseNotices { channels } => {
             draft.d.notify_by = crate::notify::ChosenChannels::of(channels, &draft.d.applicant)?;
         }
+        Command::RequestPostalReturn { address } => postal::request(&mut draft, address)?,
+        Command::PostResult { reference, placed } => postal::post(&mut draft, reference, placed)?,
+        Command::PostalUpdate { update } => postal::update(&mut draft, update)?,
     }
     let Draft { mut d, note, assignee, deadline, files, payment, notice, .. } = draft;
     d.status = match rule.to {

@@ -36,6 +36,8 @@ pub struct NewDossier {
     /// The channels chosen for notices (checked against the contacts given); empty: the
     /// default rule.
     pub notify_by: crate::notify::ChosenChannels,
+    /// Where to deliver the result by post (with `result_by` postal, or for it when absent).
+    pub delivery_address: Option<crate::postal::PostalAddress>,
 }
 
 /// Opens a dossier: online submission or reception at the desk.
@@ -49,7 +51,7 @@ pub fn open(
         Actor::Officer(_) if new.incomplete => Action::CounterFile,
         Actor::Officer(_) => Action::CounterReceive,
         Actor::Applicant => Action::Submit,
-        Actor::Platform => return Err(LifecycleError::MissingRole { needed: vec![] }),
+        Actor::Platform | Actor::PostalOperator => return Err(LifecycleError::MissingRole { needed: vec![] }),
     };
     if (action == Action::Submit) != (new.channel == Channel::Online) {
         return Err(LifecycleError::ChannelNotOffered);
@@ -58,6 +60,11 @@ pub fn open(
     let rule = rule_for(action, None)?;
     let role = authorise(rule, &procedure.agency, None, &[], actor)?;
     check_filing(&new, procedure)?;
+    let mut new = new;
+    if let Some(address) = new.delivery_address.take() {
+        new.delivery_address = Some(address.checked()?);
+        new.result_by = Some(ReturnMethod::Postal);
+    }
     let status = match rule.to {
         To::Status(s) => s,
         To::Decided(_) => Status::Received,
@@ -147,6 +154,13 @@ fn check_filing(new: &NewDossier, procedure: &Procedure) -> Result<(), Lifecycle
     }
     if new.channel == Channel::Online && a.phone.is_none() && a.email.is_none() {
         return Err(LifecycleError::ApplicantDetail("số điện thoại hoặc email / phone or email"));
+    }
+    match (new.result_by, &new.delivery_address) {
+        (Some(ReturnMethod::Counter | ReturnMethod::Online), Some(_)) => {
+            return Err(LifecycleError::AddressWithoutPostalReturn)
+        }
+        (None, Some(_)) if !procedure.postal_return => return Err(LifecycleError::PostalReturnNotOffered),
+        _ => {}
     }
     match new.result_by {
         Some(ReturnMethod::Postal) if !procedure.postal_return => return Err(LifecycleError::PostalReturnNotOffered),

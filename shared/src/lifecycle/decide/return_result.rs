@@ -13,6 +13,7 @@ pub(super) fn return_result(
     waybill: Option<String>,
 ) -> Result<(), LifecycleError> {
     let waybill = waybill.map(|w| w.trim().to_owned()).filter(|w| !w.is_empty());
+    super::postal::none_live(draft)?;
     // An electronic result has its legal value only as the signed file.
     if method == ReturnMethod::Online
         && (draft.d.results.is_empty() || draft.d.results.iter().any(|r| r.file.is_none()))
