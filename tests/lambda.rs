@@ -288,6 +288,14 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
     notify.check_calls_against_grants();
     reports.check_calls_against_grants();
 
+    // Every request is also a line of its family's figures (embedded metric format).
+    let figures = receive.output();
+    assert!(
+        figures.contains(r#""Dimensions":[["Family"]]"#)
+            && figures.contains(r#""Family":"receive""#)
+            && figures.contains(r#""Route":"/v1/dossiers/{code}/receive""#),
+        "{figures}"
+    );
     let mut counts = vec![];
     for f in [submit, receive, assign, approve, rate, query, reports] {
         assert!(!f.output().contains(&phone[1..]), "no phone number in the logs");

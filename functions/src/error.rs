@@ -79,11 +79,19 @@ impl ApiError {
     }
 }
 
+/// Marks an answer to a store failure, for the request's figures (`emf`).
+#[derive(Debug, Clone, Copy)]
+pub struct StoreFailed;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let retry_after = self.details.get("retry_after_seconds").and_then(Value::as_i64);
         let body = json!({"error": {"code": self.code, "message": self.message, "details": self.details}});
+        let store_failed = matches!(self.code, "store_unavailable" | "internal");
         let mut response = (self.status, Json(body)).into_response();
+        if store_failed {
+            response.extensions_mut().insert(StoreFailed);
+        }
         if let Some(seconds) = retry_after.filter(|_| self.status == StatusCode::TOO_MANY_REQUESTS) {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
         }

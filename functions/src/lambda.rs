@@ -143,6 +143,7 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
     if matches!(family, Family::Submit | Family::Approve) {
         state.postal = postal_operator(&sdk).await?;
     }
+    crate::emf::publish_requests_as(family.name());
     let app =
         crate::routes::family_app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!(family = family.name(), "initialised");

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backup;
 pub mod connections;
 pub mod delivery_reports;
+pub mod emf;
 pub mod enclosures;
 pub mod error;
 pub mod external;

@@ -141,20 +141,7 @@ pub async fn handle(
 /// one line in the embedded metric format on stdout, which Lambda's log delivery turns into
 /// metrics (no API call, no permission).
 pub fn publish(figures: &[(&str, f64, &str)]) {
-    let mut line = serde_json::json!({
-        "_aws": {
-            "Timestamp": chrono::Utc::now().timestamp_millis(),
-            "CloudWatchMetrics": [{
-                "Namespace": "motcua",
-                "Dimensions": [[]],
-                "Metrics": figures.iter().map(|(name, _, unit)| serde_json::json!({"Name": name, "Unit": unit})).collect::<Vec<_>>(),
-            }],
-        },
-    });
-    for (name, value, _) in figures {
-        line[*name] = serde_json::json!(value);
-    }
-    println!("{line}");
+    println!("{}", crate::emf::line(&[], figures, &[]));
 }
 
 /// The outbox's lag as metrics: how long the oldest message due for an attempt has waited

@@ -30,9 +30,17 @@ pub fn of(function: &str) -> Option<Grants> {
         // presigning a PUT (PutObject), checking an arrival (HeadObject and range reads are
         // GetObject), deleting refused bytes, copying a kept file (GetObject on the source,
         // PutObject on the copy); `docs/documents.md`.
-        "receive" | "approve" => Grants { table: ACT, indexes: &[], other: FILES },
+        "receive" => Grants { table: ACT, indexes: &[], other: FILES },
+        // Approve also posts results through the postal operator, whose token it reads from
+        // its secret.
+        "approve" => Grants {
+            table: ACT,
+            indexes: &[],
+            other: &["s3:DeleteObject", "s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue"],
+        },
         // Submit also opens payments (a dossier's transactions on gsi2) and takes the payment
-        // platform's callbacks, whose key it reads from its secret.
+        // platform's and the postal operator's callbacks, whose keys it reads from their
+        // secrets.
         "submit" => Grants {
             table: ACT,
             indexes: &["gsi2"],

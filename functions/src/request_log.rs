@@ -34,7 +34,10 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     };
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
-    crate::metrics::observe(method.as_str(), route.as_deref().unwrap_or("-"), response.status().as_u16(), seconds);
+    let status = response.status().as_u16();
+    crate::metrics::observe(method.as_str(), route.as_deref().unwrap_or("-"), status, seconds);
+    let store_failed = response.extensions().get::<crate::error::StoreFailed>().is_some();
+    crate::emf::request(method.as_str(), route.as_deref().unwrap_or("-"), status, seconds, store_failed);
     tracing::info!(
         request_id = request_id.as_deref().unwrap_or("-"),
         method = %method,
