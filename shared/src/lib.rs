@@ -33,6 +33,7 @@ macro_rules! text_newtype {
 }
 
 pub mod access;
+pub mod axis;
 pub mod calendar;
 pub mod catalogue;
 pub mod codes;
