@@ -135,14 +135,14 @@ impl FakePayments {
 
     /// The payer pays (`paid`) or cancels at the platform; the callbacks sent, as answered.
     pub async fn settle(&self, reference: &str, paid: bool) -> Option<Vec<Delivered>> {
-        let (callbacks, pause) = {
+        let (callbacks, together) = {
             let mut inner = self.inner.lock().expect("fake payments");
-            let faults = &mut inner.faults;
-            let (lose, twice, tamper, stale) = (
-                take(&mut faults.lose_callback_next),
-                take(&mut faults.duplicate_callback_next),
-                take(&mut faults.tamper_callback_next),
-                take(&mut faults.stale_callback_next),
+            let f = &mut inner.faults;
+            let plan = super::CallbackPlan::take(
+                &mut f.lose_callback_next,
+                &mut f.duplicate_callback_next,
+                &mut f.tamper_callback_next,
+                &mut f.stale_callback_next,
             );
             let count = inner.books.transactions.len();
             let held = inner.books.transactions.get_mut(reference)?;
@@ -152,38 +152,16 @@ impl FakePayments {
             held.state = if paid { "1" } else { "4" }.into();
             held.platform_id = format!("GD{:08}", count);
             let callback = self.callback(reference, held, if paid { "00" } else { "24" });
-            let mut out = Vec::new();
-            if tamper {
-                out.push(Callback { amount_vnd: callback.amount_vnd / 10, ..callback.clone() });
-            } else if !lose {
-                out.push(callback.clone());
-                if twice {
-                    out.push(callback.clone());
-                }
-                if stale {
-                    out.push(self.callback(reference, held, "24"));
-                }
-            }
-            (out, twice)
+            let forge = |c: &Callback| Callback { amount_vnd: c.amount_vnd / 10, ..c.clone() };
+            let stale = || Some(self.callback(reference, held, "24"));
+            (plan.callbacks(callback, forge, stale), plan.twice)
         };
-        let mut delivered = Vec::new();
-        if pause {
-            // Both at once: they race each other at the province.
-            let sends: Vec<_> = callbacks
-                .iter()
-                .map(|c| {
-                    let (fake, c) = (self.clone(), c.clone());
-                    tokio::spawn(async move { fake.deliver(&c).await })
-                })
-                .collect();
-            for send in sends {
-                delivered.extend(send.await.ok());
-            }
-        } else {
-            for c in &callbacks {
-                delivered.push(self.deliver(c).await);
-            }
-        }
+        let fake = self.clone();
+        let delivered = super::send_all(callbacks, together, move |c| {
+            let fake = fake.clone();
+            async move { fake.deliver(&c).await }
+        })
+        .await;
         self.inner.lock().expect("fake payments").books.callbacks.extend(delivered.clone());
         Some(delivered)
     }

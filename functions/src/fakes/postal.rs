@@ -141,63 +141,37 @@ impl FakePost {
     pub async fn advance(&self, reference: &str, state: ShipmentState, at: DateTime<Utc>) -> Option<Vec<Delivered>> {
         let (bodies, together) = {
             let mut inner = self.inner.lock().expect("fake post");
-            let faults = &mut inner.faults;
-            let (lose, twice, tamper, stale) = (
-                take(&mut faults.lose_callback_next),
-                take(&mut faults.duplicate_callback_next),
-                take(&mut faults.tamper_callback_next),
-                take(&mut faults.stale_callback_next),
+            let f = &mut inner.faults;
+            let plan = super::CallbackPlan::take(
+                &mut f.lose_callback_next,
+                &mut f.duplicate_callback_next,
+                &mut f.tamper_callback_next,
+                &mut f.stale_callback_next,
             );
             let held = inner.books.orders.get_mut(reference).filter(|o| !o.cancelled)?;
             let previous = held.updates.last().copied();
             held.state = state;
             held.updates.push((state, at));
-            let update = |state, at| PostalUpdate {
-                reference: reference.into(),
-                waybill: held.waybill.clone(),
-                state,
-                at,
-                note: None,
-            };
-            let signed = |update: &PostalUpdate| {
-                let body = messages::callback(update, &self.codes);
+            let signed = |state, at| {
+                let update =
+                    PostalUpdate { reference: reference.into(), waybill: held.waybill.clone(), state, at, note: None };
+                let body = messages::callback(&update, &self.codes);
                 let signature = messages::sign(&body, &self.secret);
-                (update.state, body, signature)
+                (state, body, signature)
             };
-            let mut out = vec![];
-            if tamper {
-                let (s, body, signature) = signed(&update(state, at));
-                let forged = String::from_utf8_lossy(&body).replace("\"StatusCode\":\"", "\"StatusCode\":\"4");
-                out.push((s, forged.into_bytes(), signature));
-            } else if !lose {
-                out.push(signed(&update(state, at)));
-                if twice {
-                    out.push(signed(&update(state, at)));
-                }
-                if let (true, Some((s, t))) = (stale, previous) {
-                    out.push(signed(&update(s, t)));
-                }
-            }
-            (out, twice)
+            let forge = |(s, body, signature): &(ShipmentState, Vec<u8>, String)| {
+                let forged = String::from_utf8_lossy(body).replace("\"StatusCode\":\"", "\"StatusCode\":\"4");
+                (*s, forged.into_bytes(), signature.clone())
+            };
+            let stale = || previous.map(|(s, t)| signed(s, t));
+            (plan.callbacks(signed(state, at), forge, stale), plan.twice)
         };
-        let mut delivered = vec![];
-        if together {
-            let sends: Vec<_> = bodies
-                .into_iter()
-                .map(|(s, body, signature)| {
-                    let fake = self.clone();
-                    let reference = reference.to_owned();
-                    tokio::spawn(async move { fake.deliver(&reference, s, body, signature).await })
-                })
-                .collect();
-            for send in sends {
-                delivered.extend(send.await.ok());
-            }
-        } else {
-            for (s, body, signature) in bodies {
-                delivered.push(self.deliver(reference, s, body, signature).await);
-            }
-        }
+        let (fake, reference) = (self.clone(), reference.to_owned());
+        let delivered = super::send_all(bodies, together, move |(s, body, signature)| {
+            let (fake, reference) = (fake.clone(), reference.clone());
+            async move { fake.deliver(&reference, s, body, signature).await }
+        })
+        .await;
         self.inner.lock().expect("fake post").books.callbacks.extend(delivered.clone());
         Some(delivered)
     }
