@@ -486,3 +486,48 @@ async fn the_archive_export_holds_the_record_the_files_and_the_forms_each_hash_c
     let v: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "file_altered"), "{v}");
 }
+
+/// A filing is one write: DynamoDB's transactions take 100 items (the dossier, its event, the
+/// notice, the sync item, the limit's use, each upload attached, each search term). One that
+/// would not fit is refused before anything is written, on both homes alike, saying how many
+/// files fit; that many are filed.
+async fn a_filing_too_large_for_one_write_is_refused_and_what_fits_is_filed(api: Api) {
+    let mut uploads = vec![];
+    for i in 0..80 {
+        let mut bytes = motcua_domain::documents::kind::samples::pdf();
+        bytes.extend_from_slice(format!("\n% trang {i}\n").as_bytes());
+        uploads.push(api.uploaded(None, &format!("trang-{i}.pdf"), &bytes).await);
+    }
+    let filing = |n: usize| {
+        let mut f = criminal_record_filing("0912345678");
+        let documents: Vec<Value> = uploads[..n]
+            .iter()
+            .map(|u| json!({"component": FORM, "upload": u["id"], "sha256": u["sha256"]}))
+            .chain(std::iter::once(json!({"component": "Bản chụp giấy tờ tùy thân", "upload": uploads[79]["id"], "sha256": uploads[79]["sha256"]})))
+            .collect();
+        f["documents"] = json!(documents);
+        f
+    };
+    let (s, v) = api.post("/v1/dossiers", None, filing(79)).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::PAYLOAD_TOO_LARGE, "too_many_files"), "{v}");
+    let most = v["error"]["details"]["most"].as_u64().unwrap() as usize;
+    assert!((40..80).contains(&most), "{v}");
+    let (s, state) = api.get(&format!("/v1/uploads/{}", uploads[0]["id"].as_str().unwrap()), None, None).await;
+    assert_eq!((s, state["state"].as_str()), (StatusCode::OK, Some("stored")), "nothing was attached");
+    let (s, v) = api.post("/v1/dossiers", None, filing(most)).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::PAYLOAD_TOO_LARGE, "too_many_files"), "one more than fits: {v}");
+    // Exactly at the limit: on DynamoDB (moto refuses a transaction of more than 100 items,
+    // as DynamoDB does) this proves the count is the store's.
+    let (s, v) = api.post("/v1/dossiers", None, filing(most - 1)).await;
+    assert_eq!(s, StatusCode::CREATED, "{most} files fit: {v}");
+}
+
+#[tokio::test]
+async fn a_filing_too_large_for_one_write_is_refused_on_sqlite() {
+    a_filing_too_large_for_one_write_is_refused_and_what_fits_is_filed(Api::new().await).await;
+}
+
+#[tokio::test]
+async fn a_filing_too_large_for_one_write_is_refused_on_dynamodb() {
+    a_filing_too_large_for_one_write_is_refused_and_what_fits_is_filed(Api::on_dynamodb("files_that_fit").await).await;
+}

@@ -175,6 +175,9 @@ impl From<Refused> for ApiError {
                 tracing::warn!(error = %detail, "payment platform refused");
                 (StatusCode::BAD_GATEWAY, "payment_platform_refused", json!({}))
             }
+            R::TooManyFiles { files, most } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_many_files", json!({"files": files, "most": most}))
+            }
             R::PostalNotConfigured => (StatusCode::CONFLICT, "postal_not_configured", json!({})),
             R::PostalOperator(motcua_domain::ports::PostalError::Unavailable(detail)) => {
                 tracing::warn!(error = %detail, "postal operator unavailable");

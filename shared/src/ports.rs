@@ -47,6 +47,34 @@ pub struct Commit {
     pub search: Vec<crate::search::Term>,
 }
 
+/// The most items one commit writes. A commit is one transaction, and DynamoDB's take 100
+/// items: a commit that would not fit is refused before it is tried, on both homes alike.
+pub const MOST_COMMIT_ITEMS: usize = 100;
+
+impl Commit {
+    /// The items the commit writes as one transaction (as DynamoDB counts them): the dossier,
+    /// its event and the national portal's sync item, each message, the settled payment, the
+    /// idempotency record, the limit's counter, each upload attached, each document kept, each
+    /// search term.
+    pub fn items(&self) -> usize {
+        3 + self.outbox.len()
+            + usize::from(self.settle.is_some())
+            + usize::from(self.idempotency.is_some())
+            + usize::from(self.limit.is_some())
+            + self.attach.len()
+            + self.keep.len()
+            + self.search.len()
+    }
+
+    /// How many files the action could have attached for the commit to fit, when it does not.
+    pub fn files_that_fit(&self) -> Option<usize> {
+        let over = self.items().checked_sub(MOST_COMMIT_ITEMS).filter(|o| *o > 0)?;
+        // A file attached at the desk is also kept in the applicant's store: two items each.
+        let per_file = if self.keep.is_empty() { 1 } else { 2 };
+        Some(self.attach.len().saturating_sub(over.div_ceil(per_file)))
+    }
+}
+
 /// One use of a fixed-window counter: `key`'s window began at `window_start` and lasts
 /// `window`; at most `max` uses are counted in it.
 #[derive(Debug, Clone, PartialEq, Eq)]

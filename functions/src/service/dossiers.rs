@@ -64,6 +64,9 @@ pub async fn act_settling(
         keep: motcua_domain::documents::kept(&t.dossier, &t.event),
         tally: motcua_domain::reports::tally(Some(&current), &t.dossier, t.event.at),
     };
+    if let Some(most) = commit.files_that_fit() {
+        return Err(Refused::TooManyFiles { files: commit.attach.len(), most });
+    }
     state.dossiers.commit(commit).await?;
     tracing::info!(dossier = %current.code, action = action.as_str(), to = t.dossier.status.as_str(), "transition committed");
     history.push(t.event);

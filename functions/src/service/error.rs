@@ -97,6 +97,8 @@ pub enum Refused {
     AlreadyPaid,
     #[error(transparent)]
     PaymentPlatform(#[from] motcua_domain::ports::PaymentError),
+    #[error("quá nhiều tệp trong một lần nộp ({files}); tối đa {most} tệp / too many files in one action ({files}): at most {most} fit in one write")]
+    TooManyFiles { files: usize, most: usize },
     #[error("máy chủ này chưa kết nối bưu điện / this server has no postal operator configured")]
     PostalNotConfigured,
     #[error(transparent)]

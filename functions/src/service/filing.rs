@@ -112,7 +112,7 @@ pub async fn open_dossier(
     let provisional =
         DossierCode::new(procedure.agency.clone(), date, 1).map_err(|e| Refused::InvalidDate(e.to_string()))?;
     let ctx = Context { now, calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
-    let transition = open(provisional, new, actor, &ctx)?;
+    let transition = open(provisional.clone(), new, actor, &ctx)?;
 
     let secret = key.as_ref().map(|k| k.lookup_secret(&state.server_key)).unwrap_or_else(new_lookup_secret);
     let secret_hash = sha256_hex(secret.as_bytes());
@@ -145,6 +145,11 @@ pub async fn open_dossier(
             }
         }
     };
+    // A filing that could not be written as one transaction is refused before anything is.
+    let probe = build(provisional);
+    if let Some(most) = probe.files_that_fit() {
+        return Err(Refused::TooManyFiles { files: probe.attach.len(), most });
+    }
     match state.dossiers.create(&procedure.agency, date, Box::new(build)).await {
         Ok(d) => {
             tracing::info!(dossier = %d.code, action = "open", channel = d.channel.as_str(), "dossier opened");

@@ -208,7 +208,8 @@ pub fn kept(d: &Dossier, event: &HistoryEvent) -> Vec<StoredDocument> {
             .filter_map(|doc| doc.file.as_ref().filter(|f| in_event(f)).map(|f| (doc, f)))
             .map(|(doc, f)| record(&doc.component, doc.particulars.clone().unwrap_or_default(), f, Origin::Digitised))
             .collect(),
-        Action::Return => d
+        // The result handed over: at the desk, online, or delivered by post.
+        Action::Return | Action::PostalUpdate if event.to_status == crate::lifecycle::Status::Returned => d
             .results
             .iter()
             .filter_map(|r| {
