@@ -476,6 +476,13 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
         ("POST", "/notices", Stage::Received, Some(json!({"channels": ["email"]}))),
         (
             "POST",
+            "/postal-collection",
+            Stage::Submitted,
+            Some(json!({"pickup_address": {"recipient": "A", "phone": "0912345678", "street": "1 Lê Lợi",
+                        "commune": "Phường Nha Trang", "province": "Khánh Hòa"}})),
+        ),
+        (
+            "POST",
             "/postal-return",
             Stage::Received,
             Some(json!({"delivery_address": {"recipient": "A", "phone": "0912345678", "street": "1 Lê Lợi",
@@ -513,6 +520,9 @@ async fn applicant_routes_show_nothing_to_the_wrong_secret() {
                 // Past the secret, a server without a payment platform says so.
                 3 if suffix == "/payments" => {
                     assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "payment_not_configured"), "{what}")
+                }
+                3 if suffix == "/postal-collection" => {
+                    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "postal_not_configured"), "{what}")
                 }
                 3 => assert!(s.is_success(), "{what}"),
                 0 if method == "GET" && suffix.is_empty() => {

@@ -138,7 +138,7 @@ async fn results_go_by_post_once_whatever_the_operator_does(mut api: Api) {
     assert_eq!((books.orders.len(), books.order_calls, books.refused), (1, 2, 0), "one order, asked twice");
     let reference = format!("{code}-BC01");
     let order = &books.orders[&reference];
-    assert_eq!(order.body["ReceiverAddress"], "12 Trần Phú");
+    assert_eq!(order.body["ReceiverAddress"], "12 Trần Phú, Phường Nha Trang, Khánh Hòa");
     assert_eq!(order.body["ReceiverTel"], "0912345678");
     assert_eq!(v["status"], "resolved", "with the post, not yet returned");
     let shipment = &v["postal"]["shipments"][0];
@@ -228,6 +228,54 @@ async fn results_go_by_post_once_whatever_the_operator_does(mut api: Api) {
     // The procedure's address and the operator's waybill never reached the log or a third party:
     // the fake saw only its own orders.
     assert_eq!(fake.books().orders.len(), 2);
+}
+
+/// The criminal record taken by post too (the sample takes it directly, online and by post):
+/// an online filing whose paper is collected by the operator and received at the desk.
+async fn paper_dossiers_are_collected_by_post_for_the_desk(mut api: Api) {
+    let fake = wired(&mut api).await;
+    let (code, secret) = api.submit().await;
+    let at = format!("/v1/dossiers/{code}/postal-collection");
+    let mut bad = address();
+    bad["street"] = json!("  ");
+    let (s, v) = api.post_secret(&at, Some(&secret), json!({"pickup_address": bad})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_address"), "{v}");
+    assert_eq!(fake.books().order_calls, 0, "nothing ordered for a refused request");
+    let (s, v) = api.post_secret(&at, Some(&secret), json!({"pickup_address": address()})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let shipment = &v["postal"]["shipments"][0];
+    assert_eq!((shipment["purpose"].as_str(), shipment["state"].as_str()), (Some("dossier"), Some("ordered")));
+    let order = fake.books().orders[&format!("{code}-BC01")].clone();
+    assert_eq!(order.body["SenderName"], "Nguyễn Thị Minh Khai", "collected from the applicant");
+    assert_eq!(order.body["SenderAddress"], "12 Trần Phú, Phường Nha Trang, Khánh Hòa");
+    assert!(order.body["ReceiverName"].as_str().unwrap().starts_with("Bộ phận Một cửa"), "for the desk");
+    let (s, v) = api.post_secret(&at, Some(&secret), json!({"pickup_address": address()})).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::CONFLICT, "shipment_in_progress"));
+
+    let reference = format!("{code}-BC01");
+    assert_eq!(statuses(&fake, &reference, ShipmentState::PickedUp).await, [200]);
+    // The desk receives the paper as the postman hands it over; the operator reports after.
+    let desk = api.token("tuphap.motcua").await;
+    let (s, v) = api.post(&format!("/v1/dossiers/{code}/receive"), Some(&desk), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(statuses(&fake, &reference, ShipmentState::Delivered).await, [200]);
+    let view = officer_view(&api, &code).await;
+    assert_eq!(view["status"], "received", "a dossier's delivery returns nothing");
+    assert_eq!(view["postal"]["shipments"][0]["state"], "delivered");
+    let seen = updates(&view);
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let arrived = api.home.store.outbox.message(&format!("{code}:{}:sms", seen[1].0)).await.unwrap().unwrap();
+    assert!(arrived.message.text.contains("Bo phan Mot cua"), "{}", arrived.message.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn paper_dossiers_are_collected_by_post_on_sqlite() {
+    paper_dossiers_are_collected_by_post_for_the_desk(Api::new().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn paper_dossiers_are_collected_by_post_on_dynamodb() {
+    paper_dossiers_are_collected_by_post_for_the_desk(Api::on_dynamodb("collection").await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

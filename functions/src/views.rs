@@ -150,6 +150,8 @@ pub struct PostalView {
 pub struct ShipmentView {
     /// Our order number at the operator.
     pub reference: String,
+    /// `result` (to the applicant) or `dossier` (collected for the desk).
+    pub purpose: motcua_domain::postal::ShipmentPurpose,
     pub waybill: String,
     pub state: motcua_domain::postal::ShipmentState,
     pub fee_vnd: u64,
@@ -168,6 +170,7 @@ impl PostalView {
             .iter()
             .map(|s| ShipmentView {
                 reference: s.reference.clone(),
+                purpose: s.purpose,
                 waybill: s.waybill.clone(),
                 state: s.state,
                 fee_vnd: s.fee_vnd,

@@ -6,9 +6,9 @@
 //! once: a repeat, a stale one or one after the end changes nothing and is answered as taken.
 
 use motcua_domain::catalogue::Officer;
-use motcua_domain::lifecycle::{Actor, Command, Dossier, HistoryEvent};
+use motcua_domain::lifecycle::{Actor, Command, Dossier, HistoryEvent, LifecycleError};
 use motcua_domain::ports::{PostalOperator, StoreError, StoredDossier};
-use motcua_domain::postal::{OrderPlaced, PostalOrder, Shipment};
+use motcua_domain::postal::{OrderPlaced, Party, PostalAddress, PostalOrder, Shipment};
 
 use super::{dossiers, Refused, ServiceResult};
 use crate::state::AppState;
@@ -17,18 +17,47 @@ fn operator(state: &AppState) -> ServiceResult<&dyn PostalOperator> {
     state.postal.as_deref().ok_or(Refused::PostalNotConfigured)
 }
 
-/// The order for the next shipment of `d`'s result.
-async fn order_of(state: &AppState, d: &Dossier) -> ServiceResult<PostalOrder> {
+/// What is shipped, and for whom.
+#[derive(Debug, Clone)]
+enum Shipping {
+    /// The result, to the address the applicant registered.
+    Result,
+    /// The paper dossier, collected at `address` for the desk.
+    Dossier(PostalAddress),
+}
+
+impl Shipping {
+    /// The decision of this shipment under `reference`, placed or not yet (a trial).
+    fn command(&self, reference: &str, placed: Option<OrderPlaced>) -> Command {
+        let placed = placed.unwrap_or(OrderPlaced { waybill: "-".into(), fee_vnd: 0 });
+        let reference = reference.to_owned();
+        match self {
+            Shipping::Result => Command::PostResult { reference, placed },
+            Shipping::Dossier(address) => {
+                Command::RequestPostalCollection { reference, placed, address: address.clone() }
+            }
+        }
+    }
+}
+
+/// The order for the next shipment of `d`.
+async fn order_of(state: &AppState, d: &Dossier, shipping: &Shipping) -> ServiceResult<PostalOrder> {
     let agency = super::agency(state, &d.agency_code).await?;
-    let receiver =
-        d.delivery_address.clone().ok_or(motcua_domain::lifecycle::LifecycleError::DeliveryAddressRequired)?;
+    let desk =
+        Party { name: format!("Bộ phận Một cửa - {}", agency.name), address: agency.address, phone: None };
+    let (sender, receiver, description) = match shipping {
+        Shipping::Result => {
+            let to = d.delivery_address.as_ref().ok_or(LifecycleError::DeliveryAddressRequired)?;
+            (desk, Party::at(to), format!("Kết quả giải quyết TTHC: {}", d.terms.procedure_name))
+        }
+        Shipping::Dossier(from) => (Party::at(from), desk, format!("Hồ sơ TTHC: {}", d.terms.procedure_name)),
+    };
     Ok(PostalOrder {
         reference: Shipment::reference_for(&d.code, d.shipments.len() + 1),
         dossier: d.code.clone(),
-        sender_name: format!("Bộ phận Một cửa - {}", agency.name),
-        sender_address: agency.address,
+        sender,
         receiver,
-        description: format!("Kết quả giải quyết TTHC: {}", d.terms.procedure_name),
+        description,
     })
 }
 
@@ -38,15 +67,35 @@ pub async fn post_result(
     officer: &Officer,
     loaded: (StoredDossier, Vec<HistoryEvent>),
 ) -> ServiceResult<(Dossier, Vec<HistoryEvent>)> {
+    ship(state, Actor::Officer(officer), loaded, Shipping::Result).await
+}
+
+/// Gửi hồ sơ qua bưu chính: orders the collection of `loaded`'s paper dossier at `address` and
+/// records the shipment.
+pub async fn collect(
+    state: &AppState,
+    loaded: (StoredDossier, Vec<HistoryEvent>),
+    address: PostalAddress,
+) -> ServiceResult<(Dossier, Vec<HistoryEvent>)> {
+    ship(state, Actor::Applicant, loaded, Shipping::Dossier(address)).await
+}
+
+/// Asks the table first, then the operator under a reference that stays the same until a
+/// shipment is recorded, then commits the shipment.
+async fn ship(
+    state: &AppState,
+    actor: Actor<'_>,
+    mut loaded: (StoredDossier, Vec<HistoryEvent>),
+    shipping: Shipping,
+) -> ServiceResult<(Dossier, Vec<HistoryEvent>)> {
     let operator = operator(state)?;
-    let mut loaded = loaded;
     for _ in 0..3 {
-        let order = order_of(state, &loaded.0.dossier).await?;
-        dossiers::trial(state, &loaded.0.dossier, Actor::Officer(officer), unplaced(&order)).await?;
+        let order = order_of(state, &loaded.0.dossier, &shipping).await?;
+        dossiers::trial(state, &loaded.0.dossier, actor, shipping.command(&order.reference, None)).await?;
         let placed = operator.order(&order).await?;
         tracing::info!(dossier = %order.dossier, reference = %order.reference, waybill = %placed.waybill, "postal order placed");
-        let command = (Command::PostResult { reference: order.reference.clone(), placed }, vec![]);
-        match dossiers::act(state, loaded, Actor::Officer(officer), command).await {
+        let command = (shipping.command(&order.reference, Some(placed)), vec![]);
+        match dossiers::act(state, loaded, actor, command).await {
             Ok(done) => return Ok(done),
             Err(Refused::Store(StoreError::Conflict)) => {
                 // Read again: another officer's post of the same order may have landed (the
@@ -54,7 +103,8 @@ pub async fn post_result(
                 loaded = dossiers::load_with_history(state, &order.dossier).await?;
                 let d = &loaded.0.dossier;
                 let recorded = d.shipments.iter().any(|s| s.reference == order.reference);
-                if !recorded && dossiers::trial(state, d, Actor::Officer(officer), unplaced(&order)).await.is_err() {
+                let trial = dossiers::trial(state, d, actor, shipping.command(&order.reference, None));
+                if !recorded && trial.await.is_err() {
                     cancel(operator, &order.reference).await;
                 }
             }
@@ -65,11 +115,6 @@ pub async fn post_result(
         }
     }
     Err(StoreError::Conflict.into())
-}
-
-/// The post of `order` before the operator answers: what the trial decision is asked.
-fn unplaced(order: &PostalOrder) -> Command {
-    Command::PostResult { reference: order.reference.clone(), placed: OrderPlaced { waybill: "-".into(), fee_vnd: 0 } }
 }
 
 /// Cancels an order the dossier could not record; a failure is logged for the desk to call the

@@ -193,7 +193,8 @@ mod tests {
                 Action::Withdraw,
                 Action::Rate,
                 Action::ChooseNotices,
-                Action::RequestPostalReturn
+                Action::RequestPostalReturn,
+                Action::RequestPostalCollection
             ]
         );
         assert!(Family::Submit.files_dossiers() && Family::Receive.files_dossiers());

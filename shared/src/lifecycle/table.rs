@@ -80,12 +80,15 @@ pub enum Action {
     /// Bưu điện cập nhật trạng thái: the postal operator's status update about a shipment (a
     /// verified callback); no route of its own.
     PostalUpdate,
+    /// Gửi hồ sơ qua bưu chính: the applicant has the paper dossier collected by the postal
+    /// operator and carried to the desk.
+    RequestPostalCollection,
 }
 
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::Submit,
         Action::CounterReceive,
         Action::CounterFile,
@@ -114,6 +117,7 @@ impl Action {
         Action::RequestPostalReturn,
         Action::PostResult,
         Action::PostalUpdate,
+        Action::RequestPostalCollection,
     ];
 
     /// What the act is called in Vietnamese (the portal's progress, officers' notices).
@@ -147,6 +151,7 @@ impl Action {
             Action::RequestPostalReturn => "Đăng ký nhận kết quả qua bưu chính",
             Action::PostResult => "Gửi kết quả qua bưu chính",
             Action::PostalUpdate => "Bưu điện cập nhật trạng thái bưu gửi",
+            Action::RequestPostalCollection => "Gửi hồ sơ qua bưu chính",
         }
     }
 
@@ -180,6 +185,7 @@ impl Action {
             Action::RequestPostalReturn => "request_postal_return",
             Action::PostResult => "post_result",
             Action::PostalUpdate => "postal_update",
+            Action::RequestPostalCollection => "request_postal_collection",
         }
     }
 }
@@ -288,6 +294,13 @@ pub enum Command {
     PostalUpdate {
         update: crate::postal::PostalUpdate,
     },
+    /// The operator took the order `reference` to collect the dossier at `address` (placed
+    /// after a trial decision, as [`Command::PostResult`]).
+    RequestPostalCollection {
+        reference: String,
+        placed: crate::postal::OrderPlaced,
+        address: crate::postal::PostalAddress,
+    },
 }
 
 impl Command {
@@ -318,6 +331,7 @@ impl Command {
             Command::RequestPostalReturn { .. } => Action::RequestPostalReturn,
             Command::PostResult { .. } => Action::PostResult,
             Command::PostalUpdate { .. } => Action::PostalUpdate,
+            Command::RequestPostalCollection { .. } => Action::RequestPostalCollection,
         }
     }
 }
@@ -555,11 +569,21 @@ pub const TRANSITIONS: &[Rule] = &[
         notice: None,
     },
     Rule { action: Action::PostResult, from: From::In(&[Resolved]), by: RECEPTION, to: To::Unchanged, notice: None },
+    // A shipment may move whatever the dossier does meanwhile (a collected dossier received
+    // at the desk before the operator reports its delivery); only its news is taken.
     Rule {
         action: Action::PostalUpdate,
-        from: From::In(&[Resolved]),
+        from: From::In(&Status::ALL),
         by: &[By::PostalOperator],
-        to: To::Decided(&[Resolved, Returned]),
+        // Unchanged, but for a result delivered: then `returned`.
+        to: To::Decided(&Status::ALL),
+        notice: None,
+    },
+    Rule {
+        action: Action::RequestPostalCollection,
+        from: From::In(&[Submitted, AwaitingSupplement]),
+        by: &[By::Applicant],
+        to: To::Unchanged,
         notice: None,
     },
 ];
@@ -784,6 +808,14 @@ impl Action {
                 "Gửi kết quả qua bưu chính: orders the delivery from the postal operator to the address the applicant registered and records the waybill; the return is finished when the operator confirms the delivery.",
                 true,
             ),
+            Action::RequestPostalCollection => s(
+                "/v1/dossiers/{code}/postal-collection",
+                "request_postal_collection",
+                F::Submit,
+                Required,
+                "Gửi hồ sơ qua bưu chính: the postal operator collects the paper dossier at the address given and carries it to the desk; where the procedure takes dossiers by post.",
+                true,
+            ),
             Action::PostalUpdate => s(
                 "/v1/postal/callback",
                 "postal_callback",
@@ -833,6 +865,9 @@ pub fn to_markdown() -> String {
             To::Status(s) => s.as_str().to_owned(),
             To::Resume => "the status before the pause".to_owned(),
             To::Unchanged => "(unchanged)".to_owned(),
+            To::Decided(states) if states.len() == Status::ALL.len() => {
+                "(unchanged, or as the action decides)".to_owned()
+            }
             To::Decided(states) => states.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" or "),
         };
         let notice = r.notice.map(|n| format!("{n:?}")).unwrap_or_else(|| "—".to_owned());

@@ -166,14 +166,29 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
             )
         }
         NoticeKind::Shipment => {
-            let shipment = d.shipments.last();
+            use crate::postal::{ShipmentPurpose, ShipmentState};
+            // The shipment this update moved: the one updated last.
+            let shipment = d.shipments.iter().max_by_key(|s| (s.updated_at, s.ordered_at));
             let waybill = shipment.map(|s| s.waybill.as_str()).unwrap_or_default();
-            let (head, tail) = match shipment.map(|s| s.state) {
-                Some(crate::postal::ShipmentState::ReturnedToSender) => (
-                    format!("Kết quả hồ sơ {code} (mã vận đơn {waybill}) không phát được và đã chuyển hoàn về Bộ phận Một cửa. "),
-                    format!("Mời ông/bà nhận tại {}, {} hoặc đăng ký gửi lại.", agency.name, agency.address),
+            let desk = format!("{}, {}", agency.name, agency.address);
+            let (head, tail) = match shipment.map(|s| (s.purpose, s.state)) {
+                Some((ShipmentPurpose::Dossier, ShipmentState::Delivered)) => (
+                    format!("Hồ sơ giấy {code} (mã vận đơn {waybill}) đã đến Bộ phận Một cửa. "),
+                    "Cơ quan sẽ kiểm tra và thông báo kết quả tiếp nhận.".to_owned(),
                 ),
-                Some(crate::postal::ShipmentState::DeliveryFailed) => (
+                Some((ShipmentPurpose::Dossier, ShipmentState::ReturnedToSender)) => (
+                    format!("Bưu điện không chuyển được hồ sơ giấy {code} (mã vận đơn {waybill}) và đã hoàn lại. "),
+                    format!("Mời ông/bà nộp tại {desk} hoặc đăng ký gửi lại."),
+                ),
+                Some((ShipmentPurpose::Dossier, _)) => (
+                    format!("Bưu điện đã nhận hồ sơ giấy {code}, mã vận đơn {waybill}. "),
+                    "Hồ sơ đang được chuyển đến Bộ phận Một cửa.".to_owned(),
+                ),
+                Some((_, ShipmentState::ReturnedToSender)) => (
+                    format!("Kết quả hồ sơ {code} (mã vận đơn {waybill}) không phát được và đã chuyển hoàn về Bộ phận Một cửa. "),
+                    format!("Mời ông/bà nhận tại {desk} hoặc đăng ký gửi lại."),
+                ),
+                Some((_, ShipmentState::DeliveryFailed)) => (
                     format!("Bưu điện phát kết quả hồ sơ {code} (mã vận đơn {waybill}) không thành công. "),
                     "Bưu điện sẽ liên hệ để phát lại.".to_owned(),
                 ),
@@ -182,7 +197,7 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
                     "Vui lòng giữ điện thoại để bưu tá liên hệ khi phát.".to_owned(),
                 ),
             };
-            p(format!("Kết quả hồ sơ {code} qua bưu chính"), head, String::new(), tail)
+            p(format!("Hồ sơ {code}: bưu chính"), head, String::new(), tail)
         }
         NoticeKind::Withdrawn => p(
             format!("Hồ sơ {code} đã được rút"),

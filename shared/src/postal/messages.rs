@@ -17,18 +17,17 @@ const TIME: &str = "%Y%m%d%H%M%S";
 
 /// The body of an order for the customer `customer` (the province's contract code).
 pub fn order(order: &PostalOrder, customer: &str) -> Value {
-    let r = &order.receiver;
+    let (s, r) = (&order.sender, &order.receiver);
     json!({
         "CustomerCode": customer,
         "OrderNumber": order.reference,
         "CODAmount": 0,
-        "SenderName": order.sender_name,
-        "SenderAddress": order.sender_address,
-        "ReceiverName": r.recipient,
-        "ReceiverTel": r.phone.national(),
-        "ReceiverAddress": r.street,
-        "ReceiverWard": r.commune,
-        "ReceiverProvince": r.province,
+        "SenderName": s.name,
+        "SenderAddress": s.address,
+        "SenderTel": s.phone.clone().unwrap_or_default(),
+        "ReceiverName": r.name,
+        "ReceiverAddress": r.address,
+        "ReceiverTel": r.phone.clone().unwrap_or_default(),
         "Description": order.description,
     })
 }

@@ -1,7 +1,8 @@
 //! Public postal service (dịch vụ bưu chính công ích, Decision 45/2016/QĐ-TTg): the address an
-//! applicant has results sent to, the shipments the desk hands to the postal operator, and the
-//! operator's status updates as they move a shipment on. A delivery the operator confirms
-//! finishes the return; a shipment sent back brings the result back to the desk.
+//! applicant has results sent to, the shipments handed to the postal operator (a result for the
+//! applicant, or a paper dossier collected for the desk), and the operator's status updates as
+//! they move a shipment on. A result's delivery the operator confirms finishes the return; a
+//! result sent back is at the desk again.
 
 mod address;
 pub mod messages;
@@ -10,4 +11,4 @@ mod shipment;
 mod tests;
 
 pub use address::{InvalidAddress, PostalAddress};
-pub use shipment::{OrderPlaced, PostalOrder, PostalUpdate, Shipment, ShipmentState};
+pub use shipment::{OrderPlaced, Party, PostalOrder, PostalUpdate, Shipment, ShipmentPurpose, ShipmentState};

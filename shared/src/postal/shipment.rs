@@ -82,15 +82,30 @@ impl ShipmentState {
     }
 }
 
-/// A result handed to the postal operator.
+/// What a shipment carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShipmentPurpose {
+    /// The result, from the desk to the applicant.
+    #[default]
+    Result,
+    /// The paper dossier, collected from the applicant for the desk.
+    Dossier,
+}
+
+/// Something handed to the postal operator: a result for the applicant, or a paper dossier
+/// for the desk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Shipment {
     /// Our order number at the operator (`<dossier code>-BC<n>`).
     pub reference: String,
+    #[serde(default)]
+    pub purpose: ShipmentPurpose,
     /// The operator's waybill code (mã vận đơn / số hiệu bưu gửi).
     pub waybill: String,
     /// The postage the operator charges, apart from the procedure's fees.
     pub fee_vnd: u64,
+    /// The applicant's end: where a result goes, or where a dossier is collected.
     pub address: PostalAddress,
     pub state: ShipmentState,
     pub ordered_at: DateTime<Utc>,
@@ -143,16 +158,29 @@ pub struct PostalUpdate {
     pub note: Option<String>,
 }
 
-/// What the desk asks the operator to carry.
+/// One end of a carriage: who, where, and a phone the postman calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub name: String,
+    pub address: String,
+    pub phone: Option<String>,
+}
+
+impl Party {
+    /// The applicant's end, at `a`.
+    pub fn at(a: &PostalAddress) -> Self {
+        Party { name: a.recipient.clone(), address: a.line(), phone: Some(a.phone.national()) }
+    }
+}
+
+/// What the operator is asked to carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostalOrder {
     pub reference: String,
     pub dossier: DossierCode,
-    /// The sending desk: the agency's name, address.
-    pub sender_name: String,
-    pub sender_address: String,
-    pub receiver: PostalAddress,
-    /// What is inside: "Kết quả giải quyết TTHC: <procedure>".
+    pub sender: Party,
+    pub receiver: Party,
+    /// What is inside: "Kết quả giải quyết TTHC: <procedure>", "Hồ sơ TTHC: <procedure>".
     pub description: String,
 }
 

@@ -10,6 +10,7 @@ fn shipment() -> Shipment {
     let at = Utc.with_ymd_and_hms(2026, 3, 3, 7, 0, 0).unwrap();
     Shipment {
         reference: "000.00.03.H56-260302-0001-BC01".into(),
+        purpose: ShipmentPurpose::Result,
         waybill: "EB1VN".into(),
         fee_vnd: 30_000,
         address: PostalAddress {

@@ -195,6 +195,9 @@ pub fn decide(
         }
         Command::RequestPostalReturn { address } => postal::request(&mut draft, address)?,
         Command::PostResult { reference, placed } => postal::post(&mut draft, reference, placed)?,
+        Command::RequestPostalCollection { reference, placed, address } => {
+            postal::collect(&mut draft, reference, placed, address)?
+        }
         Command::PostalUpdate { update } => postal::update(&mut draft, update)?,
     }
     let Draft { mut d, note, assignee, deadline, files, payment, notice, .. } = draft;

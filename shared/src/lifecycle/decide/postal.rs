@@ -4,19 +4,69 @@
 
 use super::super::{LifecycleError, ResultDelivery, ReturnMethod, Status};
 use super::{text, Draft};
+use crate::catalogue::Channel;
 use crate::notify::NoticeKind;
-use crate::postal::{OrderPlaced, PostalAddress, PostalUpdate, Shipment, ShipmentState};
+use crate::postal::{OrderPlaced, PostalAddress, PostalUpdate, Shipment, ShipmentPurpose, ShipmentState};
 
 /// The longest waybill code kept.
 const MAX_WAYBILL: usize = 64;
 
-/// Refuses while a shipment of the result is with the operator: the result cannot be given out
-/// twice.
-pub(super) fn none_live(draft: &Draft<'_>) -> Result<(), LifecycleError> {
-    match draft.d.shipments.iter().find(|s| s.is_live()) {
+/// Refuses while a shipment for `purpose` is with the operator: a result cannot be given out
+/// twice, nor a dossier collected twice.
+fn none_live_for(draft: &Draft<'_>, purpose: ShipmentPurpose) -> Result<(), LifecycleError> {
+    match draft.d.shipments.iter().find(|s| s.is_live() && s.purpose == purpose) {
         Some(s) => Err(LifecycleError::ShipmentInProgress(s.waybill.clone())),
         None => Ok(()),
     }
+}
+
+/// Refuses while the result is with the operator.
+pub(super) fn none_live(draft: &Draft<'_>) -> Result<(), LifecycleError> {
+    none_live_for(draft, ShipmentPurpose::Result)
+}
+
+/// Records a shipment the operator took under `reference`, from the applicant's `address`
+/// (a dossier collected) or to it (a result).
+fn ship(
+    draft: &mut Draft<'_>,
+    purpose: ShipmentPurpose,
+    reference: String,
+    placed: OrderPlaced,
+    address: PostalAddress,
+) -> Result<(), LifecycleError> {
+    let waybill = placed.waybill.trim().to_owned();
+    if waybill.is_empty() || waybill.len() > MAX_WAYBILL {
+        return Err(LifecycleError::TooLong("waybill"));
+    }
+    text::plain(&waybill, "waybill", false)?;
+    let now = draft.now();
+    draft.note = Some(format!("Mã vận đơn {waybill}"));
+    draft.d.shipments.push(Shipment {
+        reference,
+        purpose,
+        waybill,
+        fee_vnd: placed.fee_vnd,
+        address,
+        state: ShipmentState::Ordered,
+        ordered_at: now,
+        updated_at: now,
+    });
+    Ok(())
+}
+
+/// The applicant has the paper dossier collected by post from `address`, for the desk (the
+/// procedure takes dossiers by post); the operator took the order `reference`.
+pub(super) fn collect(
+    draft: &mut Draft<'_>,
+    reference: String,
+    placed: OrderPlaced,
+    address: PostalAddress,
+) -> Result<(), LifecycleError> {
+    if !draft.ctx.procedure.channels.contains(&Channel::Postal) {
+        return Err(LifecycleError::ChannelNotOffered);
+    }
+    none_live_for(draft, ShipmentPurpose::Dossier)?;
+    ship(draft, ShipmentPurpose::Dossier, reference, placed, address.checked()?)
 }
 
 /// The applicant asks for the result by post, to `address`.
@@ -38,23 +88,7 @@ pub(super) fn post(draft: &mut Draft<'_>, reference: String, placed: OrderPlaced
     }
     none_live(draft)?;
     let address = draft.d.delivery_address.clone().ok_or(LifecycleError::DeliveryAddressRequired)?;
-    let waybill = placed.waybill.trim().to_owned();
-    if waybill.is_empty() || waybill.len() > MAX_WAYBILL {
-        return Err(LifecycleError::TooLong("waybill"));
-    }
-    text::plain(&waybill, "waybill", false)?;
-    let now = draft.now();
-    draft.note = Some(format!("Mã vận đơn {waybill}"));
-    draft.d.shipments.push(Shipment {
-        reference,
-        waybill,
-        fee_vnd: placed.fee_vnd,
-        address,
-        state: ShipmentState::Ordered,
-        ordered_at: now,
-        updated_at: now,
-    });
-    Ok(())
+    ship(draft, ShipmentPurpose::Result, reference, placed, address)
 }
 
 /// The operator's update about a live shipment. A delivery returns the result; a return to the
@@ -65,6 +99,7 @@ pub(super) fn update(draft: &mut Draft<'_>, update: PostalUpdate) -> Result<(), 
     let now = draft.now();
     let shipment = draft.d.shipments.iter_mut().find(|s| s.takes(&update)).ok_or(LifecycleError::UnknownShipment)?;
     shipment.state = update.state;
+    let purpose = shipment.purpose;
     // The operator's clock may run ahead of ours: the history never records the future.
     shipment.updated_at = update.at;
     let at = update.at.min(now);
@@ -80,6 +115,8 @@ pub(super) fn update(draft: &mut Draft<'_>, update: PostalUpdate) -> Result<(), 
         None => format!("Mã vận đơn {waybill}: {}.", update.state.name_vi()),
     });
     match update.state {
+        // The paper dossier reached the desk: the desk receives it as any other.
+        ShipmentState::Delivered if purpose == ShipmentPurpose::Dossier => draft.notice = Some(NoticeKind::Shipment),
         ShipmentState::Delivered => {
             draft.d.status = Status::Returned;
             draft.d.result = Some(ResultDelivery { method: ReturnMethod::Postal, waybill: Some(waybill) });

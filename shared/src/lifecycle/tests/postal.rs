@@ -4,7 +4,7 @@
 //! the desk, and nobody hands the result out twice.
 
 use super::*;
-use crate::postal::{OrderPlaced, PostalAddress, PostalUpdate, ShipmentState};
+use crate::postal::{OrderPlaced, PostalAddress, PostalUpdate, ShipmentPurpose, ShipmentState};
 
 fn address() -> PostalAddress {
     PostalAddress {
@@ -178,4 +178,53 @@ fn an_address_given_at_filing_asks_for_the_result_by_post() {
         open(code, new, Actor::Applicant, &w.ctx(vn(2026, 3, 2, 8, 0))).unwrap_err(),
         LifecycleError::AddressWithoutPostalReturn
     );
+}
+
+#[test]
+fn a_paper_dossier_is_collected_by_post_for_the_desk_where_the_procedure_takes_dossiers_by_post() {
+    let mut w = World::new(SupplementRule::Recompute);
+    let d = w.submit(vn(2026, 3, 2, 7, 0));
+    let reference = d.code.to_string() + "-BC01";
+    let collect = |r: &str| Command::RequestPostalCollection {
+        reference: r.into(),
+        placed: OrderPlaced { waybill: "EC1VN".into(), fee_vnd: 28_000 },
+        address: address(),
+    };
+    // The sample procedure takes dossiers online and at the desk only.
+    assert_eq!(
+        w.act(&d, Actor::Applicant, collect(&reference), vn(2026, 3, 2, 8, 0)).unwrap_err(),
+        LifecycleError::ChannelNotOffered
+    );
+    w.procedure.channels.push(Channel::Postal);
+    assert!(w.act(&d, Actor::Officer(&w.desk), collect(&reference), vn(2026, 3, 2, 8, 0)).is_err(), "the applicant's");
+    let t = w.act(&d, Actor::Applicant, collect(&reference), vn(2026, 3, 2, 8, 0)).unwrap();
+    let s = &t.dossier.shipments[0];
+    assert_eq!(
+        (s.purpose, s.state, t.dossier.status),
+        (ShipmentPurpose::Dossier, ShipmentState::Ordered, Status::Submitted)
+    );
+    assert_eq!(t.dossier.result_by, None, "collecting the dossier says nothing of the result");
+    let d = t.dossier;
+    assert!(matches!(
+        w.act(&d, Actor::Applicant, collect(&(d.code.to_string() + "-BC02")), vn(2026, 3, 2, 9, 0)),
+        Err(LifecycleError::ShipmentInProgress(_))
+    ));
+    let op = Actor::PostalOperator;
+    let t = w
+        .act(&d, op, update(&reference, ShipmentState::PickedUp, vn(2026, 3, 2, 10, 0)), vn(2026, 3, 2, 10, 0))
+        .unwrap();
+    assert_eq!((t.dossier.status, t.notice), (Status::Submitted, Some(NoticeKind::Shipment)));
+    // The desk receives the paper when the postman hands it over; the operator reports later.
+    let desk = Actor::Officer(&w.desk);
+    let received =
+        w.act(&t.dossier, desk, Command::Receive { note: None, reductions: vec![] }, vn(2026, 3, 3, 8, 0)).unwrap();
+    let at = vn(2026, 3, 3, 8, 5);
+    let t = w.act(&received.dossier, op, update(&reference, ShipmentState::Delivered, at), at).unwrap();
+    assert_eq!(
+        (t.dossier.status, t.notice),
+        (Status::Received, Some(NoticeKind::Shipment)),
+        "a dossier's delivery returns nothing"
+    );
+    assert_eq!(t.dossier.returned_at, None);
+    assert!(!t.dossier.shipments[0].is_live());
 }
