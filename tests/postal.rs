@@ -190,7 +190,9 @@ async fn results_go_by_post_once_whatever_the_operator_does(mut api: Api) {
     let seen = updates(&view);
     assert_eq!(seen.len(), 3, "{seen:?}");
     let returned = api.home.store.outbox.message(&format!("{code}:{}:sms", seen[2].0)).await.unwrap().unwrap();
-    assert!(returned.message.text.contains(&order.waybill), "{}", returned.message.text);
+    let text = &returned.message.text;
+    assert!(text.contains(&format!("qua buu chinh, ma van don {}. ", order.waybill)), "{text}");
+    assert_eq!(text.matches(&order.waybill).count(), 1, "{text}");
     let (s, mine) = api.get(&format!("/v1/dossiers/{code}"), None, Some(&secret)).await;
     assert_eq!(s, StatusCode::OK, "{mine}");
     assert_eq!(mine["postal"]["shipments"][0]["state"], "delivered");

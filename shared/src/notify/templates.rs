@@ -154,7 +154,10 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
         ),
         NoticeKind::Returned => {
             let how = match d.result.as_ref().map(|r| r.method) {
-                Some(ReturnMethod::Postal) => format!("qua bưu chính, mã vận đơn {note}"),
+                Some(ReturnMethod::Postal) => {
+                    let waybill = d.result.as_ref().and_then(|r| r.waybill.as_deref()).unwrap_or_default();
+                    format!("qua bưu chính, mã vận đơn {waybill}")
+                }
                 Some(ReturnMethod::Online) => "trực tuyến".to_owned(),
                 _ => "tại Bộ phận Một cửa".to_owned(),
             };
