@@ -688,6 +688,57 @@ pub trait PostalOperator: Send + Sync {
     fn judge(&self, body: &[u8], signature: Option<&str>) -> Result<crate::postal::PostalUpdate, String>;
 }
 
+/// Why the document axis could not be asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AxisError {
+    /// Not reached, no answer in time, or an answer that is not the protocol's.
+    #[error("không kết nối được trục liên thông / the document axis is unavailable: {0}")]
+    Unavailable(String),
+    /// An answer refusing the call (`status: FAIL`), with its code and description.
+    #[error("trục liên thông từ chối / the document axis refused: {0}")]
+    Refused(String),
+}
+
+/// What an axis message carries: a document (edXML package) or a status packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AxisMessage {
+    Document,
+    Status,
+}
+
+impl AxisMessage {
+    /// The `messagetype` header.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AxisMessage::Document => "edoc",
+            AxisMessage::Status => "status",
+        }
+    }
+}
+
+/// A message waiting for this system on the axis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AxisWaiting {
+    pub doc_id: String,
+    pub from: String,
+    pub kind: AxisMessage,
+}
+
+/// The national document axis (`../shared/INTEGRATIONS.md` §6): sending a package or a status
+/// packet to agencies, listing what waits for this system, fetching one, and saying it was
+/// taken (`done`) or refused (`fail`), which takes it off the list.
+#[async_trait]
+pub trait DocumentAxis: Send + Sync {
+    /// Sends `bytes` (an edXML package or status packet) to the agencies `to`; the axis's DocId.
+    async fn send(&self, to: &[String], kind: AxisMessage, bytes: Vec<u8>) -> Result<String, AxisError>;
+    /// What waits for this system, of `kind`.
+    async fn waiting(&self, kind: AxisMessage) -> Result<Vec<AxisWaiting>, AxisError>;
+    /// The bytes of a waiting message.
+    async fn fetch(&self, doc_id: &str) -> Result<Vec<u8>, AxisError>;
+    /// Takes a message off the list: applied (`done`), or refused (`fail`).
+    async fn settle(&self, doc_id: &str, applied: bool) -> Result<(), AxisError>;
+}
+
 /// Finding dossiers by the terms they were filed under ([`crate::search`]).
 #[async_trait]
 pub trait DossierSearch: Send + Sync {

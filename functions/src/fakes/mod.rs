@@ -2,6 +2,7 @@
 //! loopback that speak the real protocols (`../shared/INTEGRATIONS.md`) and can fail, time out,
 //! lose their answers and go down on request. They keep their books in memory.
 
+pub mod axis;
 pub mod payment;
 pub mod portal;
 pub mod postal;

@@ -9,6 +9,7 @@
 //! carry, or whose DocumentId contradicts its header is refused whole.
 
 mod read;
+pub mod signing;
 mod status;
 #[cfg(test)]
 mod tests;

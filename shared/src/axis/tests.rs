@@ -139,3 +139,25 @@ fn a_status_packet_with_an_unknown_code_or_time_is_refused() {
     assert!(matches!(StatusPacket::parse(time.as_bytes()), Err(InvalidPackage::Invalid("Timestamp", _))));
     assert!(matches!(StatusPacket::parse(package().to_xml().as_slice()), Err(InvalidPackage::Missing("Status"))));
 }
+
+#[test]
+fn a_call_is_believed_only_as_signed() {
+    let headers =
+        signing::sign("000.00.03.H56", "bi-mat-truc", "02122026T093000+000", &[("docId", "42"), ("status", "done")]);
+    let find = |hs: &[(String, String)], name: &str| {
+        hs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+    };
+    let secret_of = |system: &str| (system == "000.00.03.H56").then(|| "bi-mat-truc".to_owned());
+    let params = signing::verify(|n| find(&headers, n), secret_of).unwrap();
+    assert_eq!(params["docId"], "42");
+    assert_eq!(params["status"], "done");
+    // A parameter changed after signing, another secret, an unknown system, no signature.
+    let mut changed = headers.clone();
+    changed.iter_mut().find(|(k, _)| k == "XroadVnpt-docId").unwrap().1 = "43".into();
+    assert!(signing::verify(|n| find(&changed, n), secret_of).is_err());
+    assert!(signing::verify(|n| find(&headers, n), |_| Some("khac".into())).is_err());
+    assert!(signing::verify(|n| find(&headers, n), |_| None).is_err());
+    let unsigned: Vec<(String, String)> =
+        headers.iter().filter(|(k, _)| !k.ends_with("hash-header")).cloned().collect();
+    assert!(signing::verify(|n| find(&unsigned, n), secret_of).is_err());
+}
