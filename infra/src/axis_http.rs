@@ -11,6 +11,8 @@ use motcua_domain::axis::signing;
 use motcua_domain::ports::{AxisError, AxisMessage, AxisWaiting, DocumentAxis};
 use serde_json::Value;
 
+use crate::http_json::{Failure, Payload};
+
 /// Where the axis is and who this system is there.
 #[derive(Clone)]
 pub struct AxisConfig {
@@ -49,26 +51,16 @@ impl AxisHttp {
         let at = signing::timestamp(chrono::Utc::now());
         let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let headers = signing::sign(&self.config.system_id, &self.config.secret, &at, &borrowed);
-        let agent = self.agent.clone();
-        let sent = tokio::task::spawn_blocking(move || {
-            let request =
-                headers.iter().fold(agent.post(&url).set("User-Agent", "motcua XRoad/VPCP"), |r, (k, v)| r.set(k, v));
-            let answer = match body {
-                Some(bytes) => request.set("Content-Type", "application/octet-stream").send_bytes(&bytes),
-                None => request.set("Content-Type", "application/json").send_string("{}"),
-            };
-            match answer {
-                Ok(r) => r.into_string().map_err(|e| AxisError::Unavailable(format!("reading the answer: {e}"))),
-                Err(ureq::Error::Status(code, r)) if code < 500 && code != 429 => {
-                    let text = r.into_string().unwrap_or_default();
-                    Err(AxisError::Refused(format!("HTTP {code}: {}", text.chars().take(300).collect::<String>())))
-                }
-                Err(ureq::Error::Status(code, _)) => Err(AxisError::Unavailable(format!("HTTP {code}"))),
-                Err(ureq::Error::Transport(t)) => Err(AxisError::Unavailable(t.to_string())),
-            }
-        })
-        .await
-        .map_err(|e| AxisError::Unavailable(e.to_string()))??;
+        let mut headers = headers;
+        headers.push(("User-Agent".into(), "motcua XRoad/VPCP".into()));
+        let payload = match body {
+            Some(bytes) => Payload::Bytes("application/octet-stream", bytes),
+            None => Payload::Json(serde_json::json!({})),
+        };
+        let sent = crate::http_json::send(&self.agent, url, headers, payload).await.map_err(|f| match f {
+            Failure::Refused(m) => AxisError::Refused(m),
+            Failure::Unavailable(m) => AxisError::Unavailable(m),
+        })?;
         let answer: Value = serde_json::from_str(&sent).map_err(|_| {
             AxisError::Unavailable(format!(
                 "an answer that is not JSON: {}",

@@ -20,6 +20,13 @@ pub fn agent(timeout: Duration) -> ureq::Agent {
     ureq::AgentBuilder::new().timeout_connect(timeout.min(Duration::from_secs(3))).timeout(timeout).build()
 }
 
+/// What a call carries.
+pub enum Payload {
+    Json(Value),
+    /// Raw bytes of the given content type.
+    Bytes(&'static str, Vec<u8>),
+}
+
 /// `POST`s `body` to `url` with `headers`; the answer's text.
 pub async fn post(
     agent: &ureq::Agent,
@@ -27,12 +34,27 @@ pub async fn post(
     headers: Vec<(&'static str, String)>,
     body: Value,
 ) -> Result<String, Failure> {
+    let headers = headers.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    send(agent, url, headers, Payload::Json(body)).await
+}
+
+/// `POST`s `payload` to `url` with `headers` on a blocking thread; the answer's text.
+pub async fn send(
+    agent: &ureq::Agent,
+    url: String,
+    headers: Vec<(String, String)>,
+    payload: Payload,
+) -> Result<String, Failure> {
     let agent = agent.clone();
     tokio::task::spawn_blocking(move || {
         let request = headers
             .iter()
             .fold(agent.post(&url).set("Accept", "application/json").set("Charset", "utf-8"), |r, (k, v)| r.set(k, v));
-        match request.send_json(body) {
+        let answer = match payload {
+            Payload::Json(body) => request.send_json(body),
+            Payload::Bytes(content_type, bytes) => request.set("Content-Type", content_type).send_bytes(&bytes),
+        };
+        match answer {
             Ok(r) => r.into_string().map_err(|e| Failure::Unavailable(format!("reading the answer: {e}"))),
             Err(ureq::Error::Status(code, r)) if code < 500 && code != 429 => {
                 let text = r.into_string().unwrap_or_default();

@@ -141,11 +141,13 @@ pub enum Taken {
 /// Judges and applies the operator's status callback (its body and `X-Signature`). Refused (a
 /// bad signature, not about a shipment of ours) it changes nothing.
 pub async fn callback(state: &AppState, body: &[u8], signature: Option<&str>) -> ServiceResult<Taken> {
-    let operator = operator(state)?;
     let refused = |why: String| {
         tracing::warn!(refusal = %why, "postal callback refused");
         Refused::PostalCallbackRefused(why)
     };
+    // Unsigned, it is nobody's: refused before anything else is said.
+    let signature = Some(signature.ok_or_else(|| refused("no signature".into()))?);
+    let operator = operator(state)?;
     let update = operator.judge(body, signature).map_err(refused)?;
     let code = Shipment::dossier_of(&update.reference).ok_or_else(|| refused("not a reference of ours".into()))?;
     for _ in 0..3 {
