@@ -265,6 +265,7 @@ pub async fn run_notify() -> Result<(), Error> {
     let (courier, counters, portal, payments, warner) = (&courier, &store, portal.as_ref(), payments.as_ref(), &warner);
     tracing::info!(family = "notify", portal = portal.is_some(), payments = payments.is_some(), "initialised");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
+        let deadline = event.context.deadline;
         let response = match notify_event(event.payload)? {
             NotifyEvent::Stream(records) => crate::notify::handle(courier, counters, portal, records).await,
             NotifyEvent::Warnings => {
@@ -273,7 +274,7 @@ pub async fn run_notify() -> Result<(), Error> {
                 DynamoDbEventResponse::default()
             }
             NotifyEvent::Sweep => {
-                crate::notify::sweep(courier).await;
+                crate::notify::sweep(courier, &time_running_out(deadline)).await;
                 // What messages final for longer than the period said, and to whom (docs/operations.md).
                 crate::notify::redact(counters, retention_days, 4).await;
                 crate::notify::publish_outbox_lag(counters).await;
@@ -291,6 +292,22 @@ pub async fn run_notify() -> Result<(), Error> {
     .await
 }
 
+/// A signal that turns true when a run has 10 seconds left before `deadline` (milliseconds
+/// since the epoch, as the runtime gives it): what is sent after that point waits for the next
+/// run, and the rest of the sweep still has time.
+fn time_running_out(deadline: u64) -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+    let left = std::time::Duration::from_millis(deadline.saturating_sub(now))
+        .saturating_sub(std::time::Duration::from_secs(10));
+    tokio::spawn(async move {
+        tokio::time::sleep(left).await;
+        let _ = tx.send(true);
+    });
+    rx
+}
+
 /// Serves `receipts`: the providers' delivery reports, applied to the outbox.
 pub async fn run_receipts() -> Result<(), Error> {
     init_logging();
@@ -304,4 +321,22 @@ pub async fn run_receipts() -> Result<(), Error> {
         Ok::<crate::delivery_reports::Tally, Error>(tally)
     }))
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    /// The sweep's stop signal turns at ten seconds before the deadline, not before.
+    #[tokio::test]
+    async fn a_run_is_told_when_its_time_runs_out() {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+        let mut nearly = super::time_running_out(now + 10_200);
+        let ample = super::time_running_out(now + 30_000);
+        assert!(!*nearly.borrow() && !*ample.borrow());
+        tokio::time::timeout(std::time::Duration::from_secs(5), nearly.changed()).await.unwrap().unwrap();
+        assert!(*nearly.borrow());
+        assert!(!*ample.borrow(), "twenty seconds left: go on");
+        let mut past = super::time_running_out(now);
+        tokio::time::timeout(std::time::Duration::from_secs(1), past.changed()).await.unwrap().unwrap();
+        assert!(*past.borrow(), "past the deadline: at once");
+    }
 }

@@ -226,11 +226,16 @@ pub async fn redact(outbox: &dyn Outbox, days: u32, batches: usize) -> usize {
 
 /// The scheduled pass: sends what is due (retries, fallbacks the stream missed) and closes what
 /// is stuck in `sending`. Returns (handed over, swept).
-pub async fn sweep(courier: &Courier) -> (usize, usize) {
+pub async fn sweep(courier: &Courier, stop: &tokio::sync::watch::Receiver<bool>) -> (usize, usize) {
     let mut handed = 0;
-    // A few batches per run, so a backlog drains without running into the timeout.
+    // A few batches per run, so a backlog drains; it stops between two messages when the run's
+    // time is nearly up, and the next run goes on.
     for _ in 0..10 {
-        let n = courier.drain_once().await;
+        if *stop.borrow() {
+            tracing::info!(handed, "outbox sweep: out of time, the rest next run");
+            break;
+        }
+        let n = courier.drain_until(stop).await;
         handed += n;
         if n == 0 {
             break;

@@ -196,6 +196,12 @@ impl Courier {
         self.drain(None).await
     }
 
+    /// [`Courier::drain_once`], stopping between two messages once `stop` turns true (the
+    /// Lambda's time running out: the rest wait for the next run).
+    pub async fn drain_until(&self, stop: &watch::Receiver<bool>) -> usize {
+        self.drain(Some(stop)).await
+    }
+
     /// [`Courier::drain_once`], stopping between two messages once `stop` turns true (the rest
     /// wait in `created` for the next start).
     async fn drain(&self, stop: Option<&watch::Receiver<bool>>) -> usize {
