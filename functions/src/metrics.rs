@@ -151,7 +151,7 @@ pub fn router(
         async move {
             let presented = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
             let presented = presented.and_then(|v| v.strip_prefix("Bearer ")).unwrap_or_default();
-            if !motcua_infra::settings::same_secret(presented.as_bytes(), token.as_bytes()) {
+            if !motcua_domain::mac::same(presented.as_bytes(), token.as_bytes()) {
                 return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response();
             }
             let mut queues = Queues::default();

@@ -38,12 +38,6 @@ pub fn http_address(name: &str, url: String) -> Result<String, String> {
     }
 }
 
-/// Whether `a` equals `b`, in a time that does not tell how much of them matched (a token
-/// presented by a caller against the configured one).
-pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
-}
-
 /// The secret in `name`, or in the file named by `<name>_FILE` (trimmed); none when neither is set.
 pub fn secret(var: &impl Vars, name: &str) -> Result<Option<String>, String> {
     if let Some(value) = var(name) {

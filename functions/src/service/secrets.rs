@@ -48,8 +48,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// the two differ.
 pub fn secret_matches(given: &str, stored_hash: &str) -> bool {
     let given = sha256_hex(given.trim().to_ascii_uppercase().as_bytes());
-    given.len() == stored_hash.len()
-        && given.bytes().zip(stored_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    motcua_domain::mac::same(given.as_bytes(), stored_hash.as_bytes())
 }
 
 #[cfg(test)]

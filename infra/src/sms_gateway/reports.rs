@@ -95,7 +95,7 @@ impl ReportConfig {
     /// Whether `token` is the callback's.
     pub fn admits(&self, token: Option<&str>) -> Result<(), ReportRefused> {
         match token {
-            Some(t) if crate::settings::same_secret(t.as_bytes(), self.token.as_bytes()) => Ok(()),
+            Some(t) if motcua_domain::mac::same(t.as_bytes(), self.token.as_bytes()) => Ok(()),
             _ => Err(ReportRefused::Token),
         }
     }

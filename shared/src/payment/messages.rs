@@ -24,11 +24,7 @@ pub fn signature(fields: &[&str], secret: &str) -> String {
 /// Whether `given` is `fields`' signature, compared in constant time (case aside).
 pub fn signature_matches(fields: &[&str], secret: &str, given: &str) -> bool {
     let expected = signature(fields, secret);
-    let given = given.trim().to_ascii_lowercase();
-    if given.len() != expected.len() {
-        return false;
-    }
-    expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    crate::mac::same(expected.as_bytes(), given.trim().to_ascii_lowercase().as_bytes())
 }
 
 /// What a transaction pays for, as the receipt (`ThongTinBienLai`) names it.
