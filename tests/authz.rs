@@ -195,7 +195,7 @@ async fn officer(api: &Api, id: &str) -> Officer {
 /// Whether the table lets `o` take `rule` on `d`, read from the rule's "by" column.
 fn table_allows(rule: &Rule, d: &Dossier, o: &Officer) -> bool {
     rule.by.iter().any(|by| match by {
-        By::Applicant | By::Platform | By::PostalOperator => false,
+        By::Applicant | By::Platform | By::PostalOperator | By::Axis => false,
         By::Consulted => d.consultations.iter().any(|c| c.is_open() && c.asked_of.id == o.id),
         By::AgencyRole(role) => o.agency == d.agency_code && o.has_role(*role),
         By::StepAgencyRole(role) => {

@@ -29,6 +29,7 @@ fn courier(api: &Api, server: &SmtpServer, sink: &std::path::Path) -> Courier {
             sms: Arc::new(LocalSink::open(sink).unwrap()),
             email: Arc::new(email),
             zalo: None,
+            axis: None,
         }),
         enclosures: Arc::new(NoEnclosures),
         limits: api.home.store.limits.clone(),

@@ -148,6 +148,7 @@ async fn a_zalo_notice_to_a_number_without_an_account_goes_by_sms_once() {
             sms: Arc::new(LocalSink::open(&sink).unwrap()),
             email: Arc::new(LocalSink::open(dir.path().join("email.jsonl")).unwrap()),
             zalo: Some(Arc::new(sender(addr, dir.path()))),
+            axis: None,
         }),
         enclosures: Arc::new(NoEnclosures),
         limits: api.home.store.limits.clone(),

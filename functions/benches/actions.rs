@@ -56,7 +56,13 @@ impl World {
     }
 
     fn context(&self) -> Context<'_> {
-        Context { now: self.now, calendar: &self.calendar, step_calendars: &self.steps, procedure: &self.procedure }
+        Context {
+            now: self.now,
+            calendar: &self.calendar,
+            step_calendars: &self.steps,
+            procedure: &self.procedure,
+            external: &[],
+        }
     }
 
     fn officer(&self, id: &str) -> &Officer {

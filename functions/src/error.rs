@@ -179,6 +179,11 @@ impl From<Refused> for ApiError {
                 (StatusCode::PAYLOAD_TOO_LARGE, "too_many_files", json!({"files": files, "most": most}))
             }
             R::PostalNotConfigured => (StatusCode::CONFLICT, "postal_not_configured", json!({})),
+            R::AxisNotConfigured => (StatusCode::CONFLICT, "axis_not_configured", json!({})),
+            R::AxisUnavailable(detail) => {
+                tracing::warn!(error = %detail, "document axis unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "axis_unavailable", json!({}))
+            }
             R::PostalOperator(motcua_domain::ports::PostalError::Unavailable(detail)) => {
                 tracing::warn!(error = %detail, "postal operator unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, "postal_operator_unavailable", json!({}))
@@ -298,6 +303,11 @@ impl From<LifecycleError> for ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "wrong_amount", json!({"owed_vnd": owed, "paid_vnd": paid}))
             }
             L::WaybillRequired => (StatusCode::UNPROCESSABLE_ENTITY, "waybill_required", json!({})),
+            L::WithOtherAgency(agency) => (StatusCode::CONFLICT, "step_with_other_agency", json!({"agency": agency})),
+            L::ExternalStepTakesNoAssignee(agency) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "external_step_takes_no_assignee", json!({"agency": agency}))
+            }
+            L::UnfitPacket(_) => (StatusCode::CONFLICT, "axis_packet_unfit", json!({})),
             L::PostalReturnNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "postal_return_not_offered", json!({})),
             L::InvalidAddress(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_address", json!({})),
             L::DeliveryAddressRequired => (StatusCode::CONFLICT, "delivery_address_required", json!({})),
@@ -316,6 +326,9 @@ impl From<LifecycleError> for ApiError {
             L::ChannelNotOffered => (StatusCode::UNPROCESSABLE_ENTITY, "channel_not_offered", json!({})),
             L::NoticeChannels(motcua_domain::notify::InvalidChoice::NoContact(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "notice_channel_without_contact", json!({}))
+            }
+            L::NoticeChannels(motcua_domain::notify::InvalidChoice::NotANoticeChannel(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "not_a_notice_channel", json!({}))
             }
             L::ApplicantKindNotAccepted => (StatusCode::UNPROCESSABLE_ENTITY, "applicant_kind_not_accepted", json!({})),
             L::ApplicantDetail(field) => {

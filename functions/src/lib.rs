@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod audit;
 pub mod auth;
+pub mod axis;
 pub mod backup;
 pub mod connections;
 pub mod delivery_reports;

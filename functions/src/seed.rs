@@ -30,6 +30,7 @@ fn agency(c: &str, name: &str, parent: Option<&str>, level: AgencyLevel, address
         level,
         address: address.into(),
         working_hours: WorkingHours::default(),
+        external: false,
     }
 }
 

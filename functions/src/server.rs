@@ -81,6 +81,11 @@ pub struct Channels {
 impl Channels {
     /// The notifier these channels make for the data directory `data_dir`.
     pub async fn notifier(&self, data_dir: &Path) -> Result<Arc<dyn Notifier>, ServerError> {
+        Ok(Arc::new(self.by_channel(data_dir).await?))
+    }
+
+    /// [`Channels::notifier`], its channels open to more (the document axis).
+    pub async fn by_channel(&self, data_dir: &Path) -> Result<motcua_infra::channels::ByChannel, ServerError> {
         let base: Arc<dyn Notifier> = match self.choice {
             NotifierChoice::Sink => {
                 Arc::new(LocalSink::open(data_dir.join(SINK)).map_err(|e| ServerError::DataDir(data_dir.into(), e))?)
@@ -90,9 +95,8 @@ impl Channels {
                 Arc::new(AwsNotifier::new(&motcua_infra::aws::config_from_env().await, senders))
             }
         };
-        if self.smtp.is_none() && self.sms_gateway.is_none() && self.zalo.is_none() {
-            return Ok(base);
-        }
+        // Nothing but the base configured: it takes every channel of a notice, Zalo included.
+        let base_only = self.smtp.is_none() && self.sms_gateway.is_none() && self.zalo.is_none();
         let email: Arc<dyn Notifier> = match &self.smtp {
             None => base.clone(),
             Some(config) => {
@@ -109,13 +113,14 @@ impl Channels {
             }
         };
         let zalo: Option<Arc<dyn Notifier>> = match &self.zalo {
+            None if base_only => Some(sms.clone()),
             None => None,
             Some(config) => {
                 tracing::info!(app = %config.app_id, templates = config.templates.len(), "Zalo through the official account");
                 Some(Arc::new(motcua_infra::zalo::ZaloSender::new(config.clone()).map_err(ServerError::Invalid)?))
             }
         };
-        Ok(Arc::new(motcua_infra::channels::ByChannel { sms, email, zalo }))
+        Ok(motcua_infra::channels::ByChannel { sms, email, zalo, axis: None })
     }
 }
 
@@ -139,6 +144,8 @@ pub struct Stores {
     pub search: Arc<dyn motcua_domain::ports::DossierSearch>,
     /// The record of requests for what is held about a person.
     pub subject_requests: Arc<dyn motcua_domain::ports::SubjectRequests>,
+    /// What went over the document axis.
+    pub axis_journal: Arc<dyn motcua_domain::ports::AxisJournal>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -159,6 +166,7 @@ impl Stores {
             + PaymentStore
             + motcua_domain::ports::DossierSearch
             + motcua_domain::ports::SubjectRequests
+            + motcua_domain::ports::AxisJournal
             + Clone
             + 'static,
     >(
@@ -177,6 +185,7 @@ impl Stores {
             payments: Arc::new(store.clone()),
             search: Arc::new(store.clone()),
             subject_requests: Arc::new(store.clone()),
+            axis_journal: Arc::new(store.clone()),
             national_codes: Arc::new(store),
             sqlite,
         }
@@ -236,6 +245,9 @@ pub struct Home {
     pub sms_reports: Option<Arc<motcua_infra::sms_gateway::ReportConfig>>,
     /// The postal operator, when results go by post through it (`--post-url`).
     pub postal: Option<Arc<dyn motcua_domain::ports::PostalOperator>>,
+    /// The national document axis, when steps are handed to other agencies' systems over it
+    /// (`--axis-url`).
+    pub axis: Option<Arc<dyn motcua_domain::ports::DocumentAxis>>,
 }
 
 impl Home {
@@ -296,6 +308,7 @@ impl Home {
             payment_platform: None,
             sms_reports: None,
             postal: None,
+            axis: None,
         })
     }
 
@@ -329,6 +342,8 @@ impl Home {
                 .clone()
                 .map(|config| crate::state::SmsReports { config, outbox: self.store.outbox.clone() }),
             postal: self.postal.clone(),
+            axis: self.axis.clone(),
+            axis_journal: self.store.axis_journal.clone(),
         }
     }
 
@@ -382,11 +397,15 @@ pub struct ServeOptions {
     pub payment: Option<motcua_infra::payment_http::PaymentConfig>,
     /// The postal operator results go by post through; off when `None`.
     pub postal: Option<motcua_infra::postal_http::PostalConfig>,
+    /// The document axis steps of other agencies' systems are handed over through; off when
+    /// `None`.
+    pub axis: Option<motcua_infra::axis_http::AxisConfig>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
 pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
-    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits, portal, payment, postal } = options;
+    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits, portal, payment, postal, axis } =
+        options;
     let data_dir = data_dir.as_path();
     let cors = cors_layer(&cors_origins)?;
     let mut home = Home::open_with(data_dir, &store).await?;
@@ -400,7 +419,14 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         tracing::info!(issuer, "officer tokens are verified with the OIDC issuer's keys");
     }
     home.sms_reports = notifier.sms_gateway.as_ref().and_then(|g| g.reports.clone()).map(Arc::new);
-    let notifier = notifier.notifier(data_dir).await?;
+    let mut notifier = notifier.by_channel(data_dir).await?;
+    if let Some(config) = axis {
+        tracing::info!(url = %config.url, system = %config.system_id, "handing steps to other agencies over the document axis");
+        let axis = crate::axis::adapter(config);
+        home.axis = Some(axis.clone());
+        notifier.axis = Some(Arc::new(crate::axis::sender(&home.state(), axis)));
+    }
+    let notifier: Arc<dyn Notifier> = Arc::new(notifier);
     let (stop_tx, stop_rx) = watch::channel(false);
     let courier = Courier {
         outbox: home.store.outbox.clone(),
@@ -453,6 +479,10 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
         tracing::info!(url = %config.url, "sending results by post through the postal operator");
         home.postal = Some(crate::postal::adapter(config));
     }
+    let axis_worker = home
+        .axis
+        .is_some()
+        .then(|| tokio::spawn(crate::axis::run(home.state(), Duration::from_secs(60), stop_rx.clone())));
     let payment_worker = payment.map(|config| {
         tracing::info!(url = %config.url, "taking fees online through the payment platform");
         home.payment_platform = Some(crate::payments::adapter(config));
@@ -506,7 +536,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     crate::connections::serve(listener, app, limits, shutdown_signal()).await.map_err(ServerError::Serve)?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
-    for w in [Some(warnings), Some(versions), portal_worker, payment_worker].into_iter().flatten() {
+    for w in [Some(warnings), Some(versions), portal_worker, payment_worker, axis_worker].into_iter().flatten() {
         let _ = w.await;
     }
     if let Some(h) = housekeeping {

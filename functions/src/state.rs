@@ -57,6 +57,11 @@ pub struct AppState {
     pub sms_reports: Option<SmsReports>,
     /// The postal operator, where results go by post through it (`--post-url`).
     pub postal: Option<Arc<dyn motcua_domain::ports::PostalOperator>>,
+    /// The national document axis, where steps are handed to agencies that run their own
+    /// systems (`--axis-url`): without it such a hand-over is refused.
+    pub axis: Option<Arc<dyn motcua_domain::ports::DocumentAxis>>,
+    /// What went over the axis.
+    pub axis_journal: Arc<dyn motcua_domain::ports::AxisJournal>,
 }
 
 /// The server key from its text (`MOTCUA_SERVER_KEY`): at least 32 characters, trimmed.

@@ -404,6 +404,10 @@ pub struct OfficerDossierView {
     pub applicant: Applicant,
     pub documents: Vec<SubmittedDocument>,
     pub current_step: Option<StepView>,
+    /// Steps handed to agencies that run their own systems, over the document axis, and where
+    /// each stands there.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exchanges: Vec<ExchangeView>,
     pub supplement_requests: u32,
     /// Whether the due date was extended (with an apology) at least once.
     pub extended: bool,
@@ -441,6 +445,7 @@ impl OfficerDossierView {
             applicant: d.applicant.clone(),
             documents: d.documents.clone(),
             current_step: StepView::of(d),
+            exchanges: d.exchanges.iter().map(ExchangeView::of).collect(),
             supplement_requests: d.supplement_requests,
             extended: d.extensions > 0,
             extensions: d.extensions,
@@ -454,6 +459,34 @@ impl OfficerDossierView {
             statutory_standing: d.standing(now, Against::Statutory),
             portal_sync: None,
             payment_transactions: None,
+        }
+    }
+}
+
+/// A step handed to another agency over the document axis (`docs/integrations.md`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExchangeView {
+    /// The workflow step handed over.
+    pub step: usize,
+    pub agency: String,
+    /// The package's DocumentId, which the agency's status packets answer.
+    pub document_id: String,
+    pub sent_at: DateTime<FixedOffset>,
+    pub sent_by: Option<OfficerRef>,
+    pub state: motcua_domain::axis::ExchangeState,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl ExchangeView {
+    fn of(x: &motcua_domain::axis::Exchange) -> Self {
+        Self {
+            step: x.step,
+            agency: x.agency.to_string(),
+            document_id: x.document_id.clone(),
+            sent_at: vietnam::with_offset(x.sent_at),
+            sent_by: x.sent_by.clone(),
+            state: x.state,
+            updated_at: vietnam::with_offset(x.updated_at),
         }
     }
 }
@@ -545,10 +578,7 @@ impl Receipt {
         let received_by = events
             .iter()
             .find(|e| matches!(e.action, Action::Receive | Action::CounterReceive))
-            .and_then(|e| match &e.actor {
-                EventActor::Officer { officer, .. } => Some(officer.clone()),
-                EventActor::Applicant | EventActor::PostalOperator => None,
-            });
+            .and_then(|e| e.actor.officer().cloned());
         Some(Self {
             code: d.code.to_string(),
             applicant_name: d.applicant.name.clone(),

@@ -1,6 +1,7 @@
 //! One notifier per channel: SMS through one provider, email through another (on one machine,
 //! SMS to the local sink or SNS and email through the province's SMTP server), Zalo through the
-//! official account where one is configured. Each message goes to its channel's notifier;
+//! official account where one is configured, hand-overs to other agencies through the document
+//! axis where it is. Each message goes to its channel's notifier;
 //! receipts and idempotence are asked of that one. Without a Zalo sender a Zalo message is
 //! refused for good, so it goes by SMS.
 
@@ -14,6 +15,8 @@ pub struct ByChannel {
     pub sms: Arc<dyn Notifier>,
     pub email: Arc<dyn Notifier>,
     pub zalo: Option<Arc<dyn Notifier>>,
+    /// Hand-overs to other agencies over the document axis, where one is configured.
+    pub axis: Option<Arc<dyn Notifier>>,
 }
 
 impl ByChannel {
@@ -22,6 +25,7 @@ impl ByChannel {
             MessageChannel::Sms => Some(self.sms.as_ref()),
             MessageChannel::Email => Some(self.email.as_ref()),
             MessageChannel::Zalo => self.zalo.as_deref(),
+            MessageChannel::Axis => self.axis.as_deref(),
         }
     }
 }
@@ -31,7 +35,7 @@ impl Notifier for ByChannel {
     async fn deliver(&self, m: &OutgoingMessage, enclosures: &[Enclosure]) -> Result<String, NotifyError> {
         match self.of(m.channel) {
             Some(notifier) => notifier.deliver(m, enclosures).await,
-            None => Err(NotifyError::Permanent("no Zalo official account is configured here".into())),
+            None => Err(NotifyError::Permanent(format!("no {} sender is configured here", m.channel.as_str()))),
         }
     }
 
@@ -40,6 +44,9 @@ impl Notifier for ByChannel {
     }
 
     fn idempotent(&self) -> bool {
-        self.sms.idempotent() && self.email.idempotent() && self.zalo.as_ref().is_none_or(|z| z.idempotent())
+        self.sms.idempotent()
+            && self.email.idempotent()
+            && self.zalo.as_ref().is_none_or(|z| z.idempotent())
+            && self.axis.as_ref().is_none_or(|a| a.idempotent())
     }
 }

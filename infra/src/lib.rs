@@ -6,6 +6,7 @@
 pub mod aws;
 pub mod aws_notifier;
 pub mod axis_http;
+pub mod axis_sender;
 pub mod catalogue_cache;
 pub mod channels;
 pub mod clock;

@@ -739,6 +739,15 @@ pub trait DocumentAxis: Send + Sync {
     async fn settle(&self, doc_id: &str, applied: bool) -> Result<(), AxisError>;
 }
 
+/// What went over the document axis ([`crate::axis::journal`]): each entry kept once.
+#[async_trait]
+pub trait AxisJournal: Send + Sync {
+    /// Notes `entry`; an entry at the same position is kept as it was.
+    async fn note(&self, entry: &crate::axis::journal::JournalEntry) -> StoreResult<()>;
+    /// Entries in the order they were noted, after the position `after`.
+    async fn journal(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<crate::axis::journal::JournalEntry>>;
+}
+
 /// Finding dossiers by the terms they were filed under ([`crate::search`]).
 #[async_trait]
 pub trait DossierSearch: Send + Sync {

@@ -13,7 +13,7 @@ pub(crate) mod words;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::catalogue::{Agency, Component, Procedure};
-use motcua_domain::lifecycle::{Action, Dossier, EventActor, HistoryEvent, NoticeKind};
+use motcua_domain::lifecycle::{Action, Dossier, HistoryEvent, NoticeKind};
 
 use crate::sheet::{Header, Sheet};
 
@@ -172,8 +172,5 @@ impl FormContext<'_> {
 
 /// The officer who acted in an event, by name.
 fn officer_name(e: &HistoryEvent) -> String {
-    match &e.actor {
-        EventActor::Officer { officer, .. } => officer.name.clone(),
-        EventActor::Applicant | EventActor::PostalOperator => String::new(),
-    }
+    e.actor.officer().map(|o| o.name.clone()).unwrap_or_default()
 }

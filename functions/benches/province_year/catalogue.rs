@@ -43,6 +43,7 @@ fn unit(district: u32, unit: u32) -> Agency {
         level: AgencyLevel::Commune,
         address: format!("Bộ phận Một cửa xã {district}-{unit}"),
         working_hours: WorkingHours::default(),
+        external: false,
     }
 }
 

@@ -58,6 +58,12 @@ enum Command {
         /// MOTCUA_POST_SECRET (docs/postal.md). Off without it: the desk types waybills.
         #[arg(long, env = "MOTCUA_POST_URL")]
         post_url: Option<String>,
+        /// The national document axis workflow steps of agencies that run their own systems
+        /// are handed over through (edXML packages); system id and key from
+        /// MOTCUA_AXIS_SYSTEM_ID and MOTCUA_AXIS_SECRET (docs/integrations.md). Off without it:
+        /// a hand-over to such an agency is refused.
+        #[arg(long, env = "MOTCUA_AXIS_URL")]
+        axis_url: Option<String>,
     },
     /// The national portal's sync: where the queue stands, and reconciliation.
     Portal {
@@ -89,7 +95,8 @@ enum Command {
     /// Run fake external systems on loopback for demonstrations (until Ctrl-C): the national
     /// portal, answering the account `demo` / `demo`, the payment platform, for the partner
     /// `DEMO` with the key `demo-payment-key`, a brand-name SMS gateway (`demo` / `demo`), Zalo,
-    /// and the postal operator (customer `DEMO`, token `demo-post-token`).
+    /// the postal operator (customer `DEMO`, token `demo-post-token`), and the document axis
+    /// (system `demo`, key `demo-axis-secret-key`).
     Fakes {
         /// Where the fake national portal listens.
         #[arg(long, default_value = "127.0.0.1:8091")]
@@ -112,6 +119,9 @@ enum Command {
         /// Where the fake postal operator posts its status callbacks.
         #[arg(long, default_value = "http://127.0.0.1:8080/v1/postal/callback")]
         post_callback_url: String,
+        /// Where the fake national document axis listens.
+        #[arg(long, default_value = "127.0.0.1:8096")]
+        axis: SocketAddr,
     },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
@@ -593,7 +603,18 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { addr, data_dir, cors_origins, store, notify, oidc, dvcqg_url, payment_url, post_url } => {
+            Command::Serve {
+                addr,
+                data_dir,
+                cors_origins,
+                store,
+                notify,
+                oidc,
+                dvcqg_url,
+                payment_url,
+                post_url,
+                axis_url,
+            } => {
                 let notifier = notify.channels(&data_dir)?;
                 let options = ServeOptions {
                     addr,
@@ -614,6 +635,10 @@ fn main() -> ExitCode {
                         .map_err(ServerError::Invalid)?,
                     postal: post_url
                         .map(|url| motcua_functions::postal::config_from_env(&url))
+                        .transpose()
+                        .map_err(ServerError::Invalid)?,
+                    axis: axis_url
+                        .map(|url| motcua_functions::axis::config_from_env(&url))
                         .transpose()
                         .map_err(ServerError::Invalid)?,
                 };
@@ -743,7 +768,7 @@ fn main() -> ExitCode {
                 let home = Home::open_with(&data_dir, &store.choice()).await?;
                 portal(&home, command).await
             }
-            Command::Fakes { portal, payments, callback_url, sms, zalo, post, post_callback_url } => {
+            Command::Fakes { portal, payments, callback_url, sms, zalo, post, post_callback_url, axis } => {
                 let fake = motcua_functions::fakes::portal::FakePortal::new("demo", "demo");
                 let at = motcua_functions::fakes::start(fake.router(), portal)
                     .await
@@ -775,6 +800,12 @@ fn main() -> ExitCode {
                     "fake postal operator on http://{at} (customer DEMO, token demo-post-token, callback secret \
                      demo-post-callback-secret; callbacks to {post_callback_url}; POST /fake/advance/{{reference}} \
                      {{\"state\": \"delivered\"}}; GET /fake/books)"
+                );
+                let fake_axis = motcua_functions::fakes::axis::FakeAxis::new(&[("demo", "demo-axis-secret-key")]);
+                let at = fake_axis.start(axis).await.map_err(|e| ServerError::Bind(axis, e))?;
+                println!(
+                    "fake document axis on http://{at} (system demo, key demo-axis-secret-key; an agency answers a \
+                     package with POST /fake/answer {{\"organ\": …, \"doc_id\": …, \"code\": \"06\"}})"
                 );
                 let _ = tokio::signal::ctrl_c().await;
                 Ok(ExitCode::SUCCESS)

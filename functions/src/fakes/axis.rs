@@ -3,7 +3,8 @@
 //! calling system's secret as the axis does. Each system sees what was sent to it until it
 //! settles it. A test plays the other agency with [`FakeAxis::deliver`] (a package or status
 //! packet from it) and reads what was sent to it with [`FakeAxis::sent_to`]. `POST /fake/faults`
-//! sets what goes wrong next: the axis down, a listing that shows a message twice, a settlement
+//! `POST /fake/answer` makes an agency answer a package it was sent with a status packet (for
+//! demonstrations: `motcua fakes`). `POST /fake/faults` sets what goes wrong next: the axis down, a listing that shows a message twice, a settlement
 //! answered but lost (the message comes back: a replay).
 
 use std::collections::BTreeMap;
@@ -15,7 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use base64::Engine;
-use motcua_domain::axis::signing;
+use chrono::Timelike;
+use motcua_domain::axis::{signing, Organ, Package, Staff, StatusCode as Code, StatusPacket};
 use motcua_domain::ports::AxisMessage;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -79,6 +81,7 @@ impl FakeAxis {
             .route("/getEdoc", post(get))
             .route("/updateStatus", post(update))
             .route("/fake/faults", post(set_faults))
+            .route("/fake/answer", post(answer_route))
             .with_state(self.clone());
         super::start(app, addr).await
     }
@@ -100,6 +103,38 @@ impl FakeAxis {
             settled: None,
         });
         doc_id
+    }
+
+    /// The agency `organ` (named `organ_name`) answers the package `doc_id` it was sent with a
+    /// status packet `code`, as its own system would: to the system that sent the package. The
+    /// packet's DocId; none when `organ` was sent no such package.
+    pub fn answer(&self, organ: &str, organ_name: &str, doc_id: &str, code: Code, description: &str) -> Option<String> {
+        let (sender, package) = {
+            let inner = self.inner.lock().expect("fake axis");
+            let m = inner.messages.iter().find(|m| m.doc_id == doc_id && m.to.iter().any(|t| t == organ))?;
+            (m.from.clone(), Package::parse(&m.bytes).ok()?)
+        };
+        let now = motcua_domain::calendar::vietnam::to_local(chrono::Utc::now());
+        let packet = StatusPacket {
+            response_for_organ: package.from.id.clone(),
+            response_for_code: format!("{}/{}", package.code_number, package.code_notation),
+            response_for_date: package.promulgated,
+            document_id: package.document_id(),
+            from: Organ { id: organ.into(), name: organ_name.into() },
+            code,
+            description: description.into(),
+            // Whole seconds, as the axis keeps them; one later than the last answer.
+            at: now.with_nanosecond(0).unwrap_or(now) + chrono::Duration::seconds(self.answers()),
+            staff: Some(Staff {
+                department: "Bộ phận tiếp nhận".into(), name: "Cán bộ tiếp nhận".into()
+            }),
+        };
+        Some(self.deliver(organ, &sender, AxisMessage::Status, packet.to_xml()))
+    }
+
+    fn answers(&self) -> i64 {
+        let inner = self.inner.lock().expect("fake axis");
+        inner.messages.iter().filter(|m| m.kind == Some(AxisMessage::Status)).count() as i64
     }
 
     /// What was sent to `organ`: (DocId, kind, bytes, settled), oldest first.
@@ -247,6 +282,30 @@ async fn update(State(fake): State<FakeAxis>, headers: HeaderMap) -> Response {
     }
 }
 
+/// `POST /fake/answer`: an agency answers a package it was sent.
+#[derive(Debug, Deserialize)]
+struct AnswerRequest {
+    organ: String,
+    #[serde(default)]
+    organ_name: Option<String>,
+    doc_id: String,
+    /// `01`…`06`, `13`, `15`, `16`.
+    code: String,
+    #[serde(default)]
+    description: String,
+}
+
+async fn answer_route(State(fake): State<FakeAxis>, Json(r): Json<AnswerRequest>) -> Response {
+    let Some(code) = Code::parse(&r.code) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "code is 01 to 06, 13, 15 or 16").into_response();
+    };
+    let name = r.organ_name.unwrap_or_else(|| r.organ.clone());
+    match fake.answer(&r.organ, &name, &r.doc_id, code, &r.description) {
+        Some(doc_id) => Json(json!({"doc_id": doc_id})).into_response(),
+        None => (StatusCode::NOT_FOUND, "no such package was sent to that agency").into_response(),
+    }
+}
+
 async fn set_faults(State(fake): State<FakeAxis>, Json(faults): Json<Faults>) -> StatusCode {
     fake.set_faults(faults);
     StatusCode::NO_CONTENT
@@ -254,7 +313,6 @@ async fn set_faults(State(fake): State<FakeAxis>, Json(faults): Json<Faults>) ->
 
 #[cfg(test)]
 mod tests {
-    use motcua_domain::axis::{Organ, StatusCode as Code, StatusPacket};
     use motcua_domain::ports::{AxisError, DocumentAxis};
     use motcua_infra::axis_http::{AxisConfig, AxisHttp};
 

@@ -256,14 +256,16 @@ pub fn route_of<const F: u8, R: RouteSet>(set: R, action: Action) -> R {
     match action {
         // Opening a dossier has its own routes; the platform's confirmation comes through the
         // payment callback, the operator's updates through the postal callback, and posting a
-        // result calls the operator before it decides (`routes::postal`).
+        // result calls the operator before it decides (`routes::postal`); status packets come off
+        // the document axis (`routes::axis`).
         A::Submit
         | A::CounterReceive
         | A::CounterFile
         | A::ConfirmPayment
         | A::PostResult
         | A::PostalUpdate
-        | A::RequestPostalCollection => set,
+        | A::RequestPostalCollection
+        | A::AxisStatus => set,
         A::Receive => serve!(Receive, ReceiveRequest, |b, _| {
             Ok(Command::Receive { note: b.note, reductions: b.fee_reductions })
         }),

@@ -4,6 +4,7 @@
 mod actions;
 pub mod admin;
 pub mod archive;
+pub mod axis;
 pub mod bodies;
 pub mod catalogue;
 mod doc;
@@ -83,9 +84,13 @@ pub fn approve_and_post<R: RouteSet>() -> R {
 }
 
 /// The admin family: the catalogue (one record at a time, and as a file), the national
-/// portal's sync, and what is held about a person.
+/// portal's sync, what is held about a person, and the document axis.
 pub fn admin_and_portal<R: RouteSet>() -> R {
-    admin::router::<R>().merge(catalogue::router::<R>()).merge(portal::router::<R>()).merge(privacy::router::<R>())
+    admin::router::<R>()
+        .merge(catalogue::router::<R>())
+        .merge(portal::router::<R>())
+        .merge(privacy::router::<R>())
+        .merge(axis::router::<R>())
 }
 
 /// The query family: lookups, queues, search and catalogue reads, with the operations routes.

@@ -50,6 +50,7 @@ pub async fn act_settling(
     let (t, agency) = decision(state, &current, actor, command).await?;
     let mut outbox = t.notice.map(|n| messages_for(n, &t.dossier, &t.event, &agency)).unwrap_or_default();
     outbox.extend(arrival(state, &t.dossier, &t.event).await?);
+    outbox.extend(motcua_domain::axis::exchange::handover(&t.dossier, &t.event));
     let commit = Commit {
         settle,
         search: vec![],
@@ -83,10 +84,19 @@ async fn decision(
     let procedure = super::procedure(state, &current.procedure_code).await?;
     let agency = super::agency(state, &current.agency_code).await?;
     let workflows = [current.terms.workflow.as_slice(), procedure.workflow.as_slice()];
-    let (calendar, step_calendars) = super::calendars(state, &agency, &workflows).await?;
-    let ctx =
-        Context { now: state.clock.now(), calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
-    Ok((decide(current, actor, command, &ctx)?, agency))
+    let steps = super::calendars(state, &agency, &workflows).await?;
+    let ctx = Context {
+        now: state.clock.now(),
+        calendar: &steps.calendar,
+        step_calendars: &steps.others,
+        procedure: &procedure,
+        external: &steps.external,
+    };
+    let t = decide(current, actor, command, &ctx)?;
+    if state.axis.is_none() && motcua_domain::axis::exchange::handover(&t.dossier, &t.event).is_some() {
+        return Err(Refused::AxisNotConfigured);
+    }
+    Ok((t, agency))
 }
 
 /// Whether the table would take `command` on `current` now, committing nothing: asked before

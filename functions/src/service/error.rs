@@ -101,6 +101,11 @@ pub enum Refused {
     TooManyFiles { files: usize, most: usize },
     #[error("máy chủ này chưa kết nối bưu điện / this server has no postal operator configured")]
     PostalNotConfigured,
+    /// A hand-over to an agency on the document axis, where no axis is configured.
+    #[error("chưa cấu hình trục liên thông văn bản / the document axis is not configured here")]
+    AxisNotConfigured,
+    #[error("không kết nối được trục liên thông / the document axis cannot be reached: {0}")]
+    AxisUnavailable(String),
     #[error(transparent)]
     PostalOperator(#[from] motcua_domain::ports::PostalError),
     #[error("bưu điện gửi cập nhật không hợp lệ / the postal operator's update is refused: {0}")]

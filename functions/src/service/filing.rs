@@ -106,12 +106,14 @@ pub async fn open_dossier(
     super::files::check_dossier_size(state, None, &attach)?;
     let procedure = super::procedure(state, procedure_code).await?;
     let agency = super::agency(state, &procedure.agency).await?;
-    let (calendar, step_calendars) = super::calendars(state, &agency, &[&procedure.workflow]).await?;
+    let steps = super::calendars(state, &agency, &[&procedure.workflow]).await?;
+    let (calendar, step_calendars) = (steps.calendar, steps.others);
     let now = state.clock.now();
     let date = vietnam::to_local(now).date();
     let provisional =
         DossierCode::new(procedure.agency.clone(), date, 1).map_err(|e| Refused::InvalidDate(e.to_string()))?;
-    let ctx = Context { now, calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure };
+    let ctx =
+        Context { now, calendar: &calendar, step_calendars: &step_calendars, procedure: &procedure, external: &[] };
     let transition = open(provisional.clone(), new, actor, &ctx)?;
 
     let secret = key.as_ref().map(|k| k.lookup_secret(&state.server_key)).unwrap_or_else(new_lookup_secret);

@@ -1,6 +1,7 @@
 //! Application services: load what a decision needs through the ports, ask the domain, commit
 //! the outcome in one conditional write. Handlers call these and nothing else.
 
+pub mod axis;
 pub mod catalogue;
 pub mod dossiers;
 mod error;
@@ -80,13 +81,10 @@ pub async fn calendar_of(state: &AppState, code: &AgencyCode) -> ServiceResult<C
 }
 
 /// The calendar of `home` and those of the other agencies holding steps of `workflows`.
-pub async fn calendars(
-    state: &AppState,
-    home: &Agency,
-    workflows: &[&[WorkflowStep]],
-) -> ServiceResult<(Calendar, Vec<(AgencyCode, Calendar)>)> {
+pub async fn calendars(state: &AppState, home: &Agency, workflows: &[&[WorkflowStep]]) -> ServiceResult<StepAgencies> {
     let holidays = state.catalogue.holidays().await?;
     let mut others: Vec<(AgencyCode, Calendar)> = Vec::new();
+    let mut external = Vec::new();
     for code in workflows.iter().flat_map(|w| w.iter()).filter_map(|s| s.agency.as_ref()) {
         if code == &home.code || others.iter().any(|(a, _)| a == code) {
             continue;
@@ -94,7 +92,20 @@ pub async fn calendars(
         // A step agency missing from the catalogue keeps the home agency's hours.
         if let Some(agency) = state.catalogue.agency(code).await? {
             others.push((code.clone(), calendar_with(&agency, &holidays)?));
+            if agency.external {
+                external.push(agency.code);
+            }
         }
     }
-    Ok((calendar_with(home, &holidays)?, others))
+    Ok(StepAgencies { calendar: calendar_with(home, &holidays)?, others, external })
+}
+
+/// What a decision needs of the agencies a dossier's workflow passes through.
+pub struct StepAgencies {
+    /// The dossier agency's calendar.
+    pub calendar: Calendar,
+    /// The other agencies' calendars.
+    pub others: Vec<(AgencyCode, Calendar)>,
+    /// The agencies reached through the document axis.
+    pub external: Vec<AgencyCode>,
 }

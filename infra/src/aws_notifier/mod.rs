@@ -190,6 +190,7 @@ impl Notifier for AwsNotifier {
             MessageChannel::Email => self.email_with(m, enclosures).await,
             // AWS carries SMS and email: a Zalo message goes by SMS instead.
             MessageChannel::Zalo => Err(NotifyError::Permanent("no Zalo official account is configured here".into())),
+            MessageChannel::Axis => Err(NotifyError::Permanent("the document axis is not reached from here".into())),
         }
     }
 
@@ -197,7 +198,7 @@ impl Notifier for AwsNotifier {
         match channel {
             MessageChannel::Sms => self.senders.sms_receipts,
             MessageChannel::Email => self.senders.email_receipts && self.senders.configuration_set.is_some(),
-            MessageChannel::Zalo => false,
+            MessageChannel::Zalo | MessageChannel::Axis => false,
         }
     }
 }

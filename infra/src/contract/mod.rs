@@ -35,6 +35,7 @@ pub trait Store:
     + NationalCodes
     + PaymentStore
     + SubjectRequests
+    + motcua_domain::ports::AxisJournal
     + Counting
     + Clone
     + 'static
@@ -52,6 +53,7 @@ impl<
             + NationalCodes
             + PaymentStore
             + SubjectRequests
+            + motcua_domain::ports::AxisJournal
             + Counting
             + Clone
             + 'static,
@@ -115,6 +117,41 @@ pub async fn subject_requests_are_kept_once_in_order<S: Store>(store: S) {
     assert_eq!(rest, [requests[1].clone()]);
 }
 
+/// What went over the document axis: each entry kept once, listed in the order noted.
+pub async fn the_axis_journal_keeps_each_entry_once_in_order<S: Store>(store: S) {
+    use motcua_domain::axis::journal::{Direction, JournalEntry, Outcome};
+    use motcua_domain::ports::AxisMessage;
+    let start = Utc::now();
+    let entries: Vec<JournalEntry> = (0..3)
+        .map(|i| {
+            let mut e = JournalEntry::of(
+                start + Duration::seconds(2 - i),
+                if i == 0 { Direction::Sent } else { Direction::Received },
+                if i == 0 { AxisMessage::Document } else { AxisMessage::Status },
+                &format!("doc-{i}"),
+                format!("<edXML>{i}</edXML>").as_bytes(),
+                if i == 2 { Outcome::Refused } else { Outcome::Applied },
+            );
+            e.reason = (i == 2).then(|| "does not parse".to_owned());
+            e
+        })
+        .collect();
+    for e in &entries {
+        store.note(e).await.unwrap();
+    }
+    let mut changed = entries[1].clone();
+    changed.outcome = Outcome::Repeat;
+    store.note(&changed).await.unwrap();
+    let listed = store.journal(None, 10).await.unwrap();
+    assert_eq!(
+        listed,
+        [entries[2].clone(), entries[1].clone(), entries[0].clone()],
+        "by time, each once, as first noted"
+    );
+    let rest = store.journal(Some(&listed[0].position()), 1).await.unwrap();
+    assert_eq!(rest, [entries[1].clone()]);
+}
+
 /// What brings a store's report counters up to its commits: nothing where a commit counts in
 /// its own transaction (SQLite); the stream consumer's work, twice over as a redelivery would,
 /// where it does not (DynamoDB).
@@ -169,6 +206,7 @@ macro_rules! store_contract {
             national_codes_round_trip_in_order,
             payment_transactions_settle_with_their_commit_once,
             subject_requests_are_kept_once_in_order,
+            the_axis_journal_keeps_each_entry_once_in_order,
             scheduled_versions_wait_for_their_date,
         );
     };
@@ -502,6 +540,7 @@ pub async fn catalogue_round_trips_and_searches<S: Store>(store: S) {
         level: AgencyLevel::Province,
         address: "Nha Trang".into(),
         working_hours: Default::default(),
+        external: false,
     };
     store.put_agency(&a("000.00.00.H56", None)).await.unwrap();
     store.put_agency(&a("000.00.03.H56", Some(&province))).await.unwrap();
@@ -672,6 +711,7 @@ pub async fn report_counters_sum_what_the_commits_tallied<S: Store>(store: S) {
         level: AgencyLevel::Province,
         address: "Nha Trang".into(),
         working_hours: Default::default(),
+        external: false,
     };
     store.put_agency(&home).await.unwrap();
     let opened = vec![

@@ -4,6 +4,7 @@
 //! sequence is an atomic counter bumped just before. Lists are `Query`s on three overloaded
 //! indexes; nothing on a request path scans.
 
+mod axis_journal;
 pub mod backfill;
 mod catalogue;
 mod dossiers;

@@ -2,6 +2,7 @@
 //! action is one `BEGIN IMMEDIATE` transaction; reads use a small pool of their own. Blocking
 //! calls run on tokio's blocking threads.
 
+mod axis_journal;
 mod catalogue;
 pub mod copies;
 mod dossiers;

@@ -211,6 +211,11 @@ ALTER TABLE outbox ADD COLUMN redacted_at TEXT;
 UPDATE outbox SET final_at = COALESCE(sent_at, created_at) WHERE state NOT IN ('created', 'sending');
 CREATE INDEX outbox_unredacted ON outbox(final_at) WHERE final_at IS NOT NULL AND redacted_at IS NULL;
 "#,
+    r#"
+-- What went over the document axis (motcua_domain::axis::journal), by position (time,
+-- direction, the axis's id).
+CREATE TABLE axis_journal (position TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+"#,
 ];
 
 /// The version a database is at once every migration has been applied.

@@ -8,6 +8,8 @@
 //! (`quick-xml`): a package that does not parse, lacks a part, names an attachment it does not
 //! carry, or whose DocumentId contradicts its header is refused whole.
 
+pub mod exchange;
+pub mod journal;
 mod read;
 pub mod signing;
 mod status;
@@ -17,6 +19,7 @@ mod write;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+pub use exchange::{Exchange, ExchangeState};
 pub use read::InvalidPackage;
 pub use status::{Staff, StatusCode, StatusPacket};
 

@@ -28,6 +28,11 @@ pub struct Agency {
     pub address: String,
     #[serde(default)]
     pub working_hours: WorkingHours,
+    /// Runs its own system and is reached through the national document axis under its code:
+    /// a workflow step of this agency is handed to it as an edXML package, and its status
+    /// packets move the step (docs/integrations.md).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
 }
 
 /// Why an agency cannot be published.

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use super::{FileRef, ResultDocument, UploadId};
 use crate::catalogue::{ApplicantKind, OfficerId};
 use crate::codes::DossierCode;
-use crate::lifecycle::{Action, Applicant, Dossier, EventActor, HistoryEvent};
+use crate::lifecycle::{Action, Applicant, Dossier, HistoryEvent};
 
 /// The most text a particular may hold, in characters.
 const MAX_PARTICULAR: usize = 200;
@@ -180,10 +180,7 @@ impl Reused {
 /// the results with files when they are handed over. None for an applicant without an owner id.
 pub fn kept(d: &Dossier, event: &HistoryEvent) -> Vec<StoredDocument> {
     let Some(owner) = Owner::of(&d.applicant) else { return vec![] };
-    let recorded_by = match &event.actor {
-        EventActor::Officer { officer, .. } => Some(officer.id.clone()),
-        EventActor::Applicant | EventActor::PostalOperator => None,
-    };
+    let recorded_by = event.actor.officer().map(|o| o.id.clone());
     let provenance = |origin| Provenance {
         origin,
         dossier: d.code.clone(),

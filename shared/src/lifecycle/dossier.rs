@@ -231,6 +231,9 @@ pub struct Dossier {
     /// Opinions asked of other agencies' officers (xin ý kiến), answered or not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub consultations: Vec<super::Consultation>,
+    /// Steps handed to agencies that run their own systems, over the document axis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchanges: Vec<crate::axis::Exchange>,
     /// Number of history events so far; the next event's sequence number.
     pub events: u32,
     /// The hash of the last history event: the head of the chain (see [`super::chain`]).
@@ -281,6 +284,7 @@ impl Dossier {
             rating: None,
             payments: vec![],
             consultations: vec![],
+            exchanges: vec![],
             events: 1,
             history_head: String::new(),
         }

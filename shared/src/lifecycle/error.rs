@@ -89,6 +89,14 @@ pub enum LifecycleError {
         "cập nhật không thuộc bưu gửi nào đang chuyển của hồ sơ / the update is about no live shipment of the dossier"
     )]
     UnknownShipment,
+    #[error(
+        "bước đang do cơ quan liên thông {0} xử lý qua trục liên thông / the step is with {0}, over the document axis"
+    )]
+    WithOtherAgency(String),
+    #[error("bước tiếp theo do cơ quan {0} xử lý trên hệ thống riêng: hồ sơ được chuyển qua trục liên thông, không giao cán bộ / the next step belongs to {0}, which runs its own system: it is handed over through the document axis, not to an officer")]
+    ExternalStepTakesNoAssignee(String),
+    #[error(transparent)]
+    UnfitPacket(#[from] crate::axis::exchange::UnfitPacket),
     #[error("thủ tục không trả kết quả trực tuyến (chỉ thủ tục toàn trình) / only a fully online procedure returns results online")]
     OnlineResultNotOffered,
     #[error("trả kết quả trực tuyến cần tệp của mọi văn bản kết quả / an online return needs the file of every result document")]

@@ -20,6 +20,11 @@ pub enum EventActor {
     },
     /// The postal operator, by a verified status update.
     PostalOperator,
+    /// An agency that runs its own system, by a status packet over the document axis.
+    Agency {
+        #[serde(rename = "agency")]
+        agency: crate::codes::AgencyCode,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -59,6 +64,16 @@ pub struct HistoryEvent {
     pub hash: String,
 }
 
+impl EventActor {
+    /// The officer who acted; none for the applicant and the systems outside.
+    pub fn officer(&self) -> Option<&OfficerRef> {
+        match self {
+            EventActor::Officer { officer, .. } => Some(officer),
+            EventActor::Applicant | EventActor::PostalOperator | EventActor::Agency { .. } => None,
+        }
+    }
+}
+
 impl HistoryEvent {
     /// The note as the applicant's timeline shows it: only where the action's surface gives it
     /// to the applicant (a reason, the missing list, the waybill), never an internal note.
@@ -70,6 +85,7 @@ impl HistoryEvent {
     pub fn acting_agency(&self) -> Option<&crate::codes::AgencyCode> {
         match &self.actor {
             EventActor::Officer { officer, .. } => Some(&officer.agency),
+            EventActor::Agency { agency } => Some(agency),
             EventActor::Applicant | EventActor::PostalOperator => None,
         }
     }
@@ -90,6 +106,7 @@ mod schema {
     const APPLICANT: &str = "ApplicantActor";
     const OFFICER: &str = "OfficerActor";
     const POSTAL: &str = "PostalOperatorActor";
+    const AGENCY: &str = "AgencyActor";
 
     fn kind(tag: &str) -> ObjectBuilder {
         ObjectBuilder::new().schema_type(Type::String).enum_values(Some([tag]))
@@ -112,6 +129,18 @@ mod schema {
             .description(Some("The postal operator, by a verified status update about a shipment."))
             .property("kind", kind("postal_operator"))
             .required("kind")
+            .into()
+    }
+
+    fn agency() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .description(Some(
+                "An agency that runs its own system, by a status packet over the national document axis.",
+            ))
+            .property("kind", kind("agency"))
+            .property("agency", text("the agency's code"))
+            .required("kind")
+            .required("agency")
             .into()
     }
 
@@ -141,11 +170,13 @@ mod schema {
                 ("applicant", reference(APPLICANT)),
                 ("officer", reference(OFFICER)),
                 ("postal_operator", reference(POSTAL)),
+                ("agency", reference(AGENCY)),
             ];
             OneOfBuilder::new()
                 .item(Ref::from_schema_name(APPLICANT))
                 .item(Ref::from_schema_name(OFFICER))
                 .item(Ref::from_schema_name(POSTAL))
+                .item(Ref::from_schema_name(AGENCY))
                 .discriminator(Some(Discriminator::with_mapping("kind", mapping)))
                 .description(Some("Who acted."))
                 .into()
@@ -161,6 +192,7 @@ mod schema {
             out.push((APPLICANT.into(), applicant()));
             out.push((OFFICER.into(), officer()));
             out.push((POSTAL.into(), postal()));
+            out.push((AGENCY.into(), agency()));
             out.push((Role::name().into_owned(), Role::schema()));
         }
     }
@@ -186,6 +218,7 @@ mod schema {
                 (EventActor::Applicant, applicant()),
                 (officer_actor, officer()),
                 (EventActor::PostalOperator, postal()),
+                (EventActor::Agency { agency: AgencyCode::parse("000.00.21.H56").unwrap() }, agency()),
             ];
             for (actor, member) in members {
                 let wire = serde_json::to_value(&actor).unwrap();
@@ -203,6 +236,7 @@ mod schema {
                 let name = match kind.as_str().unwrap() {
                     "officer" => OFFICER,
                     "postal_operator" => POSTAL,
+                    "agency" => AGENCY,
                     _ => APPLICANT,
                 };
                 assert!(mapped.as_str().unwrap().ends_with(name));

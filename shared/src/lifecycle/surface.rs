@@ -108,7 +108,7 @@ impl Action {
         while i < TRANSITIONS.len() {
             let rule = &TRANSITIONS[i];
             if rule.action as u8 == self as u8 {
-                return rule.by.len() == 1 && matches!(rule.by[0], By::Platform | By::PostalOperator);
+                return rule.by.len() == 1 && matches!(rule.by[0], By::Platform | By::PostalOperator | By::Axis);
             }
             i += 1;
         }
@@ -125,6 +125,7 @@ pub fn to_markdown() -> String {
         let s = a.surface();
         let who = match (a.by_applicant(), a.opens_dossier(), a.by_platform()) {
             (_, _, true) if a == Action::PostalUpdate => "postal operator (signed callback)",
+            (_, _, true) if a == Action::AxisStatus => "agency over the document axis (status packet)",
             (_, _, true) => "payment platform (signed callback)",
             (true, true, _) => "applicant",
             (true, false, _) => "applicant (`X-Lookup-Secret`)",

@@ -83,12 +83,16 @@ pub enum Action {
     /// Gửi hồ sơ qua bưu chính: the applicant has the paper dossier collected by the postal
     /// operator and carried to the desk.
     RequestPostalCollection,
+    /// Gói tin trạng thái liên thông: the status packet of an agency a step was handed to over
+    /// the document axis (arrived, accepted, assigned, processing, refused, completed, recall);
+    /// taken by the axis receive loop, not by a route of its own.
+    AxisStatus,
 }
 
 impl Action {
     /// Every action, in the order of the transition table: coverage tests walk this list, so a
     /// new action cannot slip past them.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::Submit,
         Action::CounterReceive,
         Action::CounterFile,
@@ -118,6 +122,7 @@ impl Action {
         Action::PostResult,
         Action::PostalUpdate,
         Action::RequestPostalCollection,
+        Action::AxisStatus,
     ];
 
     /// What the act is called in Vietnamese (the portal's progress, officers' notices).
@@ -152,6 +157,7 @@ impl Action {
             Action::PostResult => "Gửi kết quả qua bưu chính",
             Action::PostalUpdate => "Bưu điện cập nhật trạng thái bưu gửi",
             Action::RequestPostalCollection => "Gửi hồ sơ qua bưu chính",
+            Action::AxisStatus => "Cơ quan liên thông cập nhật trạng thái",
         }
     }
 
@@ -186,6 +192,7 @@ impl Action {
             Action::PostResult => "post_result",
             Action::PostalUpdate => "postal_update",
             Action::RequestPostalCollection => "request_postal_collection",
+            Action::AxisStatus => "axis_status",
         }
     }
 }
@@ -301,6 +308,11 @@ pub enum Command {
         placed: crate::postal::OrderPlaced,
         address: crate::postal::PostalAddress,
     },
+    /// A status packet from the agency a step was handed to, read off the axis and judged news
+    /// for this dossier ([`crate::axis::exchange::judge`]).
+    AxisStatus {
+        packet: crate::axis::StatusPacket,
+    },
 }
 
 impl Command {
@@ -332,6 +344,7 @@ impl Command {
             Command::PostResult { .. } => Action::PostResult,
             Command::PostalUpdate { .. } => Action::PostalUpdate,
             Command::RequestPostalCollection { .. } => Action::RequestPostalCollection,
+            Command::AxisStatus { .. } => Action::AxisStatus,
         }
     }
 }
@@ -362,6 +375,8 @@ pub enum By {
     Consulted,
     /// The postal operator, proven by a verified status update.
     PostalOperator,
+    /// The agency a step was handed to, by a status packet read off the document axis.
+    Axis,
 }
 
 /// The status after the action.
@@ -583,6 +598,15 @@ pub const TRANSITIONS: &[Rule] = &[
         action: Action::RequestPostalCollection,
         from: From::In(&[Submitted, AwaitingSupplement]),
         by: &[By::Applicant],
+        to: To::Unchanged,
+        notice: None,
+    },
+    // Only while the other agency has the step (checked with the packet); a refusal sends it
+    // back a step, a completion gives the next one to the officer who handed it over.
+    Rule {
+        action: Action::AxisStatus,
+        from: From::In(&[Processing]),
+        by: &[By::Axis],
         to: To::Unchanged,
         notice: None,
     },
@@ -816,6 +840,14 @@ impl Action {
                 "Gửi hồ sơ qua bưu chính: the postal operator collects the paper dossier at the address given and carries it to the desk; where the procedure takes dossiers by post.",
                 true,
             ),
+            Action::AxisStatus => s(
+                "/v1/admin/axis/receive",
+                "axis_receive",
+                F::Admin,
+                Optional,
+                "Nhận gói tin từ trục liên thông: reads what the document axis holds for this system now (the receive loop does it every minute) and applies each status packet to the dossier it answers.",
+                true,
+            ),
             Action::PostalUpdate => s(
                 "/v1/postal/callback",
                 "postal_callback",
@@ -849,6 +881,7 @@ fn by_text(by: &By) -> String {
         By::Platform => "the payment platform (a verified callback or status query)".to_owned(),
         By::Consulted => "an officer asked for an opinion".to_owned(),
         By::PostalOperator => "the postal operator (a verified status update)".to_owned(),
+        By::Axis => "the agency the step was handed to (a status packet off the document axis)".to_owned(),
     }
 }
 

@@ -458,6 +458,7 @@ fn tracking_card_has_a_row_per_hand_over() {
     assert_eq!(card[1].result, Some(crate::calendar::Timeliness::OnTime), "approved Thu, the day it was due");
 }
 
+mod axis;
 mod deadlines;
 mod handovers;
 mod payment;
@@ -609,7 +610,13 @@ fn an_inter_agency_step_runs_on_its_own_agency_hours() {
         .dossier;
     // Friday 16:00: 10 working hours (25% of 5 days) for the police step.
     let now = vn(2026, 3, 6, 16, 0);
-    let ctx = Context { now, calendar: &w.calendar, step_calendars: &police_calendar, procedure: &w.procedure };
+    let ctx = Context {
+        now,
+        calendar: &w.calendar,
+        step_calendars: &police_calendar,
+        procedure: &w.procedure,
+        external: &[],
+    };
     let forward = Command::Forward { assignee: Some(officer_at_police), note: None };
     let t = decide(&d, Actor::Officer(&w.specialist), forward.clone(), &ctx).unwrap();
     // 1 h on Friday, 8 h on Saturday, 1 h on Monday: Monday 08:00.

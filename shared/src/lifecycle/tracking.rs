@@ -47,10 +47,7 @@ pub struct TrackingRow {
 }
 
 fn officer(actor: &EventActor) -> Option<OfficerRef> {
-    match actor {
-        EventActor::Officer { officer, .. } => Some(officer.clone()),
-        EventActor::Applicant | EventActor::PostalOperator => None,
-    }
+    actor.officer().cloned()
 }
 
 fn classify(at: DateTime<Utc>, due: Option<DateTime<Utc>>) -> Option<Timeliness> {

@@ -15,6 +15,8 @@ use crate::lifecycle::Applicant;
 pub enum InvalidChoice {
     #[error("chưa có {0} để nhận thông báo qua kênh này / no {0} was given for this channel")]
     NoContact(&'static str),
+    #[error("`{0}` không phải kênh nhận thông báo / `{0}` is not a channel notices go by")]
+    NotANoticeChannel(&'static str),
 }
 
 /// The channels chosen, each once, in a fixed order; empty: the default rule.
@@ -28,6 +30,9 @@ impl ChosenChannels {
         channels.sort_by_key(|c| c.as_str());
         channels.dedup();
         for channel in &channels {
+            if !MessageChannel::NOTICES.contains(channel) {
+                return Err(InvalidChoice::NotANoticeChannel(channel.as_str()));
+            }
             if channel.to_phone() && applicant.phone.is_none() {
                 return Err(InvalidChoice::NoContact("số điện thoại / phone"));
             }

@@ -18,27 +18,46 @@ use serde::{Deserialize, Serialize};
 
 use crate::lifecycle::Status;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageChannel {
     Sms,
     Email,
     /// A Zalo Notification Service (ZNS) template message to the phone number's Zalo account.
     Zalo,
+    /// A step handed to another agency: an edXML package over the national document axis to the
+    /// agency's code ([`crate::axis::exchange::handover`]).
+    Axis,
 }
 
+/// The channels a client may name (an applicant's choice): the axis is the system's own.
+impl utoipa::PartialSchema for MessageChannel {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(MessageChannel::NOTICES.map(MessageChannel::as_str)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for MessageChannel {}
+
 impl MessageChannel {
+    /// The channels a notice to a person goes by.
+    pub const NOTICES: [MessageChannel; 3] = [MessageChannel::Sms, MessageChannel::Email, MessageChannel::Zalo];
+
     pub fn as_str(self) -> &'static str {
         match self {
             MessageChannel::Sms => "sms",
             MessageChannel::Email => "email",
             MessageChannel::Zalo => "zalo",
+            MessageChannel::Axis => "axis",
         }
     }
 
     /// Whether the channel reaches a phone number (SMS and Zalo) rather than an address.
     pub fn to_phone(self) -> bool {
-        self != MessageChannel::Email
+        matches!(self, MessageChannel::Sms | MessageChannel::Zalo)
     }
 }
 
@@ -94,6 +113,7 @@ pub fn test_message(
             crate::contact::PhoneNumber::parse(to).map(|p| p.e164().to_owned()).ok()
         }
         MessageChannel::Email => crate::contact::Email::parse(to).map(|e| e.as_str().to_owned()).ok(),
+        MessageChannel::Axis => None,
     }
     .ok_or_else(|| InvalidRecipient(to.to_owned()))?;
     let key = format!("TEST-{}", now.format("%Y%m%d%H%M%S%3f"));
@@ -101,6 +121,7 @@ pub fn test_message(
     let text = match channel {
         MessageChannel::Sms => format!("motcua: tin nhan thu luc {when}. Kenh SMS hoat dong."),
         MessageChannel::Zalo => format!("motcua: tin nhắn thử lúc {when}. Kênh Zalo hoạt động."),
+        MessageChannel::Axis => String::new(),
         MessageChannel::Email => {
             format!("Đây là thư thử của hệ thống một cửa điện tử motcua, gửi lúc {when}.\n\nKênh email hoạt động.")
         }

@@ -40,6 +40,9 @@ pub enum NoticeKind {
     ArrivalDigest,
     /// The result's shipment by post moved: collected, a delivery attempt failed, sent back.
     Shipment,
+    /// A step handed to another agency over the document axis: the package, sent by the
+    /// outbox to that agency, not to the applicant.
+    HandOver,
 }
 
 /// The parts of a notice: fixed opening, variable detail, close. An SMS shortens the detail
@@ -241,7 +244,11 @@ fn parts(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Agency) -> Pa
         ),
         // No transition raises these (the digest is written by `warnings::digest`, the test by
         // `notify::test_message`); should a row ever name one, the applicant reads the status.
-        NoticeKind::DeadlineDigest | NoticeKind::Test | NoticeKind::Arrival | NoticeKind::ArrivalDigest => {
+        NoticeKind::DeadlineDigest
+        | NoticeKind::Test
+        | NoticeKind::Arrival
+        | NoticeKind::ArrivalDigest
+        | NoticeKind::HandOver => {
             p(format!("Hồ sơ {code}"), format!("Hồ sơ {code}: {}. ", d.status.name_vi()), String::new(), String::new())
         }
     }
@@ -291,6 +298,7 @@ pub fn messages_for(kind: NoticeKind, d: &Dossier, e: &HistoryEvent, agency: &Ag
         MessageChannel::Sms => sms.clone(),
         MessageChannel::Email => email.clone(),
         MessageChannel::Zalo => zalo.clone(),
+        MessageChannel::Axis => None,
     };
     d.notify_by
         .plan(sms.is_some(), email.is_some())

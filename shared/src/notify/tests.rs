@@ -74,6 +74,7 @@ fn without_a_phone_email_is_primary_and_has_no_fallback() {
         level: AgencyLevel::Province,
         address: "Nha Trang".into(),
         working_hours: Default::default(),
+        external: false,
     };
     let event = crate::fixtures::event(0, d.submitted_at, Action::Submit, EventActor::Applicant, d.status);
     let messages = messages_for(NoticeKind::Received, &d, &event, &agency);
@@ -96,6 +97,7 @@ fn province_agency(d: &Dossier) -> Agency {
         level: AgencyLevel::Province,
         address: "Số 1 Trần Phú, Nha Trang".into(),
         working_hours: Default::default(),
+        external: false,
     }
 }
 

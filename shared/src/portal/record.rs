@@ -346,6 +346,7 @@ fn actor_name(event: &HistoryEvent) -> String {
         EventActor::Officer { officer, .. } => officer.name.clone(),
         EventActor::Applicant => "Công dân".into(),
         EventActor::PostalOperator => "Bưu điện".into(),
+        EventActor::Agency { agency } => format!("Cơ quan liên thông {agency}"),
     }
 }
 

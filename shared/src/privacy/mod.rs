@@ -205,10 +205,10 @@ impl HeldDossier {
             }
         }
         for e in history {
-            let acting = match &e.actor {
-                EventActor::Officer { officer, .. } => Some(officer),
-                EventActor::Applicant | EventActor::PostalOperator => None,
-            };
+            if let EventActor::Agency { agency } = &e.actor {
+                add_agency(agency.to_string());
+            }
+            let acting = e.actor.officer();
             for o in acting.into_iter().chain(e.assignee.as_ref()) {
                 add_agency(o.agency.to_string());
                 if !officers.iter().any(|k| k.id == o.id) {

@@ -69,6 +69,7 @@ fn agency() -> Agency {
         level: AgencyLevel::Province,
         address: "Việt Trì".into(),
         working_hours: WorkingHours::default(),
+        external: false,
     }
 }
 

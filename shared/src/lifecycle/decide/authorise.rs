@@ -17,14 +17,16 @@ pub fn authorise(
 ) -> Result<Option<Role>, LifecycleError> {
     if rule.by == [By::Platform] && !matches!(actor, Actor::Platform)
         || rule.by == [By::PostalOperator] && !matches!(actor, Actor::PostalOperator)
+        || rule.by == [By::Axis] && !matches!(actor, Actor::Agency(_))
     {
         return Err(LifecycleError::PlatformOnly);
     }
     let officer = match actor {
         Actor::Platform if rule.by.contains(&By::Platform) => return Ok(None),
         Actor::PostalOperator if rule.by.contains(&By::PostalOperator) => return Ok(None),
+        Actor::Agency(_) if rule.by.contains(&By::Axis) => return Ok(None),
         Actor::Applicant if rule.by.contains(&By::Applicant) => return Ok(None),
-        Actor::Applicant | Actor::Platform | Actor::PostalOperator => {
+        Actor::Applicant | Actor::Platform | Actor::PostalOperator | Actor::Agency(_) => {
             return Err(LifecycleError::MissingRole { needed: needed_roles(rule, step) })
         }
         Actor::Officer(o) => o,
@@ -32,7 +34,7 @@ pub fn authorise(
     let mut denial = LifecycleError::ApplicantOnly;
     for by in rule.by {
         let (agency, role, assignee) = match (by, step) {
-            (By::Applicant | By::Platform | By::PostalOperator, _) => continue,
+            (By::Applicant | By::Platform | By::PostalOperator | By::Axis, _) => continue,
             (By::Consulted, _) => {
                 if consulted.iter().any(|o| o.id == officer.id) {
                     return Ok(officer.roles.first().copied());
@@ -70,7 +72,7 @@ fn needed_roles(rule: &Rule, step: Option<(&StepProgress, Role, &AgencyCode)>) -
         .filter_map(|by| match by {
             By::AgencyRole(r) | By::StepAgencyRole(r) => Some(*r),
             By::StepHolder => step.map(|(_, r, _)| r),
-            By::Applicant | By::Platform | By::PostalOperator | By::Consulted => None,
+            By::Applicant | By::Platform | By::PostalOperator | By::Axis | By::Consulted => None,
         })
         .collect()
 }

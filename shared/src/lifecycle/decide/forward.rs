@@ -18,6 +18,10 @@ pub(super) fn forward(
     let Some(next_def) = d.terms.workflow.get(next) else {
         return Err(LifecycleError::LastStep);
     };
+    let external = draft.ctx.external.contains(d.step_agency(next));
+    if external && assignee.is_some() {
+        return Err(LifecycleError::ExternalStepTakesNoAssignee(d.step_agency(next).to_string()));
+    }
     let mut progress = clock::step(d, next, draft.ctx.now, draft.by.clone(), draft.ctx);
     if let Some(a) = assignee {
         if !assign::may_hold(a, d, next, next_def.role) {
@@ -29,7 +33,7 @@ pub(super) fn forward(
     }
     clock::finish_step(&mut draft.d, draft.ctx.now, draft.by.clone(), draft.ctx);
     draft.d.step = Some(progress);
-    Ok(())
+    super::axis::hand_over_if_external(draft)
 }
 
 /// Trả lại bước trước: the step in hand is left unfinished (it is done again later) and the

@@ -6,6 +6,7 @@
 mod approve;
 mod assign;
 mod authorise;
+mod axis;
 mod clock;
 mod close;
 mod consult;
@@ -40,6 +41,9 @@ pub enum Actor<'a> {
     Platform,
     /// The postal operator, its update verified by the caller.
     PostalOperator,
+    /// The agency a step was handed to over the document axis, by a status packet the caller
+    /// read off the axis and judged news ([`crate::axis::exchange::judge`]).
+    Agency(&'a AgencyCode),
 }
 
 impl Actor<'_> {
@@ -47,7 +51,7 @@ impl Actor<'_> {
     fn officer_ref(self) -> Option<OfficerRef> {
         match self {
             Actor::Officer(o) => Some(o.reference()),
-            Actor::Applicant | Actor::Platform | Actor::PostalOperator => None,
+            Actor::Applicant | Actor::Platform | Actor::PostalOperator | Actor::Agency(_) => None,
         }
     }
 
@@ -56,6 +60,7 @@ impl Actor<'_> {
         match (self, role) {
             (Actor::Officer(o), Some(role)) => EventActor::Officer { officer: o.reference(), role },
             (Actor::PostalOperator, _) => EventActor::PostalOperator,
+            (Actor::Agency(agency), _) => EventActor::Agency { agency: agency.clone() },
             _ => EventActor::Applicant,
         }
     }
@@ -72,12 +77,15 @@ pub struct Context<'a> {
     pub step_calendars: &'a [(AgencyCode, Calendar)],
     /// The procedure as the catalogue has it now (its terms are copied at reception).
     pub procedure: &'a Procedure,
+    /// The workflow's agencies that run their own systems, reached through the document axis:
+    /// a step of theirs is handed over as a package, not to an officer.
+    pub external: &'a [AgencyCode],
 }
 
 impl<'a> Context<'a> {
     /// Everything at the dossier's agency.
     pub fn new(now: DateTime<Utc>, calendar: &'a Calendar, procedure: &'a Procedure) -> Self {
-        Self { now, calendar, step_calendars: &[], procedure }
+        Self { now, calendar, step_calendars: &[], procedure, external: &[] }
     }
 
     /// The working-time calendar of `agency`.
@@ -153,6 +161,7 @@ pub fn decide(
     let step = current.current_step().map(|(progress, def)| (progress, def.role, current.step_agency(progress.index)));
     let consulted: Vec<&OfficerRef> =
         current.consultations.iter().filter(|c| c.is_open()).map(|c| &c.asked_of).collect();
+    axis::not_while_away(current, action)?;
     let role = authorise(rule, &current.agency_code, step, &consulted, actor)?;
     let mut draft = Draft {
         d: current.clone(),
@@ -199,6 +208,7 @@ pub fn decide(
             postal::collect(&mut draft, reference, placed, address)?
         }
         Command::PostalUpdate { update } => postal::update(&mut draft, update)?,
+        Command::AxisStatus { packet } => axis::status(&mut draft, &packet)?,
     }
     let Draft { mut d, note, assignee, deadline, files, payment, notice, .. } = draft;
     d.status = match rule.to {

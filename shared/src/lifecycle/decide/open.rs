@@ -51,7 +51,9 @@ pub fn open(
         Actor::Officer(_) if new.incomplete => Action::CounterFile,
         Actor::Officer(_) => Action::CounterReceive,
         Actor::Applicant => Action::Submit,
-        Actor::Platform | Actor::PostalOperator => return Err(LifecycleError::MissingRole { needed: vec![] }),
+        Actor::Platform | Actor::PostalOperator | Actor::Agency(_) => {
+            return Err(LifecycleError::MissingRole { needed: vec![] })
+        }
     };
     if (action == Action::Submit) != (new.channel == Channel::Online) {
         return Err(LifecycleError::ChannelNotOffered);

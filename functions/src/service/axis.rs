@@ -1,0 +1,161 @@
+//! Reading the document axis (`docs/integrations.md`): what waits for this system is listed,
+//! fetched, parsed and applied to the dossier it answers, then settled on the axis — `done`
+//! when applied (or when it was applied before: the axis gives a message again when a
+//! settlement is lost), `fail` when refused. A refused message is noted in the axis journal
+//! with its reason and never applied; one that cannot be handled now (the store or the axis
+//! away) is left on the axis for the next round. Nothing is half-applied: a packet is one
+//! transition, committed whole or not at all.
+
+use std::collections::HashSet;
+
+use motcua_domain::axis::exchange::{self, Judged};
+use motcua_domain::axis::journal::{Direction, JournalEntry, Outcome};
+use motcua_domain::axis::StatusPacket;
+use motcua_domain::codes::AgencyCode;
+use motcua_domain::lifecycle::{Actor, Command};
+use motcua_domain::ports::{AxisError, AxisMessage, AxisWaiting, DocumentAxis, StoreError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{dossiers, Refused, ServiceResult};
+use crate::state::AppState;
+
+/// What one round of reading the axis did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AxisRound {
+    /// Applied to their dossiers.
+    pub applied: usize,
+    /// Applied before (given again by the axis): settled, nothing written.
+    pub repeats: usize,
+    /// Refused, noted in the journal and answered `fail`.
+    pub refused: usize,
+    /// Left on the axis for the next round (the store or the axis could not be reached).
+    pub left: usize,
+}
+
+/// The axis, or `409 axis_not_configured`.
+pub fn axis(state: &AppState) -> ServiceResult<&dyn DocumentAxis> {
+    state.axis.as_deref().ok_or(Refused::AxisNotConfigured)
+}
+
+/// What became of one message.
+enum Taken {
+    Applied(JournalEntry),
+    Repeat(JournalEntry),
+    Refused(JournalEntry),
+    /// Not now: leave it on the axis.
+    Later,
+}
+
+/// One round: every status packet waiting for this system.
+pub async fn receive(state: &AppState) -> ServiceResult<AxisRound> {
+    let axis = axis(state)?;
+    let waiting = axis.waiting(AxisMessage::Status).await.map_err(unavailable)?;
+    let mut seen = HashSet::new();
+    let mut round = AxisRound::default();
+    for w in waiting.into_iter().filter(|w| seen.insert(w.doc_id.clone())) {
+        let bytes = match axis.fetch(&w.doc_id).await {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::warn!(axis_doc = w.doc_id.as_str(), error = %e, "axis: cannot fetch the message now");
+                round.left += 1;
+                continue;
+            }
+        };
+        let (entry, applied) = match take_status(state, &w, &bytes).await {
+            Taken::Applied(e) => {
+                round.applied += 1;
+                (e, true)
+            }
+            Taken::Repeat(e) => {
+                round.repeats += 1;
+                (e, true)
+            }
+            Taken::Refused(e) => {
+                tracing::warn!(
+                    axis_doc = w.doc_id.as_str(),
+                    reason = e.reason.as_deref().unwrap_or(""),
+                    "axis: status packet refused"
+                );
+                round.refused += 1;
+                (e, false)
+            }
+            Taken::Later => {
+                round.left += 1;
+                continue;
+            }
+        };
+        // Noted before it is settled: a message off the axis is in the journal.
+        if let Err(e) = state.axis_journal.note(&entry).await {
+            tracing::warn!(axis_doc = w.doc_id.as_str(), error = %e, "axis: the journal cannot be written now");
+            round.left += 1;
+            continue;
+        }
+        if let Err(e) = axis.settle(&w.doc_id, applied).await {
+            // Listed again next round: a repeat then (or refused again), never applied twice.
+            tracing::warn!(axis_doc = w.doc_id.as_str(), error = %e, "axis: the settlement did not go through");
+        }
+    }
+    Ok(round)
+}
+
+fn unavailable(e: AxisError) -> Refused {
+    Refused::AxisUnavailable(e.to_string())
+}
+
+/// Reads one status packet and applies it to its dossier if it is news there.
+async fn take_status(state: &AppState, w: &AxisWaiting, bytes: &[u8]) -> Taken {
+    let now = state.clock.now();
+    let mut entry = JournalEntry::of(now, Direction::Received, AxisMessage::Status, &w.doc_id, bytes, Outcome::Refused);
+    let refuse = |mut entry: JournalEntry, why: String| {
+        entry.reason = Some(why);
+        Taken::Refused(entry)
+    };
+    let packet = match StatusPacket::parse(bytes) {
+        Ok(p) => p,
+        Err(e) => return refuse(entry, format!("not a status packet: {e}")),
+    };
+    entry.document_id = Some(packet.document_id.clone());
+    entry.agency = Some(packet.from.id.clone());
+    entry.status_code = Some(packet.code.code().to_owned());
+    let Some(code) = exchange::dossier_of(&packet.document_id) else {
+        return refuse(entry, "it answers no document of this system".into());
+    };
+    entry.dossier = Some(code.to_string());
+    let Ok(from) = AgencyCode::parse(packet.from.id.trim()) else {
+        return refuse(entry, format!("`{}` is not an agency code", packet.from.id));
+    };
+    for _ in 0..3 {
+        let loaded = match dossiers::load_with_history(state, &code).await {
+            Ok(loaded) => loaded,
+            Err(Refused::DossierNotFound) => return refuse(entry, "no such dossier".into()),
+            Err(e) => {
+                tracing::warn!(dossier = %code, error = %e, "axis: the dossier cannot be read now");
+                return Taken::Later;
+            }
+        };
+        match exchange::judge(&loaded.0.dossier, &packet) {
+            Err(unfit) => return refuse(entry, unfit.to_string()),
+            Ok(Judged::Repeat) => {
+                entry.outcome = Outcome::Repeat;
+                return Taken::Repeat(entry);
+            }
+            Ok(Judged::Take) => {}
+        }
+        let command = (Command::AxisStatus { packet: packet.clone() }, vec![]);
+        match dossiers::act(state, loaded, Actor::Agency(&from), command).await {
+            Ok(_) => {
+                tracing::info!(dossier = %code, status = packet.code.code(), "axis: status packet applied");
+                entry.outcome = Outcome::Applied;
+                return Taken::Applied(entry);
+            }
+            Err(Refused::Store(StoreError::Conflict)) => continue,
+            Err(Refused::Lifecycle(e)) => return refuse(entry, e.to_string()),
+            Err(e) => {
+                tracing::warn!(dossier = %code, error = %e, "axis: the packet cannot be applied now");
+                return Taken::Later;
+            }
+        }
+    }
+    Taken::Later
+}
