@@ -1,7 +1,8 @@
 //! The real Lambda binaries under the Lambda Runtime API emulator, against moto's DynamoDB,
 //! SNS and SES: API Gateway HTTP API (v2) events with JWT authorizer claims drive a dossier
 //! through its life across the `submit`, `receive`, `assign`, `approve`, `rate` and `query`
-//! functions, DynamoDB stream events drive `notify`, and SES events (through SNS) and SMS
+//! functions, DynamoDB stream events drive `notify` (the document axis's hand-overs included),
+//! and SES events (through SNS) and SMS
 //! delivery-status logs (through CloudWatch Logs) drive `receipts`.
 
 mod capacity;
@@ -783,4 +784,87 @@ async fn notify_syncs_each_dossier_to_the_portal_in_order_and_admin_reconciles()
         f.check_calls_against_grants();
     }
     println!("DynamoDB requests per invocation:\n{}", notify.request_counts().join("\n"));
+}
+
+/// The fake document axis on loopback (this system `KHANHHOA-MC`), its key in a Secrets Manager
+/// secret on moto, and the variables that point `assign`, `admin` and `notify` at both.
+async fn axis_env() -> (motcua_functions::fakes::axis::FakeAxis, Vec<(String, String)>) {
+    let key = "khoa-ky-truc-lien-thong-tinh";
+    let fake = motcua_functions::fakes::axis::FakeAxis::new(&[("KHANHHOA-MC", key)]);
+    let at = fake.start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let secrets = aws_sdk_secretsmanager::Client::new(&aws::local_config(&aws::moto_endpoint()));
+    let created = secrets.create_secret().name(aws::unique_table("axis")).secret_string(key).send().await.unwrap();
+    let env = [
+        ("MOTCUA_AXIS_URL", format!("http://{at}")),
+        ("MOTCUA_AXIS_SYSTEM_ID", "KHANHHOA-MC".into()),
+        ("MOTCUA_AXIS_SECRET_ARN", created.arn().unwrap().to_owned()),
+    ];
+    (fake, env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_goes_to_another_agencys_system_over_the_axis_and_comes_back() {
+    use motcua_domain::ports::{CatalogueReader, CatalogueWriter};
+    let home = home().await;
+    let police = motcua_domain::codes::AgencyCode::parse("000.00.20.H56").unwrap();
+    let mut agency = home.store.agency(&police).await.unwrap().unwrap();
+    agency.external = true;
+    home.store.put_agency(&agency).await.unwrap();
+    let (fake, axis) = axis_env().await;
+    let mut submit = start(&home, "submit").await;
+    let mut receive = start(&home, "receive").await;
+    let mut assign = start_with(&home, "assign", &axis).await;
+    let mut notify = start_with(&home, "notify", &axis).await;
+    let mut admin = start_with(&home, "admin", &axis).await;
+    let mut query = start(&home, "query").await;
+
+    let filing = with_files(&mut submit, criminal_record_filing(&unique_phone())).await;
+    let (status, created) = call(&mut submit, "POST", "/v1/dossiers", None, Some(filing)).await;
+    assert_eq!(status, 201, "{created}");
+    let code = created["code"].as_str().unwrap().to_owned();
+    act(&mut receive, "tuphap.motcua", &code, "receive", json!({})).await;
+    act(&mut assign, "tuphap.lanhdao", &code, "assign", json!({"assignee": "tuphap.chuyenvien"})).await;
+    let forwarded = act(&mut assign, "tuphap.chuyenvien", &code, "forward", json!({})).await;
+    assert_eq!(forwarded["exchanges"][0]["state"], "sent", "{forwarded}");
+
+    // The stream gives notify the hand-over: the package goes to the police with the files.
+    let handover = outbox_item(&home.store, &code, "axis").await;
+    let batch = json!({"Records": [record(1, "INSERT", &handover)]});
+    let Outcome::Response(answer) = notify.invoke("the hand-over", &batch).await else {
+        panic!("notify failed: {}", notify.output())
+    };
+    assert_eq!(answer["batchItemFailures"], json!([]), "{}", notify.output());
+    let sent = fake.sent_to("000.00.20.H56");
+    assert_eq!(sent.len(), 1, "{}", notify.output());
+    let package = motcua_domain::axis::Package::parse(&sent[0].2).unwrap();
+    assert_eq!(package.attachments.len(), 2, "the dossier's files, read from the bucket");
+    assert_eq!(package.document_id(), forwarded["exchanges"][0]["document_id"].as_str().unwrap());
+
+    // The police answer: admin reads it on demand, notify on its schedule.
+    fake.answer("000.00.20.H56", "Công an tỉnh", &sent[0].0, motcua_domain::axis::StatusCode::Accepted, "").unwrap();
+    let (status, round) = call(&mut admin, "POST", "/v1/admin/axis/receive", Some("admin"), None).await;
+    assert_eq!((status, &round["applied"]), (200, &json!(1)), "{round}");
+    fake.answer("000.00.20.H56", "Công an tỉnh", &sent[0].0, motcua_domain::axis::StatusCode::Completed, "").unwrap();
+    let schedule = json!({"version": "0", "id": "sweep-3", "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "123456789012", "time": "2026-11-28T00:00:00Z", "region": "ap-southeast-1", "resources": [],
+        "detail": {}});
+    let Outcome::Response(_) = notify.invoke("a scheduled sweep with the axis", &schedule).await else {
+        panic!("sweep failed: {}", notify.output())
+    };
+    let (status, v) =
+        call(&mut query, "GET", &format!("/v1/officer/dossiers/{code}"), Some("tuphap.lanhdao"), None).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (v["current_step"]["index"].as_u64(), v["exchanges"][0]["state"].as_str()),
+        (Some(2), Some("completed"))
+    );
+    let (status, journal) = call(&mut admin, "GET", "/v1/admin/axis/journal", Some("admin"), None).await;
+    assert_eq!(status, 200, "{journal}");
+    let outcomes: Vec<&str> =
+        journal["items"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["sent", "applied", "applied"]);
+    for f in [&assign, &notify, &admin] {
+        assert!(!f.output().contains("khoa-ky-truc-lien-thong-tinh"), "no key in the logs");
+        f.check_calls_against_grants();
+    }
 }

@@ -145,6 +145,11 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
     if matches!(family, Family::Submit | Family::Approve) {
         state.postal = postal_operator(&sdk).await?;
     }
+    // The assign family forwards into steps of agencies on the document axis (refused unless it
+    // is on); the admin family reads the axis on demand.
+    if matches!(family, Family::Assign | Family::Admin) {
+        state.axis = document_axis(&sdk).await?;
+    }
     crate::emf::publish_requests_as(family.name());
     let app =
         crate::routes::family_app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
@@ -192,6 +197,17 @@ pub async fn postal_operator(
     Ok(Some(crate::postal::adapter(config)))
 }
 
+/// The document axis, when `MOTCUA_AXIS_URL` names one: this system's id from the environment,
+/// its key from the Secrets Manager secret `MOTCUA_AXIS_SECRET_ARN` (read once, at init).
+pub async fn document_axis(
+    sdk: &aws_config::SdkConfig,
+) -> Result<Option<Arc<dyn motcua_domain::ports::DocumentAxis>>, Error> {
+    let Some(url) = crate::external::read("MOTCUA_AXIS_URL") else { return Ok(None) };
+    let arn = required("MOTCUA_AXIS_SECRET_ARN")?;
+    let secret = crate::external::aws_secret(sdk, "the document axis's key", &arn).await?;
+    Ok(Some(crate::axis::adapter(crate::axis::config_from_env_with(&url, secret)?)))
+}
+
 /// What reaches `notify`.
 enum NotifyEvent {
     /// Records of the table's stream.
@@ -230,9 +246,30 @@ pub async fn run_notify() -> Result<(), Error> {
         catalogue: Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL)),
         settings: crate::state::form_settings_from_env()?,
     };
+    // The document axis: packages go out through the outbox, status packets are read on the
+    // schedule, over a state whose files are the bucket's (a package carries the dossier's).
+    let axis = match document_axis(&sdk).await? {
+        Some(axis) => {
+            let random_key = crate::service::secrets::random_hex(32).into_bytes().into();
+            let mut state = state_over(&store, bucket(&sdk)?, random_key)?;
+            state.axis = Some(axis);
+            Some(state)
+        }
+        None => None,
+    };
+    let aws: Arc<dyn motcua_domain::ports::Notifier> = Arc::new(AwsNotifier::new(&sdk, Senders::from_env()?));
+    let notifier = motcua_infra::channels::ByChannel {
+        sms: aws.clone(),
+        email: aws,
+        zalo: None,
+        axis: axis.as_ref().and_then(|state| {
+            let sender = crate::axis::sender(state, state.axis.clone()?);
+            Some(Arc::new(sender) as Arc<dyn motcua_domain::ports::Notifier>)
+        }),
+    };
     let courier = Courier {
         outbox: Arc::new(store.clone()),
-        notifier: Arc::new(AwsNotifier::new(&sdk, Senders::from_env()?)),
+        notifier: Arc::new(notifier),
         enclosures: Arc::new(enclosures),
         limits: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
@@ -265,7 +302,14 @@ pub async fn run_notify() -> Result<(), Error> {
     };
     let retention_days = crate::notify::retention_days()?;
     let (courier, counters, portal, payments, warner) = (&courier, &store, portal.as_ref(), payments.as_ref(), &warner);
-    tracing::info!(family = "notify", portal = portal.is_some(), payments = payments.is_some(), "initialised");
+    let axis = axis.as_ref();
+    tracing::info!(
+        family = "notify",
+        portal = portal.is_some(),
+        payments = payments.is_some(),
+        axis = axis.is_some(),
+        "initialised"
+    );
     lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
         let deadline = event.context.deadline;
         let response = match notify_event(event.payload)? {
@@ -285,6 +329,12 @@ pub async fn run_notify() -> Result<(), Error> {
                 crate::notify::sweep_portal(portal, counters).await;
                 if let Some(state) = payments {
                     crate::service::payments::sweep_and_log(state, 100).await;
+                }
+                if let Some(state) = axis {
+                    match crate::service::axis::receive(state).await {
+                        Ok(round) => tracing::info!(?round, "document axis read"),
+                        Err(e) => tracing::warn!(error = %e, "document axis: this round failed; next on the schedule"),
+                    }
                 }
                 DynamoDbEventResponse::default()
             }

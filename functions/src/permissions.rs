@@ -46,7 +46,9 @@ pub fn of(function: &str) -> Option<Grants> {
             indexes: &["gsi2"],
             other: &["s3:DeleteObject", "s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue"],
         },
-        "assign" | "rate" => Grants { table: ACT, indexes: &[], other: &[] },
+        // Assign forwards into steps of agencies on the document axis, whose key it reads.
+        "assign" => Grants { table: ACT, indexes: &[], other: &["secretsmanager:GetSecretValue"] },
+        "rate" => Grants { table: ACT, indexes: &[], other: &[] },
         // Queues and catalogue lists are index queries; a wrong lookup secret is counted
         // (UpdateItem on its limit counter).
         // A search reads the dossiers its index entries name (BatchGetItem).
@@ -87,10 +89,18 @@ pub fn of(function: &str) -> Option<Grants> {
         // transactions (gsi1) with its key, and commits what it says like any transition. The
         // deadline warnings read agencies and their queues (gsi1) and officers (gsi2), put each
         // digest (PutItem) and mark the agency's day (UpdateItem).
+        // Sends the packages handed to other agencies over the document axis, with the
+        // dossier's files (GetObject), and reads the axis's status packets on the schedule.
         "notify" => Grants {
             table: ACT,
             indexes: &["gsi1", "gsi2"],
-            other: &["sns:Publish", "ses:SendEmail", "ses:SendRawEmail", "secretsmanager:GetSecretValue"],
+            other: &[
+                "s3:GetObject",
+                "sns:Publish",
+                "ses:SendEmail",
+                "ses:SendRawEmail",
+                "secretsmanager:GetSecretValue",
+            ],
         },
         // Follows a provider id to its message (GetItem), settles it (UpdateItem) and puts the
         // fallback a permanent failure creates (PutItem).

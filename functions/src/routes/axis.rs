@@ -17,7 +17,7 @@ use crate::service::axis::AxisRound;
 use crate::state::AppState;
 
 pub fn router<R: RouteSet>() -> R {
-    R::empty().route::<__path_receive, _, _>(receive).route::<__path_journal, _, _>(journal)
+    R::empty().route::<__path_axis_receive, _, _>(axis_receive).route::<__path_axis_journal, _, _>(axis_journal)
 }
 
 /// Nhận gói tin từ trục liên thông: reads what the document axis holds for this system now and
@@ -30,7 +30,7 @@ pub fn router<R: RouteSet>() -> R {
         (status = 403, body = ErrorBody),
         (status = 409, description = "no axis configured (`axis_not_configured`)", body = ErrorBody),
         (status = 503, description = "the axis cannot be reached (`axis_unavailable`)", body = ErrorBody)))]
-async fn receive(State(state): State<AppState>, CurrentAdmin(_): CurrentAdmin) -> ApiResult<Json<AxisRound>> {
+async fn axis_receive(State(state): State<AppState>, CurrentAdmin(_): CurrentAdmin) -> ApiResult<Json<AxisRound>> {
     Ok(Json(crate::service::axis::receive(&state).await?))
 }
 
@@ -60,7 +60,7 @@ pub struct JournalPage {
     params(JournalParams),
     responses((status = 200, body = JournalPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
-async fn journal(
+async fn axis_journal(
     State(state): State<AppState>,
     CurrentAdmin(_): CurrentAdmin,
     ApiQuery(p): ApiQuery<JournalParams>,
