@@ -207,6 +207,36 @@ async fn a_dossier_runs_through_the_police_on_the_axis_and_home_by_post(mut api:
     );
     let note = v["history"].as_array().unwrap().last().unwrap()["note"].as_str().unwrap().to_owned();
     assert!(note.contains("Không có án tích"), "{note}");
+    // Their reply document follows, its settlement lost: its file kept once, for officers only.
+    let pdf = motcua_domain::documents::kind::samples::pdf();
+    axis.reply(POLICE, "Công an tỉnh Khánh Hòa", &doc_id, "Kết quả tra cứu lý lịch", &[("ket-qua.pdf", pdf.clone())])
+        .unwrap();
+    axis.set_faults(Faults { lose_settle_next: 1, ..Faults::default() });
+    assert_eq!(receive_round(&api).await, round(1, 0, 0, 0));
+    assert_eq!(receive_round(&api).await, round(0, 1, 0, 0));
+    let v = view(&api, &code).await;
+    let reply = &v["exchanges"][0]["replies"][0];
+    assert_eq!(reply["subject"], "Kết quả tra cứu lý lịch", "{v}");
+    assert_eq!(v["exchanges"][0]["replies"].as_array().unwrap().len(), 1);
+    let file = reply["files"][0]["file"]["id"].as_str().unwrap().to_owned();
+    let leader = api.token("tuphap.lanhdao").await;
+    let bearer = format!("Bearer {leader}");
+    let (s, bytes, _) = api
+        .raw(
+            "GET",
+            &format!("/v1/officer/dossiers/{code}/files/{file}"),
+            &[("authorization", &bearer)],
+            Default::default(),
+        )
+        .await;
+    assert_eq!((s, bytes), (StatusCode::OK, pdf), "the reply's file, as the police sent it");
+    let (s, _, _) = api
+        .raw("GET", &format!("/v1/dossiers/{code}/files/{file}"), &[("x-lookup-secret", &secret)], Default::default())
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "between agencies: not the applicant's to read");
+    // A document that replies to nothing of ours: refused.
+    axis.deliver(POLICE, US, AxisMessage::Document, package.to_xml());
+    assert_eq!(receive_round(&api).await, round(0, 0, 1, 0));
     let (s, v) = act(&api, "tuphap.lanhdao", &code, "approve", json!({})).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("resolved")), "{v}");
     // A late packet about the finished hand-over: refused, the dossier untouched.

@@ -122,7 +122,8 @@ impl Lambda {
                 assert_ne!(call.operation, "Scan", "{what} scans");
             }
             let transactions = calls.iter().filter(|c| c.operation == "TransactWriteItems").count();
-            let most = if self.name == "notify" { self.records.get(what).copied().unwrap_or(1) } else { 1 };
+            // One write per record or message taken (a stream batch, a round of the axis).
+            let most = self.records.get(what).copied().unwrap_or(1);
             assert!(transactions <= most, "{what} wrote {transactions} transactions");
         }
     }
@@ -842,8 +843,15 @@ async fn a_step_goes_to_another_agencys_system_over_the_axis_and_comes_back() {
 
     // The police answer: admin reads it on demand, notify on its schedule.
     fake.answer("000.00.20.H56", "Công an tỉnh", &sent[0].0, motcua_domain::axis::StatusCode::Accepted, "").unwrap();
+    let pdf = motcua_domain::documents::kind::samples::pdf();
+    fake.reply("000.00.20.H56", "Công an tỉnh", &sent[0].0, "Kết quả tra cứu", &[("ket-qua.pdf", pdf)]).unwrap();
     let (status, round) = call(&mut admin, "POST", "/v1/admin/axis/receive", Some("admin"), None).await;
-    assert_eq!((status, &round["applied"]), (200, &json!(1)), "{round}");
+    assert_eq!(
+        (status, &round["applied"]),
+        (200, &json!(2)),
+        "the packet and the reply, its file to the bucket: {round}"
+    );
+    admin.records.insert("POST /v1/admin/axis/receive".into(), 2);
     fake.answer("000.00.20.H56", "Công an tỉnh", &sent[0].0, motcua_domain::axis::StatusCode::Completed, "").unwrap();
     let schedule = json!({"version": "0", "id": "sweep-3", "detail-type": "Scheduled Event", "source": "aws.events",
         "account": "123456789012", "time": "2026-11-28T00:00:00Z", "region": "ap-southeast-1", "resources": [],
@@ -862,7 +870,11 @@ async fn a_step_goes_to_another_agencys_system_over_the_axis_and_comes_back() {
     assert_eq!(status, 200, "{journal}");
     let outcomes: Vec<&str> =
         journal["items"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
-    assert_eq!(outcomes, ["sent", "applied", "applied"]);
+    assert_eq!(outcomes, ["sent", "applied", "applied", "applied"]);
+    let reply = v["exchanges"][0]["replies"][0]["files"][0]["file"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/officer/dossiers/{code}/files/{reply}");
+    let (status, _) = call(&mut query, "GET", &path, Some("tuphap.lanhdao"), None).await;
+    assert_eq!(status, 303, "to a presigned address of the reply's file in the bucket");
     for f in [&assign, &notify, &admin] {
         assert!(!f.output().contains("khoa-ky-truc-lien-thong-tinh"), "no key in the logs");
         f.check_calls_against_grants();

@@ -310,8 +310,12 @@ fn a_data_directory_of_the_previous_release_is_served() {
     let out = motcua(&["check", "--data-dir"], &[&data]);
     let report = text(&out);
     assert!(out.status.success(), "{report}");
+    let (version, latest) =
+        motcua_infra::sqlite::copies::schema_version(&data.join(motcua_functions::server::DATABASE)).unwrap();
+    assert_eq!(version, latest, "every migration ran");
     assert!(
-        report.contains("database: intact (schema 17)") && report.contains("verified 2 dossiers: 2 intact"),
+        report.contains(&format!("database: intact (schema {latest})"))
+            && report.contains("verified 2 dossiers: 2 intact"),
         "{report}"
     );
 }

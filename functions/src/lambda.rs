@@ -66,8 +66,9 @@ pub type FilesOf = fn(&aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Erro
 /// uploads or serve downloads, none for the others.
 pub const fn files_of(family: Family) -> FilesOf {
     match family {
-        Family::Submit | Family::Receive | Family::Approve | Family::Query => bucket,
-        Family::Assign | Family::Rate | Family::Admin | Family::Reports => no_files,
+        // Admin keeps the files of other agencies' replies it reads off the document axis.
+        Family::Submit | Family::Receive | Family::Approve | Family::Query | Family::Admin => bucket,
+        Family::Assign | Family::Rate | Family::Reports => no_files,
     }
 }
 

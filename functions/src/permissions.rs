@@ -74,7 +74,8 @@ pub fn of(function: &str) -> Option<Grants> {
                 "dynamodb:UpdateItem",
             ],
             indexes: &["gsi1", "gsi2"],
-            other: &["secretsmanager:GetSecretValue"],
+            // The files of other agencies' replies read off the document axis.
+            other: &["s3:PutObject", "secretsmanager:GetSecretValue"],
         },
         // Sums the report counters (a Query per agency's partition) and names rows from the
         // catalogue (agencies by parent, gsi2; all agencies, gsi1; procedures by field, gsi3).
@@ -90,12 +91,14 @@ pub fn of(function: &str) -> Option<Grants> {
         // deadline warnings read agencies and their queues (gsi1) and officers (gsi2), put each
         // digest (PutItem) and mark the agency's day (UpdateItem).
         // Sends the packages handed to other agencies over the document axis, with the
-        // dossier's files (GetObject), and reads the axis's status packets on the schedule.
+        // dossier's files (GetObject), and reads the axis's status packets and replies on the
+        // schedule, keeping the replies' files (PutObject).
         "notify" => Grants {
             table: ACT,
             indexes: &["gsi1", "gsi2"],
             other: &[
                 "s3:GetObject",
+                "s3:PutObject",
                 "sns:Publish",
                 "ses:SendEmail",
                 "ses:SendRawEmail",

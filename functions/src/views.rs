@@ -475,6 +475,9 @@ pub struct ExchangeView {
     pub sent_by: Option<OfficerRef>,
     pub state: motcua_domain::axis::ExchangeState,
     pub updated_at: DateTime<FixedOffset>,
+    /// The documents the agency sent in reply, their files readable by officers at
+    /// `GET /v1/dossiers/{code}/files/{id}`.
+    pub replies: Vec<motcua_domain::axis::exchange::Reply>,
 }
 
 impl ExchangeView {
@@ -487,6 +490,7 @@ impl ExchangeView {
             sent_by: x.sent_by.clone(),
             state: x.state,
             updated_at: vietnam::with_offset(x.updated_at),
+            replies: x.replies.clone(),
         }
     }
 }

@@ -524,6 +524,10 @@ pub trait FileStore: Send + Sync {
     /// Whether a kept file is still the bytes recorded (one machine re-hashes it; S3 compares
     /// the checksum it computed when the object was written).
     async fn check(&self, file: &FileRef) -> StoreResult<FileCheck>;
+    /// Keeps `bytes`, which came from elsewhere (a document another agency sent over the axis),
+    /// as the file `file` describes (the caller checked its hash, size and type); keeping the
+    /// same bytes again changes nothing.
+    async fn put(&self, file: &FileRef, bytes: &[u8]) -> StoreResult<()>;
     /// Reads a kept file's bytes in order, handing each chunk to `sink` (which may refuse it).
     async fn read(&self, file: &FileRef, sink: &mut ChunkSink<'_>) -> StoreResult<()>;
     /// Offers `archive` (a finished file, positioned anywhere) for download as `name`: a

@@ -17,7 +17,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 use base64::Engine;
 use chrono::Timelike;
-use motcua_domain::axis::{signing, Organ, Package, Staff, StatusCode as Code, StatusPacket};
+use motcua_domain::axis::{
+    signing, Attachment, Organ, Package, ResponseFor, Signer, Staff, StatusCode as Code, StatusPacket,
+};
 use motcua_domain::ports::AxisMessage;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -130,6 +132,62 @@ impl FakeAxis {
             }),
         };
         Some(self.deliver(organ, &sender, AxisMessage::Status, packet.to_xml()))
+    }
+
+    /// The agency `organ` replies to the package `doc_id` it was sent with a document of its
+    /// own (`subject`, its files `attachments` as (name, bytes)), as its system would: an edXML
+    /// package naming ours in its `ResponseFor`. The reply's DocId; none when `organ` was sent no
+    /// such package.
+    pub fn reply(
+        &self,
+        organ: &str,
+        organ_name: &str,
+        doc_id: &str,
+        subject: &str,
+        files: &[(&str, Vec<u8>)],
+    ) -> Option<String> {
+        let (sender, ours) = {
+            let inner = self.inner.lock().expect("fake axis");
+            let m = inner.messages.iter().find(|m| m.doc_id == doc_id && m.to.iter().any(|t| t == organ))?;
+            (m.from.clone(), Package::parse(&m.bytes).ok()?)
+        };
+        let now = motcua_domain::calendar::vietnam::to_local(chrono::Utc::now());
+        let number = 100 + self.answers();
+        let reply = Package {
+            from: Organ { id: organ.into(), name: organ_name.into() },
+            to: ours.from.clone(),
+            code_number: number.to_string(),
+            code_notation: "PV06".into(),
+            place: String::new(),
+            promulgated: now.date(),
+            type_code: "18".into(),
+            type_name: "Công văn".into(),
+            subject: subject.into(),
+            content: String::new(),
+            signer: Signer {
+                competence: "KT.".into(), position: "Phó Giám đốc".into(), full_name: "Cán bộ ký".into()
+            },
+            due: None,
+            response_for: Some(ResponseFor {
+                organ_id: ours.from.id.clone(),
+                code: format!("{}/{}", ours.code_number, ours.code_notation),
+                promulgated: ours.promulgated,
+                document_id: ours.document_id(),
+            }),
+            trace: vec![],
+            attachments: files
+                .iter()
+                .enumerate()
+                .map(|(i, (name, bytes))| Attachment {
+                    content_id: format!("{:04}", i + 1),
+                    name: (*name).into(),
+                    content_type: "application/pdf".into(),
+                    description: (*name).into(),
+                    bytes: bytes.clone(),
+                })
+                .collect(),
+        };
+        Some(self.deliver(organ, &sender, AxisMessage::Document, reply.to_xml()))
     }
 
     fn answers(&self) -> i64 {

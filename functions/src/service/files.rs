@@ -246,7 +246,8 @@ pub enum Reader {
     Officer,
 }
 
-/// The file `id` of dossier `d` (a document, or a result document) with its display name,
+/// The file `id` of dossier `d` (a document, a result document, or a file of another agency's
+/// reply) with its display name,
 /// and where to read it.
 pub async fn source(
     state: &AppState,
@@ -265,7 +266,16 @@ pub async fn source(
             Some((file, name))
         })
     };
-    let (file, name) = document.or_else(result).ok_or(Refused::FileNotFound)?;
+    // The other agencies' replies are between agencies: officers only.
+    let reply = || {
+        d.exchanges
+            .iter()
+            .flat_map(|x| &x.replies)
+            .flat_map(|r| &r.files)
+            .filter(|_| reader == Reader::Officer)
+            .find_map(|f| Some((wanted(&Some(f.file.clone()))?, f.name.clone())))
+    };
+    let (file, name) = document.or_else(result).or_else(reply).ok_or(Refused::FileNotFound)?;
     let source = state.files.source(&file, &name, state.clock.now()).await?;
     Ok((file, name, source))
 }

@@ -240,6 +240,25 @@ impl FileStore for LocalFiles {
         }
     }
 
+    async fn put(&self, file: &FileRef, bytes: &[u8]) -> StoreResult<()> {
+        let failed = |e: std::io::Error| StoreError::Unavailable(format!("the file {}: {e}", file.sha256));
+        let target = self.path_of(&file.sha256);
+        let part = self.root.join("incoming").join(format!("{}.{:016x}.part", file.id, rand::random::<u64>()));
+        let dir = target.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut out = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&part).await.map_err(failed)?;
+        out.write_all(bytes).await.map_err(failed)?;
+        out.sync_all().await.map_err(failed)?;
+        drop(out);
+        tokio::fs::create_dir_all(&dir).await.map_err(failed)?;
+        // The same bytes may be there already: the rename replaces them with themselves.
+        tokio::fs::rename(&part, &target).await.map_err(failed)?;
+        tokio::task::spawn_blocking(move || std::fs::File::open(&dir)?.sync_all())
+            .await
+            .map_err(std::io::Error::other)
+            .and_then(|r| r)
+            .map_err(failed)
+    }
+
     /// On one machine the server streams the file itself.
     async fn publish(&self, _name: &str, archive: std::fs::File, _now: DateTime<Utc>) -> StoreResult<Published> {
         Ok(Published::File(archive))

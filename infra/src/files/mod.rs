@@ -57,6 +57,9 @@ impl FileStore for NoFiles {
     async fn read(&self, _: &FileRef, _: &mut ChunkSink<'_>) -> StoreResult<()> {
         none()
     }
+    async fn put(&self, _: &FileRef, _: &[u8]) -> StoreResult<()> {
+        none()
+    }
     async fn publish(&self, _: &str, _: std::fs::File, _: DateTime<Utc>) -> StoreResult<Published> {
         none()
     }

@@ -235,6 +235,20 @@ impl FileStore for S3Files {
         Ok(())
     }
 
+    async fn put(&self, file: &FileRef, bytes: &[u8]) -> StoreResult<()> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(kept_key(&file.sha256))
+            .content_type(file.media_type.mime())
+            .checksum_sha256(base64_of(&file.sha256))
+            .body(aws_sdk_s3::primitives::ByteStream::from(bytes.to_vec()))
+            .send()
+            .await
+            .map_err(|e| unavailable(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        Ok(())
+    }
+
     /// Uploads the archive under `exports/` (the bucket's lifecycle rule deletes it after a day)
     /// and answers a presigned `GET` offering it as `name`.
     async fn publish(&self, name: &str, mut archive: std::fs::File, now: DateTime<Utc>) -> StoreResult<Published> {

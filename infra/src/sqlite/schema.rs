@@ -216,6 +216,14 @@ CREATE INDEX outbox_unredacted ON outbox(final_at) WHERE final_at IS NOT NULL AN
 -- direction, the axis's id).
 CREATE TABLE axis_journal (position TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 "#,
+    r#"
+-- Steps given to other agencies, and those handed over the document axis
+-- (motcua_domain::reports::Measure::HandOvers, HandOversAxis).
+ALTER TABLE tallies ADD COLUMN hand_overs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tallies_by_month ADD COLUMN hand_overs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tallies ADD COLUMN hand_overs_axis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tallies_by_month ADD COLUMN hand_overs_axis INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// The version a database is at once every migration has been applied.

@@ -57,6 +57,28 @@ pub struct Exchange {
     /// The packets taken, as `<code>@<their time>`: the same packet again is a replay.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taken: Vec<String>,
+    /// The documents the agency sent in reply (văn bản trả lời), with their files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replies: Vec<Reply>,
+}
+
+/// A document the agency sent in reply to a hand-over (an edXML package naming ours in its
+/// `ResponseFor`), its files kept with the dossier's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Reply {
+    /// The reply's own DocumentId.
+    pub document_id: String,
+    /// Số/ký hiệu of the reply.
+    pub code: String,
+    pub subject: String,
+    pub received_at: DateTime<Utc>,
+    pub files: Vec<ReplyFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReplyFile {
+    pub name: String,
+    pub file: crate::documents::FileRef,
 }
 
 impl Exchange {
@@ -121,6 +143,33 @@ pub fn judge(d: &Dossier, packet: &StatusPacket) -> Result<Judged, UnfitPacket> 
         return Err(UnfitPacket::NotWaiting(x.state, d.status.as_str()));
     }
     Ok(Judged::Take)
+}
+
+/// Whether the package `reply` (from another agency) is news for `d`: it must answer one of its
+/// hand-overs, come from that hand-over's agency, and find the dossier in hand.
+pub fn judge_reply(d: &Dossier, reply: &Package) -> Result<Judged, UnfitPacket> {
+    let answered = reply.response_for.as_ref().map(|r| r.document_id.clone()).unwrap_or_default();
+    let Some(x) = d.exchanges.iter().find(|x| x.document_id == answered) else {
+        return Err(UnfitPacket::UnknownDocument(answered));
+    };
+    if reply.from.id.trim() != x.agency.as_str() {
+        return Err(UnfitPacket::WrongAgency { from: reply.from.id.clone(), to: x.agency.to_string() });
+    }
+    if x.replies.iter().any(|r| r.document_id == reply.document_id()) {
+        return Ok(Judged::Repeat);
+    }
+    if d.status != Status::Processing {
+        return Err(UnfitPacket::NotWaiting(x.state, d.status.as_str()));
+    }
+    Ok(Judged::Take)
+}
+
+/// Records `reply` (judged news) on its hand-over, with its files as kept.
+pub(crate) fn keep_reply(d: &mut Dossier, answered: &str, reply: Reply) {
+    if let Some(x) = d.exchanges.iter_mut().find(|x| x.document_id == answered) {
+        x.updated_at = reply.received_at;
+        x.replies.push(reply);
+    }
 }
 
 /// The live hand-over of the step in hand, if the other agency has it.
@@ -220,6 +269,7 @@ pub fn package(d: &Dossier, x: &Exchange, names: (&str, &str), place: &str, atta
             full_name: x.sent_by.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| from_name.to_owned()),
         },
         due: due.map(|at| crate::calendar::vietnam::to_local(at).date()),
+        response_for: None,
         trace: vec![super::Trace { organ_id: d.agency_code.to_string(), at: sent }],
         attachments,
     }

@@ -36,6 +36,16 @@ pub struct Organ {
     pub name: String,
 }
 
+/// The document a reply answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseFor {
+    pub organ_id: String,
+    /// `number/notation`.
+    pub code: String,
+    pub promulgated: NaiveDate,
+    pub document_id: String,
+}
+
 /// Who signed the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signer {
@@ -83,6 +93,8 @@ pub struct Package {
     pub content: String,
     pub signer: Signer,
     pub due: Option<NaiveDate>,
+    /// The document this one answers (văn bản phúc đáp): a reply names the package it replies to.
+    pub response_for: Option<ResponseFor>,
     pub trace: Vec<Trace>,
     pub attachments: Vec<Attachment>,
 }

@@ -11,7 +11,7 @@ use quick_xml::{Reader, XmlVersion};
 
 use super::status::Staff;
 use super::write::STATUS_TIMESTAMP;
-use super::{Attachment, Organ, Package, Signer, StatusCode, StatusPacket, Trace, MAX_PACKAGE_BYTES};
+use super::{Attachment, Organ, Package, ResponseFor, Signer, StatusCode, StatusPacket, Trace, MAX_PACKAGE_BYTES};
 
 /// Why a package or status packet is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -199,6 +199,18 @@ impl Package {
                 full_name: header.optional(&["SignerInfo", "FullName"]),
             },
             due,
+            response_for: match header.child("ResponseFor") {
+                None => None,
+                Some(r) => Some(ResponseFor {
+                    organ_id: r.text(&["OrganId"], "ResponseFor/OrganId")?,
+                    code: r.optional(&["Code"]),
+                    promulgated: date(
+                        &r.text(&["PromulgationDate"], "ResponseFor/PromulgationDate")?,
+                        "ResponseFor/PromulgationDate",
+                    )?,
+                    document_id: r.text(&["DocumentId"], "ResponseFor/DocumentId")?,
+                }),
+            },
             trace,
             attachments: attachments(&root, envelope)?,
         };

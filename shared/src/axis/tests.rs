@@ -22,6 +22,12 @@ fn package() -> Package {
             competence: "KT.".into(), position: "Phó Giám đốc".into(), full_name: "Trần Văn Bình".into()
         },
         due: Some(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap()),
+        response_for: Some(ResponseFor {
+            organ_id: "000.00.20.H56".into(),
+            code: "7/CAT-PV06".into(),
+            promulgated: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            document_id: "000.00.20.H56,2026/11/30,7/CAT-PV06".into(),
+        }),
         trace: vec![Trace { organ_id: "000.00.03.H56".into(), at: day.and_hms_opt(9, 30, 0).unwrap() }],
         attachments: vec![
             Attachment {
@@ -69,7 +75,7 @@ fn a_package_reads_back_as_written_with_its_document_id() {
     assert!(text.contains("<edXML:DocumentId>000.00.03.H56,2026/12/02,12/STP-HCTP</edXML:DocumentId>"));
     assert!(text.contains("<edXML:ContentId>cid:0001</edXML:ContentId>"));
     assert_eq!(Package::parse(&xml).unwrap(), p);
-    let bare = Package { attachments: vec![], due: None, trace: vec![], ..p };
+    let bare = Package { attachments: vec![], due: None, trace: vec![], response_for: None, ..p };
     assert_eq!(Package::parse(&bare.to_xml()).unwrap(), bare);
 }
 

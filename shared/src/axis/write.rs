@@ -94,6 +94,14 @@ impl Package {
             text(w, "edXML:DueDate", &due.format(DATE).to_string())?;
         }
         group(w, "edXML:ToPlaces", |w| text(w, "edXML:Place", &self.to.name))?;
+        if let Some(r) = &self.response_for {
+            group(w, "edXML:ResponseFor", |w| {
+                text(w, "edXML:OrganId", &r.organ_id)?;
+                text(w, "edXML:Code", &r.code)?;
+                text(w, "edXML:PromulgationDate", &r.promulgated.format(DATE).to_string())?;
+                text(w, "edXML:DocumentId", &r.document_id)
+            })?;
+        }
         text(w, "edXML:SteeringType", "0")?;
         text(w, "edXML:DocumentId", &self.document_id())
     }

@@ -313,6 +313,12 @@ pub enum Command {
     AxisStatus {
         packet: crate::axis::StatusPacket,
     },
+    /// A reply document from that agency, read off the axis and judged news
+    /// ([`crate::axis::exchange::judge_reply`]), its files kept (`files`, without their bytes).
+    AxisReply {
+        package: Box<crate::axis::Package>,
+        files: Vec<crate::axis::exchange::ReplyFile>,
+    },
 }
 
 impl Command {
@@ -344,7 +350,7 @@ impl Command {
             Command::PostResult { .. } => Action::PostResult,
             Command::PostalUpdate { .. } => Action::PostalUpdate,
             Command::RequestPostalCollection { .. } => Action::RequestPostalCollection,
-            Command::AxisStatus { .. } => Action::AxisStatus,
+            Command::AxisStatus { .. } | Command::AxisReply { .. } => Action::AxisStatus,
         }
     }
 }

@@ -85,6 +85,11 @@ measures! {
     FeesPaid = "fees_paid",
     /// Of those, the ones paid online through the payment platform.
     FeesPaidOnline = "fees_paid_online",
+    /// Workflow steps given to another agency than the dossier's (liên thông), on the day given.
+    HandOvers = "hand_overs",
+    /// Of those, the ones handed to an agency's own system as an edXML package over the
+    /// national document axis.
+    HandOversAxis = "hand_overs_axis",
 }
 
 impl Measure {

@@ -2,7 +2,8 @@
 //! and for the whole scope: the share of the procedures offered online (partly or fully) that
 //! received at least one online dossier in the period; the shares of the dossiers received that
 //! were filed online at the partial and at the full level; the on-time rate of the dossiers
-//! resolved. The share of dossiers handled through the one-stop software is not measurable from
+//! resolved; the share of the steps given to other agencies that went over the national document
+//! axis. The share of dossiers handled through the one-stop software is not measurable from
 //! inside it (every dossier it counts went through it): reported as such.
 
 use serde::Serialize;
@@ -31,6 +32,10 @@ pub struct Rates {
     pub on_time: Ratio,
     /// Dossiers handled through the one-stop software: not measurable from inside it.
     pub through_the_system: Unmeasured,
+    /// Workflow steps given to other agencies that went to the agency's own system as an
+    /// edXML package over the national document axis, of all the steps given to other agencies
+    /// (the rest went to the other agency's officers in this system).
+    pub over_the_axis: Ratio,
 }
 
 /// A figure the system cannot compute, and why.
@@ -57,6 +62,7 @@ impl Rates {
             online_full: Ratio::of(f(Measure::ReceivedOnlineFull), received),
             on_time: Ratio::of(f(Measure::ResolvedEarly) + f(Measure::ResolvedOnTime), resolved),
             through_the_system: THROUGH_THE_SYSTEM,
+            over_the_axis: Ratio::of(f(Measure::HandOversAxis), f(Measure::HandOvers)),
         }
     }
 }

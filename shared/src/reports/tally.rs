@@ -137,6 +137,15 @@ pub fn tally(before: Option<&Dossier>, after: &Dossier, at: DateTime<Utc>) -> Ve
             out.add(&k, Measure::FeesPaidOnline, 1);
         }
     }
+    // A step given to another agency (a new step, by the time it was given).
+    let given = |d: &Dossier| d.step.as_ref().map(|s| (s.index, s.given_at));
+    if let Some(step) = after.step.as_ref().filter(|_| before.is_none_or(|b| given(b) != given(after))) {
+        if after.step_agency(step.index) != &after.agency_code {
+            out.add(&key(today), Measure::HandOvers, 1);
+        }
+    }
+    let sent_before = before.map_or(0, |b| b.exchanges.len());
+    out.add(&key(today), Measure::HandOversAxis, after.exchanges.len().saturating_sub(sent_before) as i64);
     let done_before = before.map_or(0, |b| b.finished_steps.len());
     for step in after.finished_steps.iter().skip(done_before) {
         let m = match step.timeliness {

@@ -5,7 +5,7 @@
 
 use super::super::{Action, Dossier, LifecycleError};
 use super::{clock, Draft};
-use crate::axis::exchange::{self, Exchange, ExchangeState};
+use crate::axis::exchange::{self, Exchange, ExchangeState, Reply, ReplyFile};
 use crate::axis::{StatusCode, StatusPacket};
 use crate::calendar::vietnam;
 
@@ -55,7 +55,35 @@ pub(super) fn hand_over_if_external(draft: &mut Draft<'_>) -> Result<(), Lifecyc
         state: ExchangeState::Sent,
         updated_at: now,
         taken: vec![],
+        replies: vec![],
     });
+    Ok(())
+}
+
+/// A reply document from the agency a step was handed to (judged news by the caller, checked
+/// again here), its files kept by the caller: recorded on the hand-over, its files attached to
+/// the event (so the history's chain covers them).
+pub(super) fn reply(
+    draft: &mut Draft<'_>,
+    package: &crate::axis::Package,
+    files: Vec<ReplyFile>,
+) -> Result<(), LifecycleError> {
+    if exchange::judge_reply(&draft.d, package)? == exchange::Judged::Repeat {
+        return Err(LifecycleError::InvalidTransition { action: Action::AxisStatus, status: draft.d.status });
+    }
+    let answered = package.response_for.as_ref().map(|r| r.document_id.clone()).unwrap_or_default();
+    let code = format!("{}/{}", package.code_number, package.code_notation);
+    let note = format!("{}: văn bản trả lời số {code}. {}", package.from.name.trim(), package.subject.trim());
+    draft.note = Some(note.chars().take(2000).collect());
+    draft.files = files.iter().map(|f| f.file.clone()).collect();
+    let reply = Reply {
+        document_id: package.document_id(),
+        code,
+        subject: package.subject.chars().take(500).collect(),
+        received_at: draft.now(),
+        files,
+    };
+    exchange::keep_reply(&mut draft.d, &answered, reply);
     Ok(())
 }
 

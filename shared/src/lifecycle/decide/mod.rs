@@ -209,6 +209,7 @@ pub fn decide(
         }
         Command::PostalUpdate { update } => postal::update(&mut draft, update)?,
         Command::AxisStatus { packet } => axis::status(&mut draft, &packet)?,
+        Command::AxisReply { package, files } => axis::reply(&mut draft, &package, files)?,
     }
     let Draft { mut d, note, assignee, deadline, files, payment, notice, .. } = draft;
     d.status = match rule.to {

@@ -193,3 +193,29 @@ fn the_package_names_the_hand_over_as_its_document_id_says() {
     assert!(p.content.contains(&d.code.to_string()) && p.content.contains("Tra cứu"));
     assert_eq!(p.signer.full_name, "SPEC");
 }
+
+#[test]
+fn the_reports_count_hand_overs_and_those_over_the_axis() {
+    use crate::reports::{tally, Measure};
+    let w = world();
+    let d = w.submit(vn(2026, 3, 2, 7, 0));
+    let at = vn(2026, 3, 2, 9, 0);
+    let d =
+        act(&w, &d, Actor::Officer(&w.desk), Command::Receive { note: None, reductions: vec![] }, at).unwrap().dossier;
+    let d = act(&w, &d, Actor::Officer(&w.leader), Command::Assign { assignee: w.specialist.clone(), note: None }, at)
+        .unwrap()
+        .dossier;
+    let counted = |before: &Dossier, after: &Dossier, m| -> i64 {
+        tally(Some(before), after, vn(2026, 3, 2, 10, 0)).iter().map(|t| t.counts.get(m)).sum()
+    };
+    let forward = || Command::Forward { assignee: None, note: None };
+    // Over the axis: a hand-over, and one over the axis.
+    let away = act(&w, &d, Actor::Officer(&w.specialist), forward(), vn(2026, 3, 2, 10, 0)).unwrap().dossier;
+    assert_eq!((counted(&d, &away, Measure::HandOvers), counted(&d, &away, Measure::HandOversAxis)), (1, 1));
+    // The police in this system: a hand-over only.
+    let inside = decide(&d, Actor::Officer(&w.specialist), forward(), &w.ctx(vn(2026, 3, 2, 10, 0))).unwrap().dossier;
+    assert_eq!((counted(&d, &inside, Measure::HandOvers), counted(&d, &inside, Measure::HandOversAxis)), (1, 0));
+    // A packet that changes no step counts nothing.
+    let arrived = status(&w, &away, packet(&away, StatusCode::Arrived, (2, 10, 5))).unwrap().dossier;
+    assert_eq!(counted(&away, &arrived, Measure::HandOvers), 0);
+}
