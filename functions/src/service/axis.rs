@@ -9,12 +9,13 @@
 use std::collections::HashSet;
 
 use motcua_domain::axis::exchange::ReplyFile;
+use motcua_domain::axis::exchange::UnfitPacket;
 use motcua_domain::axis::exchange::{self, Judged};
 use motcua_domain::axis::journal::{Direction, JournalEntry, Outcome};
 use motcua_domain::axis::{Package, StatusPacket};
-use motcua_domain::codes::AgencyCode;
+use motcua_domain::codes::{AgencyCode, DossierCode};
 use motcua_domain::documents::{check_display_name, sniff, FileRef, Sha256, UploadId, SNIFF_HEAD, SNIFF_TAIL};
-use motcua_domain::lifecycle::{Actor, Command};
+use motcua_domain::lifecycle::{Actor, Command, Dossier};
 use motcua_domain::ports::{AxisError, AxisMessage, AxisWaiting, DocumentAxis, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -116,14 +117,16 @@ fn unavailable(e: AxisError) -> Refused {
     Refused::AxisUnavailable(e.to_string())
 }
 
+/// Why a message is refused: noted in its journal entry.
+fn refuse(mut entry: JournalEntry, why: String) -> Taken {
+    entry.reason = Some(why);
+    Taken::Refused(entry)
+}
+
 /// Reads one status packet and applies it to its dossier if it is news there.
 async fn take_status(state: &AppState, w: &AxisWaiting, bytes: &[u8]) -> Taken {
     let now = state.clock.now();
     let mut entry = JournalEntry::of(now, Direction::Received, AxisMessage::Status, &w.doc_id, bytes, Outcome::Refused);
-    let refuse = |mut entry: JournalEntry, why: String| {
-        entry.reason = Some(why);
-        Taken::Refused(entry)
-    };
     let packet = match StatusPacket::parse(bytes) {
         Ok(p) => p,
         Err(e) => return refuse(entry, format!("not a status packet: {e}")),
@@ -131,15 +134,42 @@ async fn take_status(state: &AppState, w: &AxisWaiting, bytes: &[u8]) -> Taken {
     entry.document_id = Some(packet.document_id.clone());
     entry.agency = Some(packet.from.id.clone());
     entry.status_code = Some(packet.code.code().to_owned());
-    let Some(code) = exchange::dossier_of(&packet.document_id) else {
-        return refuse(entry, "it answers no document of this system".into());
+    let Some((code, from)) = addressed(&mut entry, &packet.document_id, &packet.from.id) else {
+        return Taken::Refused(entry);
+    };
+    let judge = |d: &Dossier| exchange::judge(d, &packet);
+    apply(state, &code, &from, entry, judge, || Command::AxisStatus { packet: packet.clone() }).await
+}
+
+/// The dossier a message answers (by the DocumentId `answered`) and the agency it comes from
+/// (`from`), or why not (noted in `entry`).
+fn addressed(entry: &mut JournalEntry, answered: &str, from: &str) -> Option<(DossierCode, AgencyCode)> {
+    let Some(code) = exchange::dossier_of(answered) else {
+        entry.reason = Some("it answers no document of this system".into());
+        return None;
     };
     entry.dossier = Some(code.to_string());
-    let Ok(from) = AgencyCode::parse(packet.from.id.trim()) else {
-        return refuse(entry, format!("`{}` is not an agency code", packet.from.id));
-    };
+    match AgencyCode::parse(from.trim()) {
+        Ok(agency) => Some((code, agency)),
+        Err(_) => {
+            entry.reason = Some(format!("`{from}` is not an agency code"));
+            None
+        }
+    }
+}
+
+/// Applies `command` to dossier `code` as the agency `from` when `judge` finds it news there,
+/// reading the dossier again after a conflicting write: what became of the message.
+async fn apply(
+    state: &AppState,
+    code: &DossierCode,
+    from: &AgencyCode,
+    mut entry: JournalEntry,
+    judge: impl Fn(&Dossier) -> Result<Judged, UnfitPacket>,
+    command: impl Fn() -> Command,
+) -> Taken {
     for _ in 0..3 {
-        let loaded = match dossiers::load_with_history(state, &code).await {
+        let loaded = match dossiers::load_with_history(state, code).await {
             Ok(loaded) => loaded,
             Err(Refused::DossierNotFound) => return refuse(entry, "no such dossier".into()),
             Err(e) => {
@@ -147,7 +177,7 @@ async fn take_status(state: &AppState, w: &AxisWaiting, bytes: &[u8]) -> Taken {
                 return Taken::Later;
             }
         };
-        match exchange::judge(&loaded.0.dossier, &packet) {
+        match judge(&loaded.0.dossier) {
             Err(unfit) => return refuse(entry, unfit.to_string()),
             Ok(Judged::Repeat) => {
                 entry.outcome = Outcome::Repeat;
@@ -155,17 +185,16 @@ async fn take_status(state: &AppState, w: &AxisWaiting, bytes: &[u8]) -> Taken {
             }
             Ok(Judged::Take) => {}
         }
-        let command = (Command::AxisStatus { packet: packet.clone() }, vec![]);
-        match dossiers::act(state, loaded, Actor::Agency(&from), command).await {
+        match dossiers::act(state, loaded, Actor::Agency(from), (command(), vec![])).await {
             Ok(_) => {
-                tracing::info!(dossier = %code, status = packet.code.code(), "axis: status packet applied");
+                tracing::info!(dossier = %code, kind = entry.kind.as_str(), "axis: message applied");
                 entry.outcome = Outcome::Applied;
                 return Taken::Applied(entry);
             }
             Err(Refused::Store(StoreError::Conflict)) => continue,
             Err(Refused::Lifecycle(e)) => return refuse(entry, e.to_string()),
             Err(e) => {
-                tracing::warn!(dossier = %code, error = %e, "axis: the packet cannot be applied now");
+                tracing::warn!(dossier = %code, error = %e, "axis: the message cannot be applied now");
                 return Taken::Later;
             }
         }
@@ -179,10 +208,6 @@ async fn take_reply(state: &AppState, w: &AxisWaiting, bytes: &[u8]) -> Taken {
     let now = state.clock.now();
     let mut entry =
         JournalEntry::of(now, Direction::Received, AxisMessage::Document, &w.doc_id, bytes, Outcome::Refused);
-    let refuse = |mut entry: JournalEntry, why: String| {
-        entry.reason = Some(why);
-        Taken::Refused(entry)
-    };
     let package = match Package::parse(bytes) {
         Ok(p) => p,
         Err(e) => return refuse(entry, format!("not a package of the standard: {e}")),
@@ -195,74 +220,60 @@ async fn take_reply(state: &AppState, w: &AxisWaiting, bytes: &[u8]) -> Taken {
             "it replies to no document (no ResponseFor): documents go to the document-management system".into(),
         );
     };
-    let Some(code) = exchange::dossier_of(&answered) else {
-        return refuse(entry, "it replies to no document of this system".into());
+    let Some((code, from)) = addressed(&mut entry, &answered, &package.from.id) else {
+        return Taken::Refused(entry);
     };
-    entry.dossier = Some(code.to_string());
-    let Ok(from) = AgencyCode::parse(package.from.id.trim()) else {
-        return refuse(entry, format!("`{}` is not an agency code", package.from.id));
+    let files = match reply_files(state, &package) {
+        Ok(files) => files,
+        Err(why) => return refuse(entry, why),
     };
-    // Each file must be one the dossier may keep: its type read from its bytes, its size capped.
+    let judge = |d: &Dossier| exchange::judge_reply(d, &package);
+    // Judged before its bytes are kept: a repeat or a refused reply keeps nothing. (Judged news
+    // here and not by `apply` a moment later, its bytes stay unnamed: the store is by content.)
+    match dossiers::load(state, &code).await.map(|s| judge(&s.dossier)) {
+        Ok(Ok(Judged::Take)) => {}
+        Ok(Ok(Judged::Repeat)) => {
+            entry.outcome = Outcome::Repeat;
+            return Taken::Repeat(entry);
+        }
+        Ok(Err(unfit)) => return refuse(entry, unfit.to_string()),
+        Err(Refused::DossierNotFound) => return refuse(entry, "no such dossier".into()),
+        Err(e) => {
+            tracing::warn!(dossier = %code, error = %e, "axis: the dossier cannot be read now");
+            return Taken::Later;
+        }
+    }
+    for (f, bytes) in &files {
+        if let Err(e) = state.files.put(&f.file, bytes).await {
+            tracing::warn!(dossier = %code, error = %e, "axis: a reply's file cannot be kept now");
+            return Taken::Later;
+        }
+    }
+    let header = Package { attachments: vec![], ..package.clone() };
+    let kept: Vec<ReplyFile> = files.iter().map(|(f, _)| f.clone()).collect();
+    apply(state, &code, &from, entry, judge, || Command::AxisReply {
+        package: Box::new(header.clone()),
+        files: kept.clone(),
+    })
+    .await
+}
+
+/// The reply's files as the dossier would keep them (type read from the bytes, size capped,
+/// name checked), with their bytes; or why the reply is refused.
+fn reply_files<'a>(state: &AppState, package: &'a Package) -> Result<Vec<(ReplyFile, &'a Vec<u8>)>, String> {
     let mut files = Vec::with_capacity(package.attachments.len());
     for a in &package.attachments {
         let size = a.bytes.len() as u64;
         let tail = &a.bytes[a.bytes.len().saturating_sub(SNIFF_TAIL)..];
-        let media_type = match sniff(&a.bytes[..a.bytes.len().min(SNIFF_HEAD)], tail, size) {
-            Ok(t) => t,
-            Err(e) => return refuse(entry, format!("its file {} is refused: {e}", a.name)),
-        };
+        let media_type = sniff(&a.bytes[..a.bytes.len().min(SNIFF_HEAD)], tail, size)
+            .map_err(|e| format!("its file {} is refused: {e}", a.name))?;
         if size > state.file_limits.per_file {
-            return refuse(entry, format!("its file {} is larger than a file may be", a.name));
+            return Err(format!("its file {} is larger than a file may be", a.name));
         }
-        if check_display_name(&a.name).is_err() {
-            return refuse(entry, "a file name that cannot be kept".into());
-        }
+        check_display_name(&a.name).map_err(|_| "a file name that cannot be kept".to_owned())?;
         let file =
             FileRef { id: UploadId::from_random(rand::random()), sha256: Sha256::of(&a.bytes), size, media_type };
         files.push((ReplyFile { name: a.name.trim().to_owned(), file }, &a.bytes));
     }
-    for _ in 0..3 {
-        let loaded = match dossiers::load_with_history(state, &code).await {
-            Ok(loaded) => loaded,
-            Err(Refused::DossierNotFound) => return refuse(entry, "no such dossier".into()),
-            Err(e) => {
-                tracing::warn!(dossier = %code, error = %e, "axis: the dossier cannot be read now");
-                return Taken::Later;
-            }
-        };
-        match exchange::judge_reply(&loaded.0.dossier, &package) {
-            Err(unfit) => return refuse(entry, unfit.to_string()),
-            Ok(Judged::Repeat) => {
-                entry.outcome = Outcome::Repeat;
-                return Taken::Repeat(entry);
-            }
-            Ok(Judged::Take) => {}
-        }
-        // The bytes first (kept again, the same, on a retry), then the record that names them.
-        for (f, bytes) in &files {
-            if let Err(e) = state.files.put(&f.file, bytes).await {
-                tracing::warn!(dossier = %code, error = %e, "axis: a reply's file cannot be kept now");
-                return Taken::Later;
-            }
-        }
-        let header = Package { attachments: vec![], ..package.clone() };
-        let command = (
-            Command::AxisReply { package: Box::new(header), files: files.iter().map(|(f, _)| f.clone()).collect() },
-            vec![],
-        );
-        match dossiers::act(state, loaded, Actor::Agency(&from), command).await {
-            Ok(_) => {
-                tracing::info!(dossier = %code, files = files.len(), "axis: reply document kept");
-                entry.outcome = Outcome::Applied;
-                return Taken::Applied(entry);
-            }
-            Err(Refused::Store(StoreError::Conflict)) => continue,
-            Err(Refused::Lifecycle(e)) => return refuse(entry, e.to_string()),
-            Err(e) => {
-                tracing::warn!(dossier = %code, error = %e, "axis: the reply cannot be recorded now");
-                return Taken::Later;
-            }
-        }
-    }
-    Taken::Later
+    Ok(files)
 }
