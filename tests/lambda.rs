@@ -36,7 +36,18 @@ async fn home() -> Home {
     motcua_functions::seed::seed_if_empty(&store, today).await.unwrap();
     aws_sdk_ses::Client::new(&config).verify_email_identity().email_address(FROM).send().await.unwrap();
     motcua_infra::files::S3Files::new(&config, table.as_str()).create_bucket().await.unwrap();
-    let env = lambda_env(&endpoint, &table, &[]);
+    // The server key as the template gives it: the ARN of its secret, read at init.
+    let secrets = aws_sdk_secretsmanager::Client::new(&config);
+    let key = secrets
+        .create_secret()
+        .name(format!("{table}-server-key"))
+        .secret_string("ab".repeat(32))
+        .send()
+        .await
+        .unwrap();
+    let mut env = lambda_env(&endpoint, &table, &[]);
+    env.retain(|(k, _)| k != "MOTCUA_SERVER_KEY");
+    env.push(("MOTCUA_SERVER_KEY_ARN".into(), key.arn().unwrap().to_owned()));
     Home { store, env }
 }
 

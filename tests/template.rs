@@ -213,3 +213,75 @@ fn delivery_reports_reach_receipts_and_notify_awaits_them() {
     assert!(!env["MOTCUA_DELIVERY_RECEIPTS"].is_null(), "notify waits for the receipts that are wired");
     assert!(!env["MOTCUA_SES_CONFIGURATION_SET"].is_null(), "emails go through the configuration set");
 }
+
+/// Every environment variable of every function, by function.
+fn environments(t: &Value) -> Vec<(String, String, String)> {
+    let mut out = vec![];
+    for (binary, f) in functions(t) {
+        let vars = f["Properties"]["Environment"]["Variables"].as_mapping().cloned().unwrap_or_default();
+        let globals = t["Globals"]["Function"]["Environment"]["Variables"].as_mapping().cloned().unwrap_or_default();
+        for (k, v) in globals.iter().chain(vars.iter()) {
+            out.push((binary.clone(), text(k), serde_norway::to_string(v).unwrap()));
+        }
+    }
+    out
+}
+
+/// Secrets stay in Secrets Manager: no function's configuration holds a secret's value (a
+/// `{{resolve:…}}`), only the ARNs of the secrets its code reads at init.
+#[test]
+fn no_secret_value_is_in_any_environment() {
+    let t = template();
+    for (binary, name, value) in environments(&t) {
+        assert!(!value.contains("resolve:secretsmanager"), "{binary}: {name} holds a secret's value");
+        let named_secret = ["SECRET", "PASSWORD", "KEY", "TOKEN"].iter().any(|w| name.contains(w));
+        let by_reference = name.ends_with("_ARN") || name.ends_with("_PASSWORD_SECRET");
+        assert!(!named_secret || by_reference, "{binary}: {name} looks like a secret given by value");
+    }
+    let key = &t["Resources"]["ServerKey"];
+    assert_eq!(text(&key["DeletionPolicy"]), "RetainExceptOnCreate", "the retained table's digests depend on it");
+}
+
+/// Every function logs to a group the stack creates, with a retention.
+#[test]
+fn every_function_logs_to_its_own_group_with_a_retention() {
+    let t = template();
+    let mut groups = BTreeSet::new();
+    for (binary, f) in functions(&t) {
+        let group = text(&f["Properties"]["LoggingConfig"]["LogGroup"]);
+        let resource = &t["Resources"][group.as_str()];
+        assert_eq!(text(&resource["Type"]), "AWS::Logs::LogGroup", "{binary}");
+        assert!(!resource["Properties"]["RetentionInDays"].is_null(), "{binary}: its lines expire");
+        assert!(groups.insert(group), "{binary} shares its log group");
+    }
+}
+
+/// What a deploy must never leave behind or lose: the retained resources are kept when the stack
+/// is deleted, removed when its first deploy fails; an outside issuer needs an audience.
+#[test]
+fn retained_resources_and_rules() {
+    let t = template();
+    for name in ["Table", "Files", "ServerKey", "DvcqgSecret", "PaymentSecret", "PostSecret", "AxisSecret", "UserPool"]
+    {
+        let r = &t["Resources"][name];
+        assert_eq!(text(&r["DeletionPolicy"]), "RetainExceptOnCreate", "{name}");
+        assert_eq!(text(&r["UpdateReplacePolicy"]), "Retain", "{name}");
+    }
+    assert!(!t["Rules"]["IssuerNeedsAudience"].is_null());
+}
+
+/// Alarms reach someone: CloudWatch of this account may publish to the alarm topic, over TLS.
+#[test]
+fn the_alarm_topic_admits_cloudwatch() {
+    let t = template();
+    let topic = &t["Resources"]["AlarmTopic"]["Properties"];
+    assert!(topic["KmsMasterKeyId"].is_null(), "the AWS-managed key would refuse CloudWatch");
+    let statements =
+        t["Resources"]["AlarmTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"].as_sequence().unwrap().clone();
+    assert!(statements
+        .iter()
+        .any(|s| s["Effect"] == "Allow" && text(&s["Principal"]["Service"]) == "cloudwatch.amazonaws.com"));
+    assert!(statements
+        .iter()
+        .any(|s| s["Effect"] == "Deny" && !s["Condition"]["Bool"]["aws:SecureTransport"].is_null()));
+}

@@ -46,16 +46,22 @@ fn required(name: &str) -> Result<String, Error> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("{name} is not set").into())
 }
 
-/// The server key from `MOTCUA_SERVER_KEY` (any text of at least 32 characters, e.g. the
-/// secret the template generates), for the families that file dossiers; the others never
-/// derive a lookup secret and get a random key.
-pub fn server_key(family: Family) -> Result<Arc<[u8]>, Error> {
+/// The server key (any text of at least 32 characters, e.g. the secret the template
+/// generates), for the families that file dossiers, search or answer what is held about a
+/// person; the others never derive a lookup secret or a digest and get a random key.
+pub async fn server_key(sdk: &aws_config::SdkConfig, family: Family) -> Result<Arc<[u8]>, Error> {
     // The query family keys the digests a search looks up with it (`motcua_domain::search`),
     // and the admin family those of a request for what is held about a person.
     if !family.files_dossiers() && !matches!(family, Family::Query | Family::Admin) {
         return Ok(crate::service::secrets::random_hex(32).into_bytes().into());
     }
-    Ok(crate::state::server_key_from(&required("MOTCUA_SERVER_KEY")?)?)
+    // On AWS from its secret (`MOTCUA_SERVER_KEY_ARN`, read once at init: never an environment
+    // value anyone reading the function's configuration sees); the value itself elsewhere.
+    let key = match crate::external::read("MOTCUA_SERVER_KEY_ARN") {
+        Some(arn) => crate::external::aws_secret(sdk, "the server key", &arn).await?,
+        None => required("MOTCUA_SERVER_KEY")?,
+    };
+    Ok(crate::state::server_key_from(&key)?)
 }
 
 /// How a family's Lambda opens its file store: chosen at compile time ([`files_of`]), so only
@@ -132,7 +138,7 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let store = store(&sdk).await?;
-    let mut state = state_over(&store, files(&sdk)?, server_key(family)?)?;
+    let mut state = state_over(&store, files(&sdk)?, server_key(&sdk, family).await?)?;
     // Only the admin family reconciles (it asks the portal).
     if family == Family::Admin {
         state.portal = national_portal(&sdk).await?;

@@ -20,8 +20,9 @@ pub struct Grants {
 /// Reading a dossier, its history, the catalogue and the calendar, and writing transitions.
 const ACT: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
 
-/// Uploads and kept files.
-const FILES: &[&str] = &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"];
+/// Uploads and kept files, and the secrets read at init (the server key, an outside system's).
+const FILES_AND_SECRETS: &[&str] =
+    &["s3:DeleteObject", "s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue"];
 
 /// The grants of the function named `function` (a family's name, or `notify`).
 pub fn of(function: &str) -> Option<Grants> {
@@ -30,22 +31,15 @@ pub fn of(function: &str) -> Option<Grants> {
         // presigning a PUT (PutObject), checking an arrival (HeadObject and range reads are
         // GetObject), deleting refused bytes, copying a kept file (GetObject on the source,
         // PutObject on the copy); `docs/documents.md`.
-        "receive" => Grants { table: ACT, indexes: &[], other: FILES },
+        // Receive reads the server key from its secret (counter filings are idempotent).
+        "receive" => Grants { table: ACT, indexes: &[], other: FILES_AND_SECRETS },
         // Approve also posts results through the postal operator, whose token it reads from
         // its secret.
-        "approve" => Grants {
-            table: ACT,
-            indexes: &[],
-            other: &["s3:DeleteObject", "s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue"],
-        },
+        "approve" => Grants { table: ACT, indexes: &[], other: FILES_AND_SECRETS },
         // Submit also opens payments (a dossier's transactions on gsi2) and takes the payment
         // platform's and the postal operator's callbacks, whose keys it reads from their
         // secrets.
-        "submit" => Grants {
-            table: ACT,
-            indexes: &["gsi2"],
-            other: &["s3:DeleteObject", "s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue"],
-        },
+        "submit" => Grants { table: ACT, indexes: &["gsi2"], other: FILES_AND_SECRETS },
         // Assign forwards into steps of agencies on the document axis, whose key it reads.
         "assign" => Grants { table: ACT, indexes: &[], other: &["secretsmanager:GetSecretValue"] },
         "rate" => Grants { table: ACT, indexes: &[], other: &[] },
@@ -56,8 +50,8 @@ pub fn of(function: &str) -> Option<Grants> {
             table: &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             indexes: &["gsi1", "gsi2", "gsi3"],
             // Presigned downloads of kept files; the archive export reads them and puts the ZIP
-            // under `exports/` (presigned for download).
-            other: &["s3:GetObject", "s3:PutObject"],
+            // under `exports/` (presigned for download). The server key from its secret.
+            other: &["s3:GetObject", "s3:PutObject", "secretsmanager:GetSecretValue"],
         },
         // The catalogue and the national codes (an import writes its batches with
         // BatchWriteItem); reconciliation queues a dossier's sync again (UpdateItem) after asking
