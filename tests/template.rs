@@ -93,7 +93,7 @@ fn every_route_is_wired_to_its_familys_function() {
         })
         .map(|(name, _)| name)
         .collect();
-    assert_eq!(unmatched, ["query"], "unmatched requests go to query, which answers a JSON 404");
+    assert!(unmatched.is_empty(), "no catch-all route invokes a function for any path: {unmatched:?}");
 }
 
 /// A function's policy statements as (actions, resources).
@@ -284,4 +284,77 @@ fn the_alarm_topic_admits_cloudwatch() {
     assert!(statements
         .iter()
         .any(|s| s["Effect"] == "Deny" && !s["Condition"]["Bool"]["aws:SecureTransport"].is_null()));
+}
+
+/// The delivery receipts (they carry email addresses) are encrypted with a key SES may use, and
+/// published over TLS only.
+#[test]
+fn the_receipts_topic_is_encrypted_with_a_key_ses_may_use() {
+    let t = template();
+    let topic = &t["Resources"]["DeliveryReceiptsTopic"]["Properties"];
+    assert_eq!(text(&topic["KmsMasterKeyId"]), "DeliveryReceiptsKey");
+    let key = &t["Resources"]["DeliveryReceiptsKey"]["Properties"]["KeyPolicy"]["Statement"];
+    let ses =
+        key.as_sequence().unwrap().iter().find(|s| s["Principal"]["Service"].as_str() == Some("ses.amazonaws.com"));
+    let ses = ses.expect("the key admits SES");
+    assert!(list(&ses["Action"]).contains(&"kms:GenerateDataKey*".to_owned()));
+    assert!(!ses["Condition"]["StringEquals"]["aws:SourceAccount"].is_null(), "SES of this account only");
+    let policy = &t["Resources"]["DeliveryReceiptsTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"];
+    assert!(policy
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .any(|s| s["Effect"] == "Deny" && !s["Condition"]["Bool"]["aws:SecureTransport"].is_null()));
+}
+
+/// Officers sign in with a second factor; their tokens last an hour and are refreshed for at
+/// most a working day (one machine's bound).
+#[test]
+fn officers_need_mfa_and_short_tokens() {
+    let t = template();
+    let pool = &t["Resources"]["UserPool"]["Properties"];
+    assert_eq!(text(&pool["MfaConfiguration"]), "ON");
+    let client = &t["Resources"]["UserPoolClient"]["Properties"];
+    assert_eq!((client["IdTokenValidity"].as_u64(), client["AccessTokenValidity"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(text(&client["TokenValidityUnits"]["IdToken"]), "hours");
+    assert_eq!(
+        (client["RefreshTokenValidity"].as_u64(), text(&client["TokenValidityUnits"]["RefreshToken"])),
+        (Some(12), "hours".into())
+    );
+}
+
+/// A second stack, or an account where SNS made the SMS status groups already, deploys: the
+/// stack creates them only when told they do not exist, and names nothing else account-wide.
+#[test]
+fn no_account_wide_name_is_fixed_unconditionally() {
+    let t = template();
+    let creates =
+        ["AWS::Logs::LogGroup", "AWS::SNS::Topic", "AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::S3::Bucket"];
+    for (name, r) in t["Resources"].as_mapping().unwrap() {
+        if !creates.contains(&text(&r["Type"]).as_str()) && r["Type"] != "AWS::Cognito::UserPool" {
+            continue;
+        }
+        for property in ["LogGroupName", "TopicName", "QueueName", "TableName", "BucketName", "UserPoolName"] {
+            let value = &r["Properties"][property];
+            if value.is_null() {
+                continue;
+            }
+            let named = serde_norway::to_string(value).unwrap();
+            let conditional = r["Condition"].as_str() == Some("CreateSmsLogGroups");
+            assert!(named.contains("AWS::StackName") || conditional, "{} is named across stacks: {named}", text(name));
+        }
+    }
+}
+
+/// Reserved concurrency for the public functions is the operator's choice; tracing too.
+#[test]
+fn concurrency_and_tracing_are_parameters() {
+    let t = template();
+    let functions = functions(&t);
+    for binary in ["submit", "query"] {
+        let reserved =
+            serde_norway::to_string(&functions[binary]["Properties"]["ReservedConcurrentExecutions"]).unwrap();
+        assert!(reserved.contains("ReservedConcurrency"), "{binary}: {reserved}");
+    }
+    assert_eq!(text(&t["Globals"]["Function"]["Tracing"]), "Tracing");
 }
