@@ -265,7 +265,8 @@ async fn a_dossier_lives_its_whole_life_across_the_lambdas() {
     let history = motcua_domain::ports::DossierStore::history(&home.store, &code.parse().unwrap()).await.unwrap();
     assert_eq!(history.len(), 8);
 
-    // The history items carry their report tallies; the stream hands them to notify, twice.
+    // The history items carry their report tallies; the stream names them by their keys only
+    // and notify reads each from the table, twice.
     let mut notify = start(&home, "notify").await;
     let mut reports = start(&home, "reports").await;
     let events = stream_images(&home.store, &code, "E#").await;
@@ -488,6 +489,8 @@ async fn stream_images(store: &DynamoStore, code: &str, prefix: &str) -> Vec<Val
         .collect()
 }
 
+/// A stream record naming `image`'s item by its keys only, as the table's `KEYS_ONLY` stream
+/// sends it: `notify` reads what it needs from the table.
 fn record(seq: u32, name: &str, image: &Value) -> Value {
     let keys: serde_json::Map<String, Value> =
         ["pk", "sk"].iter().filter_map(|k| image.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
@@ -495,8 +498,8 @@ fn record(seq: u32, name: &str, image: &Value) -> Value {
         "eventID": format!("event-{seq}"), "eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb",
         "awsRegion": "ap-southeast-1",
         "eventSourceARN": "arn:aws:dynamodb:ap-southeast-1:123456789012:table/motcua/stream/2026-11-28T00:00:00.000",
-        "dynamodb": {"ApproximateCreationDateTime": 1_795_860_000.0, "Keys": keys, "NewImage": image,
-                     "SequenceNumber": format!("{seq:021}"), "SizeBytes": 512, "StreamViewType": "NEW_IMAGE"}
+        "dynamodb": {"ApproximateCreationDateTime": 1_795_860_000.0, "Keys": keys,
+                     "SequenceNumber": format!("{seq:021}"), "SizeBytes": 512, "StreamViewType": "KEYS_ONLY"}
     })
 }
 

@@ -164,7 +164,7 @@ fn the_table_is_the_one_the_adapter_creates() {
     let expected: Vec<(String, String, String)> =
         Index::ALL.iter().map(|i| (i.name().to_owned(), i.pk().to_owned(), i.sk().to_owned())).collect();
     assert_eq!(indexes, expected);
-    assert_eq!(table["StreamSpecification"]["StreamViewType"], "NEW_IMAGE");
+    assert_eq!(table["StreamSpecification"]["StreamViewType"], "KEYS_ONLY", "no personal data on the stream");
     assert_eq!(table["TimeToLiveSpecification"]["AttributeName"], motcua_infra::dynamo::EXPIRES_AT);
     assert_eq!(table["BillingMode"], "PAY_PER_REQUEST");
     assert_eq!(table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], true);

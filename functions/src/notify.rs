@@ -1,7 +1,9 @@
 //! `notify`: the consumer of the table's stream, and the outbox's sweeper on a schedule.
 //!
-//! Each new history item (an `INSERT` whose sort key starts `E#`) carries its transition's report
-//! tallies, added to the counters once ([`motcua_infra::DynamoStore::count`]; docs/reports.md).
+//! The stream carries keys only (no personal data travels on it): each record names an item,
+//! read from the table when needed. Each new history item (an `INSERT` whose sort key starts
+//! `E#`) holds its transition's report tallies, added to the counters once
+//! ([`motcua_infra::DynamoStore::count_event`]; docs/reports.md).
 //!
 //! Each new portal sync item (an `INSERT` whose sort key starts `S#`) sends its dossier's queue
 //! to the national portal in order ([`PortalCourier::drain`], when the portal is configured);
@@ -22,7 +24,6 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use motcua_domain::codes::DossierCode;
 use motcua_domain::notify::retention;
 use motcua_domain::ports::{Outbox, SyncQueue};
-use motcua_domain::reports::Tally;
 use motcua_infra::dynamo::keys::SYNC_PREFIX;
 use motcua_infra::dynamo::keys::{EVENT_PREFIX, MESSAGE_PREFIX};
 use motcua_infra::outbox_worker::{Courier, Sent};
@@ -33,8 +34,8 @@ use motcua_infra::DynamoStore;
 enum Record<'a> {
     /// A new outbox item: the message id.
     NewMessage(&'a str),
-    /// A new history item: its dossier, sequence number and tallies.
-    NewEvent { code: &'a str, seq: u32, tallies: Vec<Tally> },
+    /// A new history item: its dossier and sort key (its tallies are read from the table).
+    NewEvent { code: &'a str, sk: &'a str },
     /// A new portal sync item: its dossier.
     NewSync(DossierCode),
     /// Anything else on the stream (dossiers, events, updates, deletions by TTL).
@@ -57,9 +58,10 @@ fn classify(record: &EventRecord) -> Record<'_> {
     if sk.starts_with(SYNC_PREFIX) {
         return dossier_of(record).and_then(|c| DossierCode::parse(c).ok()).map_or(Record::Unreadable, Record::NewSync);
     }
-    match sk.strip_prefix(EVENT_PREFIX) {
-        Some(seq) => new_event(record, seq).unwrap_or(Record::Unreadable),
-        None => Record::Other,
+    match (sk.starts_with(EVENT_PREFIX), dossier_of(record)) {
+        (true, Some(code)) => Record::NewEvent { code, sk },
+        (true, None) => Record::Unreadable,
+        (false, _) => Record::Other,
     }
 }
 
@@ -71,28 +73,16 @@ fn dossier_of(record: &EventRecord) -> Option<&str> {
     }
 }
 
-/// A new history item's dossier, sequence number and tallies.
-fn new_event<'a>(record: &'a EventRecord, seq: &str) -> Option<Record<'a>> {
-    let code = dossier_of(record)?;
-    let tallies = match record.change.new_image.get(motcua_infra::dynamo::TALLY) {
-        Some(serde_dynamo::AttributeValue::S(json)) => serde_json::from_str(json).ok()?,
-        _ => vec![],
-    };
-    Some(Record::NewEvent { code, seq: seq.parse().ok()?, tallies })
-}
-
-/// Adds a history item's tallies to the report counters (once); whether it is done.
-async fn count(counters: &DynamoStore, code: &str, seq: u32, tallies: &[Tally]) -> bool {
-    if tallies.is_empty() {
-        return true;
-    }
-    match counters.count(code, seq, tallies).await {
+/// Adds a history item's tallies (read from the table) to the report counters, once; whether
+/// it is done.
+async fn count(counters: &DynamoStore, code: &str, sk: &str) -> bool {
+    match counters.count_event(code, sk).await {
         Ok(added) => {
-            tracing::debug!(dossier = code, seq, added, "tallies counted");
+            tracing::debug!(dossier = code, sk, added, "tallies counted");
             true
         }
         Err(e) => {
-            tracing::warn!(dossier = code, seq, error = %e, "tallies not counted, to retry");
+            tracing::warn!(dossier = code, sk, error = %e, "tallies not counted, to retry");
             false
         }
     }
@@ -123,7 +113,7 @@ pub async fn handle(
                 false
             }
             Record::NewMessage(id) => courier.send(id).await != Sent::StoreFailed,
-            Record::NewEvent { code, seq, tallies } => count(counters, code, seq, &tallies).await,
+            Record::NewEvent { code, sk } => count(counters, code, sk).await,
             Record::NewSync(code) => sync(portal, &code).await,
         };
         if !done {

@@ -26,7 +26,7 @@ fn invalid(e: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(format!("invalid table definition: {e}"))
 }
 
-/// Creates the table on demand with its indexes, a `NEW_IMAGE` stream and the TTL attribute,
+/// Creates the table on demand with its indexes, a `KEYS_ONLY` stream and the TTL attribute,
 /// unless it exists already; returns once it is active.
 pub async fn create_table(client: &Client, table: &str) -> StoreResult<DynamoStore> {
     let mut definitions = vec![string_attribute(PK)?, string_attribute(SK)?];
@@ -55,7 +55,7 @@ pub async fn create_table(client: &Client, table: &str) -> StoreResult<DynamoSto
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)
-                .stream_view_type(StreamViewType::NewImage)
+                .stream_view_type(StreamViewType::KeysOnly)
                 .build()
                 .map_err(invalid)?,
         )

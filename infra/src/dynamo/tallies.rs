@@ -131,6 +131,34 @@ impl DynamoStore {
         }
     }
 
+    /// Adds the tallies of the history item the stream names by its keys (`D#<code>`, `sk`), read
+    /// from the table (the stream carries keys only: no personal data travels on it), once;
+    /// whether they were added now (`false`: counted before, or nothing to count).
+    pub async fn count_event(&self, code: &str, sk: &str) -> StoreResult<bool> {
+        let seq = sk
+            .strip_prefix(keys::EVENT_PREFIX)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| StoreError::Corrupt(format!("not a history item's key: {sk}")))?;
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key((format!("D#{code}"), sk.to_owned()))))
+            .projection_expression("#t")
+            .expression_attribute_names("#t", TALLY)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(failure)?;
+        let Some(AttributeValue::S(json)) = out.item().and_then(|i| i.get(TALLY)) else { return Ok(false) };
+        let tallies: Vec<Tally> =
+            serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("a history item's tally: {e}")))?;
+        if tallies.is_empty() {
+            return Ok(false);
+        }
+        self.count(code, seq, &tallies).await
+    }
+
     /// Adds the tallies of every history item of dossier `code` not yet counted: what the stream
     /// consumer does for each, for a home that missed the stream just now (the counted markers
     /// are kept a week: this catches up, it does not rebuild). Returns how many it added.
