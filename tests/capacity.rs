@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 /// The global secondary indexes' partition key attributes (every index projects ALL).
-const INDEX_KEYS: [&str; 4] = ["gsi1pk", "gsi2pk", "gsi3pk", "gsi4pk"];
+const INDEX_KEYS: [&str; 3] = ["gsi1pk", "gsi2pk", "gsi3pk"];
 
 /// An attribute value's size: strings and binaries by their bytes, numbers about one byte per
 /// two significant digits plus one, lists and maps 3 bytes plus 1 per element and their contents.

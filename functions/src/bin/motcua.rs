@@ -171,10 +171,11 @@ enum Command {
     },
     /// Rewrite the DynamoDB table's items of an older layout while the functions serve
     /// (docs/operations.md, "Changing the table's layout"); `final-messages` puts notices made
-    /// final before retention existed on the list it reads. Resumes from its checkpoint.
+    /// final before retention existed on the list it reads; `drop-applicant-index` removes the
+    /// applicant index's keys (hashed IDs) older releases wrote. Resumes from its checkpoint.
     Backfill {
         /// The backfill to run.
-        #[arg(value_parser = ["final-messages"])]
+        #[arg(value_parser = ["final-messages", "drop-applicant-index"])]
         name: String,
         /// The DynamoDB table.
         #[arg(long, env = "MOTCUA_TABLE", default_value = "motcua")]

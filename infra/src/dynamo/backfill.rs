@@ -176,7 +176,31 @@ impl Rewrite for FinalMessagesListed {
     }
 }
 
+/// The second: dossiers written before the applicant index was dropped still carry its key,
+/// the unkeyed SHA-256 of a citizen ID or tax code (reversible by trying every ID); this removes
+/// it.
+pub struct ApplicantIndexDropped;
+
+impl Rewrite for ApplicantIndexDropped {
+    fn name(&self) -> &'static str {
+        "drop-applicant-index"
+    }
+
+    fn change(&self, item: &Item) -> StoreResult<Option<Change>> {
+        let [pk, sk] = keys::OLD_APPLICANT_INDEX;
+        if !item.contains_key(pk) && !item.contains_key(sk) {
+            return Ok(None);
+        }
+        Ok(Some(Change {
+            update: "REMOVE #apk, #ask".into(),
+            condition: "attribute_exists(#apk) OR attribute_exists(#ask)".into(),
+            names: vec![("#apk".into(), pk.into()), ("#ask".into(), sk.into())],
+            values: vec![],
+        }))
+    }
+}
+
 /// The backfills `motcua backfill` can run, by name.
 pub fn rewrites() -> Vec<Box<dyn Rewrite>> {
-    vec![Box::new(FinalMessagesListed)]
+    vec![Box::new(FinalMessagesListed), Box::new(ApplicantIndexDropped)]
 }

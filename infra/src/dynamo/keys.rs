@@ -24,19 +24,16 @@ pub enum Index {
     Groups,
     /// An officer's own open dossiers by due time; procedures by field.
     People,
-    /// An applicant's dossiers by filing time.
-    Applicants,
 }
 
 impl Index {
-    pub const ALL: [Index; 4] = [Index::Lists, Index::Groups, Index::People, Index::Applicants];
+    pub const ALL: [Index; 3] = [Index::Lists, Index::Groups, Index::People];
 
     pub fn name(self) -> &'static str {
         match self {
             Index::Lists => "gsi1",
             Index::Groups => "gsi2",
             Index::People => "gsi3",
-            Index::Applicants => "gsi4",
         }
     }
 
@@ -45,7 +42,6 @@ impl Index {
             Index::Lists => "gsi1pk",
             Index::Groups => "gsi2pk",
             Index::People => "gsi3pk",
-            Index::Applicants => "gsi4pk",
         }
     }
 
@@ -54,7 +50,6 @@ impl Index {
             Index::Lists => "gsi1sk",
             Index::Groups => "gsi2sk",
             Index::People => "gsi3sk",
-            Index::Applicants => "gsi4sk",
         }
     }
 }
@@ -213,7 +208,7 @@ pub fn limit(key: &str, window_start: &str) -> Key {
 }
 
 /// The index entries of a dossier: open ones sit in their handling agency's queue and their
-/// assignee's; every one is listed under its status and its applicant.
+/// assignee's; every one is listed under its status.
 pub fn dossier_entries(d: &Dossier) -> Vec<(Index, Key)> {
     let position = queue_position(d.due_at, &d.code.to_string());
     let handler = d.handling_agency();
@@ -224,22 +219,14 @@ pub fn dossier_entries(d: &Dossier) -> Vec<(Index, Key)> {
             out.push((Index::People, (officer_queue(&a.id), position)));
         }
     }
-    if let Some(applicant) = applicant_key(d) {
-        out.push((Index::Applicants, (applicant, format!("{}#{}", crate::codec::ts(d.submitted_at), d.code))));
-    }
+    // No index by the applicant's ID: its unkeyed SHA-256 could be reversed by trying every ID;
+    // finding an applicant's dossiers goes through the search's keyed digests (docs/search.md).
     out
 }
 
-/// The applicant's citizen ID or tax code, hashed so the index key does not spell it out.
-fn applicant_key(d: &Dossier) -> Option<String> {
-    let id = d
-        .applicant
-        .citizen_id
-        .as_ref()
-        .map(|c| c.to_string())
-        .or_else(|| d.applicant.tax_code.as_ref().map(|t| t.to_string()))?;
-    Some(format!("AP#{}", hex(&Sha256::digest(id.as_bytes()))))
-}
+/// The attributes of the applicant index older releases wrote (`motcua backfill
+/// drop-applicant-index` removes them).
+pub const OLD_APPLICANT_INDEX: [&str; 2] = ["gsi4pk", "gsi4sk"];
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -111,3 +111,53 @@ async fn a_backfill_lists_final_messages_of_the_older_layout_and_resumes() {
     assert_eq!(fresh_run.unwrap().rewritten, 0, "every message is in the new shape");
     assert_eq!(store.redact_final(later, later, 100).await.unwrap(), messages.len());
 }
+
+/// The second backfill: the applicant index's keys an older release wrote on each dossier (the
+/// unkeyed hash of a citizen ID) are removed, and new dossiers never get them.
+#[tokio::test]
+async fn a_backfill_removes_the_applicant_index_keys_of_the_older_layout() {
+    use motcua_domain::ports::DossierStore;
+
+    use super::backfill::{ApplicantIndexDropped, Progress};
+    use crate::contract::fixtures::{agency, create_commit, day};
+    let (store, ()) = fresh().await;
+    let mut codes = vec![];
+    for _ in 0..3 {
+        codes.push(store.create(&agency(), day(), Box::new(|c| create_commit(c, None))).await.unwrap().code);
+    }
+    let item = |code: &motcua_domain::codes::DossierCode| {
+        let key = super::items::key(super::keys::dossier(code));
+        let store = store.clone();
+        async move {
+            store.client().get_item().table_name(store.table()).set_key(Some(key)).send().await.unwrap().item.unwrap()
+        }
+    };
+    assert!(!item(&codes[0]).await.contains_key("gsi4pk"), "new dossiers carry no applicant key");
+    // As an older release left them.
+    for code in &codes[..2] {
+        store
+            .client()
+            .update_item()
+            .table_name(store.table())
+            .set_key(Some(super::items::key(super::keys::dossier(code))))
+            .update_expression("SET gsi4pk = :pk, gsi4sk = :sk")
+            .expression_attribute_values(
+                ":pk",
+                aws_sdk_dynamodb::types::AttributeValue::S("AP#0123456789abcdef".into()),
+            )
+            .expression_attribute_values(":sk", aws_sdk_dynamodb::types::AttributeValue::S(format!("2026#{code}")))
+            .send()
+            .await
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = |_: &Progress| {};
+    let done =
+        store.backfill(&ApplicantIndexDropped, &dir.path().join("applicants.json"), 100, None, &quiet).await.unwrap();
+    assert_eq!((done.rewritten, done.finished), (2, true), "{done:?}");
+    for code in &codes {
+        let kept = item(code).await;
+        assert!(!kept.contains_key("gsi4pk") && !kept.contains_key("gsi4sk"), "{code}");
+        assert!(store.get(code).await.unwrap().is_some(), "the dossier itself untouched");
+    }
+}
