@@ -358,3 +358,37 @@ fn concurrency_and_tracing_are_parameters() {
     }
     assert_eq!(text(&t["Globals"]["Function"]["Tracing"]), "Tracing");
 }
+
+/// Topics and queues are reached over TLS only; email leaves SES over TLS only.
+#[test]
+fn topics_queues_and_email_require_tls() {
+    let t = template();
+    let denies_plain =
+        |policy: &Value| {
+            policy["PolicyDocument"]["Statement"].as_sequence().unwrap().iter().any(|s| {
+                s["Effect"] == "Deny" && s["Condition"]["Bool"]["aws:SecureTransport"].as_str() == Some("false")
+            })
+        };
+    let resources = t["Resources"].as_mapping().unwrap();
+    for (name, r) in resources {
+        let guarded_by = |policy_type: &str, list: &str| {
+            resources.values().any(|p| {
+                text(&p["Type"]) == policy_type
+                    && list_of(&p["Properties"][list]).contains(&text(name))
+                    && denies_plain(&p["Properties"])
+            })
+        };
+        match text(&r["Type"]).as_str() {
+            "AWS::SNS::Topic" => assert!(guarded_by("AWS::SNS::TopicPolicy", "Topics"), "{}", text(name)),
+            "AWS::SQS::Queue" => assert!(guarded_by("AWS::SQS::QueuePolicy", "Queues"), "{}", text(name)),
+            _ => {}
+        }
+    }
+    let set = &t["Resources"]["EmailConfigurationSet"]["Properties"];
+    assert_eq!(text(&set["DeliveryOptions"]["TlsPolicy"]), "REQUIRE");
+}
+
+/// The names a list property refers to (`!Ref X` items).
+fn list_of(v: &Value) -> Vec<String> {
+    v.as_sequence().map(|items| items.iter().map(text).collect()).unwrap_or_default()
+}
