@@ -357,6 +357,15 @@ fn concurrency_and_tracing_are_parameters() {
         assert!(reserved.contains("ReservedConcurrency"), "{binary}: {reserved}");
     }
     assert_eq!(text(&t["Globals"]["Function"]["Tracing"]), "Tracing");
+    // Every deploy goes through an alias that CodeDeploy shifts, rolled back by the alarms.
+    let globals = &t["Globals"]["Function"];
+    assert_eq!(text(&globals["AutoPublishAlias"]), "live");
+    assert_eq!(text(&globals["DeploymentPreference"]["Type"]), "DeploymentStrategy");
+    let alarms = list(&globals["DeploymentPreference"]["Alarms"]);
+    for alarm in &alarms {
+        assert_eq!(text(&t["Resources"][alarm.as_str()]["Type"]), "AWS::CloudWatch::Alarm", "{alarm}");
+    }
+    assert!(alarms.contains(&"ApiServerErrorsAlarm".to_owned()) && alarms.contains(&"FunctionErrorsAlarm".to_owned()));
 }
 
 /// Topics and queues are reached over TLS only; email leaves SES over TLS only.
