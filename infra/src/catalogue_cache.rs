@@ -6,7 +6,9 @@
 //! A write through this catalogue forgets what it changed at once; a change made elsewhere (by
 //! another Lambda's admin route) is seen within the time to live. Only found records are kept,
 //! so the memory is bounded by the catalogue's size, not by what clients ask for. Officers are
-//! not cached: a deactivated officer must stop being assignable at once.
+//! not cached: a deactivated officer must stop being assignable at once. Procedure lists (the
+//! public catalogue search, which on DynamoDB filters the whole procedure partition) are kept
+//! by their query too, at most [`MOST_LISTS`] of them, all forgotten on any procedure write.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -47,6 +49,26 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         }
     }
 
+    fn forget_all(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+
+    /// Keeps `value` unless `most` entries are kept already: the expired go first, and if none
+    /// has, nothing new is kept (what clients ask for cannot grow the memory).
+    fn keep_bounded(&self, key: K, value: V, most: usize) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= most {
+                let ttl = self.ttl;
+                entries.retain(|_, (at, _)| at.elapsed() < ttl);
+            }
+            if entries.len() < most {
+                entries.insert(key, (Instant::now(), value));
+            }
+        }
+    }
+
     /// `key`'s value: kept, or read by `read` and kept when found.
     async fn read_through(&self, key: K, read: impl Future<Output = StoreResult<Option<V>>>) -> StoreResult<Option<V>> {
         if let Some(v) = self.get(&key) {
@@ -69,10 +91,16 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     }
 }
 
+/// The most catalogue lists (searches of the public procedure catalogue) kept at once.
+pub const MOST_LISTS: usize = 1_000;
+
 /// [`Catalogue`] in front of another, keeping what it found for a time to live.
 pub struct CachedCatalogue {
     inner: Arc<dyn Catalogue>,
     procedures: Memo<String, Procedure>,
+    /// Procedure lists by their query (the anonymous catalogue search reads the whole
+    /// procedure partition on DynamoDB): at most [`MOST_LISTS`], all forgotten on any write.
+    lists: Memo<String, Vec<Procedure>>,
     agencies: Memo<AgencyCode, Agency>,
     holidays: Memo<(), Vec<Holiday>>,
 }
@@ -82,7 +110,13 @@ impl CachedCatalogue {
     pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
 
     pub fn new(inner: Arc<dyn Catalogue>, ttl: Duration) -> Self {
-        Self { inner, procedures: Memo::new(ttl), agencies: Memo::new(ttl), holidays: Memo::new(ttl) }
+        Self {
+            inner,
+            procedures: Memo::new(ttl),
+            lists: Memo::new(ttl),
+            agencies: Memo::new(ttl),
+            holidays: Memo::new(ttl),
+        }
     }
 }
 
@@ -93,7 +127,13 @@ impl CatalogueReader for CachedCatalogue {
     }
 
     async fn procedures(&self, query: ProcedureQuery) -> StoreResult<Vec<Procedure>> {
-        self.inner.procedures(query).await
+        let key = format!("{query:?}");
+        if let Some(list) = self.lists.get(&key) {
+            return Ok(list);
+        }
+        let list = self.inner.procedures(query).await?;
+        self.lists.keep_bounded(key, list.clone(), MOST_LISTS);
+        Ok(list)
     }
 
     async fn agency(&self, code: &AgencyCode) -> StoreResult<Option<Agency>> {
@@ -134,11 +174,15 @@ impl CatalogueReader for CachedCatalogue {
 #[async_trait]
 impl CatalogueWriter for CachedCatalogue {
     async fn put_procedure(&self, procedure: &Procedure) -> StoreResult<()> {
-        self.procedures.write_through(&procedure.code, self.inner.put_procedure(procedure)).await
+        self.lists.forget_all();
+        let written = self.procedures.write_through(&procedure.code, self.inner.put_procedure(procedure)).await;
+        self.lists.forget_all();
+        written
     }
 
     async fn put_procedures(&self, procedures: &[Procedure]) -> StoreResult<()> {
         let written = self.inner.put_procedures(procedures).await;
+        self.lists.forget_all();
         // Whatever was written (all, or part of a failed batch) is read afresh.
         for p in procedures {
             self.procedures.forget(&p.code);
@@ -153,6 +197,9 @@ impl CatalogueWriter for CachedCatalogue {
 
     async fn promote_procedures(&self, today: chrono::NaiveDate) -> StoreResult<Vec<String>> {
         let promoted = self.inner.promote_procedures(today).await?;
+        if !promoted.is_empty() {
+            self.lists.forget_all();
+        }
         for code in &promoted {
             self.procedures.forget(code);
         }

@@ -44,3 +44,27 @@ async fn holidays_are_kept_and_forgotten_the_same_way() {
     cached.put_holidays(2027, &[day(1), day(2), day(3)]).await.unwrap();
     assert_eq!(cached.holidays().await.unwrap().len(), 3, "forgotten on a write through it");
 }
+
+#[tokio::test]
+async fn searches_are_kept_a_while_bounded_and_forgotten_on_any_procedure_write() {
+    use motcua_domain::ports::ProcedureQuery;
+    let store = SqliteStore::in_memory().unwrap();
+    let cached = CachedCatalogue::new(Arc::new(store.clone()), Duration::from_secs(3600));
+    let all = || ProcedureQuery { limit: 50, ..ProcedureQuery::default() };
+    store.put_procedure(&renamed("một")).await.unwrap();
+    assert_eq!(cached.procedures(all()).await.unwrap()[0].name, "một");
+    store.put_procedure(&renamed("hai")).await.unwrap();
+    assert_eq!(cached.procedures(all()).await.unwrap()[0].name, "một", "the list is kept");
+    let other = ProcedureQuery { limit: 49, ..ProcedureQuery::default() };
+    assert_eq!(cached.procedures(other).await.unwrap()[0].name, "hai", "another query reads afresh");
+    cached.put_procedure(&renamed("ba")).await.unwrap();
+    assert_eq!(cached.procedures(all()).await.unwrap()[0].name, "ba", "any write through it forgets every list");
+    // What clients ask for cannot grow the memory past the bound.
+    for limit in 1..=(super::MOST_LISTS + 10) {
+        cached
+            .procedures(ProcedureQuery { limit: limit % 90 + 1, text: Some(format!("q{limit}")), ..all() })
+            .await
+            .unwrap();
+    }
+    assert!(cached.lists.entries.lock().unwrap().len() <= super::MOST_LISTS);
+}
