@@ -10,6 +10,7 @@ mod limits;
 mod outbox;
 mod payments;
 mod portal;
+mod positions;
 mod privacy;
 mod schema;
 mod search;
