@@ -4,7 +4,7 @@
 //! the step before, and completion gives the step after to the officer who handed it over.
 //! Each packet is taken once: the dossier keeps the (code, time) of every packet it took.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -178,9 +178,9 @@ pub fn live(d: &Dossier) -> Option<&Exchange> {
     d.exchanges.iter().rev().find(|x| x.step == index && x.state.is_live())
 }
 
-/// Records `packet` on its hand-over; the new state.
-pub(crate) fn record(d: &mut Dossier, packet: &StatusPacket, now: DateTime<Utc>) -> Option<ExchangeState> {
-    let x = d.exchanges.iter_mut().find(|x| x.document_id == packet.document_id)?;
+/// Records `packet` on its hand-over, moving its state.
+pub(crate) fn record(d: &mut Dossier, packet: &StatusPacket, now: DateTime<Utc>) {
+    let Some(x) = d.exchanges.iter_mut().find(|x| x.document_id == packet.document_id) else { return };
     x.taken.push(Exchange::key(packet));
     x.updated_at = now;
     x.state = match packet.code {
@@ -192,7 +192,6 @@ pub(crate) fn record(d: &mut Dossier, packet: &StatusPacket, now: DateTime<Utc>)
         StatusCode::Completed => ExchangeState::Completed,
         StatusCode::RecallRequested | StatusCode::RecallAccepted | StatusCode::RecallRefused => x.state,
     };
-    Some(x.state)
 }
 
 /// The hand-over message `e` raises: the package to send, through the outbox (so it is retried
@@ -212,11 +211,6 @@ pub fn handover(d: &Dossier, e: &HistoryEvent) -> Option<OutgoingMessage> {
         created_at: e.at,
         fallback: None,
     })
-}
-
-/// The time of a packet (Vietnam time) as UTC.
-pub fn packet_time(at: NaiveDateTime) -> DateTime<Utc> {
-    crate::calendar::vietnam::from_local(at)
 }
 
 /// The package handing `x` over to its agency: what the dossier is, for whom, by when, and its

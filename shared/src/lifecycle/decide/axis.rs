@@ -126,20 +126,17 @@ pub(super) fn status(draft: &mut Draft<'_>, packet: &StatusPacket) -> Result<(),
             // Back to the step before, for whoever finished it; the first step stays, for a
             // leader to give again.
             if let Some(previous) = index.checked_sub(1) {
-                let holder =
-                    draft.d.finished_steps.iter().rev().find(|f| f.index == previous).and_then(|f| f.by.clone());
-                give(draft, previous, holder)?;
+                give(draft, previous, super::forward::finished_by(&draft.d, previous))?;
             }
         }
         StatusCode::Completed => {
             let next = index + 1;
             clock::finish_step(&mut draft.d, now, None, draft.ctx);
             // The next step is open to its role at its agency (a leader may give it to one
-            // officer); an external last step stays, for the dossier agency's leader to approve.
+            // officer); an external last step stays, unheld, for the dossier agency's leader to
+            // approve.
             if next < draft.d.terms.workflow.len() {
                 give(draft, next, None)?;
-            } else if let Some(step) = draft.d.step.as_mut() {
-                step.assignee = None;
             }
         }
         _ => {}

@@ -46,12 +46,16 @@ pub(super) fn send_back(draft: &mut Draft<'_>, reason: &str) -> Result<(), Lifec
         return Err(LifecycleError::FirstStep);
     };
     let mut progress = clock::step(d, previous, draft.ctx.now, draft.by.clone(), draft.ctx);
-    let holder = d.finished_steps.iter().rev().find(|f| f.index == previous).and_then(|f| f.by.clone());
-    if let Some(holder) = holder {
+    if let Some(holder) = finished_by(d, previous) {
         progress.assignee = Some(holder.clone());
         progress.taken_at = Some(draft.ctx.now);
         draft.assignee = Some(holder);
     }
     draft.d.step = Some(progress);
     Ok(())
+}
+
+/// Who finished step `index` last: a step sent back goes to them again.
+pub(super) fn finished_by(d: &crate::lifecycle::Dossier, index: usize) -> Option<crate::catalogue::OfficerRef> {
+    d.finished_steps.iter().rev().find(|f| f.index == index).and_then(|f| f.by.clone())
 }
