@@ -242,6 +242,20 @@ fn no_secret_value_is_in_any_environment() {
     assert_eq!(text(&key["DeletionPolicy"]), "RetainExceptOnCreate", "the retained table's digests depend on it");
 }
 
+/// The families whose code uses the server key (filing, keeping documents, searching, answering
+/// what is held about a person) get its secret's ARN and may read it; no other function may.
+#[test]
+fn the_server_key_reaches_exactly_the_families_that_use_it() {
+    let t = template();
+    for family in Family::ALL {
+        let f = &functions(&t)[family.name()];
+        let given = !f["Properties"]["Environment"]["Variables"]["MOTCUA_SERVER_KEY_ARN"].is_null();
+        let granted = statements(f).iter().any(|(_, resources)| resources.iter().any(|r| r.contains("ServerKey")));
+        let uses = motcua_functions::lambda::uses_server_key(family);
+        assert_eq!((given, granted), (uses, uses), "{}", family.name());
+    }
+}
+
 /// Every function logs to a group the stack creates, with a retention.
 #[test]
 fn every_function_logs_to_its_own_group_with_a_retention() {

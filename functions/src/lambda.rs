@@ -50,9 +50,7 @@ fn required(name: &str) -> Result<String, Error> {
 /// generates), for the families that file dossiers, search or answer what is held about a
 /// person; the others never derive a lookup secret or a digest and get a random key.
 pub async fn server_key(sdk: &aws_config::SdkConfig, family: Family) -> Result<Arc<[u8]>, Error> {
-    // The query family keys the digests a search looks up with it (`motcua_domain::search`),
-    // and the admin family those of a request for what is held about a person.
-    if !family.files_dossiers() && !matches!(family, Family::Query | Family::Admin) {
+    if !uses_server_key(family) {
         return Ok(crate::service::secrets::random_hex(32).into_bytes().into());
     }
     // On AWS from its secret (`MOTCUA_SERVER_KEY_ARN`, read once at init: never an environment
@@ -62,6 +60,13 @@ pub async fn server_key(sdk: &aws_config::SdkConfig, family: Family) -> Result<A
         None => required("MOTCUA_SERVER_KEY")?,
     };
     Ok(crate::state::server_key_from(&key)?)
+}
+
+/// Whether `family` needs the server key: it files dossiers (lookup secrets, search digests),
+/// keeps documents in the applicants' store (whose partitions it keys), searches (query: the
+/// digests a search looks up) or answers what is held about a person (admin).
+pub fn uses_server_key(family: Family) -> bool {
+    family.files_dossiers() || family.keeps_documents() || matches!(family, Family::Query | Family::Admin)
 }
 
 /// How a family's Lambda opens its file store: chosen at compile time ([`files_of`]), so only
@@ -137,8 +142,14 @@ fn state_over(store: &DynamoStore, files: Arc<dyn FileStore>, server_key: Arc<[u
 pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files: FilesOf) -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
-    let store = store(&sdk).await?;
-    let mut state = state_over(&store, files(&sdk)?, server_key(&sdk, family).await?)?;
+    let key = server_key(&sdk, family).await?;
+    // Only a family with the real key may spell the owners of stored documents; the others'
+    // store refuses the document store rather than key it under a random one.
+    let store = match uses_server_key(family) {
+        true => store(&sdk).await?.keying_owners(key.clone()),
+        false => store(&sdk).await?,
+    };
+    let mut state = state_over(&store, files(&sdk)?, key)?;
     // Only the admin family reconciles (it asks the portal).
     if family == Family::Admin {
         state.portal = national_portal(&sdk).await?;

@@ -205,11 +205,25 @@ impl Stores {
                 } else {
                     DynamoStore::new(client, table)
                 };
+                let store = store.keying_owners(server_key(data_dir)?);
                 store.warm_up().await?;
                 // No stream consumer runs beside the server: it counts as it commits.
                 Ok(Self::of(store.counting_inline(), None))
             }
         }
+    }
+}
+
+/// The server key. A table shared with the AWS functions needs their key (`MOTCUA_SERVER_KEY`):
+/// it keys the lookup secrets of idempotent filings, the search digests and the partitions of
+/// the applicants' document store. Else the data directory's own.
+fn server_key(data_dir: &Path) -> Result<Arc<[u8]>, ServerError> {
+    match std::env::var("MOTCUA_SERVER_KEY").ok().filter(|k| !k.trim().is_empty()) {
+        Some(k) => crate::state::server_key_from(&k).map_err(ServerError::Invalid),
+        None => Ok(crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
+            .map_err(|e| ServerError::DataDir(data_dir.into(), e))?
+            .into_bytes()
+            .into()),
     }
 }
 
@@ -265,16 +279,7 @@ impl Home {
     pub async fn open_on(data_dir: &Path, store: Stores) -> Result<Self, ServerError> {
         std::fs::create_dir_all(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?;
         let keys = Arc::new(LocalKeys::load_or_create(data_dir).map_err(|e| ServerError::DataDir(data_dir.into(), e))?);
-        // A table shared with the AWS functions needs their key (`MOTCUA_SERVER_KEY`): it keys
-        // the lookup secrets of idempotent filings and the search digests. Else the data
-        // directory's own.
-        let server_key: Arc<[u8]> = match std::env::var("MOTCUA_SERVER_KEY").ok().filter(|k| !k.trim().is_empty()) {
-            Some(k) => crate::state::server_key_from(&k).map_err(ServerError::Invalid)?,
-            None => crate::auth::load_or_create_key(&data_dir.join("lookup-secret.key"))
-                .map_err(|e| ServerError::DataDir(data_dir.into(), e))?
-                .into_bytes()
-                .into(),
-        };
+        let server_key = server_key(data_dir)?;
         let today = vietnam::to_local(SystemClock.now()).date();
         if crate::seed::seed_if_empty(store.catalogue.as_ref(), today)
             .await

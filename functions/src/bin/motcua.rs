@@ -172,10 +172,13 @@ enum Command {
     /// Rewrite the DynamoDB table's items of an older layout while the functions serve
     /// (docs/operations.md, "Changing the table's layout"); `final-messages` puts notices made
     /// final before retention existed on the list it reads; `drop-applicant-index` removes the
-    /// applicant index's keys (hashed IDs) older releases wrote. Resumes from its checkpoint.
+    /// applicant index's keys (hashed IDs) older releases wrote; `key-document-store` moves the
+    /// applicants' stored documents from partitions named by an unkeyed hash of their owner to
+    /// ones keyed under the server key (`MOTCUA_SERVER_KEY_ARN`, or `MOTCUA_SERVER_KEY`).
+    /// Resumes from its checkpoint.
     Backfill {
         /// The backfill to run.
-        #[arg(value_parser = ["final-messages", "drop-applicant-index"])]
+        #[arg(value_parser = ["final-messages", "drop-applicant-index", "key-document-store"])]
         name: String,
         /// The DynamoDB table.
         #[arg(long, env = "MOTCUA_TABLE", default_value = "motcua")]
@@ -458,6 +461,20 @@ async fn verify(home: &Home, codes: Vec<String>) -> Result<bool, StoreError> {
 
 /// `motcua check`: the database first (nothing else is read from a damaged one), then the
 /// stored files, then every chain.
+/// The server key for the backfills that need it: read from its secret
+/// (`MOTCUA_SERVER_KEY_ARN`, as the functions do) or given (`MOTCUA_SERVER_KEY`); none else.
+async fn backfill_key(config: &aws_config::SdkConfig) -> Result<Option<std::sync::Arc<[u8]>>, ServerError> {
+    let text = match motcua_functions::external::read("MOTCUA_SERVER_KEY_ARN") {
+        Some(arn) => Some(
+            motcua_functions::external::aws_secret(config, "the server key", &arn)
+                .await
+                .map_err(ServerError::Invalid)?,
+        ),
+        None => motcua_functions::external::read("MOTCUA_SERVER_KEY"),
+    };
+    text.map(|t| motcua_functions::state::server_key_from(&t).map_err(ServerError::Invalid)).transpose()
+}
+
 async fn check(data_dir: &std::path::Path) -> Result<bool, ServerError> {
     use motcua_infra::sqlite::copies::{integrity_problems, schema_version};
     let invalid = |e: &dyn std::fmt::Display| ServerError::Invalid(e.to_string());
@@ -713,9 +730,11 @@ fn main() -> ExitCode {
             Command::Backfill { name, table, checkpoint, page } => {
                 let config = motcua_infra::aws::config_from_env().await;
                 let store = motcua_infra::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), &table);
-                let rewrites = motcua_infra::dynamo::backfill::rewrites();
+                let rewrites = motcua_infra::dynamo::backfill::rewrites(backfill_key(&config).await?);
                 let Some(rewrite) = rewrites.iter().find(|r| r.name() == name) else {
-                    return Err(ServerError::Invalid(format!("no backfill named {name}")));
+                    return Err(ServerError::Invalid(format!(
+                        "no backfill named {name} (key-document-store needs the server key: set MOTCUA_SERVER_KEY_ARN to its secret, or MOTCUA_SERVER_KEY)"
+                    )));
                 };
                 let checkpoint = checkpoint.unwrap_or_else(|| PathBuf::from(format!("backfill-{name}-{table}.json")));
                 let progress = |p: &motcua_infra::dynamo::backfill::Progress| {

@@ -6,14 +6,16 @@
 //!
 //! A backfill is a one-off pass, never on a request path, so it reads the table with `Scan`,
 //! a page at a time: each item the rewrite wants gets one update conditioned on the item still
-//! being in the shape it was read in (a writer that got there first wins; the item is left).
+//! being in the shape it was read in (a writer that got there first wins; the item is left), or
+//! one transaction moving it under a new key.
 //! After each page the scan's position is written to a checkpoint file (created, then renamed),
 //! so a stopped run resumes at the page it was on, and a finished one says so and does nothing.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use motcua_domain::ports::{StoreError, StoreResult};
 
 use super::items::{s, text};
@@ -21,9 +23,18 @@ use super::keys::{self, Index};
 use super::{condition_failed, failure, DynamoStore, Item};
 use crate::codec::{parse_ts, ts};
 
+/// What a rewrite does to one item.
+pub enum Change {
+    /// Updates it in place.
+    Update(Update),
+    /// Moves it under another key: the same attributes, a new `pk`/`sk`. One transaction puts
+    /// it there (unless something is there already) and deletes it here (if still here).
+    Move(Item),
+}
+
 /// One conditional update of an item: `SET`/`REMOVE` expression, its condition, names and
 /// values (the item's key is added).
-pub struct Change {
+pub struct Update {
     pub update: String,
     pub condition: String,
     pub names: Vec<(String, String)>,
@@ -118,6 +129,10 @@ impl DynamoStore {
     async fn apply(&self, item: &Item, change: Change) -> StoreResult<bool> {
         let key: Item =
             [keys::PK, keys::SK].iter().filter_map(|k| item.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect();
+        let change = match change {
+            Change::Update(update) => update,
+            Change::Move(to) => return self.relocate(key, to).await,
+        };
         let mut request = self
             .client
             .update_item()
@@ -134,6 +149,33 @@ impl DynamoStore {
         match request.send().await {
             Ok(_) => Ok(true),
             Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(failure(e)),
+        }
+    }
+
+    /// Puts `to` where nothing is and deletes the item at `from`, both or neither; `false` when
+    /// either condition failed (moved already, or removed meanwhile).
+    async fn relocate(&self, from: Item, to: Item) -> StoreResult<bool> {
+        let built = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Unavailable(e.to_string());
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(to))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .build()
+            .map_err(built)?;
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(from))
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .build()
+            .map_err(built)?;
+        let writes =
+            vec![TransactWriteItem::builder().put(put).build(), TransactWriteItem::builder().delete(delete).build()];
+        match self.client.transact_write_items().set_transact_items(Some(writes)).send().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_transaction_canceled_exception()) => Ok(false),
             Err(e) => Err(failure(e)),
         }
     }
@@ -159,7 +201,7 @@ impl Rewrite for FinalMessagesListed {
         }
         let id = text(item, keys::SK)?.trim_start_matches(keys::MESSAGE_PREFIX).to_owned();
         let at = text(item, "sent_at").or_else(|_| text(item, "created_at"))?;
-        Ok(Some(Change {
+        Ok(Some(Change::Update(Update {
             update: "SET #lpk = :list, #lsk = :entry".into(),
             condition: "attribute_not_exists(#lpk) AND attribute_not_exists(redacted_at) AND #state = :state".into(),
             names: vec![
@@ -172,7 +214,7 @@ impl Rewrite for FinalMessagesListed {
                 (":entry".into(), s(format!("{}#{id}", ts(parse_ts(at)?)))),
                 (":state".into(), s(state.as_str())),
             ],
-        }))
+        })))
     }
 }
 
@@ -191,16 +233,47 @@ impl Rewrite for ApplicantIndexDropped {
         if !item.contains_key(pk) && !item.contains_key(sk) {
             return Ok(None);
         }
-        Ok(Some(Change {
+        Ok(Some(Change::Update(Update {
             update: "REMOVE #apk, #ask".into(),
             condition: "attribute_exists(#apk) OR attribute_exists(#ask)".into(),
             names: vec![("#apk".into(), pk.into()), ("#ask".into(), sk.into())],
             values: vec![],
-        }))
+        })))
     }
 }
 
-/// The backfills `motcua backfill` can run, by name.
-pub fn rewrites() -> Vec<Box<dyn Rewrite>> {
-    vec![Box::new(FinalMessagesListed), Box::new(ApplicantIndexDropped)]
+/// The third: the applicants' stored documents kept before their partitions were keyed sit
+/// under the unkeyed SHA-256 of their owner (`V#…`); this moves each to the owner's keyed
+/// partition ([`keys::stored_documents`]), the same item under a new key.
+pub struct DocumentStoreKeyed {
+    pub server_key: Arc<[u8]>,
+}
+
+impl Rewrite for DocumentStoreKeyed {
+    fn name(&self) -> &'static str {
+        "key-document-store"
+    }
+
+    fn change(&self, item: &Item) -> StoreResult<Option<Change>> {
+        let legacy = text(item, keys::PK).is_ok_and(|pk| pk.starts_with(keys::LEGACY_STORED))
+            && text(item, keys::SK).is_ok_and(|sk| sk.starts_with(keys::STORED_PREFIX));
+        if !legacy {
+            return Ok(None);
+        }
+        let document: motcua_domain::documents::StoredDocument = super::items::body(item)?;
+        let mut to = item.clone();
+        let partition = keys::stored_documents(&document.owner.digest(&self.server_key));
+        to.insert(keys::PK.into(), s(partition));
+        Ok(Some(Change::Move(to)))
+    }
+}
+
+/// The backfills `motcua backfill` can run, by name; those that need the server key only when
+/// it is given.
+pub fn rewrites(server_key: Option<Arc<[u8]>>) -> Vec<Box<dyn Rewrite>> {
+    let mut all: Vec<Box<dyn Rewrite>> = vec![Box::new(FinalMessagesListed), Box::new(ApplicantIndexDropped)];
+    if let Some(server_key) = server_key {
+        all.push(Box::new(DocumentStoreKeyed { server_key }));
+    }
+    all
 }

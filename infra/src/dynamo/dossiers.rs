@@ -178,7 +178,7 @@ impl DynamoStore {
         }
         for document in &commit.keep {
             parts.push(Part::Stored);
-            writes.push(super::stored::keep(&self.table, document)?);
+            writes.push(super::stored::keep(self, document)?);
         }
         for term in &commit.search {
             parts.push(Part::Search);

@@ -160,16 +160,27 @@ pub fn upload(id: &str) -> Key {
     (format!("U#{id}"), "#UPLOAD".into())
 }
 
-/// A document in an owner's store: the owner's key hashed, so the table key does not spell out
-/// a citizen ID or tax code.
-pub fn stored_document(owner: &Owner, id: &str) -> Key {
-    (stored_documents(owner), format!("{STORED_PREFIX}{id}"))
+/// The partition of the stored documents of the owner whose keyed digest is `owner_digest`
+/// ([`motcua_domain::documents::Owner::digest`]): the table key spells neither a citizen ID
+/// or tax code nor anything that trying every ID could reverse.
+pub fn stored_documents(owner_digest: &str) -> String {
+    format!("DS#{owner_digest}")
 }
 
-/// The partition of `owner`'s stored documents.
-pub fn stored_documents(owner: &Owner) -> String {
-    format!("V#{}", hex(&Sha256::digest(owner.key().as_bytes())))
+/// A document in the partition `partition` (see [`stored_documents`]).
+pub fn stored_document(partition: &str, id: &str) -> Key {
+    (partition.to_owned(), format!("{STORED_PREFIX}{id}"))
 }
+
+/// Where documents were kept before their partitions were keyed: the owner's key hashed
+/// without a key (`V#sha256(owner)`, reversible by trying every citizen ID). Read beside the
+/// keyed partition until `motcua backfill key-document-store` has moved them, then dropped.
+pub fn legacy_stored_documents(owner: &Owner) -> String {
+    format!("{LEGACY_STORED}{}", hex(&Sha256::digest(owner.key().as_bytes())))
+}
+
+/// The prefix of the unkeyed partitions [`legacy_stored_documents`] names.
+pub const LEGACY_STORED: &str = "V#";
 
 pub const STORED_PREFIX: &str = "SD#";
 

@@ -44,11 +44,29 @@ pub struct DynamoStore {
     /// Adds each commit's tallies right after it (a home with no stream consumer: `motcua serve
     /// --store dynamodb`); on AWS the stream does it.
     counts_inline: bool,
+    /// The server key, which spells the owners of stored documents in their partitions'
+    /// keys ([`motcua_domain::documents::Owner::digest`]); without it the document store is
+    /// refused (a home that commits or reads it must have the key).
+    owner_key: Option<std::sync::Arc<[u8]>>,
 }
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into(), counts_inline: false }
+        Self { client, table: table.into(), counts_inline: false, owner_key: None }
+    }
+
+    /// The same store, spelling the owners of stored documents under `server_key`.
+    pub fn keying_owners(mut self, server_key: std::sync::Arc<[u8]>) -> Self {
+        self.owner_key = Some(server_key);
+        self
+    }
+
+    /// The partition of `owner`'s stored documents, or a refusal when this store has no key.
+    fn owner_partition(&self, owner: &motcua_domain::documents::Owner) -> StoreResult<String> {
+        let key = self.owner_key.as_deref().ok_or_else(|| {
+            StoreError::Unavailable("the applicants' document store needs the server key (keying_owners)".into())
+        })?;
+        Ok(keys::stored_documents(&owner.digest(key)))
     }
 
     /// The same store, adding each commit's tallies right after it instead of leaving them to

@@ -1,5 +1,7 @@
 //! The applicants' document store in DynamoDB: one item per document in its owner's partition
-//! (the owner's key hashed), put inside the dossier's transaction and read by owner.
+//! (the owner's key keyed under the server key, [`keys::stored_documents`]), put inside the
+//! dossier's transaction and read by owner. Reads also look in the unkeyed partition the store
+//! used before ([`keys::legacy_stored_documents`]) until the backfill has emptied it.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
@@ -12,10 +14,11 @@ use super::query::{Page, Range};
 use super::{failure, DynamoStore};
 
 /// `document`, put (again, the same, when already kept) in the dossier's transaction.
-pub(super) fn keep(table: &str, document: &StoredDocument) -> StoreResult<TransactWriteItem> {
-    let item = with_body(keys::stored_document(&document.owner, document.id.as_str()), document)?;
+pub(super) fn keep(store: &DynamoStore, document: &StoredDocument) -> StoreResult<TransactWriteItem> {
+    let partition = store.owner_partition(&document.owner)?;
+    let item = with_body(keys::stored_document(&partition, document.id.as_str()), document)?;
     let put = Put::builder()
-        .table_name(table)
+        .table_name(&store.table)
         .set_item(Some(item))
         .build()
         .map_err(|e| StoreError::Unavailable(e.to_string()))?;
@@ -26,23 +29,36 @@ pub(super) fn keep(table: &str, document: &StoredDocument) -> StoreResult<Transa
 impl StoredDocuments for DynamoStore {
     async fn stored_documents(&self, owner: &Owner, limit: usize) -> StoreResult<Vec<StoredDocument>> {
         // An owner holds tens of documents, not thousands: read the partition, sort by time.
-        let page = Page::table(keys::stored_documents(owner), Range::Prefix(keys::STORED_PREFIX.into()));
-        let mut documents: Vec<StoredDocument> =
-            self.query_all(page).await?.iter().map(body).collect::<Result<_, _>>()?;
+        let mut documents: Vec<StoredDocument> = Vec::new();
+        for partition in [self.owner_partition(owner)?, keys::legacy_stored_documents(owner)] {
+            let page = Page::table(partition, Range::Prefix(keys::STORED_PREFIX.into()));
+            for item in self.query_all(page).await? {
+                let document: StoredDocument = body(&item)?;
+                // One the backfill moved between the two reads is listed once.
+                if !documents.iter().any(|d| d.id == document.id) {
+                    documents.push(document);
+                }
+            }
+        }
         documents.sort_by(|a, b| b.provenance.recorded_at.cmp(&a.provenance.recorded_at).then(a.id.cmp(&b.id)));
         documents.truncate(limit);
         Ok(documents)
     }
 
     async fn stored_document(&self, owner: &Owner, id: &UploadId) -> StoreResult<Option<StoredDocument>> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(items::key(keys::stored_document(owner, id.as_str()))))
-            .send()
-            .await
-            .map_err(failure)?;
-        out.item().map(body).transpose()
+        for partition in [self.owner_partition(owner)?, keys::legacy_stored_documents(owner)] {
+            let out = self
+                .client
+                .get_item()
+                .table_name(&self.table)
+                .set_key(Some(items::key(keys::stored_document(&partition, id.as_str()))))
+                .send()
+                .await
+                .map_err(failure)?;
+            if let Some(item) = out.item() {
+                return body(item).map(Some);
+            }
+        }
+        Ok(None)
     }
 }

@@ -6,9 +6,13 @@ use crate::aws;
 async fn fresh() -> (DynamoStore, ()) {
     let config = aws::local_config(&aws::moto_endpoint());
     let client = aws_sdk_dynamodb::Client::new(&config);
-    let store = create_table(&client, &aws::unique_table("contract")).await.unwrap();
+    let store = create_table(&client, &aws::unique_table("contract")).await.unwrap().keying_owners(server_key());
     store.warm_up().await.unwrap();
     (store, ())
+}
+
+fn server_key() -> std::sync::Arc<[u8]> {
+    b"a server key of at least thirty-two characters".as_slice().into()
 }
 
 crate::store_contract!(fresh().await);
@@ -160,4 +164,99 @@ async fn a_backfill_removes_the_applicant_index_keys_of_the_older_layout() {
         assert!(!kept.contains_key("gsi4pk") && !kept.contains_key("gsi4sk"), "{code}");
         assert!(store.get(code).await.unwrap().is_some(), "the dossier itself untouched");
     }
+}
+
+/// The third backfill: documents an older release kept under the unkeyed hash of their owner
+/// are read there until moved, then moved to the owner's keyed partition, once; a store without
+/// the key refuses the document store instead of guessing.
+#[tokio::test]
+async fn a_backfill_moves_stored_documents_to_their_owners_keyed_partition() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use motcua_domain::contact::CitizenId;
+    use motcua_domain::documents::{Origin, Owner, Particulars, Provenance, StoredDocument};
+    use motcua_domain::ports::{DossierStore, StoreError, StoredDocuments};
+
+    use super::backfill::{DocumentStoreKeyed, Progress};
+    use crate::contract::fixtures::{agency, create_commit, day};
+    let (store, ()) = fresh().await;
+    let owner = Owner::Citizen(CitizenId::parse("079203001234").unwrap());
+    let document = |bytes: &[u8]| {
+        let file = crate::files::pending_upload(bytes, motcua_domain::documents::MediaType::Pdf).file();
+        StoredDocument {
+            id: file.id.clone(),
+            owner: owner.clone(),
+            name: "Giấy khai sinh".into(),
+            particulars: Particulars::default(),
+            provenance: Provenance {
+                origin: Origin::Digitised,
+                dossier: motcua_domain::codes::DossierCode::parse("000.00.03.H56-260302-0001").unwrap(),
+                procedure_code: "1.001193".into(),
+                recorded_by: None,
+                recorded_at: chrono::Utc::now(),
+            },
+            file,
+        }
+    };
+    let (old, new) = (document(b"old"), document(b"new"));
+    let keep = vec![old.clone(), new.clone()];
+    store
+        .create(
+            &agency(),
+            day(),
+            Box::new(move |c| motcua_domain::ports::Commit { keep: keep.clone(), ..create_commit(c, None) }),
+        )
+        .await
+        .unwrap();
+    let partition_of = |id: &str| {
+        let store = store.clone();
+        let sk = format!("{}{id}", super::keys::STORED_PREFIX);
+        async move {
+            let items = store.client().scan().table_name(store.table()).send().await.unwrap().items.unwrap_or_default();
+            items
+                .into_iter()
+                .filter(|i| i.get("sk").and_then(|v| v.as_s().ok()) == Some(&sk))
+                .map(|i| i["pk"].as_s().unwrap().clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    let keyed = super::keys::stored_documents(&owner.digest(&server_key()));
+    let legacy = super::keys::legacy_stored_documents(&owner);
+    assert_eq!(partition_of(old.id.as_str()).await, std::slice::from_ref(&keyed), "kept under the keyed digest");
+    assert!(!keyed.contains(&legacy[2..]), "nothing of the unkeyed hash in the key");
+    // As an older release left it: the same item under the unkeyed hash.
+    let (from, to) =
+        (super::keys::stored_document(&keyed, old.id.as_str()), super::keys::stored_document(&legacy, old.id.as_str()));
+    let mut item = store
+        .client()
+        .get_item()
+        .table_name(store.table())
+        .set_key(Some(super::items::key(from.clone())))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    item.insert("pk".into(), AttributeValue::S(to.0.clone()));
+    store.client().put_item().table_name(store.table()).set_item(Some(item)).send().await.unwrap();
+    store.client().delete_item().table_name(store.table()).set_key(Some(super::items::key(from))).send().await.unwrap();
+    assert_eq!(store.stored_documents(&owner, 10).await.unwrap().len(), 2, "read in both partitions meanwhile");
+    assert_eq!(store.stored_document(&owner, &old.id).await.unwrap(), Some(old.clone()));
+
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = |_: &Progress| {};
+    let rewrite = DocumentStoreKeyed { server_key: server_key() };
+    let done = store.backfill(&rewrite, &dir.path().join("documents.json"), 100, None, &quiet).await.unwrap();
+    assert_eq!((done.rewritten, done.skipped, done.finished), (1, 0, true), "{done:?}");
+    assert_eq!(partition_of(old.id.as_str()).await, std::slice::from_ref(&keyed), "moved, not copied");
+    assert_eq!(partition_of(new.id.as_str()).await, [keyed], "the keyed one left alone");
+    let mut listed = store.stored_documents(&owner, 10).await.unwrap();
+    listed.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut both = vec![old.clone(), new];
+    both.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(listed, both);
+    let again = store.backfill(&rewrite, &dir.path().join("again.json"), 100, None, &quiet).await.unwrap();
+    assert_eq!(again.rewritten, 0, "a second run finds nothing to move");
+
+    let unkeyed = DynamoStore::new(store.client().clone(), store.table());
+    assert!(matches!(unkeyed.stored_documents(&owner, 10).await, Err(StoreError::Unavailable(_))));
 }

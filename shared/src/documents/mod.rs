@@ -19,7 +19,9 @@ use utoipa::ToSchema;
 pub use kind::{sniff, MediaType, SNIFF_HEAD, SNIFF_TAIL};
 pub use limits::FileLimits;
 pub use result::{check_results, InvalidResult, ResultDocument, MAX_RESULTS};
-pub use stored::{kept, InvalidParticulars, Origin, Owner, Particulars, Provenance, Reused, StoredDocument};
+pub use stored::{
+    keeps_documents, kept, InvalidParticulars, Origin, Owner, Particulars, Provenance, Reused, StoredDocument,
+};
 pub use upload::{AttachRefusal, InvalidUploadId, Upload, UploadId, UploadState, Uploader, UPLOAD_LIFETIME};
 
 /// Why a file, or a reference to one, is refused. Each has a stable code for the API.

@@ -46,6 +46,27 @@ impl Owner {
             Owner::Organisation(code) => format!("organisation:{code}"),
         }
     }
+
+    /// The owner's key as a store may spell it where it is seen (a table key, a log of one):
+    /// HMAC-SHA-256 under the server key, in hex. An unkeyed hash of a 12-digit citizen ID
+    /// could be reversed by trying every ID; this cannot without the key.
+    pub fn digest(&self, server_key: &[u8]) -> String {
+        let message = format!("stored-documents\0{}", self.key());
+        crate::mac::hex(&crate::mac::hmac_sha256(server_key, message.as_bytes()))
+    }
+}
+
+/// Whether `action` may add documents to the applicant's store (see [`kept`]): a store that
+/// spells owners by [`Owner::digest`] needs the server key wherever these are committed.
+pub fn keeps_documents(action: Action) -> bool {
+    matches!(
+        action,
+        Action::CounterReceive
+            | Action::CounterFile
+            | Action::CounterSupplement
+            | Action::Return
+            | Action::PostalUpdate
+    )
 }
 
 /// How a stored document came to be.
@@ -179,7 +200,7 @@ impl Reused {
 /// desk's scans (not reuses) when it files, receives or takes a supplement at the counter, and
 /// the results with files when they are handed over. None for an applicant without an owner id.
 pub fn kept(d: &Dossier, event: &HistoryEvent) -> Vec<StoredDocument> {
-    let Some(owner) = Owner::of(&d.applicant) else { return vec![] };
+    let Some(owner) = Owner::of(&d.applicant).filter(|_| keeps_documents(event.action)) else { return vec![] };
     let recorded_by = event.actor.officer().map(|o| o.id.clone());
     let provenance = |origin| Provenance {
         origin,

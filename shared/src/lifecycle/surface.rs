@@ -52,6 +52,12 @@ impl Family {
     pub fn files_dossiers(self) -> bool {
         Action::ALL.iter().any(|a| a.surface().family == self && a.opens_dossier())
     }
+
+    /// Whether the family commits actions that add to the applicants' document store (and so
+    /// needs the server key the store spells owners with, see [`crate::documents::Owner::digest`]).
+    pub fn keeps_documents(self) -> bool {
+        Action::ALL.iter().any(|a| a.surface().family == self && crate::documents::keeps_documents(*a))
+    }
 }
 
 /// Whether an action's request body may be left out.

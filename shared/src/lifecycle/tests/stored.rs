@@ -116,3 +116,30 @@ fn particulars_are_trimmed_and_checked() {
     let long = Particulars { notation: Some("x".repeat(201)), ..Default::default() };
     assert!(long.checked().is_err());
 }
+
+#[test]
+fn an_owner_is_spelled_in_storage_keys_by_a_digest_under_the_server_key() {
+    use sha2::Digest;
+    let owner = Owner::Citizen(crate::contact::CitizenId::parse("079203001234").unwrap());
+    let (key, other_key) = (b"k".repeat(32), b"j".repeat(32));
+    let digest = owner.digest(&key);
+    assert_eq!(digest, owner.digest(&key), "the same owner, the same partition");
+    assert_eq!(digest.len(), 64);
+    assert_ne!(digest, owner.digest(&other_key), "another key, another spelling");
+    let unkeyed = crate::mac::hex(&sha2::Sha256::digest(owner.key().as_bytes()));
+    assert_ne!(digest, unkeyed, "not the hash anyone could recompute from an ID");
+    let tax = Owner::Organisation(crate::contact::TaxCode::parse("0101234567").unwrap());
+    assert_ne!(tax.digest(&key), digest);
+}
+
+#[test]
+fn the_families_that_keep_documents_are_those_that_file_at_the_desk_or_hand_results_over() {
+    use crate::lifecycle::Family;
+    let keeping: Vec<&str> = Family::ALL.iter().filter(|f| f.keeps_documents()).map(|f| f.name()).collect();
+    for action in Action::ALL {
+        if crate::documents::keeps_documents(action) {
+            assert!(keeping.contains(&action.surface().family.name()), "{action:?}");
+        }
+    }
+    assert_eq!(keeping, ["submit", "receive", "approve"]);
+}
