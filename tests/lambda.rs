@@ -894,3 +894,54 @@ async fn a_step_goes_to_another_agencys_system_over_the_axis_and_comes_back() {
         f.check_calls_against_grants();
     }
 }
+
+/// The public edge on (`MOTCUA_EDGE_SECRET_ARN`, as the template sets it with `Edge=true`): the
+/// real submit binary reads the secret at init, refuses a request without CloudFront's header
+/// (the API's own address cannot go around the web ACL), and counts the per-client limit against
+/// the address CloudFront appended, not against CloudFront's server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_the_edge_only_cloudfronts_requests_are_served_and_each_viewer_has_its_own_count() {
+    let home = home().await;
+    let secret = "edge-secret-".repeat(4);
+    let arn = aws_sdk_secretsmanager::Client::new(&aws::local_config(&aws::moto_endpoint()))
+        .create_secret()
+        .name(format!("{}-edge", home.store.table()))
+        .secret_string(&secret)
+        .send()
+        .await
+        .unwrap()
+        .arn
+        .unwrap();
+    let mut plain = start(&home, "submit").await;
+    let mut filings = vec![];
+    for _ in 0..3 {
+        filings.push(with_files(&mut plain, criminal_record_filing(&unique_phone())).await);
+    }
+    let extra = [("MOTCUA_EDGE_SECRET_ARN".to_owned(), arn), ("MOTCUA_SUBMISSION_LIMIT".to_owned(), "1/1h".to_owned())];
+    let mut submit = start_with(&home, "submit", &extra).await;
+    let (status, refused) = file_through(&mut submit, &filings[0], &[]).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("not_through_the_edge")), "{refused}");
+    let (status, _) = file_through(
+        &mut submit,
+        &filings[0],
+        &[(motcua_functions::edge::HEADER, "edge-secret-forged-but-long-enough-to-test")],
+    )
+    .await;
+    assert_eq!(status, 403, "a wrong secret is refused too");
+    let first = [(motcua_functions::edge::HEADER, secret.as_str()), ("x-forwarded-for", "198.51.100.1")];
+    let (status, created) = file_through(&mut submit, &filings[0], &first).await;
+    assert_eq!(status, 201, "through the edge: {created}");
+    let (status, limited) = file_through(&mut submit, &filings[1], &first).await;
+    assert_eq!((status, limited["error"]["code"].as_str()), (429, Some("too_many_submissions")), "{limited}");
+    // Another viewer behind the same CloudFront server (the event's sourceIp) has its own count.
+    let second = [(motcua_functions::edge::HEADER, secret.as_str()), ("x-forwarded-for", "198.51.100.2, 203.0.113.9")];
+    let (status, created) = file_through(&mut submit, &filings[2], &second).await;
+    assert_eq!(status, 201, "{created}");
+    assert!(!submit.output().contains(&secret), "the secret is never logged");
+}
+
+/// An online filing through `submit` carrying `headers`.
+async fn file_through(submit: &mut Lambda, filing: &Value, headers: &[(&str, &str)]) -> (u16, Value) {
+    let event = http_event("POST", "/v1/dossiers", None, headers, Some(filing));
+    http_answer(submit.invoke("POST /v1/dossiers", &event).await)
+}

@@ -97,12 +97,21 @@ fn every_route_is_wired_to_its_familys_function() {
 }
 
 /// A function's policy statements as (actions, resources).
+/// A statement as granted when its condition holds: the first branch of an `!If`.
+fn granted(statement: Value) -> Option<Value> {
+    match statement {
+        Value::Tagged(t) if t.tag == "If" => Some(t.value.as_sequence()?[1].clone()),
+        plain => Some(plain),
+    }
+}
+
 fn statements(function: &Value) -> Vec<(Vec<String>, Vec<String>)> {
     function["Properties"]["Policies"]
         .as_sequence()
         .unwrap()
         .iter()
         .flat_map(|p| p["Statement"].as_sequence().unwrap().clone())
+        .filter_map(granted)
         .map(|s| {
             assert_eq!(s["Effect"], "Allow");
             (list(&s["Action"]), list(&s["Resource"]))
@@ -414,4 +423,72 @@ fn topics_queues_and_email_require_tls() {
 /// The names a list property refers to (`!Ref X` items).
 fn list_of(v: &Value) -> Vec<String> {
     v.as_sequence().map(|items| items.iter().map(text).collect()).unwrap_or_default()
+}
+
+/// The public edge, on by a parameter: CloudFront with the web ACL given (the rule refuses the
+/// edge without one), forwarding to the API with the secret header the functions check, caching
+/// nothing; every HTTP function may read that secret and is told where it is.
+#[test]
+fn the_edge_fronts_the_api_with_a_web_acl_and_a_secret_header() {
+    let t = template();
+    assert_eq!(text(&t["Parameters"]["Edge"]["Default"]), "false", "off unless asked for");
+    let rule = &t["Rules"]["EdgeNeedsWebAcl"];
+    assert!(serde_norway::to_string(rule).unwrap().contains("EdgeWebAclArn"), "{rule:?}");
+    let edge = &t["Resources"]["EdgeDistribution"];
+    assert_eq!(text(&edge["Condition"]), "HasEdge");
+    let config = &edge["Properties"]["DistributionConfig"];
+    assert_eq!(text(&config["WebACLId"]), "EdgeWebAclArn");
+    let origin = &config["Origins"][0];
+    assert!(text(&origin["DomainName"]).starts_with("${HttpApi}.execute-api."), "the HTTP API is the origin");
+    assert_eq!(text(&origin["CustomOriginConfig"]["OriginProtocolPolicy"]), "https-only");
+    let header = &origin["OriginCustomHeaders"][0];
+    assert_eq!(text(&header["HeaderName"]).to_ascii_lowercase(), motcua_functions::edge::HEADER);
+    assert_eq!(text(&header["HeaderValue"]), "{{resolve:secretsmanager:${EdgeSecret}:SecretString}}");
+    let behaviour = &config["DefaultCacheBehavior"];
+    assert_eq!(text(&behaviour["ViewerProtocolPolicy"]), "https-only");
+    assert_eq!(text(&behaviour["CachePolicyId"]), "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", "CachingDisabled");
+    assert_eq!(text(&behaviour["OriginRequestPolicyId"]), "b689b0a8-53d0-40ab-baf2-68738e2966ac", "all but Host");
+    let methods = list(&behaviour["AllowedMethods"]);
+    assert!(["POST", "PUT", "OPTIONS"].iter().all(|m| methods.contains(&m.to_string())), "{methods:?}");
+    let env = &t["Globals"]["Function"]["Environment"]["Variables"]["MOTCUA_EDGE_SECRET_ARN"];
+    assert!(serde_norway::to_string(env).unwrap().contains("EdgeSecret"), "{env:?}");
+    for family in Family::ALL {
+        let f = &functions(&t)[family.name()];
+        let reads = statements(f)
+            .iter()
+            .any(|(actions, resources)| resources == &["EdgeSecret"] && actions == &["secretsmanager:GetSecretValue"]);
+        assert!(reads, "{} may read the edge's secret", family.name());
+    }
+}
+
+/// The edge's web ACL (deploy/edge-waf.yaml, made in us-east-1): CloudFront-scoped, AWS's
+/// IP-reputation list, per-address rates on filings, on a dossier's public routes and on
+/// everything, each refusing with the API's error shape.
+#[test]
+fn the_edges_web_acl_limits_each_address_and_refuses_known_bad_ones() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/edge-waf.yaml");
+    let waf: Value = serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let acl = &waf["Resources"]["EdgeAcl"]["Properties"];
+    assert_eq!(text(&acl["Scope"]), "CLOUDFRONT");
+    let rules = acl["Rules"].as_sequence().unwrap();
+    let managed: Vec<String> = rules
+        .iter()
+        .filter_map(|r| r["Statement"]["ManagedRuleGroupStatement"]["Name"].as_str().map(String::from))
+        .collect();
+    assert!(managed.contains(&"AWSManagedRulesAmazonIpReputationList".to_owned()), "{managed:?}");
+    let rated: Vec<&Value> = rules.iter().filter(|r| !r["Statement"]["RateBasedStatement"].is_null()).collect();
+    assert_eq!(rated.len(), 3);
+    for rule in &rated {
+        assert_eq!(text(&rule["Statement"]["RateBasedStatement"]["AggregateKeyType"]), "IP");
+        let block = &rule["Action"]["Block"]["CustomResponse"];
+        assert_eq!(block["ResponseCode"].as_u64(), Some(429), "{rule:?}");
+        let body = text(&acl["CustomResponseBodies"][text(&block["CustomResponseBodyKey"]).as_str()]["Content"]);
+        let parsed: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(parsed["error"]["code"], "too_many_requests");
+    }
+    let filings = serde_norway::to_string(&rated[0]["Statement"]).unwrap();
+    assert!(filings.contains("POST") && filings.contains("/v1/dossiers"), "{filings}");
+    let priorities: BTreeSet<u64> = rules.iter().map(|r| r["Priority"].as_u64().unwrap()).collect();
+    assert_eq!(priorities.len(), rules.len(), "each rule its own priority");
+    assert!(!waf["Outputs"]["WebAclArn"].is_null());
 }

@@ -132,7 +132,8 @@ pub async fn action_body<T: DeserializeOwned>(
 
 /// Who is calling, for per-client limits: the TCP peer on one machine, the source IP API
 /// Gateway saw on AWS, `unknown` when neither is known (in-process calls). Behind a trusted
-/// proxy (`MOTCUA_TRUSTED_PROXIES`), the address it forwards (see [`crate::proxies`]).
+/// proxy (`MOTCUA_TRUSTED_PROXIES`) or the edge ([`crate::edge`]), the address it forwards (see
+/// [`crate::proxies`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
 
@@ -156,7 +157,11 @@ where
         let Some(peer) = peer else { return Ok(Self("unknown".into())) };
         let proxies = Arc::<TrustedProxies>::from_ref(state);
         let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-        Ok(Self(proxies.client(peer, forwarded).to_string()))
+        let client = match parts.extensions.get::<crate::edge::ThroughEdge>() {
+            Some(_) => proxies.client_behind_edge(peer, forwarded),
+            None => proxies.client(peer, forwarded),
+        };
+        Ok(Self(client.to_string()))
     }
 }
 

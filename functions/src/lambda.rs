@@ -169,10 +169,19 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
         state.axis = document_axis(&sdk).await?;
     }
     crate::emf::publish_requests_as(family.name());
+    let app = crate::routes::family_app(routes, state);
     let app =
-        crate::routes::family_app(routes, state).layer(axum::middleware::from_fn(crate::request_log::log_request));
+        crate::edge::guard(app, edge(&sdk).await?).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!(family = family.name(), "initialised");
     lambda_http::run(app).await
+}
+
+/// The public edge, when the stack has one: its secret read once at init from
+/// `MOTCUA_EDGE_SECRET_ARN` (see [`crate::edge`]).
+async fn edge(sdk: &aws_config::SdkConfig) -> Result<Option<crate::edge::Edge>, Error> {
+    let Some(arn) = crate::external::read("MOTCUA_EDGE_SECRET_ARN") else { return Ok(None) };
+    let secret = crate::external::aws_secret(sdk, "the edge's secret", &arn).await?;
+    Ok(Some(crate::edge::Edge::new(&secret)?))
 }
 
 /// The national portal, when `MOTCUA_DVCQG_URL` names one: its account from the environment and

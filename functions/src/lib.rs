@@ -9,6 +9,7 @@ pub mod axis;
 pub mod backup;
 pub mod connections;
 pub mod delivery_reports;
+pub mod edge;
 pub mod emf;
 pub mod enclosures;
 pub mod error;

@@ -42,7 +42,8 @@ pub fn of(function: &str) -> Option<Grants> {
         "submit" => Grants { table: ACT, indexes: &["gsi2"], other: FILES_AND_SECRETS },
         // Assign forwards into steps of agencies on the document axis, whose key it reads.
         "assign" => Grants { table: ACT, indexes: &[], other: &["secretsmanager:GetSecretValue"] },
-        "rate" => Grants { table: ACT, indexes: &[], other: &[] },
+        // Every HTTP family reads the edge's secret when the edge is on (`crate::edge`).
+        "rate" => Grants { table: ACT, indexes: &[], other: &["secretsmanager:GetSecretValue"] },
         // Queues and catalogue lists are index queries; a wrong lookup secret is counted
         // (UpdateItem on its limit counter).
         // A search reads the dossiers its index entries name (BatchGetItem).
@@ -73,9 +74,11 @@ pub fn of(function: &str) -> Option<Grants> {
         },
         // Sums the report counters (a Query per agency's partition) and names rows from the
         // catalogue (agencies by parent, gsi2; all agencies, gsi1; procedures by field, gsi3).
-        "reports" => {
-            Grants { table: &["dynamodb:GetItem", "dynamodb:Query"], indexes: &["gsi1", "gsi2", "gsi3"], other: &[] }
-        }
+        "reports" => Grants {
+            table: &["dynamodb:GetItem", "dynamodb:Query"],
+            indexes: &["gsi1", "gsi2", "gsi3"],
+            other: &["secretsmanager:GetSecretValue"],
+        },
         // Claims and settles outbox items, counts SMS caps (UpdateItem), puts fallbacks and
         // receipt pointers, lists due and stuck messages for the sweep (gsi1); sends. Adds
         // history items' tallies to the report counters (PutItem of the marker, UpdateItem).

@@ -105,14 +105,30 @@ impl TrustedProxies {
 
     /// The client behind `peer`, given the `X-Forwarded-For` values the request carries.
     pub fn client<'a>(&self, peer: IpAddr, forwarded: impl IntoIterator<Item = &'a str>) -> IpAddr {
-        let mut client = canonical(peer);
-        if !self.trusts(client) {
+        self.walk(peer, forwarded, false)
+    }
+
+    /// The client of a request that came through the edge ([`crate::edge`]): `peer` is one of
+    /// CloudFront's servers, proven by the edge's secret, so the address it appended (the last
+    /// hop that is not `peer` itself, which API Gateway may have appended after it) is believed,
+    /// and the walk goes on from there as for any trusted proxy.
+    pub fn client_behind_edge<'a>(&self, peer: IpAddr, forwarded: impl IntoIterator<Item = &'a str>) -> IpAddr {
+        self.walk(peer, forwarded, true)
+    }
+
+    fn walk<'a>(&self, peer: IpAddr, forwarded: impl IntoIterator<Item = &'a str>, edge: bool) -> IpAddr {
+        let peer = canonical(peer);
+        let mut client = peer;
+        if !edge && !self.trusts(client) {
             return client;
         }
         let hops: Vec<&str> = forwarded.into_iter().flat_map(|v| v.split(',')).collect();
+        let mut past_the_edge = !edge;
         for text in hops.iter().rev().take(Self::MAX_HOPS) {
             match hop(text) {
+                Some(address) if !past_the_edge && address == peer => continue,
                 Some(address) => {
+                    past_the_edge = true;
                     client = address;
                     if !self.trusts(address) {
                         break;
@@ -131,6 +147,24 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn behind_the_edge_the_address_cloudfront_appended_is_the_client() {
+        let none = TrustedProxies::default();
+        let edge_server = ip("130.176.1.2");
+        assert_eq!(none.client_behind_edge(edge_server, ["198.51.100.1"]), ip("198.51.100.1"));
+        // API Gateway's own record of the edge server after it is passed over.
+        assert_eq!(none.client_behind_edge(edge_server, ["198.51.100.1, 130.176.1.2"]), ip("198.51.100.1"));
+        // What the viewer wrote itself before CloudFront's hop buys nothing.
+        assert_eq!(none.client_behind_edge(edge_server, ["192.0.2.99, 198.51.100.1"]), ip("198.51.100.1"));
+        // Nothing appended: the edge server is all that is known.
+        assert_eq!(none.client_behind_edge(edge_server, []), edge_server);
+        // A province's portal behind the edge, trusted, is walked past like any trusted proxy.
+        let portal = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        assert_eq!(portal.client_behind_edge(edge_server, ["198.51.100.7, 10.1.2.3"]), ip("198.51.100.7"));
+        // Without the edge's mark the same request is counted against its peer.
+        assert_eq!(none.client(edge_server, ["198.51.100.1"]), edge_server);
     }
 
     #[test]
