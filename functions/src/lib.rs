@@ -34,3 +34,4 @@ pub mod service;
 pub mod sheets;
 pub mod state;
 pub mod views;
+pub mod web;

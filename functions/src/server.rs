@@ -289,6 +289,9 @@ impl Home {
                 store.national_codes.put_national_code(&code).await?;
             }
             tracing::info!("seeded the sample province catalogue");
+            if let Some(sqlite) = &store.sqlite {
+                crate::web::demo::set_demo_passwords(sqlite).await?;
+            }
         }
         let public_limits = crate::state::public_limits_from_env().map_err(ServerError::Invalid)?;
         let trusted_proxies = Arc::new(TrustedProxies::from_env().map_err(ServerError::Invalid)?);
@@ -315,6 +318,41 @@ impl Home {
             postal: None,
             axis: None,
         })
+    }
+
+    /// What the web pages need: the API over this home's state, and where `password_sign_in`
+    /// the local keys and the store's officers' passwords (SQLite only, for now).
+    pub fn web(&self, password_sign_in: bool) -> crate::web::Web {
+        let api = crate::web::api::Api::new(crate::routes::app(self.state()));
+        let passwords = self
+            .store
+            .sqlite
+            .clone()
+            .filter(|_| password_sign_in)
+            .map(|s| Arc::new(s) as Arc<dyn motcua_domain::ports::OfficerPasswords>);
+        let secure = self.forms.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        crate::web::Web::new(
+            api,
+            self.auth.clone(),
+            self.store.catalogue.clone(),
+            password_sign_in.then(|| self.keys.clone()),
+            passwords,
+            &self.server_key,
+            secure,
+        )
+    }
+
+    /// Sets `officer`'s password for the web console (argon2id), clearing failed attempts.
+    pub async fn set_password(&self, officer: &str, password: &str) -> Result<(), ServerError> {
+        use motcua_domain::ports::OfficerPasswords;
+        let id = OfficerId::parse(officer).map_err(|e| ServerError::Invalid(e.to_string()))?;
+        self.store.catalogue.officer(&id).await?.ok_or_else(|| ServerError::UnknownOfficer(officer.into()))?;
+        let Some(store) = &self.store.sqlite else {
+            return Err(ServerError::Invalid("officers' passwords are kept on the SQLite store only".into()));
+        };
+        let hash = crate::web::session::hash_password(password).map_err(ServerError::Invalid)?;
+        store.set_password(&id, &hash).await?;
+        Ok(())
     }
 
     pub fn state(&self) -> AppState {
@@ -414,6 +452,9 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let data_dir = data_dir.as_path();
     let cors = cors_layer(&cors_origins)?;
     let mut home = Home::open_with(data_dir, &store).await?;
+    // Officers sign in to the web console with a password only where the local keys sign
+    // their tokens (an OIDC issuer signs them in on its own pages).
+    let password_sign_in = oidc.is_none();
     if let Some(config) = oidc {
         let issuer = config.issuer.clone();
         let verifier = tokio::task::spawn_blocking(move || crate::auth::oidc::OidcVerifier::discover(config))
@@ -532,8 +573,12 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| ServerError::Bind(addr, e))?;
     let local = listener.local_addr().map_err(|e| ServerError::Bind(addr, e))?;
     tracing::info!(addr = %local, data_dir = %data_dir.display(), store = ?store, "motcua listening");
-    let mut app =
-        crate::routes::app(home.state()).layer(cors).layer(axum::middleware::from_fn(crate::request_log::log_request));
+    // The web pages beside the API, calling it in process (crate::web).
+    let web = crate::web::router(Arc::new(home.web(password_sign_in)));
+    let mut app = crate::routes::app(home.state())
+        .merge(web)
+        .layer(cors)
+        .layer(axum::middleware::from_fn(crate::request_log::log_request));
     if let Some(token) = metrics_token {
         app = app.merge(crate::metrics::router(token, home.store.sqlite.clone(), home.store.sync.clone()));
     }

@@ -52,5 +52,6 @@ pub mod postal;
 pub mod privacy;
 pub mod reports;
 pub mod search;
+pub mod signin;
 pub mod text;
 pub mod warnings;

@@ -458,6 +458,31 @@ pub trait StoredDocuments: Send + Sync {
     ) -> StoreResult<Option<crate::documents::StoredDocument>>;
 }
 
+/// An officer's password on one machine (the web console's sign-in): its hash and the failed
+/// attempts since the last success, which lock the account for a while (see
+/// [`crate::signin`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordRecord {
+    /// The argon2id hash in the PHC string format (never the password).
+    pub hash: String,
+    /// Failed attempts since the last success.
+    pub failures: u32,
+    /// When the last of them was.
+    pub last_failure_at: Option<DateTime<Utc>>,
+}
+
+/// Officers' passwords, for the web console's sign-in where no outside identity provider is.
+#[async_trait]
+pub trait OfficerPasswords: Send + Sync {
+    async fn password(&self, officer: &OfficerId) -> StoreResult<Option<PasswordRecord>>;
+    /// Sets (or replaces) the hash and clears the failures.
+    async fn set_password(&self, officer: &OfficerId, hash: &str) -> StoreResult<()>;
+    /// Counts a failed attempt at `at`; the failures after it (0 when the officer has no password).
+    async fn sign_in_failed(&self, officer: &OfficerId, at: DateTime<Utc>) -> StoreResult<u32>;
+    /// Clears the failures after a success.
+    async fn signed_in(&self, officer: &OfficerId) -> StoreResult<()>;
+}
+
 /// The report counters, summed (written by a [`Commit`]'s `tally`).
 #[async_trait]
 pub trait ReportCounters: Send + Sync {

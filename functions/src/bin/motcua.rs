@@ -123,6 +123,13 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8096")]
         axis: SocketAddr,
     },
+    /// Officers' sign-in to the web console (one machine).
+    Officer {
+        #[command(subcommand)]
+        command: OfficerCommand,
+        #[arg(long, env = "MOTCUA_DATA_DIR", default_value = "./motcua-data", global = true)]
+        data_dir: PathBuf,
+    },
     /// Print a bearer token for a known officer (the token is the last word on stdout).
     Token {
         /// The officer id, e.g. `tuphap.motcua` or `admin`.
@@ -205,6 +212,16 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+}
+
+#[derive(Subcommand, Debug)]
+enum OfficerCommand {
+    /// Set an officer's password for the web console (at least 10 characters), read from the
+    /// first line of standard input; clears failed attempts and any lock.
+    SetPassword {
+        /// The officer id, e.g. `tuphap.motcua`.
+        officer: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -778,6 +795,15 @@ fn main() -> ExitCode {
                     .await
                     .map_err(|e| ServerError::Invalid(e.to_string()))?;
                 println!("{filed} dossiers filed under their search terms");
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Officer { command: OfficerCommand::SetPassword { officer }, data_dir } => {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|e| ServerError::Invalid(format!("standard input: {e}")))?;
+                let password = line.trim_end_matches(['\n', '\r']);
+                let home = Home::open(&data_dir).await?;
+                home.set_password(&officer, password).await?;
+                println!("{officer}: password set");
                 Ok(ExitCode::SUCCESS)
             }
             Command::Catalogue { command, data_dir, store } => {

@@ -8,6 +8,7 @@ pub mod copies;
 mod dossiers;
 mod limits;
 mod outbox;
+mod passwords;
 mod payments;
 mod portal;
 mod positions;

@@ -224,6 +224,16 @@ ALTER TABLE tallies_by_month ADD COLUMN hand_overs INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tallies ADD COLUMN hand_overs_axis INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tallies_by_month ADD COLUMN hand_overs_axis INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+-- Officers' passwords for the web console's sign-in (argon2id hashes) and the failed attempts
+-- since the last success (motcua_domain::signin).
+CREATE TABLE officer_passwords (
+    officer TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_failure_at TEXT
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The version a database is at once every migration has been applied.

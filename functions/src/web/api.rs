@@ -1,0 +1,122 @@
+//! The pages call the HTTP API in process, as any portal would over the network: the same
+//! routes, the same validation, the same errors (a form shows the API's message for a field),
+//! the same per-client limits (the browser's address goes along). Nothing a page does reaches
+//! the store another way.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Method, Request, StatusCode};
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The API's answer: its status and JSON body (`Null` when it had none or was not JSON).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn ok(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// The API's error code (`error.code`), if it refused.
+    pub fn code(&self) -> Option<&str> {
+        self.body["error"]["code"].as_str()
+    }
+
+    /// The API's error message, if it refused.
+    pub fn message(&self) -> String {
+        self.body["error"]["message"].as_str().unwrap_or("không thực hiện được / could not be done").to_owned()
+    }
+}
+
+/// The most the pages read of an answer (a queue page, a dossier with its history).
+const MOST: usize = 8 << 20;
+
+/// The API router, called in process.
+#[derive(Clone)]
+pub struct Api {
+    router: axum::Router,
+}
+
+/// One call: method, path with query, and what goes with it.
+pub struct Call<'a> {
+    pub method: Method,
+    pub path: String,
+    /// The officer's bearer token (from the session cookie).
+    pub token: Option<&'a str>,
+    pub headers: Vec<(&'static str, String)>,
+    pub json: Option<Value>,
+    /// The browser's address, for the per-client limits.
+    pub peer: Option<SocketAddr>,
+}
+
+impl<'a> Call<'a> {
+    pub fn get(path: impl Into<String>) -> Self {
+        Self { method: Method::GET, path: path.into(), token: None, headers: vec![], json: None, peer: None }
+    }
+
+    pub fn post(path: impl Into<String>, json: Value) -> Self {
+        Self { method: Method::POST, json: Some(json), ..Self::get(path) }
+    }
+
+    pub fn by(mut self, token: Option<&'a str>) -> Self {
+        self.token = token;
+        self
+    }
+
+    pub fn from(mut self, peer: Option<SocketAddr>) -> Self {
+        self.peer = peer;
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+impl Api {
+    pub fn new(router: axum::Router) -> Self {
+        Self { router }
+    }
+
+    pub async fn call(&self, call: Call<'_>) -> Answer {
+        let mut request = Request::builder().method(call.method).uri(&call.path);
+        if let Some(token) = call.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        for (name, value) in &call.headers {
+            request = request.header(*name, value);
+        }
+        let body = match &call.json {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        let Ok(mut request) = request.body(body) else {
+            return Answer {
+                status: StatusCode::BAD_REQUEST,
+                body: refusal("invalid_request", "địa chỉ không hợp lệ / invalid address"),
+            };
+        };
+        if let Some(peer) = call.peer {
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let Ok(response) = self.router.clone().oneshot(request).await;
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), MOST).await.unwrap_or_default();
+        Answer { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+    }
+}
+
+/// An error body in the API's shape, for what the pages refuse themselves.
+pub fn refusal(code: &str, message: &str) -> Value {
+    serde_json::json!({"error": {"code": code, "message": message, "details": {}}})
+}

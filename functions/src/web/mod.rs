@@ -1,0 +1,115 @@
+//! The web pages: the citizens' portal (`/`: procedures, looking a dossier up, statistics) and
+//! the officers' console (`/officer`: sign-in, the queue, a dossier and every action the
+//! transition table offers the officer), rendered on the server from the same binary.
+//!
+//! Every page works without JavaScript (a little script only asks before a destructive action
+//! and applies filters on change), speaks Vietnamese first, and is built for a cheap phone:
+//! one small stylesheet and script under hashed names ([`assets`]), system fonts, no request to
+//! anyone else. The pages are a client of the HTTP API, called in process ([`api`]): what a form
+//! does is what the API does, and a refusal shows the API's own message. Forms carry a token
+//! against cross-site requests and officers sign in with a password ([`session`]).
+//!
+//! Every answer carries a strict Content-Security-Policy (no inline script or style, nothing
+//! from elsewhere, no framing) and `no-store` (a page may show personal data).
+
+pub mod api;
+pub mod assets;
+mod citizen;
+pub mod demo;
+mod officer;
+mod officer_actions;
+pub mod page;
+pub mod session;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use motcua_domain::ports::{Catalogue, OfficerPasswords};
+
+use crate::auth::{LocalKeys, SharedAuthenticator};
+
+/// What the pages need.
+pub struct Web {
+    pub api: api::Api,
+    pub auth: SharedAuthenticator,
+    pub catalogue: Arc<dyn Catalogue>,
+    /// Issues session tokens after a password sign-in (none when an outside issuer signs
+    /// officers in).
+    pub keys: Option<Arc<LocalKeys>>,
+    /// Officers' passwords (none where the store keeps none).
+    pub passwords: Option<Arc<dyn OfficerPasswords>>,
+    /// Keys the form tokens.
+    key: Arc<[u8]>,
+    /// Cookies only over TLS (the public address is `https://`).
+    pub secure_cookies: bool,
+}
+
+impl Web {
+    pub fn new(
+        api: api::Api,
+        auth: SharedAuthenticator,
+        catalogue: Arc<dyn Catalogue>,
+        keys: Option<Arc<LocalKeys>>,
+        passwords: Option<Arc<dyn OfficerPasswords>>,
+        server_key: &[u8],
+        secure_cookies: bool,
+    ) -> Self {
+        let key = motcua_domain::mac::hmac_sha256(server_key, b"web form tokens").to_vec().into();
+        Self { api, auth, catalogue, keys, passwords, key, secure_cookies }
+    }
+
+    /// The form token of the browser whose form cookie is `value`.
+    fn form_token_for(&self, value: &str) -> String {
+        motcua_domain::mac::hex(&motcua_domain::mac::hmac_sha256(&self.key, value.as_bytes()))
+    }
+
+    /// The officer `token` proves, when it is valid.
+    async fn officer_of(&self, token: &str) -> Option<session::SignedIn> {
+        let request =
+            axum::http::Request::builder().header(header::AUTHORIZATION, format!("Bearer {token}")).body(()).ok()?;
+        let (parts, ()) = request.into_parts();
+        let officer = self.auth.authenticate(&parts).ok()?;
+        Some(session::SignedIn { id: officer.id, name: officer.name, agency: officer.agency, roles: officer.roles })
+    }
+}
+
+/// The pages' routes, with their headers.
+pub fn router(web: Arc<Web>) -> Router {
+    Router::new()
+        .route("/", get(citizen::home))
+        .route("/procedures/{code}", get(citizen::procedure))
+        .route("/lookup", get(citizen::lookup_form).post(citizen::lookup))
+        .route("/statistics", get(citizen::statistics))
+        .route("/officer", get(officer::queue))
+        .route("/officer/sign-in", get(officer::sign_in_form).post(officer::sign_in))
+        .route("/officer/sign-out", post(officer::sign_out))
+        .route("/officer/dossiers/{code}", get(officer::dossier))
+        .route("/officer/dossiers/{code}/{action}", post(officer_actions::act))
+        .route("/assets/{name}", get(assets::serve))
+        .with_state(web)
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
+}
+
+/// The most a form may send (the pages' forms hold text only).
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// The policy every page is served under: this site's stylesheet and script only, images from
+/// here or inline data, forms posted here, never framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("permissions-policy", HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"));
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}

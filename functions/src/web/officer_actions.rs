@@ -1,0 +1,383 @@
+//! The actions on the dossier page: which the transition table offers this officer at this
+//! status, each as a form whose fields are its API body's, and the handler that posts one to the
+//! API and shows its answer (done, or the API's refusal beside the form).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use motcua_domain::catalogue::Role;
+use motcua_domain::lifecycle::table::{rules_for, By};
+use motcua_domain::lifecycle::{Action, Status};
+use serde_json::{json, Map, Value};
+
+use super::api::Call;
+use super::citizen::{encode, expired};
+use super::officer::{dossier_page, to_sign_in};
+use super::page::{problem_of, Problem};
+use super::session::{Browser, SignedIn};
+use super::Web;
+
+/// A field of an action's form, named as in the API body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Note,
+    Reason,
+    /// The missing papers, one a line (`missing`).
+    Missing,
+    Assignee,
+    /// An assignee the officer may leave empty (the next step's role takes it).
+    NextAssignee,
+    /// The officer asked for an opinion (`officer`).
+    Consulted,
+    Question,
+    Opinion,
+    /// The new due date (`new_due_at`, at the end of that working day).
+    NewDueAt,
+    /// How the result is handed over (`method`).
+    Method,
+    Waybill,
+    /// Đồng paid (`amount_vnd`).
+    Amount,
+    /// The receipt number (`receipt`).
+    Receipt,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::Note => "note",
+            Field::Reason => "reason",
+            Field::Missing => "missing",
+            Field::Assignee | Field::NextAssignee => "assignee",
+            Field::Consulted => "officer",
+            Field::Question => "question",
+            Field::Opinion => "opinion",
+            Field::NewDueAt => "new_due_at",
+            Field::Method => "method",
+            Field::Waybill => "waybill",
+            Field::Amount => "amount_vnd",
+            Field::Receipt => "receipt",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Field::Note => "Ghi chú (không bắt buộc)",
+            Field::Reason => "Lý do",
+            Field::Missing => "Giấy tờ cần bổ sung (mỗi dòng một loại)",
+            Field::Assignee => "Giao cho",
+            Field::NextAssignee => "Giao cho (để trống: người có vai trò của bước sau nhận)",
+            Field::Consulted => "Xin ý kiến của",
+            Field::Question => "Nội dung xin ý kiến",
+            Field::Opinion => "Ý kiến",
+            Field::NewDueAt => "Hẹn trả mới",
+            Field::Method => "Hình thức trả",
+            Field::Waybill => "Số vận đơn (trả qua bưu chính)",
+            Field::Amount => "Số tiền đã thu (đồng)",
+            Field::Receipt => "Số biên lai",
+        }
+    }
+
+    fn required(self) -> bool {
+        !matches!(self, Field::Note | Field::NextAssignee | Field::Waybill)
+    }
+}
+
+/// The fields of `action`'s form; `None` for the actions the console does not offer as a form
+/// (the applicant's own, the platforms', and those that take files or an address, for now).
+fn fields(action: Action) -> Option<&'static [Field]> {
+    use Field::*;
+    Some(match action {
+        Action::Receive | Action::AcceptSupplement | Action::ReturnUnsupplemented | Action::Approve => &[Note],
+        Action::Refuse | Action::SendBack | Action::Stop => &[Reason],
+        Action::RequestSupplement => &[Reason, Missing],
+        Action::Assign => &[Assignee, Note],
+        Action::Reassign => &[Assignee, Reason],
+        Action::Forward => &[NextAssignee, Note],
+        Action::Consult => &[Consulted, Question],
+        Action::Opinion => &[Opinion],
+        Action::Extend => &[Reason, NewDueAt],
+        Action::Return => &[Method, Waybill],
+        Action::RecordPayment => &[Amount, Receipt, Note],
+        _ => return None,
+    })
+}
+
+/// The path segment of `action` (`/v1/dossiers/{code}/<segment>`).
+fn segment(action: Action) -> Option<&'static str> {
+    action.surface().path.strip_prefix("/v1/dossiers/{code}/")
+}
+
+/// The actions the transition table offers `officer` on dossier `d` now (the API decides; a
+/// form it would refuse shows its refusal).
+fn offered(d: &Value, officer: &SignedIn) -> Vec<Action> {
+    let Ok(status) = serde_json::from_value::<Status>(d["status"].clone()) else { return vec![] };
+    let agency = d["agency_code"].as_str().unwrap_or_default();
+    let step = &d["current_step"];
+    let step_agency = step["agency_code"].as_str().unwrap_or(agency);
+    let step_role = serde_json::from_value::<Role>(step["role"].clone()).ok();
+    let mine = officer.agency.to_string();
+    let holds = |role: Role| officer.roles.contains(&role);
+    let may = |by: &By| match by {
+        By::AgencyRole(role) => holds(*role) && agency == mine,
+        By::StepAgencyRole(role) => holds(*role) && step_agency == mine,
+        By::StepHolder => {
+            step_role.is_some_and(holds)
+                && step_agency == mine
+                && step["assignee"].as_str().is_none_or(|a| a == officer.id.as_str())
+        }
+        By::Consulted => d["consultations"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|q| q["officer"] == officer.id.as_str() && q["answered_at"].is_null())),
+        _ => false,
+    };
+    Action::ALL
+        .into_iter()
+        .filter(|a| fields(*a).is_some() && segment(*a).is_some())
+        .filter(|a| rules_for(*a, Some(status)).any(|r| r.by.iter().any(may)))
+        .collect()
+}
+
+/// The forms of the actions offered, the one that failed with its problems and values.
+pub async fn forms(
+    web: &Web,
+    d: &Value,
+    officer: &SignedIn,
+    token: &str,
+    problems: &[Problem],
+    posted: &[(String, String)],
+) -> Markup {
+    let actions = offered(d, officer);
+    if actions.is_empty() {
+        return html! {};
+    }
+    let colleagues = web.catalogue.officers(Some(&officer.agency), None, 500).await.unwrap_or_default();
+    let step_role = serde_json::from_value::<Role>(d["current_step"]["role"].clone()).ok();
+    let code = d["code"].as_str().unwrap_or_default();
+    let failed = problems.first().and_then(|p| p.field.split_once("--")).map(|(a, _)| a.to_owned());
+    html! {
+        section.actions aria-labelledby="actions" {
+            h2 #actions { "Xử lý" }
+            @for action in &actions {
+                @let slug = segment(*action).unwrap_or_default();
+                @let open = failed.as_deref() == Some(slug) || actions.len() == 1;
+                details open[open] {
+                    summary { (action.name_vi()) }
+                    form method="post" action={ "/officer/dossiers/" (code) "/" (slug) } novalidate
+                        data-confirm=[matches!(action, Action::Refuse | Action::Stop | Action::ReturnUnsupplemented)
+                            .then_some("Thao tác này không hoàn tác được. Tiếp tục?")] {
+                        input type="hidden" name="form_token" value=(token);
+                        @for field in fields(*action).unwrap_or_default() {
+                            (field_markup(slug, *field, problems, posted, &colleagues, step_role))
+                        }
+                        button type="submit" class=[matches!(action, Action::Refuse | Action::Stop).then_some("warning")] {
+                            (action.name_vi())
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn field_markup(
+    slug: &str,
+    field: Field,
+    problems: &[Problem],
+    posted: &[(String, String)],
+    colleagues: &[motcua_domain::catalogue::Officer],
+    step_role: Option<Role>,
+) -> Markup {
+    let id = format!("{slug}--{}", field.name());
+    let value = posted.iter().find(|(k, _)| k == field.name()).map(|(_, v)| v.as_str()).unwrap_or_default();
+    let error = problem_of(problems, &id);
+    let choices: Vec<&motcua_domain::catalogue::Officer> = match field {
+        Field::Assignee => colleagues.iter().filter(|o| step_role.is_none_or(|r| o.roles.contains(&r))).collect(),
+        Field::NextAssignee | Field::Consulted => colleagues.iter().collect(),
+        _ => vec![],
+    };
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (field.label()) }
+            @if let Some(error) = error { span.error id={ (id) "-error" } { span.skip { "Lỗi: " } (error) } }
+            @match field {
+                Field::Note | Field::Reason | Field::Missing | Field::Question | Field::Opinion => {
+                    textarea id=(id) name=(field.name()) rows="3" aria-invalid=[error.map(|_| "true")]
+                        aria-describedby=[error.map(|_| format!("{id}-error"))] { (value) }
+                }
+                Field::Assignee | Field::NextAssignee | Field::Consulted => {
+                    select id=(id) name=(field.name()) aria-invalid=[error.map(|_| "true")] {
+                        option value="" { @if field.required() { "— Chọn cán bộ —" } @else { "— Để trống —" } }
+                        @for o in &choices {
+                            option value=(o.id.as_str()) selected[value == o.id.as_str()] { (o.name) " (" (o.id.as_str()) ")" }
+                        }
+                    }
+                }
+                Field::Method => {
+                    select id=(id) name="method" {
+                        option value="counter" selected[value == "counter" || value.is_empty()] { "Tại bộ phận một cửa" }
+                        option value="online" selected[value == "online"] { "Trực tuyến" }
+                        option value="postal" selected[value == "postal"] { "Qua bưu chính" }
+                    }
+                }
+                Field::NewDueAt => {
+                    input type="date" id=(id) name=(field.name()) value=(value) aria-invalid=[error.map(|_| "true")];
+                }
+                Field::Amount => {
+                    input type="number" id=(id) name=(field.name()) min="0" step="1000" inputmode="numeric" value=(value)
+                        aria-invalid=[error.map(|_| "true")];
+                }
+                Field::Waybill | Field::Receipt => {
+                    input type="text" id=(id) name=(field.name()) value=(value) aria-invalid=[error.map(|_| "true")];
+                }
+            }
+        }
+    }
+}
+
+/// The API body of `action` from the posted form; the problems when a required field is
+/// empty or a value cannot be read.
+fn body_of(slug: &str, action: Action, posted: &[(String, String)]) -> Result<Value, Vec<Problem>> {
+    let mut body = Map::new();
+    let mut problems = vec![];
+    for field in fields(action).unwrap_or_default() {
+        let text = posted.iter().find(|(k, _)| k == field.name()).map(|(_, v)| v.trim()).unwrap_or_default();
+        let id = format!("{slug}--{}", field.name());
+        if text.is_empty() {
+            if field.required() {
+                problems.push(Problem { field: id, message: format!("Nhập {}", field.label().to_lowercase()) });
+            }
+            continue;
+        }
+        let value = match field {
+            Field::Missing => json!(text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>()),
+            Field::NewDueAt => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(date) => json!(format!("{date}T17:00:00+07:00")),
+                Err(_) => {
+                    problems.push(Problem { field: id, message: "Ngày không hợp lệ".into() });
+                    continue;
+                }
+            },
+            Field::Amount => match text.replace(['.', ' '], "").parse::<u64>() {
+                Ok(n) => json!(n),
+                Err(_) => {
+                    problems.push(Problem { field: id, message: "Số tiền phải là số đồng".into() });
+                    continue;
+                }
+            },
+            _ => json!(text),
+        };
+        body.insert(field.name().to_owned(), value);
+    }
+    if problems.is_empty() {
+        Ok(Value::Object(body))
+    } else {
+        Err(problems)
+    }
+}
+
+/// `POST /officer/dossiers/{code}/{action}`: the form posted to the API as its body.
+pub async fn act(
+    State(web): State<Arc<Web>>,
+    browser: Browser,
+    Path((code, slug)): Path<(String, String)>,
+    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let here = format!("/officer/dossiers/{code}");
+    if browser.officer().is_none() {
+        return to_sign_in(&here);
+    }
+    let posted = form.map(|f| f.0).unwrap_or_default();
+    let token = posted.iter().find(|(k, _)| k == "form_token").map(|(_, v)| v.as_str());
+    if !browser.form_token_matches(token) {
+        return expired(&browser);
+    }
+    let Some(action) = Action::ALL.into_iter().find(|a| fields(*a).is_some() && segment(*a) == Some(slug.as_str()))
+    else {
+        return super::page::message(
+            StatusCode::NOT_FOUND,
+            &browser.chrome(""),
+            "Không có thao tác này",
+            "Thao tác không tồn tại.",
+        );
+    };
+    let body = match body_of(&slug, action, &posted) {
+        Ok(body) => body,
+        Err(problems) => return dossier_page(&web, &browser, &code, &problems, &posted, None).await,
+    };
+    let path = format!("/v1/dossiers/{}/{slug}", encode(&code));
+    let answer = web.api.call(Call::post(path, body).by(browser.token()).from(browser.peer)).await;
+    if answer.status == StatusCode::UNAUTHORIZED {
+        return to_sign_in(&here);
+    }
+    if answer.ok() {
+        return Redirect::to(&format!("{here}?done={}", action.as_str())).into_response();
+    }
+    // The API's refusal beside the form: on the field it names, else on the form's first field.
+    let first = fields(action).and_then(|f| f.first()).map_or("note", |f| f.name());
+    let named = answer.body["error"]["details"]["field"].as_str().unwrap_or(first);
+    let field = fields(action).into_iter().flatten().find(|f| f.name() == named).map_or(first, |f| f.name());
+    let problems = vec![Problem { field: format!("{slug}--{field}"), message: answer.message() }];
+    dossier_page(&web, &browser, &code, &problems, &posted, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn officer(roles: &[Role]) -> SignedIn {
+        SignedIn {
+            id: motcua_domain::catalogue::OfficerId::parse("tuphap.motcua").unwrap(),
+            name: "Cán bộ".into(),
+            agency: motcua_domain::codes::AgencyCode::parse("000.00.03.H56").unwrap(),
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_desk_is_offered_reception_and_the_specialist_the_step_they_hold() {
+        let submitted = json!({"status": "submitted", "agency_code": "000.00.03.H56", "current_step": null});
+        let desk = offered(&submitted, &officer(&[Role::Reception]));
+        assert!(desk.contains(&Action::Receive) && desk.contains(&Action::Refuse), "{desk:?}");
+        assert!(offered(&submitted, &officer(&[Role::Specialist])).is_empty());
+        let processing = json!({"status": "processing", "agency_code": "000.00.03.H56",
+            "current_step": {"role": "specialist", "agency_code": "000.00.03.H56", "assignee": "tuphap.motcua"}});
+        let specialist = offered(&processing, &officer(&[Role::Specialist]));
+        assert!(specialist.contains(&Action::Forward), "{specialist:?}");
+        let elsewhere = json!({"status": "processing", "agency_code": "000.00.03.H56",
+            "current_step": {"role": "specialist", "agency_code": "000.00.03.H56", "assignee": "someone.else"}});
+        assert!(!offered(&elsewhere, &officer(&[Role::Specialist])).contains(&Action::Forward));
+    }
+
+    #[test]
+    fn a_form_becomes_the_api_body_and_empty_required_fields_are_named() {
+        let posted =
+            vec![("reason".to_owned(), " thiếu giấy ".to_owned()), ("missing".to_owned(), "CCCD\n\nẢnh".to_owned())];
+        let body = body_of("request-supplement", Action::RequestSupplement, &posted).unwrap();
+        assert_eq!(body, json!({"reason": "thiếu giấy", "missing": ["CCCD", "Ảnh"]}));
+        let problems = body_of("refuse", Action::Refuse, &[]).unwrap_err();
+        assert_eq!(problems[0].field, "refuse--reason");
+        let due = body_of(
+            "extend",
+            Action::Extend,
+            &[("reason".into(), "x".into()), ("new_due_at".into(), "2026-12-20".into())],
+        );
+        assert_eq!(due.unwrap()["new_due_at"], "2026-12-20T17:00:00+07:00");
+        assert!(body_of(
+            "record-payment",
+            Action::RecordPayment,
+            &[("amount_vnd".into(), "abc".into()), ("receipt".into(), "1".into())]
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn every_offered_action_has_its_own_path() {
+        for action in Action::ALL.into_iter().filter(|a| fields(*a).is_some()) {
+            assert!(segment(action).is_some(), "{action:?}");
+        }
+    }
+}
