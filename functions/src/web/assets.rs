@@ -1,4 +1,4 @@
-//! The pages' stylesheet and script, compiled into the binary and served under names that
+//! The pages' stylesheet, script and icon, compiled into the binary and served under names that
 //! carry a hash of their content (`/assets/site.<hash>.css`), so a browser may keep them a
 //! year and a new release is fetched at once.
 
@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 const CSS: &str = include_str!("site.css");
 const JS: &str = include_str!("site.js");
+const ICON: &str = include_str!("icon.svg");
 
 struct Asset {
     name: String,
@@ -23,12 +24,13 @@ fn named(stem: &str, extension: &str, body: &'static str, kind: &'static str) ->
     Asset { name: format!("{stem}.{hash}.{extension}"), body, kind }
 }
 
-fn all() -> &'static [Asset; 2] {
-    static ASSETS: OnceLock<[Asset; 2]> = OnceLock::new();
+fn all() -> &'static [Asset; 3] {
+    static ASSETS: OnceLock<[Asset; 3]> = OnceLock::new();
     ASSETS.get_or_init(|| {
         [
             named("site", "css", CSS, "text/css; charset=utf-8"),
             named("site", "js", JS, "text/javascript; charset=utf-8"),
+            named("icon", "svg", ICON, "image/svg+xml"),
         ]
     })
 }
@@ -41,6 +43,16 @@ pub fn css() -> String {
 /// The script's path.
 pub fn js() -> String {
     format!("/assets/{}", all()[1].name)
+}
+
+/// The icon's path.
+pub fn icon() -> String {
+    format!("/assets/{}", all()[2].name)
+}
+
+/// `GET /favicon.ico`, which browsers ask for whatever a page links: the icon.
+pub async fn favicon() -> axum::response::Redirect {
+    axum::response::Redirect::permanent(&icon())
 }
 
 /// `GET /assets/{name}`: an asset by its hashed name, cached for a year; anything else 404.
@@ -57,7 +69,7 @@ pub async fn serve(Path(name): Path<String>) -> Response {
 
 /// The bytes of every asset a page loads, for the page-weight budget.
 pub fn weight() -> usize {
-    CSS.len() + JS.len()
+    CSS.len() + JS.len() + ICON.len()
 }
 
 #[cfg(test)]

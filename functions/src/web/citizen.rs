@@ -198,7 +198,7 @@ pub async fn lookup(
     }
     let found = web.api.call(call).await;
     if !found.ok() {
-        let field = if found.code() == Some("wrong_lookup_secret") { "secret" } else { "code" };
+        let field = if found.code().is_some_and(|c| c.starts_with("lookup_secret")) { "secret" } else { "code" };
         let problems = vec![Problem { field: field.into(), message: found.message() }];
         return respond(&browser, found.status, |c, t| lookup_page(c, t, &code, &problems, None));
     }

@@ -89,6 +89,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/officer/dossiers/{code}", get(officer::dossier))
         .route("/officer/dossiers/{code}/{action}", post(officer_actions::act))
         .route("/assets/{name}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .with_state(web)
         .layer(axum::middleware::map_response(security_headers))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))

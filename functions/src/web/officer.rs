@@ -397,7 +397,7 @@ pub async fn dossier_page(
                     @for e in d["history"].as_array().into_iter().flatten() {
                         li {
                             strong { (action_name(&e["action"])) } " · " (when(&e["at"]))
-                            " · " (e["actor"]["name"].as_str().or(e["actor"]["id"].as_str()).unwrap_or_default())
+                            " · " (actor(&e["actor"]))
                             @if let Some(note) = e["note"].as_str() { br; span { (note) } }
                         }
                     }
@@ -405,4 +405,15 @@ pub async fn dossier_page(
             },
         )
     })
+}
+
+/// Who took a step of the history, as the officers read it.
+fn actor(a: &Value) -> String {
+    match a["kind"].as_str() {
+        Some("applicant") => "Người nộp".to_owned(),
+        Some("officer") => a["name"].as_str().or(a["id"].as_str()).unwrap_or_default().to_owned(),
+        Some("agency") => format!("Cơ quan liên thông {}", a["agency"].as_str().unwrap_or_default()),
+        Some(other) => other.replace('_', " "),
+        None => String::new(),
+    }
 }

@@ -164,7 +164,7 @@ pub async fn forms(
             @for action in &actions {
                 @let slug = segment(*action).unwrap_or_default();
                 @let open = failed.as_deref() == Some(slug) || actions.len() == 1;
-                details open[open] {
+                details id={ "action-" (slug) } open[open] {
                     summary { (action.name_vi()) }
                     form method="post" action={ "/officer/dossiers/" (code) "/" (slug) } novalidate
                         data-confirm=[matches!(action, Action::Refuse | Action::Stop | Action::ReturnUnsupplemented)

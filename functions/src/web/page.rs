@@ -30,6 +30,7 @@ pub fn page(title: &str, chrome: &Chrome, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Một cửa điện tử" }
                 link rel="stylesheet" href=(super::assets::css());
+                link rel="icon" href=(super::assets::icon()) type="image/svg+xml";
                 script src=(super::assets::js()) defer {}
             }
             body {
@@ -42,9 +43,6 @@ pub fn page(title: &str, chrome: &Chrome, body: Markup) -> Markup {
                                 nav aria-label="Cán bộ" {
                                     ul {
                                         li { a href="/officer" { "Hồ sơ cần xử lý" } }
-                                        @if officer.is_reception() {
-                                            li { a href="/officer/counter" { "Tiếp nhận tại quầy" } }
-                                        }
                                         li {
                                             form method="post" action="/officer/sign-out" {
                                                 input type="hidden" name="form_token" value=(chrome.form_token);

@@ -44,12 +44,6 @@ pub struct SignedIn {
     pub roles: Vec<Role>,
 }
 
-impl SignedIn {
-    pub fn is_reception(&self) -> bool {
-        self.roles.contains(&Role::Reception)
-    }
-}
-
 /// What a request brings: the browser's address, its form cookie, its session.
 pub struct Browser {
     pub peer: Option<SocketAddr>,

@@ -1,0 +1,267 @@
+//! The web pages in a real browser: Debian's headless Chromium driven through chromedriver
+//! (tests/webdriver.rs) against the real `motcua` binary. A citizen finds a procedure and
+//! follows a dossier filed online; officers sign in on a phone-sized window (390×844) and take
+//! it through reception, assignment, processing, approval and return; the same with
+//! JavaScript off on a desktop window. Every page is checked for console errors, for the
+//! page-weight budget (60 KB including the stylesheet and script, uncompressed) and with
+//! axe-core (installed by scripts/test from the npm registry into .node) for serious or
+//! critical accessibility violations.
+//!
+//! With `MOTCUA_SCREENS=<dir>` set, the main pages' screenshots are written there (how
+//! docs/screens/ is made).
+
+mod server;
+mod support;
+mod webdriver;
+
+use serde_json::{json, Value};
+use server::Server;
+use support::BIRTH;
+use webdriver::{Driver, Session};
+
+const PASSWORD: &str = "motcua-demo";
+const BUDGET: f64 = 60.0 * 1024.0;
+
+fn axe() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../.node/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e} (scripts/test installs axe-core)"))
+}
+
+/// Checks the page `s` shows as `name`: no console error, within the weight budget, and (with
+/// JavaScript on) no serious or critical accessibility violation; its screenshot kept when asked.
+fn check(s: &Session, name: &str, axe: &str) {
+    // A form shown again with its problems keeps the API's status (4xx), which Chromium logs
+    // for the page itself: that one is not an error of the page.
+    let own_status = format!("{} - Failed to load resource: the server responded with a status of 4", s.url());
+    let errors: Vec<_> =
+        s.console().into_iter().filter(|(level, text)| level == "SEVERE" && !text.starts_with(&own_status)).collect();
+    assert!(errors.is_empty(), "{name}: console errors {errors:?}");
+    if let Ok(dir) = std::env::var("MOTCUA_SCREENS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        s.screenshot(&std::path::Path::new(&dir).join(format!("{name}.png")));
+    }
+    if !s.javascript {
+        return;
+    }
+    let weight = s.execute(
+        "const n = performance.getEntriesByType('navigation')[0];
+         const r = performance.getEntriesByType('resource');
+         return [n.transferSize, n.encodedBodySize, r.map(x => [x.name, x.encodedBodySize, x.transferSize])];",
+        json!([]),
+    );
+    let html = weight[1].as_f64().unwrap_or(0.0);
+    let resources: f64 = weight[2].as_array().unwrap().iter().map(|r| r[1].as_f64().unwrap_or(0.0)).sum();
+    let foreign: Vec<&Value> = weight[2]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r[0].as_str().unwrap_or_default().starts_with("http://127.0.0.1"))
+        .collect();
+    assert!(foreign.is_empty(), "{name}: requests to elsewhere {foreign:?}");
+    assert!(html + resources <= BUDGET, "{name}: {html} + {resources} bytes over the budget");
+    let loaded = s.execute(&format!("{axe}\n;return typeof axe;"), json!([]));
+    assert_eq!(loaded, "object", "{name}: axe-core did not load");
+    let violations = s.execute_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v =>
+           ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))));",
+        json!([]),
+    );
+    let bad: Vec<&Value> = violations
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(bad.is_empty(), "{name}: accessibility violations {bad:#?}");
+}
+
+/// Signs `officer` in on `s` (from wherever it is) and lands on the queue.
+fn sign_in(s: &Session, base: &str, officer: &str) {
+    s.goto(&format!("{base}/officer"));
+    assert!(s.wait(|s| s.url().contains("/officer/sign-in")), "an officer without a session is sent to sign in");
+    s.type_into("#officer", officer);
+    s.type_into("#password", PASSWORD);
+    s.click("form[action='/officer/sign-in'] button[type=submit]");
+    assert!(s.wait(|s| s.url().ends_with("/officer")), "{officer} lands on the queue: {}", s.url());
+}
+
+fn sign_out(s: &Session) {
+    s.click("form[action='/officer/sign-out'] button");
+    assert!(s.wait(|s| s.url().contains("/officer/sign-in")));
+}
+
+/// On the dossier page, takes `action` (its path segment) with `fields` (css → text; a
+/// `select` css picks the option of that value).
+fn act(s: &Session, action: &str, fields: &[(&str, &str)]) {
+    // A closed form opens by its summary (details works without JavaScript too).
+    if s.try_find(&format!("#action-{action}[open]")).is_none() {
+        s.click(&format!("#action-{action} summary"));
+    }
+    for (css, value) in fields {
+        if css.starts_with("select") {
+            s.click(&format!("{css} option[value='{value}']"));
+        } else {
+            s.type_into(css, value);
+        }
+    }
+    s.click(&format!("#action-{action} button[type=submit]"));
+}
+
+fn birth_filing(name: &str) -> Value {
+    json!({
+        "procedure_code": BIRTH,
+        "applicant": {"kind": "citizen", "name": name, "citizen_id": "079203001111", "phone": "0987654321"},
+        "documents": [
+            {"component": "Tờ khai đăng ký khai sinh", "file_name": "to-khai.pdf"},
+            {"component": "Giấy chứng sinh", "file_name": "chung-sinh.pdf"}
+        ]
+    })
+}
+
+#[test]
+fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
+    let server = Server::start();
+    let base = server.base.clone();
+    let axe = axe();
+    let driver = Driver::start();
+    let (status, filed) = server.file(birth_filing("Trần Văn Bình"));
+    assert_eq!(status, 201, "{filed}");
+    let code = filed["code"].as_str().unwrap().to_owned();
+    let secret = filed["lookup_secret"].as_str().unwrap().to_owned();
+
+    // The citizen, on a phone: finds the procedure without diacritics, reads its page.
+    let citizen = driver.session(390, 844, true);
+    citizen.goto(&format!("{base}/?q=dang%20ky%20khai%20sinh"));
+    assert!(citizen.shows("Đăng ký khai sinh"));
+    check(&citizen, "home-phone", &axe);
+    citizen.click(&format!("a[href='/procedures/{BIRTH}']"));
+    assert!(citizen.text("h1").contains("Đăng ký khai sinh"));
+    assert!(citizen.shows("Giấy chứng sinh") && citizen.shows("Nếu nộp hôm nay"));
+    check(&citizen, "procedure-phone", &axe);
+    // Looks the dossier up: without the secret its status only, with it the timeline.
+    citizen.goto(&format!("{base}/lookup"));
+    citizen.type_into("#code", &code);
+    citizen.click("form[action='/lookup'] button");
+    assert!(citizen.shows("Mới đăng ký") && !citizen.source().contains("Trần Văn Bình"));
+    citizen.type_into("#code", &code);
+    citizen.type_into("#secret", "wrong-secret");
+    citizen.click("form[action='/lookup'] button");
+    assert!(
+        citizen.wait(|s| s.try_find(".summary a[href='#secret']").is_some()),
+        "a wrong secret is shown on its field"
+    );
+    check(&citizen, "lookup-error-phone", &axe);
+    citizen.type_into("#code", &code);
+    citizen.type_into("#secret", &secret);
+    citizen.click("form[action='/lookup'] button");
+    assert!(citizen.shows("Trần Văn Bình") && citizen.shows("Quá trình giải quyết"));
+    check(&citizen, "lookup-phone", &axe);
+
+    // The ward's desk officer, on a phone: a wrong password first, then the queue.
+    let desk = driver.session(390, 844, true);
+    desk.goto(&format!("{base}/officer"));
+    check(&desk, "sign-in-phone", &axe);
+    desk.type_into("#officer", "nhatrang.motcua");
+    desk.type_into("#password", "not the password");
+    desk.click("form[action='/officer/sign-in'] button[type=submit]");
+    assert!(
+        desk.wait(|s| s.try_find(".summary").is_some()) && desk.url().contains("sign-in"),
+        "a wrong password is refused"
+    );
+    check(&desk, "sign-in-error-phone", &axe);
+    sign_in(&desk, &base, "nhatrang.motcua");
+    assert!(desk.shows(&code), "the filing is in the ward's queue");
+    check(&desk, "queue-phone", &axe);
+    desk.click(&format!("a[href='/officer/dossiers/{code}']"));
+    check(&desk, "dossier-phone", &axe);
+    act(&desk, "receive", &[]);
+    assert!(desk.text("[role=status]").contains("Tiếp nhận"), "{}", desk.source());
+    sign_out(&desk);
+
+    // The leader assigns it to a specialist; the specialist forwards it; the leader approves.
+    sign_in(&desk, &base, "nhatrang.lanhdao");
+    desk.goto(&format!("{base}/officer/dossiers/{code}"));
+    act(&desk, "assign", &[("select#assign--assignee", "nhatrang.chuyenvien")]);
+    assert!(desk.shows("Đã thực hiện"), "{}", desk.source());
+    sign_out(&desk);
+    sign_in(&desk, &base, "nhatrang.chuyenvien");
+    desk.goto(&format!("{base}/officer/dossiers/{code}"));
+    act(&desk, "forward", &[("#forward--note", "Hồ sơ hợp lệ, trình ký")]);
+    assert!(desk.shows("Đã thực hiện"), "{}", desk.source());
+    sign_out(&desk);
+    sign_in(&desk, &base, "nhatrang.lanhdao");
+    desk.goto(&format!("{base}/officer/dossiers/{code}"));
+    act(&desk, "approve", &[]);
+    assert!(desk.shows("Đã thực hiện"), "{}", desk.source());
+    sign_out(&desk);
+    // The desk hands the result over.
+    sign_in(&desk, &base, "nhatrang.motcua");
+    desk.goto(&format!("{base}/officer/dossiers/{code}"));
+    act(&desk, "return", &[("select#return--method", "counter")]);
+    assert!(desk.shows("Đã thực hiện"), "{}", desk.source());
+
+    // The citizen sees it returned.
+    citizen.goto(&format!("{base}/lookup"));
+    citizen.type_into("#code", &code);
+    citizen.type_into("#secret", &secret);
+    citizen.click("form[action='/lookup'] button");
+    assert!(citizen.shows("Đã trả kết quả"), "{}", citizen.source());
+    let (_, seen) = server.request("GET", &format!("/v1/dossiers/{code}"), None, Some(&secret), None);
+    assert_eq!(seen["status"], "returned");
+}
+
+#[test]
+fn without_javascript_on_a_desktop_every_task_still_works_and_names_are_text() {
+    let server = Server::start();
+    let base = server.base.clone();
+    let axe = axe();
+    let driver = Driver::start();
+    let (status, filed) = server.file(birth_filing("<script>alert('x')</script> Bình"));
+    assert_eq!(status, 201, "{filed}");
+    let code = filed["code"].as_str().unwrap().to_owned();
+
+    let s = driver.session(1280, 900, false);
+    s.goto(&format!("{base}/"));
+    check(&s, "home-desktop", &axe);
+    s.type_into("#q", "khai sinh");
+    s.click("form[role=search] button");
+    assert!(s.wait(|s| s.url().contains("q=khai")), "the search works as a plain form");
+    sign_in(&s, &base, "nhatrang.motcua");
+    s.goto(&format!("{base}/officer/dossiers/{code}"));
+    let page = s.source();
+    assert!(page.contains("&lt;script&gt;alert('x')&lt;/script&gt; Bình"), "the name is shown as text");
+    check(&s, "dossier-desktop", &axe);
+    // A refusal's reason left empty is named on its field, nothing done.
+    act(&s, "request-supplement", &[("#request-supplement--missing", "Giấy chứng sinh bản chính")]);
+    assert!(s.wait(|s| s.try_find(".summary a[href='#request-supplement--reason']").is_some()), "{}", s.source());
+    let (_, seen) = server.request("GET", &format!("/v1/dossiers/{code}"), None, None, None);
+    assert_eq!(seen["status"], "submitted", "nothing was done");
+    act(
+        &s,
+        "request-supplement",
+        &[
+            ("#request-supplement--reason", "Thiếu bản chính"),
+            ("#request-supplement--missing", "Giấy chứng sinh bản chính"),
+        ],
+    );
+    assert!(s.shows("Đã thực hiện"), "{}", s.source());
+    let (_, seen) = server.request("GET", &format!("/v1/dossiers/{code}"), None, None, None);
+    assert_eq!(seen["status"], "awaiting_supplement");
+    // A form posted with the officer's session but without this browser's form cookie and token
+    // (what another site could make a browser send, were cookies not SameSite) is refused.
+    let session = s.cookie("motcua_session").expect("the session cookie");
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let forged = agent
+        .post(&format!("{base}/officer/dossiers/{code}/refuse"))
+        .set("cookie", &format!("motcua_session={session}"))
+        .send_form(&[("form_token", "forged"), ("reason", "forged")]);
+    let status = match forged {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(status, 403);
+    let (_, seen) = server.request("GET", &format!("/v1/dossiers/{code}"), None, None, None);
+    assert_eq!(seen["status"], "awaiting_supplement");
+}
