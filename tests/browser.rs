@@ -125,10 +125,6 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     let base = server.base.clone();
     let axe = axe();
     let driver = Driver::start();
-    let (status, filed) = server.file(birth_filing("Trần Văn Bình"));
-    assert_eq!(status, 201, "{filed}");
-    let code = filed["code"].as_str().unwrap().to_owned();
-    let secret = filed["lookup_secret"].as_str().unwrap().to_owned();
 
     // The citizen, on a phone: finds the procedure without diacritics, reads its page.
     let citizen = driver.session(390, 844, true);
@@ -139,6 +135,31 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     assert!(citizen.text("h1").contains("Đăng ký khai sinh"));
     assert!(citizen.shows("Giấy chứng sinh") && citizen.shows("Nếu nộp hôm nay"));
     check(&citizen, "procedure-phone", &axe);
+    // Files online with a photo of each paper: first forgetting one, then with both.
+    citizen.click(&format!("a[href='/procedures/{BIRTH}/file']"));
+    check(&citizen, "file-phone", &axe);
+    let scans = tempfile::tempdir().unwrap();
+    let photo = scans.path().join("to-khai.png");
+    std::fs::write(&photo, motcua_domain::documents::kind::samples::png()).unwrap();
+    let certificate = scans.path().join("chung-sinh.pdf");
+    std::fs::write(&certificate, motcua_domain::documents::kind::samples::pdf()).unwrap();
+    citizen.type_into("#name", "Trần Văn Bình");
+    citizen.type_into("#citizen_id", "079203001111");
+    citizen.type_into("#phone", "0987654321");
+    citizen.choose_file("#doc-0", photo.to_str().unwrap());
+    citizen.click("form[enctype='multipart/form-data'] button[type=submit]");
+    assert!(citizen.wait(|s| s.try_find(".summary a[href='#doc-1']").is_some()), "the missing paper is named");
+    check(&citizen, "file-error-phone", &axe);
+    citizen.choose_file("#doc-0", photo.to_str().unwrap());
+    citizen.choose_file("#doc-1", certificate.to_str().unwrap());
+    citizen.click("form[enctype='multipart/form-data'] button[type=submit]");
+    assert!(citizen.shows("Đã nộp hồ sơ"), "{}", citizen.source());
+    check(&citizen, "filed-phone", &axe);
+    let (code, secret) = (citizen.text("#filed-code"), citizen.text("#filed-secret"));
+    let (_, seen) = server.request("GET", &format!("/v1/dossiers/{code}"), None, Some(&secret), None);
+    assert_eq!(seen["status"], "submitted", "{seen}");
+    assert_eq!(seen["documents"].as_array().unwrap().len(), 2, "both papers are attached: {seen}");
+    assert_eq!(seen["applicant"]["name"], "Trần Văn Bình");
     // Looks the dossier up: without the secret its status only, with it the timeline.
     citizen.goto(&format!("{base}/lookup"));
     citizen.type_into("#code", &code);

@@ -169,6 +169,12 @@ impl Session {
         self.ok("type", post(&format!("{}/element/{}/value", self.base, e.0), &json!({"text": text})));
     }
 
+    /// Chooses the file at `path` in the file input `css`.
+    pub fn choose_file(&self, css: &str, path: &str) {
+        let e = self.find(css);
+        self.ok("choose", post(&format!("{}/element/{}/value", self.base, e.0), &json!({"text": path})));
+    }
+
     pub fn click(&self, css: &str) {
         let e = self.find(css);
         self.ok("click", post(&format!("{}/element/{}/click", self.base, e.0), &json!({})));

@@ -51,17 +51,31 @@ pub struct Call<'a> {
     pub token: Option<&'a str>,
     pub headers: Vec<(&'static str, String)>,
     pub json: Option<Value>,
+    /// A body of bytes with its content type, instead of JSON (a file's content).
+    pub bytes: Option<(Vec<u8>, String)>,
     /// The browser's address, for the per-client limits.
     pub peer: Option<SocketAddr>,
 }
 
 impl<'a> Call<'a> {
     pub fn get(path: impl Into<String>) -> Self {
-        Self { method: Method::GET, path: path.into(), token: None, headers: vec![], json: None, peer: None }
+        Self {
+            method: Method::GET,
+            path: path.into(),
+            token: None,
+            headers: vec![],
+            json: None,
+            bytes: None,
+            peer: None,
+        }
     }
 
     pub fn post(path: impl Into<String>, json: Value) -> Self {
         Self { method: Method::POST, json: Some(json), ..Self::get(path) }
+    }
+
+    pub fn put_bytes(path: impl Into<String>, bytes: Vec<u8>, content_type: &str) -> Self {
+        Self { method: Method::PUT, bytes: Some((bytes, content_type.to_owned())), ..Self::get(path) }
     }
 
     pub fn by(mut self, token: Option<&'a str>) -> Self {
@@ -91,14 +105,18 @@ impl Api {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
         for (name, value) in &call.headers {
-            request = request.header(*name, value);
+            request = request.header(*name, value.as_str());
         }
-        let body = match &call.json {
-            Some(json) => {
+        let body = match (call.json, call.bytes) {
+            (Some(json), _) => {
                 request = request.header(header::CONTENT_TYPE, "application/json");
                 Body::from(json.to_string())
             }
-            None => Body::empty(),
+            (None, Some((bytes, kind))) => {
+                request = request.header(header::CONTENT_TYPE, kind);
+                Body::from(bytes)
+            }
+            (None, None) => Body::empty(),
         };
         let Ok(mut request) = request.body(body) else {
             return Answer {

@@ -124,6 +124,9 @@ pub async fn procedure(State(web): State<Arc<Web>>, browser: Browser, Path(code)
                         dt { "Nếu nộp hôm nay" } dd { "dự kiến trả kết quả " strong { (when(&due.body["due_at"])) } }
                     }
                 }
+                @if p["channels"].as_array().is_some_and(|c| c.iter().any(|x| x == "online")) && p["online_level"] != "information" {
+                    p { a.button href={ "/procedures/" (p["code"].as_str().unwrap_or_default()) "/file" } { "Nộp hồ sơ trực tuyến" } }
+                }
                 h2 { "Thành phần hồ sơ" }
                 div.table-wrap {
                     table {

@@ -1,4 +1,5 @@
-//! The web pages: the citizens' portal (`/`: procedures, looking a dossier up, statistics) and
+//! The web pages: the citizens' portal (`/`: procedures, filing online with files, looking a
+//! dossier up, statistics) and
 //! the officers' console (`/officer`: sign-in, the queue, a dossier and every action the
 //! transition table offers the officer), rendered on the server from the same binary.
 //!
@@ -16,6 +17,7 @@ pub mod api;
 pub mod assets;
 mod citizen;
 pub mod demo;
+mod filing;
 mod officer;
 mod officer_actions;
 pub mod page;
@@ -81,6 +83,10 @@ pub fn router(web: Arc<Web>) -> Router {
     Router::new()
         .route("/", get(citizen::home))
         .route("/procedures/{code}", get(citizen::procedure))
+        .route(
+            "/procedures/{code}/file",
+            get(filing::form).post(filing::file).layer(axum::extract::DefaultBodyLimit::max(filing::MOST + FORM_LIMIT)),
+        )
         .route("/lookup", get(citizen::lookup_form).post(citizen::lookup))
         .route("/statistics", get(citizen::statistics))
         .route("/officer", get(officer::queue))
