@@ -228,8 +228,32 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     citizen.type_into("#secret", &secret);
     citizen.click("form[action='/lookup'] button");
     assert!(citizen.shows("Đã trả kết quả"), "{}", citizen.source());
+    check(&citizen, "returned-phone", &axe);
+    // Downloads the receipt as their browser would (the form posts the code and the secret).
+    let page = citizen.source();
+    let token = page.split("name=\"form_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let form_cookie = citizen.cookie("motcua_form").unwrap();
+    let receipt = ureq::post(&format!("{base}/lookup/forms/receipt"))
+        .set("cookie", &format!("motcua_form={form_cookie}"))
+        .send_form(&[("form_token", token.as_str()), ("code", code.as_str()), ("secret", secret.as_str())])
+        .unwrap();
+    assert_eq!(receipt.content_type(), "application/pdf");
+    let mut pdf = vec![];
+    std::io::Read::read_to_end(&mut receipt.into_reader(), &mut pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "the receipt is a PDF");
+    // And rates the service.
+    citizen.click("form[action='/lookup/rate'] button[type=submit]");
+    assert!(citizen.shows("Cảm ơn bạn đã đánh giá"), "{}", citizen.source());
     let (_, seen) = server.request("GET", &format!("/v1/dossiers/{code}"), None, Some(&secret), None);
     assert_eq!(seen["status"], "returned");
+    assert_eq!(seen["rating"]["verdict"], "satisfied", "{seen}");
+    // The desk prints the tracking card from the console.
+    let session = desk.cookie("motcua_session").unwrap();
+    let card = ureq::get(&format!("{base}/officer/dossiers/{code}/forms/tracking-card"))
+        .set("cookie", &format!("motcua_session={session}"))
+        .call()
+        .unwrap();
+    assert_eq!(card.content_type(), "application/pdf");
 }
 
 #[test]

@@ -100,6 +100,12 @@ impl Api {
     }
 
     pub async fn call(&self, call: Call<'_>) -> Answer {
+        let (status, _, bytes) = self.raw(call).await;
+        Answer { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+    }
+
+    /// The answer as it came: status, headers and body (a PDF, a file).
+    pub async fn raw(&self, call: Call<'_>) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
         let mut request = Request::builder().method(call.method).uri(&call.path);
         if let Some(token) = call.token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -119,18 +125,16 @@ impl Api {
             (None, None) => Body::empty(),
         };
         let Ok(mut request) = request.body(body) else {
-            return Answer {
-                status: StatusCode::BAD_REQUEST,
-                body: refusal("invalid_request", "địa chỉ không hợp lệ / invalid address"),
-            };
+            let refused = refusal("invalid_request", "địa chỉ không hợp lệ / invalid address").to_string();
+            return (StatusCode::BAD_REQUEST, axum::http::HeaderMap::new(), refused.into());
         };
         if let Some(peer) = call.peer {
             request.extensions_mut().insert(ConnectInfo(peer));
         }
         let Ok(response) = self.router.clone().oneshot(request).await;
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), MOST).await.unwrap_or_default();
-        Answer { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, MOST).await.unwrap_or_default();
+        (parts.status, parts.headers, bytes)
     }
 }
 

@@ -205,22 +205,23 @@ pub async fn lookup(
         let problems = vec![Problem { field: field.into(), message: found.message() }];
         return respond(&browser, found.status, |c, t| lookup_page(c, t, &code, &problems, None));
     }
-    respond(&browser, StatusCode::OK, |c, t| lookup_page(c, t, &code, &[], Some(&found.body)))
+    respond(&browser, StatusCode::OK, |c, t| lookup_page(c, t, &code, &[], Some((&found.body, &secret))))
 }
 
-fn lookup_page(
+pub fn lookup_page(
     chrome: &page::Chrome,
     token: &str,
     code: &str,
     problems: &[Problem],
-    dossier: Option<&Value>,
+    dossier: Option<(&Value, &str)>,
 ) -> Markup {
     page::page(
         "Tra cứu hồ sơ",
         chrome,
         html! {
-            @if let Some(d) = dossier {
+            @if let Some((d, secret)) = dossier {
                 (dossier_view(d))
+                (super::applicant::actions(d, secret, token))
                 h2 { "Tra cứu hồ sơ khác" }
             } @else {
                 h1 { "Tra cứu hồ sơ" }

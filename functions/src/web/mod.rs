@@ -14,6 +14,7 @@
 //! from elsewhere, no framing) and `no-store` (a page may show personal data).
 
 pub mod api;
+mod applicant;
 pub mod assets;
 mod citizen;
 pub mod demo;
@@ -88,6 +89,9 @@ pub fn router(web: Arc<Web>) -> Router {
             get(filing::form).post(filing::file).layer(axum::extract::DefaultBodyLimit::max(filing::MOST + FORM_LIMIT)),
         )
         .route("/lookup", get(citizen::lookup_form).post(citizen::lookup))
+        .route("/lookup/forms/{form}", post(applicant::form))
+        .route("/lookup/rate", post(applicant::rate))
+        .route("/officer/dossiers/{code}/forms/{form}", get(officer::printed))
         .route("/statistics", get(citizen::statistics))
         .route("/officer", get(officer::queue))
         .route("/officer/sign-in", get(officer::sign_in_form).post(officer::sign_in))

@@ -370,6 +370,7 @@ pub async fn dossier_page(
                     @if !d["supplement_deadline"].is_null() { dt { "Hạn bổ sung" } dd { (day(&d["supplement_deadline"])) } }
                 }
                 (forms)
+                (printed_links(&d))
                 h2 { "Thành phần hồ sơ" }
                 ul {
                     @for doc in d["documents"].as_array().into_iter().flatten() {
@@ -416,4 +417,59 @@ fn actor(a: &Value) -> String {
         Some(other) => other.replace('_', " "),
         None => String::new(),
     }
+}
+
+/// The printed forms an officer may open: (path name, title).
+const PRINTED: [(&str, &str); 5] = [
+    ("receipt", "Giấy tiếp nhận và hẹn trả kết quả"),
+    ("tracking-card", "Phiếu kiểm soát quá trình giải quyết"),
+    ("supplement-request", "Phiếu yêu cầu bổ sung"),
+    ("refusal", "Phiếu từ chối"),
+    ("apology", "Phiếu xin lỗi, hẹn lại"),
+];
+
+/// Links to the printed forms dossier `d` has.
+fn printed_links(d: &Value) -> maud::Markup {
+    let code = d["code"].as_str().unwrap_or_default();
+    let history = d["history"].as_array().cloned().unwrap_or_default();
+    let happened = |action: &str| history.iter().any(|e| e["action"] == action);
+    let has = |name: &str| match name {
+        "receipt" => !d["received_at"].is_null(),
+        "tracking-card" => true,
+        "supplement-request" => happened("request_supplement"),
+        "refusal" => d["status"] == "refused",
+        "apology" => happened("extend"),
+        _ => false,
+    };
+    html! {
+        h2 { "Phiếu in" }
+        ul {
+            @for (name, title) in PRINTED.iter().filter(|(n, _)| has(n)) {
+                li { a href={ "/officer/dossiers/" (code) "/forms/" (name) } { (title) " (PDF)" } }
+            }
+        }
+    }
+}
+
+/// `GET /officer/dossiers/{code}/forms/{form}`: a printed form, as the API makes it.
+pub async fn printed(
+    State(web): State<Arc<Web>>,
+    browser: Browser,
+    Path((code, form)): Path<(String, String)>,
+) -> Response {
+    let here = format!("/officer/dossiers/{code}");
+    if browser.officer().is_none() {
+        return to_sign_in(&here);
+    }
+    if !PRINTED.iter().any(|(n, _)| *n == form) {
+        let (token, _) = browser.form_token();
+        return page::message(
+            StatusCode::NOT_FOUND,
+            &browser.chrome(&token),
+            "Không có phiếu này",
+            "Không có phiếu này.",
+        );
+    }
+    let path = format!("/v1/officer/dossiers/{}/forms/{form}", encode(&code));
+    super::applicant::pdf(&web, &browser, Call::get(path).by(browser.token()).from(browser.peer), &code).await
 }
