@@ -69,7 +69,12 @@ fn an_event_edited_behind_the_apis_back_breaks_the_chain() {
 
 /// Submits and receives until the server stops answering; returns what was acknowledged:
 /// (code, secret, received).
-fn load(base: String, desk: String, seed: usize) -> Vec<(String, String, bool)> {
+fn load(
+    base: String,
+    desk: String,
+    seed: usize,
+    progress: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) -> Vec<(String, String, bool)> {
     let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(5)).build();
     let mut acked = vec![];
     for n in 0.. {
@@ -84,6 +89,7 @@ fn load(base: String, desk: String, seed: usize) -> Vec<(String, String, bool)> 
         let v: Value = response.into_json().unwrap();
         let (code, secret) = (v["code"].as_str().unwrap().to_owned(), v["lookup_secret"].as_str().unwrap().to_owned());
         acked.push((code.clone(), secret, false));
+        progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if n % 2 == 0 {
             let received = agent
                 .post(&format!("{base}/v1/dossiers/{code}/receive"))
@@ -124,13 +130,22 @@ fn kill_9_during_load_loses_nothing_acknowledged_and_sends_each_notice_once() {
         let server = Server::start_in(&data, env.clone());
         check_acknowledged(&server, &acked);
         let desk = server.token("tuphap.motcua");
+        let progress = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let loaders: Vec<_> = (0..4)
             .map(|t| {
-                let (base, desk) = (server.base.clone(), desk.clone());
-                std::thread::spawn(move || load(base, desk, round * 10 + t))
+                let (base, desk, progress) = (server.base.clone(), desk.clone(), progress.clone());
+                std::thread::spawn(move || load(base, desk, round * 10 + t, progress))
             })
             .collect();
-        std::thread::sleep(std::time::Duration::from_millis(300 + rand::random::<u64>() % 700));
+        // The kill comes once the load is under way (however slow a shared machine is), at a
+        // random moment after.
+        let started = std::time::Instant::now();
+        while progress.load(std::sync::atomic::Ordering::Relaxed) < 12
+            && started.elapsed() < std::time::Duration::from_secs(30)
+        {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(rand::random::<u64>() % 500));
         server.kill();
         for l in loaders {
             acked.extend(l.join().unwrap());

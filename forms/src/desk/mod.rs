@@ -9,7 +9,8 @@ mod receipt;
 mod refusal;
 mod supplement;
 mod tracking;
-pub(crate) mod words;
+/// How the forms spell amounts, dates, times and phone numbers (the web pages spell them the same).
+pub mod words;
 
 use chrono::{DateTime, Utc};
 use motcua_domain::catalogue::{Agency, Component, Procedure};

@@ -133,10 +133,9 @@ pub async fn form(
 pub async fn pdf(web: &Web, browser: &Browser, call: Call<'_>, code: &str) -> Response {
     let (status, headers, bytes) = web.api.raw(call).await;
     if !status.is_success() {
-        let (token, _) = browser.form_token();
         let message: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         let text = message["error"]["message"].as_str().unwrap_or("Chưa có giấy tờ này.");
-        return super::page::message(status, &browser.chrome(&token), "Không tải được", text);
+        return browser.message(status, "Không tải được", text);
     }
     let mut response = bytes.into_response();
     let h = response.headers_mut();

@@ -94,8 +94,7 @@ pub async fn procedure(State(web): State<Arc<Web>>, browser: Browser, Path(code)
     let path = format!("/v1/procedures/{}", encode(&code));
     let found = web.api.call(Call::get(path.clone()).from(browser.peer)).await;
     if !found.ok() {
-        let (token, _) = browser.form_token();
-        return message(StatusCode::NOT_FOUND, &browser.chrome(&token), "Không có thủ tục này", &found.message());
+        return browser.message(StatusCode::NOT_FOUND, "Không có thủ tục này", &found.message());
     }
     let p = found.body;
     let due = web.api.call(Call::get(format!("{path}/due-date")).from(browser.peer)).await;
@@ -339,16 +338,9 @@ pub fn encode(text: &str) -> String {
     out
 }
 
+/// A processing time the API gave, as the forms spell it ("0,5 ngày làm việc").
 fn duration(v: &Value) -> String {
-    let amount = v["amount"].as_f64().unwrap_or(0.0);
-    let unit = match v["unit"].as_str() {
-        Some("working_days") => "ngày làm việc",
-        Some("calendar_days") => "ngày",
-        Some("working_hours") => "giờ làm việc",
-        _ => "",
-    };
-    let amount = if amount.fract() == 0.0 { format!("{amount:.0}") } else { format!("{amount}").replace('.', ",") };
-    format!("{amount} {unit}")
+    serde_json::from_value(v.clone()).map(motcua_forms::desk::words::processing_time).unwrap_or_default()
 }
 
 fn channels(v: &Value) -> String {
@@ -377,12 +369,7 @@ fn level(v: &Value) -> &'static str {
 }
 
 fn form_of(v: &Value) -> &'static str {
-    match v.as_str() {
-        Some("original") => "Bản chính",
-        Some("copy") => "Bản sao",
-        Some("certified_copy") => "Bản sao chứng thực",
-        _ => "",
-    }
+    serde_json::from_value(v.clone()).map(motcua_forms::desk::words::form).unwrap_or_default()
 }
 
 /// An action's Vietnamese name, from its API name.

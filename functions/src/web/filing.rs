@@ -37,10 +37,8 @@ impl Posted {
 /// `GET /procedures/{code}/file`: the form.
 pub async fn form(State(web): State<Arc<Web>>, browser: Browser, Path(code): Path<String>) -> Response {
     let Some(procedure) = online_procedure(&web, &browser, &code).await else {
-        let (token, _) = browser.form_token();
-        return page::message(
+        return browser.message(
             StatusCode::NOT_FOUND,
-            &browser.chrome(&token),
             "Không nộp trực tuyến được",
             "Thủ tục này không có hoặc không nhận hồ sơ trực tuyến.",
         );

@@ -180,11 +180,8 @@ pub async fn sign_out(
 }
 
 fn unavailable(browser: &Browser) -> Response {
-    let (token, _) = browser.form_token();
-    let chrome = browser.chrome(&token);
-    let mut response = page::message(
+    let mut response = browser.message(
         StatusCode::SERVICE_UNAVAILABLE,
-        &chrome,
         "Tạm thời không phục vụ được",
         "Hệ thống đang bận hoặc mất kết nối tới kho dữ liệu. Hãy thử lại sau ít phút.",
     );
@@ -364,7 +361,7 @@ pub async fn dossier_page(
                     dt { "Người nộp" } dd { (d["applicant"]["name"].as_str().unwrap_or_default()) }
                     @if let Some(id) = d["applicant"]["citizen_id"].as_str() { dt { "Số định danh" } dd.code { (id) } }
                     @if let Some(t) = d["applicant"]["tax_code"].as_str() { dt { "Mã số thuế" } dd.code { (t) } }
-                    @if let Some(p) = d["applicant"]["phone"].as_str() { dt { "Điện thoại" } dd { (p) } }
+                    @if let Some(p) = d["applicant"]["phone"].as_str() { dt { "Điện thoại" } dd { (motcua_forms::desk::words::phone(p)) } }
                     dt { "Ngày nộp" } dd { (when(&d["submitted_at"])) }
                     @if d["fees"]["owed_vnd"].as_u64().unwrap_or(0) > 0 { dt { "Phí, lệ phí" } dd { (dong(d["fees"]["owed_vnd"].as_u64().unwrap_or(0))) } }
                     @if !d["supplement_deadline"].is_null() { dt { "Hạn bổ sung" } dd { (day(&d["supplement_deadline"])) } }
@@ -462,13 +459,7 @@ pub async fn printed(
         return to_sign_in(&here);
     }
     if !PRINTED.iter().any(|(n, _)| *n == form) {
-        let (token, _) = browser.form_token();
-        return page::message(
-            StatusCode::NOT_FOUND,
-            &browser.chrome(&token),
-            "Không có phiếu này",
-            "Không có phiếu này.",
-        );
+        return browser.message(StatusCode::NOT_FOUND, "Không có phiếu này", "Không có phiếu này.");
     }
     let path = format!("/v1/officer/dossiers/{}/forms/{form}", encode(&code));
     super::applicant::pdf(&web, &browser, Call::get(path).by(browser.token()).from(browser.peer), &code).await

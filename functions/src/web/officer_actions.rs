@@ -297,12 +297,7 @@ pub async fn act(
     }
     let Some(action) = Action::ALL.into_iter().find(|a| fields(*a).is_some() && segment(*a) == Some(slug.as_str()))
     else {
-        return super::page::message(
-            StatusCode::NOT_FOUND,
-            &browser.chrome(""),
-            "Không có thao tác này",
-            "Thao tác không tồn tại.",
-        );
+        return browser.message(StatusCode::NOT_FOUND, "Không có thao tác này", "Thao tác không tồn tại.");
     };
     let body = match body_of(&slug, action, &posted) {
         Ok(body) => body,

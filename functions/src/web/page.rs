@@ -171,17 +171,9 @@ pub fn status(value: &Value) -> String {
         .unwrap_or_else(|_| value.as_str().unwrap_or_default().to_owned())
 }
 
-/// An amount of đồng, grouped the Vietnamese way (`200.000 đ`).
+/// An amount of đồng, grouped the Vietnamese way (`200.000 đồng`), as the printed forms spell it.
 pub fn dong(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped} đ")
+    motcua_forms::desk::words::dong(amount)
 }
 
 /// The tag of a due time: quá hạn, sắp đến hạn, còn hạn (the API's `urgency`).
@@ -216,9 +208,7 @@ mod tests {
 
     #[test]
     fn amounts_and_times_read_the_vietnamese_way() {
-        assert_eq!(dong(200_000), "200.000 đ");
-        assert_eq!(dong(50), "50 đ");
-        assert_eq!(dong(1_234_567), "1.234.567 đ");
+        assert_eq!(dong(200_000), "200.000 đồng");
         assert_eq!(when(&Value::from("2026-12-16T17:00:00+07:00")), "16/12/2026 17:00");
         assert_eq!(when(&Value::from("2026-12-16T10:00:00Z")), "16/12/2026 17:00");
         assert_eq!(day(&Value::from("2026-12-16T17:00:00+07:00")), "16/12/2026");

@@ -104,6 +104,12 @@ impl Browser {
         self.session.as_ref().map(|(_, o)| o)
     }
 
+    /// A page with a heading and a message, for this browser.
+    pub fn message(&self, status: axum::http::StatusCode, heading: &str, text: &str) -> Response {
+        let (token, _) = self.form_token();
+        super::page::message(status, &self.chrome(&token), heading, text)
+    }
+
     /// The chrome of a page for this browser, with `form_token` for its header's forms.
     pub fn chrome(&self, form_token: &str) -> super::page::Chrome {
         super::page::Chrome { officer: self.officer().cloned(), form_token: form_token.to_owned() }
