@@ -129,9 +129,9 @@ fn offered(d: &Value, officer: &SignedIn) -> Vec<Action> {
                 && step_agency == mine
                 && step["assignee"].as_str().is_none_or(|a| a == officer.id.as_str())
         }
-        By::Consulted => d["consultations"]
-            .as_array()
-            .is_some_and(|c| c.iter().any(|q| q["officer"] == officer.id.as_str() && q["answered_at"].is_null())),
+        By::Consulted => d["consultations"].as_array().is_some_and(|c| {
+            c.iter().any(|q| q["asked_of"]["id"] == officer.id.as_str() && q["answered_at"].is_null())
+        }),
         _ => false,
     };
     Action::ALL
@@ -345,6 +345,19 @@ mod tests {
         let elsewhere = json!({"status": "processing", "agency_code": "000.00.03.H56",
             "current_step": {"role": "specialist", "agency_code": "000.00.03.H56", "assignee": "someone.else"}});
         assert!(!offered(&elsewhere, &officer(&[Role::Specialist])).contains(&Action::Forward));
+    }
+
+    #[test]
+    fn an_officer_asked_for_an_opinion_is_offered_the_answer_until_they_give_it() {
+        let asked = |answered: Value| {
+            json!({"status": "processing", "agency_code": "000.00.03.H56",
+                "current_step": {"role": "specialist", "agency_code": "000.00.03.H56", "assignee": "someone.else"},
+                "consultations": [{"asked_of": {"id": "tuphap.motcua"}, "answered_at": answered}]})
+        };
+        assert!(offered(&asked(Value::Null), &officer(&[Role::Reception])).contains(&Action::Opinion));
+        assert!(
+            !offered(&asked(json!("2026-12-02T10:00:00Z")), &officer(&[Role::Reception])).contains(&Action::Opinion)
+        );
     }
 
     #[test]
