@@ -11,6 +11,7 @@ use tower::ServiceExt;
 
 struct Pages {
     app: axum::Router,
+    home: Home,
     _dir: tempfile::TempDir,
 }
 
@@ -18,7 +19,7 @@ async fn pages() -> Pages {
     let dir = tempfile::tempdir().unwrap();
     let home = Home::open(dir.path()).await.unwrap();
     let app = motcua_functions::web::router(Arc::new(home.web(true)));
-    Pages { app, _dir: dir }
+    Pages { app, home, _dir: dir }
 }
 
 struct Answer {
@@ -150,6 +151,50 @@ async fn a_sign_in_goes_back_only_to_the_console() {
         assert_eq!(signed.headers[header::LOCATION], to, "{next}");
     }
     assert_eq!(pages.get("/officer", "").await.headers[header::LOCATION], "/officer/sign-in?next=%2Fofficer");
+}
+
+/// A browser that keeps its session but has lost its form cookie (it expired, or was cleared)
+/// gets a new one with the page, and the page's forms carry that cookie's token: every form of
+/// the dossier page and its header agree.
+#[tokio::test]
+async fn a_page_drawn_for_a_browser_without_a_form_cookie_has_forms_that_work() {
+    let pages = pages().await;
+    let (cookie, token) = pages.browser().await;
+    let signed = pages
+        .post("/officer/sign-in", &cookie, &format!("officer=nhatrang.motcua&password=motcua-demo&form_token={token}"))
+        .await;
+    let session = signed.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let desk = pages.home.token("nhatrang.motcua", 1).await.unwrap();
+    let api = motcua_functions::routes::app(pages.home.state());
+    let filing = serde_json::json!({"procedure_code": "1.001193", "channel": "direct",
+        "applicant": {"kind": "citizen", "name": "Trần Văn Bình", "citizen_id": "079203001111", "phone": "0987654321"},
+        "documents": [{"component": "Tờ khai đăng ký khai sinh", "file_name": "a.pdf"},
+                      {"component": "Giấy chứng sinh", "file_name": "b.pdf"}]});
+    let request = Request::post("/v1/counter/dossiers")
+        .header(header::AUTHORIZATION, format!("Bearer {desk}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(filing.to_string()))
+        .unwrap();
+    let created = api.oneshot(request).await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: serde_json::Value =
+        serde_json::from_slice(&axum::body::to_bytes(created.into_body(), 1 << 20).await.unwrap()).unwrap();
+    let code = created["code"].as_str().unwrap();
+    let page = pages.get(&format!("/officer/dossiers/{code}"), &session).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let new_cookie = page.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let tokens: std::collections::BTreeSet<&str> =
+        page.body.split("name=\"form_token\" value=\"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
+    assert_eq!(tokens.len(), 1, "one token on the whole page: {tokens:?}");
+    let token = tokens.into_iter().next().unwrap();
+    let asked = pages
+        .post(
+            &format!("/officer/dossiers/{code}/request-supplement"),
+            &format!("{session}; {new_cookie}"),
+            &format!("form_token={token}&reason=Thieu&missing=Giay+chung+sinh"),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
 }
 
 fn motcua_functions_encode(text: &str) -> String {

@@ -145,10 +145,8 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
     let key = server_key(&sdk, family).await?;
     // Only a family with the real key may spell the owners of stored documents; the others'
     // store refuses the document store rather than key it under a random one.
-    let store = match uses_server_key(family) {
-        true => store(&sdk).await?.keying_owners(key.clone()),
-        false => store(&sdk).await?,
-    };
+    let store = store(&sdk).await?;
+    let store = if uses_server_key(family) { store.keying_owners(key.clone()) } else { store };
     let mut state = state_over(&store, files(&sdk)?, key)?;
     // Only the admin family reconciles (it asks the portal).
     if family == Family::Admin {

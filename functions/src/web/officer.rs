@@ -141,9 +141,9 @@ pub async fn sign_in(
     let hash = record.as_ref().map_or_else(|| super::session::decoy_hash().to_owned(), |r| r.hash.clone());
     let password = form.password.clone();
     let matched = tokio::task::spawn_blocking(move || password_matches(&password, &hash)).await.unwrap_or(false);
-    let (Some(id), true) = (id, matched && record.is_some()) else {
-        if let (Some(id), Some(_)) = (motcua_domain::catalogue::OfficerId::parse(&typed).ok(), &record) {
-            let failures = passwords.sign_in_failed(&id, now).await.unwrap_or(0);
+    let (Some(id), true) = (&id, matched && record.is_some()) else {
+        if let (Some(id), Some(_)) = (&id, &record) {
+            let failures = passwords.sign_in_failed(id, now).await.unwrap_or(0);
             tracing::warn!(officer = %id, failures, "web console: wrong password");
             let lock = motcua_domain::signin::lock_after(failures);
             if lock > chrono::Duration::zero() {
@@ -153,12 +153,12 @@ pub async fn sign_in(
         }
         return refuse(StatusCode::UNAUTHORIZED, wrong());
     };
-    let officer = match web.catalogue.officer(&id).await {
+    let officer = match web.catalogue.officer(id).await {
         Ok(Some(o)) => o,
         Ok(None) => return refuse(StatusCode::UNAUTHORIZED, wrong()),
         Err(_) => return unavailable(&browser),
     };
-    let _ = passwords.signed_in(&id).await;
+    let _ = passwords.signed_in(id).await;
     let Ok(token) = keys.issue(&officer, SESSION_HOURS) else { return unavailable(&browser) };
     tracing::info!(officer = %id, "web console: signed in");
     let cookie = set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, browser.secure());

@@ -49,6 +49,11 @@ pub struct Browser {
     pub peer: Option<SocketAddr>,
     /// The form cookie's value, when the browser has one.
     form_cookie: Option<String>,
+    /// The token this request's pages put in their forms, derived once from the form cookie (or
+    /// from the new one, [`Browser::new_form_cookie`], when the browser had none).
+    page_token: String,
+    /// The form cookie to set, when the browser had none.
+    new_form_cookie: Option<String>,
     /// The session's token and officer, when it has a valid one.
     pub session: Option<(String, SignedIn)>,
     web: Arc<Web>,
@@ -65,20 +70,17 @@ impl FromRequestParts<Arc<Web>> for Browser {
             Some(token) => web.officer_of(&token).await.map(|o| (token, o)),
             None => None,
         };
-        Ok(Self { peer, form_cookie, session, web: web.clone() })
+        let new_form_cookie = form_cookie.is_none().then(|| crate::service::secrets::random_hex(32));
+        let page_token = web.form_token_for(form_cookie.as_deref().or(new_form_cookie.as_deref()).unwrap_or_default());
+        Ok(Self { peer, form_cookie, page_token, new_form_cookie, session, web: web.clone() })
     }
 }
 
 impl Browser {
-    /// The token the forms of this page carry, and the cookie to set when the browser had none.
+    /// The token the forms of this page carry, and the cookie to set when the browser had none
+    /// (the same for every call during one request).
     pub fn form_token(&self) -> (String, Option<String>) {
-        match &self.form_cookie {
-            Some(value) => (self.web.form_token_for(value), None),
-            None => {
-                let value = crate::service::secrets::random_hex(32);
-                (self.web.form_token_for(&value), Some(value))
-            }
-        }
+        (self.page_token.clone(), self.new_form_cookie.clone())
     }
 
     /// Whether a posted `form_token` is this browser's.
