@@ -205,3 +205,239 @@ fn motcua_functions_encode(text: &str) -> String {
         })
         .collect()
 }
+
+/// A `multipart/form-data` body: text fields, then files (field, name, bytes).
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----motcua-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    for (name, file, bytes) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Pages {
+    async fn post_files(&self, path: &str, cookie: &str, (kind, body): (String, Vec<u8>)) -> Answer {
+        let request = Request::post(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, kind)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn send_raw(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        (parts.status, parts.headers, axum::body::to_bytes(body, 8 << 20).await.unwrap().to_vec())
+    }
+
+    /// `officer` signed in: the cookies their browser sends, and its form token.
+    async fn signed_in(&self, officer: &str) -> (String, String) {
+        let (cookie, token) = self.browser().await;
+        let form = format!("officer={officer}&password=motcua-demo&form_token={token}");
+        let signed = self.post("/officer/sign-in", &cookie, &form).await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{officer}");
+        let session = signed.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+        (format!("{cookie}; {session}"), token)
+    }
+
+    /// The API called as `officer`.
+    async fn api_as(&self, officer: &str, path: &str, body: serde_json::Value) -> StatusCode {
+        let token = self.home.token(officer, 1).await.unwrap();
+        let request = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        motcua_functions::routes::app(self.home.state()).oneshot(request).await.unwrap().status()
+    }
+}
+
+/// The first value of `name="…" value="…"` in `html`.
+fn hidden(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\"")).nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+/// The text of the element with `id`.
+fn shown(html: &str, id: &str) -> String {
+    let rest = html.split(&format!("id=\"{id}\"")).nth(1).unwrap();
+    rest.split_once('>').unwrap().1.split('<').next().unwrap().to_owned()
+}
+
+/// The desk receives at the counter with a phone's photo of one paper (the other handed over on
+/// paper): a form sent twice receives once; the officer opens the scan; the applicant, with
+/// the code and secret, downloads it, sends the papers asked for and withdraws; a second
+/// dossier is approved with its signed result file, which the applicant downloads once it is
+/// returned.
+#[tokio::test]
+async fn the_desk_receives_with_scans_and_the_applicant_supplements_downloads_and_withdraws() {
+    use motcua_domain::documents::kind::samples;
+    let pages = pages().await;
+    let (desk, token) = pages.signed_in("nhatrang.motcua").await;
+    let choose = pages.get("/officer/counter", &desk).await;
+    assert!(choose.body.contains("/officer/counter/1.001193"), "{}", choose.body);
+    let form = pages.get("/officer/counter/1.001193", &desk).await;
+    assert!(form.body.contains("capture=\"environment\""), "the camera is offered: {}", form.body);
+    let attempt = hidden(&form.body, "attempt");
+    let photo = samples::png();
+    let receive = |complete: &'static str, photo: Vec<u8>, attempt: String| {
+        let fields = vec![
+            ("form_token", token.clone()),
+            ("attempt", attempt),
+            ("channel", "direct".to_owned()),
+            ("kind", "citizen".to_owned()),
+            ("name", "Lê Thị Hoa".to_owned()),
+            ("citizen_id", "079203002222".to_owned()),
+            ("phone", "0987000111".to_owned()),
+            ("paper-0", "1".to_owned()),
+            ("complete", complete.to_owned()),
+        ];
+        (fields, photo)
+    };
+    // A required paper neither ticked nor photographed is named, and nothing is filed.
+    let (fields, _) = receive("yes", vec![], attempt.clone());
+    let fields: Vec<(&str, &str)> =
+        fields.iter().filter(|(k, _)| *k != "paper-0").map(|(k, v)| (*k, v.as_str())).collect();
+    let missing = pages.post_files("/officer/counter/1.001193", &desk, multipart(&fields, &[])).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("href=\"#paper-0\""), "{}", missing.body);
+    let (fields, photo) = receive("yes", photo.clone(), attempt.clone());
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let received = pages
+        .post_files("/officer/counter/1.001193", &desk, multipart(&fields, &[("doc-1", "chung-sinh.png", &photo)]))
+        .await;
+    assert_eq!(received.status, StatusCode::CREATED, "{}", received.body);
+    assert!(received.body.contains("counter-code"), "{}", received.body);
+
+    let code = shown(&received.body, "counter-code");
+    let secret = shown(&received.body, "counter-secret");
+    assert!(received.body.contains(&format!("/officer/dossiers/{code}/forms/receipt")));
+    let again = pages
+        .post_files("/officer/counter/1.001193", &desk, multipart(&fields, &[("doc-1", "chung-sinh.png", &photo)]))
+        .await;
+    assert!(again.body.contains("counter-code"), "{}", again.body);
+    assert_eq!(shown(&again.body, "counter-code"), code, "a form sent twice receives once");
+
+    // The officer opens the scan from the dossier page.
+    let dossier = pages.get(&format!("/officer/dossiers/{code}"), &desk).await;
+    let link = format!("/officer/dossiers/{code}/files/");
+    let id = dossier.body.split(&link).nth(1).expect("a link to the scan").split('"').next().unwrap().to_owned();
+    assert!(dossier.body.contains("Bản giấy"), "the paper handed over is recorded by name");
+    let scan = Request::get(format!("{link}{id}")).header(header::COOKIE, &desk).body(Body::empty()).unwrap();
+    let (status, headers, bytes) = pages.send_raw(scan).await;
+    assert_eq!((status, bytes == photo), (StatusCode::OK, true), "{headers:?}");
+    assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
+
+    // The applicant downloads it with the code and secret, and not without the secret.
+    let (citizen, ctoken) = pages.browser().await;
+    let proof = format!("form_token={ctoken}&code={code}&secret={secret}");
+    let looked = pages.post("/lookup", &citizen, &proof).await;
+    assert!(looked.body.contains(&format!("/lookup/files/{id}")), "{}", looked.body);
+    assert!(looked.body.contains("action=\"/lookup/withdraw\""), "withdrawing is offered while it is processed");
+    let own = Request::post(format!("/lookup/files/{id}"))
+        .header(header::COOKIE, &citizen)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(proof.clone()))
+        .unwrap();
+    assert_eq!(pages.send_raw(own).await.2, photo);
+    let wrong = pages
+        .post(&format!("/lookup/files/{id}"), &citizen, &format!("form_token={ctoken}&code={code}&secret=x"))
+        .await;
+    assert!(wrong.status.is_client_error() && !wrong.body.contains("PNG"), "{}", wrong.status);
+
+    // The desk asks for papers; the applicant must choose a file, then sends one.
+    let asked = pages
+        .post(
+            &format!("/officer/dossiers/{code}/request-supplement"),
+            &desk,
+            &format!("form_token={token}&reason=Anh+mo&missing=Giay+chung+sinh"),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let looked = pages.post("/lookup", &citizen, &proof).await;
+    assert!(looked.body.contains("action=\"/lookup/supplement/new\""), "the supplement is offered");
+    let sheet = pages.post("/lookup/supplement/new", &citizen, &proof).await;
+    assert!(sheet.body.contains("Anh mo") && sheet.body.contains("name=\"doc-1\""), "{}", sheet.body);
+    let fields = [("form_token", ctoken.as_str()), ("code", code.as_str()), ("secret", secret.as_str())];
+    let none = pages.post_files("/lookup/supplement", &citizen, multipart(&fields, &[])).await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let pdf = samples::pdf();
+    let sent = pages
+        .post_files("/lookup/supplement", &citizen, multipart(&fields, &[("doc-1", "chung-sinh.pdf", &pdf)]))
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("Đã gửi giấy tờ bổ sung"), "{}", sent.body);
+    let withdrawn = pages.post("/lookup/withdraw", &citizen, &format!("{proof}&reason=Nop+lai+sau")).await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
+    assert!(withdrawn.body.contains("Đã rút hồ sơ") && !withdrawn.body.contains("action=\"/lookup/withdraw\""));
+
+    // A second dossier, approved from the console with its signed result, then returned.
+    let form = pages.get("/officer/counter/1.001193", &desk).await;
+    let (fields, photo) = receive("yes", photo.clone(), hidden(&form.body, "attempt"));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let received = pages
+        .post_files("/officer/counter/1.001193", &desk, multipart(&fields, &[("doc-1", "chung-sinh.png", &photo)]))
+        .await;
+    let (code, secret) = (shown(&received.body, "counter-code"), shown(&received.body, "counter-secret"));
+    let assign = serde_json::json!({"assignee": "nhatrang.chuyenvien"});
+    assert!(pages.api_as("nhatrang.lanhdao", &format!("/v1/dossiers/{code}/assign"), assign).await.is_success());
+    let forward = serde_json::json!({});
+    assert!(pages.api_as("nhatrang.chuyenvien", &format!("/v1/dossiers/{code}/forward"), forward).await.is_success());
+    let (leader, ltoken) = pages.signed_in("nhatrang.lanhdao").await;
+    let page = pages.get(&format!("/officer/dossiers/{code}"), &leader).await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\"") && page.body.contains("approve--result_file"));
+    let approve = |name: &'static str| {
+        vec![
+            ("form_token", ltoken.clone()),
+            ("result_name", name.to_owned()),
+            ("result_number", "125/2026".to_owned()),
+            ("result_signer", "Nguyễn Văn Lãnh".to_owned()),
+            ("result_issued_on", "2026-12-02".to_owned()),
+        ]
+    };
+    let unsigned = approve("Giấy khai sinh");
+    let no_number: Vec<(&str, &str)> =
+        unsigned.iter().filter(|(k, _)| *k != "result_number").map(|(k, v)| (*k, v.as_str())).collect();
+    let refused =
+        pages.post_files(&format!("/officer/dossiers/{code}/approve"), &leader, multipart(&no_number, &[])).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#approve--result_number\""), "{}", refused.body);
+    let fields: Vec<(&str, &str)> = unsigned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let approved = pages
+        .post_files(
+            &format!("/officer/dossiers/{code}/approve"),
+            &leader,
+            multipart(&fields, &[("approve--result_file", "giay-khai-sinh.pdf", &pdf)]),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let returned = serde_json::json!({"method": "counter"});
+    assert!(pages.api_as("nhatrang.motcua", &format!("/v1/dossiers/{code}/return"), returned).await.is_success());
+    let proof = format!("form_token={ctoken}&code={code}&secret={secret}");
+    let looked = pages.post("/lookup", &citizen, &proof).await;
+    assert!(looked.body.contains("Giấy khai sinh") && looked.body.contains("Tải kết quả"), "{}", looked.body);
+    let result_id = looked.body.split("Tải kết quả").next().unwrap().rsplit("/lookup/files/").next().unwrap();
+    let result_id = result_id.split('"').next().unwrap();
+    let result = Request::post(format!("/lookup/files/{result_id}"))
+        .header(header::COOKIE, &citizen)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(proof))
+        .unwrap();
+    let (status, headers, bytes) = pages.send_raw(result).await;
+    assert_eq!((status, bytes == pdf), (StatusCode::OK, true), "{headers:?}");
+}

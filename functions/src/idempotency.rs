@@ -12,6 +12,24 @@ use motcua_domain::ports::IdempotencyRecord;
 use crate::service::secrets::{derived_lookup_secret, sha256_hex};
 use crate::service::{Refused, ServiceResult};
 
+/// The part of a filing's body its key is held to: the body as sent, except that a document
+/// sent as an upload counts by its bytes' SHA-256, not by the upload's id. A client that sends
+/// a filing again after a lost answer, uploading its files again (new ids, same bytes), is
+/// answered with the dossier it filed, not refused as another request.
+fn what_counts(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else { return body.into() };
+    let mut changed = false;
+    for document in value.get_mut("documents").and_then(|d| d.as_array_mut()).into_iter().flatten() {
+        if let Some(d) = document.as_object_mut().filter(|d| d.get("sha256").is_some_and(|s| s.is_string())) {
+            changed |= d.remove("upload").is_some();
+        }
+    }
+    match changed {
+        true => serde_json::to_vec(&value).map_or(body.into(), Into::into),
+        false => body.into(),
+    }
+}
+
 /// An `Idempotency-Key` with the hash of the body it came with.
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey {
@@ -28,7 +46,7 @@ impl IdempotencyKey {
         if !ok {
             return Err(Refused::InvalidIdempotencyKey);
         }
-        Ok(Some(Self { scope, key: key.to_owned(), request_hash: sha256_hex(body) }))
+        Ok(Some(Self { scope, key: key.to_owned(), request_hash: sha256_hex(&what_counts(body)) }))
     }
 
     /// The lookup secret of the filing made with this key and body.
@@ -55,5 +73,22 @@ impl IdempotencyKey {
             return Err(Refused::IdempotencyKeyReused);
         }
         Ok((record.dossier.clone(), StatusCode::from_u16(record.status).unwrap_or(StatusCode::CREATED)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filing_sent_again_with_its_files_uploaded_again_is_the_same_request() {
+        let first = br#"{"procedure_code":"1.001193","documents":[{"component":"A","upload":"u1","sha256":"ab"}]}"#;
+        let again = br#"{"procedure_code":"1.001193","documents":[{"component":"A","upload":"u2","sha256":"ab"}]}"#;
+        let other = br#"{"procedure_code":"1.001193","documents":[{"component":"A","upload":"u2","sha256":"cd"}]}"#;
+        let hash = |b: &[u8]| IdempotencyKey::parse("s".into(), Some("k"), b).unwrap().unwrap().request_hash;
+        assert_eq!(hash(first), hash(again));
+        assert_ne!(hash(first), hash(other), "other bytes are another request");
+        let plain = br#"{"documents":[{"component":"A","file_name":"a.pdf"}]}"#;
+        assert_eq!(hash(plain), sha256_hex(plain), "a body without uploads counts as sent");
     }
 }

@@ -104,8 +104,15 @@ impl Api {
         Answer { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
     }
 
-    /// The answer as it came: status, headers and body (a PDF, a file).
+    /// The answer as it came: status, headers and body (a PDF), read whole.
     pub async fn raw(&self, call: Call<'_>) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+        let (parts, body) = self.stream(call).await.into_parts();
+        let bytes = axum::body::to_bytes(body, MOST).await.unwrap_or_default();
+        (parts.status, parts.headers, bytes)
+    }
+
+    /// The answer as the API gives it, its body not yet read (a file, passed on as it comes).
+    pub async fn stream(&self, call: Call<'_>) -> axum::response::Response {
         let mut request = Request::builder().method(call.method).uri(&call.path);
         if let Some(token) = call.token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -126,15 +133,15 @@ impl Api {
         };
         let Ok(mut request) = request.body(body) else {
             let refused = refusal("invalid_request", "địa chỉ không hợp lệ / invalid address").to_string();
-            return (StatusCode::BAD_REQUEST, axum::http::HeaderMap::new(), refused.into());
+            let mut response = axum::response::Response::new(Body::from(refused));
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            return response;
         };
         if let Some(peer) = call.peer {
             request.extensions_mut().insert(ConnectInfo(peer));
         }
         let Ok(response) = self.router.clone().oneshot(request).await;
-        let (parts, body) = response.into_parts();
-        let bytes = axum::body::to_bytes(body, MOST).await.unwrap_or_default();
-        (parts.status, parts.headers, bytes)
+        response
     }
 }
 

@@ -12,7 +12,9 @@ use maud::{html, Markup};
 use serde_json::{json, Value};
 
 use super::api::Call;
+use super::applicant_acts::proof;
 use super::citizen::{encode, expired, lookup_page, respond};
+use super::form::Posted;
 use super::page::Problem;
 use super::session::Browser;
 use super::Web;
@@ -48,9 +50,7 @@ pub fn actions(d: &Value, secret: &str, token: &str) -> Markup {
             h2 { "Giấy tờ của hồ sơ" }
             @for (name, title) in forms {
                 form method="post" action={ "/lookup/forms/" (name) } {
-                    input type="hidden" name="form_token" value=(token);
-                    input type="hidden" name="code" value=(code);
-                    input type="hidden" name="secret" value=(secret);
+                    (proof(token, code, secret))
                     button type="submit" class="secondary" { "Tải " (title) " (PDF)" }
                 }
             }
@@ -74,9 +74,7 @@ fn rating_form(code: &str, secret: &str, token: &str) -> Markup {
     html! {
         h2 #rate { "Đánh giá mức độ hài lòng" }
         form method="post" action="/lookup/rate" {
-            input type="hidden" name="form_token" value=(token);
-            input type="hidden" name="code" value=(code);
-            input type="hidden" name="secret" value=(secret);
+            (proof(token, code, secret))
             @for (name, question) in QUESTIONS {
                 div.field {
                     fieldset {
@@ -104,28 +102,14 @@ fn rating_form(code: &str, secret: &str, token: &str) -> Markup {
     }
 }
 
-/// The posted fields.
-type Posted = Vec<(String, String)>;
-
-fn field<'a>(posted: &'a Posted, name: &str) -> &'a str {
-    posted.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or_default()
-}
-
 /// `POST /lookup/forms/{form}`: the form as a PDF.
-pub async fn form(
-    State(web): State<Arc<Web>>,
-    browser: Browser,
-    Path(name): Path<String>,
-    posted: Result<axum::Form<Posted>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let posted = posted.map(|f| f.0).unwrap_or_default();
-    if !browser.form_token_matches(Some(field(&posted, "form_token"))) {
-        return expired(&browser);
-    }
-    let Some((name, _)) = FORMS.iter().find(|(n, _)| *n == name) else { return expired(&browser) };
-    let code = field(&posted, "code").to_owned();
+pub async fn form(State(web): State<Arc<Web>>, browser: Browser, Path(name): Path<String>, posted: Posted) -> Response {
+    let Some((name, _)) = FORMS.iter().find(|(n, _)| *n == name) else {
+        return browser.message(StatusCode::NOT_FOUND, "Không có giấy tờ này", "Không có giấy tờ này.");
+    };
+    let code = posted.field("code").to_owned();
     let path = format!("/v1/dossiers/{}/forms/{name}", encode(&code));
-    let call = Call::get(path).header("x-lookup-secret", field(&posted, "secret")).from(browser.peer);
+    let call = Call::get(path).header("x-lookup-secret", posted.field("secret")).from(browser.peer);
     pdf(&web, &browser, call, &code).await
 }
 
@@ -149,22 +133,14 @@ pub async fn pdf(web: &Web, browser: &Browser, call: Call<'_>, code: &str) -> Re
 }
 
 /// `POST /lookup/rate`: the rating, then the dossier again.
-pub async fn rate(
-    State(web): State<Arc<Web>>,
-    browser: Browser,
-    posted: Result<axum::Form<Posted>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let posted = posted.map(|f| f.0).unwrap_or_default();
-    if !browser.form_token_matches(Some(field(&posted, "form_token"))) {
-        return expired(&browser);
-    }
-    let (code, secret) = (field(&posted, "code").to_owned(), field(&posted, "secret").to_owned());
-    let mut answers = json!({"verdict": field(&posted, "verdict")});
+pub async fn rate(State(web): State<Arc<Web>>, browser: Browser, posted: Posted) -> Response {
+    let (code, secret) = (posted.field("code").to_owned(), posted.field("secret").to_owned());
+    let mut answers = json!({"verdict": posted.field("verdict")});
     for (name, _) in QUESTIONS {
-        answers[name] = json!(field(&posted, name).parse::<u8>().unwrap_or(2));
+        answers[name] = json!(posted.field(name).parse::<u8>().unwrap_or(2));
     }
-    if !field(&posted, "comment").is_empty() {
-        answers["comment"] = json!(field(&posted, "comment"));
+    if !posted.field("comment").is_empty() {
+        answers["comment"] = json!(posted.field("comment"));
     }
     let path = format!("/v1/dossiers/{}/rating", encode(&code));
     let rated =
@@ -185,5 +161,5 @@ pub async fn rate(
         return expired(&browser);
     }
     let status = if problems.is_empty() { StatusCode::OK } else { rated.status };
-    respond(&browser, status, |c, t| lookup_page(c, t, &code, &problems, Some((&found.body, &secret))))
+    respond(&browser, status, |c, t| lookup_page(c, t, &code, &problems, Some((&found.body, &secret)), None))
 }

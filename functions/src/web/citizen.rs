@@ -162,37 +162,20 @@ pub async fn procedure(State(web): State<Arc<Web>>, browser: Browser, Path(code)
 
 /// `GET /lookup`: the lookup form.
 pub async fn lookup_form(browser: Browser) -> Response {
-    respond(&browser, StatusCode::OK, |chrome, token| lookup_page(chrome, token, "", &[], None))
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct LookupForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    secret: String,
-    form_token: Option<String>,
+    respond(&browser, StatusCode::OK, |chrome, token| lookup_page(chrome, token, "", &[], None, None))
 }
 
 /// `POST /lookup`: the dossier by code, and with the secret its timeline. (A form posted, so
 /// the secret never sits in an address or a history.)
-pub async fn lookup(
-    State(web): State<Arc<Web>>,
-    browser: Browser,
-    form: Result<axum::Form<LookupForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let form = form.map(|f| f.0).unwrap_or_default();
-    if !browser.form_token_matches(form.form_token.as_deref()) {
-        return expired(&browser);
-    }
-    let code = form.code.trim().to_owned();
-    let secret = form.secret.trim().to_owned();
+pub async fn lookup(State(web): State<Arc<Web>>, browser: Browser, posted: super::form::Posted) -> Response {
+    let code = posted.field("code").to_owned();
+    let secret = posted.field("secret").to_owned();
     let mut problems = vec![];
     if code.is_empty() {
         problems.push(Problem { field: "code".into(), message: "Nhập mã hồ sơ".into() });
     }
     if !problems.is_empty() {
-        return respond(&browser, StatusCode::BAD_REQUEST, |c, t| lookup_page(c, t, &code, &problems, None));
+        return respond(&browser, StatusCode::BAD_REQUEST, |c, t| lookup_page(c, t, &code, &problems, None, None));
     }
     let mut call = Call::get(format!("/v1/dossiers/{}", encode(&code))).from(browser.peer);
     if !secret.is_empty() {
@@ -202,9 +185,9 @@ pub async fn lookup(
     if !found.ok() {
         let field = if found.code().is_some_and(|c| c.starts_with("lookup_secret")) { "secret" } else { "code" };
         let problems = vec![Problem { field: field.into(), message: found.message() }];
-        return respond(&browser, found.status, |c, t| lookup_page(c, t, &code, &problems, None));
+        return respond(&browser, found.status, |c, t| lookup_page(c, t, &code, &problems, None, None));
     }
-    respond(&browser, StatusCode::OK, |c, t| lookup_page(c, t, &code, &[], Some((&found.body, &secret))))
+    respond(&browser, StatusCode::OK, |c, t| lookup_page(c, t, &code, &[], Some((&found.body, &secret)), None))
 }
 
 pub fn lookup_page(
@@ -213,13 +196,18 @@ pub fn lookup_page(
     code: &str,
     problems: &[Problem],
     dossier: Option<(&Value, &str)>,
+    done: Option<&str>,
 ) -> Markup {
     page::page(
         "Tra cứu hồ sơ",
         chrome,
         html! {
+            @if let Some(done) = done {
+                div.notice.done role="status" { p.lead { (done) } }
+            }
             @if let Some((d, secret)) = dossier {
                 (dossier_view(d))
+                (super::applicant_acts::offered(d, secret, token))
                 (super::applicant::actions(d, secret, token))
                 h2 { "Tra cứu hồ sơ khác" }
             } @else {

@@ -15,10 +15,14 @@
 
 pub mod api;
 mod applicant;
+mod applicant_acts;
 pub mod assets;
 mod citizen;
+mod counter;
 pub mod demo;
+mod files;
 mod filing;
+mod form;
 mod officer;
 mod officer_actions;
 pub mod page;
@@ -84,20 +88,25 @@ pub fn router(web: Arc<Web>) -> Router {
     Router::new()
         .route("/", get(citizen::home))
         .route("/procedures/{code}", get(citizen::procedure))
-        .route(
-            "/procedures/{code}/file",
-            get(filing::form).post(filing::file).layer(axum::extract::DefaultBodyLimit::max(filing::MOST + FORM_LIMIT)),
-        )
+        .route("/procedures/{code}/file", get(filing::form).post(filing::file).layer(files_limit()))
         .route("/lookup", get(citizen::lookup_form).post(citizen::lookup))
         .route("/lookup/forms/{form}", post(applicant::form))
         .route("/lookup/rate", post(applicant::rate))
+        .route("/lookup/withdraw", post(applicant_acts::withdraw))
+        .route("/lookup/pay", post(applicant_acts::pay))
+        .route("/lookup/supplement/new", post(applicant_acts::supplement_form))
+        .route("/lookup/supplement", post(applicant_acts::supplement).layer(files_limit()))
+        .route("/lookup/files/{id}", post(files::applicant_file))
+        .route("/officer/dossiers/{code}/files/{id}", get(files::officer_file))
         .route("/officer/dossiers/{code}/forms/{form}", get(officer::printed))
         .route("/statistics", get(citizen::statistics))
         .route("/officer", get(officer::queue))
+        .route("/officer/counter", get(counter::choose))
+        .route("/officer/counter/{procedure}", get(counter::form).post(counter::receive).layer(files_limit()))
         .route("/officer/sign-in", get(officer::sign_in_form).post(officer::sign_in))
         .route("/officer/sign-out", post(officer::sign_out))
         .route("/officer/dossiers/{code}", get(officer::dossier))
-        .route("/officer/dossiers/{code}/{action}", post(officer_actions::act))
+        .route("/officer/dossiers/{code}/{action}", post(officer_actions::act).layer(files_limit()))
         .route("/assets/{name}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .with_state(web)
@@ -105,7 +114,12 @@ pub fn router(web: Arc<Web>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
 }
 
-/// The most a form may send (the pages' forms hold text only).
+/// The most a form with files may send.
+fn files_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(files::MOST + FORM_LIMIT)
+}
+
+/// The most a form without files may send.
 const FORM_LIMIT: usize = 64 * 1024;
 
 /// The policy every page is served under: this site's stylesheet and script only, images from

@@ -14,7 +14,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::api::Call;
-use super::citizen::{action_name, encode, expired, respond};
+use super::citizen::{action_name, encode, respond};
+use super::files;
+use super::form::Posted;
 use super::page::{self, day, dong, error_summary, input, status, urgency, when, Problem};
 use super::session::{password_matches, set_cookie, with_cookies, Browser, SESSION_COOKIE, SESSION_HOURS};
 use super::Web;
@@ -81,29 +83,13 @@ fn sign_in_page(
     )
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct SignInForm {
-    #[serde(default)]
-    officer: String,
-    #[serde(default)]
-    password: String,
-    next: Option<String>,
-    form_token: Option<String>,
-}
-
 /// `POST /officer/sign-in`: the password checked (argon2id, locked after repeated failures),
 /// then a session.
-pub async fn sign_in(
-    State(web): State<Arc<Web>>,
-    browser: Browser,
-    form: Result<axum::Form<SignInForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let form = form.map(|f| f.0).unwrap_or_default();
-    if !browser.form_token_matches(form.form_token.as_deref()) {
-        return expired(&browser);
-    }
-    let next = safe_next(form.next.as_deref());
-    let typed = form.officer.trim().to_owned();
+pub async fn sign_in(State(web): State<Arc<Web>>, browser: Browser, posted: Posted) -> Response {
+    let next = safe_next(Some(posted.field("next")).filter(|n| !n.is_empty()));
+    let typed = posted.field("officer").to_owned();
+    // A password is taken as typed, spaces and all.
+    let password = posted.fields.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()).unwrap_or_default();
     let (Some(keys), Some(passwords)) = (web.keys.clone(), web.passwords.clone()) else {
         return respond(&browser, StatusCode::NOT_FOUND, |c, t| sign_in_page(c, t, &next, &typed, &[], false));
     };
@@ -115,7 +101,7 @@ pub async fn sign_in(
     if typed.is_empty() {
         problems.push(Problem { field: "officer".into(), message: "Nhập mã cán bộ".into() });
     }
-    if form.password.is_empty() {
+    if password.is_empty() {
         problems.push(Problem { field: "password".into(), message: "Nhập mật khẩu".into() });
     }
     if !problems.is_empty() {
@@ -139,7 +125,6 @@ pub async fn sign_in(
         return refuse(StatusCode::TOO_MANY_REQUESTS, vec![Problem { field: "password".into(), message }]);
     }
     let hash = record.as_ref().map_or_else(|| super::session::decoy_hash().to_owned(), |r| r.hash.clone());
-    let password = form.password.clone();
     let matched = tokio::task::spawn_blocking(move || password_matches(&password, &hash)).await.unwrap_or(false);
     let (Some(id), true) = (&id, matched && record.is_some()) else {
         if let (Some(id), Some(_)) = (&id, &record) {
@@ -166,15 +151,7 @@ pub async fn sign_in(
 }
 
 /// `POST /officer/sign-out`: the session cookie removed.
-pub async fn sign_out(
-    browser: Browser,
-    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let fields = form.map(|f| f.0).unwrap_or_default();
-    let posted = fields.iter().find(|(k, _)| k == "form_token").map(|(_, v)| v.as_str());
-    if !browser.form_token_matches(posted) {
-        return expired(&browser);
-    }
+pub async fn sign_out(browser: Browser, _posted: Posted) -> Response {
     let cookie = set_cookie(SESSION_COOKIE, "", 0, browser.secure());
     with_cookies(Redirect::to("/officer/sign-in").into_response(), [cookie])
 }
@@ -371,7 +348,19 @@ pub async fn dossier_page(
                 h2 { "Thành phần hồ sơ" }
                 ul {
                     @for doc in d["documents"].as_array().into_iter().flatten() {
-                        li { (doc["component"].as_str().unwrap_or_default()) ": " (doc["file_name"].as_str().unwrap_or_default()) }
+                        li { (doc["component"].as_str().unwrap_or_default()) ": "
+                            @if doc["file"].is_null() { (doc["file_name"].as_str().unwrap_or_default()) }
+                            @else { (files::officer_link(code, &doc["file"], doc["file_name"].as_str().unwrap_or("tệp"))) } }
+                    }
+                }
+                @if let Some(results) = d["results"].as_array().filter(|r| !r.is_empty()) {
+                    h2 { "Kết quả giải quyết" }
+                    ul {
+                        @for r in results {
+                            li { (r["name"].as_str().unwrap_or_default()) " · số " (r["number"].as_str().unwrap_or_default())
+                                " · " (r["signer"].as_str().unwrap_or_default())
+                                @if !r["file"].is_null() { " · " (files::officer_link(code, &r["file"], "tệp đã ký")) } }
+                        }
                     }
                 }
                 h2 { "Phiếu theo dõi" }

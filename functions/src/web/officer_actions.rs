@@ -14,7 +14,9 @@ use motcua_domain::lifecycle::{Action, Status};
 use serde_json::{json, Map, Value};
 
 use super::api::Call;
-use super::citizen::{encode, expired};
+use super::citizen::encode;
+use super::files::{self, Capture, Sender};
+use super::form::Posted;
 use super::officer::{dossier_page, to_sign_in};
 use super::page::{problem_of, Problem};
 use super::session::{Browser, SignedIn};
@@ -43,6 +45,13 @@ enum Field {
     Amount,
     /// The receipt number (`receipt`).
     Receipt,
+    /// A result document issued with the approval (`results[0]`): its name, number, signer,
+    /// day of signing, and its signed file (taken by the camera or chosen).
+    ResultName,
+    ResultNumber,
+    ResultSigner,
+    ResultIssuedOn,
+    ResultFile,
 }
 
 impl Field {
@@ -60,6 +69,11 @@ impl Field {
             Field::Waybill => "waybill",
             Field::Amount => "amount_vnd",
             Field::Receipt => "receipt",
+            Field::ResultName => "result_name",
+            Field::ResultNumber => "result_number",
+            Field::ResultSigner => "result_signer",
+            Field::ResultIssuedOn => "result_issued_on",
+            Field::ResultFile => "result_file",
         }
     }
 
@@ -78,11 +92,24 @@ impl Field {
             Field::Waybill => "Số vận đơn (trả qua bưu chính)",
             Field::Amount => "Số tiền đã thu (đồng)",
             Field::Receipt => "Số biên lai",
+            Field::ResultName => "Kết quả cấp (tên giấy tờ; để trống nếu không có)",
+            Field::ResultNumber => "Số",
+            Field::ResultSigner => "Người ký",
+            Field::ResultIssuedOn => "Ngày ký",
+            Field::ResultFile => "Tệp kết quả đã ký",
         }
     }
 
     fn required(self) -> bool {
-        !matches!(self, Field::Note | Field::NextAssignee | Field::Waybill)
+        !matches!(self, Field::Note | Field::NextAssignee | Field::Waybill) && !self.of_result()
+    }
+
+    /// Whether it describes the result document (required only when one is named).
+    fn of_result(self) -> bool {
+        matches!(
+            self,
+            Field::ResultName | Field::ResultNumber | Field::ResultSigner | Field::ResultIssuedOn | Field::ResultFile
+        )
     }
 }
 
@@ -91,7 +118,8 @@ impl Field {
 fn fields(action: Action) -> Option<&'static [Field]> {
     use Field::*;
     Some(match action {
-        Action::Receive | Action::AcceptSupplement | Action::ReturnUnsupplemented | Action::Approve => &[Note],
+        Action::Receive | Action::AcceptSupplement | Action::ReturnUnsupplemented => &[Note],
+        Action::Approve => &[Note, ResultName, ResultNumber, ResultSigner, ResultIssuedOn, ResultFile],
         Action::Refuse | Action::SendBack | Action::Stop => &[Reason],
         Action::RequestSupplement => &[Reason, Missing],
         Action::Assign => &[Assignee, Note],
@@ -167,6 +195,7 @@ pub async fn forms(
                 details id={ "action-" (slug) } open[open] {
                     summary { (action.name_vi()) }
                     form method="post" action={ "/officer/dossiers/" (code) "/" (slug) } novalidate
+                        enctype=[fields(*action).unwrap_or_default().contains(&Field::ResultFile).then_some("multipart/form-data")]
                         data-confirm=[matches!(action, Action::Refuse | Action::Stop | Action::ReturnUnsupplemented)
                             .then_some("Thao tác này không hoàn tác được. Tiếp tục?")] {
                         input type="hidden" name="form_token" value=(token);
@@ -194,6 +223,9 @@ fn field_markup(
     let id = format!("{slug}--{}", field.name());
     let value = posted.iter().find(|(k, _)| k == field.name()).map(|(_, v)| v.as_str()).unwrap_or_default();
     let error = problem_of(problems, &id);
+    if field == Field::ResultFile {
+        return files::file_input(&id, field.label(), true, Capture::Camera, problems);
+    }
     let choices: Vec<&motcua_domain::catalogue::Officer> = match field {
         Field::Assignee => colleagues.iter().filter(|o| step_role.is_none_or(|r| o.roles.contains(&r))).collect(),
         Field::NextAssignee | Field::Consulted => colleagues.iter().collect(),
@@ -230,7 +262,11 @@ fn field_markup(
                     input type="number" id=(id) name=(field.name()) min="0" step="1000" inputmode="numeric" value=(value)
                         aria-invalid=[error.map(|_| "true")];
                 }
-                Field::Waybill | Field::Receipt => {
+                Field::ResultIssuedOn => {
+                    input type="date" id=(id) name=(field.name()) value=(value) aria-invalid=[error.map(|_| "true")];
+                }
+                Field::ResultFile => {}
+                Field::Waybill | Field::Receipt | Field::ResultName | Field::ResultNumber | Field::ResultSigner => {
                     input type="text" id=(id) name=(field.name()) value=(value) aria-invalid=[error.map(|_| "true")];
                 }
             }
@@ -243,7 +279,7 @@ fn field_markup(
 fn body_of(slug: &str, action: Action, posted: &[(String, String)]) -> Result<Value, Vec<Problem>> {
     let mut body = Map::new();
     let mut problems = vec![];
-    for field in fields(action).unwrap_or_default() {
+    for field in fields(action).unwrap_or_default().iter().filter(|f| !f.of_result()) {
         let text = posted.iter().find(|(k, _)| k == field.name()).map(|(_, v)| v.trim()).unwrap_or_default();
         let id = format!("{slug}--{}", field.name());
         if text.is_empty() {
@@ -272,6 +308,15 @@ fn body_of(slug: &str, action: Action, posted: &[(String, String)]) -> Result<Va
         };
         body.insert(field.name().to_owned(), value);
     }
+    if fields(action).unwrap_or_default().contains(&Field::ResultName) {
+        match result_of(slug, posted) {
+            Ok(Some(result)) => {
+                body.insert("results".into(), json!([result]));
+            }
+            Ok(None) => {}
+            Err(mut more) => problems.append(&mut more),
+        }
+    }
     if problems.is_empty() {
         Ok(Value::Object(body))
     } else {
@@ -279,30 +324,84 @@ fn body_of(slug: &str, action: Action, posted: &[(String, String)]) -> Result<Va
     }
 }
 
+/// The result document the approval form names, without its issuer and file (added when it is
+/// sent); none when its name is empty.
+fn result_of(slug: &str, posted: &[(String, String)]) -> Result<Option<Value>, Vec<Problem>> {
+    let text = |f: Field| posted.iter().find(|(k, _)| k == f.name()).map(|(_, v)| v.trim()).unwrap_or_default();
+    if text(Field::ResultName).is_empty() {
+        return Ok(None);
+    }
+    let mut problems = vec![];
+    for f in [Field::ResultNumber, Field::ResultSigner, Field::ResultIssuedOn] {
+        if text(f).is_empty() {
+            let message = format!("Nhập {} của kết quả", f.label().to_lowercase());
+            problems.push(Problem { field: format!("{slug}--{}", f.name()), message });
+        }
+    }
+    let issued_on = chrono::NaiveDate::parse_from_str(text(Field::ResultIssuedOn), "%Y-%m-%d");
+    if issued_on.is_err() && !text(Field::ResultIssuedOn).is_empty() {
+        problems
+            .push(Problem { field: format!("{slug}--result_issued_on"), message: "Ngày không hợp lệ".into() });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Some(json!({
+        "name": text(Field::ResultName),
+        "number": text(Field::ResultNumber),
+        "signer": text(Field::ResultSigner),
+        "issued_on": text(Field::ResultIssuedOn),
+    })))
+}
+
+/// The result in `body` completed: its issuer (the officer's agency) and its file, sent as a
+/// desk upload; the problem with the file when it could not be sent.
+async fn complete_result(
+    web: &Web,
+    browser: &Browser,
+    slug: &str,
+    posted: &Posted,
+    body: &mut Value,
+) -> Result<(), Problem> {
+    let Some(result) = body.get_mut("results").and_then(|r| r.get_mut(0)) else { return Ok(()) };
+    let agency = match browser.officer() {
+        Some(o) => web.catalogue.agency(&o.agency).await.ok().flatten().map(|a| a.name),
+        None => None,
+    };
+    result["issuer"] = json!(agency.unwrap_or_default());
+    let field = format!("{slug}--result_file");
+    if let Some(file) = posted.file(&field) {
+        let (id, sha256) = files::upload(web, browser, Sender::Officer(browser.token()), file)
+            .await
+            .map_err(|message| Problem { field, message })?;
+        result["upload"] = json!(id);
+        result["sha256"] = json!(sha256);
+    }
+    Ok(())
+}
+
 /// `POST /officer/dossiers/{code}/{action}`: the form posted to the API as its body.
 pub async fn act(
     State(web): State<Arc<Web>>,
     browser: Browser,
     Path((code, slug)): Path<(String, String)>,
-    form: Result<axum::Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+    posted: Posted,
 ) -> Response {
     let here = format!("/officer/dossiers/{code}");
     if browser.officer().is_none() {
         return to_sign_in(&here);
     }
-    let posted = form.map(|f| f.0).unwrap_or_default();
-    let token = posted.iter().find(|(k, _)| k == "form_token").map(|(_, v)| v.as_str());
-    if !browser.form_token_matches(token) {
-        return expired(&browser);
-    }
     let Some(action) = Action::ALL.into_iter().find(|a| fields(*a).is_some() && segment(*a) == Some(slug.as_str()))
     else {
         return browser.message(StatusCode::NOT_FOUND, "Không có thao tác này", "Thao tác không tồn tại.");
     };
-    let body = match body_of(&slug, action, &posted) {
+    let mut body = match body_of(&slug, action, &posted.fields) {
         Ok(body) => body,
-        Err(problems) => return dossier_page(&web, &browser, &code, &problems, &posted, None).await,
+        Err(problems) => return dossier_page(&web, &browser, &code, &problems, &posted.fields, None).await,
     };
+    if let Err(problem) = complete_result(&web, &browser, &slug, &posted, &mut body).await {
+        return dossier_page(&web, &browser, &code, &[problem], &posted.fields, None).await;
+    }
     let path = format!("/v1/dossiers/{}/{slug}", encode(&code));
     let answer = web.api.call(Call::post(path, body).by(browser.token()).from(browser.peer)).await;
     if answer.status == StatusCode::UNAUTHORIZED {
@@ -316,7 +415,7 @@ pub async fn act(
     let named = answer.body["error"]["details"]["field"].as_str().unwrap_or(first);
     let field = fields(action).into_iter().flatten().find(|f| f.name() == named).map_or(first, |f| f.name());
     let problems = vec![Problem { field: format!("{slug}--{field}"), message: answer.message() }];
-    dossier_page(&web, &browser, &code, &problems, &posted, None).await
+    dossier_page(&web, &browser, &code, &problems, &posted.fields, None).await
 }
 
 #[cfg(test)]

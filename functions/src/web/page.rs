@@ -10,6 +10,8 @@ use chrono::{DateTime, FixedOffset};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::Value;
 
+use motcua_domain::catalogue::Role;
+
 use super::session::SignedIn;
 
 /// Who is looking: a citizen (no one signed in) or an officer.
@@ -43,6 +45,9 @@ pub fn page(title: &str, chrome: &Chrome, body: Markup) -> Markup {
                                 nav aria-label="Cán bộ" {
                                     ul {
                                         li { a href="/officer" { "Hồ sơ cần xử lý" } }
+                                        @if officer.roles.contains(&Role::Reception) {
+                                            li { a href="/officer/counter" { "Tiếp nhận tại quầy" } }
+                                        }
                                         li {
                                             form method="post" action="/officer/sign-out" {
                                                 input type="hidden" name="form_token" value=(chrome.form_token);

@@ -1,0 +1,192 @@
+//! Files through the pages: a file chosen in a form (or taken with the phone's camera) sent to
+//! the API as any client sends one (announced with its type and SHA-256, then its bytes), and a
+//! dossier's file handed to the browser as the API serves it (streamed, or the API's `303` to a
+//! presigned address followed by the browser).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use maud::{html, Markup};
+use serde_json::{json, Value};
+
+use super::api::Call;
+use super::citizen::encode;
+use super::form::{File, Posted};
+use super::officer::to_sign_in;
+use super::page::{problem_of, Problem};
+use super::session::Browser;
+use super::Web;
+
+/// The most the files of one form may weigh together.
+pub const MOST: usize = 50 * 1024 * 1024;
+
+/// What a file input accepts: the API's document types, and photos from a phone.
+pub const ACCEPT: &str = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
+
+/// Who sends an upload: an applicant (`/v1/uploads`) or an officer at the desk
+/// (`/v1/counter/uploads`, with their session).
+#[derive(Clone, Copy)]
+pub enum Sender<'a> {
+    Applicant,
+    Officer(Option<&'a str>),
+}
+
+/// Announces `file` to the API and sends its bytes: the upload's id and SHA-256, or why not
+/// (the API's message, or the type the bytes are not).
+pub async fn upload(web: &Web, browser: &Browser, sender: Sender<'_>, file: &File) -> Result<(String, String), String> {
+    use motcua_domain::documents::{sniff, Sha256, SNIFF_HEAD, SNIFF_TAIL};
+    let bytes = &file.bytes;
+    let head = &bytes[..bytes.len().min(SNIFF_HEAD)];
+    let tail = &bytes[bytes.len().saturating_sub(SNIFF_TAIL)..];
+    let kind = sniff(head, tail, bytes.len() as u64).map_err(|e| e.to_string())?;
+    let sha256 = Sha256::of(bytes);
+    let name: String = file.name.chars().filter(|c| !c.is_control()).take(200).collect();
+    let name = if name.trim().is_empty() { format!("tep.{}", kind.extension()) } else { name };
+    let announcement =
+        json!({"file_name": name, "size": bytes.len(), "media_type": kind.mime(), "sha256": sha256.as_str()});
+    let (path, token) = match sender {
+        Sender::Applicant => ("/v1/uploads", None),
+        Sender::Officer(token) => ("/v1/counter/uploads", token),
+    };
+    let announced = web.api.call(Call::post(path, announcement).by(token).from(browser.peer)).await;
+    if !announced.ok() {
+        return Err(announced.message());
+    }
+    let id = announced.body["id"].as_str().unwrap_or_default().to_owned();
+    let target = announced.body["upload"]["url"].as_str().unwrap_or_default().to_owned();
+    let sent = web.api.call(Call::put_bytes(target, bytes.clone(), kind.mime()).from(browser.peer)).await;
+    if !sent.ok() {
+        return Err(sent.message());
+    }
+    Ok((id, sha256.as_str().to_owned()))
+}
+
+/// The documents of the files posted as `doc-<i>` for component `i` of `components`, each sent
+/// by `sender`: the API's `documents` list, or the field that failed and why.
+pub async fn documents(
+    web: &Web,
+    browser: &Browser,
+    sender: Sender<'_>,
+    components: &[Value],
+    posted: &Posted,
+) -> Result<Vec<Value>, (String, String)> {
+    let mut documents = vec![];
+    for (i, c) in components.iter().enumerate() {
+        let field = format!("doc-{i}");
+        let Some(file) = posted.file(&field) else { continue };
+        let component = c["name"].as_str().unwrap_or_default();
+        match upload(web, browser, sender, file).await {
+            Ok((id, sha256)) => documents.push(json!({"component": component, "upload": id, "sha256": sha256})),
+            Err(message) => return Err((field, message)),
+        }
+    }
+    Ok(documents)
+}
+
+/// The API's answer for a file, handed to the browser: the bytes streamed with their type and
+/// name, a redirect to where they are, or a page saying why not.
+pub async fn hand_over(web: &Web, browser: &Browser, call: Call<'_>) -> Response {
+    let response = web.api.stream(call).await;
+    let status = response.status();
+    if status.is_success() || status.is_redirection() {
+        let (mut parts, body) = response.into_parts();
+        parts.headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+        return Response::from_parts(parts, body);
+    }
+    if status == StatusCode::UNAUTHORIZED && browser.officer().is_some() {
+        return to_sign_in("/officer");
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
+    let message: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let text = message["error"]["message"].as_str().unwrap_or("Không có tệp này.");
+    browser.message(status, "Không tải được", text)
+}
+
+/// `GET /officer/dossiers/{code}/files/{id}`: a file of the dossier, for an officer who may see
+/// it (the API decides and logs the download).
+pub async fn officer_file(
+    State(web): State<Arc<Web>>,
+    browser: Browser,
+    Path((code, id)): Path<(String, String)>,
+) -> Response {
+    if browser.officer().is_none() {
+        return to_sign_in(&format!("/officer/dossiers/{code}"));
+    }
+    let path = format!("/v1/officer/dossiers/{}/files/{}", encode(&code), encode(&id));
+    hand_over(&web, &browser, Call::get(path).by(browser.token()).from(browser.peer)).await
+}
+
+/// `POST /lookup/files/{id}`: a file of the applicant's dossier (a result, or one they sent),
+/// with the code and secret posted (never in an address).
+pub async fn applicant_file(
+    State(web): State<Arc<Web>>,
+    browser: Browser,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Response {
+    let path = format!("/v1/dossiers/{}/files/{}", encode(posted.field("code")), encode(&id));
+    let call = Call::get(path).header("x-lookup-secret", posted.field("secret")).from(browser.peer);
+    hand_over(&web, &browser, call).await
+}
+
+/// A link to download file `file` (a `FileRef`) of an officer's dossier `code`.
+pub fn officer_link(code: &str, file: &Value, label: &str) -> Markup {
+    let id = file["id"].as_str().unwrap_or_default();
+    html! {
+        a href={ "/officer/dossiers/" (code) "/files/" (encode(id)) } { (label) }
+        " " span.muted { "(" (size(file["size"].as_u64().unwrap_or(0))) ")" }
+    }
+}
+
+/// How a file input asks for its file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Capture {
+    /// Chosen from the device (a phone also offers its camera).
+    Choose,
+    /// Taken with the phone's back camera first (`capture="environment"`): the desk scanning
+    /// the papers an applicant hands over.
+    Camera,
+}
+
+/// A labelled file input for component field `id`, its error tied to it.
+pub fn file_input(id: &str, label: &str, optional: bool, capture: Capture, problems: &[Problem]) -> Markup {
+    let error = problem_of(problems, id);
+    let hint = match capture {
+        Capture::Choose => "PDF, JPEG hoặc PNG; chụp bằng điện thoại cũng được",
+        Capture::Camera => "Chụp bằng máy ảnh của điện thoại, hoặc chọn tệp đã quét (PDF, JPEG, PNG)",
+    };
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (label) @if optional { " (nếu có)" } }
+            span.hint id={ (id) "-hint" } { (hint) }
+            @if let Some(error) = error { span.error id={ (id) "-error" } { span.skip { "Lỗi: " } (error) } }
+            input type="file" id=(id) name=(id) accept=(ACCEPT)
+                capture=[(capture == Capture::Camera).then_some("environment")]
+                aria-describedby={ (id) "-hint" @if error.is_some() { " " (id) "-error" } }
+                aria-invalid=[error.map(|_| "true")];
+        }
+    }
+}
+
+/// A size as people read it.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1 << 20) as f64).replace('.', ","),
+        b if b >= 1 << 10 => format!("{} KB", b >> 10),
+        b => format!("{b} byte"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(size(900), "900 byte");
+        assert_eq!(size(2048), "2 KB");
+        assert_eq!(size(3 * 1024 * 1024 + 512 * 1024), "3,5 MB");
+    }
+}
