@@ -198,6 +198,12 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     check(&desk, "dossier-phone", &axe);
     act(&desk, "receive", &[]);
     assert!(desk.text("[role=status]").contains("Tiếp nhận"), "{}", desk.source());
+    // The counter's reception form offers the phone's camera for each paper.
+    desk.goto(&format!("{base}/officer/counter"));
+    check(&desk, "counter-choose-phone", &axe);
+    desk.click(&format!("a[href='/officer/counter/{BIRTH}']"));
+    assert!(desk.try_find("#doc-0[capture=environment]").is_some(), "{}", desk.source());
+    check(&desk, "counter-phone", &axe);
     sign_out(&desk);
 
     // The leader assigns it to a specialist; the specialist forwards it; the leader approves.
@@ -212,9 +218,25 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     assert!(desk.shows("Đã thực hiện"), "{}", desk.source());
     sign_out(&desk);
     sign_in(&desk, &base, "nhatrang.lanhdao");
+    desk.goto(&format!("{base}/officer/reports"));
+    assert!(desk.shows("Khối lượng công việc"), "{}", desk.source());
+    check(&desk, "reports-phone", &axe);
     desk.goto(&format!("{base}/officer/dossiers/{code}"));
-    act(&desk, "approve", &[]);
-    assert!(desk.shows("Đã thực hiện"), "{}", desk.source());
+    // Approves with the signed result: its particulars and the file.
+    desk.click("#action-approve summary");
+    desk.execute("document.querySelector('#approve--result_issued_on').value = '2026-12-02';", json!([]));
+    desk.choose_file("#approve--result_file", certificate.to_str().unwrap());
+    check(&desk, "approve-phone", &axe);
+    act(
+        &desk,
+        "approve",
+        &[
+            ("#approve--result_name", "Giấy khai sinh bản chính"),
+            ("#approve--result_number", "125/2026"),
+            ("#approve--result_signer", "Nguyễn Văn Lãnh"),
+        ],
+    );
+    assert!(desk.shows("Đã thực hiện") && desk.shows("Giấy khai sinh bản chính"), "{}", desk.source());
     sign_out(&desk);
     // The desk hands the result over.
     sign_in(&desk, &base, "nhatrang.motcua");
@@ -227,7 +249,7 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     citizen.type_into("#code", &code);
     citizen.type_into("#secret", &secret);
     citizen.click("form[action='/lookup'] button");
-    assert!(citizen.shows("Đã trả kết quả"), "{}", citizen.source());
+    assert!(citizen.shows("Đã trả kết quả") && citizen.shows("Tải kết quả"), "{}", citizen.source());
     check(&citizen, "returned-phone", &axe);
     // Downloads the receipt as their browser would (the form posts the code and the secret).
     let page = citizen.source();
@@ -291,8 +313,40 @@ fn without_javascript_on_a_desktop_every_task_still_works_and_names_are_text() {
         ],
     );
     assert!(s.shows("Đã thực hiện"), "{}", s.source());
+    // The refused form's own 422 was logged on the way: read it off.
+    let _ = s.console();
     let (_, seen) = server.request("GET", &format!("/v1/dossiers/{code}"), None, None, None);
     assert_eq!(seen["status"], "awaiting_supplement");
+    sign_out(&s);
+    // The applicant sends the paper asked for, from the lookup page.
+    let secret = filed["lookup_secret"].as_str().unwrap();
+    s.goto(&format!("{base}/lookup"));
+    s.type_into("#code", &code);
+    s.type_into("#secret", secret);
+    s.click("form[action='/lookup'] button");
+    s.click("form[action='/lookup/supplement/new'] button");
+    assert!(s.shows("Thiếu bản chính"), "the request is shown: {}", s.source());
+    check(&s, "supplement-desktop", &axe);
+    let scans = tempfile::tempdir().unwrap();
+    let paper = scans.path().join("chung-sinh.pdf");
+    std::fs::write(&paper, motcua_domain::documents::kind::samples::pdf()).unwrap();
+    s.choose_file("#doc-1", paper.to_str().unwrap());
+    s.click("form[action='/lookup/supplement'] button[type=submit]");
+    assert!(s.shows("Đã gửi giấy tờ bổ sung"), "{}", s.source());
+    // The administrator's pages.
+    sign_in(&s, &base, "admin");
+    for (path, name) in [
+        ("/officer/admin", "admin-desktop"),
+        ("/officer/admin/officers", "admin-officers-desktop"),
+        ("/officer/admin/holidays", "admin-holidays-desktop"),
+        ("/officer/admin/catalogue", "admin-catalogue-desktop"),
+    ] {
+        s.goto(&format!("{base}{path}"));
+        assert!(s.try_find("main h1").is_some() && s.try_find("main .notice").is_none(), "{path}: {}", s.source());
+        check(&s, name, &axe);
+    }
+    sign_out(&s);
+    sign_in(&s, &base, "nhatrang.motcua");
     // A form posted with the officer's session but without this browser's form cookie and token
     // (what another site could make a browser send, were cookies not SameSite) is refused.
     let session = s.cookie("motcua_session").expect("the session cookie");

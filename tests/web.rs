@@ -441,3 +441,135 @@ async fn the_desk_receives_with_scans_and_the_applicant_supplements_downloads_an
     let (status, headers, bytes) = pages.send_raw(result).await;
     assert_eq!((status, bytes == pdf), (StatusCode::OK, true), "{headers:?}");
 }
+
+/// The text of the `<textarea id="{id}">`, unescaped.
+fn textarea_text(html: &str, id: &str) -> String {
+    let rest = html.split(&format!("<textarea id=\"{id}\"")).nth(1).unwrap();
+    let text = rest.split_once('>').unwrap().1.split("</textarea>").next().unwrap();
+    text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+/// An administrator adds an officer and sets their password (who then signs in with it), sets
+/// a year's holidays (a bad line is named and nothing saved), exports the catalogue and checks it
+/// back in, and saves a procedure as JSON; someone else is refused; a leader reads the reports
+/// and downloads the II.06a workbook.
+#[tokio::test]
+async fn an_administrator_keeps_officers_holidays_and_the_catalogue_and_a_leader_reads_the_reports() {
+    let pages = pages().await;
+    let (desk, desk_token) = pages.signed_in("tuphap.motcua").await;
+    assert_eq!(pages.get("/officer/admin", &desk).await.status, StatusCode::FORBIDDEN);
+    let (admin, token) = pages.signed_in("admin").await;
+    let index = pages.get("/officer/admin", &admin).await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(index.body.contains("/officer/admin/officers") && index.body.contains("/officer/admin/agencies/"));
+
+    let officer = format!(
+        "form_token={token}&id=tuphap.chuyenvien9&name=Ph%E1%BA%A1m+V%C4%83n+M%E1%BB%9Bi&agency=000.00.03.H56&roles=specialist"
+    );
+    let saved = pages.post("/officer/admin/officers", &admin, &officer).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let listed = pages.get("/officer/admin/officers?agency=000.00.03.H56", &admin).await;
+    assert!(listed.body.contains("/officer/admin/officers/tuphap.chuyenvien9"), "{}", listed.body);
+    let shown = pages.get("/officer/admin/officers/tuphap.chuyenvien9?saved=1", &admin).await;
+    assert!(shown.body.contains("Phạm Văn Mới") && shown.body.contains("Đã lưu"), "{}", shown.body);
+    let bad_agency = officer.replace("000.00.03.H56", "000.00.99.H56");
+    let refused = pages.post("/officer/admin/officers", &admin, &bad_agency).await;
+    assert!(refused.status.is_client_error() && refused.body.contains("class=\"summary\""), "{}", refused.status);
+    let short = pages
+        .post(
+            "/officer/admin/officers/tuphap.chuyenvien9/password",
+            &admin,
+            &format!("form_token={token}&password=short"),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let set = pages
+        .post(
+            "/officer/admin/officers/tuphap.chuyenvien9/password",
+            &admin,
+            &format!("form_token={token}&password=mot-mat-khau-moi"),
+        )
+        .await;
+    assert!(set.body.contains("Đã đặt mật khẩu mới"), "{}", set.body);
+    let (cookie, ctoken) = pages.browser().await;
+    let signed = pages
+        .post(
+            "/officer/sign-in",
+            &cookie,
+            &format!("officer=tuphap.chuyenvien9&password=mot-mat-khau-moi&form_token={ctoken}"),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "the new officer signs in with it");
+    let other = pages
+        .post(
+            "/officer/admin/officers/tuphap.chuyenvien9/password",
+            &desk,
+            &format!("form_token={desk_token}&password=another-long-password"),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN, "only an administrator sets passwords");
+
+    let bad = pages
+        .post(
+            "/officer/admin/holidays?year=2027",
+            &admin,
+            &format!("form_token={token}&holidays=2027-01-01+T%E1%BA%BFt%0Ahello"),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Dòng 2"), "{}", bad.body);
+    let good = pages
+        .post(
+            "/officer/admin/holidays?year=2027",
+            &admin,
+            &format!("form_token={token}&holidays=2027-01-01+T%E1%BA%BFt+D%C6%B0%C6%A1ng+l%E1%BB%8Bch%0A2027-09-02+Qu%E1%BB%91c+kh%C3%A1nh"),
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.body);
+    let year = pages.get("/officer/admin/holidays?year=2027", &admin).await;
+    assert_eq!(textarea_text(&year.body, "holidays"), "2027-01-01 Tết Dương lịch\n2027-09-02 Quốc khánh");
+
+    let export =
+        Request::get("/officer/admin/catalogue/export").header(header::COOKIE, &admin).body(Body::empty()).unwrap();
+    let (status, _, workbook) = pages.send_raw(export).await;
+    assert_eq!((status, &workbook[..2]), (StatusCode::OK, &b"PK"[..]), "an XLSX workbook");
+    let fields = [("form_token", token.as_str()), ("dry_run", "1")];
+    let checked = pages
+        .post_files("/officer/admin/catalogue", &admin, multipart(&fields, &[("file", "danh-muc.xlsx", &workbook)]))
+        .await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
+    assert!(
+        checked.body.contains("Kết quả kiểm tra (chưa ghi)") && checked.body.contains("0 thêm"),
+        "{}",
+        checked.body
+    );
+    let garbage = pages
+        .post_files("/officer/admin/catalogue", &admin, multipart(&fields, &[("file", "x.xlsx", b"nonsense")]))
+        .await;
+    assert!(garbage.status.is_client_error() && garbage.body.contains("class=\"summary\""), "{}", garbage.status);
+
+    let procedure = pages.get("/officer/admin/procedures/1.001193", &admin).await;
+    let json = textarea_text(&procedure.body, "json");
+    assert!(json.contains("\"code\": \"1.001193\""), "{json}");
+    let broken =
+        pages.post("/officer/admin/procedures/1.001193", &admin, &format!("form_token={token}&json=%7B")).await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = format!("form_token={token}&json={}", motcua_functions_encode(&json));
+    let stored = pages.post("/officer/admin/procedures/1.001193", &admin, &again).await;
+    assert_eq!(stored.status, StatusCode::OK, "{}", stored.body);
+    assert!(stored.body.contains("Đã lưu"));
+
+    let (leader, _) = pages.signed_in("nhatrang.lanhdao").await;
+    let reports = pages.get("/officer/reports?period=2026-12&group_by=agency", &leader).await;
+    assert_eq!(reports.status, StatusCode::OK, "{}", reports.body);
+    assert!(
+        reports.body.contains("Khối lượng công việc") && reports.body.contains("Tỷ lệ hài lòng"),
+        "{}",
+        reports.body
+    );
+    let link = "/officer/reports/dossiers?period=2026-12&amp;group_by=agency&amp;format=xlsx";
+    assert!(reports.body.contains(link), "{}", reports.body);
+    let file = Request::get(link.replace("&amp;", "&")).header(header::COOKIE, &leader).body(Body::empty()).unwrap();
+    let (status, _, bytes) = pages.send_raw(file).await;
+    assert_eq!((status, &bytes[..2]), (StatusCode::OK, &b"PK"[..]));
+}

@@ -74,6 +74,14 @@ impl<'a> Call<'a> {
         Self { method: Method::POST, json: Some(json), ..Self::get(path) }
     }
 
+    pub fn put(path: impl Into<String>, json: Value) -> Self {
+        Self { method: Method::PUT, json: Some(json), ..Self::get(path) }
+    }
+
+    pub fn post_bytes(path: impl Into<String>, bytes: Vec<u8>, content_type: &str) -> Self {
+        Self { method: Method::POST, bytes: Some((bytes, content_type.to_owned())), ..Self::get(path) }
+    }
+
     pub fn put_bytes(path: impl Into<String>, bytes: Vec<u8>, content_type: &str) -> Self {
         Self { method: Method::PUT, bytes: Some((bytes, content_type.to_owned())), ..Self::get(path) }
     }

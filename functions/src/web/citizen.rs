@@ -127,7 +127,7 @@ pub async fn procedure(State(web): State<Arc<Web>>, browser: Browser, Path(code)
                     p { a.button href={ "/procedures/" (p["code"].as_str().unwrap_or_default()) "/file" } { "Nộp hồ sơ trực tuyến" } }
                 }
                 h2 { "Thành phần hồ sơ" }
-                div.table-wrap {
+                div.table-wrap tabindex="0" role="region" aria-label="Bảng số liệu" {
                     table {
                         thead { tr { th scope="col" { "Giấy tờ" } th scope="col" { "Loại" } th scope="col" { "Số lượng" } } }
                         tbody {
@@ -273,7 +273,7 @@ pub async fn statistics(State(web): State<Arc<Web>>, browser: Browser) -> Respon
                 @if rows.is_empty() {
                     p { "Chưa có hồ sơ nào trong kỳ." }
                 } @else {
-                    div.table-wrap {
+                    div.table-wrap tabindex="0" role="region" aria-label="Bảng số liệu" {
                         table {
                             thead { tr {
                                 th scope="col" { "Cơ quan" } th scope="col" { "Lĩnh vực" }

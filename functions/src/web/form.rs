@@ -15,7 +15,7 @@ use super::Web;
 
 /// The most fields a form may hold, and the most characters of one.
 const MOST_FIELDS: usize = 64;
-const MOST_CHARS: usize = 4000;
+const MOST_CHARS: usize = 64 * 1024;
 
 /// A file the form carried.
 #[derive(Debug, Clone)]

@@ -13,6 +13,8 @@
 //! Every answer carries a strict Content-Security-Policy (no inline script or style, nothing
 //! from elsewhere, no framing) and `no-store` (a page may show personal data).
 
+mod admin;
+mod admin_catalogue;
 pub mod api;
 mod applicant;
 mod applicant_acts;
@@ -26,6 +28,7 @@ mod form;
 mod officer;
 mod officer_actions;
 pub mod page;
+mod reports;
 pub mod session;
 
 use std::sync::Arc;
@@ -103,6 +106,24 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/officer", get(officer::queue))
         .route("/officer/counter", get(counter::choose))
         .route("/officer/counter/{procedure}", get(counter::form).post(counter::receive).layer(files_limit()))
+        .route("/officer/reports", get(reports::reports))
+        .route("/officer/reports/dossiers", get(reports::download))
+        .route("/officer/admin", get(admin::index))
+        .route("/officer/admin/officers", get(admin::officers).post(admin::save_officer))
+        .route("/officer/admin/officers/{id}", get(admin::officer))
+        .route("/officer/admin/officers/{id}/password", post(admin::set_password))
+        .route("/officer/admin/holidays", get(admin::holidays).post(admin::save_holidays))
+        .route(
+            "/officer/admin/catalogue",
+            get(admin_catalogue::catalogue).post(admin_catalogue::import).layer(files_limit()),
+        )
+        .route("/officer/admin/catalogue/export", get(admin_catalogue::export))
+        .route("/officer/admin/procedures", get(admin_catalogue::find_procedure))
+        .route(
+            "/officer/admin/procedures/{code}",
+            get(admin_catalogue::edit_procedure).post(admin_catalogue::save_procedure),
+        )
+        .route("/officer/admin/agencies/{code}", get(admin_catalogue::edit_agency).post(admin_catalogue::save_agency))
         .route("/officer/sign-in", get(officer::sign_in_form).post(officer::sign_in))
         .route("/officer/sign-out", post(officer::sign_out))
         .route("/officer/dossiers/{code}", get(officer::dossier))

@@ -364,7 +364,7 @@ pub async fn dossier_page(
                     }
                 }
                 h2 { "Phiếu theo dõi" }
-                div.table-wrap {
+                div.table-wrap tabindex="0" role="region" aria-label="Bảng số liệu" {
                     table {
                         thead { tr { th scope="col" { "Bước" } th scope="col" { "Giao" } th scope="col" { "Hạn" } th scope="col" { "Xong" } } }
                         tbody {

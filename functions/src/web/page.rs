@@ -48,6 +48,10 @@ pub fn page(title: &str, chrome: &Chrome, body: Markup) -> Markup {
                                         @if officer.roles.contains(&Role::Reception) {
                                             li { a href="/officer/counter" { "Tiếp nhận tại quầy" } }
                                         }
+                                        li { a href="/officer/reports" { "Báo cáo" } }
+                                        @if officer.roles.contains(&Role::Admin) {
+                                            li { a href="/officer/admin" { "Quản trị" } }
+                                        }
                                         li {
                                             form method="post" action="/officer/sign-out" {
                                                 input type="hidden" name="form_token" value=(chrome.form_token);

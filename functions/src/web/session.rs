@@ -93,6 +93,11 @@ impl Browser {
         }
     }
 
+    /// Whether officers' passwords are kept here (an administrator may set them).
+    pub fn passwords_kept(&self) -> bool {
+        self.web.passwords.is_some()
+    }
+
     /// Whether cookies go only over TLS.
     pub fn secure(&self) -> bool {
         self.web.secure_cookies
