@@ -10,6 +10,7 @@
 //! With `MOTCUA_SCREENS=<dir>` set, the main pages' screenshots are written there (how
 //! docs/screens/ is made).
 
+mod identity_provider;
 mod server;
 mod support;
 mod webdriver;
@@ -363,4 +364,30 @@ fn without_javascript_on_a_desktop_every_task_still_works_and_names_are_text() {
     assert_eq!(status, 403);
     let (_, seen) = server.request("GET", &format!("/v1/dossiers/{code}"), None, None, None);
     assert_eq!(seen["status"], "awaiting_supplement");
+}
+
+/// Officers sign in through the identity provider (another site, as Cognito's hosted sign-in
+/// is) and land, signed in, where they were going: the session cookie is `SameSite=Strict`, so
+/// the callback's page moves on from this site for the browser to send it.
+#[test]
+fn officers_sign_in_through_the_identity_provider_in_a_browser() {
+    let idp = identity_provider::IdentityProvider::start("localhost");
+    idp.signs_in("nhatrang.lanhdao", "000.01.31.H56", "leader", "Lãnh đạo phường");
+    let server = Server::start_with(vec![
+        ("MOTCUA_OIDC_ISSUER".into(), idp.issuer.clone()),
+        ("MOTCUA_OIDC_AUDIENCE".into(), identity_provider::CLIENT.into()),
+        ("MOTCUA_OIDC_TOKEN_USE".into(), "id".into()),
+        ("MOTCUA_OIDC_CLIENT_ID".into(), identity_provider::CLIENT.into()),
+    ]);
+    let base = server.base.clone();
+    let axe = axe();
+    let driver = Driver::start();
+    let s = driver.session(390, 844, true);
+    s.goto(&format!("{base}/officer/reports"));
+    assert!(s.wait(|s| s.url().contains("/officer/sign-in")));
+    check(&s, "sign-in-provider-phone", &axe);
+    s.click("#provider-sign-in");
+    assert!(s.wait(|s| s.url().ends_with("/officer/reports")), "lands where it was going: {}", s.url());
+    assert!(s.shows("Lãnh đạo phường") && s.shows("Khối lượng công việc"), "{}", s.source());
+    assert!(idp.refused().is_empty(), "{:?}", idp.refused());
 }

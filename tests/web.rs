@@ -2,6 +2,8 @@
 //! headers every page carries, form tokens, the sign-in's lock after repeated failures, and
 //! where a sign-in may send the officer back to.
 
+mod identity_provider;
+
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -572,4 +574,101 @@ async fn an_administrator_keeps_officers_holidays_and_the_catalogue_and_a_leader
     let file = Request::get(link.replace("&amp;", "&")).header(header::COOKIE, &leader).body(Body::empty()).unwrap();
     let (status, _, bytes) = pages.send_raw(file).await;
     assert_eq!((status, &bytes[..2]), (StatusCode::OK, &b"PK"[..]));
+}
+
+/// Officers sign in through an identity provider (authorization code with PKCE): the page
+/// sends them there with a challenge and a state kept in a short-lived Lax cookie; the code
+/// comes back to the callback, is exchanged once with the verifier, and the ID token becomes
+/// the session; a code cannot be used twice, and a state that is not this browser's is refused.
+#[tokio::test]
+async fn officers_sign_in_through_the_identity_provider_with_pkce() {
+    use identity_provider::{IdentityProvider, CLIENT};
+    let idp = IdentityProvider::start("localhost");
+    let dir = tempfile::tempdir().unwrap();
+    let mut home = Home::open(dir.path()).await.unwrap();
+    let config = motcua_functions::auth::oidc::OidcConfig {
+        issuer: idp.issuer.clone(),
+        audience: CLIENT.into(),
+        jwks_url: None,
+        token_use: Some("id".into()),
+        algorithms: vec![jsonwebtoken::Algorithm::RS256],
+    };
+    let issuer = idp.issuer.clone();
+    let (verifier, provider) = tokio::task::spawn_blocking(move || {
+        let verifier = motcua_functions::auth::oidc::OidcVerifier::discover(config).unwrap();
+        let provider = motcua_functions::web::provider::Provider::discover(&issuer, CLIENT.into(), None, None).unwrap();
+        (verifier, provider)
+    })
+    .await
+    .unwrap();
+    home.auth = Arc::new(verifier);
+    let app = motcua_functions::web::router(Arc::new(home.web(false).signing_in_through(provider)));
+    let pages = Pages { app, home, _dir: dir };
+    idp.signs_in("nhatrang.motcua", "000.01.31.H56", "reception", "Cán bộ một cửa");
+
+    let page = pages.get("/officer/sign-in?next=/officer/counter", "").await;
+    assert!(page.body.contains("/officer/sign-in/start?next=%2Fofficer%2Fcounter"), "{}", page.body);
+    let start = |next: &'static str| {
+        let request = Request::get(format!("/officer/sign-in/start?next={next}"))
+            .header(header::HOST, "127.0.0.1:9")
+            .body(Body::empty())
+            .unwrap();
+        pages.send(request)
+    };
+    let started = start("%2Fofficer%2Fcounter").await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let flow = started.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(flow.contains("SameSite=Lax") && flow.contains("Path=/officer/callback") && flow.contains("HttpOnly"));
+    let flow = flow.split(';').next().unwrap().to_owned();
+    let authorize = started.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(
+        authorize.starts_with(&format!("{}/authorize?", idp.issuer))
+            && authorize.contains("code_challenge_method=S256")
+    );
+    assert!(authorize.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fofficer%2Fcallback"), "{authorize}");
+    // The browser goes to the provider, which sends it back with a code.
+    let back = |authorize: String| async move {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        let answer = tokio::task::spawn_blocking(move || agent.get(&authorize).call().unwrap()).await.unwrap();
+        let location = answer.header("location").unwrap().to_owned();
+        location.strip_prefix("http://127.0.0.1:9").unwrap().to_owned()
+    };
+    let callback = back(authorize).await;
+    let arrive = |path: String, cookie: String| {
+        let request = Request::get(path)
+            .header(header::HOST, "127.0.0.1:9")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        pages.send(request)
+    };
+    let signed = arrive(callback.clone(), flow.clone()).await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+    assert_eq!(signed.headers[header::REFRESH], "0; url=/officer/counter", "the page moves on from this site");
+    let cookies: Vec<&str> = signed.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+    let session = cookies.iter().find(|c| c.starts_with("motcua_session=")).expect("a session").to_string();
+    assert!(session.contains("SameSite=Strict") && session.contains("HttpOnly"), "{session}");
+    assert!(cookies.iter().any(|c| c.starts_with("motcua_signin=;") && c.contains("Max-Age=0")), "{cookies:?}");
+    let session = session.split(';').next().unwrap().to_owned();
+    let queue = pages.get("/officer", &session).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains("Cán bộ một cửa"), "{}", queue.body);
+
+    // The same code again: the provider refuses it, and no session is made.
+    let again = arrive(callback, flow).await;
+    assert_eq!(again.status, StatusCode::BAD_GATEWAY);
+    assert!(!again
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("motcua_session=")));
+    assert_eq!(idp.refused(), ["unknown or used code"]);
+    // A state that is not the one this browser started with.
+    let started = start("%2Fofficer").await;
+    let flow = started.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let callback = back(started.headers[header::LOCATION].to_str().unwrap().to_owned()).await;
+    let forged = callback.split("&state=").next().unwrap().to_owned() + "&state=someone-elses";
+    assert_eq!(arrive(forged, flow.clone()).await.status, StatusCode::BAD_REQUEST);
+    // Without the flow cookie (a link from elsewhere).
+    assert_eq!(arrive(callback, String::new()).await.status, StatusCode::BAD_REQUEST);
 }

@@ -432,6 +432,9 @@ pub struct ServeOptions {
     pub notifier: Channels,
     /// Verify officers' tokens with this OIDC issuer instead of the local signing key.
     pub oidc: Option<crate::auth::oidc::OidcConfig>,
+    /// The pages' client at that issuer: officers sign in through it (authorization code with
+    /// PKCE) instead of with a password.
+    pub sign_in_client: Option<crate::web::provider::Client>,
     /// Timeouts and the connection bound.
     pub limits: crate::connections::ConnectionLimits,
     /// The national portal to sync every dossier to; off when `None`.
@@ -447,16 +450,40 @@ pub struct ServeOptions {
 
 /// Serves until Ctrl-C or SIGTERM, then drains the worker.
 pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
-    let ServeOptions { addr, data_dir, cors_origins, store, notifier, oidc, limits, portal, payment, postal, axis } =
-        options;
+    let ServeOptions {
+        addr,
+        data_dir,
+        cors_origins,
+        store,
+        notifier,
+        oidc,
+        sign_in_client,
+        limits,
+        portal,
+        payment,
+        postal,
+        axis,
+    } = options;
     let data_dir = data_dir.as_path();
     let cors = cors_layer(&cors_origins)?;
     let mut home = Home::open_with(data_dir, &store).await?;
     // Officers sign in to the web console with a password only where the local keys sign
     // their tokens (an OIDC issuer signs them in on its own pages).
     let password_sign_in = oidc.is_none();
+    let mut provider = None;
     if let Some(config) = oidc {
         let issuer = config.issuer.clone();
+        if let Some(client) = sign_in_client {
+            let (issuer, public_url) = (issuer.clone(), home.forms.public_url.clone());
+            let found = tokio::task::spawn_blocking(move || {
+                crate::web::provider::Provider::discover(&issuer, client.id, client.secret, public_url)
+            })
+            .await
+            .map_err(|e| ServerError::Invalid(e.to_string()))?
+            .map_err(ServerError::Invalid)?;
+            tracing::info!(issuer = %config.issuer, "officers sign in to the pages through the OIDC issuer");
+            provider = Some(found);
+        }
         let verifier = tokio::task::spawn_blocking(move || crate::auth::oidc::OidcVerifier::discover(config))
             .await
             .map_err(|e| ServerError::Invalid(e.to_string()))?
@@ -574,7 +601,12 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServerError> {
     let local = listener.local_addr().map_err(|e| ServerError::Bind(addr, e))?;
     tracing::info!(addr = %local, data_dir = %data_dir.display(), store = ?store, "motcua listening");
     // The web pages beside the API, calling it in process (crate::web).
-    let web = crate::web::router(Arc::new(home.web(password_sign_in)));
+    let web = home.web(password_sign_in);
+    let web = match provider {
+        Some(provider) => web.signing_in_through(provider),
+        None => web,
+    };
+    let web = crate::web::router(Arc::new(web));
     let mut app = crate::routes::app(home.state())
         .merge(web)
         .layer(cors)

@@ -402,9 +402,22 @@ struct OidcArgs {
     /// Accepted signature algorithms (asymmetric only).
     #[arg(long, env = "MOTCUA_OIDC_ALGORITHMS", default_value = "RS256")]
     oidc_algorithms: String,
+    /// The web pages' client at the issuer: officers sign in to the pages through the issuer's
+    /// own sign-in page (authorization code with PKCE; its redirect address is
+    /// `<public url>/officer/callback`).
+    #[arg(long, env = "MOTCUA_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// That client's secret, for a confidential client.
+    #[arg(long, env = "MOTCUA_OIDC_CLIENT_SECRET", requires = "oidc_client_id", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
 }
 
 impl OidcArgs {
+    fn client(&self) -> Option<motcua_functions::web::provider::Client> {
+        let id = self.oidc_client_id.clone()?;
+        Some(motcua_functions::web::provider::Client { id, secret: self.oidc_client_secret.clone() })
+    }
+
     fn config(self) -> Result<Option<OidcConfig>, ServerError> {
         let Some(issuer) = self.oidc_issuer else { return Ok(None) };
         let audience = self
@@ -657,6 +670,7 @@ fn main() -> ExitCode {
                     cors_origins,
                     store: store.choice(),
                     notifier,
+                    sign_in_client: oidc.client(),
                     oidc: oidc.config()?,
                     limits: motcua_functions::connections::ConnectionLimits::from_env()
                         .map_err(ServerError::Invalid)?,

@@ -28,6 +28,7 @@ mod form;
 mod officer;
 mod officer_actions;
 pub mod page;
+pub mod provider;
 mod reports;
 pub mod session;
 
@@ -55,6 +56,8 @@ pub struct Web {
     key: Arc<[u8]>,
     /// Cookies only over TLS (the public address is `https://`).
     pub secure_cookies: bool,
+    /// The identity provider officers sign in through, instead of passwords.
+    pub provider: Option<provider::Provider>,
 }
 
 impl Web {
@@ -68,7 +71,13 @@ impl Web {
         secure_cookies: bool,
     ) -> Self {
         let key = motcua_domain::mac::hmac_sha256(server_key, b"web form tokens").to_vec().into();
-        Self { api, auth, catalogue, keys, passwords, key, secure_cookies }
+        Self { api, auth, catalogue, keys, passwords, key, secure_cookies, provider: None }
+    }
+
+    /// Officers sign in through `provider` (OpenID Connect, authorization code with PKCE).
+    pub fn signing_in_through(mut self, provider: provider::Provider) -> Self {
+        self.provider = Some(provider);
+        self
     }
 
     /// The form token of the browser whose form cookie is `value`.
@@ -125,6 +134,8 @@ pub fn router(web: Arc<Web>) -> Router {
         )
         .route("/officer/admin/agencies/{code}", get(admin_catalogue::edit_agency).post(admin_catalogue::save_agency))
         .route("/officer/sign-in", get(officer::sign_in_form).post(officer::sign_in))
+        .route("/officer/sign-in/start", get(provider::start))
+        .route("/officer/callback", get(provider::callback))
         .route("/officer/sign-out", post(officer::sign_out))
         .route("/officer/dossiers/{code}", get(officer::dossier))
         .route("/officer/dossiers/{code}/{action}", post(officer_actions::act).layer(files_limit()))

@@ -27,7 +27,7 @@ pub fn to_sign_in(next: &str) -> Response {
 }
 
 /// A local console address to go back to after signing in, or the queue.
-fn safe_next(next: Option<&str>) -> String {
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with("/officer") && !n.contains("//") && !n.contains('\\') => n.to_owned(),
         _ => "/officer".to_owned(),
@@ -49,8 +49,24 @@ pub async fn sign_in_form(
     if browser.officer().is_some() {
         return Redirect::to(&next).into_response();
     }
+    if web.provider.is_some() {
+        return respond(&browser, StatusCode::OK, |chrome, _| provider_page(chrome, &next));
+    }
     let enabled = web.keys.is_some() && web.passwords.is_some();
     respond(&browser, StatusCode::OK, |chrome, token| sign_in_page(chrome, token, &next, "", &[], enabled))
+}
+
+/// The sign-in page where an identity provider signs officers in.
+fn provider_page(chrome: &page::Chrome, next: &str) -> maud::Markup {
+    page::page(
+        "Đăng nhập",
+        chrome,
+        html! {
+            h1 { "Đăng nhập cho cán bộ" }
+            p { "Cán bộ đăng nhập bằng tài khoản do tỉnh cấp, trên trang đăng nhập của hệ thống xác thực." }
+            p { a.button #provider-sign-in href={ "/officer/sign-in/start?next=" (encode(next)) } { "Đăng nhập" } }
+        },
+    )
 }
 
 fn sign_in_page(

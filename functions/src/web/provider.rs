@@ -1,0 +1,272 @@
+//! Signing officers in through an identity provider instead of a password: the OpenID Connect
+//! authorization code flow with PKCE (RFC 7636), as Cognito's hosted sign-in, Keycloak or a
+//! province's SSO offer it. On AWS the web function signs officers in through the stack's
+//! Cognito user pool this way; on one machine `motcua serve --oidc-issuer … --oidc-client-id …`.
+//!
+//! 1. `GET /officer/sign-in/start` draws a random `state` and code verifier, keeps them in a
+//!    short-lived cookie (HttpOnly, `SameSite=Lax` so that it comes back with the provider's
+//!    redirect, limited to the callback's path) and sends the browser to the provider with the
+//!    verifier's S256 challenge.
+//! 2. `GET /officer/callback` takes the provider's `code` only with the cookie's `state`,
+//!    exchanges it (with the verifier) at the token endpoint, keeps the token the API accepts
+//!    (the ID token, or the access token) as the session cookie until it expires (at most
+//!    [`SESSION_HOURS`]), and answers a page that moves on by itself: the session cookie is
+//!    `SameSite=Strict`, and a browser does not send it on a navigation the provider's site
+//!    started, so the next request must start from this site.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use maud::html;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::page::{self, answer};
+use super::session::{set_cookie, with_cookies, Browser, SESSION_COOKIE, SESSION_HOURS};
+use super::Web;
+
+/// The cookie holding a sign-in under way.
+const FLOW_COOKIE: &str = "motcua_signin";
+const CALLBACK: &str = "/officer/callback";
+
+/// The client registered with the provider for the pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub id: String,
+    pub secret: Option<String>,
+}
+
+/// The provider, as its discovery document and the client registered with it describe it.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub client_id: String,
+    /// For a confidential client (Cognito's with a generated secret); none for a public one.
+    pub client_secret: Option<String>,
+    /// The site's public address (`MOTCUA_PUBLIC_URL`), for the callback; from the request's
+    /// `Host` when none.
+    pub public_url: Option<String>,
+}
+
+impl Provider {
+    /// Reads `<issuer>/.well-known/openid-configuration`. Blocking.
+    pub fn discover(
+        issuer: &str,
+        client_id: String,
+        client_secret: Option<String>,
+        public_url: Option<String>,
+    ) -> Result<Self, String> {
+        let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
+        let doc: Value = agent()
+            .get(&url)
+            .call()
+            .map_err(|e| format!("cannot read {url}: {e}"))?
+            .into_json()
+            .map_err(|e| format!("{url}: {e}"))?;
+        let endpoint = |name: &str| {
+            doc[name].as_str().map(str::to_owned).ok_or_else(|| format!("{url} has no {name} (sign-in pages need it)"))
+        };
+        Ok(Self {
+            authorization_endpoint: endpoint("authorization_endpoint")?,
+            token_endpoint: endpoint("token_endpoint")?,
+            client_id,
+            client_secret,
+            public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
+        })
+    }
+
+    /// Where the provider sends the browser back.
+    fn callback(&self, headers: &HeaderMap, secure: bool) -> String {
+        match &self.public_url {
+            Some(url) => format!("{url}{CALLBACK}"),
+            None => {
+                let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+                format!("{}://{host}{CALLBACK}", if secure { "https" } else { "http" })
+            }
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).redirects(0).build()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The S256 challenge of `verifier`.
+pub fn challenge(verifier: &str) -> String {
+    b64(&<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StartParams {
+    next: Option<String>,
+}
+
+/// `GET /officer/sign-in/start`: to the provider, with a fresh state and verifier.
+pub async fn start(
+    State(web): State<Arc<Web>>,
+    browser: Browser,
+    headers: HeaderMap,
+    query: Result<Query<StartParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(provider) = &web.provider else { return Redirect::to("/officer/sign-in").into_response() };
+    let next = super::officer::safe_next(query.ok().and_then(|q| q.0.next).as_deref());
+    let state = crate::service::secrets::random_hex(16);
+    let verifier = b64(&rand::random::<[u8; 32]>());
+    let location = format!(
+        "{}?response_type=code&client_id={}&redirect_uri={}&scope=openid&state={state}&code_challenge={}&code_challenge_method=S256",
+        provider.authorization_endpoint,
+        super::citizen::encode(&provider.client_id),
+        super::citizen::encode(&provider.callback(&headers, browser.secure())),
+        challenge(&verifier),
+    );
+    let flow = format!("{state}.{verifier}.{}", b64(next.as_bytes()));
+    let secure = if browser.secure() { "; Secure" } else { "" };
+    let cookie = format!("{FLOW_COOKIE}={flow}; Path={CALLBACK}; HttpOnly; SameSite=Lax; Max-Age=600{secure}");
+    with_cookies(Redirect::to(&location).into_response(), [cookie])
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /officer/callback`: the code exchanged for a session.
+pub async fn callback(
+    State(web): State<Arc<Web>>,
+    browser: Browser,
+    headers: HeaderMap,
+    query: Result<Query<CallbackParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(provider) = web.provider.clone() else { return Redirect::to("/officer/sign-in").into_response() };
+    let params = query.map(|q| q.0).unwrap_or_default();
+    let refused = |status: StatusCode, text: &str| {
+        let clear = format!("{FLOW_COOKIE}=; Path={CALLBACK}; HttpOnly; SameSite=Lax; Max-Age=0");
+        with_cookies(browser.message(status, "Chưa đăng nhập được", text), [clear])
+    };
+    if params.error.is_some() {
+        return refused(StatusCode::UNAUTHORIZED, "Nơi đăng nhập không xác nhận tài khoản. Hãy thử lại.");
+    }
+    let flow = flow_cookie(&headers);
+    let (Some(code), Some(state), Some((kept_state, verifier, next))) = (params.code, params.state, flow) else {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "Phiên đăng nhập đã hết hạn hoặc không bắt đầu từ trang này. Hãy đăng nhập lại.",
+        );
+    };
+    if !motcua_domain::mac::same(state.as_bytes(), kept_state.as_bytes()) {
+        return refused(StatusCode::BAD_REQUEST, "Phiên đăng nhập không khớp. Hãy đăng nhập lại.");
+    }
+    let redirect_uri = provider.callback(&headers, browser.secure());
+    let exchanged = tokio::task::spawn_blocking(move || exchange(&provider, &code, &verifier, &redirect_uri)).await;
+    let tokens = match exchanged {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "web console: the provider did not exchange the code");
+            return refused(StatusCode::BAD_GATEWAY, "Nơi đăng nhập không xác nhận được. Hãy đăng nhập lại.");
+        }
+        Err(_) => return refused(StatusCode::BAD_GATEWAY, "Nơi đăng nhập không xác nhận được. Hãy đăng nhập lại."),
+    };
+    // The token the API takes as a bearer: the ID token, or the access token (Cognito's
+    // `token_use` decides which the verifier accepts).
+    let mut chosen = None;
+    for token in [tokens["id_token"].as_str(), tokens["access_token"].as_str()].into_iter().flatten() {
+        if let Some(officer) = web.officer_of(token).await {
+            chosen = Some((token.to_owned(), officer));
+            break;
+        }
+    }
+    let Some((token, officer)) = chosen else {
+        return refused(
+            StatusCode::FORBIDDEN,
+            "Tài khoản này chưa được cấp quyền cán bộ trên hệ thống. Hãy liên hệ quản trị viên.",
+        );
+    };
+    let lasts = expires_in(&token).clamp(60, SESSION_HOURS * 3600);
+    tracing::info!(officer = %officer.id, "web console: signed in through the identity provider");
+    let session = set_cookie(SESSION_COOKIE, &token, lasts, browser.secure());
+    let clear = format!("{FLOW_COOKIE}=; Path={CALLBACK}; HttpOnly; SameSite=Lax; Max-Age=0");
+    let (form_token, _) = browser.form_token();
+    let page = page::page(
+        "Đã đăng nhập",
+        &browser.chrome(&form_token),
+        html! {
+            h1 { "Đã đăng nhập" }
+            p.lead { "Xin chào " (officer.name) "." }
+            p { a.button href=(next) { "Tiếp tục" } }
+        },
+    );
+    let mut response = answer(StatusCode::OK, page);
+    if let Ok(refresh) = header::HeaderValue::from_str(&format!("0; url={next}")) {
+        response.headers_mut().insert(header::REFRESH, refresh);
+    }
+    with_cookies(response, [session, clear])
+}
+
+/// The flow cookie: state, verifier and where to go after.
+fn flow_cookie(headers: &HeaderMap) -> Option<(String, String, String)> {
+    let value = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(&format!("{FLOW_COOKIE}=")).map(str::to_owned))?;
+    let mut parts = value.split('.');
+    let (state, verifier, next) = (parts.next()?, parts.next()?, parts.next()?);
+    let next = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(next).ok()?;
+    let next = super::officer::safe_next(std::str::from_utf8(&next).ok());
+    Some((state.to_owned(), verifier.to_owned(), next))
+}
+
+/// Exchanges `code` at the token endpoint. Blocking.
+fn exchange(provider: &Provider, code: &str, verifier: &str, redirect_uri: &str) -> Result<Value, String> {
+    let mut request = agent().post(&provider.token_endpoint);
+    if let Some(secret) = &provider.client_secret {
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{secret}", provider.client_id));
+        request = request.set("authorization", &format!("Basic {basic}"));
+    }
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", redirect_uri),
+        ("client_id", provider.client_id.as_str()),
+        ("code_verifier", verifier),
+    ];
+    let answer = request.send_form(&form).map_err(|e| e.to_string())?;
+    answer.into_json::<Value>().map_err(|e| e.to_string())
+}
+
+/// Seconds until `token` (a JWT) expires, read from its `exp` (already verified).
+fn expires_in(token: &str) -> i64 {
+    let payload = token.split('.').nth(1).unwrap_or_default();
+    let claims: Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null);
+    claims["exp"].as_i64().map_or(0, |exp| exp - chrono::Utc::now().timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_challenge_is_the_verifiers_s256_as_rfc_7636_computes_it() {
+        // RFC 7636, appendix B.
+        assert_eq!(
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWMxXVzjz5sM"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+}
