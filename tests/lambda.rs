@@ -8,6 +8,7 @@
 mod capacity;
 mod emulator;
 mod events;
+mod identity_provider;
 mod recorder;
 mod support;
 
@@ -68,6 +69,7 @@ fn binary(name: &str) -> String {
         "reports" => env!("CARGO_BIN_EXE_reports"),
         "notify" => env!("CARGO_BIN_EXE_notify"),
         "receipts" => env!("CARGO_BIN_EXE_receipts"),
+        "web" => env!("CARGO_BIN_EXE_web"),
         other => panic!("no binary {other}"),
     };
     built.to_owned()
@@ -944,4 +946,138 @@ async fn behind_the_edge_only_cloudfronts_requests_are_served_and_each_viewer_ha
 async fn file_through(submit: &mut Lambda, filing: &Value, headers: &[(&str, &str)]) -> (u16, Value) {
     let event = http_event("POST", "/v1/dossiers", None, headers, Some(filing));
     http_answer(submit.invoke("POST /v1/dossiers", &event).await)
+}
+
+/// What a page answered: status, headers, the cookies it set, the body as text.
+struct Page {
+    status: u16,
+    headers: Value,
+    cookies: Vec<String>,
+    body: String,
+}
+
+async fn page(web: &mut Lambda, what: &str, event: Value) -> Page {
+    let Outcome::Response(r) = web.invoke(what, &event).await else { panic!("{what}: the function failed") };
+    let body = r["body"].as_str().unwrap_or_default();
+    let body = if r["isBase64Encoded"] == true {
+        use base64::Engine;
+        String::from_utf8_lossy(&base64::engine::general_purpose::STANDARD.decode(body).unwrap()).into_owned()
+    } else {
+        body.to_owned()
+    };
+    let cookies = r["cookies"].as_array().into_iter().flatten().filter_map(|c| c.as_str().map(str::to_owned)).collect();
+    Page { status: r["statusCode"].as_u64().unwrap() as u16, headers: r["headers"].clone(), cookies, body }
+}
+
+/// A browser's request as API Gateway hands it on: `cookie` sent, `body` (bytes of
+/// `content_type`) base64-encoded.
+fn browser_event(method: &str, path: &str, cookie: &str, body: Option<(&str, &[u8])>) -> Value {
+    use base64::Engine;
+    let mut event = http_event(method, path, None, &[("cookie", cookie)], None);
+    if let Some((content_type, bytes)) = body {
+        event["headers"]["content-type"] = json!(content_type);
+        event["body"] = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
+        event["isBase64Encoded"] = json!(true);
+    }
+    event
+}
+
+fn value_of(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\"")).nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+/// The pages' own function: a citizen files online with two scans (straight to the bucket by
+/// presigned addresses), and a desk officer signs in through the identity provider and finds
+/// the filing in the queue; every call inside the web function's grants.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_serve_citizens_and_sign_officers_in_through_the_provider() {
+    use identity_provider::{IdentityProvider, CLIENT};
+    let idp = IdentityProvider::start("localhost");
+    idp.signs_in("nhatrang.motcua", "000.01.31.H56", "reception", "Cán bộ một cửa phường");
+    let home = home().await;
+    let config = aws::local_config(&aws::moto_endpoint());
+    let table = home.env.iter().find(|(k, _)| k == "MOTCUA_TABLE").unwrap().1.clone();
+    let name = format!("{table}-web-sign-in");
+    aws_sdk_secretsmanager::Client::new(&config)
+        .create_secret()
+        .name(&name)
+        .secret_string(json!({"client_id": CLIENT, "client_secret": "the-clients-secret"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let extra =
+        [("MOTCUA_OIDC_ISSUER".to_owned(), idp.issuer.clone()), ("MOTCUA_WEB_SIGN_IN_SECRET_NAME".to_owned(), name)];
+    let mut web = start_with(&home, "web", &extra).await;
+
+    let start = page(&mut web, "GET /", browser_event("GET", "/?q=khai%20sinh", "", None)).await;
+    assert_eq!(start.status, 200, "{}", web.output());
+    assert!(start.body.contains("Đăng ký khai sinh"), "{}", start.body);
+    assert!(start.headers["content-security-policy"].as_str().unwrap().contains("default-src 'none'"));
+    let form = page(
+        &mut web,
+        "GET /procedures/{code}/file",
+        browser_event("GET", &format!("/procedures/{}/file", support::BIRTH), "", None),
+    )
+    .await;
+    let cookie = form.cookies.iter().find(|c| c.starts_with("motcua_form=")).unwrap();
+    assert!(cookie.contains("Secure"), "cookies go over TLS only on AWS: {cookie}");
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let (token, attempt) = (value_of(&form.body, "form_token"), value_of(&form.body, "attempt"));
+    let png = motcua_domain::documents::kind::samples::png();
+    let pdf = motcua_domain::documents::kind::samples::pdf();
+    let boundary = "motcua-lambda-boundary";
+    let mut body = Vec::new();
+    for (k, v) in [
+        ("form_token", token.as_str()),
+        ("attempt", attempt.as_str()),
+        ("kind", "citizen"),
+        ("name", "Võ Thị Lan"),
+        ("citizen_id", "079203003333"),
+        ("phone", "0987000222"),
+    ] {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
+    }
+    for (k, file, bytes) in [("doc-0", "to-khai.png", &png), ("doc-1", "chung-sinh.pdf", &pdf)] {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n").bytes());
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    let kind = format!("multipart/form-data; boundary={boundary}");
+    let filing = browser_event("POST", &format!("/procedures/{}/file", support::BIRTH), &cookie, Some((&kind, &body)));
+    let filed = page(&mut web, "POST /procedures/{code}/file", filing).await;
+    assert_eq!(filed.status, 201, "{}\n{}", filed.body, web.output());
+    let code = filed.body.split("id=\"filed-code\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    use motcua_domain::ports::DossierStore;
+    let dossier = home.store.get(&motcua_domain::codes::DossierCode::parse(&code).unwrap()).await.unwrap().unwrap();
+    assert_eq!(dossier.dossier.documents.iter().filter(|d| d.file.is_some()).count(), 2, "both scans are kept");
+
+    // The desk officer signs in through the provider (the callback at the API's own address).
+    let started = page(
+        &mut web,
+        "GET /officer/sign-in/start",
+        browser_event("GET", "/officer/sign-in/start?next=%2Fofficer", "", None),
+    )
+    .await;
+    assert_eq!(started.status, 303);
+    let flow =
+        started.cookies.iter().find(|c| c.starts_with("motcua_signin=")).unwrap().split(';').next().unwrap().to_owned();
+    let authorize = started.headers["location"].as_str().unwrap().to_owned();
+    assert!(authorize.contains("redirect_uri=https%3A%2F%2Fapi.example.gov.vn%2Fofficer%2Fcallback"), "{authorize}");
+    let back = tokio::task::spawn_blocking(move || {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        agent.get(&authorize).call().unwrap().header("location").unwrap().to_owned()
+    })
+    .await
+    .unwrap();
+    let callback = back.strip_prefix("https://api.example.gov.vn").unwrap().to_owned();
+    let signed = page(&mut web, "GET /officer/callback", browser_event("GET", &callback, &flow, None)).await;
+    assert_eq!(signed.status, 200, "{}\n{}", signed.body, web.output());
+    let session =
+        signed.cookies.iter().find(|c| c.starts_with("motcua_session=")).unwrap().split(';').next().unwrap().to_owned();
+    let queue = page(&mut web, "GET /officer", browser_event("GET", "/officer", &session, None)).await;
+    assert_eq!(queue.status, 200);
+    assert!(queue.body.contains("Cán bộ một cửa phường") && queue.body.contains(&code), "{}", queue.body);
+    assert!(!web.output().contains("079203003333"), "no personal data in the logs");
+    web.check_calls_against_grants();
 }

@@ -150,7 +150,7 @@ fn every_policy_grants_exactly_what_its_code_uses() {
         assert_eq!(function["Metadata"]["BuildMethod"], "rust-cargolambda", "{binary}");
     }
     let mut expected: BTreeSet<String> = Family::ALL.iter().map(|f| f.name().to_owned()).collect();
-    expected.extend(["notify".into(), "receipts".into()]);
+    expected.extend(["notify".into(), "receipts".into(), "web".into()]);
     assert_eq!(functions(&t).keys().cloned().collect::<BTreeSet<_>>(), expected);
 }
 
@@ -244,7 +244,8 @@ fn no_secret_value_is_in_any_environment() {
     for (binary, name, value) in environments(&t) {
         assert!(!value.contains("resolve:secretsmanager"), "{binary}: {name} holds a secret's value");
         let named_secret = ["SECRET", "PASSWORD", "KEY", "TOKEN"].iter().any(|w| name.contains(w));
-        let by_reference = name.ends_with("_ARN") || name.ends_with("_PASSWORD_SECRET");
+        let by_reference =
+            name.ends_with("_ARN") || name.ends_with("_PASSWORD_SECRET") || name.ends_with("_SECRET_NAME");
         assert!(!named_secret || by_reference, "{binary}: {name} looks like a secret given by value");
     }
     let key = &t["Resources"]["ServerKey"];

@@ -42,7 +42,7 @@ pub fn init_logging() {
         .init();
 }
 
-fn required(name: &str) -> Result<String, Error> {
+pub(crate) fn required(name: &str) -> Result<String, Error> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("{name} is not set").into())
 }
 
@@ -53,6 +53,11 @@ pub async fn server_key(sdk: &aws_config::SdkConfig, family: Family) -> Result<A
     if !uses_server_key(family) {
         return Ok(crate::service::secrets::random_hex(32).into_bytes().into());
     }
+    read_server_key(sdk).await
+}
+
+/// The server key, from its secret (`MOTCUA_SERVER_KEY_ARN`) or, off AWS, its value.
+pub(crate) async fn read_server_key(sdk: &aws_config::SdkConfig) -> Result<Arc<[u8]>, Error> {
     // On AWS from its secret (`MOTCUA_SERVER_KEY_ARN`, read once at init: never an environment
     // value anyone reading the function's configuration sees); the value itself elsewhere.
     let key = match crate::external::read("MOTCUA_SERVER_KEY_ARN") {
@@ -83,7 +88,7 @@ pub const fn files_of(family: Family) -> FilesOf {
     }
 }
 
-fn bucket(sdk: &aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Error> {
+pub(crate) fn bucket(sdk: &aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Error> {
     Ok(Arc::new(motcua_infra::files::S3Files::new(sdk, required("MOTCUA_BUCKET")?)))
 }
 
@@ -92,7 +97,7 @@ fn no_files(_: &aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Error> {
 }
 
 /// The table, with its connection opened.
-async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
+pub(crate) async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), required("MOTCUA_TABLE")?);
     if let Err(e) = store.warm_up().await {
         // Not fatal: the first request will try again.
@@ -103,7 +108,11 @@ async fn store(sdk: &aws_config::SdkConfig) -> Result<DynamoStore, Error> {
 
 /// The handlers' state over the table, with neither the national portal nor the payment
 /// platform (the families that talk to them add them).
-fn state_over(store: &DynamoStore, files: Arc<dyn FileStore>, server_key: Arc<[u8]>) -> Result<AppState, Error> {
+pub(crate) fn state_over(
+    store: &DynamoStore,
+    files: Arc<dyn FileStore>,
+    server_key: Arc<[u8]>,
+) -> Result<AppState, Error> {
     let catalogue = Arc::new(CachedCatalogue::new(Arc::new(store.clone()), CachedCatalogue::DEFAULT_TTL));
     Ok(AppState {
         dossiers: Arc::new(store.clone()),
@@ -176,7 +185,7 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
 
 /// The public edge, when the stack has one: its secret read once at init from
 /// `MOTCUA_EDGE_SECRET_ARN` (see [`crate::edge`]).
-async fn edge(sdk: &aws_config::SdkConfig) -> Result<Option<crate::edge::Edge>, Error> {
+pub(crate) async fn edge(sdk: &aws_config::SdkConfig) -> Result<Option<crate::edge::Edge>, Error> {
     let Some(arn) = crate::external::read("MOTCUA_EDGE_SECRET_ARN") else { return Ok(None) };
     let secret = crate::external::aws_secret(sdk, "the edge's secret", &arn).await?;
     Ok(Some(crate::edge::Edge::new(&secret)?))

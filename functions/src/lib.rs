@@ -18,6 +18,7 @@ pub mod extract;
 pub mod fakes;
 pub mod idempotency;
 pub mod lambda;
+pub mod lambda_web;
 pub mod metrics;
 pub mod notify;
 pub mod pagination;

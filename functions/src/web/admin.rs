@@ -43,7 +43,7 @@ pub fn not_admin(browser: &Browser, here: &str) -> Option<Response> {
 
 /// A call to the admin API as the signed-in administrator.
 async fn call(web: &Web, browser: &Browser, call: Call<'_>) -> Answer {
-    web.api.call(call.by(browser.token()).from(browser.peer)).await
+    web.api.call(call.by(browser.token()).from(&browser.peer)).await
 }
 
 /// `GET /officer/admin`: what an administrator keeps.

@@ -111,7 +111,7 @@ pub async fn import(State(web): State<Arc<Web>>, browser: Browser, posted: Poste
         posted.field("skip_invalid") == "1"
     );
     let call = Call::post_bytes(path, file.bytes.clone(), "application/octet-stream");
-    let answer = web.api.call(call.by(browser.token()).from(browser.peer)).await;
+    let answer = web.api.call(call.by(browser.token()).from(&browser.peer)).await;
     if answer.body["items"].is_array() {
         let status = if answer.ok() { StatusCode::OK } else { answer.status };
         return import_page(&browser, Some(&answer.body), &[], status);
@@ -125,7 +125,7 @@ pub async fn export(State(web): State<Arc<Web>>, browser: Browser) -> Response {
     if let Some(r) = not_admin(&browser, "/officer/admin/catalogue") {
         return r;
     }
-    let call = Call::get("/v1/admin/catalogue/export?format=xlsx").by(browser.token()).from(browser.peer);
+    let call = Call::get("/v1/admin/catalogue/export?format=xlsx").by(browser.token()).from(&browser.peer);
     super::files::hand_over(&web, &browser, call).await
 }
 
@@ -237,7 +237,7 @@ pub async fn save(web: &Web, browser: &Browser, kind: Kind, code: &str, posted: 
             return edit_page(browser, kind, code, text, &problems, StatusCode::UNPROCESSABLE_ENTITY, None);
         }
     };
-    let saved = web.api.call(Call::put(kind.api(code), value).by(browser.token()).from(browser.peer)).await;
+    let saved = web.api.call(Call::put(kind.api(code), value).by(browser.token()).from(&browser.peer)).await;
     if !saved.ok() {
         return edit_page(browser, kind, code, text, &problem(saved.message()), saved.status, None);
     }

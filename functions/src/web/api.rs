@@ -53,8 +53,32 @@ pub struct Call<'a> {
     pub json: Option<Value>,
     /// A body of bytes with its content type, instead of JSON (a file's content).
     pub bytes: Option<(Vec<u8>, String)>,
-    /// The browser's address, for the per-client limits.
+    /// Where the browser's request came from, for the per-client limits.
+    pub origin: Option<Origin>,
+}
+
+/// Where a browser's request came from, as the API reads a client's address: the connection's
+/// peer (one machine) or API Gateway's request context (AWS), the `X-Forwarded-For` it came
+/// with, and whether it came through the public edge. A page's call to the API carries them,
+/// so the API counts the browser, not the pages, against its per-client limits.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
     pub peer: Option<SocketAddr>,
+    pub context: Option<lambda_http::request::RequestContext>,
+    pub forwarded_for: Vec<axum::http::HeaderValue>,
+    pub through_edge: bool,
+}
+
+impl Origin {
+    /// The origin of the request whose parts are `parts`.
+    pub fn of(parts: &axum::http::request::Parts) -> Self {
+        Self {
+            peer: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0),
+            context: parts.extensions.get::<lambda_http::request::RequestContext>().cloned(),
+            forwarded_for: parts.headers.get_all("x-forwarded-for").iter().cloned().collect(),
+            through_edge: parts.extensions.get::<crate::edge::ThroughEdge>().is_some(),
+        }
+    }
 }
 
 impl<'a> Call<'a> {
@@ -66,7 +90,7 @@ impl<'a> Call<'a> {
             headers: vec![],
             json: None,
             bytes: None,
-            peer: None,
+            origin: None,
         }
     }
 
@@ -91,8 +115,8 @@ impl<'a> Call<'a> {
         self
     }
 
-    pub fn from(mut self, peer: Option<SocketAddr>) -> Self {
-        self.peer = peer;
+    pub fn from(mut self, origin: &Origin) -> Self {
+        self.origin = Some(origin.clone());
         self
     }
 
@@ -145,8 +169,19 @@ impl Api {
             *response.status_mut() = StatusCode::BAD_REQUEST;
             return response;
         };
-        if let Some(peer) = call.peer {
-            request.extensions_mut().insert(ConnectInfo(peer));
+        if let Some(origin) = call.origin {
+            if let Some(peer) = origin.peer {
+                request.extensions_mut().insert(ConnectInfo(peer));
+            }
+            if let Some(context) = origin.context {
+                request.extensions_mut().insert(context);
+            }
+            if origin.through_edge {
+                request.extensions_mut().insert(crate::edge::ThroughEdge);
+            }
+            for value in origin.forwarded_for {
+                request.headers_mut().append("x-forwarded-for", value);
+            }
         }
         let Ok(response) = self.router.clone().oneshot(request).await;
         response

@@ -109,7 +109,7 @@ pub async fn form(State(web): State<Arc<Web>>, browser: Browser, Path(name): Pat
     };
     let code = posted.field("code").to_owned();
     let path = format!("/v1/dossiers/{}/forms/{name}", encode(&code));
-    let call = Call::get(path).header("x-lookup-secret", posted.field("secret")).from(browser.peer);
+    let call = Call::get(path).header("x-lookup-secret", posted.field("secret")).from(&browser.peer);
     pdf(&web, &browser, call, &code).await
 }
 
@@ -144,7 +144,7 @@ pub async fn rate(State(web): State<Arc<Web>>, browser: Browser, posted: Posted)
     }
     let path = format!("/v1/dossiers/{}/rating", encode(&code));
     let rated =
-        web.api.call(Call::post(path, answers).header("x-lookup-secret", secret.clone()).from(browser.peer)).await;
+        web.api.call(Call::post(path, answers).header("x-lookup-secret", secret.clone()).from(&browser.peer)).await;
     let problems = match rated.ok() {
         true => vec![],
         false => vec![Problem { field: "rate".into(), message: rated.message() }],
@@ -154,7 +154,7 @@ pub async fn rate(State(web): State<Arc<Web>>, browser: Browser, posted: Posted)
         .call(
             Call::get(format!("/v1/dossiers/{}", encode(&code)))
                 .header("x-lookup-secret", secret.clone())
-                .from(browser.peer),
+                .from(&browser.peer),
         )
         .await;
     if !found.ok() {

@@ -117,7 +117,7 @@ fn download(code: &str, secret: &str, token: &str, file: &Value, label: &str) ->
 /// The dossier the posted code and secret prove, as the applicant sees it.
 async fn dossier(web: &Web, browser: &Browser, posted: &Posted) -> Answer {
     let path = format!("/v1/dossiers/{}", encode(posted.field("code")));
-    web.api.call(Call::get(path).header("x-lookup-secret", posted.field("secret")).from(browser.peer)).await
+    web.api.call(Call::get(path).header("x-lookup-secret", posted.field("secret")).from(&browser.peer)).await
 }
 
 /// The dossier's page after an action: `done` said, or the API's refusal on `field`.
@@ -139,7 +139,7 @@ pub async fn withdraw(State(web): State<Arc<Web>>, browser: Browser, posted: Pos
     let reason = posted.field("reason");
     let body = if reason.is_empty() { json!({}) } else { json!({"reason": reason}) };
     let path = format!("/v1/dossiers/{}/withdraw", encode(posted.field("code")));
-    let call = Call::post(path, body).header("x-lookup-secret", posted.field("secret")).from(browser.peer);
+    let call = Call::post(path, body).header("x-lookup-secret", posted.field("secret")).from(&browser.peer);
     let done = web.api.call(call).await;
     after(&web, &browser, &posted, done, "Đã rút hồ sơ.", "reason").await
 }
@@ -147,7 +147,7 @@ pub async fn withdraw(State(web): State<Arc<Web>>, browser: Browser, posted: Pos
 /// `POST /lookup/pay`: a payment opened at the platform, and the way there.
 pub async fn pay(State(web): State<Arc<Web>>, browser: Browser, posted: Posted) -> Response {
     let path = format!("/v1/dossiers/{}/payments", encode(posted.field("code")));
-    let call = Call::post(path, json!({})).header("x-lookup-secret", posted.field("secret")).from(browser.peer);
+    let call = Call::post(path, json!({})).header("x-lookup-secret", posted.field("secret")).from(&browser.peer);
     let started = web.api.call(call).await;
     if !started.ok() {
         let done = started.clone();
@@ -224,7 +224,7 @@ async fn supplement_page(
 /// The components of dossier `d`'s procedure.
 async fn components(web: &Web, browser: &Browser, d: &Value) -> Vec<Value> {
     let path = format!("/v1/procedures/{}", encode(d["procedure_code"].as_str().unwrap_or_default()));
-    let found = web.api.call(Call::get(path).from(browser.peer)).await;
+    let found = web.api.call(Call::get(path).from(&browser.peer)).await;
     found.body["components"].as_array().cloned().unwrap_or_default()
 }
 
@@ -251,7 +251,7 @@ pub async fn supplement(State(web): State<Arc<Web>>, browser: Browser, posted: P
         body["note"] = json!(posted.field("note"));
     }
     let path = format!("/v1/dossiers/{}/supplement", encode(posted.field("code")));
-    let call = Call::post(path, body).header("x-lookup-secret", posted.field("secret")).from(browser.peer);
+    let call = Call::post(path, body).header("x-lookup-secret", posted.field("secret")).from(&browser.peer);
     let done = web.api.call(call).await;
     if !done.ok() {
         return refused("doc-0".into(), done.message()).await;

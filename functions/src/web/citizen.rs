@@ -44,7 +44,7 @@ pub async fn home(
     if let Some(cursor) = params.cursor.as_deref().filter(|c| c.len() < 200) {
         path.push_str(&format!("&cursor={}", encode(cursor)));
     }
-    let found = web.api.call(Call::get(path).from(browser.peer)).await;
+    let found = web.api.call(Call::get(path).from(&browser.peer)).await;
     let items = found.body["items"].as_array().cloned().unwrap_or_default();
     let next = found.body["next_cursor"].as_str().map(str::to_owned);
     respond(&browser, StatusCode::OK, |chrome, _| {
@@ -92,12 +92,12 @@ pub async fn home(
 /// `GET /procedures/{code}`: what to bring, fees, time, where, and the result date if filed today.
 pub async fn procedure(State(web): State<Arc<Web>>, browser: Browser, Path(code): Path<String>) -> Response {
     let path = format!("/v1/procedures/{}", encode(&code));
-    let found = web.api.call(Call::get(path.clone()).from(browser.peer)).await;
+    let found = web.api.call(Call::get(path.clone()).from(&browser.peer)).await;
     if !found.ok() {
         return browser.message(StatusCode::NOT_FOUND, "Không có thủ tục này", &found.message());
     }
     let p = found.body;
-    let due = web.api.call(Call::get(format!("{path}/due-date")).from(browser.peer)).await;
+    let due = web.api.call(Call::get(format!("{path}/due-date")).from(&browser.peer)).await;
     let agency = match p["agency"].as_str().and_then(|a| motcua_domain::codes::AgencyCode::parse(a).ok()) {
         Some(code) => web.catalogue.agency(&code).await.ok().flatten().map(|a| a.name),
         None => None,
@@ -177,7 +177,7 @@ pub async fn lookup(State(web): State<Arc<Web>>, browser: Browser, posted: super
     if !problems.is_empty() {
         return respond(&browser, StatusCode::BAD_REQUEST, |c, t| lookup_page(c, t, &code, &problems, None, None));
     }
-    let mut call = Call::get(format!("/v1/dossiers/{}", encode(&code))).from(browser.peer);
+    let mut call = Call::get(format!("/v1/dossiers/{}", encode(&code))).from(&browser.peer);
     if !secret.is_empty() {
         call = call.header("x-lookup-secret", secret.clone());
     }
@@ -258,7 +258,7 @@ fn dossier_view(d: &Value) -> Markup {
 
 /// `GET /statistics`: the province's public statistics for the month so far.
 pub async fn statistics(State(web): State<Arc<Web>>, browser: Browser) -> Response {
-    let stats = web.api.call(Call::get("/v1/stats/public").from(browser.peer)).await;
+    let stats = web.api.call(Call::get("/v1/stats/public").from(&browser.peer)).await;
     let rows = stats.body["rows"].as_array().cloned().unwrap_or_default();
     let rate = |v: &Value| v["value"].as_f64().map(|r| format!("{:.1}%", r * 100.0)).unwrap_or_else(|| "–".into());
     respond(&browser, StatusCode::OK, |chrome, _| {

@@ -39,7 +39,7 @@ pub async fn choose(
     let Some(officer) = browser.officer().cloned() else { return to_sign_in("/officer/counter") };
     let q: String = query.map(|q| q.0.q).unwrap_or_default().trim().chars().take(200).collect();
     let path = format!("/v1/procedures?limit=100&agency={}&q={}", encode(&officer.agency.to_string()), encode(&q));
-    let found = web.api.call(Call::get(path).from(browser.peer)).await;
+    let found = web.api.call(Call::get(path).from(&browser.peer)).await;
     let items = found.body["items"].as_array().cloned().unwrap_or_default();
     respond(&browser, found.status, |chrome, _| {
         page::page(
@@ -74,7 +74,7 @@ pub async fn choose(
 
 /// The procedure the desk receives for, when it takes filings at the desk or by post.
 async fn procedure(web: &Web, browser: &Browser, code: &str) -> Option<Value> {
-    let found = web.api.call(Call::get(format!("/v1/procedures/{}", encode(code))).from(browser.peer)).await;
+    let found = web.api.call(Call::get(format!("/v1/procedures/{}", encode(code))).from(&browser.peer)).await;
     let desk = found.body["channels"].as_array().is_some_and(|c| c.iter().any(|x| x == "direct" || x == "postal"));
     (found.ok() && desk).then_some(found.body)
 }
@@ -212,7 +212,7 @@ pub async fn receive(
     let call = Call::post(path, filing)
         .by(browser.token())
         .header("idempotency-key", idempotency_key(&attempt, &code))
-        .from(browser.peer);
+        .from(&browser.peer);
     let filed = web.api.call(call).await;
     if filed.status == StatusCode::UNAUTHORIZED {
         return to_sign_in(&here);

@@ -37,7 +37,7 @@ pub async fn form(State(web): State<Arc<Web>>, browser: Browser, Path(code): Pat
 
 /// The procedure, when it takes dossiers online.
 async fn online_procedure(web: &Web, browser: &Browser, code: &str) -> Option<Value> {
-    let found = web.api.call(Call::get(format!("/v1/procedures/{}", encode(code))).from(browser.peer)).await;
+    let found = web.api.call(Call::get(format!("/v1/procedures/{}", encode(code))).from(&browser.peer)).await;
     let p = found.body;
     let online = p["channels"].as_array().is_some_and(|c| c.iter().any(|x| x == "online"));
     (found.status.is_success() && online && p["online_level"] != "information").then_some(p)
@@ -113,7 +113,7 @@ pub async fn file(State(web): State<Arc<Web>>, browser: Browser, Path(code): Pat
         json!({"procedure_code": procedure["code"], "applicant": applicant_of(&posted), "documents": documents});
     let key = idempotency_key(&attempt, &code);
     let filed =
-        web.api.call(Call::post("/v1/dossiers", filing).header("idempotency-key", key).from(browser.peer)).await;
+        web.api.call(Call::post("/v1/dossiers", filing).header("idempotency-key", key).from(&browser.peer)).await;
     if !filed.ok() {
         return again(vec![refusal_on_applicant(&filed)], filed.status);
     }

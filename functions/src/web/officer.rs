@@ -213,7 +213,7 @@ pub async fn queue(
     if let Some(c) = params.cursor.as_deref().filter(|c| c.len() < 300) {
         path.push_str(&format!("&cursor={}", encode(c)));
     }
-    let found = web.api.call(Call::get(path).by(browser.token()).from(browser.peer)).await;
+    let found = web.api.call(Call::get(path).by(browser.token()).from(&browser.peer)).await;
     if found.status == StatusCode::UNAUTHORIZED {
         return to_sign_in("/officer");
     }
@@ -319,7 +319,7 @@ pub async fn dossier_page(
     let Some(officer) = browser.officer().cloned() else { return to_sign_in(&here) };
     let found = web
         .api
-        .call(Call::get(format!("/v1/officer/dossiers/{}", encode(code))).by(browser.token()).from(browser.peer))
+        .call(Call::get(format!("/v1/officer/dossiers/{}", encode(code))).by(browser.token()).from(&browser.peer))
         .await;
     if found.status == StatusCode::UNAUTHORIZED {
         return to_sign_in(&here);
@@ -467,5 +467,5 @@ pub async fn printed(
         return browser.message(StatusCode::NOT_FOUND, "Không có phiếu này", "Không có phiếu này.");
     }
     let path = format!("/v1/officer/dossiers/{}/forms/{form}", encode(&code));
-    super::applicant::pdf(&web, &browser, Call::get(path).by(browser.token()).from(browser.peer), &code).await
+    super::applicant::pdf(&web, &browser, Call::get(path).by(browser.token()).from(&browser.peer), &code).await
 }

@@ -403,7 +403,7 @@ pub async fn act(
         return dossier_page(&web, &browser, &code, &[problem], &posted.fields, None).await;
     }
     let path = format!("/v1/dossiers/{}/{slug}", encode(&code));
-    let answer = web.api.call(Call::post(path, body).by(browser.token()).from(browser.peer)).await;
+    let answer = web.api.call(Call::post(path, body).by(browser.token()).from(&browser.peer)).await;
     if answer.status == StatusCode::UNAUTHORIZED {
         return to_sign_in(&here);
     }

@@ -63,7 +63,7 @@ pub async fn reports(
     } else {
         format!("period={}", encode(params.period.trim()))
     };
-    let get = |path: String| web.api.call(Call::get(path).by(browser.token()).from(browser.peer));
+    let get = |path: String| web.api.call(Call::get(path).by(browser.token()).from(&browser.peer));
     let workload = get(format!("/v1/reports/workload?{period_only}")).await;
     if workload.status == StatusCode::UNAUTHORIZED {
         return to_sign_in("/officer/reports");
@@ -121,7 +121,7 @@ pub async fn download(
     let params = query.map(|q| q.0).unwrap_or_default();
     let format = if params.format == "csv" { "csv" } else { "xlsx" };
     let path = format!("/v1/reports/dossiers?{}format={format}", params.query());
-    super::files::hand_over(&web, &browser, Call::get(path).by(browser.token()).from(browser.peer)).await
+    super::files::hand_over(&web, &browser, Call::get(path).by(browser.token()).from(&browser.peer)).await
 }
 
 /// A `YYYY-MM-DD` date as `dd/mm/yyyy`.

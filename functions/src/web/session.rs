@@ -12,12 +12,11 @@
 //! does, lasting [`SESSION_HOURS`]. Each request checks it as the API checks a bearer token,
 //! and the pages pass it on as one.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
@@ -46,7 +45,8 @@ pub struct SignedIn {
 
 /// What a request brings: the browser's address, its form cookie, its session.
 pub struct Browser {
-    pub peer: Option<SocketAddr>,
+    /// Where the request came from (passed on to the API).
+    pub peer: super::api::Origin,
     /// The form cookie's value, when the browser has one.
     form_cookie: Option<String>,
     /// The token this request's pages put in their forms, derived once from the form cookie (or
@@ -63,7 +63,7 @@ impl FromRequestParts<Arc<Web>> for Browser {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, web: &Arc<Web>) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        let peer = super::api::Origin::of(parts);
         let form_cookie =
             cookie(parts, FORM_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
         let session = match cookie(parts, SESSION_COOKIE) {

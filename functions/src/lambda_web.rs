@@ -1,0 +1,84 @@
+//! The `web` Lambda: the citizens' pages and the officers' console (`crate::web`) behind the
+//! same HTTP API as the action families. The pages call the API in process, as `motcua serve`
+//! does, so this function holds the whole API router and the grants of every family the pages
+//! use (`permissions::of("web")`); officers' tokens are checked here with the issuer's keys
+//! (no gateway authorizer runs for an in-process call), and officers sign in through the
+//! stack's Cognito hosted sign-in (authorization code with PKCE, `crate::web::provider`).
+//!
+//! Environment, besides the action families' (`crate::lambda`): `MOTCUA_OIDC_ISSUER` (the user
+//! pool's issuer), `MOTCUA_OIDC_SIGN_IN_URL` (Cognito's hosted sign-in, the pool's domain;
+//! other issuers' endpoints come from discovery), `MOTCUA_WEB_SIGN_IN_SECRET_NAME` (the name of the secret holding the pages'
+//! client: `{"client_id": …, "client_secret": …}`; the template fills it from the client it
+//! makes), and the payment platform's, postal operator's and document axis's as those families
+//! have them.
+
+use std::sync::Arc;
+
+use crate::auth::oidc::{OidcConfig, OidcVerifier};
+use crate::lambda::{
+    bucket, document_axis, edge, init_logging, payment_platform, postal_operator, read_server_key, required,
+    state_over, store, Error,
+};
+use crate::web::provider::Provider;
+
+/// The pages' client at the issuer, read from its secret.
+async fn client(sdk: &aws_config::SdkConfig) -> Result<(String, Option<String>), Error> {
+    let name = required("MOTCUA_WEB_SIGN_IN_SECRET_NAME")?;
+    let text = crate::external::aws_secret(sdk, "the web pages' sign-in client", &name).await?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|_| format!("the secret {name} is not a JSON object {{\"client_id\": …, \"client_secret\": …}}"))?;
+    let id = value["client_id"].as_str().ok_or(format!("the secret {name} has no `client_id`"))?.to_owned();
+    let secret = value["client_secret"].as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    Ok((id, secret))
+}
+
+/// Serves the pages under the Lambda runtime until the sandbox is shut down.
+pub async fn run_web() -> Result<(), Error> {
+    init_logging();
+    let sdk = motcua_infra::aws::config_from_env().await;
+    let key = read_server_key(&sdk).await?;
+    let store = store(&sdk).await?.keying_owners(key.clone());
+    let mut state = state_over(&store, bucket(&sdk)?, key.clone())?;
+    state.payment_platform = payment_platform(&sdk).await?;
+    state.postal = postal_operator(&sdk).await?;
+    state.axis = document_axis(&sdk).await?;
+    let issuer = required("MOTCUA_OIDC_ISSUER")?;
+    let (client_id, client_secret) = client(&sdk).await?;
+    let config = OidcConfig {
+        issuer: issuer.clone(),
+        audience: client_id.clone(),
+        jwks_url: None,
+        token_use: Some("id".into()),
+        algorithms: vec![jsonwebtoken::Algorithm::RS256],
+    };
+    let public_url = crate::external::read("MOTCUA_PUBLIC_URL");
+    // Cognito's hosted sign-in is at the pool's domain (`MOTCUA_OIDC_SIGN_IN_URL`); another
+    // issuer's endpoints come from its discovery document.
+    let sign_in_url = crate::external::read("MOTCUA_OIDC_SIGN_IN_URL");
+    let (verifier, provider) = tokio::task::spawn_blocking(move || {
+        let verifier = OidcVerifier::discover(config)?;
+        let provider = match sign_in_url {
+            Some(base) => Provider {
+                authorization_endpoint: format!("{base}/oauth2/authorize"),
+                token_endpoint: format!("{base}/oauth2/token"),
+                client_id,
+                client_secret,
+                public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
+            },
+            None => Provider::discover(&issuer, client_id, client_secret, public_url)?,
+        };
+        Ok::<_, String>((verifier, provider))
+    })
+    .await??;
+    state.auth = Arc::new(verifier);
+    let api = crate::web::api::Api::new(crate::routes::app(state.clone()));
+    // Cookies go over TLS only: API Gateway and the edge serve HTTPS alone.
+    let web = crate::web::Web::new(api, state.auth.clone(), state.catalogue.clone(), None, None, &key, true)
+        .signing_in_through(provider);
+    crate::emf::publish_requests_as("web");
+    let app = crate::web::router(Arc::new(web));
+    let app =
+        crate::edge::guard(app, edge(&sdk).await?).layer(axum::middleware::from_fn(crate::request_log::log_request));
+    tracing::info!("web: initialised");
+    lambda_http::run(app).await
+}
