@@ -672,3 +672,27 @@ async fn officers_sign_in_through_the_identity_provider_with_pkce() {
     // Without the flow cookie (a link from elsewhere).
     assert_eq!(arrive(callback, String::new()).await.status, StatusCode::BAD_REQUEST);
 }
+
+/// Signing out ends the officer's sessions everywhere: the cookie another browser still holds
+/// (or one copied off this one) no longer opens the console; signing in again works, and a new
+/// password set by an administrator ends the sessions too.
+#[tokio::test]
+async fn signing_out_ends_the_officers_sessions_everywhere() {
+    let pages = pages().await;
+    let (phone, phone_token) = pages.signed_in("tuphap.motcua").await;
+    let (desktop, _) = pages.signed_in("tuphap.motcua").await;
+    let (other, _) = pages.signed_in("tuphap.lanhdao").await;
+    assert_eq!(pages.get("/officer", &desktop).await.status, StatusCode::OK);
+    let out = pages.post("/officer/sign-out", &phone, &format!("form_token={phone_token}")).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    for (who, cookie) in [("the browser signed out", &phone), ("another browser", &desktop)] {
+        let page = pages.get("/officer", cookie).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{who}");
+        assert!(page.headers[header::LOCATION].to_str().unwrap().starts_with("/officer/sign-in"), "{who}");
+    }
+    assert_eq!(pages.get("/officer", &other).await.status, StatusCode::OK, "another officer is not signed out");
+    let (again, _) = pages.signed_in("tuphap.motcua").await;
+    assert_eq!(pages.get("/officer", &again).await.status, StatusCode::OK, "signing in again, in the same second too");
+    pages.home.set_password("tuphap.motcua", "a-brand-new-password").await.unwrap();
+    assert_eq!(pages.get("/officer", &again).await.status, StatusCode::SEE_OTHER, "a new password ends the sessions");
+}

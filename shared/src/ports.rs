@@ -469,18 +469,23 @@ pub struct PasswordRecord {
     pub failures: u32,
     /// When the last of them was.
     pub last_failure_at: Option<DateTime<Utc>>,
+    /// When the officer last signed out (or had a password set): sessions issued until then,
+    /// to the second, are over.
+    pub sessions_ended_at: Option<DateTime<Utc>>,
 }
 
 /// Officers' passwords, for the web console's sign-in where no outside identity provider is.
 #[async_trait]
 pub trait OfficerPasswords: Send + Sync {
     async fn password(&self, officer: &OfficerId) -> StoreResult<Option<PasswordRecord>>;
-    /// Sets (or replaces) the hash and clears the failures.
+    /// Sets (or replaces) the hash, clears the failures and ends the sessions issued so far.
     async fn set_password(&self, officer: &OfficerId, hash: &str) -> StoreResult<()>;
     /// Counts a failed attempt at `at`; the failures after it (0 when the officer has no password).
     async fn sign_in_failed(&self, officer: &OfficerId, at: DateTime<Utc>) -> StoreResult<u32>;
     /// Clears the failures after a success.
     async fn signed_in(&self, officer: &OfficerId) -> StoreResult<()>;
+    /// Ends the officer's sessions issued until `at` (signing out ends them everywhere).
+    async fn end_sessions(&self, officer: &OfficerId, at: DateTime<Utc>) -> StoreResult<()>;
 }
 
 /// The report counters, summed (written by a [`Commit`]'s `tally`).

@@ -35,7 +35,12 @@ mod tests {
     use super::*;
 
     fn record(failures: u32, minutes_ago: i64, now: DateTime<Utc>) -> PasswordRecord {
-        PasswordRecord { hash: String::new(), failures, last_failure_at: Some(now - Duration::minutes(minutes_ago)) }
+        PasswordRecord {
+            hash: String::new(),
+            failures,
+            last_failure_at: Some(now - Duration::minutes(minutes_ago)),
+            sessions_ended_at: None,
+        }
     }
 
     #[test]
@@ -52,7 +57,10 @@ mod tests {
         assert_eq!(locked_until(&record(5, 2, now), now), None, "a minute's lock is over after two");
         assert!(locked_until(&record(8, 5, now), now).is_some(), "eight minutes from the last failure");
         assert_eq!(
-            locked_until(&PasswordRecord { hash: String::new(), failures: 9, last_failure_at: None }, now),
+            locked_until(
+                &PasswordRecord { hash: String::new(), failures: 9, last_failure_at: None, sessions_ended_at: None },
+                now
+            ),
             None
         );
     }

@@ -85,6 +85,20 @@ impl Web {
         motcua_domain::mac::hex(&motcua_domain::mac::hmac_sha256(&self.key, value.as_bytes()))
     }
 
+    /// Whether the password sessions of `officer` were ended (signed out, a new password) at or
+    /// after `token` was issued. Sessions from an identity provider end with its tokens.
+    async fn session_ended(&self, officer: &motcua_domain::catalogue::OfficerId, token: &str) -> bool {
+        let (Some(passwords), Some(_)) = (&self.passwords, &self.keys) else { return false };
+        match passwords.password(officer).await {
+            Ok(Some(record)) => record
+                .sessions_ended_at
+                .is_some_and(|ended| session::claim(token, "iat").is_none_or(|iat| iat <= ended.timestamp())),
+            Ok(None) => false,
+            // The store cannot say: the session is not trusted.
+            Err(_) => true,
+        }
+    }
+
     /// The officer `token` proves, when it is valid.
     async fn officer_of(&self, token: &str) -> Option<session::SignedIn> {
         let request =

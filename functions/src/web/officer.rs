@@ -160,6 +160,17 @@ pub async fn sign_in(State(web): State<Arc<Web>>, browser: Browser, posted: Post
         Err(_) => return unavailable(&browser),
     };
     let _ = passwords.signed_in(id).await;
+    // A token is known by the second it was issued: one issued in the very second of a sign-out
+    // would be ended with it, so wait for the next.
+    if let Some(ended) = record.as_ref().and_then(|r| r.sessions_ended_at) {
+        let wait = ended.timestamp() + 1 - Utc::now().timestamp();
+        if wait > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(
+                1000 - u64::from(Utc::now().timestamp_subsec_millis().min(999)),
+            ))
+            .await;
+        }
+    }
     let Ok(token) = keys.issue(&officer, SESSION_HOURS) else { return unavailable(&browser) };
     tracing::info!(officer = %id, "web console: signed in");
     let cookie = set_cookie(SESSION_COOKIE, &token, SESSION_HOURS * 3600, browser.secure());
@@ -167,7 +178,14 @@ pub async fn sign_in(State(web): State<Arc<Web>>, browser: Browser, posted: Post
 }
 
 /// `POST /officer/sign-out`: the session cookie removed.
-pub async fn sign_out(browser: Browser, _posted: Posted) -> Response {
+pub async fn sign_out(State(web): State<Arc<Web>>, browser: Browser, _posted: Posted) -> Response {
+    // The session ends everywhere, not only in this browser.
+    if let (Some(officer), Some(passwords)) = (browser.officer(), &web.passwords) {
+        if passwords.end_sessions(&officer.id, Utc::now()).await.is_err() {
+            return unavailable(&browser);
+        }
+        tracing::info!(officer = %officer.id, "web console: signed out");
+    }
     let cookie = set_cookie(SESSION_COOKIE, "", 0, browser.secure());
     with_cookies(Redirect::to("/officer/sign-in").into_response(), [cookie])
 }

@@ -192,7 +192,8 @@ pub async fn callback(
             "Tài khoản này chưa được cấp quyền cán bộ trên hệ thống. Hãy liên hệ quản trị viên.",
         );
     };
-    let lasts = expires_in(&token).clamp(60, SESSION_HOURS * 3600);
+    let expires = super::session::claim(&token, "exp").unwrap_or(0);
+    let lasts = (expires - chrono::Utc::now().timestamp()).clamp(60, SESSION_HOURS * 3600);
     tracing::info!(officer = %officer.id, "web console: signed in through the identity provider");
     let session = set_cookie(SESSION_COOKIE, &token, lasts, browser.secure());
     let clear = format!("{FLOW_COOKIE}=; Path={CALLBACK}; HttpOnly; SameSite=Lax; Max-Age=0");
@@ -244,17 +245,6 @@ fn exchange(provider: &Provider, code: &str, verifier: &str, redirect_uri: &str)
     ];
     let answer = request.send_form(&form).map_err(|e| e.to_string())?;
     answer.into_json::<Value>().map_err(|e| e.to_string())
-}
-
-/// Seconds until `token` (a JWT) expires, read from its `exp` (already verified).
-fn expires_in(token: &str) -> i64 {
-    let payload = token.split('.').nth(1).unwrap_or_default();
-    let claims: Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or(Value::Null);
-    claims["exp"].as_i64().map_or(0, |exp| exp - chrono::Utc::now().timestamp())
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@
 //! wrong one counts towards a lock, `motcua_domain::signin`) sets `motcua_session` (HttpOnly,
 //! SameSite=Strict, `Secure` behind TLS) to a token the local keys issue, as `motcua token`
 //! does, lasting [`SESSION_HOURS`]. Each request checks it as the API checks a bearer token,
-//! and the pages pass it on as one.
+//! and the pages pass it on as one. Signing out (or a new password) ends the officer's
+//! sessions issued until then, everywhere: a session whose token was issued (`iat`) at or
+//! before that second is refused.
 
 use std::sync::Arc;
 
@@ -67,7 +69,10 @@ impl FromRequestParts<Arc<Web>> for Browser {
         let form_cookie =
             cookie(parts, FORM_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
         let session = match cookie(parts, SESSION_COOKIE) {
-            Some(token) => web.officer_of(&token).await.map(|o| (token, o)),
+            Some(token) => match web.officer_of(&token).await {
+                Some(officer) if !web.session_ended(&officer.id, &token).await => Some((token, officer)),
+                _ => None,
+            },
             None => None,
         };
         let new_form_cookie = form_cookie.is_none().then(|| crate::service::secrets::random_hex(32));
@@ -121,6 +126,14 @@ impl Browser {
     pub fn chrome(&self, form_token: &str) -> super::page::Chrome {
         super::page::Chrome { officer: self.officer().cloned(), form_token: form_token.to_owned() }
     }
+}
+
+/// The number claim `name` of a JWT (read from its payload; the token was verified before).
+pub fn claim(token: &str, name: &str) -> Option<i64> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes).ok()?[name].as_i64()
 }
 
 /// The value of cookie `name`.

@@ -15,16 +15,21 @@ impl OfficerPasswords for SqliteStore {
     async fn password(&self, officer: &OfficerId) -> StoreResult<Option<PasswordRecord>> {
         let officer = officer.to_string();
         self.read(move |c| {
-            let row: Option<(String, u32, Option<String>)> = c
+            let row: Option<(String, u32, Option<String>, Option<String>)> = c
                 .query_row(
-                    "SELECT hash, failures, last_failure_at FROM officer_passwords WHERE officer = ?1",
+                    "SELECT hash, failures, last_failure_at, sessions_ended_at FROM officer_passwords WHERE officer = ?1",
                     [&officer],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()
                 .map_err(unavailable)?;
-            row.map(|(hash, failures, last)| {
-                Ok(PasswordRecord { hash, failures, last_failure_at: last.as_deref().map(parse_ts).transpose()? })
+            row.map(|(hash, failures, last, ended)| {
+                Ok(PasswordRecord {
+                    hash,
+                    failures,
+                    last_failure_at: last.as_deref().map(parse_ts).transpose()?,
+                    sessions_ended_at: ended.as_deref().map(parse_ts).transpose()?,
+                })
             })
             .transpose()
         })
@@ -32,12 +37,14 @@ impl OfficerPasswords for SqliteStore {
     }
 
     async fn set_password(&self, officer: &OfficerId, hash: &str) -> StoreResult<()> {
-        let (officer, hash) = (officer.to_string(), hash.to_owned());
+        let (officer, hash, now) = (officer.to_string(), hash.to_owned(), ts(Utc::now()));
         self.write(move |tx| {
             tx.execute(
-                "INSERT INTO officer_passwords (officer, hash, failures, last_failure_at) VALUES (?1, ?2, 0, NULL)
-                 ON CONFLICT (officer) DO UPDATE SET hash = excluded.hash, failures = 0, last_failure_at = NULL",
-                params![officer, hash],
+                "INSERT INTO officer_passwords (officer, hash, failures, last_failure_at, sessions_ended_at)
+                 VALUES (?1, ?2, 0, NULL, ?3)
+                 ON CONFLICT (officer) DO UPDATE SET hash = excluded.hash, failures = 0, last_failure_at = NULL,
+                     sessions_ended_at = excluded.sessions_ended_at",
+                params![officer, hash, now],
             )
             .map_err(unavailable)?;
             Ok(())
@@ -68,6 +75,19 @@ impl OfficerPasswords for SqliteStore {
             tx.execute(
                 "UPDATE officer_passwords SET failures = 0, last_failure_at = NULL WHERE officer = ?1 AND failures > 0",
                 [&officer],
+            )
+            .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn end_sessions(&self, officer: &OfficerId, at: DateTime<Utc>) -> StoreResult<()> {
+        let officer = officer.to_string();
+        self.write(move |tx| {
+            tx.execute(
+                "UPDATE officer_passwords SET sessions_ended_at = ?2 WHERE officer = ?1",
+                params![officer, ts(at)],
             )
             .map_err(unavailable)?;
             Ok(())

@@ -234,6 +234,11 @@ CREATE TABLE officer_passwords (
     last_failure_at TEXT
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- When the officer last signed out of the web console (or had a password set): sessions
+-- issued until then are refused.
+ALTER TABLE officer_passwords ADD COLUMN sessions_ended_at TEXT;
+"#,
 ];
 
 /// The version a database is at once every migration has been applied.
