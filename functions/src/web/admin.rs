@@ -350,26 +350,63 @@ fn holidays_page(
     status: StatusCode,
     done: Option<&str>,
 ) -> Response {
-    respond(browser, status, |chrome, token| {
-        page::page(
-            "Ngày nghỉ lễ",
-            chrome,
-            html! {
-                p { a href="/officer/admin" { "← Quản trị" } }
-                @if let Some(done) = done { div.notice.done role="status" { p.lead { (done) } } }
-                h1 { "Ngày nghỉ lễ năm " (year) }
-                p { a href={ "/officer/admin/holidays?year=" (year - 1) } { "← " (year - 1) } " · "
-                    a href={ "/officer/admin/holidays?year=" (year + 1) } { (year + 1) " →" } }
-                (error_summary(problems))
-                form method="post" action={ "/officer/admin/holidays?year=" (year) } novalidate {
-                    input type="hidden" name="form_token" value=(token);
-                    (textarea("holidays", "Mỗi dòng một ngày: YYYY-MM-DD rồi tên", text,
-                        Some("Theo thông báo nghỉ lễ hằng năm của Chính phủ, kể cả ngày nghỉ bù. Hạn giải quyết tính lại theo lịch mới."), problems))
-                    button type="submit" { "Lưu" }
-                }
-            },
-        )
-    })
+    let page = TextPage {
+        title: "Ngày nghỉ lễ",
+        heading: html! { "Ngày nghỉ lễ năm " (year) },
+        before: html! {
+            p { a href={ "/officer/admin/holidays?year=" (year - 1) } { "← " (year - 1) } " · "
+                a href={ "/officer/admin/holidays?year=" (year + 1) } { (year + 1) " →" } }
+        },
+        action: format!("/officer/admin/holidays?year={year}"),
+        field: "holidays",
+        label: "Mỗi dòng một ngày: YYYY-MM-DD rồi tên",
+        hint:
+            "Theo thông báo nghỉ lễ hằng năm của Chính phủ, kể cả ngày nghỉ bù. Hạn giải quyết tính lại theo lịch mới.",
+    };
+    page.answer(browser, text, problems, status, done)
+}
+
+/// An administrator's page of one text to edit and save (the year's holidays, a procedure's JSON).
+pub struct TextPage {
+    pub title: &'static str,
+    pub heading: maud::Markup,
+    /// What comes between the heading and the form.
+    pub before: maud::Markup,
+    pub action: String,
+    pub field: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+}
+
+impl TextPage {
+    /// The page with `text` in its field, `problems` on it, or `done` said.
+    pub fn answer(
+        self,
+        browser: &Browser,
+        text: &str,
+        problems: &[Problem],
+        status: StatusCode,
+        done: Option<&str>,
+    ) -> Response {
+        respond(browser, status, |chrome, token| {
+            page::page(
+                self.title,
+                chrome,
+                html! {
+                    p { a href="/officer/admin" { "← Quản trị" } }
+                    @if let Some(done) = done { div.notice.done role="status" { p.lead { (done) } } }
+                    h1 { (self.heading) }
+                    (self.before)
+                    (error_summary(problems))
+                    form method="post" action=(self.action) novalidate {
+                        input type="hidden" name="form_token" value=(token);
+                        (textarea(self.field, self.label, text, Some(self.hint), problems))
+                        button type="submit" { "Lưu" }
+                    }
+                },
+            )
+        })
+    }
 }
 
 /// `POST /officer/admin/holidays?year=`: the year's holidays replaced.

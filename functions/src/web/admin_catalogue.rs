@@ -11,11 +11,11 @@ use maud::html;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::admin::not_admin;
+use super::admin::{not_admin, TextPage};
 use super::api::Call;
 use super::citizen::{encode, respond};
 use super::form::Posted;
-use super::page::{self, error_summary, textarea, Problem};
+use super::page::{self, error_summary, Problem};
 use super::session::Browser;
 use super::Web;
 
@@ -204,23 +204,16 @@ fn edit_page(
     status: StatusCode,
     done: Option<&str>,
 ) -> Response {
-    respond(browser, status, |chrome, token| {
-        page::page(
-            kind.title(),
-            chrome,
-            html! {
-                p { a href="/officer/admin" { "← Quản trị" } }
-                @if let Some(done) = done { div.notice.done role="status" { p.lead { (done) } } }
-                h1 { (kind.title()) " " span.code { (code) } }
-                (error_summary(problems))
-                form method="post" action=(kind.page(code)) novalidate {
-                    input type="hidden" name="form_token" value=(token);
-                    (textarea("json", "Dữ liệu (JSON, như API nhận)", text, Some("Sửa rồi lưu; hệ thống kiểm tra và báo lỗi nếu có."), problems))
-                    button type="submit" { "Lưu" }
-                }
-            },
-        )
-    })
+    let page = TextPage {
+        title: kind.title(),
+        heading: html! { (kind.title()) " " span.code { (code) } },
+        before: html! {},
+        action: kind.page(code),
+        field: "json",
+        label: "Dữ liệu (JSON, như API nhận)",
+        hint: "Sửa rồi lưu; hệ thống kiểm tra và báo lỗi nếu có.",
+    };
+    page.answer(browser, text, problems, status, done)
 }
 
 /// `POST` of the edit page: the JSON sent to the admin API.

@@ -54,7 +54,7 @@ pub fn offered(d: &Value, secret: &str, token: &str) -> Markup {
                         p { strong { (r["name"].as_str().unwrap_or_default()) } }
                         p.muted { "Số " (r["number"].as_str().unwrap_or_default())
                             @if let Some(n) = r["notation"].as_str() { "/" (n) }
-                            " · ngày " (r["issued_on"].as_str().unwrap_or_default())
+                            " · ngày " (page::date(&r["issued_on"]))
                             " · " (r["signer"].as_str().unwrap_or_default()) }
                         @if !r["file"].is_null() { (download(code, secret, token, &r["file"], "Tải kết quả")) }
                         @else { p.muted { "Bản giấy: nhận tại nơi trả kết quả." } }

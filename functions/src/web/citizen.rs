@@ -209,6 +209,7 @@ pub fn lookup_page(
                 (dossier_view(d))
                 (super::applicant_acts::offered(d, secret, token))
                 (super::applicant::actions(d, secret, token))
+                (timeline(d))
                 h2 { "Tra cứu hồ sơ khác" }
             } @else {
                 h1 { "Tra cứu hồ sơ" }
@@ -224,7 +225,24 @@ pub fn lookup_page(
     )
 }
 
-/// A dossier as its applicant sees it.
+/// The dossier's timeline, as its applicant sees it (with the secret).
+fn timeline(d: &Value) -> Markup {
+    html! {
+        @if let Some(entries) = d["timeline"].as_array() {
+            h2 { "Quá trình giải quyết" }
+            ol.timeline {
+                @for e in entries {
+                    li {
+                        strong { (action_name(&e["action"])) } " · " (when(&e["at"]))
+                        @if let Some(note) = e["note"].as_str() { br; span { (note) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A dossier as its applicant sees it: its status, due date and particulars.
 fn dossier_view(d: &Value) -> Markup {
     html! {
         h1 { "Hồ sơ " span.code { (d["code"].as_str().unwrap_or_default()) } }
@@ -240,15 +258,6 @@ fn dossier_view(d: &Value) -> Markup {
                 @if !d["received_at"].is_null() { dt { "Ngày tiếp nhận" } dd { (when(&d["received_at"])) } }
                 @if !d["supplement_deadline"].is_null() { dt { "Hạn bổ sung" } dd { (day(&d["supplement_deadline"])) } }
                 @if d["fees"]["owed_vnd"].as_u64().unwrap_or(0) > 0 { dt { "Phí, lệ phí" } dd { (dong(d["fees"]["owed_vnd"].as_u64().unwrap_or(0))) } }
-            }
-            h2 { "Quá trình giải quyết" }
-            ol.timeline {
-                @for e in d["timeline"].as_array().into_iter().flatten() {
-                    li {
-                        strong { (action_name(&e["action"])) } " · " (when(&e["at"]))
-                        @if let Some(note) = e["note"].as_str() { br; span { (note) } }
-                    }
-                }
             }
         } @else {
             p { "Nhập mã tra cứu để xem chi tiết và quá trình giải quyết." }

@@ -173,6 +173,12 @@ pub fn day(value: &Value) -> String {
     when(value).split(' ').next().unwrap_or_default().to_owned()
 }
 
+/// A calendar date the API gave (`YYYY-MM-DD`), as `dd/mm/yyyy`.
+pub fn date(value: &Value) -> String {
+    let text = value.as_str().unwrap_or_default();
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+}
+
 /// A status's Vietnamese name, from its API name.
 pub fn status(value: &Value) -> String {
     serde_json::from_value::<motcua_domain::lifecycle::Status>(value.clone())

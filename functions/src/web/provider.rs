@@ -129,9 +129,7 @@ pub async fn start(
         challenge(&verifier),
     );
     let flow = format!("{state}.{verifier}.{}", b64(next.as_bytes()));
-    let secure = if browser.secure() { "; Secure" } else { "" };
-    let cookie = format!("{FLOW_COOKIE}={flow}; Path={CALLBACK}; HttpOnly; SameSite=Lax; Max-Age=600{secure}");
-    with_cookies(Redirect::to(&location).into_response(), [cookie])
+    with_cookies(Redirect::to(&location).into_response(), [flow_cookie_set(&flow, 600, browser.secure())])
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,8 +149,7 @@ pub async fn callback(
     let Some(provider) = web.provider.clone() else { return Redirect::to("/officer/sign-in").into_response() };
     let params = query.map(|q| q.0).unwrap_or_default();
     let refused = |status: StatusCode, text: &str| {
-        let clear = format!("{FLOW_COOKIE}=; Path={CALLBACK}; HttpOnly; SameSite=Lax; Max-Age=0");
-        with_cookies(browser.message(status, "Chưa đăng nhập được", text), [clear])
+        with_cookies(browser.message(status, "Chưa đăng nhập được", text), [flow_cookie_set("", 0, browser.secure())])
     };
     if params.error.is_some() {
         return refused(StatusCode::UNAUTHORIZED, "Nơi đăng nhập không xác nhận tài khoản. Hãy thử lại.");
@@ -196,7 +193,7 @@ pub async fn callback(
     let lasts = (expires - chrono::Utc::now().timestamp()).clamp(60, SESSION_HOURS * 3600);
     tracing::info!(officer = %officer.id, "web console: signed in through the identity provider");
     let session = set_cookie(SESSION_COOKIE, &token, lasts, browser.secure());
-    let clear = format!("{FLOW_COOKIE}=; Path={CALLBACK}; HttpOnly; SameSite=Lax; Max-Age=0");
+    let clear = flow_cookie_set("", 0, browser.secure());
     let (form_token, _) = browser.form_token();
     let page = page::page(
         "Đã đăng nhập",
@@ -212,6 +209,13 @@ pub async fn callback(
         response.headers_mut().insert(header::REFRESH, refresh);
     }
     with_cookies(response, [session, clear])
+}
+
+/// The `Set-Cookie` of the flow cookie: `value` for `max_age` seconds (0 removes it), on the
+/// callback's path only, `Lax` so that it comes back with the provider's redirect.
+fn flow_cookie_set(value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{FLOW_COOKIE}={value}; Path={CALLBACK}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 /// The flow cookie: state, verifier and where to go after.

@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::api::Call;
 use super::citizen::{encode, respond};
 use super::officer::to_sign_in;
-use super::page;
+use super::page::{self, date};
 use super::session::Browser;
 use super::Web;
 
@@ -122,12 +122,6 @@ pub async fn download(
     let format = if params.format == "csv" { "csv" } else { "xlsx" };
     let path = format!("/v1/reports/dossiers?{}format={format}", params.query());
     super::files::hand_over(&web, &browser, Call::get(path).by(browser.token()).from(&browser.peer)).await
-}
-
-/// A `YYYY-MM-DD` date as `dd/mm/yyyy`.
-fn date(v: &Value) -> String {
-    let text = v.as_str().unwrap_or_default();
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
 }
 
 fn n(v: &Value) -> u64 {
