@@ -259,7 +259,7 @@ mod tests {
     fn the_challenge_is_the_verifiers_s256_as_rfc_7636_computes_it() {
         // RFC 7636, appendix B.
         assert_eq!(
-            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWMxXVzk"),
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
