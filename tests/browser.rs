@@ -264,6 +264,15 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     let mut pdf = vec![];
     std::io::Read::read_to_end(&mut receipt.into_reader(), &mut pdf).unwrap();
     assert!(pdf.starts_with(b"%PDF"), "the receipt is a PDF");
+    // And the signed result the leader attached, as the "Tải kết quả" button posts for it.
+    let result = page.split("/lookup/files/").nth(1).expect("a result to download").split('"').next().unwrap();
+    let download = ureq::post(&format!("{base}/lookup/files/{result}"))
+        .set("cookie", &format!("motcua_form={form_cookie}"))
+        .send_form(&[("form_token", token.as_str()), ("code", code.as_str()), ("secret", secret.as_str())])
+        .unwrap();
+    let mut bytes = vec![];
+    std::io::Read::read_to_end(&mut download.into_reader(), &mut bytes).unwrap();
+    assert_eq!(bytes, motcua_domain::documents::kind::samples::pdf(), "the result file, as the leader attached it");
     // And rates the service.
     citizen.click("form[action='/lookup/rate'] button[type=submit]");
     assert!(citizen.shows("Cảm ơn bạn đã đánh giá"), "{}", citizen.source());

@@ -696,3 +696,36 @@ async fn signing_out_ends_the_officers_sessions_everywhere() {
     pages.home.set_password("tuphap.motcua", "a-brand-new-password").await.unwrap();
     assert_eq!(pages.get("/officer", &again).await.status, StatusCode::SEE_OTHER, "a new password ends the sessions");
 }
+
+/// A phone's photo weighs megabytes: the forms with files take them (up to their own limit, far
+/// above the text forms' 64 KB), and the file arrives whole.
+#[tokio::test]
+async fn a_phone_photo_of_a_few_megabytes_goes_through_the_filing_form() {
+    use motcua_domain::documents::kind::samples;
+    let pages = pages().await;
+    let (cookie, _) = pages.browser().await;
+    let form = pages.get("/procedures/1.001193/file", &cookie).await;
+    let (token, attempt) = (hidden(&form.body, "form_token"), hidden(&form.body, "attempt"));
+    let mut photo = samples::png();
+    photo.resize(3 << 20, 7);
+    let fields = [
+        ("form_token", token.as_str()),
+        ("attempt", attempt.as_str()),
+        ("kind", "citizen"),
+        ("name", "Đỗ Văn Ảnh"),
+        ("phone", "0987000333"),
+    ];
+    let files = [("doc-0", "anh-chup.png", photo.as_slice()), ("doc-1", "giay.pdf", &samples::pdf()[..])];
+    // Without the citizen's ID the API's refusal lands on that field.
+    let refused = pages.post_files("/procedures/1.001193/file", &cookie, multipart(&fields, &files)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#citizen_id\""), "{}", refused.body);
+    let fields: Vec<(&str, &str)> = fields.iter().copied().chain([("citizen_id", "079203004444")]).collect();
+    let filed = pages.post_files("/procedures/1.001193/file", &cookie, multipart(&fields, &files)).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = shown(&filed.body, "filed-code");
+    let stored = pages.home.store.dossiers.get(&motcua_domain::codes::DossierCode::parse(&code).unwrap()).await;
+    let dossier = stored.unwrap().unwrap().dossier;
+    let sizes: Vec<u64> = dossier.documents.iter().filter_map(|d| d.file.as_ref().map(|f| f.size)).collect();
+    assert!(sizes.contains(&(3 << 20)), "{sizes:?}");
+}

@@ -186,7 +186,11 @@ pub fn applicant_of(posted: &Posted) -> Value {
 
 /// The API's refusal of a filing, on the applicant's field it names (else on the name).
 pub fn refusal_on_applicant(filed: &super::api::Answer) -> Problem {
-    let field = filed.body["error"]["details"]["field"].as_str().map(|f| f.trim_start_matches("applicant.").to_owned());
+    // A field named by its path (`applicant.phone`), or as the lifecycle names a missing detail
+    // (`số CCCD / citizen_id`, `số điện thoại hoặc email / phone or email`).
+    let named = filed.body["error"]["details"]["field"].as_str().unwrap_or_default();
+    let english = named.rsplit(" / ").next().unwrap_or(named).trim_start_matches("applicant.");
+    let field = english.split_whitespace().next().map(str::to_owned);
     let field = field.filter(|f| APPLICANT_FIELDS.contains(&f.as_str()));
     Problem { field: field.unwrap_or_else(|| "name".into()), message: filed.message() }
 }
