@@ -24,6 +24,20 @@ async fn pages() -> Pages {
     Pages { app, home, _dir: dir }
 }
 
+/// The pages over a new table of moto's DynamoDB, as `motcua serve --store dynamodb` serves them
+/// (the sample catalogue and its officers' passwords seeded into the empty table).
+async fn pages_on_dynamodb(name: &str) -> Pages {
+    let moto = motcua_infra::aws::moto_endpoint();
+    let client = aws_sdk_dynamodb::Client::new(&motcua_infra::aws::local_config(&moto));
+    let table = motcua_infra::aws::unique_table(name);
+    let store = motcua_infra::dynamo::create_table(&client, &table).await.unwrap().counting_inline();
+    let dir = tempfile::tempdir().unwrap();
+    let stores = motcua_functions::server::Stores::of(store, None);
+    let home = Home::open_on(dir.path(), stores).await.unwrap();
+    let app = motcua_functions::web::router(Arc::new(home.web(true)));
+    Pages { app, home, _dir: dir }
+}
+
 struct Answer {
     status: StatusCode,
     headers: axum::http::HeaderMap,
@@ -674,14 +688,31 @@ async fn officers_sign_in_through_the_identity_provider_with_pkce() {
 }
 
 /// Signing out ends the officer's sessions everywhere: the cookie another browser still holds
-/// (or one copied off this one) no longer opens the console; signing in again works, and a new
-/// password set by an administrator ends the sessions too.
+/// (or one copied off this one) no longer opens the console, nor the API as a bearer token, nor
+/// does a `motcua token` of that officer; signing in again works, and a new password set by an
+/// administrator ends the sessions too.
 #[tokio::test]
 async fn signing_out_ends_the_officers_sessions_everywhere() {
-    let pages = pages().await;
+    sessions_end_everywhere(pages().await).await;
+}
+
+/// The same with the passwords on DynamoDB (`motcua serve --store dynamodb`).
+#[tokio::test]
+async fn signing_out_ends_the_officers_sessions_everywhere_on_dynamodb() {
+    sessions_end_everywhere(pages_on_dynamodb("web-sessions").await).await;
+}
+
+async fn sessions_end_everywhere(pages: Pages) {
     let (phone, phone_token) = pages.signed_in("tuphap.motcua").await;
     let (desktop, _) = pages.signed_in("tuphap.motcua").await;
     let (other, _) = pages.signed_in("tuphap.lanhdao").await;
+    let command_line = pages.home.token("tuphap.motcua", 1).await.unwrap();
+    let session = |cookies: &str| cookies.split("motcua_session=").nth(1).unwrap().to_owned();
+    let api = |token: String| {
+        let request = Request::get("/v1/officer/dossiers").header(header::AUTHORIZATION, format!("Bearer {token}"));
+        motcua_functions::routes::app(pages.home.state()).oneshot(request.body(Body::empty()).unwrap())
+    };
+    assert_eq!(api(session(&desktop)).await.unwrap().status(), StatusCode::OK, "the session opens the API");
     assert_eq!(pages.get("/officer", &desktop).await.status, StatusCode::OK);
     let out = pages.post("/officer/sign-out", &phone, &format!("form_token={phone_token}")).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
@@ -690,8 +721,16 @@ async fn signing_out_ends_the_officers_sessions_everywhere() {
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{who}");
         assert!(page.headers[header::LOCATION].to_str().unwrap().starts_with("/officer/sign-in"), "{who}");
     }
+    for (who, token) in [("a copied session", session(&desktop)), ("a command-line token", command_line)] {
+        let refused = api(token).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "{who}");
+        let body = axum::body::to_bytes(refused.into_body(), 1 << 16).await.unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("the session was ended"), "{who}");
+    }
     assert_eq!(pages.get("/officer", &other).await.status, StatusCode::OK, "another officer is not signed out");
+    assert_eq!(api(session(&other)).await.unwrap().status(), StatusCode::OK, "nor is their API session");
     let (again, _) = pages.signed_in("tuphap.motcua").await;
+    assert_eq!(api(session(&again)).await.unwrap().status(), StatusCode::OK, "a new session opens the API");
     assert_eq!(pages.get("/officer", &again).await.status, StatusCode::OK, "signing in again, in the same second too");
     pages.home.set_password("tuphap.motcua", "a-brand-new-password").await.unwrap();
     assert_eq!(pages.get("/officer", &again).await.status, StatusCode::SEE_OTHER, "a new password ends the sessions");

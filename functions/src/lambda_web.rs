@@ -1,6 +1,6 @@
 //! The `web` Lambda: the citizens' pages and the officers' console (`crate::web`) behind the
 //! same HTTP API as the action families. The pages call the API in process, as `motcua serve`
-//! does, so this function holds the whole API router and the grants of every family the pages
+//! does, so this function holds the whole API router (bare, `routes::every_family_bare`) and the grants of every family the pages
 //! use (`permissions::of("web")`); officers' tokens are checked here with the issuer's keys
 //! (no gateway authorizer runs for an in-process call), and officers sign in through the
 //! stack's Cognito hosted sign-in (authorization code with PKCE, `crate::web::provider`).
@@ -71,7 +71,8 @@ pub async fn run_web() -> Result<(), Error> {
     })
     .await??;
     state.auth = Arc::new(verifier);
-    let api = crate::web::api::Api::new(crate::routes::app(state.clone()));
+    // The API's routes bare: their descriptions are not linked (`routes::set`).
+    let api = crate::web::api::Api::new(crate::routes::family_app(crate::routes::every_family_bare, state.clone()));
     // Cookies go over TLS only: API Gateway and the edge serve HTTPS alone.
     let web = crate::web::Web::new(api, state.auth.clone(), state.catalogue.clone(), None, None, &key, true)
         .signing_in_through(provider);

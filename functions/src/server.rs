@@ -13,8 +13,8 @@ use motcua_domain::catalogue::OfficerId;
 use motcua_domain::documents::FileLimits;
 use motcua_domain::limits::PublicLimits;
 use motcua_domain::ports::{
-    Catalogue, Clock, DossierStore, Limits, NationalCodes, NationalPortal, Notifier, Outbox, PaymentPlatform,
-    PaymentStore, ReportCounters, StoredDocuments, SyncQueue, UploadStore,
+    Catalogue, Clock, DossierStore, Limits, NationalCodes, NationalPortal, Notifier, OfficerPasswords, Outbox,
+    PaymentPlatform, PaymentStore, ReportCounters, StoredDocuments, SyncQueue, UploadStore,
 };
 use motcua_infra::outbox_worker::Courier;
 use motcua_infra::{
@@ -146,6 +146,8 @@ pub struct Stores {
     pub subject_requests: Arc<dyn motcua_domain::ports::SubjectRequests>,
     /// What went over the document axis.
     pub axis_journal: Arc<dyn motcua_domain::ports::AxisJournal>,
+    /// Officers' passwords for the web console's sign-in, and when their sessions ended.
+    pub passwords: Arc<dyn OfficerPasswords>,
     /// The embedded store, for its housekeeping (a DynamoDB table expires items by TTL).
     pub sqlite: Option<SqliteStore>,
 }
@@ -167,6 +169,7 @@ impl Stores {
             + motcua_domain::ports::DossierSearch
             + motcua_domain::ports::SubjectRequests
             + motcua_domain::ports::AxisJournal
+            + OfficerPasswords
             + Clone
             + 'static,
     >(
@@ -186,6 +189,7 @@ impl Stores {
             search: Arc::new(store.clone()),
             subject_requests: Arc::new(store.clone()),
             axis_journal: Arc::new(store.clone()),
+            passwords: Arc::new(store.clone()),
             national_codes: Arc::new(store),
             sqlite,
         }
@@ -289,9 +293,7 @@ impl Home {
                 store.national_codes.put_national_code(&code).await?;
             }
             tracing::info!("seeded the sample province catalogue");
-            if let Some(sqlite) = &store.sqlite {
-                crate::web::demo::set_demo_passwords(sqlite).await?;
-            }
+            crate::web::demo::set_demo_passwords(store.passwords.as_ref()).await?;
         }
         let public_limits = crate::state::public_limits_from_env().map_err(ServerError::Invalid)?;
         let trusted_proxies = Arc::new(TrustedProxies::from_env().map_err(ServerError::Invalid)?);
@@ -321,15 +323,10 @@ impl Home {
     }
 
     /// What the web pages need: the API over this home's state, and where `password_sign_in`
-    /// the local keys and the store's officers' passwords (SQLite only, for now).
+    /// the local keys and the store's officers' passwords.
     pub fn web(&self, password_sign_in: bool) -> crate::web::Web {
         let api = crate::web::api::Api::new(crate::routes::app(self.state()));
-        let passwords = self
-            .store
-            .sqlite
-            .clone()
-            .filter(|_| password_sign_in)
-            .map(|s| Arc::new(s) as Arc<dyn motcua_domain::ports::OfficerPasswords>);
+        let passwords = password_sign_in.then(|| self.store.passwords.clone());
         let secure = self.forms.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         crate::web::Web::new(
             api,
@@ -344,14 +341,10 @@ impl Home {
 
     /// Sets `officer`'s password for the web console (argon2id), clearing failed attempts.
     pub async fn set_password(&self, officer: &str, password: &str) -> Result<(), ServerError> {
-        use motcua_domain::ports::OfficerPasswords;
         let id = OfficerId::parse(officer).map_err(|e| ServerError::Invalid(e.to_string()))?;
         self.store.catalogue.officer(&id).await?.ok_or_else(|| ServerError::UnknownOfficer(officer.into()))?;
-        let Some(store) = &self.store.sqlite else {
-            return Err(ServerError::Invalid("officers' passwords are kept on the SQLite store only".into()));
-        };
         let hash = crate::web::session::hash_password(password).map_err(ServerError::Invalid)?;
-        store.set_password(&id, &hash).await?;
+        self.store.passwords.set_password(&id, &hash).await?;
         Ok(())
     }
 
@@ -361,7 +354,8 @@ impl Home {
             catalogue: self.store.catalogue.clone(),
             clock: self.clock.clone(),
             auth: self.auth.clone(),
-            officers: Directory::new(self.store.catalogue.clone(), self.officer_ttl),
+            officers: Directory::new(self.store.catalogue.clone(), self.officer_ttl)
+                .ending_sessions(self.store.passwords.clone()),
             server_key: self.server_key.clone(),
             limits: self.store.limits.clone(),
             public_limits: self.public_limits,

@@ -8,9 +8,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::http::request::Parts;
 use motcua_domain::catalogue::{Officer, OfficerId};
-use motcua_domain::ports::CatalogueReader;
+use motcua_domain::ports::{CatalogueReader, OfficerPasswords};
 
+use super::Authenticator;
 use crate::error::ApiError;
 
 /// Records read, with when each was read (`None`: no such officer).
@@ -22,6 +24,8 @@ pub struct Directory {
     catalogue: Arc<dyn CatalogueReader>,
     ttl: Duration,
     kept: Arc<Mutex<Kept>>,
+    /// Where sessions end at sign-out: the officers' password records.
+    sessions: Option<Arc<dyn OfficerPasswords>>,
 }
 
 impl Directory {
@@ -32,7 +36,33 @@ impl Directory {
     const MOST: usize = 10_000;
 
     pub fn new(catalogue: Arc<dyn CatalogueReader>, ttl: Duration) -> Self {
-        Self { catalogue, ttl, kept: Arc::new(Mutex::new(HashMap::new())) }
+        Self { catalogue, ttl, kept: Arc::new(Mutex::new(HashMap::new())), sessions: None }
+    }
+
+    /// Refuses this server's tokens issued before their officer's sessions were ended, as
+    /// `passwords` records them.
+    pub fn ending_sessions(mut self, passwords: Arc<dyn OfficerPasswords>) -> Self {
+        self.sessions = Some(passwords);
+        self
+    }
+
+    /// The officer `request`'s token names, verified by `auth`, as registered now; 401 when the
+    /// token is refused, names no officer, or its session was ended.
+    pub async fn of_request(&self, auth: &dyn Authenticator, request: &Parts) -> Result<Officer, ApiError> {
+        let officer = self.current(&auth.authenticate(request)?).await?;
+        if let Some(passwords) = &self.sessions {
+            let token = super::bearer(&request.headers)?;
+            if super::issued_here(token) {
+                let record = passwords.password(&officer.id).await?;
+                if super::session_ended(token, record.and_then(|r| r.sessions_ended_at)) {
+                    return Err(ApiError::unauthenticated(
+                        "phiên làm việc đã kết thúc (đã đăng xuất hoặc đổi mật khẩu) / the session was ended: \
+                         signed out, or the password changed",
+                    ));
+                }
+            }
+        }
+        Ok(officer)
     }
 
     fn recall(&self, id: &OfficerId) -> Option<Option<Officer>> {

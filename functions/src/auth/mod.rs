@@ -173,6 +173,34 @@ pub fn officer_from_claims(c: Claims) -> Result<Officer, ApiError> {
     })
 }
 
+/// The payload of a JWT, read without checking its signature: for a token verified before.
+fn payload(token: &str) -> Option<serde_json::Value> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The number claim `name` of a JWT verified before.
+pub fn claim(token: &str, name: &str) -> Option<i64> {
+    payload(token)?[name].as_i64()
+}
+
+/// Whether `token`, verified before, is one of this server's own ([`LocalKeys`]: the console's
+/// password sessions and `motcua token`) issued at or before `ended`, when its officer's
+/// sessions were ended (signed out, or a new password set). An identity provider's tokens end
+/// with the provider's own expiry.
+pub fn session_ended(token: &str, ended: Option<chrono::DateTime<chrono::Utc>>) -> bool {
+    let Some(ended) = ended else { return false };
+    let Some(claims) = payload(token) else { return true };
+    claims["iss"] == ISSUER && claims["iat"].as_i64().is_none_or(|iat| iat <= ended.timestamp())
+}
+
+/// Whether `token` is one of this server's own (see [`session_ended`]).
+pub fn issued_here(token: &str) -> bool {
+    payload(token).is_some_and(|claims| claims["iss"] == ISSUER)
+}
+
 /// The token of the request's `Authorization: Bearer` header.
 pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     let header = crate::extract::header(headers, "authorization")
@@ -194,8 +222,8 @@ where
 {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let claimed = SharedAuthenticator::from_ref(state).authenticate(parts)?;
-        Directory::from_ref(state).current(&claimed).await.map(CurrentOfficer)
+        let auth = SharedAuthenticator::from_ref(state);
+        Directory::from_ref(state).of_request(auth.as_ref(), parts).await.map(CurrentOfficer)
     }
 }
 

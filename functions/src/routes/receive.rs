@@ -110,7 +110,7 @@ async fn receipt(
 ) -> ApiResult<Json<Receipt>> {
     let (stored, events) = dossiers::load_with_history(&state, &code).await?;
     if state.auth.presented(&request) {
-        let officer = state.officers.current(&state.auth.authenticate(&request)?).await?;
+        let officer = state.officers.of_request(state.auth.as_ref(), &request).await?;
         motcua_domain::access::may_see(&officer, &stored.dossier, &events)?;
     } else {
         dossiers::check_secret(&state, &stored, header(&request.headers, "x-lookup-secret"), &client).await?;

@@ -1,8 +1,8 @@
-//! The sample officers' password, set when the sample catalogue is seeded into a new SQLite
-//! data directory, so that a newcomer can sign in to the console at once. A province's own
-//! officers come with its catalogue and get their passwords from an administrator (`motcua
-//! officer set-password`); the server says loudly at seeding that the sample ones share this
-//! one.
+//! The sample officers' password, set when the sample catalogue is seeded into an empty store
+//! (SQLite or a DynamoDB table), so that a newcomer can sign in to the console at once. A
+//! province's own officers come with its catalogue and get their passwords from an
+//! administrator (`motcua officer set-password`); the server says loudly at seeding that the
+//! sample ones share this one.
 
 use motcua_domain::ports::OfficerPasswords;
 

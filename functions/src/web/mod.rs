@@ -90,10 +90,7 @@ impl Web {
     async fn session_ended(&self, officer: &motcua_domain::catalogue::OfficerId, token: &str) -> bool {
         let (Some(passwords), Some(_)) = (&self.passwords, &self.keys) else { return false };
         match passwords.password(officer).await {
-            Ok(Some(record)) => record
-                .sessions_ended_at
-                .is_some_and(|ended| session::claim(token, "iat").is_none_or(|iat| iat <= ended.timestamp())),
-            Ok(None) => false,
+            Ok(record) => crate::auth::session_ended(token, record.and_then(|r| r.sessions_ended_at)),
             // The store cannot say: the session is not trusted.
             Err(_) => true,
         }

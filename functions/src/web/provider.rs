@@ -189,7 +189,7 @@ pub async fn callback(
             "Tài khoản này chưa được cấp quyền cán bộ trên hệ thống. Hãy liên hệ quản trị viên.",
         );
     };
-    let expires = super::session::claim(&token, "exp").unwrap_or(0);
+    let expires = crate::auth::claim(&token, "exp").unwrap_or(0);
     let lasts = (expires - chrono::Utc::now().timestamp()).clamp(60, SESSION_HOURS * 3600);
     tracing::info!(officer = %officer.id, "web console: signed in through the identity provider");
     let session = set_cookie(SESSION_COOKIE, &token, lasts, browser.secure());

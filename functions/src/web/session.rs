@@ -128,14 +128,6 @@ impl Browser {
     }
 }
 
-/// The number claim `name` of a JWT (read from its payload; the token was verified before).
-pub fn claim(token: &str, name: &str) -> Option<i64> {
-    use base64::Engine;
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
-    serde_json::from_slice::<serde_json::Value>(&bytes).ok()?[name].as_i64()
-}
-
 /// The value of cookie `name`.
 fn cookie(parts: &Parts, name: &str) -> Option<String> {
     parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(

@@ -3,10 +3,12 @@
 
 mod delivery;
 pub mod fixtures;
+mod passwords;
 mod payments;
 mod portal;
 
 pub use delivery::*;
+pub use passwords::*;
 pub use payments::*;
 pub use portal::*;
 
@@ -36,6 +38,7 @@ pub trait Store:
     + PaymentStore
     + SubjectRequests
     + motcua_domain::ports::AxisJournal
+    + motcua_domain::ports::OfficerPasswords
     + Counting
     + Clone
     + 'static
@@ -54,6 +57,7 @@ impl<
             + PaymentStore
             + SubjectRequests
             + motcua_domain::ports::AxisJournal
+            + motcua_domain::ports::OfficerPasswords
             + Counting
             + Clone
             + 'static,
@@ -208,6 +212,7 @@ macro_rules! store_contract {
             subject_requests_are_kept_once_in_order,
             the_axis_journal_keeps_each_entry_once_in_order,
             scheduled_versions_wait_for_their_date,
+            an_officers_password_failures_and_sessions_are_kept,
         );
     };
     (@clauses $fresh:expr; $($clause:ident),* $(,)?) => {

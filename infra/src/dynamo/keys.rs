@@ -155,6 +155,11 @@ pub fn officer(id: &str) -> Key {
     (format!("OF#{id}"), "#OFFICER".into())
 }
 
+/// An officer's password for the web console, beside the officer's record (in no index).
+pub fn password(id: &str) -> Key {
+    (format!("OF#{id}"), "#PASSWORD".into())
+}
+
 /// An announced upload (its bytes are in the bucket).
 pub fn upload(id: &str) -> Key {
     (format!("U#{id}"), "#UPLOAD".into())

@@ -12,6 +12,7 @@ mod items;
 pub mod keys;
 mod limits;
 mod outbox;
+mod passwords;
 mod payments;
 mod portal;
 mod privacy;

@@ -83,29 +83,3 @@ async fn purging_expired_limits_searches_their_index() {
         conn.prepare(&sql).unwrap().query_map(["x"], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
     assert!(plan.iter().any(|step| step.contains("SEARCH limits USING INDEX limits_expiry")), "{plan:?}");
 }
-
-/// Officers' passwords: set, failures counted one by one and cleared by a success or a new
-/// password; an officer without one counts nothing.
-#[tokio::test]
-async fn an_officers_password_and_failed_attempts_are_kept() {
-    use motcua_domain::catalogue::OfficerId;
-    use motcua_domain::ports::OfficerPasswords;
-    let (store, _dir) = fresh().await;
-    let officer = OfficerId::parse("tuphap.motcua").unwrap();
-    let stranger = OfficerId::parse("nobody.here").unwrap();
-    assert_eq!(store.password(&officer).await.unwrap(), None);
-    assert_eq!(store.sign_in_failed(&stranger, chrono::Utc::now()).await.unwrap(), 0);
-    store.set_password(&officer, "$argon2id$first").await.unwrap();
-    let at = chrono::Utc::now();
-    assert_eq!(store.sign_in_failed(&officer, at).await.unwrap(), 1);
-    assert_eq!(store.sign_in_failed(&officer, at).await.unwrap(), 2);
-    let kept = store.password(&officer).await.unwrap().unwrap();
-    assert_eq!((kept.hash.as_str(), kept.failures), ("$argon2id$first", 2));
-    assert_eq!(kept.last_failure_at.map(|t| t.timestamp_micros()), Some(at.timestamp_micros()));
-    store.signed_in(&officer).await.unwrap();
-    assert_eq!(store.password(&officer).await.unwrap().unwrap().failures, 0);
-    store.sign_in_failed(&officer, at).await.unwrap();
-    store.set_password(&officer, "$argon2id$second").await.unwrap();
-    let kept = store.password(&officer).await.unwrap().unwrap();
-    assert_eq!((kept.hash.as_str(), kept.failures, kept.last_failure_at), ("$argon2id$second", 0, None));
-}
