@@ -426,6 +426,20 @@ fn list_of(v: &Value) -> Vec<String> {
     v.as_sequence().map(|items| items.iter().map(text).collect()).unwrap_or_default()
 }
 
+/// The pages' script sends files straight to the bucket: the web function takes its
+/// announcements (`POST /uploads`, no authorizer: the form token and session decide), and the
+/// bucket lets the pages' public address send to it besides the portals.
+#[test]
+fn the_pages_send_files_straight_to_the_bucket() {
+    let t = template();
+    let web = &functions(&t)["web"];
+    assert!(wired_routes(web).contains(&("POST".into(), "/uploads".into(), false)));
+    let rule = &t["Resources"]["Files"]["Properties"]["CorsConfiguration"]["CorsRules"][0];
+    let origins = format!("{:?}", rule["AllowedOrigins"]);
+    assert!(origins.contains("HasPublicUrl") && origins.contains("PublicUrl") && origins.contains("PortalOrigins"));
+    assert!(list(&rule["AllowedMethods"]).contains(&"PUT".to_owned()));
+}
+
 /// The public edge, on by a parameter: CloudFront with the web ACL given (the rule refuses the
 /// edge without one), forwarding to the API with the secret header the functions check, caching
 /// nothing; every HTTP function may read that secret and is told where it is.

@@ -768,3 +768,71 @@ async fn a_phone_photo_of_a_few_megabytes_goes_through_the_filing_form() {
     let sizes: Vec<u64> = dossier.documents.iter().filter_map(|d| d.file.as_ref().map(|f| f.size)).collect();
     assert!(sizes.contains(&(3 << 20)), "{sizes:?}");
 }
+
+/// Where the script runs, the browser sends a file itself before the form (as on AWS, where the
+/// pages could not take more than 6 MB): the pages announce it, the bytes go where the API says,
+/// and the form names the upload in place of the file. The announcement needs the browser's
+/// form token, and an officer's a session.
+#[tokio::test]
+async fn a_file_sent_ahead_by_the_script_is_filed_with_the_form() {
+    use motcua_domain::documents::{kind::samples, Sha256};
+    let mut pages = pages().await;
+    // The pages take at most 1 MB of files in a form here (MOTCUA_WEB_FORM_MB=1).
+    pages.app = motcua_functions::web::router(Arc::new(pages.home.web(true).with_uploads(1 << 20, None)));
+    let (cookie, token) = pages.browser().await;
+    let mut photo = samples::png();
+    photo.resize(3 << 20, 7);
+    let sha256 = Sha256::of(&photo).as_str().to_owned();
+    let asked = |token: &str, sender: &str| {
+        format!(
+            "form_token={token}&sender={sender}&file_name=anh.png&size={}&media_type=image%2Fpng&sha256={sha256}",
+            photo.len()
+        )
+    };
+    assert_eq!(pages.post("/uploads", &cookie, &asked("forged", "applicant")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(pages.post("/uploads", &cookie, &asked(&token, "officer")).await.status, StatusCode::UNAUTHORIZED);
+    let refused =
+        pages.post("/uploads", &cookie, &asked(&token, "applicant").replace("image%2Fpng", "text%2Fhtml")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let announced = pages.post("/uploads", &cookie, &asked(&token, "applicant")).await;
+    assert_eq!(announced.status, StatusCode::OK, "{}", announced.body);
+    let answer: serde_json::Value = serde_json::from_str(&announced.body).unwrap();
+    let (id, target) = (answer["id"].as_str().unwrap(), &answer["upload"]);
+    let mut put =
+        Request::builder().method(target["method"].as_str().unwrap_or("PUT")).uri(target["url"].as_str().unwrap());
+    for (name, value) in target["headers"].as_object().unwrap() {
+        put = put.header(name.as_str(), value.as_str().unwrap());
+    }
+    let sent = motcua_functions::routes::app(pages.home.state()).oneshot(put.body(Body::from(photo.clone())).unwrap());
+    assert!(sent.await.unwrap().status().is_success());
+
+    let form = pages.get("/procedures/1.001193/file", &cookie).await;
+    assert!(form.body.contains("data-uploads=\"applicant\""));
+    let (token, attempt) = (hidden(&form.body, "form_token"), hidden(&form.body, "attempt"));
+    let ahead = format!("{id} {sha256}");
+    let fields = [
+        ("form_token", token.as_str()),
+        ("attempt", attempt.as_str()),
+        ("kind", "citizen"),
+        ("name", "Đỗ Văn Ảnh"),
+        ("citizen_id", "079203005555"),
+        ("phone", "0987000444"),
+        ("doc-0-upload", ahead.as_str()),
+    ];
+    let files = [("doc-1", "giay.pdf", &samples::pdf()[..])];
+    let with_photo = [files[0], ("doc-0", "anh.png", photo.as_slice())];
+    let fields_without: Vec<_> = fields.iter().copied().filter(|(k, _)| *k != "doc-0-upload").collect();
+    let too_big = pages.post_files("/procedures/1.001193/file", &cookie, multipart(&fields_without, &with_photo)).await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE, "the photo is over what the pages take in a form");
+    let filed = pages.post_files("/procedures/1.001193/file", &cookie, multipart(&fields, &files)).await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = shown(&filed.body, "filed-code");
+    let stored = pages.home.store.dossiers.get(&motcua_domain::codes::DossierCode::parse(&code).unwrap()).await;
+    let dossier = stored.unwrap().unwrap().dossier;
+    let sent: Vec<(u64, String)> = dossier
+        .documents
+        .iter()
+        .filter_map(|d| d.file.as_ref().map(|f| (f.size, f.sha256.as_str().to_owned())))
+        .collect();
+    assert!(sent.contains(&(3 << 20, sha256)), "{sent:?}");
+}

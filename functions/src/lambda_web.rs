@@ -32,6 +32,16 @@ async fn client(sdk: &aws_config::SdkConfig) -> Result<(String, Option<String>),
     Ok((id, secret))
 }
 
+/// Where browsers send files straight to: the bucket's own address (virtual-hosted, as the
+/// presigned addresses name it), or the endpoint the SDK is pointed at.
+fn upload_origin(sdk: &aws_config::SdkConfig) -> Option<String> {
+    let bucket = crate::external::read("MOTCUA_BUCKET")?;
+    match sdk.endpoint_url() {
+        Some(url) => Some(url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")),
+        None => Some(format!("https://{bucket}.s3.{}.amazonaws.com", sdk.region()?)),
+    }
+}
+
 /// Serves the pages under the Lambda runtime until the sandbox is shut down.
 pub async fn run_web() -> Result<(), Error> {
     init_logging();
@@ -75,7 +85,8 @@ pub async fn run_web() -> Result<(), Error> {
     let api = crate::web::api::Api::new(crate::routes::family_app(crate::routes::every_family_bare, state.clone()));
     // Cookies go over TLS only: API Gateway and the edge serve HTTPS alone.
     let web = crate::web::Web::new(api, state.auth.clone(), state.catalogue.clone(), None, None, &key, true)
-        .signing_in_through(provider);
+        .signing_in_through(provider)
+        .with_uploads(crate::web::files::most_from_env()?, upload_origin(&sdk));
     crate::emf::publish_requests_as("web");
     let app = crate::web::router(Arc::new(web));
     let app =

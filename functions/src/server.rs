@@ -255,6 +255,8 @@ pub struct Home {
     pub file_limits: FileLimits,
     /// The forms' lookup address and place (`MOTCUA_PUBLIC_URL`, `MOTCUA_PLACE`).
     pub forms: crate::state::FormSettings,
+    /// The most the pages take in one form's files (`MOTCUA_WEB_FORM_MB`).
+    pub web_files_most: usize,
     /// The national portal, when its sync is on (`--dvcqg-url`).
     pub portal: Option<Arc<dyn NationalPortal>>,
     /// The payment platform, when online payment is on (`--payment-url`).
@@ -301,7 +303,9 @@ impl Home {
             LocalFiles::open(data_dir.join(FILES)).map_err(|e| ServerError::DataDir(data_dir.join(FILES), e))?;
         let file_limits = crate::state::file_limits_from_env().map_err(ServerError::Invalid)?;
         let forms = crate::state::form_settings_from_env().map_err(ServerError::Invalid)?;
+        let web_files_most = crate::web::files::most_from_env().map_err(ServerError::Invalid)?;
         Ok(Self {
+            web_files_most,
             files,
             file_limits,
             forms,
@@ -337,6 +341,7 @@ impl Home {
             &self.server_key,
             secure,
         )
+        .with_uploads(self.web_files_most, None)
     }
 
     /// Sets `officer`'s password for the web console (argon2id), clearing failed attempts.

@@ -207,7 +207,7 @@ async fn supplement_page(
                 h1 { "Bổ sung hồ sơ " span.code { (code) } }
                 @if let Some(asked) = &asked { div.notice { p { "Nội dung yêu cầu: " (asked) } } }
                 (error_summary(problems))
-                form method="post" action="/lookup/supplement" enctype="multipart/form-data" novalidate {
+                form method="post" action="/lookup/supplement" enctype="multipart/form-data" data-uploads="applicant" novalidate {
                     (proof(token, code, secret))
                     @if !problems.is_empty() { p.notice { "Trình duyệt không giữ lại tệp đã chọn: hãy chọn lại các tệp." } }
                     @for (i, c) in components.iter().enumerate() {
@@ -239,7 +239,7 @@ pub async fn supplement(State(web): State<Arc<Web>>, browser: Browser, posted: P
         let problems = [Problem { field, message }];
         supplement_page(&web, &browser, &posted, &problems, StatusCode::UNPROCESSABLE_ENTITY).await
     };
-    if !(0..components.len()).any(|i| posted.file(&format!("doc-{i}")).is_some()) {
+    if !(0..components.len()).any(|i| files::chosen(&posted, &format!("doc-{i}"))) {
         return refused("doc-0".into(), "Chọn ít nhất một tệp bổ sung".into()).await;
     }
     let documents = match files::documents(&web, &browser, Sender::Applicant, &components, &posted).await {

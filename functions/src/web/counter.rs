@@ -116,7 +116,7 @@ fn counter_page(
             h1 { "Tiếp nhận hồ sơ" }
             p.lead { (p["name"].as_str().unwrap_or_default()) }
             (error_summary(problems))
-            form method="post" action={ "/officer/counter/" (code) } enctype="multipart/form-data" novalidate {
+            form method="post" action={ "/officer/counter/" (code) } enctype="multipart/form-data" data-uploads="officer" novalidate {
                 input type="hidden" name="form_token" value=(token);
                 input type="hidden" name="attempt" value=(attempt);
                 div.field {
@@ -177,7 +177,7 @@ pub async fn receive(
     };
     let components = p["components"].as_array().cloned().unwrap_or_default();
     let complete = posted.field("complete") != "no";
-    let handed = |i: usize| posted.field(&format!("paper-{i}")) == "1" || posted.file(&format!("doc-{i}")).is_some();
+    let handed = |i: usize| posted.field(&format!("paper-{i}")) == "1" || files::chosen(&posted, &format!("doc-{i}"));
     let mut problems = applicant_problems(&posted, false);
     if complete {
         for (i, c) in components.iter().enumerate() {

@@ -2,6 +2,13 @@
 //! the API as any client sends one (announced with its type and SHA-256, then its bytes), and a
 //! dossier's file handed to the browser as the API serves it (streamed, or the API's `303` to a
 //! presigned address followed by the browser).
+//!
+//! Where the script runs (`site.js`), the browser sends each file itself before the form: it
+//! asks [`announce`] (`POST /uploads`) for an upload, sends the bytes where the API says (the
+//! bucket's presigned address on AWS, this server's upload route on one machine), and posts
+//! the form with `<field>-upload` = "<upload id> <sha256>" in place of the file, so the file
+//! never passes through the pages (on AWS API Gateway would cap it at 6 MB). Without the
+//! script, or when that fails, the form carries the file and [`upload`] sends it.
 
 use std::sync::Arc;
 
@@ -19,8 +26,20 @@ use super::page::{problem_of, Problem};
 use super::session::Browser;
 use super::Web;
 
-/// The most the files of one form may weigh together.
+/// The most the files of one form may weigh together when the pages receive them, unless
+/// `MOTCUA_WEB_FORM_MB` says otherwise.
 pub const MOST: usize = 50 * 1024 * 1024;
+
+/// [`MOST`], or `MOTCUA_WEB_FORM_MB` megabytes (1 to 500).
+pub fn most_from_env() -> Result<usize, String> {
+    match crate::external::read("MOTCUA_WEB_FORM_MB") {
+        None => Ok(MOST),
+        Some(text) => match text.trim().parse::<usize>() {
+            Ok(mb @ 1..=500) => Ok(mb << 20),
+            _ => Err(format!("MOTCUA_WEB_FORM_MB must be a number of megabytes from 1 to 500, not {text:?}")),
+        },
+    }
+}
 
 /// What a file input accepts: the API's document types, and photos from a phone.
 pub const ACCEPT: &str = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
@@ -33,6 +52,78 @@ pub enum Sender<'a> {
     Officer(Option<&'a str>),
 }
 
+/// Announces an upload of `size` bytes to the API as `sender`: its answer (the upload's `id`
+/// and where to send the bytes, `upload`), or the API's message.
+async fn announce_to_api(
+    web: &Web,
+    browser: &Browser,
+    sender: Sender<'_>,
+    name: &str,
+    size: usize,
+    media_type: &str,
+    sha256: &str,
+) -> Result<Value, String> {
+    let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
+    let name = if name.trim().is_empty() { "tep".to_owned() } else { name };
+    let announcement = json!({"file_name": name, "size": size, "media_type": media_type, "sha256": sha256});
+    let (path, token) = match sender {
+        Sender::Applicant => ("/v1/uploads", None),
+        Sender::Officer(token) => ("/v1/counter/uploads", token),
+    };
+    let announced = web.api.call(Call::post(path, announcement).by(token).from(&browser.peer)).await;
+    if announced.ok() {
+        Ok(announced.body)
+    } else {
+        Err(announced.message())
+    }
+}
+
+/// `POST /uploads` (from the script, with the form token): an upload announced for the file the
+/// browser is about to send itself, as `{"id", "upload": {"method", "url", "headers"}}`; the
+/// API's refusal as `{"error"}` with its status.
+pub async fn announce(State(web): State<Arc<Web>>, browser: Browser, posted: Posted) -> Response {
+    use axum::response::IntoResponse;
+    let sender = match posted.field("sender") {
+        "officer" if browser.officer().is_some() => Sender::Officer(browser.token()),
+        "officer" => return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "Cần đăng nhập."}))).into_response(),
+        _ => Sender::Applicant,
+    };
+    let size = posted.field("size").parse().unwrap_or(0);
+    let (name, media_type, sha256) = (posted.field("file_name"), posted.field("media_type"), posted.field("sha256"));
+    match announce_to_api(&web, &browser, sender, name, size, media_type, sha256).await {
+        Ok(body) => axum::Json(json!({"id": body["id"], "upload": body["upload"]})).into_response(),
+        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({"error": message}))).into_response(),
+    }
+}
+
+/// The upload the script sent in place of field `field`'s file: its id and SHA-256.
+pub fn sent_ahead(posted: &Posted, field: &str) -> Option<(String, String)> {
+    let value = posted.field(&format!("{field}-upload"));
+    let (id, sha256) = value.split_once(' ')?;
+    let well_formed = !id.is_empty() && id.len() <= 100 && sha256.len() == 64;
+    well_formed.then(|| (id.to_owned(), sha256.to_ascii_lowercase()))
+}
+
+/// Whether a file was given for field `field`: posted with the form, or sent ahead.
+pub fn chosen(posted: &Posted, field: &str) -> bool {
+    posted.file(field).is_some() || sent_ahead(posted, field).is_some()
+}
+
+/// Field `field`'s file as an upload: sent ahead by the script, or posted with the form and
+/// sent now; `None` when neither.
+pub async fn of_field(
+    web: &Web,
+    browser: &Browser,
+    sender: Sender<'_>,
+    posted: &Posted,
+    field: &str,
+) -> Option<Result<(String, String), String>> {
+    match posted.file(field) {
+        Some(file) => Some(upload(web, browser, sender, file).await),
+        None => sent_ahead(posted, field).map(Ok),
+    }
+}
+
 /// Announces `file` to the API and sends its bytes: the upload's id and SHA-256, or why not
 /// (the API's message, or the type the bytes are not).
 pub async fn upload(web: &Web, browser: &Browser, sender: Sender<'_>, file: &File) -> Result<(String, String), String> {
@@ -42,20 +133,10 @@ pub async fn upload(web: &Web, browser: &Browser, sender: Sender<'_>, file: &Fil
     let tail = &bytes[bytes.len().saturating_sub(SNIFF_TAIL)..];
     let kind = sniff(head, tail, bytes.len() as u64).map_err(|e| e.to_string())?;
     let sha256 = Sha256::of(bytes);
-    let name: String = file.name.chars().filter(|c| !c.is_control()).take(200).collect();
-    let name = if name.trim().is_empty() { format!("tep.{}", kind.extension()) } else { name };
-    let announcement =
-        json!({"file_name": name, "size": bytes.len(), "media_type": kind.mime(), "sha256": sha256.as_str()});
-    let (path, token) = match sender {
-        Sender::Applicant => ("/v1/uploads", None),
-        Sender::Officer(token) => ("/v1/counter/uploads", token),
-    };
-    let announced = web.api.call(Call::post(path, announcement).by(token).from(&browser.peer)).await;
-    if !announced.ok() {
-        return Err(announced.message());
-    }
-    let id = announced.body["id"].as_str().unwrap_or_default().to_owned();
-    let target = &announced.body["upload"];
+    let name = if file.name.trim().is_empty() { format!("tep.{}", kind.extension()) } else { file.name.clone() };
+    let announced = announce_to_api(web, browser, sender, &name, bytes.len(), kind.mime(), sha256.as_str()).await?;
+    let id = announced["id"].as_str().unwrap_or_default().to_owned();
+    let target = &announced["upload"];
     let url = target["url"].as_str().unwrap_or_default().to_owned();
     if url.starts_with("https://") || url.starts_with("http://") {
         // On AWS: a presigned address of the bucket, sent to as any client would.
@@ -105,9 +186,9 @@ pub async fn documents(
     let mut documents = vec![];
     for (i, c) in components.iter().enumerate() {
         let field = format!("doc-{i}");
-        let Some(file) = posted.file(&field) else { continue };
+        let Some(sent) = of_field(web, browser, sender, posted, &field).await else { continue };
         let component = c["name"].as_str().unwrap_or_default();
-        match upload(web, browser, sender, file).await {
+        match sent {
             Ok((id, sha256)) => documents.push(json!({"component": component, "upload": id, "sha256": sha256})),
             Err(message) => return Err((field, message)),
         }

@@ -60,7 +60,7 @@ fn filing_page(
             h1 { "Nộp hồ sơ trực tuyến" }
             p.lead { (p["name"].as_str().unwrap_or_default()) }
             (error_summary(problems))
-            form method="post" action={ "/procedures/" (code) "/file" } enctype="multipart/form-data" novalidate {
+            form method="post" action={ "/procedures/" (code) "/file" } enctype="multipart/form-data" data-uploads="applicant" novalidate {
                 input type="hidden" name="form_token" value=(token);
                 input type="hidden" name="attempt" value=(attempt);
                 h2 { "Người nộp" }
@@ -95,7 +95,7 @@ pub async fn file(State(web): State<Arc<Web>>, browser: Browser, Path(code): Pat
     let components: Vec<Value> = procedure["components"].as_array().cloned().unwrap_or_default();
     let mut problems = applicant_problems(&posted, true);
     for (i, c) in components.iter().enumerate() {
-        if c["required"] != false && posted.file(&format!("doc-{i}")).is_none() {
+        if c["required"] != false && !files::chosen(&posted, &format!("doc-{i}")) {
             problems.push(Problem {
                 field: format!("doc-{i}"),
                 message: format!("Chọn tệp {}", c["name"].as_str().unwrap_or_default()),

@@ -68,7 +68,7 @@ impl FromRequest<Arc<Web>> for Posted {
                 Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                     let text = format!(
                         "Các tệp gửi cùng lúc không được quá {} MB. Hãy chụp, quét với độ phân giải thấp hơn.",
-                        super::files::MOST >> 20
+                        web.files_most >> 20
                     );
                     return Err(browser.message(StatusCode::PAYLOAD_TOO_LARGE, "Tệp quá lớn", &text));
                 }

@@ -22,7 +22,7 @@ pub mod assets;
 mod citizen;
 mod counter;
 pub mod demo;
-mod files;
+pub mod files;
 mod filing;
 mod form;
 mod officer;
@@ -58,6 +58,11 @@ pub struct Web {
     pub secure_cookies: bool,
     /// The identity provider officers sign in through, instead of passwords.
     pub provider: Option<provider::Provider>,
+    /// The most a form's files may weigh together when the pages receive them
+    /// (`MOTCUA_WEB_FORM_MB`; the script sends files straight to the store instead).
+    pub files_most: usize,
+    /// Where browsers send files straight to (the bucket's origin on AWS), besides this site.
+    pub upload_origin: Option<String>,
 }
 
 impl Web {
@@ -71,12 +76,31 @@ impl Web {
         secure_cookies: bool,
     ) -> Self {
         let key = motcua_domain::mac::hmac_sha256(server_key, b"web form tokens").to_vec().into();
-        Self { api, auth, catalogue, keys, passwords, key, secure_cookies, provider: None }
+        Self {
+            api,
+            auth,
+            catalogue,
+            keys,
+            passwords,
+            key,
+            secure_cookies,
+            provider: None,
+            files_most: files::MOST,
+            upload_origin: None,
+        }
     }
 
     /// Officers sign in through `provider` (OpenID Connect, authorization code with PKCE).
     pub fn signing_in_through(mut self, provider: provider::Provider) -> Self {
         self.provider = Some(provider);
+        self
+    }
+
+    /// Forms' files weigh `most` bytes at most together; browsers running the script send them
+    /// straight to `upload_origin` (when not this site).
+    pub fn with_uploads(mut self, most: usize, upload_origin: Option<String>) -> Self {
+        self.files_most = most;
+        self.upload_origin = upload_origin;
         self
     }
 
@@ -108,6 +132,9 @@ impl Web {
 
 /// The pages' routes, with their headers.
 pub fn router(web: Arc<Web>) -> Router {
+    let most = web.files_most;
+    let files_limit = move || axum::extract::DefaultBodyLimit::max(most + FORM_LIMIT);
+    let policy = content_security_policy(web.upload_origin.as_deref());
     Router::new()
         .route("/", get(citizen::home))
         .route("/procedures/{code}", get(citizen::procedure))
@@ -120,6 +147,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/lookup/supplement/new", post(applicant_acts::supplement_form))
         .route("/lookup/supplement", post(applicant_acts::supplement).layer(files_limit()))
         .route("/lookup/files/{id}", post(files::applicant_file))
+        .route("/uploads", post(files::announce))
         .route("/officer/dossiers/{code}/files/{id}", get(files::officer_file))
         .route("/officer/dossiers/{code}/forms/{form}", get(officer::printed))
         .route("/statistics", get(citizen::statistics))
@@ -153,26 +181,28 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/assets/{name}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .with_state(web)
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(move |response| security_headers(response, policy.clone())))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
-}
-
-/// The most a form with files may send.
-fn files_limit() -> axum::extract::DefaultBodyLimit {
-    axum::extract::DefaultBodyLimit::max(files::MOST + FORM_LIMIT)
 }
 
 /// The most a form without files may send.
 const FORM_LIMIT: usize = 64 * 1024;
 
 /// The policy every page is served under: this site's stylesheet and script only, images from
-/// here or inline data, forms posted here, never framed.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
-     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// here or inline data, forms posted here, never framed; the script may call this site and
+/// send files to `upload_origin` (the bucket, on AWS).
+pub fn content_security_policy(upload_origin: Option<&str>) -> HeaderValue {
+    let connect = upload_origin.map(|o| format!(" {o}")).unwrap_or_default();
+    let policy = format!(
+        "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'{connect}; \
+         img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
+}
 
-async fn security_headers(mut response: Response) -> Response {
+async fn security_headers(mut response: Response, policy: HeaderValue) -> Response {
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -194,8 +194,10 @@ pub async fn forms(
                 @let open = failed.as_deref() == Some(slug) || actions.len() == 1;
                 details id={ "action-" (slug) } open[open] {
                     summary { (action.name_vi()) }
+                    @let with_file = fields(*action).unwrap_or_default().contains(&Field::ResultFile);
                     form method="post" action={ "/officer/dossiers/" (code) "/" (slug) } novalidate
-                        enctype=[fields(*action).unwrap_or_default().contains(&Field::ResultFile).then_some("multipart/form-data")]
+                        enctype=[with_file.then_some("multipart/form-data")]
+                        data-uploads=[with_file.then_some("officer")]
                         data-confirm=[matches!(action, Action::Refuse | Action::Stop | Action::ReturnUnsupplemented)
                             .then_some("Thao tác này không hoàn tác được. Tiếp tục?")] {
                         input type="hidden" name="form_token" value=(token);
@@ -370,10 +372,8 @@ async fn complete_result(
     };
     result["issuer"] = json!(agency.unwrap_or_default());
     let field = format!("{slug}--result_file");
-    if let Some(file) = posted.file(&field) {
-        let (id, sha256) = files::upload(web, browser, Sender::Officer(browser.token()), file)
-            .await
-            .map_err(|message| Problem { field, message })?;
+    if let Some(sent) = files::of_field(web, browser, Sender::Officer(browser.token()), posted, &field).await {
+        let (id, sha256) = sent.map_err(|message| Problem { field, message })?;
         result["upload"] = json!(id);
         result["sha256"] = json!(sha256);
     }
