@@ -2,7 +2,9 @@
 //! authorization code flow with PKCE: a discovery document, a key set, an authorization
 //! endpoint that signs in the officer the test chose and redirects back with a code, and a
 //! token endpoint that gives an ID token (signed with the test key `key-a`) only for that code,
-//! once, from the same client and redirect address, with the verifier of the challenge.
+//! once, from the same client and redirect address, with the verifier of the challenge; with it
+//! a refresh token, which the token endpoint trades for a new ID token until it is revoked
+//! (RFC 7009). ID tokens last an hour unless the test says otherwise.
 
 #![allow(dead_code)]
 
@@ -29,6 +31,13 @@ struct Inner {
     codes: HashMap<String, (String, String, String)>,
     /// Token requests refused.
     pub refused: Vec<String>,
+    /// Refresh tokens handed out and not revoked: the officer each signs in.
+    refresh: HashMap<String, (String, String, String, String)>,
+    /// Refresh grants answered, and tokens revoked.
+    refreshed: usize,
+    revoked: Vec<String>,
+    /// How long ID tokens last (seconds; an hour when 0).
+    lifetime: i64,
 }
 
 #[derive(Clone)]
@@ -54,6 +63,7 @@ impl IdentityProvider {
             .route("/jwks", get(jwks))
             .route("/authorize", get(authorize))
             .route("/token", post(token))
+            .route("/revoke", post(revoke))
             .with_state(shared.clone());
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -70,6 +80,21 @@ impl IdentityProvider {
         self.shared.inner.lock().unwrap().officer = Some((officer.into(), agency.into(), groups.into(), name.into()));
     }
 
+    /// ID tokens last `seconds` from now on.
+    pub fn tokens_last(&self, seconds: i64) {
+        self.shared.inner.lock().unwrap().lifetime = seconds;
+    }
+
+    /// How many refresh grants it answered.
+    pub fn refreshed(&self) -> usize {
+        self.shared.inner.lock().unwrap().refreshed
+    }
+
+    /// The refresh tokens revoked.
+    pub fn revoked(&self) -> Vec<String> {
+        self.shared.inner.lock().unwrap().revoked.clone()
+    }
+
     /// The token requests it refused, and why.
     pub fn refused(&self) -> Vec<String> {
         self.shared.inner.lock().unwrap().refused.clone()
@@ -81,6 +106,7 @@ async fn discovery(State(s): State<Shared>) -> Json<Value> {
         "issuer": s.issuer,
         "authorization_endpoint": format!("{}/authorize", s.issuer),
         "token_endpoint": format!("{}/token", s.issuer),
+        "revocation_endpoint": format!("{}/revoke", s.issuer),
         "jwks_uri": format!("{}/jwks", s.issuer),
     }))
 }
@@ -111,33 +137,66 @@ async fn token(State(s): State<Shared>, Form(f): Form<HashMap<String, String>>) 
         inner.refused.push(why.to_owned());
         (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_grant", "error_description": why}))).into_response()
     };
-    if get("grant_type") != "authorization_code" {
-        return refuse(&mut inner, "grant type");
-    }
-    let Some((challenge, client, redirect)) = inner.codes.remove(&get("code")) else {
-        return refuse(&mut inner, "unknown or used code");
+    let officer = match get("grant_type").as_str() {
+        "refresh_token" => match inner.refresh.get(&get("refresh_token")).cloned() {
+            Some(officer) if get("client_id") == CLIENT => {
+                inner.refreshed += 1;
+                officer
+            }
+            _ => return refuse(&mut inner, "unknown or revoked refresh token"),
+        },
+        "authorization_code" => {
+            let Some((challenge, client, redirect)) = inner.codes.remove(&get("code")) else {
+                return refuse(&mut inner, "unknown or used code");
+            };
+            if client != get("client_id") || redirect != get("redirect_uri") {
+                return refuse(&mut inner, "another client or redirect address");
+            }
+            let computed =
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(get("code_verifier")));
+            if computed != challenge {
+                return refuse(&mut inner, "the verifier does not match the challenge");
+            }
+            let Some(officer) = inner.officer.clone() else {
+                return refuse(&mut inner, "no one signs in");
+            };
+            officer
+        }
+        _ => return refuse(&mut inner, "grant type"),
     };
-    if client != get("client_id") || redirect != get("redirect_uri") {
-        return refuse(&mut inner, "another client or redirect address");
-    }
-    let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(get("code_verifier")));
-    if computed != challenge {
-        return refuse(&mut inner, "the verifier does not match the challenge");
-    }
-    let Some((officer, agency, groups, name)) = inner.officer.clone() else {
-        return refuse(&mut inner, "no one signs in");
+    let (officer, agency, groups, name) = officer;
+    let refresh = match get("grant_type").as_str() {
+        "authorization_code" => {
+            let token = format!("refresh-{}", rand::random::<u64>());
+            inner.refresh.insert(token.clone(), (officer.clone(), agency.clone(), groups.clone(), name.clone()));
+            Some(token)
+        }
+        _ => None,
     };
+    let lifetime = if inner.lifetime > 0 { inner.lifetime } else { 3600 };
     let now = chrono::Utc::now().timestamp();
     let claims = json!({
         "sub": format!("uuid-{officer}"), "cognito:username": officer, "custom:agency": agency,
         "cognito:groups": groups.split(',').collect::<Vec<_>>(), "name": name, "iss": s.issuer, "aud": CLIENT,
-        "token_use": "id", "iat": now, "exp": now + 3600
+        "token_use": "id", "iat": now, "exp": now + lifetime
     });
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some("key-a".into());
     let pem = include_bytes!("../functions/src/auth/oidc/test-key-a.pem");
     let id_token = encode(&header, &claims, &EncodingKey::from_rsa_pem(pem).unwrap()).unwrap();
-    let body =
-        json!({"id_token": id_token, "access_token": "opaque-access", "token_type": "Bearer", "expires_in": 3600});
+    let mut body =
+        json!({"id_token": id_token, "access_token": "opaque-access", "token_type": "Bearer", "expires_in": lifetime});
+    if let Some(refresh) = refresh {
+        body["refresh_token"] = json!(refresh);
+    }
     ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+}
+
+/// RFC 7009: the token forgotten; 200 whether it was known or not.
+async fn revoke(State(s): State<Shared>, Form(f): Form<HashMap<String, String>>) -> StatusCode {
+    let token = f.get("token").cloned().unwrap_or_default();
+    let mut inner = s.inner.lock().unwrap();
+    inner.refresh.remove(&token);
+    inner.revoked.push(token);
+    StatusCode::OK
 }

@@ -668,6 +668,47 @@ async fn officers_sign_in_through_the_identity_provider_with_pkce() {
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains("Cán bộ một cửa"), "{}", queue.body);
 
+    // The provider's refresh token is kept beside the session: with the session's ID token gone
+    // (Cognito's last an hour) or about to expire, the pages trade it for a new one.
+    let refresh = cookies.iter().find(|c| c.starts_with("motcua_refresh=")).expect("a refresh token").to_string();
+    assert!(refresh.contains("SameSite=Strict") && refresh.contains("HttpOnly"), "{refresh}");
+    let refresh = refresh.split(';').next().unwrap().to_owned();
+    let renewed = |answer: &Answer| {
+        let set = answer.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned());
+        set.filter(|c| c.starts_with("motcua_session=")).map(|c| c.split(';').next().unwrap().to_owned()).next()
+    };
+    let fresh = pages.get("/officer", &format!("{session}; {refresh}")).await;
+    assert_eq!((fresh.status, renewed(&fresh), idp.refreshed()), (StatusCode::OK, None, 0), "an hour left: kept");
+    idp.tokens_last(200);
+    let expired = pages.get("/officer", &refresh).await;
+    assert_eq!(expired.status, StatusCode::OK, "the session is renewed in the same request");
+    assert!(expired.body.contains("Cán bộ một cửa"));
+    let renewed_session = renewed(&expired).expect("a new session");
+    assert_eq!(idp.refreshed(), 1, "from the provider");
+    let soon = pages.get("/officer", &format!("{renewed_session}; {refresh}")).await;
+    let short = renewed(&soon).expect("a session under five minutes from its end is renewed");
+    assert_eq!((soon.status, idp.refreshed()), (StatusCode::OK, 2));
+    // Signing out revokes it at the provider and forgets it here.
+    let lookup = pages.get("/lookup", "").await;
+    let form_cookie = lookup.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let form_token = hidden(&lookup.body, "form_token");
+    let out = pages
+        .post("/officer/sign-out", &format!("{form_cookie}; {short}; {refresh}"), &format!("form_token={form_token}"))
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let cleared: Vec<&str> = out.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+    assert!(cleared.iter().any(|c| c.starts_with("motcua_refresh=;") && c.contains("Max-Age=0")), "{cleared:?}");
+    assert_eq!(idp.revoked(), [refresh.trim_start_matches("motcua_refresh=")]);
+    let after = pages.get("/officer", &refresh).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "a revoked refresh token opens nothing");
+    assert!(after
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("motcua_refresh=;")));
+    assert_eq!(idp.refused(), ["unknown or revoked refresh token"]);
+    idp.tokens_last(3600);
+
     // The same code again: the provider refuses it, and no session is made.
     let again = arrive(callback, flow).await;
     assert_eq!(again.status, StatusCode::BAD_GATEWAY);
@@ -676,7 +717,7 @@ async fn officers_sign_in_through_the_identity_provider_with_pkce() {
         .get_all(header::SET_COOKIE)
         .iter()
         .any(|c| c.to_str().unwrap().starts_with("motcua_session=")));
-    assert_eq!(idp.refused(), ["unknown or used code"]);
+    assert_eq!(idp.refused(), ["unknown or revoked refresh token", "unknown or used code"]);
     // A state that is not the one this browser started with.
     let started = start("%2Fofficer").await;
     let flow = started.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();

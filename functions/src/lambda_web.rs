@@ -74,6 +74,7 @@ pub async fn run_web() -> Result<(), Error> {
                 client_id,
                 client_secret,
                 public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
+                revocation_endpoint: Some(format!("{base}/oauth2/revoke")),
             },
             None => Provider::discover(&issuer, client_id, client_secret, public_url)?,
         };

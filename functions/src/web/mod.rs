@@ -135,6 +135,7 @@ pub fn router(web: Arc<Web>) -> Router {
     let most = web.files_most;
     let files_limit = move || axum::extract::DefaultBodyLimit::max(most + FORM_LIMIT);
     let policy = content_security_policy(web.upload_origin.as_deref());
+    let refresher = web.clone();
     Router::new()
         .route("/", get(citizen::home))
         .route("/procedures/{code}", get(citizen::procedure))
@@ -181,6 +182,7 @@ pub fn router(web: Arc<Web>) -> Router {
         .route("/assets/{name}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .with_state(web)
+        .layer(axum::middleware::from_fn_with_state(refresher, provider::refresh_session))
         .layer(axum::middleware::map_response(move |response| security_headers(response, policy.clone())))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
 }

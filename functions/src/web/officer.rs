@@ -178,7 +178,12 @@ pub async fn sign_in(State(web): State<Arc<Web>>, browser: Browser, posted: Post
 }
 
 /// `POST /officer/sign-out`: the session cookie removed.
-pub async fn sign_out(State(web): State<Arc<Web>>, browser: Browser, _posted: Posted) -> Response {
+pub async fn sign_out(
+    State(web): State<Arc<Web>>,
+    browser: Browser,
+    headers: axum::http::HeaderMap,
+    _posted: Posted,
+) -> Response {
     // The session ends everywhere, not only in this browser.
     if let (Some(officer), Some(passwords)) = (browser.officer(), &web.passwords) {
         if passwords.end_sessions(&officer.id, Utc::now()).await.is_err() {
@@ -186,8 +191,13 @@ pub async fn sign_out(State(web): State<Arc<Web>>, browser: Browser, _posted: Po
         }
         tracing::info!(officer = %officer.id, "web console: signed out");
     }
-    let cookie = set_cookie(SESSION_COOKIE, "", 0, browser.secure());
-    with_cookies(Redirect::to("/officer/sign-in").into_response(), [cookie])
+    // A provider's refresh token is revoked there and forgotten here.
+    super::provider::revoke(&web, &headers).await;
+    let cookies = [
+        set_cookie(SESSION_COOKIE, "", 0, browser.secure()),
+        set_cookie(super::provider::REFRESH_COOKIE, "", 0, browser.secure()),
+    ];
+    with_cookies(Redirect::to("/officer/sign-in").into_response(), cookies)
 }
 
 fn unavailable(browser: &Browser) -> Response {

@@ -13,6 +13,11 @@
 //!    [`SESSION_HOURS`]), and answers a page that moves on by itself: the session cookie is
 //!    `SameSite=Strict`, and a browser does not send it on a navigation the provider's site
 //!    started, so the next request must start from this site.
+//! 3. When the provider gives a refresh token (Cognito does), it is kept in its own cookie
+//!    (HttpOnly, `SameSite=Strict`, [`SESSION_HOURS`]), and [`refresh_session`] trades it for a
+//!    new ID token when the session's is gone or has less than five minutes left, so an officer
+//!    signs in once a working day although Cognito's ID tokens last an hour. Signing out revokes
+//!    it at the provider (RFC 7009) and removes both cookies.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +33,12 @@ use serde_json::Value;
 use super::page::{self, answer};
 use super::session::{set_cookie, with_cookies, Browser, SESSION_COOKIE, SESSION_HOURS};
 use super::Web;
+
+/// The cookie holding the provider's refresh token.
+pub const REFRESH_COOKIE: &str = "motcua_refresh";
+
+/// A session's ID token is traded for a new one when it has less than this left (seconds).
+const REFRESH_AHEAD: i64 = 300;
 
 /// The cookie holding a sign-in under way.
 const FLOW_COOKIE: &str = "motcua_signin";
@@ -51,6 +62,8 @@ pub struct Provider {
     /// The site's public address (`MOTCUA_PUBLIC_URL`), for the callback; from the request's
     /// `Host` when none.
     pub public_url: Option<String>,
+    /// Where refresh tokens are revoked at sign-out (RFC 7009), when the provider has one.
+    pub revocation_endpoint: Option<String>,
 }
 
 impl Provider {
@@ -77,6 +90,7 @@ impl Provider {
             client_id,
             client_secret,
             public_url: public_url.map(|u| u.trim_end_matches('/').to_owned()),
+            revocation_endpoint: doc["revocation_endpoint"].as_str().map(str::to_owned),
         })
     }
 
@@ -174,25 +188,17 @@ pub async fn callback(
         }
         Err(_) => return refused(StatusCode::BAD_GATEWAY, "Nơi đăng nhập không xác nhận được. Hãy đăng nhập lại."),
     };
-    // The token the API takes as a bearer: the ID token, or the access token (Cognito's
-    // `token_use` decides which the verifier accepts).
-    let mut chosen = None;
-    for token in [tokens["id_token"].as_str(), tokens["access_token"].as_str()].into_iter().flatten() {
-        if let Some(officer) = web.officer_of(token).await {
-            chosen = Some((token.to_owned(), officer));
-            break;
-        }
-    }
-    let Some((token, officer)) = chosen else {
+    let Some((token, officer)) = accepted(&web, &tokens).await else {
         return refused(
             StatusCode::FORBIDDEN,
             "Tài khoản này chưa được cấp quyền cán bộ trên hệ thống. Hãy liên hệ quản trị viên.",
         );
     };
-    let expires = crate::auth::claim(&token, "exp").unwrap_or(0);
-    let lasts = (expires - chrono::Utc::now().timestamp()).clamp(60, SESSION_HOURS * 3600);
     tracing::info!(officer = %officer.id, "web console: signed in through the identity provider");
-    let session = set_cookie(SESSION_COOKIE, &token, lasts, browser.secure());
+    let mut cookies = vec![session_cookie(&token, browser.secure())];
+    if let Some(refresh) = tokens["refresh_token"].as_str() {
+        cookies.push(set_cookie(REFRESH_COOKIE, refresh, SESSION_HOURS * 3600, browser.secure()));
+    }
     let clear = flow_cookie_set("", 0, browser.secure());
     let (form_token, _) = browser.form_token();
     let page = page::page(
@@ -208,7 +214,102 @@ pub async fn callback(
     if let Ok(refresh) = header::HeaderValue::from_str(&format!("0; url={next}")) {
         response.headers_mut().insert(header::REFRESH, refresh);
     }
-    with_cookies(response, [session, clear])
+    cookies.push(clear);
+    with_cookies(response, cookies)
+}
+
+/// The token of `tokens` the API takes as a bearer, and whom it names: the ID token, or the
+/// access token (Cognito's `token_use` decides which the verifier accepts).
+async fn accepted(web: &Web, tokens: &Value) -> Option<(String, super::session::SignedIn)> {
+    for token in [tokens["id_token"].as_str(), tokens["access_token"].as_str()].into_iter().flatten() {
+        if let Some(officer) = web.officer_of(token).await {
+            return Some((token.to_owned(), officer));
+        }
+    }
+    None
+}
+
+/// The session cookie holding `token` until it expires (at most [`SESSION_HOURS`]).
+fn session_cookie(token: &str, secure: bool) -> String {
+    let expires = crate::auth::claim(token, "exp").unwrap_or(0);
+    let lasts = (expires - chrono::Utc::now().timestamp()).clamp(60, SESSION_HOURS * 3600);
+    set_cookie(SESSION_COOKIE, token, lasts, secure)
+}
+
+/// Middleware: where the browser holds a refresh token and its session's ID token is gone or
+/// about to expire, a new one from the provider, put in the request as if the browser had sent
+/// it and set in the browser with the answer. A refresh token the provider refuses is removed
+/// (the officer signs in again).
+pub async fn refresh_session(
+    State(web): State<Arc<Web>>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (Some(provider), Some(refresh)) =
+        (web.provider.clone(), super::session::cookie_in(request.headers(), REFRESH_COOKIE))
+    else {
+        return next.run(request).await;
+    };
+    let session = super::session::cookie_in(request.headers(), SESSION_COOKIE);
+    let now = chrono::Utc::now().timestamp();
+    if session.as_deref().and_then(|t| crate::auth::claim(t, "exp")).is_some_and(|exp| exp > now + REFRESH_AHEAD) {
+        return next.run(request).await;
+    }
+    let secure = web.secure_cookies;
+    let form = vec![("grant_type".to_owned(), "refresh_token".to_owned()), ("refresh_token".to_owned(), refresh)];
+    let asked = tokio::task::spawn_blocking(move || token_request(&provider, &form)).await;
+    let fresh = match asked {
+        Ok(Ok(tokens)) => accepted(&web, &tokens).await.map(|(token, _)| (token, tokens)),
+        Ok(Err(e)) => {
+            tracing::info!(error = %e, "web console: the provider did not refresh a session");
+            None
+        }
+        Err(_) => None,
+    };
+    let Some((token, tokens)) = fresh else {
+        let response = next.run(request).await;
+        return with_cookies(response, [set_cookie(REFRESH_COOKIE, "", 0, secure)]);
+    };
+    let others: Vec<String> = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty() && !pair.starts_with(&format!("{SESSION_COOKIE}=")))
+        .map(str::to_owned)
+        .collect();
+    let cookies = others.into_iter().chain([format!("{SESSION_COOKIE}={token}")]).collect::<Vec<_>>().join("; ");
+    request.headers_mut().remove(header::COOKIE);
+    if let Ok(value) = header::HeaderValue::from_str(&cookies) {
+        request.headers_mut().insert(header::COOKIE, value);
+    }
+    let mut set = vec![session_cookie(&token, secure)];
+    // A provider rotating refresh tokens answers a new one.
+    if let Some(rotated) = tokens["refresh_token"].as_str() {
+        set.push(set_cookie(REFRESH_COOKIE, rotated, SESSION_HOURS * 3600, secure));
+    }
+    with_cookies(next.run(request).await, set)
+}
+
+/// Revokes the browser's refresh token at the provider (sign-out), when it has both. Never
+/// fails the sign-out: the cookies go anyway.
+pub async fn revoke(web: &Web, headers: &HeaderMap) {
+    let (Some(provider), Some(token)) = (web.provider.clone(), super::session::cookie_in(headers, REFRESH_COOKIE))
+    else {
+        return;
+    };
+    let Some(endpoint) = provider.revocation_endpoint.clone() else { return };
+    let revoked = tokio::task::spawn_blocking(move || {
+        let form =
+            [("token", token.as_str()), ("token_type_hint", "refresh_token"), ("client_id", &provider.client_id)];
+        authorised(agent().post(&endpoint), &provider).send_form(&form).map(drop).map_err(|e| e.to_string())
+    })
+    .await;
+    if let Ok(Err(e)) = revoked {
+        tracing::warn!(error = %e, "web console: the provider did not revoke a refresh token");
+    }
 }
 
 /// The `Set-Cookie` of the flow cookie: `value` for `max_age` seconds (0 removes it), on the
@@ -233,22 +334,35 @@ fn flow_cookie(headers: &HeaderMap) -> Option<(String, String, String)> {
     Some((state.to_owned(), verifier.to_owned(), next))
 }
 
+/// `request` with the confidential client's credentials (HTTP Basic), when it has a secret.
+fn authorised(request: ureq::Request, provider: &Provider) -> ureq::Request {
+    match &provider.client_secret {
+        Some(secret) => {
+            let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{secret}", provider.client_id));
+            request.set("authorization", &format!("Basic {basic}"))
+        }
+        None => request,
+    }
+}
+
+/// Asks the token endpoint for tokens with `form` (and the client's id). Blocking.
+fn token_request(provider: &Provider, form: &[(String, String)]) -> Result<Value, String> {
+    let mut form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    form.push(("client_id", provider.client_id.as_str()));
+    let answer =
+        authorised(agent().post(&provider.token_endpoint), provider).send_form(&form).map_err(|e| e.to_string())?;
+    answer.into_json::<Value>().map_err(|e| e.to_string())
+}
+
 /// Exchanges `code` at the token endpoint. Blocking.
 fn exchange(provider: &Provider, code: &str, verifier: &str, redirect_uri: &str) -> Result<Value, String> {
-    let mut request = agent().post(&provider.token_endpoint);
-    if let Some(secret) = &provider.client_secret {
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{secret}", provider.client_id));
-        request = request.set("authorization", &format!("Basic {basic}"));
-    }
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code),
         ("redirect_uri", redirect_uri),
-        ("client_id", provider.client_id.as_str()),
         ("code_verifier", verifier),
     ];
-    let answer = request.send_form(&form).map_err(|e| e.to_string())?;
-    answer.into_json::<Value>().map_err(|e| e.to_string())
+    token_request(provider, &form.map(|(k, v)| (k.to_owned(), v.to_owned())))
 }
 
 #[cfg(test)]
