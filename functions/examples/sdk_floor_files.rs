@@ -1,8 +1,11 @@
 //! The floor of an HTTP function that keeps files (docs/performance.md): `sdk_floor_http`'s
 //! `lambda_http` and DynamoDB client with its requests, plus the S3 client configured and used
 //! as `infra/src/files/s3.rs` uses it (presigned `PUT` and `GET`, `HeadObject` with checksums,
-//! range `GetObject`, `CopyObject`, `DeleteObject`), and nothing of motcua. `submit`,
-//! `receive`, `approve` and `query` are compared with this one.
+//! range `GetObject`, `CopyObject`, `DeleteObject`), the secret read at init, and nothing of
+//! motcua. `submit`, `receive`, `approve`, `query` and `web` are compared with this one.
+
+#[path = "floor/secret.rs"]
+mod secret;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
@@ -69,6 +72,7 @@ async fn warm_up(client: &aws_sdk_dynamodb::Client) {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let _key = secret::read(&config).await;
     let s3 = aws_sdk_s3::config::Builder::from(&config)
         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
         .response_checksum_validation(ResponseChecksumValidation::WhenRequired);

@@ -1,8 +1,12 @@
 //! The floor of an HTTP function (docs/performance.md): `lambda_http` and the DynamoDB client
 //! making the same kinds of requests as the real functions (`GetItem`, `Query`, `UpdateItem`,
-//! `PutItem`, `TransactWriteItems`), and nothing of motcua. A real function's package is
+//! `PutItem`, `TransactWriteItems`), a secret read from Secrets Manager at init
+//! (`floor/secret.rs`), and nothing of motcua. A real function's package is
 //! compared with this one's; and this one's init, which like the real ones opens the connection
 //! to DynamoDB with one `GetItem`, is the floor of theirs.
+
+#[path = "floor/secret.rs"]
+mod secret;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use lambda_http::{service_fn, Body, Error, Request, Response};
@@ -43,6 +47,7 @@ async fn warm_up(client: &aws_sdk_dynamodb::Client) {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let _key = secret::read(&config).await;
     let client = aws_sdk_dynamodb::Client::new(&config);
     warm_up(&client).await;
     lambda_http::run(service_fn(|request| handle(&client, request))).await

@@ -1,6 +1,10 @@
 //! The package-size floor of `notify` (docs/performance.md): `lambda_runtime` with the DynamoDB,
 //! SNS and SES clients making the kinds of requests `notify` makes (`Query`, `UpdateItem`,
-//! `TransactWriteItems`; SNS `Publish`; SES `SendEmail`), and nothing of motcua.
+//! `TransactWriteItems`; SNS `Publish`; SES `SendEmail`), a secret read from Secrets Manager at init
+//! (`floor/secret.rs`), and nothing of motcua.
+
+#[path = "floor/secret.rs"]
+mod secret;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_ses::types::{Body, Content, Destination, Message};
@@ -50,6 +54,7 @@ async fn handle(c: &Clients, event: LambdaEvent<Value>) -> Result<Value, Error> 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let _key = secret::read(&config).await;
     let clients = Clients {
         dynamodb: aws_sdk_dynamodb::Client::new(&config),
         sns: aws_sdk_sns::Client::new(&config),
