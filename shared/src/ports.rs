@@ -469,8 +469,8 @@ pub struct PasswordRecord {
     pub failures: u32,
     /// When the last of them was.
     pub last_failure_at: Option<DateTime<Utc>>,
-    /// When the officer last signed out (or had a password set): sessions issued until then,
-    /// to the second, are over.
+    /// When the officer last signed out (or had their password replaced): sessions issued
+    /// until then, to the second, are over.
     pub sessions_ended_at: Option<DateTime<Utc>>,
 }
 
@@ -478,7 +478,9 @@ pub struct PasswordRecord {
 #[async_trait]
 pub trait OfficerPasswords: Send + Sync {
     async fn password(&self, officer: &OfficerId) -> StoreResult<Option<PasswordRecord>>;
-    /// Sets (or replaces) the hash, clears the failures and ends the sessions issued so far.
+    /// Sets the hash and clears the failures; replacing a password also ends the sessions
+    /// issued so far (a first one has none to end: the store may be seeded while tokens are
+    /// being issued).
     async fn set_password(&self, officer: &OfficerId, hash: &str) -> StoreResult<()>;
     /// Counts a failed attempt at `at`; the failures after it (0 when the officer has no password).
     async fn sign_in_failed(&self, officer: &OfficerId, at: DateTime<Utc>) -> StoreResult<u32>;

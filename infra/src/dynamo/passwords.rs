@@ -12,7 +12,7 @@ use super::items::{self, n, s};
 use super::{condition_failed, failure, keys, DynamoStore, Item};
 use crate::codec::{parse_ts, ts};
 
-const HASH: &str = "hash";
+const HASH: &str = "password_hash"; // `hash` is a reserved word in expressions
 const FAILURES: &str = "failures";
 const LAST_FAILURE: &str = "last_failure_at";
 const SESSIONS_ENDED: &str = "sessions_ended_at";
@@ -75,12 +75,28 @@ impl OfficerPasswords for DynamoStore {
     }
 
     async fn set_password(&self, officer: &OfficerId, hash: &str) -> StoreResult<()> {
+        // A new password ends the sessions of the old one; a first one has none to end.
+        let replaced = self
+            .update_password(
+                officer,
+                &format!("SET {HASH} = :hash, {FAILURES} = :zero, {SESSIONS_ENDED} = :now REMOVE {LAST_FAILURE}"),
+                "attribute_exists(pk)",
+                vec![(":hash", s(hash)), (":zero", n(0)), (":now", s(ts(Utc::now())))],
+            )
+            .await?;
+        if replaced.is_some() {
+            return Ok(());
+        }
         let mut item = items::key(keys::password(officer.as_str()));
         item.insert(HASH.into(), s(hash));
         item.insert(FAILURES.into(), n(0));
-        item.insert(SESSIONS_ENDED.into(), s(ts(Utc::now())));
-        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(failure)?;
-        Ok(())
+        let put = self.client.put_item().table_name(&self.table).set_item(Some(item));
+        match put.condition_expression("attribute_not_exists(pk)").send().await {
+            Ok(_) => Ok(()),
+            // Set by someone else meanwhile: this one replaces it.
+            Err(e) if condition_failed(&e) => Box::pin(self.set_password(officer, hash)).await,
+            Err(e) => Err(failure(e)),
+        }
     }
 
     async fn sign_in_failed(&self, officer: &OfficerId, at: DateTime<Utc>) -> StoreResult<u32> {

@@ -41,9 +41,9 @@ impl OfficerPasswords for SqliteStore {
         self.write(move |tx| {
             tx.execute(
                 "INSERT INTO officer_passwords (officer, hash, failures, last_failure_at, sessions_ended_at)
-                 VALUES (?1, ?2, 0, NULL, ?3)
+                 VALUES (?1, ?2, 0, NULL, NULL)
                  ON CONFLICT (officer) DO UPDATE SET hash = excluded.hash, failures = 0, last_failure_at = NULL,
-                     sessions_ended_at = excluded.sessions_ended_at",
+                     sessions_ended_at = ?3",
                 params![officer, hash, now],
             )
             .map_err(unavailable)?;
