@@ -88,6 +88,64 @@ pub const fn files_of(family: Family) -> FilesOf {
     }
 }
 
+/// Connects the external systems a family talks to (their adapters and secrets) into its state.
+pub type ExternalsOf = for<'a> fn(&'a aws_config::SdkConfig, &'a mut AppState) -> Connecting<'a>;
+
+/// [`ExternalsOf`]'s work under way.
+pub type Connecting<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + 'a>>;
+
+/// The external systems `family` talks to, as a constructor its binary evaluates at compile
+/// time (`const { externals_of(FAMILY) }`), so that a binary links only its own family's
+/// adapters (the national portal's, the payment platform's, the postal operator's, the
+/// document axis's, each with an HTTPS client) and not every family's.
+pub const fn externals_of(family: Family) -> ExternalsOf {
+    match family {
+        // Submit opens payments and takes the platform's and the postal operator's callbacks.
+        Family::Submit => submit_externals,
+        // Approve posts results through the postal operator.
+        Family::Approve => approve_externals,
+        // Assign forwards into steps of agencies on the document axis (refused unless it is on).
+        Family::Assign => assign_externals,
+        // Admin reconciles with the national portal and reads the axis on demand.
+        Family::Admin => admin_externals,
+        Family::Receive | Family::Rate | Family::Query | Family::Reports => no_externals,
+    }
+}
+
+fn submit_externals<'a>(sdk: &'a aws_config::SdkConfig, state: &'a mut AppState) -> Connecting<'a> {
+    Box::pin(async move {
+        state.payment_platform = payment_platform(sdk).await?;
+        state.postal = postal_operator(sdk).await?;
+        Ok(())
+    })
+}
+
+fn approve_externals<'a>(sdk: &'a aws_config::SdkConfig, state: &'a mut AppState) -> Connecting<'a> {
+    Box::pin(async move {
+        state.postal = postal_operator(sdk).await?;
+        Ok(())
+    })
+}
+
+fn assign_externals<'a>(sdk: &'a aws_config::SdkConfig, state: &'a mut AppState) -> Connecting<'a> {
+    Box::pin(async move {
+        state.axis = document_axis(sdk).await?;
+        Ok(())
+    })
+}
+
+fn admin_externals<'a>(sdk: &'a aws_config::SdkConfig, state: &'a mut AppState) -> Connecting<'a> {
+    Box::pin(async move {
+        state.portal = national_portal(sdk).await?;
+        state.axis = document_axis(sdk).await?;
+        Ok(())
+    })
+}
+
+fn no_externals<'a>(_: &'a aws_config::SdkConfig, _: &'a mut AppState) -> Connecting<'a> {
+    Box::pin(async { Ok(()) })
+}
+
 pub(crate) fn bucket(sdk: &aws_config::SdkConfig) -> Result<Arc<dyn FileStore>, Error> {
     Ok(Arc::new(motcua_infra::files::S3Files::new(sdk, required("MOTCUA_BUCKET")?)))
 }
@@ -148,7 +206,12 @@ pub(crate) fn state_over(
 /// Serves `family` under the Lambda runtime until the sandbox is shut down.
 /// `routes` is `routes_of(family)` evaluated at compile time by the binary (`const { … }`), so a
 /// binary links only its own family's handlers.
-pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files: FilesOf) -> Result<(), Error> {
+pub async fn run_http(
+    family: Family,
+    routes: fn() -> crate::routes::Bare,
+    files: FilesOf,
+    externals: ExternalsOf,
+) -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let key = server_key(&sdk, family).await?;
@@ -157,24 +220,7 @@ pub async fn run_http(family: Family, routes: fn() -> crate::routes::Bare, files
     let store = store(&sdk).await?;
     let store = if uses_server_key(family) { store.keying_owners(key.clone()) } else { store };
     let mut state = state_over(&store, files(&sdk)?, key)?;
-    // Only the admin family reconciles (it asks the portal).
-    if family == Family::Admin {
-        state.portal = national_portal(&sdk).await?;
-    }
-    // Only the submit family opens payments and takes the platform's callbacks.
-    if family == Family::Submit {
-        state.payment_platform = payment_platform(&sdk).await?;
-    }
-    // The approve family posts results through the postal operator; the submit family takes
-    // its status callbacks.
-    if matches!(family, Family::Submit | Family::Approve) {
-        state.postal = postal_operator(&sdk).await?;
-    }
-    // The assign family forwards into steps of agencies on the document axis (refused unless it
-    // is on); the admin family reads the axis on demand.
-    if matches!(family, Family::Assign | Family::Admin) {
-        state.axis = document_axis(&sdk).await?;
-    }
+    externals(&sdk, &mut state).await?;
     crate::emf::publish_requests_as(family.name());
     let app = crate::routes::family_app(routes, state);
     let app =

@@ -2,8 +2,14 @@
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), motcua_functions::lambda::Error> {
-    use motcua_functions::lambda::files_of;
+    use motcua_functions::lambda::{externals_of, files_of};
     use motcua_functions::routes::{routes_of, Bare, Family};
     const FAMILY: Family = Family::Query;
-    motcua_functions::lambda::run_http(FAMILY, const { routes_of::<Bare>(FAMILY) }, const { files_of(FAMILY) }).await
+    motcua_functions::lambda::run_http(
+        FAMILY,
+        const { routes_of::<Bare>(FAMILY) },
+        const { files_of(FAMILY) },
+        const { externals_of(FAMILY) },
+    )
+    .await
 }
