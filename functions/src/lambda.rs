@@ -203,6 +203,26 @@ pub(crate) fn state_over(
     })
 }
 
+/// The `main` of an action family's Lambda binary: [`run_http`] with the family's routes, file
+/// store and external systems chosen at compile time in the binary (`const { … }`), so that it
+/// links only its own (`motcua_functions::http_lambda!(Family::Query);`).
+#[macro_export]
+macro_rules! http_lambda {
+    ($family:expr) => {
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> Result<(), $crate::lambda::Error> {
+            const FAMILY: $crate::routes::Family = $family;
+            $crate::lambda::run_http(
+                FAMILY,
+                const { $crate::routes::routes_of::<$crate::routes::Bare>(FAMILY) },
+                const { $crate::lambda::files_of(FAMILY) },
+                const { $crate::lambda::externals_of(FAMILY) },
+            )
+            .await
+        }
+    };
+}
+
 /// Serves `family` under the Lambda runtime until the sandbox is shut down.
 /// `routes` is `routes_of(family)` evaluated at compile time by the binary (`const { … }`), so a
 /// binary links only its own family's handlers.

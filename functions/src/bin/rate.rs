@@ -1,15 +1,3 @@
 //! The `rate` Lambda: the rate family's routes behind API Gateway (see `motcua_functions::lambda`).
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), motcua_functions::lambda::Error> {
-    use motcua_functions::lambda::{externals_of, files_of};
-    use motcua_functions::routes::{routes_of, Bare, Family};
-    const FAMILY: Family = Family::Rate;
-    motcua_functions::lambda::run_http(
-        FAMILY,
-        const { routes_of::<Bare>(FAMILY) },
-        const { files_of(FAMILY) },
-        const { externals_of(FAMILY) },
-    )
-    .await
-}
+motcua_functions::http_lambda!(motcua_functions::routes::Family::Rate);

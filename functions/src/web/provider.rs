@@ -270,17 +270,9 @@ pub async fn refresh_session(
         let response = next.run(request).await;
         return with_cookies(response, [set_cookie(REFRESH_COOKIE, "", 0, secure)]);
     };
-    let others: Vec<String> = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .map(str::trim)
-        .filter(|pair| !pair.is_empty() && !pair.starts_with(&format!("{SESSION_COOKIE}=")))
-        .map(str::to_owned)
-        .collect();
-    let cookies = others.into_iter().chain([format!("{SESSION_COOKIE}={token}")]).collect::<Vec<_>>().join("; ");
+    let others = super::session::cookie_pairs(request.headers()).filter(|(name, _)| *name != SESSION_COOKIE);
+    let cookies = others.map(|(name, value)| format!("{name}={value}")).chain([format!("{SESSION_COOKIE}={token}")]);
+    let cookies = cookies.collect::<Vec<_>>().join("; ");
     request.headers_mut().remove(header::COOKIE);
     if let Ok(value) = header::HeaderValue::from_str(&cookies) {
         request.headers_mut().insert(header::COOKIE, value);
@@ -321,12 +313,7 @@ fn flow_cookie_set(value: &str, max_age: i64, secure: bool) -> String {
 
 /// The flow cookie: state, verifier and where to go after.
 fn flow_cookie(headers: &HeaderMap) -> Option<(String, String, String)> {
-    let value = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(&format!("{FLOW_COOKIE}=")).map(str::to_owned))?;
+    let value = super::session::cookie_in(headers, FLOW_COOKIE)?;
     let mut parts = value.split('.');
     let (state, verifier, next) = (parts.next()?, parts.next()?, parts.next()?);
     let next = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(next).ok()?;

@@ -135,10 +135,17 @@ fn cookie(parts: &Parts, name: &str) -> Option<String> {
 
 /// The value of cookie `name` among `headers`.
 pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|pair| {
-        let (k, v) = pair.trim().split_once('=')?;
-        (k == name && !v.is_empty()).then(|| v.to_owned())
-    })
+    cookie_pairs(headers).find_map(|(k, v)| (k == name && !v.is_empty()).then(|| v.to_owned()))
+}
+
+/// Every cookie `headers` carry, as (name, value).
+pub fn cookie_pairs(headers: &axum::http::HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, the whole site, `Secure` when asked;
