@@ -138,7 +138,7 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     assert!(citizen.text("h1").contains("Đăng ký khai sinh"));
     assert!(citizen.shows("Giấy chứng sinh") && citizen.shows("Nếu nộp hôm nay"));
     check(&citizen, "procedure-phone", &axe);
-    // Files online with a photo of each paper: first forgetting one, then with both.
+    // Files online with a photo of each paper: first forgetting one, then adding it.
     citizen.click(&format!("a[href='/procedures/{BIRTH}/file']"));
     check(&citizen, "file-phone", &axe);
     let scans = tempfile::tempdir().unwrap();
@@ -155,7 +155,8 @@ fn a_dossier_goes_from_the_citizen_through_the_officers_phones_and_back() {
     citizen.click("form[enctype='multipart/form-data'] button[type=submit]");
     assert!(citizen.wait(|s| s.try_find(".summary a[href='#doc-1']").is_some()), "the missing paper is named");
     check(&citizen, "file-error-phone", &axe);
-    citizen.choose_file("#doc-0", photo.to_str().unwrap());
+    // The photo sent is kept: only the forgotten paper is chosen.
+    assert!(citizen.text("#doc-0-kept").contains("to-khai.png"), "{}", citizen.source());
     citizen.choose_file("#doc-1", certificate.to_str().unwrap());
     citizen.click("form[enctype='multipart/form-data'] button[type=submit]");
     assert!(citizen.shows("Đã nộp hồ sơ"), "{}", citizen.source());

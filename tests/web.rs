@@ -877,3 +877,57 @@ async fn a_file_sent_ahead_by_the_script_is_filed_with_the_form() {
         .collect();
     assert!(sent.contains(&(3 << 20, sha256)), "{sent:?}");
 }
+
+/// A form shown again with errors keeps the files it carried: sent once, named on the page, and
+/// filed with the corrected form without being chosen again (a newly chosen one replaces one).
+#[tokio::test]
+async fn a_form_shown_again_keeps_the_files_already_sent() {
+    use motcua_domain::documents::{kind::samples, Sha256};
+    let pages = pages().await;
+    let (cookie, _) = pages.browser().await;
+    let form = pages.get("/procedures/1.001193/file", &cookie).await;
+    let (token, attempt) = (hidden(&form.body, "form_token"), hidden(&form.body, "attempt"));
+    let (pdf, png) = (samples::pdf(), samples::png());
+    let fields = [("form_token", token.as_str()), ("attempt", attempt.as_str()), ("kind", "citizen")];
+    let files = [("doc-0", "<đơn & tờ khai> đề nghị.pdf", &pdf[..]), ("doc-1", "giay.png", &png[..])];
+    // No name, no phone: the form comes back, its files sent and kept.
+    let again = pages.post_files("/procedures/1.001193/file", &cookie, multipart(&fields, &files)).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    assert!(again.body.contains("Nhập họ và tên"));
+    assert!(!again.body.contains("<đơn &"), "a file's name is shown as text");
+    assert!(again.body.contains("&lt;đơn &amp; tờ khai&gt; đề nghị.pdf"), "{}", again.body);
+    assert!(!again.body.contains("hãy chọn lại"), "nobody is asked to choose the files again");
+    let kept = |name: &str| unescape(&hidden(&again.body, name));
+    let (first, second) = (kept("doc-0-upload"), kept("doc-1-upload"));
+    assert!(first.ends_with(" <đơn & tờ khai> đề nghị.pdf") && first.contains(Sha256::of(&pdf).as_str()), "{first}");
+    let uploads = pages.home.store.dossiers.clone();
+    // Corrected, with a photo chosen again for the second paper: it replaces the kept one.
+    let mut other = samples::png();
+    other.extend_from_slice(b"another photo");
+    let token = hidden(&again.body, "form_token");
+    let fields = [
+        ("form_token", token.as_str()),
+        ("attempt", attempt.as_str()),
+        ("kind", "citizen"),
+        ("name", "Lê Thị Giữ"),
+        ("citizen_id", "079203006666"),
+        ("phone", "0987000555"),
+        ("doc-0-upload", first.as_str()),
+        ("doc-1-upload", second.as_str()),
+    ];
+    let filed = pages
+        .post_files("/procedures/1.001193/file", &cookie, multipart(&fields, &[("doc-1", "moi.png", &other)]))
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let code = motcua_domain::codes::DossierCode::parse(&shown(&filed.body, "filed-code")).unwrap();
+    let dossier = uploads.get(&code).await.unwrap().unwrap().dossier;
+    let sent: Vec<String> =
+        dossier.documents.iter().filter_map(|d| d.file.as_ref().map(|f| f.sha256.as_str().to_owned())).collect();
+    let expected: Vec<String> = [Sha256::of(&pdf), Sha256::of(&other)].iter().map(|h| h.as_str().to_owned()).collect();
+    assert_eq!(sent, expected, "the kept PDF and the photo chosen again, not the first photo");
+}
+
+/// `text` with HTML's five escapes undone.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}

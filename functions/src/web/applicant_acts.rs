@@ -209,9 +209,10 @@ async fn supplement_page(
                 (error_summary(problems))
                 form method="post" action="/lookup/supplement" enctype="multipart/form-data" data-uploads="applicant" novalidate {
                     (proof(token, code, secret))
-                    @if !problems.is_empty() { p.notice { "Trình duyệt không giữ lại tệp đã chọn: hãy chọn lại các tệp." } }
                     @for (i, c) in components.iter().enumerate() {
-                        (files::file_input(&format!("doc-{i}"), c["name"].as_str().unwrap_or_default(), true, Capture::Choose, problems))
+                        @let field = format!("doc-{i}");
+                        (files::file_input(&field, c["name"].as_str().unwrap_or_default(), true, Capture::Choose, problems,
+                            files::sent_ahead(&posted.fields, &field).as_ref()))
                     }
                     (textarea("note", "Ghi chú cho cán bộ (không bắt buộc)", posted.field("note"), None, problems))
                     button type="submit" { "Gửi bổ sung" }
@@ -229,23 +230,29 @@ async fn components(web: &Web, browser: &Browser, d: &Value) -> Vec<Value> {
 }
 
 /// `POST /lookup/supplement`: the files sent, then the supplement.
-pub async fn supplement(State(web): State<Arc<Web>>, browser: Browser, posted: Posted) -> Response {
+pub async fn supplement(State(web): State<Arc<Web>>, browser: Browser, mut posted: Posted) -> Response {
     let found = dossier(&web, &browser, &posted).await;
     if !found.ok() {
         return browser.message(found.status, "Không mở được hồ sơ", &found.message());
     }
     let components = components(&web, &browser, &found.body).await;
-    let refused = |field: String, message: String| async {
-        let problems = [Problem { field, message }];
-        supplement_page(&web, &browser, &posted, &problems, StatusCode::UNPROCESSABLE_ENTITY).await
+    // Files first: those sent are kept if the form must be shown again.
+    let unsent =
+        files::send_posted(&web, &browser, Sender::Applicant, &mut posted, &files::document_fields(&components)).await;
+    let (web, browser, posted) = (&web, &browser, &posted);
+    let refused = |problems: Vec<Problem>| async move {
+        supplement_page(web, browser, posted, &problems, StatusCode::UNPROCESSABLE_ENTITY).await
     };
-    if !(0..components.len()).any(|i| files::chosen(&posted, &format!("doc-{i}"))) {
-        return refused("doc-0".into(), "Chọn ít nhất một tệp bổ sung".into()).await;
+    if !unsent.is_empty() {
+        return refused(unsent).await;
     }
-    let documents = match files::documents(&web, &browser, Sender::Applicant, &components, &posted).await {
-        Ok(documents) => documents,
-        Err((field, message)) => return refused(field, message).await,
-    };
+    if !(0..components.len()).any(|i| files::chosen(posted, &format!("doc-{i}"))) {
+        return refused(vec![Problem {
+            field: "doc-0".into(), message: "Chọn ít nhất một tệp bổ sung".into()
+        }])
+        .await;
+    }
+    let documents = files::documents(&components, posted);
     let mut body = json!({"documents": documents});
     if !posted.field("note").is_empty() {
         body["note"] = json!(posted.field("note"));
@@ -254,7 +261,7 @@ pub async fn supplement(State(web): State<Arc<Web>>, browser: Browser, posted: P
     let call = Call::post(path, body).header("x-lookup-secret", posted.field("secret")).from(&browser.peer);
     let done = web.api.call(call).await;
     if !done.ok() {
-        return refused("doc-0".into(), done.message()).await;
+        return refused(vec![Problem { field: "doc-0".into(), message: done.message() }]).await;
     }
-    after(&web, &browser, &posted, done, "Đã gửi giấy tờ bổ sung. Cán bộ sẽ kiểm tra và tiếp nhận.", "").await
+    after(web, browser, posted, done, "Đã gửi giấy tờ bổ sung. Cán bộ sẽ kiểm tra và tiếp nhận.", "").await
 }

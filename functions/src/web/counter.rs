@@ -130,9 +130,6 @@ fn counter_page(
                 (applicant_fields(posted, problems))
                 (page::input("address", "Địa chỉ (nếu có)", "text", posted.field("address"), None, problems))
                 h2 { "Thành phần hồ sơ" }
-                @if !problems.is_empty() {
-                    p.notice { "Trình duyệt không giữ lại ảnh đã chụp: hãy chụp lại các giấy tờ." }
-                }
                 @for (i, c) in p["components"].as_array().into_iter().flatten().enumerate() {
                     @let paper = format!("paper-{i}");
                     @let name = c["name"].as_str().unwrap_or_default();
@@ -142,7 +139,9 @@ fn counter_page(
                             input type="checkbox" id=(paper) name=(paper) value="1" checked[posted.field(&paper) == "1"];
                             " Đã nhận bản giấy"
                         }
-                        (files::file_input(&format!("doc-{i}"), "Ảnh chụp hoặc bản quét", true, Capture::Camera, problems))
+                        @let field = format!("doc-{i}");
+                        (files::file_input(&field, "Ảnh chụp hoặc bản quét", true, Capture::Camera, problems,
+                            files::sent_ahead(&posted.fields, &field).as_ref()))
                     }
                 }
                 div.field {
@@ -164,7 +163,7 @@ pub async fn receive(
     State(web): State<Arc<Web>>,
     browser: Browser,
     Path(code): Path<String>,
-    posted: Posted,
+    mut posted: Posted,
 ) -> Response {
     let here = format!("/officer/counter/{code}");
     if browser.officer().is_none() {
@@ -172,31 +171,33 @@ pub async fn receive(
     }
     let Some(p) = procedure(&web, &browser, &code).await else { return not_taken(&browser) };
     let attempt = posted.field("attempt").to_owned();
+    let components = p["components"].as_array().cloned().unwrap_or_default();
+    // Scans first: those sent are kept if the form must be shown again.
+    let sender = Sender::Officer(browser.token());
+    let mut unsent =
+        files::send_posted(&web, &browser, sender, &mut posted, &files::document_fields(&components)).await;
+    let posted = posted;
     let again = |problems: Vec<Problem>, status: StatusCode| {
         respond(&browser, status, |c, t| counter_page(c, t, &p, &posted, &attempt, &problems))
     };
-    let components = p["components"].as_array().cloned().unwrap_or_default();
     let complete = posted.field("complete") != "no";
     let handed = |i: usize| posted.field(&format!("paper-{i}")) == "1" || files::chosen(&posted, &format!("doc-{i}"));
     let mut problems = applicant_problems(&posted, false);
-    if complete {
-        for (i, c) in components.iter().enumerate() {
-            if c["required"] != false && !handed(i) {
-                let message = format!(
-                    "Thiếu {}: đánh dấu đã nhận bản giấy, chụp ảnh, hoặc chọn \u{201c}Chưa đầy đủ\u{201d}",
-                    c["name"].as_str().unwrap_or_default()
-                );
-                problems.push(Problem { field: format!("paper-{i}"), message });
-            }
+    for (i, c) in components.iter().enumerate() {
+        if let Some(unsent) = files::unsent_of(&mut unsent, &format!("doc-{i}")) {
+            problems.push(unsent);
+        } else if complete && c["required"] != false && !handed(i) {
+            let message = format!(
+                "Thiếu {}: đánh dấu đã nhận bản giấy, chụp ảnh, hoặc chọn \u{201c}Chưa đầy đủ\u{201d}",
+                c["name"].as_str().unwrap_or_default()
+            );
+            problems.push(Problem { field: format!("paper-{i}"), message });
         }
     }
     if !problems.is_empty() {
         return again(problems, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let scanned = match files::documents(&web, &browser, Sender::Officer(browser.token()), &components, &posted).await {
-        Ok(documents) => documents,
-        Err((field, message)) => return again(vec![Problem { field, message }], StatusCode::UNPROCESSABLE_ENTITY),
-    };
+    let scanned = files::documents(&components, &posted);
     // Papers handed over without a scan are recorded by name.
     let mut documents = scanned.clone();
     for (i, c) in components.iter().enumerate() {

@@ -96,32 +96,76 @@ pub async fn announce(State(web): State<Arc<Web>>, browser: Browser, posted: Pos
     }
 }
 
-/// The upload the script sent in place of field `field`'s file: its id and SHA-256.
-pub fn sent_ahead(posted: &Posted, field: &str) -> Option<(String, String)> {
-    let value = posted.field(&format!("{field}-upload"));
-    let (id, sha256) = value.split_once(' ')?;
+/// A file of a form already sent to the API in this attempt at it: by the script ahead of the
+/// form, or by the pages from the form's own file. A form shown again (with errors, say) keeps
+/// it as a hidden `<field>-upload` = "<id> <sha256> <name>", so nobody chooses or photographs a
+/// file twice; an upload never attached expires on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub id: String,
+    pub sha256: String,
+    /// The file's name on the sender's device, for display only.
+    pub name: String,
+}
+
+impl Sent {
+    /// The hidden field's value.
+    pub fn value(&self) -> String {
+        format!("{} {} {}", self.id, self.sha256, self.name)
+    }
+}
+
+/// The most characters of a kept file's name.
+const MOST_NAME: usize = 200;
+
+/// A display name from a sender's: no control characters, at most [`MOST_NAME`] characters.
+fn display_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(MOST_NAME).collect::<String>().trim().to_owned()
+}
+
+/// The upload already sent for field `field` of `fields`: "<id> <sha256>" and optionally the
+/// file's name after them.
+pub fn sent_ahead(fields: &[(String, String)], field: &str) -> Option<Sent> {
+    let key = format!("{field}-upload");
+    let value = fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim())?;
+    let mut parts = value.splitn(3, ' ');
+    let (id, sha256) = (parts.next()?, parts.next()?);
     let well_formed = !id.is_empty() && id.len() <= 100 && sha256.len() == 64;
-    well_formed.then(|| (id.to_owned(), sha256.to_ascii_lowercase()))
+    let name = display_name(parts.next().unwrap_or_default());
+    well_formed.then(|| Sent { id: id.to_owned(), sha256: sha256.to_ascii_lowercase(), name })
 }
 
-/// Whether a file was given for field `field`: posted with the form, or sent ahead.
+/// Whether a file was given for field `field`: posted with the form, or sent already.
 pub fn chosen(posted: &Posted, field: &str) -> bool {
-    posted.file(field).is_some() || sent_ahead(posted, field).is_some()
+    posted.file(field).is_some() || sent_ahead(&posted.fields, field).is_some()
 }
 
-/// Field `field`'s file as an upload: sent ahead by the script, or posted with the form and
-/// sent now; `None` when neither.
-pub async fn of_field(
+/// Sends the file posted in each of `fields` to the API as `sender`, and records it in `posted`
+/// as sent (`<field>-upload`, in place of the file): from here on the form reads as if the
+/// script had sent it, and shown again it keeps the file. The problems of the files that could
+/// not be sent, each on its field.
+pub async fn send_posted(
     web: &Web,
     browser: &Browser,
     sender: Sender<'_>,
-    posted: &Posted,
-    field: &str,
-) -> Option<Result<(String, String), String>> {
-    match posted.file(field) {
-        Some(file) => Some(upload(web, browser, sender, file).await),
-        None => sent_ahead(posted, field).map(Ok),
+    posted: &mut Posted,
+    fields: &[String],
+) -> Vec<Problem> {
+    let mut problems = vec![];
+    for field in fields {
+        let Some(at) = posted.files.iter().position(|f| f.field == *field) else { continue };
+        let file = posted.files.remove(at);
+        match upload(web, browser, sender, &file).await {
+            Ok((id, sha256)) => {
+                let key = format!("{field}-upload");
+                posted.fields.retain(|(k, _)| *k != key);
+                let sent = Sent { id, sha256, name: display_name(&file.name) };
+                posted.fields.push((key, sent.value()));
+            }
+            Err(message) => problems.push(Problem { field: field.clone(), message }),
+        }
     }
+    problems
 }
 
 /// Announces `file` to the API and sends its bytes: the upload's id and SHA-256, or why not
@@ -174,26 +218,24 @@ async fn put_presigned(url: String, headers: Value, bytes: Vec<u8>) -> Result<()
     })
 }
 
-/// The documents of the files posted as `doc-<i>` for component `i` of `components`, each sent
-/// by `sender`: the API's `documents` list, or the field that failed and why.
-pub async fn documents(
-    web: &Web,
-    browser: &Browser,
-    sender: Sender<'_>,
-    components: &[Value],
-    posted: &Posted,
-) -> Result<Vec<Value>, (String, String)> {
-    let mut documents = vec![];
-    for (i, c) in components.iter().enumerate() {
-        let field = format!("doc-{i}");
-        let Some(sent) = of_field(web, browser, sender, posted, &field).await else { continue };
-        let component = c["name"].as_str().unwrap_or_default();
-        match sent {
-            Ok((id, sha256)) => documents.push(json!({"component": component, "upload": id, "sha256": sha256})),
-            Err(message) => return Err((field, message)),
-        }
-    }
-    Ok(documents)
+/// The problem with sending field `field`'s file, taken from `unsent` (see [`send_posted`]).
+pub fn unsent_of(unsent: &mut Vec<Problem>, field: &str) -> Option<Problem> {
+    let at = unsent.iter().position(|p| p.field == field)?;
+    Some(unsent.remove(at))
+}
+
+/// The fields `doc-<i>` of the files for component `i` of `components`.
+pub fn document_fields(components: &[Value]) -> Vec<String> {
+    (0..components.len()).map(|i| format!("doc-{i}")).collect()
+}
+
+/// The API's `documents` list for the files sent as `doc-<i>` for component `i` of
+/// `components` (see [`send_posted`]).
+pub fn documents(components: &[Value], posted: &Posted) -> Vec<Value> {
+    let sent =
+        components.iter().enumerate().filter_map(|(i, c)| Some((c, sent_ahead(&posted.fields, &format!("doc-{i}"))?)));
+    sent.map(|(c, s)| json!({"component": c["name"].as_str().unwrap_or_default(), "upload": s.id, "sha256": s.sha256}))
+        .collect()
 }
 
 /// The API's answer for a file, handed to the browser: the bytes streamed with their type and
@@ -261,21 +303,41 @@ pub enum Capture {
     Camera,
 }
 
-/// A labelled file input for component field `id`, its error tied to it.
-pub fn file_input(id: &str, label: &str, optional: bool, capture: Capture, problems: &[Problem]) -> Markup {
+/// A labelled file input for component field `id`, its error tied to it; the file already sent
+/// for it in this attempt (`kept`) is named and kept unless another is chosen.
+pub fn file_input(
+    id: &str,
+    label: &str,
+    optional: bool,
+    capture: Capture,
+    problems: &[Problem],
+    kept: Option<&Sent>,
+) -> Markup {
     let error = problem_of(problems, id);
     let hint = match capture {
         Capture::Choose => "PDF, JPEG hoặc PNG; chụp bằng điện thoại cũng được",
         Capture::Camera => "Chụp bằng máy ảnh của điện thoại, hoặc chọn tệp đã quét (PDF, JPEG, PNG)",
     };
+    let described = format!(
+        "{id}-hint{}{}",
+        if kept.is_some() { format!(" {id}-kept") } else { String::new() },
+        if error.is_some() { format!(" {id}-error") } else { String::new() }
+    );
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (label) @if optional { " (nếu có)" } }
             span.hint id={ (id) "-hint" } { (hint) }
+            @if let Some(kept) = kept {
+                input type="hidden" name={ (id) "-upload" } value=(kept.value());
+                span.kept id={ (id) "-kept" } {
+                    "Đã gửi: " strong { @if kept.name.is_empty() { "tệp" } @else { (kept.name) } }
+                    ". Chọn tệp khác nếu muốn thay."
+                }
+            }
             @if let Some(error) = error { span.error id={ (id) "-error" } { span.skip { "Lỗi: " } (error) } }
             input type="file" id=(id) name=(id) accept=(ACCEPT)
                 capture=[(capture == Capture::Camera).then_some("environment")]
-                aria-describedby={ (id) "-hint" @if error.is_some() { " " (id) "-error" } }
+                aria-describedby=(described)
                 aria-invalid=[error.map(|_| "true")];
         }
     }

@@ -66,12 +66,10 @@ fn filing_page(
                 h2 { "Người nộp" }
                 (applicant_fields(posted, problems))
                 h2 { "Thành phần hồ sơ" }
-                @if !posted.files.is_empty() || !problems.is_empty() {
-                    p.notice { "Trình duyệt không giữ lại tệp đã chọn: hãy chọn lại các tệp." }
-                }
                 @for (i, c) in p["components"].as_array().into_iter().flatten().enumerate() {
-                    (files::file_input(&format!("doc-{i}"), c["name"].as_str().unwrap_or_default(),
-                        c["required"] == false, Capture::Choose, problems))
+                    @let field = format!("doc-{i}");
+                    (files::file_input(&field, c["name"].as_str().unwrap_or_default(),
+                        c["required"] == false, Capture::Choose, problems, files::sent_ahead(&posted.fields, &field).as_ref()))
                 }
                 button type="submit" { "Nộp hồ sơ" }
             }
@@ -80,7 +78,12 @@ fn filing_page(
 }
 
 /// `POST /procedures/{code}/file`: the files sent to the API, then the filing.
-pub async fn file(State(web): State<Arc<Web>>, browser: Browser, Path(code): Path<String>, posted: Posted) -> Response {
+pub async fn file(
+    State(web): State<Arc<Web>>,
+    browser: Browser,
+    Path(code): Path<String>,
+    mut posted: Posted,
+) -> Response {
     let Some(procedure) = online_procedure(&web, &browser, &code).await else {
         return browser.message(
             StatusCode::NOT_FOUND,
@@ -89,26 +92,28 @@ pub async fn file(State(web): State<Arc<Web>>, browser: Browser, Path(code): Pat
         );
     };
     let attempt = posted.field("attempt").to_owned();
+    let components: Vec<Value> = procedure["components"].as_array().cloned().unwrap_or_default();
+    // Files first: those sent are kept if the form must be shown again.
+    let mut unsent =
+        files::send_posted(&web, &browser, Sender::Applicant, &mut posted, &files::document_fields(&components)).await;
+    let posted = posted;
     let again = |problems: Vec<Problem>, status: StatusCode| {
         respond(&browser, status, |c, t| filing_page(c, t, &procedure, &posted, &attempt, &problems))
     };
-    let components: Vec<Value> = procedure["components"].as_array().cloned().unwrap_or_default();
     let mut problems = applicant_problems(&posted, true);
     for (i, c) in components.iter().enumerate() {
-        if c["required"] != false && !files::chosen(&posted, &format!("doc-{i}")) {
-            problems.push(Problem {
-                field: format!("doc-{i}"),
-                message: format!("Chọn tệp {}", c["name"].as_str().unwrap_or_default()),
-            });
+        let field = format!("doc-{i}");
+        if let Some(unsent) = files::unsent_of(&mut unsent, &field) {
+            problems.push(unsent);
+        } else if c["required"] != false && !files::chosen(&posted, &field) {
+            problems
+                .push(Problem { field, message: format!("Chọn tệp {}", c["name"].as_str().unwrap_or_default()) });
         }
     }
     if !problems.is_empty() {
         return again(problems, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let documents = match files::documents(&web, &browser, Sender::Applicant, &components, &posted).await {
-        Ok(documents) => documents,
-        Err((field, message)) => return again(vec![Problem { field, message }], StatusCode::UNPROCESSABLE_ENTITY),
-    };
+    let documents = files::documents(&components, &posted);
     let filing =
         json!({"procedure_code": procedure["code"], "applicant": applicant_of(&posted), "documents": documents});
     let key = idempotency_key(&attempt, &code);

@@ -226,7 +226,14 @@ fn field_markup(
     let value = posted.iter().find(|(k, _)| k == field.name()).map(|(_, v)| v.as_str()).unwrap_or_default();
     let error = problem_of(problems, &id);
     if field == Field::ResultFile {
-        return files::file_input(&id, field.label(), true, Capture::Camera, problems);
+        return files::file_input(
+            &id,
+            field.label(),
+            true,
+            Capture::Camera,
+            problems,
+            files::sent_ahead(posted, &id).as_ref(),
+        );
     }
     let choices: Vec<&motcua_domain::catalogue::Officer> = match field {
         Field::Assignee => colleagues.iter().filter(|o| step_role.is_none_or(|r| o.roles.contains(&r))).collect(),
@@ -356,28 +363,19 @@ fn result_of(slug: &str, posted: &[(String, String)]) -> Result<Option<Value>, V
     })))
 }
 
-/// The result in `body` completed: its issuer (the officer's agency) and its file, sent as a
-/// desk upload; the problem with the file when it could not be sent.
-async fn complete_result(
-    web: &Web,
-    browser: &Browser,
-    slug: &str,
-    posted: &Posted,
-    body: &mut Value,
-) -> Result<(), Problem> {
-    let Some(result) = body.get_mut("results").and_then(|r| r.get_mut(0)) else { return Ok(()) };
+/// The result in `body` completed: its issuer (the officer's agency) and its file, sent already
+/// as a desk upload.
+async fn complete_result(web: &Web, browser: &Browser, slug: &str, posted: &Posted, body: &mut Value) {
+    let Some(result) = body.get_mut("results").and_then(|r| r.get_mut(0)) else { return };
     let agency = match browser.officer() {
         Some(o) => web.catalogue.agency(&o.agency).await.ok().flatten().map(|a| a.name),
         None => None,
     };
     result["issuer"] = json!(agency.unwrap_or_default());
-    let field = format!("{slug}--result_file");
-    if let Some(sent) = files::of_field(web, browser, Sender::Officer(browser.token()), posted, &field).await {
-        let (id, sha256) = sent.map_err(|message| Problem { field, message })?;
-        result["upload"] = json!(id);
-        result["sha256"] = json!(sha256);
+    if let Some(sent) = files::sent_ahead(&posted.fields, &format!("{slug}--result_file")) {
+        result["upload"] = json!(sent.id);
+        result["sha256"] = json!(sent.sha256);
     }
-    Ok(())
 }
 
 /// `POST /officer/dossiers/{code}/{action}`: the form posted to the API as its body.
@@ -385,7 +383,7 @@ pub async fn act(
     State(web): State<Arc<Web>>,
     browser: Browser,
     Path((code, slug)): Path<(String, String)>,
-    posted: Posted,
+    mut posted: Posted,
 ) -> Response {
     let here = format!("/officer/dossiers/{code}");
     if browser.officer().is_none() {
@@ -395,13 +393,18 @@ pub async fn act(
     else {
         return browser.message(StatusCode::NOT_FOUND, "Không có thao tác này", "Thao tác không tồn tại.");
     };
+    // The result's file first: sent, it is kept if the form must be shown again.
+    let file = [format!("{slug}--result_file")];
+    let unsent = files::send_posted(&web, &browser, Sender::Officer(browser.token()), &mut posted, &file).await;
     let mut body = match body_of(&slug, action, &posted.fields) {
-        Ok(body) => body,
-        Err(problems) => return dossier_page(&web, &browser, &code, &problems, &posted.fields, None).await,
+        Ok(body) if unsent.is_empty() => body,
+        Ok(_) => return dossier_page(&web, &browser, &code, &unsent, &posted.fields, None).await,
+        Err(mut problems) => {
+            problems.extend(unsent);
+            return dossier_page(&web, &browser, &code, &problems, &posted.fields, None).await;
+        }
     };
-    if let Err(problem) = complete_result(&web, &browser, &slug, &posted, &mut body).await {
-        return dossier_page(&web, &browser, &code, &[problem], &posted.fields, None).await;
-    }
+    complete_result(&web, &browser, &slug, &posted, &mut body).await;
     let path = format!("/v1/dossiers/{}/{slug}", encode(&code));
     let answer = web.api.call(Call::post(path, body).by(browser.token()).from(&browser.peer)).await;
     if answer.status == StatusCode::UNAUTHORIZED {

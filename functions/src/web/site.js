@@ -15,8 +15,9 @@ document.querySelectorAll("form[data-autosubmit] select").forEach(function (sele
 });
 // Files go straight to where the API keeps them (the bucket, on AWS), not through the pages:
 // each chosen file is announced (POST /uploads), sent where the answer says, and the form is
-// posted with "<field>-upload" = "<id> <sha256>" in its place. A file whose sending fails goes
-// with the form, as without JavaScript.
+// posted with "<field>-upload" = "<id> <sha256> <name>" in its place (the file a form shown again
+// keeps: a newly chosen one replaces it). A file whose sending fails goes with the form, as
+// without JavaScript.
 function hex(buffer) {
   return Array.prototype.map.call(new Uint8Array(buffer), function (b) {
     return ("0" + b.toString(16)).slice(-2);
@@ -47,7 +48,7 @@ function sendAhead(form, file) {
     });
     return fetch(target.url, { method: target.method || "PUT", headers: headers, body: file }).then(function (sent) {
       if (!sent.ok) throw new Error("sent: " + sent.status);
-      return upload.id + " " + sha256;
+      return upload.id + " " + sha256 + " " + file.name;
     });
   });
 }
@@ -73,6 +74,12 @@ document.addEventListener("submit", function (event) {
       ahead.name = input.name + "-upload";
       ahead.value = sent;
       ahead.setAttribute("data-ahead", "");
+      form.querySelectorAll("input[type=hidden]").forEach(function (kept) {
+        if (kept.name === ahead.name && !kept.disabled) {
+          kept.disabled = true;
+          kept.setAttribute("data-replaced", "");
+        }
+      });
       form.appendChild(ahead);
       input.disabled = true;
     }, function () {});
@@ -94,6 +101,7 @@ window.addEventListener("pageshow", function () {
   document.querySelectorAll("form[data-sending]").forEach(function (form) {
     form.removeAttribute("data-sending");
     form.querySelectorAll("[data-ahead], p[role=status]").forEach(function (added) { added.remove(); });
-    form.querySelectorAll("input[type=file]").forEach(function (input) { input.disabled = false; });
+    form.querySelectorAll("input[type=file], [data-replaced]").forEach(function (input) { input.disabled = false; });
+    form.querySelectorAll("[data-replaced]").forEach(function (kept) { kept.removeAttribute("data-replaced"); });
   });
 });
