@@ -986,9 +986,79 @@ fn value_of(html: &str, name: &str) -> String {
     html.split(&format!("name=\"{name}\" value=\"")).nth(1).unwrap().split('"').next().unwrap().to_owned()
 }
 
+/// The Lambda service's `Invoke` as the pages' function calls it: each family's real function
+/// under the emulator, invoked with the event the pages hand it (its answer, or its failure as
+/// `X-Amz-Function-Error`). Each family's function keeps its own recorder, so its calls are
+/// checked against its own grants.
+struct Invokable {
+    endpoint: String,
+    families: std::sync::Arc<std::collections::HashMap<String, tokio::sync::Mutex<Lambda>>>,
+}
+
+impl Invokable {
+    async fn start(home: &Home, extra: &[(String, String)]) -> Self {
+        use axum::extract::{Path, State};
+        use axum::response::IntoResponse;
+        type Families = std::sync::Arc<std::collections::HashMap<String, tokio::sync::Mutex<Lambda>>>;
+        let mut families = std::collections::HashMap::new();
+        for family in motcua_functions::routes::Family::ALL {
+            let lambda = start_with(home, family.name(), extra).await;
+            families.insert(format!("motcua-{}", family.name()), tokio::sync::Mutex::new(lambda));
+        }
+        let families: Families = std::sync::Arc::new(families);
+        async fn invoke(
+            State(families): State<Families>,
+            Path(name): Path<String>,
+            payload: String,
+        ) -> axum::response::Response {
+            let Some(lambda) = families.get(&name) else {
+                return (axum::http::StatusCode::NOT_FOUND, "{\"Type\":\"User\",\"message\":\"Function not found\"}")
+                    .into_response();
+            };
+            let event: Value = serde_json::from_str(&payload).unwrap();
+            let what = event["routeKey"].as_str().unwrap_or("?").to_owned();
+            match lambda.lock().await.invoke(&what, &event).await {
+                Outcome::Response(answer) => axum::Json(answer).into_response(),
+                Outcome::Error(error) => ([("x-amz-function-error", "Unhandled")], axum::Json(error)).into_response(),
+            }
+        }
+        let app = axum::Router::new()
+            .route("/2015-03-31/functions/{name}/invocations", axum::routing::post(invoke))
+            .with_state(families.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { endpoint, families }
+    }
+
+    /// The pages' environment: where the Lambda service is, and each family's function.
+    fn env(&self) -> Vec<(String, String)> {
+        let mut env = vec![("AWS_ENDPOINT_URL_LAMBDA".to_owned(), self.endpoint.clone())];
+        for family in motcua_functions::routes::Family::ALL {
+            let variable = format!("MOTCUA_FUNCTION_{}", family.name().to_uppercase());
+            env.push((variable, format!("motcua-{}", family.name())));
+        }
+        env
+    }
+
+    /// What each family's function was asked, and every call it made inside its grants.
+    async fn check(&self) -> Vec<String> {
+        let mut asked = vec![];
+        for lambda in self.families.values() {
+            let lambda = lambda.lock().await;
+            lambda.check_calls_against_grants();
+            asked.extend(lambda.log.iter().map(|(what, _)| format!("{} {what}", lambda.name)));
+            assert!(!lambda.output().contains("079203003333"), "no personal data in {}'s logs", lambda.name);
+        }
+        asked.sort();
+        asked
+    }
+}
+
 /// The pages' own function: a citizen files online with two scans (straight to the bucket by
 /// presigned addresses), and a desk officer signs in through the identity provider and finds
-/// the filing in the queue; every call inside the web function's grants.
+/// the filing in the queue. The pages invoke the family functions (each the real binary under
+/// the emulator) for every call to the API; every call of each function inside its grants.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pages_serve_citizens_and_sign_officers_in_through_the_provider() {
     use identity_provider::{IdentityProvider, CLIENT};
@@ -1005,8 +1075,12 @@ async fn the_pages_serve_citizens_and_sign_officers_in_through_the_provider() {
         .send()
         .await
         .unwrap();
-    let extra =
-        [("MOTCUA_OIDC_ISSUER".to_owned(), idp.issuer.clone()), ("MOTCUA_WEB_SIGN_IN_SECRET_NAME".to_owned(), name)];
+    let functions = Invokable::start(&home, &[]).await;
+    let mut extra = vec![
+        ("MOTCUA_OIDC_ISSUER".to_owned(), idp.issuer.clone()),
+        ("MOTCUA_WEB_SIGN_IN_SECRET_NAME".to_owned(), name),
+    ];
+    extra.extend(functions.env());
     let mut web = start_with(&home, "web", &extra).await;
 
     let start = page(&mut web, "GET /", browser_event("GET", "/?q=khai%20sinh", "", None)).await;
@@ -1082,6 +1156,47 @@ async fn the_pages_serve_citizens_and_sign_officers_in_through_the_provider() {
     let queue = page(&mut web, "GET /officer", browser_event("GET", "/officer", &session, None)).await;
     assert_eq!(queue.status, 200);
     assert!(queue.body.contains("Cán bộ một cửa phường") && queue.body.contains(&code), "{}", queue.body);
+    // Receives it from the dossier's page: the receive function acts as the officer the
+    // pages vouch for (their verified claims, as the gateway's authorizer passes them on).
+    let opened = page(
+        &mut web,
+        "GET /officer/dossiers/{code}",
+        browser_event("GET", &format!("/officer/dossiers/{code}"), &session, None),
+    )
+    .await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    let form_cookie = opened.cookies.iter().find(|c| c.starts_with("motcua_form=")).map_or(cookie.clone(), |c| {
+        c.split(';').next().unwrap().to_owned()
+    });
+    let cookies = format!("{session}; {form_cookie}");
+    let token = value_of(&opened.body, "form_token");
+    let form = format!("form_token={token}");
+    let receive = browser_event(
+        "POST",
+        &format!("/officer/dossiers/{code}/receive"),
+        &cookies,
+        Some(("application/x-www-form-urlencoded", form.as_bytes())),
+    );
+    let received = page(&mut web, "POST /officer/dossiers/{code}/receive", receive).await;
+    assert_eq!(received.status, 303, "{}\n{}", received.body, web.output());
+    assert!(received.headers["location"].as_str().unwrap().ends_with("?done=receive"), "{:?}", received.headers);
+    let history = home.store.history(&motcua_domain::codes::DossierCode::parse(&code).unwrap()).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.to_status, motcua_domain::lifecycle::Status::Received);
+    let by = serde_json::to_value(&last.actor).unwrap();
+    assert_eq!(by["id"], "nhatrang.motcua", "the officer, not the pages: {by}");
+    // A forged session token never reaches a function.
+    let forged = browser_event("GET", "/officer", "motcua_session=eyJhbGciOiJSUzI1NiJ9.e30.c2ln", None);
+    assert_ne!(page(&mut web, "GET /officer", forged).await.status, 200);
     assert!(!web.output().contains("079203003333"), "no personal data in the logs");
     web.check_calls_against_grants();
+    let asked = functions.check().await;
+    for call in [
+        "submit POST /v1/dossiers",
+        "submit POST /v1/uploads",
+        "query GET /v1/officer/dossiers",
+        "receive POST /v1/dossiers/{code}/receive",
+    ] {
+        assert!(asked.iter().any(|a| a == call), "{call} went to its family's function: {asked:?}");
+    }
 }

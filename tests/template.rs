@@ -440,6 +440,33 @@ fn the_pages_send_files_straight_to_the_bucket() {
     assert!(list(&rule["AllowedMethods"]).contains(&"PUT".to_owned()));
 }
 
+/// The pages reach the API through its functions: the web function is told each family's
+/// function, may invoke exactly those, and nothing else of the API's (no bucket, no table
+/// writes).
+#[test]
+fn the_pages_invoke_each_familys_function() {
+    let t = template();
+    let web = &functions(&t)["web"];
+    let env = &web["Properties"]["Environment"]["Variables"];
+    let mut invoked = BTreeSet::new();
+    for family in Family::ALL {
+        let function = format!("{}{}Function", family.name()[..1].to_uppercase(), &family.name()[1..]);
+        let named = &env[format!("MOTCUA_FUNCTION_{}", family.name().to_uppercase()).as_str()];
+        assert_eq!(text(named), function, "the pages are told {}'s function", family.name());
+        assert_eq!(t["Resources"][function.as_str()]["Metadata"]["BuildProperties"]["Binary"], family.name());
+        invoked.insert(format!("{function}.Arn"));
+    }
+    let granted: BTreeSet<String> = statements(web)
+        .into_iter()
+        .filter(|(actions, _)| actions.contains(&"lambda:InvokeFunction".to_owned()))
+        .flat_map(|(actions, resources)| {
+            assert_eq!(actions, ["lambda:InvokeFunction"]);
+            resources
+        })
+        .collect();
+    assert_eq!(granted, invoked);
+}
+
 /// The public edge, on by a parameter: CloudFront with the web ACL given (the rule refuses the
 /// edge without one), forwarding to the API with the secret header the functions check, caching
 /// nothing; every HTTP function may read that secret and is told where it is.

@@ -252,9 +252,16 @@ pub async fn run_http(
 /// The public edge, when the stack has one: its secret read once at init from
 /// `MOTCUA_EDGE_SECRET_ARN` (see [`crate::edge`]).
 pub(crate) async fn edge(sdk: &aws_config::SdkConfig) -> Result<Option<crate::edge::Edge>, Error> {
+    match edge_secret(sdk).await? {
+        Some(secret) => Ok(Some(crate::edge::Edge::new(&secret)?)),
+        None => Ok(None),
+    }
+}
+
+/// The edge's secret itself, when the stack has an edge.
+pub(crate) async fn edge_secret(sdk: &aws_config::SdkConfig) -> Result<Option<String>, Error> {
     let Some(arn) = crate::external::read("MOTCUA_EDGE_SECRET_ARN") else { return Ok(None) };
-    let secret = crate::external::aws_secret(sdk, "the edge's secret", &arn).await?;
-    Ok(Some(crate::edge::Edge::new(&secret)?))
+    Ok(Some(crate::external::aws_secret(sdk, "the edge's secret", &arn).await?))
 }
 
 /// The national portal, when `MOTCUA_DVCQG_URL` names one: its account from the environment and

@@ -1,24 +1,26 @@
 //! The `web` Lambda: the citizens' pages and the officers' console (`crate::web`) behind the
-//! same HTTP API as the action families. The pages call the API in process, as `motcua serve`
-//! does, so this function holds the whole API router (bare, `routes::every_family_bare`) and the grants of every family the pages
-//! use (`permissions::of("web")`); officers' tokens are checked here with the issuer's keys
-//! (no gateway authorizer runs for an in-process call), and officers sign in through the
-//! stack's Cognito hosted sign-in (authorization code with PKCE, `crate::web::provider`).
+//! same HTTP API as the action families. Where `motcua serve` calls the API in process, this
+//! function invokes the family functions that serve each call's route (`crate::web::invoke`),
+//! so it holds none of the API's handlers, stores or external systems: only the pages, the
+//! catalogue they read (officers, agencies), the officers' sign-in through the stack's Cognito
+//! hosted sign-in (authorization code with PKCE, `crate::web::provider`), and the check of
+//! officers' tokens that API Gateway's JWT authorizer would make.
 //!
-//! Environment, besides the action families' (`crate::lambda`): `MOTCUA_OIDC_ISSUER` (the user
-//! pool's issuer), `MOTCUA_OIDC_SIGN_IN_URL` (Cognito's hosted sign-in, the pool's domain;
-//! other issuers' endpoints come from discovery), `MOTCUA_WEB_SIGN_IN_SECRET_NAME` (the name of the secret holding the pages'
-//! client: `{"client_id": …, "client_secret": …}`; the template fills it from the client it
-//! makes), and the payment platform's, postal operator's and document axis's as those families
-//! have them.
+//! Environment: `MOTCUA_TABLE` (the catalogue), `MOTCUA_SERVER_KEY_ARN` (keys the form
+//! tokens), `MOTCUA_FUNCTION_<FAMILY>` (each family's function, e.g. `MOTCUA_FUNCTION_SUBMIT`),
+//! `MOTCUA_OIDC_ISSUER` (the user pool's issuer), `MOTCUA_OIDC_SIGN_IN_URL` (Cognito's hosted
+//! sign-in, the pool's domain; other issuers' endpoints come from discovery),
+//! `MOTCUA_WEB_SIGN_IN_SECRET_NAME` (the name of the secret holding the pages' client:
+//! `{"client_id": …, "client_secret": …}`; the template fills it from the client it makes),
+//! `MOTCUA_BUCKET` (where browsers send files, for the pages' Content-Security-Policy),
+//! `MOTCUA_EDGE_SECRET_ARN` with the edge on.
 
 use std::sync::Arc;
 
+use motcua_infra::catalogue_cache::CachedCatalogue;
+
 use crate::auth::oidc::{OidcConfig, OidcVerifier};
-use crate::lambda::{
-    bucket, document_axis, edge, init_logging, payment_platform, postal_operator, read_server_key, required,
-    state_over, store, Error,
-};
+use crate::lambda::{edge_secret, init_logging, read_server_key, required, store, Error};
 use crate::web::provider::Provider;
 
 /// The pages' client at the issuer, read from its secret.
@@ -47,11 +49,7 @@ pub async fn run_web() -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let key = read_server_key(&sdk).await?;
-    let store = store(&sdk).await?.keying_owners(key.clone());
-    let mut state = state_over(&store, bucket(&sdk)?, key.clone())?;
-    state.payment_platform = payment_platform(&sdk).await?;
-    state.postal = postal_operator(&sdk).await?;
-    state.axis = document_axis(&sdk).await?;
+    let catalogue = Arc::new(CachedCatalogue::new(Arc::new(store(&sdk).await?), CachedCatalogue::DEFAULT_TTL));
     let issuer = required("MOTCUA_OIDC_ISSUER")?;
     let (client_id, client_secret) = client(&sdk).await?;
     let config = OidcConfig {
@@ -81,17 +79,18 @@ pub async fn run_web() -> Result<(), Error> {
         Ok::<_, String>((verifier, provider))
     })
     .await??;
-    state.auth = Arc::new(verifier);
-    // The API's routes bare: their descriptions are not linked (`routes::set`).
-    let api = crate::web::api::Api::new(crate::routes::family_app(crate::routes::every_family_bare, state.clone()));
+    let verifier = Arc::new(verifier);
+    let edge = edge_secret(&sdk).await?;
+    let functions = crate::web::invoke::Functions::from_env(&sdk, verifier.clone(), edge.as_deref().map(Arc::from))?;
     // Cookies go over TLS only: API Gateway and the edge serve HTTPS alone.
-    let web = crate::web::Web::new(api, state.auth.clone(), state.catalogue.clone(), None, None, &key, true)
-        .signing_in_through(provider)
-        .with_uploads(crate::web::files::most_from_env()?, upload_origin(&sdk));
+    let web =
+        crate::web::Web::new(crate::web::api::Api::through(functions), verifier, catalogue, None, None, &key, true)
+            .signing_in_through(provider)
+            .with_uploads(crate::web::files::most_from_env()?, upload_origin(&sdk));
     crate::emf::publish_requests_as("web");
     let app = crate::web::router(Arc::new(web));
-    let app =
-        crate::edge::guard(app, edge(&sdk).await?).layer(axum::middleware::from_fn(crate::request_log::log_request));
+    let edge = edge.map(|secret| crate::edge::Edge::new(&secret)).transpose()?;
+    let app = crate::edge::guard(app, edge).layer(axum::middleware::from_fn(crate::request_log::log_request));
     tracing::info!("web: initialised");
     lambda_http::run(app).await
 }

@@ -107,22 +107,13 @@ pub fn of(function: &str) -> Option<Grants> {
         "receipts" => {
             Grants { table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], indexes: &[], other: &[] }
         }
-        // The pages (`crate::lambda_web`) call the API in process for whatever a citizen or an
-        // officer does from them: filing with files, every officer's action, the queues and
-        // search, reports, and the administrators' catalogue import; so the union of those
-        // families' grants (the sign-in client, the server key and the outside systems' keys
-        // from their secrets).
+        // The pages (`crate::lambda_web`) read the catalogue (an officer, the agencies, an
+        // agency's officers, the holidays) and invoke the family functions for everything else;
+        // the server key, the sign-in client and the edge's secret from their secrets.
         "web" => Grants {
-            table: &[
-                "dynamodb:BatchGetItem",
-                "dynamodb:BatchWriteItem",
-                "dynamodb:GetItem",
-                "dynamodb:PutItem",
-                "dynamodb:Query",
-                "dynamodb:UpdateItem",
-            ],
-            indexes: &["gsi1", "gsi2", "gsi3"],
-            other: FILES_AND_SECRETS,
+            table: &["dynamodb:GetItem", "dynamodb:Query"],
+            indexes: &["gsi1", "gsi2"],
+            other: &["lambda:InvokeFunction", "secretsmanager:GetSecretValue"],
         },
         _ => return None,
     };

@@ -11,6 +11,7 @@ mod doc;
 pub mod files;
 pub mod forms;
 pub mod ops;
+pub mod owners;
 pub mod payments;
 pub mod portal;
 pub mod postal;

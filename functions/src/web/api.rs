@@ -1,7 +1,8 @@
-//! The pages call the HTTP API in process, as any portal would over the network: the same
-//! routes, the same validation, the same errors (a form shows the API's message for a field),
-//! the same per-client limits (the browser's address goes along). Nothing a page does reaches
-//! the store another way.
+//! The pages call the HTTP API as any portal would over the network: the same routes, the same
+//! validation, the same errors (a form shows the API's message for a field), the same
+//! per-client limits (the browser's address goes along). Nothing a page does reaches the store
+//! another way. On one machine the API is called in process; on AWS through the family
+//! functions that serve it ([`super::invoke`]).
 
 use std::net::SocketAddr;
 
@@ -37,10 +38,18 @@ impl Answer {
 /// The most the pages read of an answer (a queue page, a dossier with its history).
 const MOST: usize = 8 << 20;
 
-/// The API router, called in process.
+/// The API, as the pages reach it.
 #[derive(Clone)]
 pub struct Api {
-    router: axum::Router,
+    via: Via,
+}
+
+#[derive(Clone)]
+enum Via {
+    /// The API's router, called in process.
+    InProcess(axum::Router),
+    /// The family functions, invoked.
+    Functions(std::sync::Arc<super::invoke::Functions>),
 }
 
 /// One call: method, path with query, and what goes with it.
@@ -127,8 +136,14 @@ impl<'a> Call<'a> {
 }
 
 impl Api {
+    /// The API's `router`, called in process.
     pub fn new(router: axum::Router) -> Self {
-        Self { router }
+        Self { via: Via::InProcess(router) }
+    }
+
+    /// The API through its family `functions`.
+    pub fn through(functions: super::invoke::Functions) -> Self {
+        Self { via: Via::Functions(std::sync::Arc::new(functions)) }
     }
 
     pub async fn call(&self, call: Call<'_>) -> Answer {
@@ -169,6 +184,15 @@ impl Api {
             *response.status_mut() = StatusCode::BAD_REQUEST;
             return response;
         };
+        let router = match &self.via {
+            Via::InProcess(router) => router.clone(),
+            Via::Functions(functions) => {
+                for value in call.origin.iter().flat_map(|o| &o.forwarded_for) {
+                    request.headers_mut().append("x-forwarded-for", value.clone());
+                }
+                return functions.call(request, call.origin).await;
+            }
+        };
         if let Some(origin) = call.origin {
             if let Some(peer) = origin.peer {
                 request.extensions_mut().insert(ConnectInfo(peer));
@@ -183,7 +207,7 @@ impl Api {
                 request.headers_mut().append("x-forwarded-for", value);
             }
         }
-        let Ok(response) = self.router.clone().oneshot(request).await;
+        let Ok(response) = router.oneshot(request).await;
         response
     }
 }

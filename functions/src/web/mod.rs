@@ -25,6 +25,7 @@ pub mod demo;
 pub mod files;
 mod filing;
 mod form;
+pub mod invoke;
 mod officer;
 mod officer_actions;
 pub mod page;
