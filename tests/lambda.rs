@@ -1165,9 +1165,11 @@ async fn the_pages_serve_citizens_and_sign_officers_in_through_the_provider() {
     )
     .await;
     assert_eq!(opened.status, 200, "{}", opened.body);
-    let form_cookie = opened.cookies.iter().find(|c| c.starts_with("motcua_form=")).map_or(cookie.clone(), |c| {
-        c.split(';').next().unwrap().to_owned()
-    });
+    let form_cookie = opened
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("motcua_form="))
+        .map_or(cookie.clone(), |c| c.split(';').next().unwrap().to_owned());
     let cookies = format!("{session}; {form_cookie}");
     let token = value_of(&opened.body, "form_token");
     let form = format!("form_token={token}");

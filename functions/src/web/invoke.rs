@@ -20,8 +20,9 @@ use serde_json::{json, Map, Value};
 use super::api::{refusal, Origin};
 use crate::auth::oidc::OidcVerifier;
 
-/// The most of a request body the pages hand on (a function takes 6 MB of event).
-const MOST: usize = 6 << 20;
+/// The most of a request body the pages hand on: a synchronous invocation takes 6 MB of event,
+/// and the body goes in it base64-encoded (4 MB become 5.4 MB), with the headers and context.
+const MOST: usize = 4 << 20;
 
 /// The family functions, and what the pages add to each call.
 pub struct Functions {
@@ -53,46 +54,11 @@ impl Functions {
 
     /// `request` answered by the function serving its route, as API Gateway would answer it.
     pub async fn call(&self, request: Request<Body>, origin: Option<Origin>) -> Response {
-        let (parts, body) = request.into_parts();
-        let path = parts.uri.path().to_owned();
-        let Some((family, route)) = crate::routes::owners::owner_of(&parts.method, &path) else {
-            return answer(StatusCode::NOT_FOUND, refusal("not_found", "không có địa chỉ này / no such route"));
+        let claims = |token: &str| self.verifier.claims(token).ok();
+        let (family, event) = match event_of(request, origin.as_ref(), self.edge.as_deref(), claims).await {
+            Ok(found) => found,
+            Err(refused) => return refused,
         };
-        let body = axum::body::to_bytes(body, MOST).await.unwrap_or_default();
-        let mut headers = Map::new();
-        for (name, value) in &parts.headers {
-            let Ok(value) = value.to_str() else { continue };
-            match headers.get_mut(name.as_str()) {
-                // Repeated headers reach a function joined by commas, as API Gateway joins them.
-                Some(Value::String(joined)) => *joined = format!("{joined},{value}"),
-                _ => _ = headers.insert(name.as_str().to_owned(), json!(value)),
-            }
-        }
-        if let Some(secret) = &self.edge {
-            headers.insert(crate::edge::HEADER.to_owned(), json!(secret.as_ref()));
-        }
-        let mut context = context_of(origin.as_ref());
-        context["routeKey"] = json!(format!("{} {route}", parts.method));
-        context["http"]["method"] = json!(parts.method.as_str());
-        context["http"]["path"] = json!(path);
-        context["authorizer"] = Value::Null;
-        if let Some(token) = bearer(&parts.headers) {
-            match self.verifier.claims(token) {
-                Ok(claims) => context["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}}),
-                // The gateway answers a refused token itself.
-                Err(_) => return answer(StatusCode::UNAUTHORIZED, json!({"message": "Unauthorized"})),
-            }
-        }
-        let event = json!({
-            "version": "2.0",
-            "routeKey": context["routeKey"],
-            "rawPath": path,
-            "rawQueryString": parts.uri.query().unwrap_or_default(),
-            "headers": headers,
-            "requestContext": context,
-            "body": base64::engine::general_purpose::STANDARD.encode(&body),
-            "isBase64Encoded": true,
-        });
         let function = &self.names[&family];
         let invoked = self
             .client
@@ -120,6 +86,63 @@ impl Functions {
             }
         }
     }
+}
+
+/// The family serving `request`'s route and the event API Gateway would hand its function:
+/// the request's headers (the edge's added when there is an edge), its body base64-encoded, the
+/// browser's request context with this route's key, and the officer's claims when `claims`
+/// accepts their token. A route no function serves, a body over [`MOST`] or a refused token
+/// is answered here, as the gateway would answer it.
+async fn event_of(
+    request: Request<Body>,
+    origin: Option<&Origin>,
+    edge: Option<&str>,
+    claims: impl Fn(&str) -> Option<HashMap<String, String>>,
+) -> Result<(Family, Value), Response> {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let Some((family, route)) = crate::routes::owners::owner_of(&parts.method, &path) else {
+        return Err(answer(StatusCode::NOT_FOUND, refusal("not_found", "không có địa chỉ này / no such route")));
+    };
+    let Ok(body) = axum::body::to_bytes(body, MOST).await else {
+        let refused = refusal("payload_too_large", "nội dung quá lớn / request body too large");
+        return Err(answer(StatusCode::PAYLOAD_TOO_LARGE, refused));
+    };
+    let mut headers = Map::new();
+    for (name, value) in &parts.headers {
+        let Ok(value) = value.to_str() else { continue };
+        match headers.get_mut(name.as_str()) {
+            // Repeated headers reach a function joined by commas, as API Gateway joins them.
+            Some(Value::String(joined)) => *joined = format!("{joined},{value}"),
+            _ => _ = headers.insert(name.as_str().to_owned(), json!(value)),
+        }
+    }
+    if let Some(secret) = edge {
+        headers.insert(crate::edge::HEADER.to_owned(), json!(secret));
+    }
+    let mut context = context_of(origin);
+    context["routeKey"] = json!(format!("{} {route}", parts.method));
+    context["http"]["method"] = json!(parts.method.as_str());
+    context["http"]["path"] = json!(path);
+    context["authorizer"] = Value::Null;
+    if let Some(token) = bearer(&parts.headers) {
+        match claims(token) {
+            Some(claims) => context["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}}),
+            // The gateway answers a refused token itself.
+            None => return Err(answer(StatusCode::UNAUTHORIZED, json!({"message": "Unauthorized"}))),
+        }
+    }
+    let event = json!({
+        "version": "2.0",
+        "routeKey": context["routeKey"],
+        "rawPath": path,
+        "rawQueryString": parts.uri.query().unwrap_or_default(),
+        "headers": headers,
+        "requestContext": context,
+        "body": base64::engine::general_purpose::STANDARD.encode(&body),
+        "isBase64Encoded": true,
+    });
+    Ok((family, event))
 }
 
 /// The officer's token in `Authorization: Bearer …`.
@@ -198,6 +221,65 @@ mod tests {
         let plain = json!({"statusCode": 404, "body": "{\"error\":{}}"});
         assert_eq!(response_of(plain.to_string().as_bytes()).unwrap().status(), StatusCode::NOT_FOUND);
         assert!(response_of(b"{\"errorMessage\": \"boom\"}").is_none(), "a failure is not an answer");
+    }
+
+    fn request(method: &str, path: &str, token: Option<&str>, body: Vec<u8>) -> Request<Body> {
+        let mut request = Request::builder().method(method).uri(path).header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.body(Body::from(body)).unwrap()
+    }
+
+    fn officer(token: &str) -> Option<HashMap<String, String>> {
+        (token == "good").then(|| HashMap::from([("username".to_owned(), "nhatrang.motcua".to_owned())]))
+    }
+
+    #[tokio::test]
+    async fn a_call_becomes_the_event_the_gateway_would_hand_its_function() {
+        let origin = Origin {
+            context: serde_json::from_value(json!({"accountId": "1", "apiId": "a", "domainName": "d", "domainPrefix": "d",
+                "http": {"method": "GET", "path": "/officer/x", "protocol": "HTTP/1.1", "sourceIp": "198.51.100.7", "userAgent": "phone"},
+                "requestId": "r", "routeKey": "GET /officer/{page+}", "stage": "$default", "time": "t", "timeEpoch": 1}))
+            .map(lambda_http::request::RequestContext::ApiGatewayV2)
+            .ok(),
+            ..Origin::default()
+        };
+        assert!(origin.context.is_some());
+        let call = request("POST", "/v1/dossiers/000.00.31.H56-261203-0001/receive?x=1", Some("good"), b"{}".to_vec());
+        let (family, event) = event_of(call, Some(&origin), Some("edge-secret"), officer).await.unwrap();
+        assert_eq!(family, Family::Receive);
+        assert_eq!(event["routeKey"], "POST /v1/dossiers/{code}/receive");
+        assert_eq!(event["rawPath"], "/v1/dossiers/000.00.31.H56-261203-0001/receive");
+        assert_eq!(event["rawQueryString"], "x=1");
+        assert_eq!(event["body"], "e30=");
+        assert_eq!(event["headers"]["x-motcua-edge"], "edge-secret");
+        let context = &event["requestContext"];
+        assert_eq!(context["http"]["sourceIp"], "198.51.100.7", "the browser's address, for the limits");
+        assert_eq!(
+            (context["http"]["method"].as_str(), context["http"]["path"].as_str()),
+            (Some("POST"), event["rawPath"].as_str())
+        );
+        assert_eq!(context["authorizer"]["jwt"]["claims"]["username"], "nhatrang.motcua");
+
+        let anonymous = request("GET", "/v1/procedures/1.001193", None, vec![]);
+        let (family, event) = event_of(anonymous, None, None, officer).await.unwrap();
+        assert_eq!(family, Family::Query);
+        assert!(event["requestContext"]["authorizer"].is_null() && event["headers"].get("x-motcua-edge").is_none());
+    }
+
+    #[tokio::test]
+    async fn what_the_gateway_refuses_is_refused_before_any_function() {
+        let status = |call| async { event_of(call, None, None, officer).await.err().map(|r| r.status()) };
+        assert_eq!(
+            status(request("GET", "/v1/officer/dossiers", Some("forged"), vec![])).await,
+            Some(StatusCode::UNAUTHORIZED)
+        );
+        assert_eq!(status(request("GET", "/v1/nowhere", None, vec![])).await, Some(StatusCode::NOT_FOUND));
+        let big = request("POST", "/v1/admin/catalogue/import", Some("good"), vec![b'x'; MOST + 1]);
+        assert_eq!(status(big).await, Some(StatusCode::PAYLOAD_TOO_LARGE), "never an empty body in its place");
+        let most = request("POST", "/v1/admin/catalogue/import", Some("good"), vec![b'x'; MOST]);
+        assert_eq!(status(most).await, None);
     }
 
     #[test]
