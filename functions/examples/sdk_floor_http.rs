@@ -7,6 +7,8 @@
 
 #[path = "floor/secret.rs"]
 mod secret;
+#[path = "floor/warm_up.rs"]
+mod warm_up;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use lambda_http::{service_fn, Body, Error, Request, Response};
@@ -37,18 +39,11 @@ async fn handle(client: &aws_sdk_dynamodb::Client, request: Request) -> Result<R
     Ok(Response::builder().status(if found { 200 } else { 404 }).body(Body::Empty)?)
 }
 
-/// Opens the connection during init, as the real functions do.
-async fn warm_up(client: &aws_sdk_dynamodb::Client) {
-    let table = std::env::var("MOTCUA_TABLE").unwrap_or_default();
-    let key = |v: &str| AttributeValue::S(v.into());
-    let _ = client.get_item().table_name(table).key("pk", key("WARM-UP")).key("sk", key("#WARM-UP")).send().await;
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let _key = secret::read(&config).await;
     let client = aws_sdk_dynamodb::Client::new(&config);
-    warm_up(&client).await;
+    warm_up::warm_up(&client).await;
     lambda_http::run(service_fn(|request| handle(&client, request))).await
 }

@@ -86,10 +86,15 @@ async fn receive_kind(state: &AppState, kind: AxisMessage, round: &mut AxisRound
                 (e, true)
             }
             Taken::Refused(e) => {
+                let what = match kind {
+                    AxisMessage::Status => "status packet",
+                    AxisMessage::Document => "document",
+                };
                 tracing::warn!(
                     axis_doc = w.doc_id.as_str(),
+                    message = what,
                     reason = e.reason.as_deref().unwrap_or(""),
-                    "axis: status packet refused"
+                    "axis: message refused"
                 );
                 round.refused += 1;
                 (e, false)
