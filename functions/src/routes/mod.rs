@@ -99,11 +99,6 @@ pub fn query_and_ops<R: RouteSet>() -> R {
     query::router::<R>().merge(search::router::<R>()).merge(ops::router::<R>())
 }
 
-/// Every family's routes, bare: the whole API as the `web` Lambda calls it in process.
-pub fn every_family_bare() -> Bare {
-    Family::ALL.iter().fold(Bare::empty(), |all, family| all.merge(routes_of::<Bare>(*family)()))
-}
-
 /// `family`'s routes with the API's description.
 pub fn router_of(family: Family) -> OpenApiRouter<AppState> {
     framed(routes_of::<OpenApiRouter<AppState>>(family)())

@@ -184,14 +184,12 @@ impl Api {
             *response.status_mut() = StatusCode::BAD_REQUEST;
             return response;
         };
+        for value in call.origin.iter().flat_map(|o| &o.forwarded_for) {
+            request.headers_mut().append("x-forwarded-for", value.clone());
+        }
         let router = match &self.via {
             Via::InProcess(router) => router.clone(),
-            Via::Functions(functions) => {
-                for value in call.origin.iter().flat_map(|o| &o.forwarded_for) {
-                    request.headers_mut().append("x-forwarded-for", value.clone());
-                }
-                return functions.call(request, call.origin).await;
-            }
+            Via::Functions(functions) => return functions.call(request, call.origin).await,
         };
         if let Some(origin) = call.origin {
             if let Some(peer) = origin.peer {
@@ -202,9 +200,6 @@ impl Api {
             }
             if origin.through_edge {
                 request.extensions_mut().insert(crate::edge::ThroughEdge);
-            }
-            for value in origin.forwarded_for {
-                request.headers_mut().append("x-forwarded-for", value);
             }
         }
         let Ok(response) = router.oneshot(request).await;

@@ -4,8 +4,9 @@
 //! handlers or stores. What API Gateway adds, the pages add the same way: the browser's request
 //! context (its address, for the per-client limits), the officer's claims once their token is
 //! verified (as the gateway's JWT authorizer passes them on), and the edge's header when the
-//! stack has an edge. Only the pages' role may invoke the functions (template.yaml), so they
-//! trust such an event as they trust the gateway's.
+//! stack has an edge. Within the stack only the pages' role is granted `lambda:InvokeFunction`
+//! on the families (template.yaml), so they trust such an event as they trust the gateway's
+//! (whoever may invoke a function in the account may also change it).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -105,8 +106,7 @@ async fn event_of(
         return Err(answer(StatusCode::NOT_FOUND, refusal("not_found", "không có địa chỉ này / no such route")));
     };
     let Ok(body) = axum::body::to_bytes(body, MOST).await else {
-        let refused = refusal("payload_too_large", "nội dung quá lớn / request body too large");
-        return Err(answer(StatusCode::PAYLOAD_TOO_LARGE, refused));
+        return Err(axum::response::IntoResponse::into_response(crate::extract::too_large()));
     };
     let mut headers = Map::new();
     for (name, value) in &parts.headers {
