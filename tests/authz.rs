@@ -549,6 +549,7 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/procedures/{code}",
         "GET /v1/procedures/{code}/due-date",
         "GET /v1/agencies",
+        "GET /v1/agencies/{code}",
         "POST /v1/dossiers",
         "GET /v1/health",
         "GET /v1/openapi.json",
@@ -586,6 +587,8 @@ fn every_route_is_in_the_matrix() {
         "GET /v1/reports/score-card",
         "GET /v1/reports/satisfaction",
         "GET /v1/reports/workload",
+        // The officer's own agency's officers: tests/routes.rs.
+        "GET /v1/officer/colleagues",
         // One's own record only: tests/arrivals.rs.
         "PUT /v1/officer/me/arrivals",
     ]

@@ -70,6 +70,12 @@ async fn procedure_due_date_agencies_and_health() {
     let cursor = first["next_cursor"].as_str().unwrap();
     let (_, rest) = api.get(&format!("/v1/agencies?cursor={cursor}"), None, None).await;
     assert_eq!(first["items"].as_array().unwrap().len() + rest["items"].as_array().unwrap().len(), 8);
+    let (s, v) = api.get(&format!("/v1/agencies/{JUSTICE}"), None, None).await;
+    assert_eq!((s, &v["code"]), (StatusCode::OK, &json!(JUSTICE)), "{v}");
+    assert!(v["working_hours"]["sessions"].is_array(), "{v}");
+    let (s, v) = api.get("/v1/agencies/000.00.99.H56", None, None).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::NOT_FOUND, "agency_not_found"));
+    assert_eq!(code_of(&api.get("/v1/agencies/bad", None, None).await.1), "invalid_agency_code");
     let (s, v) = api.get("/v1/health", None, None).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")));
     let (s, v) = api.get("/v1/openapi.json", None, None).await;
@@ -471,6 +477,12 @@ async fn admin_maintains_the_catalogue() {
         api.put("/v1/admin/holidays/2030", &admin, json!({"holidays": [{"date": "2031-01-01", "name": "x"}]})).await;
     assert_eq!((s, code_of(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "holiday_outside_year"));
     assert_eq!(code_of(&api.put("/v1/admin/holidays/abc", &admin, json!({"holidays": []})).await.1), "invalid_year");
+    let (s, v) = api.get("/v1/admin/holidays/2030", Some(&admin), None).await;
+    assert_eq!((s, v), (StatusCode::OK, json!({"holidays": [{"date": "2030-09-02", "name": "Quốc khánh"}]})));
+    let (s, v) = api.get("/v1/admin/holidays/2031", Some(&admin), None).await;
+    assert_eq!((s, v), (StatusCode::OK, json!({"holidays": []})), "a year never set has none");
+    assert_eq!(code_of(&api.get("/v1/admin/holidays/abc", Some(&admin), None).await.1), "invalid_year");
+    assert_eq!(api.get("/v1/admin/holidays/2030", Some(&desk), None).await.0, StatusCode::FORBIDDEN);
 
     let officer = json!({"id": "camlam.motcua", "name": "Lê Thị Hoa", "agency": "000.03.31.H56", "roles": ["reception"], "phone": null, "email": null});
     let (s, v) = api.put("/v1/admin/officers/camlam.motcua", &admin, officer.clone()).await;
@@ -484,6 +496,14 @@ async fn admin_maintains_the_catalogue() {
     assert!(v["items"][0].get("phone").is_none(), "list shows id, name, agency, roles");
     let (s, _) = api.get("/v1/admin/officers", Some(&desk), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = api.get("/v1/admin/officers/camlam.motcua", Some(&admin), None).await;
+    assert_eq!((s, &v["name"], &v["agency"]), (StatusCode::OK, &json!("Lê Thị Hoa"), &json!("000.03.31.H56")), "{v}");
+    assert!(v.get("phone").is_some(), "the whole record, to edit it");
+    for missing in ["camlam.nobody", "NOT%20AN%20ID"] {
+        let (s, v) = api.get(&format!("/v1/admin/officers/{missing}"), Some(&admin), None).await;
+        assert_eq!((s, code_of(&v)), (StatusCode::NOT_FOUND, "officer_not_found"), "{missing}");
+    }
+    assert_eq!(api.get("/v1/admin/officers/camlam.motcua", Some(&desk), None).await.0, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -851,4 +871,27 @@ async fn an_incomplete_desk_filing_gets_a_supplement_request_or_a_refusal_instea
         (StatusCode::OK, Some("refused"), Some(3)),
         "{v}"
     );
+}
+
+#[tokio::test]
+async fn an_officer_sees_only_their_own_agencys_colleagues() {
+    let api = Api::new().await;
+    let desk = api.token("tuphap.motcua").await;
+    let (s, v) = api.get("/v1/officer/colleagues", Some(&desk), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert!(items.len() >= 3, "{v}");
+    assert!(items.iter().all(|o| o["agency"] == JUSTICE), "{v}");
+    assert!(items.iter().any(|o| o["id"] == "tuphap.lanhdao"), "{v}");
+    assert!(items.iter().all(|o| o.get("phone").is_none() && o.get("email").is_none()), "no contact details: {v}");
+    let (_, first) = api.get("/v1/officer/colleagues?limit=1", Some(&desk), None).await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let (_, rest) = api.get(&format!("/v1/officer/colleagues?cursor={cursor}"), Some(&desk), None).await;
+    assert_eq!(1 + rest["items"].as_array().unwrap().len(), items.len());
+    let other = api.token("nhatrang.motcua").await;
+    let (_, v) = api.get("/v1/officer/colleagues", Some(&other), None).await;
+    assert!(v["items"].as_array().unwrap().iter().all(|o| o["agency"] != JUSTICE), "{v}");
+    let (s, v) = api.get("/v1/officer/colleagues", None, None).await;
+    assert_eq!((s, code_of(&v)), (StatusCode::UNAUTHORIZED, "unauthenticated"));
+    assert_eq!(code_of(&api.get("/v1/officer/colleagues?agency=x", Some(&desk), None).await.1), "invalid_query");
 }

@@ -441,8 +441,7 @@ fn the_pages_send_files_straight_to_the_bucket() {
 }
 
 /// The pages reach the API through its functions: the web function is told each family's
-/// function, may invoke exactly those, and nothing else of the API's (no bucket, no table
-/// writes).
+/// function, may invoke exactly those, and nothing else of the API's (no bucket, no table).
 #[test]
 fn the_pages_invoke_each_familys_function() {
     let t = template();
@@ -465,6 +464,9 @@ fn the_pages_invoke_each_familys_function() {
         })
         .collect();
     assert_eq!(granted, invoked);
+    for (actions, _) in statements(web) {
+        assert!(actions.iter().all(|a| !a.starts_with("dynamodb:") && !a.starts_with("s3:")), "{actions:?}");
+    }
 }
 
 /// The public edge, on by a parameter: CloudFront with the web ACL given (the rule refuses the

@@ -140,6 +140,8 @@ impl From<Refused> for ApiError {
             R::AgencyNotFound(code) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "agency_not_found", json!({"agency": code.to_string()}))
             }
+            R::NoSuchAgency => (StatusCode::NOT_FOUND, "agency_not_found", json!({})),
+            R::OfficerNotFound => (StatusCode::NOT_FOUND, "officer_not_found", json!({})),
             R::AssigneeNotFound => (StatusCode::UNPROCESSABLE_ENTITY, "assignee_not_found", json!({})),
             R::InvalidOfficerId(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_officer_id", json!({})),
             R::InvalidWorkingHours(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_working_hours", json!({})),

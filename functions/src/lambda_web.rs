@@ -1,12 +1,13 @@
 //! The `web` Lambda: the citizens' pages and the officers' console (`crate::web`) behind the
 //! same HTTP API as the action families. Where `motcua serve` calls the API in process, this
 //! function invokes the family functions that serve each call's route (`crate::web::invoke`),
-//! so it holds none of the API's handlers, stores or external systems: only the pages, the
-//! catalogue they read (officers, agencies), the officers' sign-in through the stack's Cognito
-//! hosted sign-in (authorization code with PKCE, `crate::web::provider`), and the check of
-//! officers' tokens that API Gateway's JWT authorizer would make.
+//! so it holds none of the API's handlers, stores or external systems, and no table (what the
+//! pages show of the catalogue comes through the API too): only the pages, the officers'
+//! sign-in through the stack's Cognito hosted sign-in (authorization code with PKCE,
+//! `crate::web::provider`), and the check of officers' tokens that API Gateway's JWT
+//! authorizer would make.
 //!
-//! Environment: `MOTCUA_TABLE` (the catalogue), `MOTCUA_SERVER_KEY_ARN` (keys the form
+//! Environment: `MOTCUA_SERVER_KEY_ARN` (keys the form
 //! tokens), `MOTCUA_FUNCTION_<FAMILY>` (each family's function, e.g. `MOTCUA_FUNCTION_SUBMIT`),
 //! `MOTCUA_OIDC_ISSUER` (the user pool's issuer), `MOTCUA_OIDC_SIGN_IN_URL` (Cognito's hosted
 //! sign-in, the pool's domain; other issuers' endpoints come from discovery),
@@ -17,10 +18,8 @@
 
 use std::sync::Arc;
 
-use motcua_infra::catalogue_cache::CachedCatalogue;
-
 use crate::auth::oidc::{OidcConfig, OidcVerifier};
-use crate::lambda::{edge_secret, init_logging, read_server_key, required, store, Error};
+use crate::lambda::{edge_secret, init_logging, read_server_key, required, Error};
 use crate::web::provider::Provider;
 
 /// The pages' client at the issuer, read from its secret.
@@ -49,7 +48,6 @@ pub async fn run_web() -> Result<(), Error> {
     init_logging();
     let sdk = motcua_infra::aws::config_from_env().await;
     let key = read_server_key(&sdk).await?;
-    let catalogue = Arc::new(CachedCatalogue::new(Arc::new(store(&sdk).await?), CachedCatalogue::DEFAULT_TTL));
     let issuer = required("MOTCUA_OIDC_ISSUER")?;
     let (client_id, client_secret) = client(&sdk).await?;
     let config = OidcConfig {
@@ -83,10 +81,9 @@ pub async fn run_web() -> Result<(), Error> {
     let edge = edge_secret(&sdk).await?;
     let functions = crate::web::invoke::Functions::from_env(&sdk, verifier.clone(), edge.as_deref().map(Arc::from))?;
     // Cookies go over TLS only: API Gateway and the edge serve HTTPS alone.
-    let web =
-        crate::web::Web::new(crate::web::api::Api::through(functions), verifier, catalogue, None, None, &key, true)
-            .signing_in_through(provider)
-            .with_uploads(crate::web::files::most_from_env()?, upload_origin(&sdk));
+    let web = crate::web::Web::new(crate::web::api::Api::through(functions), verifier, None, &key, true)
+        .signing_in_through(provider)
+        .with_uploads(crate::web::files::most_from_env()?, upload_origin(&sdk));
     crate::emf::publish_requests_as("web");
     let app = crate::web::router(Arc::new(web));
     let edge = edge.map(|secret| crate::edge::Edge::new(&secret)).transpose()?;

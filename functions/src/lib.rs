@@ -16,6 +16,7 @@ pub mod error;
 pub mod external;
 pub mod extract;
 pub mod fakes;
+pub mod https;
 pub mod idempotency;
 pub mod lambda;
 pub mod lambda_web;

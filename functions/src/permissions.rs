@@ -107,14 +107,12 @@ pub fn of(function: &str) -> Option<Grants> {
         "receipts" => {
             Grants { table: &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], indexes: &[], other: &[] }
         }
-        // The pages (`crate::lambda_web`) read the catalogue (an officer, the agencies, an
-        // agency's officers, the holidays) and invoke the family functions for everything else;
-        // the server key, the sign-in client and the edge's secret from their secrets.
-        "web" => Grants {
-            table: &["dynamodb:GetItem", "dynamodb:Query"],
-            indexes: &["gsi1", "gsi2"],
-            other: &["lambda:InvokeFunction", "secretsmanager:GetSecretValue"],
-        },
+        // The pages (`crate::lambda_web`) hold no table: they invoke the family functions for
+        // every read and write, and read the server key, the sign-in client and the edge's
+        // secret from their secrets.
+        "web" => {
+            Grants { table: &[], indexes: &[], other: &["lambda:InvokeFunction", "secretsmanager:GetSecretValue"] }
+        }
         _ => return None,
     };
     Some(grants)

@@ -330,18 +330,15 @@ impl Home {
     /// the local keys and the store's officers' passwords.
     pub fn web(&self, password_sign_in: bool) -> crate::web::Web {
         let api = crate::web::api::Api::new(crate::routes::app(self.state()));
-        let passwords = password_sign_in.then(|| self.store.passwords.clone());
+        let passwords = password_sign_in.then(|| crate::web::Passwords {
+            keys: self.keys.clone(),
+            store: self.store.passwords.clone(),
+            officers: self.store.catalogue.clone(),
+            hashing: crate::web::Hashing::ARGON2ID,
+        });
         let secure = self.forms.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
-        crate::web::Web::new(
-            api,
-            self.auth.clone(),
-            self.store.catalogue.clone(),
-            password_sign_in.then(|| self.keys.clone()),
-            passwords,
-            &self.server_key,
-            secure,
-        )
-        .with_uploads(self.web_files_most, None)
+        crate::web::Web::new(api, self.auth.clone(), passwords, &self.server_key, secure)
+            .with_uploads(self.web_files_most, None)
     }
 
     /// Sets `officer`'s password for the web console (argon2id), clearing failed attempts.

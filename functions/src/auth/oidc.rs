@@ -67,7 +67,6 @@ struct Keys {
 pub struct OidcVerifier {
     config: OidcConfig,
     jwks_url: String,
-    agent: ureq::Agent,
     keys: RwLock<Keys>,
     min_refresh: Duration,
 }
@@ -90,26 +89,20 @@ impl OidcVerifier {
         if config.algorithms.is_empty() {
             return Err("no token algorithm accepted".into());
         }
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(5)).build();
         let jwks_url = match &config.jwks_url {
             Some(url) => url.clone(),
             None => {
                 let url = format!("{}/.well-known/openid-configuration", config.issuer.trim_end_matches('/'));
-                let doc: Value = agent
-                    .get(&url)
-                    .call()
-                    .map_err(|e| format!("cannot read {url}: {e}"))?
-                    .into_json()
-                    .map_err(|e| format!("{url}: {e}"))?;
+                let doc = read_json(&url).map_err(|e| format!("cannot read {url}: {e}"))?;
                 if doc["issuer"].as_str() != Some(config.issuer.as_str()) {
                     return Err(format!("{url} names another issuer: {}", doc["issuer"]));
                 }
                 doc["jwks_uri"].as_str().ok_or_else(|| format!("{url} has no jwks_uri"))?.to_owned()
             }
         };
-        let by_kid = fetch(&agent, &jwks_url)?;
+        let by_kid = fetch(&jwks_url)?;
         let keys = RwLock::new(Keys { by_kid, fetched_at: Instant::now() });
-        Ok(Self { config, jwks_url, agent, keys, min_refresh: MIN_REFRESH })
+        Ok(Self { config, jwks_url, keys, min_refresh: MIN_REFRESH })
     }
 
     /// Changes the shortest time between two JWKS fetches (tests).
@@ -135,7 +128,7 @@ impl OidcVerifier {
         // Another request may have refreshed while this one waited.
         if keys.fetched_at.elapsed() >= self.min_refresh {
             keys.fetched_at = Instant::now();
-            match blocking(|| fetch(&self.agent, &self.jwks_url)) {
+            match blocking(|| fetch(&self.jwks_url)) {
                 Ok(fresh) => keys.by_kid = fresh,
                 Err(e) => tracing::warn!(error = %e, "cannot refresh the issuer's keys"),
             }
@@ -203,13 +196,14 @@ fn as_text(claims: &Map<String, Value>) -> HashMap<String, String> {
         .collect()
 }
 
-fn fetch(agent: &ureq::Agent, url: &str) -> Result<HashMap<String, (DecodingKey, Option<Algorithm>)>, String> {
-    let set: JwkSet = agent
-        .get(url)
-        .call()
-        .map_err(|e| format!("cannot read the JWKS at {url}: {e}"))?
-        .into_json()
-        .map_err(|e| format!("the JWKS at {url} is not a key set: {e}"))?;
+/// The JSON document at `url` (an issuer's discovery document, its keys). Blocking.
+fn read_json(url: &str) -> Result<Value, String> {
+    crate::https::Request::get(url).timeout(Duration::from_secs(5)).send()?.json()
+}
+
+fn fetch(url: &str) -> Result<HashMap<String, (DecodingKey, Option<Algorithm>)>, String> {
+    let set = read_json(url).map_err(|e| format!("cannot read the JWKS at {url}: {e}"))?;
+    let set: JwkSet = serde_json::from_value(set).map_err(|e| format!("the JWKS at {url} is not a key set: {e}"))?;
     let mut keys = HashMap::new();
     for jwk in &set.keys {
         let Some(kid) = jwk.common.key_id.clone() else { continue };

@@ -21,9 +21,11 @@ pub fn router<R: RouteSet>() -> R {
     R::empty()
         .route::<__path_put_procedure, _, _>(put_procedure)
         .route::<__path_put_agency, _, _>(put_agency)
+        .route::<__path_get_holidays, _, _>(get_holidays)
         .route::<__path_put_holidays, _, _>(put_holidays)
         .route::<__path_put_officer, _, _>(put_officer)
         .route::<__path_list_officers, _, _>(list_officers)
+        .route::<__path_get_officer, _, _>(get_officer)
         .route::<__path_put_my_arrivals, _, _>(put_my_arrivals)
 }
 
@@ -102,6 +104,21 @@ pub struct HolidayList {
     pub holidays: Vec<Holiday>,
 }
 
+/// That year's list of non-working dates, as it was last replaced (empty when never set).
+#[utoipa::path(get, path = "/v1/admin/holidays/{year}", tag = "admin", security(("bearer" = [])),
+    params(("year" = i32, Path)),
+    responses((status = 200, body = HolidayList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn get_holidays(
+    State(state): State<AppState>,
+    CurrentAdmin(_): CurrentAdmin,
+    Path(year): Path<String>,
+) -> ApiResult<Json<HolidayList>> {
+    let year = holiday_year(&year).map_err(Refused::from)?;
+    let all = state.catalogue.holidays().await?;
+    Ok(Json(HolidayList { holidays: all.into_iter().filter(|h| chrono::Datelike::year(&h.date) == year).collect() }))
+}
+
 /// Replace that year's list of non-working dates (public holidays and swap days).
 #[utoipa::path(put, path = "/v1/admin/holidays/{year}", tag = "admin", security(("bearer" = [])),
     params(("year" = i32, Path)), request_body = HolidayList,
@@ -176,16 +193,40 @@ async fn list_officers(
     CurrentAdmin(_): CurrentAdmin,
     ApiQuery(p): ApiQuery<OfficerParams>,
 ) -> ApiResult<Json<OfficerPage>> {
-    let limit = pagination::limit(p.limit)?;
     let agency = p.agency.as_deref().map(service::parse_agency).transpose()?;
-    let after = p.cursor.as_deref().map(pagination::decode::<IdCursor>).transpose()?.map(|c| c.i);
-    let found = state.catalogue.officers(agency.as_ref(), after.as_deref(), limit + 1).await?;
+    officers_page(&state, agency.as_ref(), p.cursor.as_deref(), p.limit).await.map(Json)
+}
+
+/// One page of the officers (of `agency`, or all), as listed.
+pub(super) async fn officers_page(
+    state: &AppState,
+    agency: Option<&AgencyCode>,
+    cursor: Option<&str>,
+    limit: Option<usize>,
+) -> ApiResult<OfficerPage> {
+    let limit = pagination::limit(limit)?;
+    let after = cursor.map(pagination::decode::<IdCursor>).transpose()?.map(|c| c.i);
+    let found = state.catalogue.officers(agency, after.as_deref(), limit + 1).await?;
     let (items, next_cursor) = page(found, limit, |o| IdCursor { i: o.id.to_string() });
     let items = items
         .into_iter()
         .map(|o| OfficerListItem { id: o.id, name: o.name, agency: o.agency.to_string(), roles: o.roles })
         .collect();
-    Ok(Json(OfficerPage { items, next_cursor }))
+    Ok(OfficerPage { items, next_cursor })
+}
+
+/// One officer's whole record, to edit it.
+#[utoipa::path(get, path = "/v1/admin/officers/{id}", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = Officer), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_officer(
+    State(state): State<AppState>,
+    CurrentAdmin(_): CurrentAdmin,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Officer>> {
+    let id = OfficerId::parse(&id).map_err(|_| Refused::OfficerNotFound)?;
+    Ok(Json(state.catalogue.officer(&id).await?.ok_or(Refused::OfficerNotFound)?))
 }
 
 /// How an officer hears of the dossiers given to them.

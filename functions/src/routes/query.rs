@@ -31,6 +31,8 @@ pub fn router<R: RouteSet>() -> R {
         .route::<__path_procedure, _, _>(procedure)
         .route::<__path_due_date, _, _>(due_date)
         .route::<__path_agencies, _, _>(agencies)
+        .route::<__path_agency, _, _>(agency)
+        .route::<__path_colleagues, _, _>(colleagues)
         .route::<__path_lookup, _, _>(lookup)
         .route::<__path_queue, _, _>(queue)
         .route::<__path_officer_dossier, _, _>(officer_dossier)
@@ -176,6 +178,35 @@ async fn agencies(State(state): State<AppState>, ApiQuery(p): ApiQuery<AgencyPar
     let found = state.catalogue.agencies(parent.as_ref(), after.as_deref(), limit + 1).await?;
     let (items, next_cursor) = page(found, limit, |a| CodeCursor { c: a.code.to_string() });
     Ok(Json(AgencyPage { items, next_cursor }))
+}
+
+/// One agency: its name, place in the tree, address and working hours.
+#[utoipa::path(get, path = "/v1/agencies/{code}", tag = "query", params(("code" = String, Path)),
+    responses((status = 200, body = Agency), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn agency(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Agency>> {
+    let code = service::parse_agency(&code)?;
+    Ok(Json(state.catalogue.agency(&code).await?.ok_or(service::Refused::NoSuchAgency)?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    pub cursor: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// The officers of the signed-in officer's own agency (id, name, agency, roles): whom a step
+/// may be given to.
+#[utoipa::path(get, path = "/v1/officer/colleagues", tag = "query", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = super::admin::OfficerPage), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody)))]
+async fn colleagues(
+    State(state): State<AppState>,
+    CurrentOfficer(officer): CurrentOfficer,
+    ApiQuery(p): ApiQuery<PageParams>,
+) -> ApiResult<Json<super::admin::OfficerPage>> {
+    super::admin::officers_page(&state, Some(&officer.agency), p.cursor.as_deref(), p.limit).await.map(Json)
 }
 
 /// Tra cứu hồ sơ: with `X-Lookup-Secret` the applicant's full view; without, status and due date only.

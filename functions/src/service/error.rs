@@ -17,6 +17,11 @@ pub enum Refused {
     /// A request, or the catalogue record it uses, names an agency the catalogue lacks.
     #[error("không có cơ quan {0} / unknown agency {0}")]
     AgencyNotFound(AgencyCode),
+    /// A record asked for by its code that the catalogue lacks.
+    #[error("không tìm thấy cơ quan / agency not found")]
+    NoSuchAgency,
+    #[error("không tìm thấy cán bộ / officer not found")]
+    OfficerNotFound,
     #[error("không tìm thấy cán bộ được giao / assignee not found")]
     AssigneeNotFound,
     #[error("{0}")]

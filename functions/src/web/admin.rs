@@ -16,11 +16,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::api::{Answer, Call};
+use super::catalogue;
 use super::citizen::{encode, respond};
 use super::form::Posted;
 use super::officer::to_sign_in;
 use super::page::{self, error_summary, input, textarea, Problem};
-use super::session::{hash_password, Browser, MIN_PASSWORD};
+use super::session::{Browser, MIN_PASSWORD};
 use super::Web;
 
 /// The roles as the form offers them.
@@ -46,12 +47,24 @@ async fn call(web: &Web, browser: &Browser, call: Call<'_>) -> Answer {
     web.api.call(call.by(browser.token()).from(&browser.peer)).await
 }
 
+/// The whole record of the officer `id`, or the page saying why it cannot be shown.
+async fn officer_record(web: &Web, browser: &Browser, id: &str) -> Result<Value, Response> {
+    let found = call(web, browser, Call::get(format!("/v1/admin/officers/{}", encode(id)))).await;
+    match found.status {
+        StatusCode::OK => Ok(found.body),
+        StatusCode::NOT_FOUND => {
+            Err(browser.message(StatusCode::NOT_FOUND, "Không có cán bộ này", "Không có cán bộ này."))
+        }
+        status => Err(browser.message(status, "Chưa mở được", &found.message())),
+    }
+}
+
 /// `GET /officer/admin`: what an administrator keeps.
 pub async fn index(State(web): State<Arc<Web>>, browser: Browser) -> Response {
     if let Some(r) = not_admin(&browser, "/officer/admin") {
         return r;
     }
-    let agencies = web.catalogue.agencies(None, None, 500).await.unwrap_or_default();
+    let agencies = catalogue::agencies(&web, &browser.peer).await;
     respond(&browser, StatusCode::OK, |chrome, _| {
         page::page(
             "Quản trị",
@@ -65,8 +78,8 @@ pub async fn index(State(web): State<Arc<Web>>, browser: Browser) -> Response {
                 }
                 h2 { "Cơ quan" }
                 ul {
-                    @for a in &agencies {
-                        li { a href={ "/officer/admin/agencies/" (a.code.to_string()) } { (a.name) } " " span.muted.code { (a.code.to_string()) } }
+                    @for (code, name) in catalogue::names(&agencies) {
+                        li { a href={ "/officer/admin/agencies/" (code) } { (name) } " " span.muted.code { (code) } }
                     }
                 }
             },
@@ -103,7 +116,7 @@ pub async fn officers(
     let next = found.body["next_cursor"]
         .as_str()
         .map(|c| format!("/officer/admin/officers?agency={}&cursor={}", encode(&agency), encode(c)));
-    let agencies = web.catalogue.agencies(None, None, 500).await.unwrap_or_default();
+    let agencies = catalogue::agencies(&web, &browser.peer).await;
     respond(&browser, found.status, |chrome, _| {
         page::page(
             "Cán bộ",
@@ -116,8 +129,8 @@ pub async fn officers(
                         label for="agency" { "Cơ quan" }
                         select id="agency" name="agency" {
                             option value="" { "Tất cả" }
-                            @for a in &agencies {
-                                option value=(a.code.to_string()) selected[agency == a.code.to_string()] { (a.name) }
+                            @for (code, name) in catalogue::names(&agencies) {
+                                option value=(code) selected[agency == code] { (name) }
                             }
                         }
                     }
@@ -171,12 +184,12 @@ pub async fn officer(
     if let Some(r) = not_admin(&browser, "/officer/admin/officers") {
         return r;
     }
-    let current = match OfficerId::parse(&id) {
-        Ok(officer_id) if id != "new" => match web.catalogue.officer(&officer_id).await {
-            Ok(Some(o)) => serde_json::to_value(&o).unwrap_or_default(),
-            _ => return browser.message(StatusCode::NOT_FOUND, "Không có cán bộ này", "Không có cán bộ này."),
+    let current = match id.as_str() {
+        "new" => json!({}),
+        _ => match officer_record(&web, &browser, &id).await {
+            Ok(o) => o,
+            Err(r) => return r,
         },
-        _ => json!({}),
     };
     officer_page(&web, &browser, &current, &[], StatusCode::OK, saved).await
 }
@@ -189,7 +202,7 @@ async fn officer_page(
     status: StatusCode,
     done: Option<&str>,
 ) -> Response {
-    let agencies = web.catalogue.agencies(None, None, 500).await.unwrap_or_default();
+    let agencies = catalogue::agencies(web, &browser.peer).await;
     let id = o["id"].as_str().unwrap_or_default();
     let new = id.is_empty() || o["new"] == true;
     let text = |k: &str| o[k].as_str().unwrap_or_default().to_owned();
@@ -214,8 +227,8 @@ async fn officer_page(
                     div.field {
                         label for="agency" { "Cơ quan" }
                         select id="agency" name="agency" {
-                            @for a in &agencies {
-                                option value=(a.code.to_string()) selected[text("agency") == a.code.to_string()] { (a.name) }
+                            @for (code, name) in catalogue::names(&agencies) {
+                                option value=(code) selected[text("agency") == code] { (name) }
                             }
                         }
                     }
@@ -258,13 +271,10 @@ pub async fn save_officer(State(web): State<Arc<Web>>, browser: Browser, posted:
         }
     }
     let id = posted.field("id");
-    let existing = match OfficerId::parse(id) {
-        Ok(officer_id) => web.catalogue.officer(&officer_id).await.ok().flatten(),
-        Err(_) => None,
-    };
+    let existing = officer_record(&web, &browser, id).await.ok();
     if let Some(existing) = &existing {
         // What the form does not show is kept.
-        officer["arrivals"] = serde_json::to_value(existing.arrivals).unwrap_or(Value::Null);
+        officer["arrivals"] = existing["arrivals"].clone();
     }
     let saved = call(&web, &browser, Call::put(format!("/v1/admin/officers/{}", encode(id)), officer.clone())).await;
     if saved.ok() {
@@ -290,13 +300,13 @@ pub async fn set_password(
     let (Ok(officer_id), Some(passwords)) = (OfficerId::parse(&id), web.passwords.clone()) else {
         return browser.message(StatusCode::NOT_FOUND, "Không có cán bộ này", "Không có cán bộ này.");
     };
-    let Ok(Some(officer)) = web.catalogue.officer(&officer_id).await else {
-        return browser.message(StatusCode::NOT_FOUND, "Không có cán bộ này", "Không có cán bộ này.");
+    let current = match officer_record(&web, &browser, &id).await {
+        Ok(o) => o,
+        Err(r) => return r,
     };
-    let current = serde_json::to_value(&officer).unwrap_or_default();
     let password = posted.fields.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()).unwrap_or_default();
-    let hashed =
-        tokio::task::spawn_blocking(move || hash_password(&password)).await.unwrap_or_else(|e| Err(e.to_string()));
+    let hash_of = passwords.hashing.hash;
+    let hashed = tokio::task::spawn_blocking(move || hash_of(&password)).await.unwrap_or_else(|e| Err(e.to_string()));
     let hash = match hashed {
         Ok(hash) => hash,
         Err(_) => {
@@ -305,7 +315,7 @@ pub async fn set_password(
             return officer_page(&web, &browser, &current, &problems, StatusCode::UNPROCESSABLE_ENTITY, None).await;
         }
     };
-    if passwords.set_password(&officer_id, &hash).await.is_err() {
+    if passwords.store.set_password(&officer_id, &hash).await.is_err() {
         return browser.message(
             StatusCode::SERVICE_UNAVAILABLE,
             "Chưa đặt được",
@@ -333,11 +343,15 @@ pub async fn holidays(
     }
     let this = chrono::Utc::now().with_timezone(&motcua_domain::calendar::vietnam::offset()).year();
     let year = query.ok().and_then(|q| q.0.year).filter(|y| (2000..=2100).contains(y)).unwrap_or(this);
-    let all = web.catalogue.holidays().await.unwrap_or_default();
-    let lines: Vec<String> = all
-        .iter()
-        .filter(|h| h.date.year() == year)
-        .map(|h| format!("{} {}", h.date.format("%Y-%m-%d"), h.name))
+    let listed = call(&web, &browser, Call::get(format!("/v1/admin/holidays/{year}"))).await;
+    if !listed.ok() {
+        return browser.message(listed.status, "Chưa mở được", &listed.message());
+    }
+    let lines: Vec<String> = listed.body["holidays"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| format!("{} {}", h["date"].as_str().unwrap_or_default(), h["name"].as_str().unwrap_or_default()))
         .collect();
     holidays_page(&browser, year, &lines.join("\n"), &[], StatusCode::OK, None)
 }

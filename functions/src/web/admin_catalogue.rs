@@ -170,15 +170,11 @@ impl Kind {
         }
     }
 
-    async fn current(self, web: &Web, code: &str) -> Option<Value> {
+    /// Where the API shows the record as it stands.
+    fn shown(self, code: &str) -> String {
         match self {
-            Kind::Procedure => {
-                web.catalogue.procedure(code).await.ok().flatten().and_then(|p| serde_json::to_value(p).ok())
-            }
-            Kind::Agency => {
-                let code = motcua_domain::codes::AgencyCode::parse(code).ok()?;
-                web.catalogue.agency(&code).await.ok().flatten().and_then(|a| serde_json::to_value(a).ok())
-            }
+            Kind::Procedure => format!("/v1/procedures/{}", encode(code)),
+            Kind::Agency => format!("/v1/agencies/{}", encode(code)),
         }
     }
 }
@@ -188,10 +184,16 @@ pub async fn edit(State(web): State<Arc<Web>>, browser: Browser, kind: Kind, cod
     if let Some(r) = not_admin(&browser, &kind.page(&code)) {
         return r;
     }
-    let Some(current) = kind.current(&web, &code).await else {
-        return browser.message(StatusCode::NOT_FOUND, "Không tìm thấy", "Không có mã này trong danh mục.");
-    };
-    let text = serde_json::to_string_pretty(&current).unwrap_or_default();
+    let current = web.api.call(Call::get(kind.shown(&code)).from(&browser.peer)).await;
+    if !current.ok() {
+        return match current.status {
+            StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST => {
+                browser.message(StatusCode::NOT_FOUND, "Không tìm thấy", "Không có mã này trong danh mục.")
+            }
+            status => browser.message(status, "Chưa mở được", &current.message()),
+        };
+    }
+    let text = serde_json::to_string_pretty(&current.body).unwrap_or_default();
     edit_page(&browser, kind, &code, &text, &[], StatusCode::OK, None)
 }
 

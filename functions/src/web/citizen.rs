@@ -97,11 +97,10 @@ pub async fn procedure(State(web): State<Arc<Web>>, browser: Browser, Path(code)
         return browser.message(StatusCode::NOT_FOUND, "Không có thủ tục này", &found.message());
     }
     let p = found.body;
-    let due = web.api.call(Call::get(format!("{path}/due-date")).from(&browser.peer)).await;
-    let agency = match p["agency"].as_str().and_then(|a| motcua_domain::codes::AgencyCode::parse(a).ok()) {
-        Some(code) => web.catalogue.agency(&code).await.ok().flatten().map(|a| a.name),
-        None => None,
-    };
+    let (due, agency) = tokio::join!(
+        web.api.call(Call::get(format!("{path}/due-date")).from(&browser.peer)),
+        super::catalogue::agency_name(&web, &browser.peer, p["agency"].as_str().unwrap_or_default()),
+    );
     respond(&browser, StatusCode::OK, |chrome, _| {
         page::page(
             p["name"].as_str().unwrap_or("Thủ tục"),

@@ -197,18 +197,16 @@ pub async fn upload(web: &Web, browser: &Browser, sender: Sender<'_>, file: &Fil
 /// PUTs `bytes` to a presigned `url` with the headers it was signed with.
 async fn put_presigned(url: String, headers: Value, bytes: Vec<u8>) -> Result<(), String> {
     let sent = tokio::task::spawn_blocking(move || {
-        let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(60)).build();
-        let mut request = agent.put(&url);
+        let mut request = crate::https::Request::put(&url, bytes).timeout(std::time::Duration::from_secs(60));
         for (name, value) in headers.as_object().into_iter().flatten() {
             if !name.eq_ignore_ascii_case("content-length") {
-                request = request.set(name, value.as_str().unwrap_or_default());
+                request = request.header(name, value.as_str().unwrap_or_default());
             }
         }
-        // Never the address in what is said: its query is a signature.
-        request.send_bytes(&bytes).map(|_| ()).map_err(|e| match e {
-            ureq::Error::Status(code, _) => format!("status {code}"),
-            ureq::Error::Transport(t) => t.kind().to_string(),
-        })
+        // Never the address in what is said (its query is a signature): the client's errors
+        // name the host only.
+        let answer = request.send()?;
+        answer.ok().then_some(()).ok_or(format!("status {}", answer.status))
     })
     .await
     .unwrap_or_else(|_| Err("interrupted".into()));

@@ -19,6 +19,7 @@ pub mod api;
 mod applicant;
 mod applicant_acts;
 pub mod assets;
+mod catalogue;
 mod citizen;
 mod counter;
 pub mod demo;
@@ -43,16 +44,45 @@ use motcua_domain::ports::{Catalogue, OfficerPasswords};
 
 use crate::auth::{LocalKeys, SharedAuthenticator};
 
+/// Officers' sign-in with a password, where this home keeps passwords (one machine): everything
+/// else the pages read goes through the API, so where officers sign in through an identity
+/// provider (AWS) the pages hold no store at all.
+#[derive(Clone)]
+pub struct Passwords {
+    /// Issues session tokens after a password sign-in.
+    pub keys: Arc<LocalKeys>,
+    /// The officers' passwords, failed attempts and ended sessions.
+    pub store: Arc<dyn OfficerPasswords>,
+    /// The officers a session names (name, agency, roles).
+    pub officers: Arc<dyn Catalogue>,
+    /// How passwords are hashed and checked.
+    pub hashing: Hashing,
+}
+
+/// How passwords are hashed and checked, given by the home that keeps them: a binary that never
+/// makes [`Passwords`] (the `web` Lambda) links none of it.
+#[derive(Clone, Copy)]
+pub struct Hashing {
+    /// The hash to keep of a new password, or why the password is refused.
+    pub hash: fn(&str) -> Result<String, String>,
+    /// Whether a password matches a kept hash.
+    pub matches: fn(&str, &str) -> bool,
+    /// A hash to check against when the officer has none, so a sign-in takes as long either way.
+    pub decoy: fn() -> &'static str,
+}
+
+impl Hashing {
+    /// argon2id ([`session::hash_password`]).
+    pub const ARGON2ID: Hashing =
+        Hashing { hash: session::hash_password, matches: session::password_matches, decoy: session::decoy_hash };
+}
+
 /// What the pages need.
 pub struct Web {
     pub api: api::Api,
     pub auth: SharedAuthenticator,
-    pub catalogue: Arc<dyn Catalogue>,
-    /// Issues session tokens after a password sign-in (none when an outside issuer signs
-    /// officers in).
-    pub keys: Option<Arc<LocalKeys>>,
-    /// Officers' passwords (none where the store keeps none).
-    pub passwords: Option<Arc<dyn OfficerPasswords>>,
+    /// Password sign-in (none when an outside issuer signs officers in).
+    pub passwords: Option<Passwords>,
     /// Keys the form tokens.
     key: Arc<[u8]>,
     /// Cookies only over TLS (the public address is `https://`).
@@ -70,25 +100,12 @@ impl Web {
     pub fn new(
         api: api::Api,
         auth: SharedAuthenticator,
-        catalogue: Arc<dyn Catalogue>,
-        keys: Option<Arc<LocalKeys>>,
-        passwords: Option<Arc<dyn OfficerPasswords>>,
+        passwords: Option<Passwords>,
         server_key: &[u8],
         secure_cookies: bool,
     ) -> Self {
         let key = motcua_domain::mac::hmac_sha256(server_key, b"web form tokens").to_vec().into();
-        Self {
-            api,
-            auth,
-            catalogue,
-            keys,
-            passwords,
-            key,
-            secure_cookies,
-            provider: None,
-            files_most: files::MOST,
-            upload_origin: None,
-        }
+        Self { api, auth, passwords, key, secure_cookies, provider: None, files_most: files::MOST, upload_origin: None }
     }
 
     /// Officers sign in through `provider` (OpenID Connect, authorization code with PKCE).
@@ -113,8 +130,8 @@ impl Web {
     /// Whether the password sessions of `officer` were ended (signed out, a new password) at or
     /// after `token` was issued. Sessions from an identity provider end with its tokens.
     async fn session_ended(&self, officer: &motcua_domain::catalogue::OfficerId, token: &str) -> bool {
-        let (Some(passwords), Some(_)) = (&self.passwords, &self.keys) else { return false };
-        match passwords.password(officer).await {
+        let Some(passwords) = &self.passwords else { return false };
+        match passwords.store.password(officer).await {
             Ok(record) => crate::auth::session_ended(token, record.and_then(|r| r.sessions_ended_at)),
             // The store cannot say: the session is not trusted.
             Err(_) => true,

@@ -18,8 +18,8 @@ use super::citizen::{action_name, encode, respond};
 use super::files;
 use super::form::Posted;
 use super::page::{self, day, dong, error_summary, input, status, urgency, when, Problem};
-use super::session::{password_matches, set_cookie, with_cookies, Browser, SESSION_COOKIE, SESSION_HOURS};
-use super::Web;
+use super::session::{set_cookie, with_cookies, Browser, SESSION_COOKIE, SESSION_HOURS};
+use super::{Passwords, Web};
 
 /// Where an officer without a session goes: the sign-in page, back here after.
 pub fn to_sign_in(next: &str) -> Response {
@@ -52,7 +52,7 @@ pub async fn sign_in_form(
     if web.provider.is_some() {
         return respond(&browser, StatusCode::OK, |chrome, _| provider_page(chrome, &next));
     }
-    let enabled = web.keys.is_some() && web.passwords.is_some();
+    let enabled = web.passwords.is_some();
     respond(&browser, StatusCode::OK, |chrome, token| sign_in_page(chrome, token, &next, "", &[], enabled))
 }
 
@@ -106,7 +106,7 @@ pub async fn sign_in(State(web): State<Arc<Web>>, browser: Browser, posted: Post
     let typed = posted.field("officer").to_owned();
     // A password is taken as typed, spaces and all.
     let password = posted.fields.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()).unwrap_or_default();
-    let (Some(keys), Some(passwords)) = (web.keys.clone(), web.passwords.clone()) else {
+    let Some(Passwords { keys, store: passwords, officers, hashing }) = web.passwords.clone() else {
         return respond(&browser, StatusCode::NOT_FOUND, |c, t| sign_in_page(c, t, &next, &typed, &[], false));
     };
     let refuse = |status: StatusCode, problems: Vec<Problem>| {
@@ -140,8 +140,8 @@ pub async fn sign_in(State(web): State<Arc<Web>>, browser: Browser, posted: Post
         );
         return refuse(StatusCode::TOO_MANY_REQUESTS, vec![Problem { field: "password".into(), message }]);
     }
-    let hash = record.as_ref().map_or_else(|| super::session::decoy_hash().to_owned(), |r| r.hash.clone());
-    let matched = tokio::task::spawn_blocking(move || password_matches(&password, &hash)).await.unwrap_or(false);
+    let hash = record.as_ref().map_or_else(|| (hashing.decoy)().to_owned(), |r| r.hash.clone());
+    let matched = tokio::task::spawn_blocking(move || (hashing.matches)(&password, &hash)).await.unwrap_or(false);
     let (Some(id), true) = (&id, matched && record.is_some()) else {
         if let (Some(id), Some(_)) = (&id, &record) {
             let failures = passwords.sign_in_failed(id, now).await.unwrap_or(0);
@@ -154,7 +154,7 @@ pub async fn sign_in(State(web): State<Arc<Web>>, browser: Browser, posted: Post
         }
         return refuse(StatusCode::UNAUTHORIZED, wrong());
     };
-    let officer = match web.catalogue.officer(id).await {
+    let officer = match officers.officer(id).await {
         Ok(Some(o)) => o,
         Ok(None) => return refuse(StatusCode::UNAUTHORIZED, wrong()),
         Err(_) => return unavailable(&browser),
@@ -186,7 +186,7 @@ pub async fn sign_out(
 ) -> Response {
     // The session ends everywhere, not only in this browser.
     if let (Some(officer), Some(passwords)) = (browser.officer(), &web.passwords) {
-        if passwords.end_sessions(&officer.id, Utc::now()).await.is_err() {
+        if passwords.store.end_sessions(&officer.id, Utc::now()).await.is_err() {
             return unavailable(&browser);
         }
         tracing::info!(officer = %officer.id, "web console: signed out");
@@ -357,7 +357,7 @@ pub async fn dossier_page(
         return page::message(found.status, &browser.chrome(&token), "Không mở được hồ sơ", &found.message());
     }
     let d = found.body;
-    let forms = super::officer_actions::forms(web, &d, &officer, &token, problems, posted).await;
+    let forms = super::officer_actions::forms(web, browser, &d, &officer, &token, problems, posted).await;
     let status_code = if problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let done = done.and_then(|a| motcua_domain::lifecycle::Action::ALL.iter().find(|x| x.as_str() == a));
     respond(browser, status_code, |chrome, _| {

@@ -172,6 +172,7 @@ fn offered(d: &Value, officer: &SignedIn) -> Vec<Action> {
 /// The forms of the actions offered, the one that failed with its problems and values.
 pub async fn forms(
     web: &Web,
+    browser: &Browser,
     d: &Value,
     officer: &SignedIn,
     token: &str,
@@ -182,7 +183,16 @@ pub async fn forms(
     if actions.is_empty() {
         return html! {};
     }
-    let colleagues = web.catalogue.officers(Some(&officer.agency), None, 500).await.unwrap_or_default();
+    let chooses_officer = |a: &Action| {
+        fields(*a)
+            .unwrap_or_default()
+            .iter()
+            .any(|f| matches!(f, Field::Assignee | Field::NextAssignee | Field::Consulted))
+    };
+    let colleagues = match actions.iter().any(chooses_officer) {
+        true => super::catalogue::colleagues(web, &browser.peer, browser.token()).await,
+        false => vec![],
+    };
     let step_role = serde_json::from_value::<Role>(d["current_step"]["role"].clone()).ok();
     let code = d["code"].as_str().unwrap_or_default();
     let failed = problems.first().and_then(|p| p.field.split_once("--")).map(|(a, _)| a.to_owned());
@@ -219,7 +229,7 @@ fn field_markup(
     field: Field,
     problems: &[Problem],
     posted: &[(String, String)],
-    colleagues: &[motcua_domain::catalogue::Officer],
+    colleagues: &[Value],
     step_role: Option<Role>,
 ) -> Markup {
     let id = format!("{slug}--{}", field.name());
@@ -235,9 +245,13 @@ fn field_markup(
             files::sent_ahead(posted, &id).as_ref(),
         );
     }
-    let choices: Vec<&motcua_domain::catalogue::Officer> = match field {
-        Field::Assignee => colleagues.iter().filter(|o| step_role.is_none_or(|r| o.roles.contains(&r))).collect(),
-        Field::NextAssignee | Field::Consulted => colleagues.iter().collect(),
+    let holds = |o: &Value, role: Role| o["roles"].as_array().is_some_and(|r| r.iter().any(|x| x == role.as_str()));
+    let choices: Vec<(&str, &str)> = match field {
+        Field::Assignee | Field::NextAssignee | Field::Consulted => colleagues
+            .iter()
+            .filter(|o| field != Field::Assignee || step_role.is_none_or(|r| holds(o, r)))
+            .filter_map(|o| Some((o["id"].as_str()?, o["name"].as_str().unwrap_or_default())))
+            .collect(),
         _ => vec![],
     };
     html! {
@@ -252,8 +266,8 @@ fn field_markup(
                 Field::Assignee | Field::NextAssignee | Field::Consulted => {
                     select id=(id) name=(field.name()) aria-invalid=[error.map(|_| "true")] {
                         option value="" { @if field.required() { "— Chọn cán bộ —" } @else { "— Để trống —" } }
-                        @for o in &choices {
-                            option value=(o.id.as_str()) selected[value == o.id.as_str()] { (o.name) " (" (o.id.as_str()) ")" }
+                        @for (o, name) in &choices {
+                            option value=(o) selected[value == *o] { (name) " (" (o) ")" }
                         }
                     }
                 }
@@ -368,7 +382,7 @@ fn result_of(slug: &str, posted: &[(String, String)]) -> Result<Option<Value>, V
 async fn complete_result(web: &Web, browser: &Browser, slug: &str, posted: &Posted, body: &mut Value) {
     let Some(result) = body.get_mut("results").and_then(|r| r.get_mut(0)) else { return };
     let agency = match browser.officer() {
-        Some(o) => web.catalogue.agency(&o.agency).await.ok().flatten().map(|a| a.name),
+        Some(o) => super::catalogue::agency_name(web, &browser.peer, &o.agency.to_string()).await,
         None => None,
     };
     result["issuer"] = json!(agency.unwrap_or_default());

@@ -20,7 +20,6 @@
 //!    it at the provider (RFC 7009) and removes both cookies.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -29,6 +28,8 @@ use base64::Engine;
 use maud::html;
 use serde::Deserialize;
 use serde_json::Value;
+
+use crate::https::{Answer, Request};
 
 use super::page::{self, answer};
 use super::session::{set_cookie, with_cookies, Browser, SESSION_COOKIE, SESSION_HOURS};
@@ -75,12 +76,7 @@ impl Provider {
         public_url: Option<String>,
     ) -> Result<Self, String> {
         let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
-        let doc: Value = agent()
-            .get(&url)
-            .call()
-            .map_err(|e| format!("cannot read {url}: {e}"))?
-            .into_json()
-            .map_err(|e| format!("{url}: {e}"))?;
+        let doc = Request::get(&url).send().and_then(Answer::json).map_err(|e| format!("cannot read {url}: {e}"))?;
         let endpoint = |name: &str| {
             doc[name].as_str().map(str::to_owned).ok_or_else(|| format!("{url} has no {name} (sign-in pages need it)"))
         };
@@ -104,10 +100,6 @@ impl Provider {
             }
         }
     }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).redirects(0).build()
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -296,7 +288,8 @@ pub async fn revoke(web: &Web, headers: &HeaderMap) {
     let revoked = tokio::task::spawn_blocking(move || {
         let form =
             [("token", token.as_str()), ("token_type_hint", "refresh_token"), ("client_id", &provider.client_id)];
-        authorised(agent().post(&endpoint), &provider).send_form(&form).map(drop).map_err(|e| e.to_string())
+        let answer = authorised(Request::post_form(&endpoint, &form), &provider).send()?;
+        answer.ok().then_some(()).ok_or(format!("status {}", answer.status))
     })
     .await;
     if let Ok(Err(e)) = revoked {
@@ -322,11 +315,11 @@ fn flow_cookie(headers: &HeaderMap) -> Option<(String, String, String)> {
 }
 
 /// `request` with the confidential client's credentials (HTTP Basic), when it has a secret.
-fn authorised(request: ureq::Request, provider: &Provider) -> ureq::Request {
+fn authorised<'a>(request: Request<'a>, provider: &Provider) -> Request<'a> {
     match &provider.client_secret {
         Some(secret) => {
             let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{secret}", provider.client_id));
-            request.set("authorization", &format!("Basic {basic}"))
+            request.header("authorization", &format!("Basic {basic}"))
         }
         None => request,
     }
@@ -336,9 +329,7 @@ fn authorised(request: ureq::Request, provider: &Provider) -> ureq::Request {
 fn token_request(provider: &Provider, form: &[(String, String)]) -> Result<Value, String> {
     let mut form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     form.push(("client_id", provider.client_id.as_str()));
-    let answer =
-        authorised(agent().post(&provider.token_endpoint), provider).send_form(&form).map_err(|e| e.to_string())?;
-    answer.into_json::<Value>().map_err(|e| e.to_string())
+    authorised(Request::post_form(&provider.token_endpoint, &form), provider).send()?.json()
 }
 
 /// Exchanges `code` at the token endpoint. Blocking.
