@@ -353,6 +353,9 @@ mod tests {
         let files = LocalFiles::open(dir.path()).unwrap();
         let mut incoming = files.begin(&upload(&samples::pdf(), MediaType::Pdf)).await.unwrap();
         incoming.write(b"%PDF").await.unwrap();
+        // tokio's file writes in the background: the write must be done before the part's time
+        // is set back below, or it would stamp the part fresh again after.
+        incoming.file.as_mut().unwrap().flush().await.unwrap();
         let part = incoming.part.clone();
         std::mem::forget(incoming); // as if the process died here
         assert_eq!(parts(dir.path()), 1);
