@@ -46,11 +46,13 @@ pub struct Request<'a> {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     timeout: Duration,
+    /// Whom TLS trusts: the machine's roots ([`tls_config`]) unless set (tests).
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl<'a> Request<'a> {
     pub fn get(url: &'a str) -> Self {
-        Self { method: "GET", url, headers: vec![], body: vec![], timeout: Duration::from_secs(10) }
+        Self { method: "GET", url, headers: vec![], body: vec![], timeout: Duration::from_secs(10), tls: None }
     }
 
     /// A form, `application/x-www-form-urlencoded`.
@@ -87,6 +89,13 @@ impl<'a> Request<'a> {
         self
     }
 
+    /// Trusts what `config` trusts instead of the machine's roots.
+    #[cfg(test)]
+    fn trusting(mut self, config: Arc<rustls::ClientConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
     /// Sends the request and reads the answer. The error says what failed, never the address's
     /// query (a presigned address's is a signature).
     pub fn send(self) -> Result<Answer, String> {
@@ -110,7 +119,11 @@ impl<'a> Request<'a> {
         if target.tls {
             let name = rustls::pki_types::ServerName::try_from(target.host.clone())
                 .map_err(|_| format!("{} is not a host name", target.host))?;
-            let connection = rustls::ClientConnection::new(tls_config()?, name).map_err(|e| e.to_string())?;
+            let config = match &self.tls {
+                Some(config) => config.clone(),
+                None => tls_config()?,
+            };
+            let connection = rustls::ClientConnection::new(config, name).map_err(|e| e.to_string())?;
             let mut stream = rustls::StreamOwned::new(connection, tcp);
             stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&self.body)).map_err(failed)?;
             stream.flush().map_err(failed)?;

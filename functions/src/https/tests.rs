@@ -1,5 +1,11 @@
 //! The client against a loopback server answering as real servers do: by length, chunked, to
-//! the end of the connection; and what it refuses.
+//! the end of the connection, over TLS; and what it refuses.
+//!
+//! The TLS fixtures are a test CA and a certificate it signed for `localhost` and 127.0.0.1
+//! (P-256, valid to 2126), made with openssl once: `req -x509 … -addext
+//! basicConstraints=critical,CA:TRUE` for the CA, then `x509 -req -CA …` with
+//! `subjectAltName=DNS:localhost,IP:127.0.0.1` and `extendedKeyUsage=serverAuth`, all as DER
+//! (the key as PKCS#8). They secure nothing but these tests.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -105,4 +111,79 @@ fn addresses_are_parsed_or_refused() {
         assert!(Target::parse(bad).is_err(), "{bad}");
     }
     assert!(Request::get("http://h/").header("x", "a\r\nb: c").send().unwrap_err().contains("line break"));
+}
+
+/// The test CA's trust, with the provider the client uses.
+fn trusting_the_test_ca() -> Arc<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(rustls::pki_types::CertificateDer::from(include_bytes!("test-ca.der").to_vec())).unwrap();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
+/// A TLS server for `localhost` answering one connection with `answer`; gives the request.
+fn serve_tls(answer: &'static [u8]) -> (u16, mpsc::Receiver<String>) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let cert = CertificateDer::from(include_bytes!("test-localhost.der").to_vec());
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(include_bytes!("test-localhost-key.der").to_vec()));
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let (tcp, _) = listener.accept().unwrap();
+        let mut stream = rustls::StreamOwned::new(rustls::ServerConnection::new(Arc::new(config)).unwrap(), tcp);
+        let mut request = Vec::new();
+        let mut buffer = [0; 4096];
+        while !String::from_utf8_lossy(&request).contains("\r\n\r\n") {
+            match stream.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => request.extend_from_slice(&buffer[..n]),
+            }
+        }
+        let _ = stream.write_all(answer);
+        stream.conn.send_close_notify();
+        let _ = stream.flush();
+        let _ = tx.send(String::from_utf8_lossy(&request).to_string());
+    });
+    (port, rx)
+}
+
+#[test]
+fn over_tls_the_server_is_checked_and_the_answer_read() {
+    let (port, request) =
+        serve_tls(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{\"keys\": []\r\n1\r\n}\r\n0\r\n\r\n");
+    let url = format!("https://localhost:{port}/.well-known/jwks.json");
+    let answer = Request::get(&url).trusting(trusting_the_test_ca()).send().unwrap();
+    assert_eq!(answer.json().unwrap(), serde_json::json!({"keys": []}));
+    let request = request.recv().unwrap();
+    assert!(request.starts_with("GET /.well-known/jwks.json HTTP/1.1\r\n"), "{request}");
+    assert!(request.contains(&format!("host: localhost:{port}\r\n")), "{request}");
+
+    // An answer that ends with the connection, closed with TLS's goodbye.
+    let (port, _) = serve_tls(b"HTTP/1.1 200 OK\r\n\r\n{\"ok\": 1}");
+    let url = format!("https://localhost:{port}/");
+    let answer = Request::get(&url).trusting(trusting_the_test_ca()).send().unwrap();
+    assert_eq!(answer.json().unwrap(), serde_json::json!({"ok": 1}));
+}
+
+#[test]
+fn over_tls_a_server_not_trusted_is_refused() {
+    // The machine's roots do not hold the test CA (or the machine has none).
+    let (port, _) = serve_tls(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+    assert!(Request::get(&format!("https://localhost:{port}/")).send().is_err());
+    // Plain HTTP to a TLS port is not an answer.
+    let (port, _) = serve_tls(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+    assert!(Request::get(&format!("http://localhost:{port}/")).timeout(Duration::from_secs(2)).send().is_err());
 }
