@@ -124,16 +124,19 @@ impl<'a> Request<'a> {
                 None => tls_config()?,
             };
             let connection = rustls::ClientConnection::new(config, name).map_err(|e| e.to_string())?;
-            let mut stream = rustls::StreamOwned::new(connection, tcp);
-            stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&self.body)).map_err(failed)?;
-            stream.flush().map_err(failed)?;
-            read_answer(stream).map_err(failed)
+            exchange(rustls::StreamOwned::new(connection, tcp), head.as_bytes(), &self.body).map_err(failed)
         } else {
-            let mut stream = tcp;
-            stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&self.body)).map_err(failed)?;
-            read_answer(stream).map_err(failed)
+            exchange(tcp, head.as_bytes(), &self.body).map_err(failed)
         }
     }
+}
+
+/// Writes the request's head and body to `stream`, then reads the answer.
+fn exchange(mut stream: impl Read + Write, head: &[u8], body: &[u8]) -> std::io::Result<Answer> {
+    stream.write_all(head)?;
+    stream.write_all(body)?;
+    stream.flush()?;
+    read_answer(stream)
 }
 
 fn bad_header(text: &str) -> bool {
@@ -311,8 +314,9 @@ fn to_end(reader: &mut impl Read) -> std::io::Result<Vec<u8>> {
     Ok(body)
 }
 
-/// Form encoding: unreserved characters as they are, every other byte `%XX`.
-fn encode(text: &str) -> String {
+/// Percent-encoding for a query or a form (the pages' links use it too): unreserved characters
+/// as they are, every other byte `%XX`.
+pub fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),

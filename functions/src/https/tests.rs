@@ -13,6 +13,27 @@ use std::sync::mpsc;
 
 use super::*;
 
+/// The request a server reads: the head, then the body its length announces.
+fn read_request(stream: &mut impl Read) -> String {
+    let mut request = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        let n = stream.read(&mut buffer).unwrap_or(0);
+        request.extend_from_slice(&buffer[..n]);
+        let text = String::from_utf8_lossy(&request).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length: usize =
+                text.lines().find_map(|l| l.strip_prefix("content-length: ")).and_then(|l| l.parse().ok()).unwrap_or(0);
+            if request.len() >= end + 4 + length {
+                return text;
+            }
+        }
+        if n == 0 {
+            return text;
+        }
+    }
+}
+
 /// A server answering one connection with `answer`; gives the request it read.
 fn serve(answer: &'static [u8]) -> (String, mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -20,29 +41,9 @@ fn serve(answer: &'static [u8]) -> (String, mpsc::Receiver<String>) {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
-        let mut request = Vec::new();
-        let mut buffer = [0; 4096];
-        // The head, then the body its length announces.
-        loop {
-            let n = stream.read(&mut buffer).unwrap();
-            request.extend_from_slice(&buffer[..n]);
-            let text = String::from_utf8_lossy(&request).to_string();
-            if let Some(end) = text.find("\r\n\r\n") {
-                let length: usize = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length: "))
-                    .and_then(|l| l.parse().ok())
-                    .unwrap_or(0);
-                if request.len() >= end + 4 + length {
-                    break;
-                }
-            }
-            if n == 0 {
-                break;
-            }
-        }
+        let request = read_request(&mut stream);
         let _ = stream.write_all(answer);
-        let _ = tx.send(String::from_utf8_lossy(&request).to_string());
+        let _ = tx.send(request);
     });
     (address, rx)
 }
@@ -144,18 +145,11 @@ fn serve_tls(answer: &'static [u8]) -> (u16, mpsc::Receiver<String>) {
     std::thread::spawn(move || {
         let (tcp, _) = listener.accept().unwrap();
         let mut stream = rustls::StreamOwned::new(rustls::ServerConnection::new(Arc::new(config)).unwrap(), tcp);
-        let mut request = Vec::new();
-        let mut buffer = [0; 4096];
-        while !String::from_utf8_lossy(&request).contains("\r\n\r\n") {
-            match stream.read(&mut buffer) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => request.extend_from_slice(&buffer[..n]),
-            }
-        }
+        let request = read_request(&mut stream);
         let _ = stream.write_all(answer);
         stream.conn.send_close_notify();
         let _ = stream.flush();
-        let _ = tx.send(String::from_utf8_lossy(&request).to_string());
+        let _ = tx.send(request);
     });
     (port, rx)
 }

@@ -323,16 +323,7 @@ pub fn expired(browser: &Browser) -> Response {
 }
 
 /// `text` for a query string.
-pub fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub use crate::https::encode;
 
 /// A processing time the API gave, as the forms spell it ("0,5 ngày làm việc").
 fn duration(v: &Value) -> String {

@@ -55,6 +55,11 @@ enum Field {
 }
 
 impl Field {
+    /// Whether the field names an officer of the agency (a choice among the colleagues).
+    fn chooses_officer(self) -> bool {
+        matches!(self, Field::Assignee | Field::NextAssignee | Field::Consulted)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Field::Note => "note",
@@ -183,12 +188,7 @@ pub async fn forms(
     if actions.is_empty() {
         return html! {};
     }
-    let chooses_officer = |a: &Action| {
-        fields(*a)
-            .unwrap_or_default()
-            .iter()
-            .any(|f| matches!(f, Field::Assignee | Field::NextAssignee | Field::Consulted))
-    };
+    let chooses_officer = |a: &Action| fields(*a).unwrap_or_default().iter().any(|f| f.chooses_officer());
     let colleagues = match actions.iter().any(chooses_officer) {
         true => super::catalogue::colleagues(web, &browser.peer, browser.token()).await,
         false => vec![],
@@ -246,13 +246,13 @@ fn field_markup(
         );
     }
     let holds = |o: &Value, role: Role| o["roles"].as_array().is_some_and(|r| r.iter().any(|x| x == role.as_str()));
-    let choices: Vec<(&str, &str)> = match field {
-        Field::Assignee | Field::NextAssignee | Field::Consulted => colleagues
+    let choices: Vec<(&str, &str)> = match field.chooses_officer() {
+        true => colleagues
             .iter()
             .filter(|o| field != Field::Assignee || step_role.is_none_or(|r| holds(o, r)))
             .filter_map(|o| Some((o["id"].as_str()?, o["name"].as_str().unwrap_or_default())))
             .collect(),
-        _ => vec![],
+        false => vec![],
     };
     html! {
         div.field.invalid[error.is_some()] {
